@@ -1,0 +1,27 @@
+"""Kenduren Mas bot: the WhatsApp/SMS assistant of Pemkab Pasuruan's mobile public-service caravan."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Flask app factory. `overrides` replace settings by name (e.g. {"database_url": …})."""
+    from bot.logging_setup import configure_logging
+    from bot.routes import health
+
+    settings = Settings.from_env(**dict(overrides or {}))
+    configure_logging(settings.log_level)
+    app = Flask(__name__, instance_relative_config=False)
+    app.extensions["kenduren"] = Runtime(settings)
+    app.register_blueprint(health.bp)
+    return app
+
+
+def runtime_of(app: Flask) -> Runtime:
+    return app.extensions["kenduren"]

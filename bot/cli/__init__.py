@@ -1,0 +1,21 @@
+"""`python -m bot COMMAND`: the operator's command line (see README)."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli import core, schedule_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Kenduren Mas bot — asisten WhatsApp Kenduren Mas Pemkab Pasuruan."""
+
+
+for module in (core, schedule_cmd):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="python -m bot")

@@ -1,0 +1,35 @@
+"""What one process needs at hand: settings, the database engine and the session factory.
+
+Built once per app or CLI invocation and passed around; nothing here is a module-level global.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from bot.settings import Settings
+from storage.db import make_engine, make_sessionmaker
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine = field(init=False)
+    sessions: sessionmaker = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.engine = make_engine(self.settings.database_url)
+        self.sessions = make_sessionmaker(self.engine)
+
+    @cached_property
+    def recogniser(self):
+        from bot.nlu import build_recogniser
+
+        return build_recogniser()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

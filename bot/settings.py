@@ -1,0 +1,88 @@
+"""Settings from the environment (a `.env` file may set them), as listed in the README."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'instance' / 'kenduren.db'}"
+
+# Message kinds that may go out business-initiated, each with its approved WhatsApp template
+# (TWILIO_TEMPLATE_<KIND>=HX…), used outside the 24-hour window.
+TEMPLATE_KINDS = ("reminder", "kades_reminder", "correction", "ticket_update", "relay", "survey",
+                  "handoff_notice", "handoff_timeout")
+
+
+def _env_bool(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_whatsapp_from: str = ""
+    twilio_sms_from: str = ""
+    twilio_messaging_service_sid: str = ""
+    twilio_api_base_url: str = ""
+    public_base_url: str = ""
+    bot_timezone: str = "Asia/Jakarta"
+    send_rate_per_second: float = 10.0
+    # Number residents write to, for the wa.me links in kepala desa reminders (E.164 digits).
+    bot_whatsapp_number: str = ""
+    # Reminder kinds: name:days-before@HH:MM, comma-separated.
+    reminder_plan: str = "h3:3@07:00,h1:1@16:00,hari_h:0@06:00"
+    quiet_hours: str = "21:00-06:00"
+    idle_timeout_minutes: int = 30
+    flood_limit_per_minute: int = 20
+    templates: Mapping[str, str] = field(default_factory=dict)
+    log_level: str = "INFO"
+
+    @property
+    def dry_run(self) -> bool:
+        """No Twilio credentials: record and print what would be sent, send nothing."""
+        return not (self.twilio_account_sid and self.twilio_auth_token)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        if environ is None:
+            from dotenv import dotenv_values
+
+            environ = {**dotenv_values(PROJECT_DIR / ".env"), **os.environ}
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f.name.upper())
+            if raw is None or raw == "" or f.name == "templates":
+                continue
+            if f.type in ("float",):
+                values[f.name] = float(raw)
+            elif f.type in ("int",):
+                values[f.name] = int(raw)
+            else:
+                values[f.name] = raw
+        values["templates"] = {
+            kind: environ[f"TWILIO_TEMPLATE_{kind.upper()}"]
+            for kind in TEMPLATE_KINDS
+            if environ.get(f"TWILIO_TEMPLATE_{kind.upper()}")
+        }
+        if "bot_whatsapp_number" not in values and values.get("twilio_whatsapp_from"):
+            values["bot_whatsapp_number"] = values["twilio_whatsapp_from"].removeprefix("whatsapp:")
+        settings = cls(**values)
+        return replace(settings, **overrides) if overrides else settings
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        return replace(self, **overrides)
+
+
+def mask_url(url: str) -> str:
+    """A database URL without its password, for logs."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+__all__ = ["Settings", "DEFAULT_DATABASE_URL", "PROJECT_DIR", "TEMPLATE_KINDS", "mask_url", "_env_bool"]

@@ -1,0 +1,27 @@
+"""Build the APScheduler clock: one BlockingScheduler for `python -m scheduler`, or a background
+one inside `python -m bot serve`. Every guarantee (no double plan, no double send) rests on the
+database's constraints and row locks, so a second clock by mistake sends nothing twice."""
+
+from __future__ import annotations
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from bot.runtime import Runtime
+from scheduler.jobs import JOBS
+
+
+def _add_jobs(clock: BaseScheduler, runtime: Runtime) -> BaseScheduler:
+    for job in JOBS:
+        clock.add_job(job.func, "interval", seconds=job.every_seconds, args=[runtime], id=job.id,
+                      replace_existing=True, max_instances=1, coalesce=True, misfire_grace_time=job.every_seconds)
+    return clock
+
+
+def build_background_scheduler(runtime: Runtime) -> BackgroundScheduler:
+    return _add_jobs(BackgroundScheduler(timezone=runtime.settings.bot_timezone), runtime)
+
+
+def build_blocking_scheduler(runtime: Runtime) -> BlockingScheduler:
+    return _add_jobs(BlockingScheduler(timezone=runtime.settings.bot_timezone), runtime)

@@ -1,0 +1,397 @@
+"""SQLAlchemy 2.0 typed models. Schema changes go through Alembic (storage/migrations)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.db import Base, UTCDateTime, utcnow
+
+
+class Channel(StrEnum):
+    WHATSAPP = "whatsapp"
+    SMS = "sms"
+    CLI = "cli"  # the terminal chat of `python -m bot chat`
+
+
+class StaffRole(StrEnum):
+    PETUGAS = "petugas"
+    KADES = "kades"
+    ADMIN = "admin"
+
+
+class VisitStatus(StrEnum):
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+    MOVED = "moved"
+
+
+class TicketStatus(StrEnum):
+    BARU = "baru"
+    DITERUSKAN = "diteruskan"
+    MENUNGGU_DOKUMEN = "menunggu_dokumen"
+    SELESAI = "selesai"
+    DITOLAK = "ditolak"
+
+
+class ProposalStatus(StrEnum):
+    BARU = "baru"
+    DIVERIFIKASI = "diverifikasi"
+    MUSRENBANG = "musrenbang"
+    DITOLAK = "ditolak"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"      # waiting to be sent (maybe after next_attempt_at)
+    CLAIMED = "claimed"      # a sender holds it; lease until claimed_until
+    QUEUED = "queued"        # Twilio accepted it
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+    UNDELIVERED = "undelivered"
+    CANCELED = "canceled"    # dropped before sending (opted out, visit cancelled …)
+
+
+class Kecamatan(Base):
+    __tablename__ = "kecamatan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kode: Mapped[str] = mapped_column(String(16), unique=True)
+    nama: Mapped[str] = mapped_column(String(64), unique=True)
+    lat: Mapped[float]
+    lng: Mapped[float]
+
+    desa: Mapped[list[Desa]] = relationship(back_populates="kecamatan", order_by="Desa.nama")
+
+
+class Desa(Base):
+    __tablename__ = "desa"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kode: Mapped[str] = mapped_column(String(16), unique=True)
+    nama: Mapped[str] = mapped_column(String(64), index=True)
+    jenis: Mapped[str] = mapped_column(String(16))  # desa | kelurahan
+    kecamatan_id: Mapped[int] = mapped_column(ForeignKey("kecamatan.id"), index=True)
+    lat: Mapped[float]
+    lng: Mapped[float]
+
+    kecamatan: Mapped[Kecamatan] = relationship(back_populates="desa")
+
+
+class Opd(Base):
+    __tablename__ = "opd"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    singkatan: Mapped[str] = mapped_column(String(64))
+    nama: Mapped[str] = mapped_column(String(160))
+
+    layanan: Mapped[list[Layanan]] = relationship(back_populates="opd", order_by="Layanan.id")
+
+
+class Layanan(Base):
+    __tablename__ = "layanan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), index=True)
+    nama_pendek: Mapped[str] = mapped_column(String(64))
+    nama: Mapped[str] = mapped_column(String(200))
+    # [{"text": "KK asli", "confirmed": true}, …]
+    persyaratan: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    selesai_di_tempat: Mapped[str] = mapped_column(String(16))  # ya | sebagian | tidak
+    sumber: Mapped[str] = mapped_column(Text)
+
+    opd: Mapped[Opd] = relationship(back_populates="layanan")
+
+
+visit_opd = Table(
+    "visit_opd",
+    Base.metadata,
+    Column("visit_id", ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True),
+    Column("opd_id", ForeignKey("opd.id"), primary_key=True),
+)
+
+
+class Visit(Base):
+    """One day of Kenduren Mas at one kecamatan office."""
+
+    __tablename__ = "visit"
+    __table_args__ = (UniqueConstraint("tanggal", "kecamatan_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tanggal: Mapped[date] = mapped_column(index=True)
+    mulai: Mapped[time]
+    selesai: Mapped[time]
+    kecamatan_id: Mapped[int] = mapped_column(ForeignKey("kecamatan.id"), index=True)
+    lokasi: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default=VisitStatus.PLANNED)
+    # A moved visit points at the visit that replaces it.
+    moved_to_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    kecamatan: Mapped[Kecamatan] = relationship()
+    opd: Mapped[list[Opd]] = relationship(secondary=visit_opd, order_by="Opd.id")
+    moved_to: Mapped[Visit | None] = relationship(remote_side="Visit.id")
+
+
+class Resident(Base):
+    __tablename__ = "resident"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # E.164; NULL once the resident asked for their data to be erased.
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    channel: Mapped[str] = mapped_column(String(16), default=Channel.WHATSAPP)
+    name: Mapped[str | None] = mapped_column(String(120))
+    # True once the resident typed a name themselves; ProfileName no longer overwrites it.
+    name_confirmed: Mapped[bool] = mapped_column(default=False)
+    nik_masked: Mapped[str | None] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(16), default="warga")
+    desa_id: Mapped[int | None] = mapped_column(ForeignKey("desa.id"))
+    kecamatan_id: Mapped[int | None] = mapped_column(ForeignKey("kecamatan.id"), index=True)
+    # Reminder subscription: consent given at subscribed_at for subscribed_kecamatan_id.
+    subscribed_kecamatan_id: Mapped[int | None] = mapped_column(ForeignKey("kecamatan.id"), index=True)
+    subscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The desa whose kepala desa's forwarded link brought this resident (reach per desa).
+    referral_desa_id: Mapped[int | None] = mapped_column(ForeignKey("desa.id"))
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    desa: Mapped[Desa | None] = relationship(foreign_keys=[desa_id])
+    kecamatan: Mapped[Kecamatan | None] = relationship(foreign_keys=[kecamatan_id])
+    subscribed_kecamatan: Mapped[Kecamatan | None] = relationship(foreign_keys=[subscribed_kecamatan_id])
+
+
+class Staff(Base):
+    """Petugas of an OPD, kepala desa, or admin; recognised by their phone number."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16), index=True)
+    opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id"), index=True)
+    desa_id: Mapped[int | None] = mapped_column(ForeignKey("desa.id"))
+    kecamatan_id: Mapped[int | None] = mapped_column(ForeignKey("kecamatan.id"))
+    is_coordinator: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Round-robin assignment picks the petugas assigned longest ago.
+    last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    opd: Mapped[Opd | None] = relationship()
+    desa: Mapped[Desa | None] = relationship()
+    kecamatan: Mapped[Kecamatan | None] = relationship()
+
+
+class Conversation(Base):
+    """Where one resident is in one channel: the current flow, its state and remembered slots."""
+
+    __tablename__ = "conversation"
+    __table_args__ = (UniqueConstraint("resident_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    flow: Mapped[str | None] = mapped_column(String(32))
+    state: Mapped[str | None] = mapped_column(String(48))
+    slots: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Consecutive messages the bot did not understand (two in a row → a petugas).
+    misunderstood: Mapped[int] = mapped_column(default=0)
+    # While set, a petugas holds the chat: messages are relayed instead of going to flows.
+    handoff_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    resident: Mapped[Resident] = relationship()
+
+
+class InboundMessage(Base):
+    """Every message Twilio delivered, stored before it is processed (dedupe on MessageSid)."""
+
+    __tablename__ = "inbound_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    from_phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    num_media: Mapped[int] = mapped_column(default=0)
+    media_url: Mapped[str | None] = mapped_column(Text)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    button_payload: Mapped[str | None] = mapped_column(String(256))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The replies sent back for it, so a repeat delivery gets the same answer.
+    reply: Mapped[list[str] | None] = mapped_column(JSON)
+    intent: Mapped[str | None] = mapped_column(String(32))
+
+
+class Broadcast(Base):
+    """One planned reminder of one kind for one visit."""
+
+    __tablename__ = "broadcast"
+    __table_args__ = (UniqueConstraint("visit_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # h3 | h1 | hari_h | koreksi
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    planned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recipients: Mapped[int] = mapped_column(default=0)
+
+    visit: Mapped[Visit] = relationship()
+
+
+class OutboxMessage(Base):
+    """A message that is not a direct reply, written in the transaction that caused it."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "resident_id"),
+        UniqueConstraint("broadcast_id", "staff_id"),
+        Index("ix_outbox_message_sendable", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(16))
+    to_phone: Mapped[str] = mapped_column(String(20))
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcast.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
+    body: Mapped[str] = mapped_column(Text)
+    # Values for the approved WhatsApp template of this kind, used outside the 24-hour window.
+    template_vars: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    via_template: Mapped[bool] = mapped_column(default=False)
+    # Reminders and broadcasts wait for the end of quiet hours; replies and relays do not.
+    respects_quiet_hours: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class StatusCallback(Base):
+    """Twilio status callbacks seen, one row per (SID, status), so a repeat changes nothing."""
+
+    __tablename__ = "status_callback"
+    __table_args__ = (UniqueConstraint("message_sid", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(24))
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Ticket(Base):
+    """A resident's service need, followed up by an OPD."""
+
+    __tablename__ = "ticket"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kode: Mapped[str] = mapped_column(String(16), unique=True)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"), index=True)
+    layanan_id: Mapped[int | None] = mapped_column(ForeignKey("layanan.id"))
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))
+    desa_id: Mapped[int | None] = mapped_column(ForeignKey("desa.id"))
+    nama: Mapped[str | None] = mapped_column(String(120))
+    catatan: Mapped[str | None] = mapped_column(Text)
+    nik_masked: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(24), default=TicketStatus.BARU)
+    assigned_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    resident: Mapped[Resident | None] = relationship()
+    layanan: Mapped[Layanan | None] = relationship()
+    opd: Mapped[Opd] = relationship()
+    visit: Mapped[Visit | None] = relationship()
+    desa: Mapped[Desa | None] = relationship()
+    assigned_staff: Mapped[Staff | None] = relationship()
+    events: Mapped[list[TicketEvent]] = relationship(back_populates="ticket", order_by="TicketEvent.id")
+
+
+class TicketEvent(Base):
+    """The ticket's history: who did what, when."""
+
+    __tablename__ = "ticket_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(16))  # warga | petugas | system | admin
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str | None] = mapped_column(String(24))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+    staff: Mapped[Staff | None] = relationship()
+
+
+class Proposal(Base):
+    """A development proposal (usulan pembangunan) for a desa."""
+
+    __tablename__ = "proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kode: Mapped[str] = mapped_column(String(16), unique=True)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"), index=True)
+    kategori: Mapped[str] = mapped_column(String(32))
+    desa_id: Mapped[int] = mapped_column(ForeignKey("desa.id"), index=True)
+    deskripsi: Mapped[str] = mapped_column(Text)
+    media_url: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None]
+    lng: Mapped[float | None]
+    status: Mapped[str] = mapped_column(String(24), default=ProposalStatus.BARU)
+    support_count: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    desa: Mapped[Desa] = relationship()
+
+
+class ProposalSupport(Base):
+    __tablename__ = "proposal_support"
+    __table_args__ = (UniqueConstraint("proposal_id", "resident_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"))
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SurveyResponse(Base):
+    """The resident's 1–5 rating after a ticket closed (per ticket, so per OPD and per visit)."""
+
+    __tablename__ = "survey_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), unique=True)
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"), index=True)
+    rating: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

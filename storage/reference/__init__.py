@@ -1,0 +1,108 @@
+"""Reference data shipped with the project: wilayah of Kabupaten Pasuruan, OPD and services.
+
+Plain readers over the CSV files beside this module (sources and licences in README.md here).
+They return immutable records, so the same data serves the database loader and the recogniser.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent
+
+# A persyaratan item starting with this marker was not confirmed for Pasuruan (layanan.md):
+# residents are told "biasanya … tanyakan petugas" for it.
+UNCONFIRMED_MARK = "~"
+
+
+@dataclass(frozen=True)
+class KecamatanRef:
+    kode: str
+    nama: str
+    lat: float
+    lng: float
+
+
+@dataclass(frozen=True)
+class DesaRef:
+    kode: str
+    nama: str
+    kecamatan: str
+    jenis: str  # "desa" or "kelurahan"
+    lat: float
+    lng: float
+
+
+@dataclass(frozen=True)
+class OpdRef:
+    key: str
+    singkatan: str
+    nama: str
+
+
+@dataclass(frozen=True)
+class Requirement:
+    text: str
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class LayananRef:
+    key: str
+    opd_key: str
+    nama_pendek: str
+    nama: str
+    persyaratan: tuple[Requirement, ...]
+    selesai_di_tempat: str  # "ya", "sebagian" or "tidak"
+    sumber: str
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@cache
+def kecamatan() -> tuple[KecamatanRef, ...]:
+    return tuple(
+        KecamatanRef(r["kode"], r["kecamatan"], float(r["lat"]), float(r["lng"]))
+        for r in _rows("pasuruan_kecamatan.csv")
+    )
+
+
+@cache
+def desa() -> tuple[DesaRef, ...]:
+    return tuple(
+        DesaRef(r["kode"], r["desa"], r["kecamatan"], r["jenis"], float(r["lat"]), float(r["lng"]))
+        for r in _rows("pasuruan_wilayah.csv")
+    )
+
+
+@cache
+def opd() -> tuple[OpdRef, ...]:
+    return tuple(OpdRef(r["key"], r["singkatan"], r["nama"]) for r in _rows("opd.csv"))
+
+
+def _requirement(item: str) -> Requirement:
+    if item.startswith(UNCONFIRMED_MARK):
+        return Requirement(item[len(UNCONFIRMED_MARK):].strip(), confirmed=False)
+    return Requirement(item.strip(), confirmed=True)
+
+
+@cache
+def layanan() -> tuple[LayananRef, ...]:
+    return tuple(
+        LayananRef(
+            key=r["key"],
+            opd_key=r["opd_key"],
+            nama_pendek=r["nama_pendek"],
+            nama=r["nama_layanan"],
+            persyaratan=tuple(_requirement(i) for i in r["persyaratan"].split(";") if i.strip()),
+            selesai_di_tempat=r["selesai_di_tempat"],
+            sumber=r["sumber"],
+        )
+        for r in _rows("layanan.csv")
+    )

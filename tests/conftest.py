@@ -1,0 +1,111 @@
+"""Fixtures: real databases (SQLite and PostgreSQL), the app, its client and the CLI runner."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from bot import create_app
+from bot.runtime import Runtime
+from bot.settings import Settings
+from storage.db import Base
+from storage.loader import load_reference_data
+from storage.migrate import upgrade
+from tests import dbs
+
+BACKENDS = ["sqlite", "postgresql"]
+REFERENCE_TABLES = {"kecamatan", "desa", "opd", "layanan"}
+# Settings for tests: nothing from the developer's .env or environment leaks in.
+BASE_SETTINGS = Settings.from_env(environ={})
+
+
+def new_database(backend: str, tmp_path_factory) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    dbs.require_postgres()
+    return dbs.create_postgres_database()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, tmp_path_factory):
+    """One migrated database per backend for the whole session, with reference data loaded."""
+    url = new_database(backend, tmp_path_factory)
+    rt = Runtime(BASE_SETTINGS.with_overrides(database_url=url))
+    upgrade(rt.engine)
+    with rt.sessions.begin() as s:
+        load_reference_data(s)
+    rt.dispose()
+    yield url
+    if backend == "postgresql":
+        dbs.drop_postgres_database(url)
+
+
+@pytest.fixture
+def fresh_database_url(backend, tmp_path_factory):
+    """An empty database of its own, for tests of the schema itself."""
+    url = new_database(backend, tmp_path_factory)
+    yield url
+    if backend == "postgresql":
+        dbs.drop_postgres_database(url)
+
+
+def _clear(rt: Runtime) -> None:
+    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    with rt.engine.begin() as conn:
+        if rt.engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                conn.execute(t.delete())
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return BASE_SETTINGS.with_overrides(database_url=database_url)
+
+
+@pytest.fixture
+def rt(settings):
+    """A Runtime on a clean database (reference data kept, everything else emptied)."""
+    runtime = Runtime(settings)
+    _clear(runtime)
+    yield runtime
+    runtime.dispose()
+
+
+@pytest.fixture
+def app(rt, settings):
+    from dataclasses import asdict
+
+    application = create_app(asdict(settings))
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["kenduren"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Cli:
+    """Runs `python -m bot …` in-process against the test database."""
+
+    def __init__(self, database_url: str):
+        self.env = {"DATABASE_URL": database_url}
+
+    def __call__(self, *args: str, input: str | None = None):
+        from bot.cli import cli
+
+        return CliRunner().invoke(cli, list(args), env=self.env, input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def cli(rt, database_url) -> Cli:
+    return Cli(database_url)
