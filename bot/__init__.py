@@ -13,13 +13,21 @@ from bot.settings import Settings
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Flask app factory. `overrides` replace settings by name (e.g. {"database_url": …})."""
     from bot.logging_setup import configure_logging
-    from bot.routes import health
+    from bot.routes import health, twilio_webhooks
 
     settings = Settings.from_env(**dict(overrides or {}))
     configure_logging(settings.log_level)
     app = Flask(__name__, instance_relative_config=False)
-    app.extensions["kenduren"] = Runtime(settings)
+    runtime = Runtime(settings)
+    runtime.registry  # the flow declarations are checked at start-up, not on the first message
+    app.extensions["kenduren"] = runtime
     app.register_blueprint(health.bp)
+    app.register_blueprint(twilio_webhooks.bp)
+    if settings.dry_run:
+        import logging
+
+        logging.getLogger("bot").warning(
+            "DRY-RUN: no Twilio credentials; nothing is sent, and unsigned webhooks are accepted from loopback only")
     return app
 
 

@@ -31,5 +31,11 @@ class Runtime:
 
         return build_recogniser()
 
+    @cached_property
+    def registry(self):
+        from flows import build_registry
+
+        return build_registry()
+
     def dispose(self) -> None:
         self.engine.dispose()

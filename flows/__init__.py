@@ -1,0 +1,47 @@
+"""Conversation flows. The registry below is the one list of flows; it is checked at start-up.
+
+Adding a flow: write one module with a `FLOW`, list it here, add its texts to the catalogue.
+"""
+
+from __future__ import annotations
+
+from flows import hapus_data, jadwal, langganan, layanan, petugas, status, survei, usulan
+from flows.dispatch import Registry
+from flows.engine import Flow
+
+INTENTS = ("jadwal", "daftar_layanan", "usulan", "cek_status", "petugas", "berhenti", "langganan", "sapaan",
+           "bantuan", "diluar_topik")
+
+ALL_FLOWS: tuple[Flow, ...] = (
+    jadwal.FLOW, layanan.FLOW, usulan.FLOW, status.FLOW, langganan.FLOW, petugas.FLOW,
+    hapus_data.FLOW, survei.FLOW,
+)
+MAIN_MENU = ("jadwal", "layanan", "usulan", "status", "langganan", "petugas")
+RESERVED = {"menu"}  # handled by the dispatcher itself
+
+
+class RegistryError(ValueError):
+    pass
+
+
+def build_registry(flows: tuple[Flow, ...] = ALL_FLOWS, menu: tuple[str, ...] = MAIN_MENU) -> Registry:
+    """Check the declaration: unique names, one flow per intent, known intents, menu entries exist."""
+    by_name: dict[str, Flow] = {}
+    by_intent: dict[str, str] = {}
+    for flow in flows:
+        if flow.name in by_name or flow.name in RESERVED:
+            raise RegistryError(f"duplicate or reserved flow name {flow.name!r}")
+        by_name[flow.name] = flow
+        for intent in flow.entry_intents:
+            if intent not in INTENTS:
+                raise RegistryError(f"flow {flow.name!r} enters on unknown intent {intent!r}")
+            if intent in by_intent:
+                raise RegistryError(f"intent {intent!r} enters both {by_intent[intent]!r} and {flow.name!r}")
+            by_intent[intent] = flow.name
+        for state, fn in flow.steps.items():
+            if not callable(fn):
+                raise RegistryError(f"flow {flow.name!r} state {state!r} has no step function")
+    for name in menu:
+        if name not in by_name or by_name[name].menu_label is None:
+            raise RegistryError(f"main menu names {name!r}, which is not a flow with a menu label")
+    return Registry(flows=by_name, menu=menu, by_intent=by_intent)

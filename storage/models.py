@@ -285,6 +285,9 @@ class OutboxMessage(Base):
     twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     error_code: Mapped[str | None] = mapped_column(String(16))
     error_message: Mapped[str | None] = mapped_column(Text)
+    # A reminder not sent by then is stale (a later reminder or the visit itself has come): the
+    # sender cancels it instead of sending "Besok …" on the day itself.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -323,6 +326,12 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Handoff follow-up: when the resident asked for a person, when a petugas last answered, when
+    # the resident was told nobody did (2 working hours), when the coordinator was alerted (1 day).
+    handoff_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handoff_timeout_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     resident: Mapped[Resident | None] = relationship()
     layanan: Mapped[Layanan | None] = relationship()

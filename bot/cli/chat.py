@@ -1,0 +1,62 @@
+"""`chat --phone +62…`: the same engine in a terminal, interactive or one message per stdin line."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+
+import click
+
+from bot.cli.context import fail, runtime
+from flows.phones import to_e164
+from handlers.inbound import Incoming, handle_inbound
+
+HELP = "Ketik pesan seperti di WhatsApp. /lokasi LAT LNG mengirim titik lokasi, /foto URL mengirim foto, /keluar untuk berhenti."
+
+
+def _incoming(phone: str, name: str | None, line: str) -> Incoming:
+    sid = "CLI" + uuid.uuid4().hex
+    parts = line.split()
+    if parts and parts[0] == "/lokasi" and len(parts) == 3:
+        try:
+            return Incoming(sid, "whatsapp", phone, "", name, latitude=float(parts[1]), longitude=float(parts[2]))
+        except ValueError:
+            pass
+    if parts and parts[0] == "/foto" and len(parts) == 2:
+        return Incoming(sid, "whatsapp", phone, "", name, num_media=1, media_url=parts[1])
+    return Incoming(sid, "whatsapp", phone, line, name)
+
+
+@click.command("chat")
+@click.option("--phone", required=True, help="Nomor warga, misalnya +6281234567890.")
+@click.option("--name", default=None, help="Nama profil WhatsApp (opsional).")
+def chat_command(phone: str, name: str | None) -> None:
+    """Bicara dengan bot di terminal (juga membaca stdin, satu pesan per baris)."""
+    e164 = to_e164(phone)
+    if e164 is None:
+        fail(f"Nomor tidak valid: {phone}")
+    rt = runtime()
+    interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo(HELP)
+    while True:
+        if interactive:
+            try:
+                line = click.prompt("Anda", prompt_suffix="> ", default="", show_default=False)
+            except (EOFError, click.Abort):
+                break
+        else:
+            line = sys.stdin.readline()
+            if not line:
+                break
+        line = line.rstrip("\n")
+        if line.strip() == "/keluar":
+            break
+        if not interactive:
+            click.echo(f"Anda> {line}")
+        for reply in handle_inbound(rt, rt.registry, _incoming(e164, name, line)):
+            click.echo("Bot> " + reply.replace("\n", "\n     "))
+        click.echo()
+
+
+COMMANDS = [chat_command]

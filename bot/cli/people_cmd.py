@@ -1,0 +1,114 @@
+"""`people add-petugas | add-kades | add-admin | list | remove`: the staff the bot recognises by number."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from bot.cli.context import fail, runtime
+from flows.phones import readable, to_e164
+from storage.models import Desa, Kecamatan, Opd, Staff, StaffRole
+
+
+@click.group("people")
+def people() -> None:
+    """Petugas OPD, kepala desa dan admin."""
+
+
+def _phone(raw: str) -> str:
+    e164 = to_e164(raw)
+    if e164 is None:
+        fail(f"Nomor tidak valid: {raw}")
+    return e164
+
+
+def _save(staff: Staff) -> None:
+    rt = runtime()
+    with rt.sessions.begin() as s:
+        existing = s.scalar(select(Staff).where(Staff.phone == staff.phone))
+        if existing is not None:
+            for attr in ("name", "role", "opd_id", "desa_id", "kecamatan_id", "is_coordinator"):
+                setattr(existing, attr, getattr(staff, attr))
+            existing.active = True
+            verb = "diperbarui"
+        else:
+            s.add(staff)
+            verb = "ditambahkan"
+    click.echo(f"{staff.role} {staff.name} ({readable(staff.phone)}) {verb}.")
+
+
+@people.command("add-petugas")
+@click.option("--phone", required=True)
+@click.option("--name", required=True)
+@click.option("--opd", "opd_key", required=True, help="Kunci OPD, misalnya dispendukcapil.")
+@click.option("--coordinator", is_flag=True, help="Koordinator OPD: menerima eskalasi tiket yang lama tak dibalas.")
+def add_petugas(phone: str, name: str, opd_key: str, coordinator: bool) -> None:
+    """Tambah petugas OPD."""
+    with runtime().sessions() as s:
+        opd = s.scalar(select(Opd).where(Opd.key == opd_key.strip().lower()))
+        if opd is None:
+            keys = ", ".join(s.scalars(select(Opd.key).order_by(Opd.id)))
+            fail(f"OPD tidak dikenal: {opd_key}. Pilihan: {keys}")
+    _save(Staff(phone=_phone(phone), name=name.strip(), role=StaffRole.PETUGAS, opd_id=opd.id,
+                is_coordinator=coordinator))
+
+
+@people.command("add-kades")
+@click.option("--phone", required=True)
+@click.option("--name", required=True)
+@click.option("--desa", required=True)
+@click.option("--kecamatan", required=True)
+def add_kades(phone: str, name: str, desa: str, kecamatan: str) -> None:
+    """Tambah kepala desa (menerima pengingat untuk diteruskan ke grup warga)."""
+    rt = runtime()
+    kec = rt.recogniser.match_kecamatan(kecamatan)
+    if kec is None or not kec.certain:
+        fail(f"Kecamatan tidak dikenal: {kecamatan}")
+    found = [m for m in rt.recogniser.match_desa(desa, kecamatan=kec.name) if m.score >= 85]
+    if not found:
+        fail(f"Desa {desa} tidak ditemukan di Kecamatan {kec.name}")
+    with rt.sessions() as s:
+        d = s.scalars(select(Desa).join(Desa.kecamatan)
+                      .where(Desa.nama == found[0].name, Kecamatan.nama == kec.name)).one()
+    _save(Staff(phone=_phone(phone), name=name.strip(), role=StaffRole.KADES, desa_id=d.id, kecamatan_id=d.kecamatan_id))
+
+
+@people.command("add-admin")
+@click.option("--phone", required=True)
+@click.option("--name", required=True)
+def add_admin(phone: str, name: str) -> None:
+    """Tambah admin (Kominfo/Bappeda)."""
+    _save(Staff(phone=_phone(phone), name=name.strip(), role=StaffRole.ADMIN))
+
+
+@people.command("list")
+@click.option("--role", type=click.Choice([r.value for r in StaffRole]), default=None)
+def list_people(role: str | None) -> None:
+    """Daftar staf aktif."""
+    with runtime().sessions() as s:
+        stmt = select(Staff).where(Staff.active.is_(True)).order_by(Staff.role, Staff.name)
+        if role:
+            stmt = stmt.where(Staff.role == role)
+        rows = s.scalars(stmt).all()
+        if not rows:
+            click.echo("Belum ada staf terdaftar.")
+        for st in rows:
+            where = (st.opd.key if st.opd else "") or (f"Desa {st.desa.nama}, Kec. {st.desa.kecamatan.nama}" if st.desa else "")
+            flag = " (koordinator)" if st.is_coordinator else ""
+            click.echo(f"{st.role:<8} {readable(st.phone):<15} {st.name:<24} {where}{flag}")
+
+
+@people.command("remove")
+@click.option("--phone", required=True)
+def remove(phone: str) -> None:
+    """Nonaktifkan staf (riwayat tiket tetap tersimpan)."""
+    e164 = _phone(phone)
+    with runtime().sessions.begin() as s:
+        st = s.scalar(select(Staff).where(Staff.phone == e164, Staff.active.is_(True)))
+        if st is None:
+            fail(f"Tidak ada staf aktif dengan nomor {readable(e164)}")
+        st.active = False
+    click.echo(f"{readable(e164)} dinonaktifkan.")
+
+
+COMMANDS = [people]

@@ -1,0 +1,77 @@
+"""Outbound transport: what the outbox hands to Twilio, and what comes back.
+
+`build_sender(settings)` gives a `TwilioSender` (REST through twilio-python) or, without Twilio
+credentials, a `DryRunSender` that only records and prints. One sender per worker thread: the
+Twilio HTTP client is not documented as thread-safe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    channel: str  # whatsapp | sms
+    to_phone: str  # E.164
+    body: str | None = None  # free-form text …
+    content_sid: str | None = None  # … or an approved WhatsApp template
+    content_variables: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class SendResult:
+    sid: str
+    status: str  # Twilio's initial status: queued | accepted | …
+
+
+@dataclass(frozen=True)
+class SentRecord:
+    """A message Twilio knows of, as listed by GET …/Messages.json (used by lease recovery)."""
+
+    sid: str
+    body: str
+    status: str
+    direction: str
+    date_created: datetime | None
+
+
+class SendError(Exception):
+    """Twilio refused the message, or we could not tell whether it arrived.
+
+    `ambiguous` is True when the request may have reached Twilio (read timeout, connection cut
+    mid-response, 5xx): retrying blindly could send twice, so the outbox first asks Twilio.
+    """
+
+    def __init__(self, message: str, *, http_status: int | None = None, code: int | None = None,
+                 ambiguous: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.http_status = http_status
+        self.code = code
+        self.ambiguous = ambiguous
+
+
+class Sender(Protocol):
+    def send(self, message: OutgoingMessage) -> SendResult: ...
+
+    def find_sent(self, channel: str, to_phone: str, since: datetime) -> list[SentRecord]: ...
+
+
+def build_sender(settings, *, http_timeout: float = 10.0) -> Sender:
+    if settings.dry_run:
+        from bot.transport.dry_run import DryRunSender
+
+        return DryRunSender()
+    from bot.transport.twilio_rest import TwilioSender
+
+    return TwilioSender(settings, http_timeout=http_timeout)
+
+
+def sender_for(runtime, *, http_timeout: float = 10.0) -> Sender:
+    return build_sender(runtime.settings, http_timeout=http_timeout)
+
+
+__all__ = ["OutgoingMessage", "SendResult", "SentRecord", "SendError", "Sender", "build_sender", "sender_for"]

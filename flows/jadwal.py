@@ -1,0 +1,120 @@
+"""jadwal — where and when is Kenduren Mas."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flows.engine import Bullets, Flow, Say, Step, Turn, say, unhandled
+
+
+class S:
+    ASK_KECAMATAN = "ask_kecamatan"
+    AFTER_VISIT = "after_visit"
+    NO_VISIT = "no_visit"
+
+
+def visit_card(v: Mapping[str, Any]) -> Say:
+    """One visit as the resident sees it, cancelled or moved ones flagged."""
+    if v["status"] == "cancelled":
+        return say("jadwal.visit_cancelled", kecamatan=v["kecamatan"], tanggal=v["tanggal_text"])
+    if v["status"] == "moved":
+        return say("jadwal.visit_moved", kecamatan=v["kecamatan"], tanggal=v["tanggal_text"],
+                   tanggal_baru=v.get("moved_to_text") or "-")
+    return say("jadwal.visit", kecamatan=v["kecamatan"], tanggal=v["tanggal_text"], jam=v["jam_text"],
+               lokasi=v["lokasi"], opd=opd_summary(v["opd"]))
+
+
+def opd_summary(names: list[str], shown: int = 4) -> Say | str:
+    if len(names) <= shown:
+        return ", ".join(names)
+    return say("jadwal.opd_more", names=", ".join(names[:shown]), n=len(names) - shown)
+
+
+def _kecamatan_from(turn: Turn) -> str | None:
+    if turn.location:
+        return turn.facts.nearest_kecamatan(*turn.location)
+    return turn.entities.get("kecamatan")
+
+
+def _show_kecamatan(turn: Turn, kecamatan: str) -> Step:
+    visits = turn.facts.next_visits(kecamatan, limit=2)
+    if not visits:
+        return Step([say("jadwal.none_for_kecamatan", kecamatan=kecamatan,
+                         options=[say("opt.remind_me"), say("opt.menu")])],
+                    S.NO_VISIT, {"kecamatan": kecamatan})
+    cards = [visit_card(visits[0])]
+    active = [v for v in visits if v["status"] == "planned"]
+    if visits[0]["status"] != "planned" and active:
+        cards.append(visit_card(active[0]))
+    chosen = active[0] if active else None
+    if chosen is None:
+        return Step([*cards, say("jadwal.after_cancel", options=[say("opt.remind_me"), say("opt.menu")])],
+                    S.NO_VISIT, {"kecamatan": kecamatan})
+    return Step([*cards, say("jadwal.next_actions", options=[say("opt.register_here"), say("opt.remind_me"), say("opt.menu")])],
+                S.AFTER_VISIT, {"kecamatan": kecamatan, "visit_id": chosen["id"]})
+
+
+def start(turn: Turn) -> Step:
+    kecamatan = _kecamatan_from(turn)
+    if turn.location and kecamatan:
+        return _with_lead(say("jadwal.from_location", kecamatan=kecamatan), _show_kecamatan(turn, kecamatan))
+    if kecamatan:
+        return _show_kecamatan(turn, kecamatan)
+    waktu = turn.entities.get("waktu")
+    if waktu is None and turn.resident.kecamatan:
+        return _show_kecamatan(turn, turn.resident.kecamatan)
+    visits = turn.facts.next_visits(None, limit=3)
+    if not visits:
+        return Step([say("jadwal.none_at_all")], None)
+    if waktu == "hari_ini":
+        lead = say("jadwal.today") if visits[0]["is_today"] else say("jadwal.not_today")
+        first = visits[0]
+        return _with_lead(lead, Step([visit_card(first), say("jadwal.next_actions", options=[
+            say("opt.register_here"), say("opt.remind_me"), say("opt.menu")])],
+            S.AFTER_VISIT, {"kecamatan": first["kecamatan"], "visit_id": first["id"]}))
+    return Step([say("jadwal.upcoming", visits=Bullets([visit_card(v) for v in visits])), say("jadwal.ask_kecamatan")],
+                S.ASK_KECAMATAN)
+
+
+def _with_lead(lead: Say, step: Step) -> Step:
+    return Step([lead, *step.replies], step.next_state, step.slots, step.effects)
+
+
+def ask_kecamatan(turn: Turn) -> Step:
+    kecamatan = _kecamatan_from(turn)
+    if kecamatan is None:
+        found = turn.nlu.match_kecamatan(turn.text)
+        kecamatan = found.name if found is not None and found.certain else None
+    if kecamatan is None:
+        return unhandled(say("jadwal.kecamatan_unknown"), state=S.ASK_KECAMATAN)
+    return _show_kecamatan(turn, kecamatan)
+
+
+def after_visit(turn: Turn) -> Step:
+    if turn.choice == 1:
+        return Step(switch_to="layanan", slots={"visit_id": turn.slots.get("visit_id"),
+                                                "kecamatan": turn.slots.get("kecamatan")})
+    if turn.choice == 2:
+        return Step(switch_to="langganan", slots={"kecamatan": turn.slots.get("kecamatan")})
+    if turn.choice == 3:
+        return Step(switch_to="menu")
+    if _kecamatan_from(turn):
+        return _show_kecamatan(turn, _kecamatan_from(turn))
+    return unhandled(say("common.choose_number", n=3), state=S.AFTER_VISIT)
+
+
+def no_visit(turn: Turn) -> Step:
+    if turn.choice == 1 or turn.yes():
+        return Step(switch_to="langganan", slots={"kecamatan": turn.slots.get("kecamatan")})
+    if turn.choice == 2 or turn.no():
+        return Step(switch_to="menu")
+    return unhandled(say("common.choose_number", n=2), state=S.NO_VISIT)
+
+
+FLOW = Flow(
+    name="jadwal",
+    entry_intents=("jadwal",),
+    start=start,
+    steps={S.ASK_KECAMATAN: ask_kecamatan, S.AFTER_VISIT: after_visit, S.NO_VISIT: no_visit},
+    menu_label="menu.item.jadwal",
+)

@@ -1,0 +1,246 @@
+"""daftar_layanan — register a service need and get a ticket code plus the officer's contact."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from flows.engine import Bullets, Flow, Say, Step, Turn, effect, say, unhandled
+from flows.jadwal import visit_card
+from flows.places import desa_answer
+
+
+class S:
+    CHOOSE_LAYANAN = "choose_layanan"
+    ASK_KECAMATAN = "ask_kecamatan"
+    CONFIRM_KECAMATAN = "confirm_kecamatan"
+    CHOOSE_VISIT = "choose_visit"
+    PICK_OTHER_VISIT = "pick_other_visit"
+    ASK_NAME = "ask_name"
+    ASK_DESA = "ask_desa"
+    CHOOSE_DESA = "choose_desa"
+    ASK_NOTE = "ask_note"
+    CONFIRM = "confirm"
+
+
+_NIK = re.compile(r"(?:\bNIK\b\s*:?\s*)?(?<!\d)(\d{16})(?!\d)", re.IGNORECASE)
+
+
+def mask_nik(nik: str) -> str:
+    return nik[:4] + "*" * 8 + nik[-4:]
+
+
+def strip_nik(text: str) -> tuple[str, str | None]:
+    """Text without any NIK typed into it, and the NIK masked (we never ask for it)."""
+    m = _NIK.search(text)
+    if not m:
+        return text, None
+    return re.sub(r"\s+", " ", _NIK.sub("", text)).strip(" ,.-"), mask_nik(m.group(1))
+
+
+def requirement_lines(lay: Mapping[str, Any]) -> Bullets:
+    return Bullets([
+        say("layanan.req", text=r["text"]) if r["confirmed"] else say("layanan.req_unconfirmed", text=r["text"])
+        for r in lay["persyaratan"]
+    ])
+
+
+def _service_intro(lay: Mapping[str, Any]) -> Say:
+    return say("layanan.intro", layanan=lay["nama_pendek"], opd=lay["opd_singkatan"], syarat=requirement_lines(lay),
+               selesai=say(f"layanan.selesai.{lay['selesai_di_tempat']}"))
+
+
+def start(turn: Turn) -> Step:
+    key = turn.entities.get("layanan") or turn.nlu.match_layanan(turn.text)
+    carried = {k: turn.slots[k] for k in ("visit_id", "kecamatan") if turn.slots.get(k)}
+    if key is None or turn.facts.layanan(key) is None:
+        return _ask_layanan(turn, carried)
+    if turn.entities.get("kecamatan"):
+        carried["kecamatan"] = turn.entities["kecamatan"]
+    return _after_layanan(turn, key, carried)
+
+
+def _ask_layanan(turn: Turn, slots: Mapping[str, Any], lead: Say | None = None) -> Step:
+    services = turn.facts.layanan_list()
+    options = [say("layanan.option", layanan=s["nama_pendek"], opd=s["opd_singkatan"]) for s in services]
+    replies = [lead] if lead else []
+    return Step([*replies, say("layanan.choose", options=options)], S.CHOOSE_LAYANAN,
+                {**slots, "layanan_keys": [s["key"] for s in services]})
+
+
+def choose_layanan(turn: Turn) -> Step:
+    keys = turn.slots.get("layanan_keys") or []
+    key = None
+    if turn.choice is not None and 1 <= turn.choice <= len(keys):
+        key = keys[turn.choice - 1]
+    elif turn.choice is None:
+        key = turn.entities.get("layanan") or turn.nlu.match_layanan(turn.text)
+    if key is None:
+        return unhandled(say("layanan.unknown", n=len(keys)), state=S.CHOOSE_LAYANAN)
+    return _after_layanan(turn, key, dict(turn.slots))
+
+
+def _after_layanan(turn: Turn, key: str, slots: dict[str, Any]) -> Step:
+    lay = turn.facts.layanan(key)
+    slots = {**slots, "layanan": key}
+    intro = _service_intro(lay)
+    if slots.get("visit_id"):
+        visit = turn.facts.visit(slots["visit_id"])
+        if visit and visit["status"] == "planned":
+            return _prepend(intro, _ask_name(turn, slots))
+    kecamatan = slots.get("kecamatan") or turn.resident.kecamatan
+    if kecamatan:
+        return _prepend(intro, _offer_visit(turn, {**slots, "kecamatan": kecamatan}))
+    return Step([intro, say("layanan.ask_kecamatan")], S.ASK_KECAMATAN, slots)
+
+
+def _prepend(reply: Say, step: Step) -> Step:
+    return _prepend_all([reply], step)
+
+
+def _prepend_all(replies: list[Say], step: Step) -> Step:
+    return Step([*replies, *step.replies], step.next_state, step.slots, step.effects, step.switch_to)
+
+
+def ask_kecamatan(turn: Turn) -> Step:
+    found = turn.nlu.match_kecamatan(turn.text)
+    if found is None:
+        return unhandled(say("layanan.kecamatan_unknown"), state=S.ASK_KECAMATAN)
+    if not found.certain:
+        return Step([say("common.did_you_mean_kecamatan", kecamatan=found.name, options=[say("opt.yes"), say("opt.no")])],
+                    S.CONFIRM_KECAMATAN, {**turn.slots, "kecamatan_guess": found.name})
+    return _offer_visit(turn, {**turn.slots, "kecamatan": found.name})
+
+
+def confirm_kecamatan(turn: Turn) -> Step:
+    if turn.yes():
+        return _offer_visit(turn, {**turn.slots, "kecamatan": turn.slots["kecamatan_guess"]})
+    if turn.no():
+        return Step([say("layanan.ask_kecamatan_again")], S.ASK_KECAMATAN, turn.slots)
+    return ask_kecamatan(turn)
+
+
+def _offer_visit(turn: Turn, slots: dict[str, Any]) -> Step:
+    visits = [v for v in turn.facts.next_visits(slots["kecamatan"], limit=3) if v["status"] == "planned"]
+    if not visits:
+        return _pick_other(turn, slots, lead=say("layanan.no_visit_here", kecamatan=slots["kecamatan"]))
+    v = visits[0]
+    return Step([say("layanan.next_visit_here", kecamatan=v["kecamatan"], tanggal=v["tanggal_text"], jam=v["jam_text"],
+                     lokasi=v["lokasi"], options=[say("opt.register_this_date"), say("opt.other_date")])],
+                S.CHOOSE_VISIT, {**slots, "visit_id": v["id"]})
+
+
+def choose_visit(turn: Turn) -> Step:
+    if turn.choice == 1 or turn.yes():
+        return _ask_name(turn, dict(turn.slots))
+    if turn.choice == 2 or turn.no():
+        return _pick_other(turn, dict(turn.slots))
+    return unhandled(say("common.choose_number", n=2), state=S.CHOOSE_VISIT)
+
+
+def _pick_other(turn: Turn, slots: dict[str, Any], lead: Say | None = None) -> Step:
+    visits = [v for v in turn.facts.next_visits(None, limit=8) if v["status"] == "planned"][:5]
+    if not visits:
+        return Step([*([lead] if lead else []), say("layanan.no_visits_at_all")], None)
+    options = [say("layanan.visit_option", kecamatan=v["kecamatan"], tanggal=v["tanggal_text"]) for v in visits]
+    return Step([*([lead] if lead else []), say("layanan.pick_visit", options=options)], S.PICK_OTHER_VISIT,
+                {**slots, "visit_ids": [v["id"] for v in visits]})
+
+
+def pick_other_visit(turn: Turn) -> Step:
+    ids = turn.slots.get("visit_ids") or []
+    if turn.choice is None or not 1 <= turn.choice <= len(ids):
+        return unhandled(say("common.choose_number", n=len(ids)), state=S.PICK_OTHER_VISIT)
+    visit = turn.facts.visit(ids[turn.choice - 1])
+    return _ask_name(turn, {**turn.slots, "visit_id": visit["id"], "kecamatan": visit["kecamatan"]})
+
+
+def _ask_name(turn: Turn, slots: dict[str, Any]) -> Step:
+    offer = turn.resident.name or turn.resident.profile_name
+    if offer:
+        return Step([say("layanan.ask_name_offer", name=offer)], S.ASK_NAME, {**slots, "name_offer": offer})
+    return Step([say("layanan.ask_name")], S.ASK_NAME, slots)
+
+
+def ask_name(turn: Turn) -> Step:
+    offered = turn.choice == 1 and bool(turn.slots.get("name_offer"))
+    if offered:
+        name, nik = turn.slots["name_offer"], None
+    else:
+        name, nik = strip_nik(turn.text.strip())
+    slots = {**turn.slots, "nik_masked": nik or turn.slots.get("nik_masked")}
+    lead = [say("layanan.nik_not_needed")] if nik else []
+    if len(name) < 2 or (turn.choice is not None and not offered):
+        return unhandled(*lead, say("layanan.name_invalid"), state=S.ASK_NAME)
+    slots["nama"] = name[:120]
+    return Step([*lead, say("layanan.ask_desa", kecamatan=slots["kecamatan"])], S.ASK_DESA, slots)
+
+
+def ask_desa(turn: Turn) -> Step:
+    return desa_answer(turn, kecamatan=turn.slots.get("kecamatan"), choose_state=S.CHOOSE_DESA,
+                       retry_state=S.ASK_DESA, then=_ask_note)
+
+
+def _ask_note(turn: Turn, slots: dict[str, Any]) -> Step:
+    return Step([say("layanan.ask_note")], S.ASK_NOTE, slots)
+
+
+def ask_note(turn: Turn) -> Step:
+    slots = dict(turn.slots)
+    lead = []
+    if turn.choice == 1 or turn.no():
+        slots["catatan"] = None
+    else:
+        note, nik = strip_nik(turn.text.strip())
+        slots["catatan"] = note[:500] or None
+        if nik:
+            slots["nik_masked"] = nik
+            lead.append(say("layanan.nik_not_needed"))
+    return _prepend_all(lead, _confirm(turn, slots))
+
+
+def _confirm(turn: Turn, slots: dict[str, Any]) -> Step:
+    lay = turn.facts.layanan(slots["layanan"])
+    visit = turn.facts.visit(slots["visit_id"])
+    return Step([say("layanan.confirm", layanan=lay["nama_pendek"], opd=lay["opd_singkatan"], nama=slots["nama"],
+                     desa=slots["desa"], kecamatan=slots["desa_kecamatan"], tanggal=visit["tanggal_text"],
+                     lokasi=visit["lokasi"], catatan=slots.get("catatan") or "-",
+                     options=[say("opt.yes_register"), say("opt.change"), say("opt.cancel")])],
+                S.CONFIRM, slots)
+
+
+def confirm(turn: Turn) -> Step:
+    slots = turn.slots
+    if turn.choice == 1 or turn.yes():
+        lay = turn.facts.layanan(slots["layanan"])
+        visit = turn.facts.visit(slots["visit_id"])
+        contact = turn.facts.petugas_contact(lay["opd_key"])
+        contact_line = (say("layanan.contact", name=contact["name"], opd=lay["opd_singkatan"], phone=contact["phone_text"])
+                        if contact else say("layanan.contact_helpdesk", opd=lay["opd_singkatan"]))
+        return Step(
+            [say("layanan.created", opd=lay["opd_singkatan"], syarat=requirement_lines(lay),
+                 tanggal=visit["tanggal_text"], jam=visit["jam_text"], lokasi=visit["lokasi"], contact=contact_line)],
+            None,
+            effects=[effect("create_ticket", layanan=lay["key"], visit_id=visit["id"], nama=slots["nama"],
+                            desa=slots["desa"], desa_kecamatan=slots["desa_kecamatan"], catatan=slots.get("catatan"),
+                            nik_masked=slots.get("nik_masked"),
+                            staff_id=contact["staff_id"] if contact else None)],
+        )
+    if turn.choice == 2:
+        return _ask_name(turn, dict(slots))
+    if turn.choice == 3 or turn.no():
+        return Step(switch_to="menu", replies=[say("menu.cancelled")])
+    return unhandled(say("common.choose_number", n=3), state=S.CONFIRM)
+
+
+FLOW = Flow(
+    name="layanan",
+    entry_intents=("daftar_layanan",),
+    start=start,
+    steps={
+        S.CHOOSE_LAYANAN: choose_layanan, S.ASK_KECAMATAN: ask_kecamatan, S.CONFIRM_KECAMATAN: confirm_kecamatan,
+        S.CHOOSE_VISIT: choose_visit, S.PICK_OTHER_VISIT: pick_other_visit, S.ASK_NAME: ask_name,
+        S.ASK_DESA: ask_desa, S.CHOOSE_DESA: ask_desa, S.ASK_NOTE: ask_note, S.CONFIRM: confirm,
+    },
+    menu_label="menu.item.layanan",
+)

@@ -1,0 +1,54 @@
+"""Asking for a desa/kelurahan: forgiving match, and a numbered choice when the name is ambiguous
+(17 village names occur in more than one kecamatan; the kecamatan is confirmed before a desa is fixed)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from flows.engine import Step, Turn, say, unhandled
+
+MIN_SCORE = 85  # below this a "match" is more likely another word than a typo of a desa
+MARGIN = 8      # candidates this close to the best are offered as choices
+
+
+def _candidates(turn: Turn, kecamatan: str | None) -> list[tuple[str, str]]:
+    matches = [m for m in turn.nlu.match_desa(turn.text, kecamatan=kecamatan) if m.score >= MIN_SCORE]
+    if not matches:
+        return []
+    best = matches[0].score
+    return [(m.name, m.kecamatan) for m in matches if m.score >= best - MARGIN][:6]
+
+
+def desa_answer(
+    turn: Turn,
+    *,
+    kecamatan: str | None,
+    choose_state: str,
+    retry_state: str,
+    then: Callable[[Turn, dict[str, Any]], Step],
+) -> Step:
+    options: list[list[str]] = turn.slots.get("desa_options") or []
+    if options and turn.choice is not None:
+        if 1 <= turn.choice <= len(options):
+            desa, kec = options[turn.choice - 1]
+            return then(turn, _fixed(turn.slots, desa, kec))
+        return unhandled(say("common.choose_number", n=len(options)), state=choose_state)
+    candidates = _candidates(turn, kecamatan)
+    if not candidates:
+        if kecamatan:
+            return unhandled(say("places.desa_not_found_in", kecamatan=kecamatan), state=retry_state)
+        return unhandled(say("places.desa_not_found"), state=retry_state)
+    if len(candidates) == 1:
+        desa, kec = candidates[0]
+        return then(turn, _fixed(turn.slots, desa, kec))
+    same_name = len({d for d, _ in candidates}) == 1
+    choices = [say("places.desa_option", desa=d, kecamatan=k) for d, k in candidates]
+    question = (say("places.desa_in_many", desa=candidates[0][0], options=choices) if same_name
+                else say("places.desa_which", options=choices))
+    return Step([question], choose_state, {**turn.slots, "desa_options": [list(c) for c in candidates]})
+
+
+def _fixed(slots: Mapping[str, Any], desa: str, kecamatan: str) -> dict[str, Any]:
+    fixed = {k: v for k, v in slots.items() if k != "desa_options"}
+    fixed.update(desa=desa, desa_kecamatan=kecamatan)
+    return fixed

@@ -1,0 +1,47 @@
+"""cek_status — a ticket or proposal by code, or all of the resident's open ones."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flows.engine import Bullets, Flow, Say, Step, Turn, say, unhandled
+
+
+class S:
+    ASK_KODE = "ask_kode"
+
+
+def item_card(item: Mapping[str, Any]) -> Say:
+    params = dict(item, status_text=say(f"status.{item['type']}.{item['status']}"))
+    if item["type"] == "proposal":
+        params["kategori"] = say(f"usulan.kategori.{item['kategori']}")
+    return say(f"status.{item['type']}", **params)
+
+
+def _show_code(turn: Turn, kode: str) -> Step:
+    item = turn.facts.ticket_for_resident(kode)
+    if item is None:
+        # Same answer whether the code does not exist or belongs to someone else.
+        return Step([say("status.not_found", kode=kode.upper())], None)
+    return Step([item_card(item)], None)
+
+
+def start(turn: Turn) -> Step:
+    kode = turn.entities.get("kode")
+    if kode:
+        return _show_code(turn, kode)
+    items = turn.facts.open_items_of_resident()
+    if not items:
+        return Step([say("status.none")], None)
+    return Step([say("status.mine", items=Bullets([item_card(i) for i in items[:5]]))], None)
+
+
+def ask_kode(turn: Turn) -> Step:
+    kode = turn.entities.get("kode")
+    if not kode:
+        return unhandled(say("status.ask_kode"), state=S.ASK_KODE)
+    return _show_code(turn, kode)
+
+
+FLOW = Flow(name="status", entry_intents=("cek_status",), start=start, steps={S.ASK_KODE: ask_kode},
+            menu_label="menu.item.status")

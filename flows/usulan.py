@@ -1,0 +1,153 @@
+"""usulan — a development proposal for a desa, or support for a similar one already made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.engine import Flow, Step, Turn, effect, say, unhandled
+from flows.places import desa_answer
+
+KATEGORI = ("jalan", "jembatan", "irigasi", "drainase", "lampu_jalan", "air_bersih", "sampah", "tanggul",
+            "fasilitas_umum", "lainnya")
+MIN_WORDS = 3
+
+
+class S:
+    ASK_KATEGORI = "ask_kategori"
+    ASK_DESA = "ask_desa"
+    CHOOSE_DESA = "choose_desa"
+    CONFIRM_PLACE = "confirm_place"
+    ASK_DESKRIPSI = "ask_deskripsi"
+    OFFER_SUPPORT = "offer_support"
+    ASK_FOTO = "ask_foto"
+
+
+def _kategori_say(key: str):
+    return say(f"usulan.kategori.{key}")
+
+
+def start(turn: Turn) -> Step:
+    slots: dict[str, Any] = {}
+    kategori = turn.entities.get("kategori") or turn.nlu.match_kategori(turn.text)
+    if kategori in KATEGORI:
+        slots["kategori"] = kategori
+    # A message that already describes the problem is kept as the description draft.
+    if kategori and len(turn.text.split()) >= MIN_WORDS + 1:
+        slots["deskripsi"] = turn.text.strip()[:1000]
+    desa = turn.entities.get("desa")
+    candidates = turn.entities.get("desa_kecamatan") or []
+    kecamatan = turn.entities.get("kecamatan")
+    if desa and kecamatan and kecamatan in candidates:
+        candidates = [kecamatan]
+    if desa and len(candidates) == 1:
+        slots.update(desa=desa, desa_kecamatan=candidates[0])
+    lead = [say("usulan.thanks")]
+    if "kategori" not in slots:
+        return Step([*lead, _ask_kategori()], S.ASK_KATEGORI, slots)
+    if "desa" not in slots:
+        return Step([*lead, say("usulan.ask_desa", kategori=_kategori_say(slots["kategori"]))], S.ASK_DESA, slots)
+    return Step([*lead, say("usulan.confirm_place", kategori=_kategori_say(slots["kategori"]), desa=slots["desa"],
+                            kecamatan=slots["desa_kecamatan"], options=[say("opt.yes"), say("opt.no")])],
+                S.CONFIRM_PLACE, slots)
+
+
+def _ask_kategori():
+    return say("usulan.ask_kategori", options=[_kategori_say(k) for k in KATEGORI])
+
+
+def ask_kategori(turn: Turn) -> Step:
+    kategori = None
+    if turn.choice is not None and 1 <= turn.choice <= len(KATEGORI):
+        kategori = KATEGORI[turn.choice - 1]
+    elif turn.choice is None:
+        kategori = turn.nlu.match_kategori(turn.text)
+    if kategori is None:
+        return unhandled(_ask_kategori(), state=S.ASK_KATEGORI)
+    slots = {**turn.slots, "kategori": kategori}
+    if slots.get("desa"):
+        return _after_place(turn, slots)
+    return Step([say("usulan.ask_desa", kategori=_kategori_say(kategori))], S.ASK_DESA, slots)
+
+
+def ask_desa(turn: Turn) -> Step:
+    return desa_answer(turn, kecamatan=turn.entities.get("kecamatan"), choose_state=S.CHOOSE_DESA,
+                       retry_state=S.ASK_DESA, then=_after_place)
+
+
+def confirm_place(turn: Turn) -> Step:
+    if turn.yes():
+        return _after_place(turn, dict(turn.slots))
+    if turn.no():
+        slots = {k: v for k, v in turn.slots.items() if k not in ("desa", "desa_kecamatan")}
+        return Step([_ask_kategori()], S.ASK_KATEGORI, {k: v for k, v in slots.items() if k != "kategori"})
+    return unhandled(say("common.choose_number", n=2), state=S.CONFIRM_PLACE)
+
+
+def _after_place(turn: Turn, slots: dict[str, Any]) -> Step:
+    if not slots.get("deskripsi"):
+        return Step([say("usulan.ask_deskripsi", desa=slots["desa"])], S.ASK_DESKRIPSI, slots)
+    return _check_similar(turn, slots)
+
+
+def ask_deskripsi(turn: Turn) -> Step:
+    text = turn.text.strip()
+    if turn.choice is not None or len(text.split()) < MIN_WORDS:
+        return unhandled(say("usulan.deskripsi_too_short"), state=S.ASK_DESKRIPSI)
+    return _check_similar(turn, {**turn.slots, "deskripsi": text[:1000]})
+
+
+def _check_similar(turn: Turn, slots: dict[str, Any]) -> Step:
+    similar = list(turn.facts.similar_proposals(slots["desa"], slots["desa_kecamatan"], slots["deskripsi"]))[:3]
+    if not similar:
+        return _ask_foto(slots)
+    options = [say("usulan.support_option", kode=p["kode"], deskripsi=p["deskripsi_short"], n=p["support_count"])
+               for p in similar]
+    options.append(say("opt.mine_is_different"))
+    return Step([say("usulan.similar_found", desa=slots["desa"], options=options)], S.OFFER_SUPPORT,
+                {**slots, "similar": [p["kode"] for p in similar]})
+
+
+def offer_support(turn: Turn) -> Step:
+    kodes = turn.slots.get("similar") or []
+    if turn.choice is not None and 1 <= turn.choice <= len(kodes):
+        kode = kodes[turn.choice - 1]
+        return Step([say("usulan.supported", kode=kode)], None, effects=[effect("support_proposal", kode=kode)])
+    if turn.choice == len(kodes) + 1 or turn.no():
+        return _ask_foto(dict(turn.slots))
+    return unhandled(say("common.choose_number", n=len(kodes) + 1), state=S.OFFER_SUPPORT)
+
+
+def _ask_foto(slots: dict[str, Any]) -> Step:
+    return Step([say("usulan.ask_foto")], S.ASK_FOTO, slots)
+
+
+def ask_foto(turn: Turn) -> Step:
+    slots = dict(turn.slots)
+    if turn.media_url:
+        slots["media_url"] = turn.media_url
+    if turn.location:
+        slots["lat"], slots["lng"] = turn.location
+    typed = turn.text.strip()
+    if typed and turn.choice is None and not turn.no() and len(typed.split()) >= MIN_WORDS:
+        # More words instead of a photo: they belong to the description.
+        slots["deskripsi"] = f"{slots['deskripsi']}. {typed}"[:1000]
+    elif not (turn.media_url or turn.location or turn.choice == 1 or turn.no()):
+        return unhandled(say("usulan.ask_foto_again"), state=S.ASK_FOTO)
+    return Step(
+        [say("usulan.created", kategori=_kategori_say(slots["kategori"]), desa=slots["desa"])],
+        None,
+        effects=[effect("create_proposal", kategori=slots["kategori"], desa=slots["desa"],
+                        desa_kecamatan=slots["desa_kecamatan"], deskripsi=slots["deskripsi"],
+                        media_url=slots.get("media_url"), lat=slots.get("lat"), lng=slots.get("lng"))],
+    )
+
+
+FLOW = Flow(
+    name="usulan",
+    entry_intents=("usulan",),
+    start=start,
+    steps={S.ASK_KATEGORI: ask_kategori, S.ASK_DESA: ask_desa, S.CHOOSE_DESA: ask_desa,
+           S.CONFIRM_PLACE: confirm_place, S.ASK_DESKRIPSI: ask_deskripsi, S.OFFER_SUPPORT: offer_support,
+           S.ASK_FOTO: ask_foto},
+    menu_label="menu.item.usulan",
+)

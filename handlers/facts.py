@@ -1,0 +1,142 @@
+"""Read-only answers to the questions flows ask (flows.engine.Facts), from the database."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any, Mapping, Sequence
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import fuzz
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from flows.dates import rentang_jam, tanggal
+from flows.phones import readable
+from storage.models import (
+    Desa, Kecamatan, Layanan, Opd, Proposal, ProposalStatus, Resident, Staff, StaffRole, Ticket, TicketStatus,
+    Visit, VisitStatus,
+)
+
+SIMILAR_SCORE = 60
+CLOSED_TICKET = (TicketStatus.SELESAI, TicketStatus.DITOLAK)
+
+
+def visit_dict(v: Visit, today: date) -> dict[str, Any]:
+    return {
+        "id": v.id, "kecamatan": v.kecamatan.nama, "tanggal": v.tanggal, "tanggal_text": tanggal(v.tanggal),
+        "jam_text": rentang_jam(v.mulai, v.selesai), "lokasi": v.lokasi, "status": v.status,
+        "opd": [o.singkatan for o in v.opd], "is_today": v.tanggal == today,
+        "moved_to_text": tanggal(v.moved_to.tanggal) if v.moved_to else None,
+    }
+
+
+def next_petugas(session: Session, opd_id: int) -> Staff | None:
+    """The OPD's active petugas who was assigned longest ago (round-robin)."""
+    return session.scalar(
+        select(Staff)
+        .where(Staff.opd_id == opd_id, Staff.role == StaffRole.PETUGAS, Staff.active.is_(True))
+        .order_by(Staff.last_assigned_at.is_not(None), Staff.last_assigned_at, Staff.id)
+        .limit(1)
+    )
+
+
+class DbFacts:
+    def __init__(self, session: Session, resident: Resident, now: datetime, timezone: str):
+        self.s = session
+        self.resident = resident
+        self.today = now.astimezone(ZoneInfo(timezone)).date()
+
+    def _visits(self):
+        return (select(Visit).join(Visit.kecamatan).where(Visit.tanggal >= self.today)
+                .options(selectinload(Visit.opd), selectinload(Visit.moved_to), selectinload(Visit.kecamatan))
+                .order_by(Visit.tanggal, Visit.id))
+
+    def next_visits(self, kecamatan: str | None = None, limit: int = 3) -> Sequence[Mapping[str, Any]]:
+        stmt = self._visits()
+        if kecamatan:
+            stmt = stmt.where(Kecamatan.nama == kecamatan)
+        else:
+            stmt = stmt.where(Visit.status == VisitStatus.PLANNED)
+        return [visit_dict(v, self.today) for v in self.s.scalars(stmt.limit(limit))]
+
+    def visit(self, visit_id: int) -> Mapping[str, Any] | None:
+        v = self.s.get(Visit, visit_id)
+        return visit_dict(v, self.today) if v else None
+
+    def _layanan_dict(self, lay: Layanan) -> dict[str, Any]:
+        return {"key": lay.key, "nama_pendek": lay.nama_pendek, "opd_key": lay.opd.key,
+                "opd_singkatan": lay.opd.singkatan, "persyaratan": lay.persyaratan,
+                "selesai_di_tempat": lay.selesai_di_tempat}
+
+    def layanan(self, key: str) -> Mapping[str, Any] | None:
+        lay = self.s.scalar(select(Layanan).where(Layanan.key == key).options(selectinload(Layanan.opd)))
+        return self._layanan_dict(lay) if lay else None
+
+    def layanan_list(self) -> Sequence[Mapping[str, Any]]:
+        rows = self.s.scalars(select(Layanan).join(Layanan.opd).order_by(Opd.id, Layanan.id)
+                              .options(selectinload(Layanan.opd)))
+        return [self._layanan_dict(lay) for lay in rows]
+
+    def petugas_contact(self, opd_key: str) -> Mapping[str, Any] | None:
+        opd = self.s.scalar(select(Opd).where(Opd.key == opd_key))
+        staff = next_petugas(self.s, opd.id) if opd else None
+        if staff is None:
+            return None
+        return {"staff_id": staff.id, "name": staff.name, "phone_text": readable(staff.phone)}
+
+    def _ticket_dict(self, t: Ticket) -> dict[str, Any]:
+        notes = [e.note for e in t.events if e.note and e.actor == "petugas"]
+        staff = t.assigned_staff
+        return {"type": "ticket", "kode": t.kode, "layanan": t.layanan.nama_pendek if t.layanan else t.opd.singkatan,
+                "status": t.status, "updated_text": tanggal(t.updated_at.astimezone(ZoneInfo("Asia/Jakarta")).date()),
+                "note": f'"{notes[-1]}"' if notes else "-",
+                "contact": f"{staff.name} ({t.opd.singkatan}), WA {readable(staff.phone)}" if staff else t.opd.singkatan}
+
+    def _proposal_dict(self, p: Proposal) -> dict[str, Any]:
+        return {"type": "proposal", "kode": p.kode, "kategori": p.kategori, "desa": p.desa.nama, "status": p.status,
+                "updated_text": tanggal(p.updated_at.astimezone(ZoneInfo("Asia/Jakarta")).date()),
+                "support_count": p.support_count}
+
+    def ticket_for_resident(self, kode: str) -> Mapping[str, Any] | None:
+        kode = kode.strip().upper()
+        t = self.s.scalar(select(Ticket).where(Ticket.kode == kode, Ticket.resident_id == self.resident.id))
+        if t:
+            return self._ticket_dict(t)
+        p = self.s.scalar(select(Proposal).where(Proposal.kode == kode, Proposal.resident_id == self.resident.id))
+        return self._proposal_dict(p) if p else None
+
+    def open_items_of_resident(self) -> Sequence[Mapping[str, Any]]:
+        tickets = self.s.scalars(select(Ticket).where(Ticket.resident_id == self.resident.id,
+                                                      Ticket.status.not_in(CLOSED_TICKET))
+                                 .order_by(Ticket.id.desc()).limit(5))
+        proposals = self.s.scalars(select(Proposal).where(Proposal.resident_id == self.resident.id,
+                                                          Proposal.status != ProposalStatus.DITOLAK)
+                                   .order_by(Proposal.id.desc()).limit(5))
+        return [*(self._ticket_dict(t) for t in tickets), *(self._proposal_dict(p) for p in proposals)]
+
+    def similar_proposals(self, desa: str, kecamatan: str, text: str) -> Sequence[Mapping[str, Any]]:
+        rows = self.s.scalars(
+            select(Proposal).join(Proposal.desa).join(Desa.kecamatan)
+            .where(Desa.nama == desa, Kecamatan.nama == kecamatan,
+                   or_(Proposal.status == ProposalStatus.BARU, Proposal.status == ProposalStatus.DIVERIFIKASI,
+                       Proposal.status == ProposalStatus.MUSRENBANG))
+        )
+        scored = sorted(((fuzz.token_set_ratio(text.lower(), p.deskripsi.lower()), p) for p in rows),
+                        key=lambda sp: -sp[0])
+        return [{"kode": p.kode, "deskripsi_short": _short(p.deskripsi), "support_count": p.support_count}
+                for score, p in scored if score >= SIMILAR_SCORE]
+
+    def nearest_kecamatan(self, lat: float, lng: float) -> str | None:
+        """The kecamatan of the nearest desa centroid (finer than kecamatan centroids)."""
+        best, best_d = None, math.inf
+        for d_lat, d_lng, kec in self.s.execute(select(Desa.lat, Desa.lng, Kecamatan.nama).join(Desa.kecamatan)):
+            dist = (lat - d_lat) ** 2 + ((lng - d_lng) * math.cos(math.radians(lat))) ** 2
+            if dist < best_d:
+                best, best_d = kec, dist
+        # Farther than ~0.2° (≈ 22 km) from any desa: not in Kabupaten Pasuruan.
+        return best if best_d <= 0.2 ** 2 else None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,387 @@
+"""The outbox: every message that is not a direct reply, and how each is sent exactly once.
+
+Writing: `enqueue` adds a row in the caller's transaction (the change that caused the message and
+the message commit together, or neither does).
+
+Sending, at most once per row, even when workers die or run side by side:
+
+1. **Claim** (one short transaction): pick sendable rows with `FOR UPDATE SKIP LOCKED` (PostgreSQL;
+   SQLite's `BEGIN IMMEDIATE` serialises claims instead), set `status=claimed`,
+   `claimed_by=<worker>`, `claimed_until=now+lease`, commit. Nobody else touches a claimed row while
+   its lease runs.
+2. **Send** through Twilio, but only while `now < claimed_until - send_margin`, where
+   `send_margin = 2 × HTTP timeout + 1 s` (connect + read). So every request a worker makes has
+   finished, one way or the other, by the time its lease ends.
+3. **Record** the SID (`status=queued`) in a transaction that only succeeds while the row is
+   still ours and claimed.
+
+A worker that died between 2 and 3 leaves a row `claimed` with an expired lease. The next claim
+picks such rows first and **asks Twilio before re-sending**: it lists messages to that number
+created since the old claim began (GET …/Messages.json?To=…, newest first) and takes an
+outbound-api message whose SID no outbox row holds and whose body is this row's body (any such
+message, when the row goes by template, whose rendered text we cannot predict). Found → its SID is
+recorded and nothing is sent. Not found → the old request never reached Twilio, and it is safe to
+send. An ambiguous failure of our own (read timeout, connection cut mid-response, HTTP 5xx) is
+resolved the same way: the row stays claimed with a lease ending after the backoff.
+
+Errors: HTTP 429, 20429, 63018, 30001, 21611 and unmade connections are retried with exponential
+backoff; 21610 fails the row and marks the resident opted out; 63016 (free text outside WhatsApp's
+24-hour window) is re-sent at once as the approved template of the row's kind; anything else
+fails the row with Twilio's code and message.
+
+Consent is checked right before each business-initiated send: a resident who opted out (or asked
+to be erased) since the row was written gets nothing, and the row is canceled.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.catalogue import TWILIO_BODY_LIMIT, for_channel
+from bot.logging_setup import mask_phone
+from bot.transport import OutgoingMessage, SendError, Sender
+from handlers.quiet_hours import QuietHours
+from handlers.status_callback import replay_stored
+from storage.db import utcnow
+from storage.models import OutboxMessage, OutboxStatus, Resident, Staff
+
+log = logging.getLogger(__name__)
+
+# Kinds that answer something the person just asked for: sent even after an opt-out of reminders.
+DIRECT_REPLY_KINDS = frozenset({"reply", "relay", "handoff_notice", "handoff_timeout"})
+CHANNELS = frozenset({"whatsapp", "sms"})
+WHATSAPP_WINDOW = timedelta(hours=24)
+TRANSIENT_CODES = frozenset({20429, 63018, 30001, 21611})
+OPTED_OUT_CODE = 21610
+OUTSIDE_WINDOW_CODE = 63016
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(minutes=30)
+# Twilio's date_created has one-second precision, and machines' clocks differ a little.
+LOOKUP_SLACK = timedelta(minutes=5)
+SENT_STATES = (OutboxStatus.QUEUED, OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.READ)
+
+
+def enqueue(session: Session, *, kind: str, channel: str, to_phone: str, body: str,
+            resident_id: int | None = None, staff_id: int | None = None, ticket_id: int | None = None,
+            broadcast_id: int | None = None, template_vars: dict[str, str] | None = None,
+            respects_quiet_hours: bool = False, expires_at: datetime | None = None) -> OutboxMessage:
+    """Add one outgoing message to the caller's transaction (no commit here).
+
+    `template_vars` fill the approved WhatsApp template of `kind` (settings.templates), used when
+    the recipient last wrote more than 24 h ago or free text is refused (63016). Bodies longer
+    than one Twilio message must be split by the caller (bot.catalogue.split_body).
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"outbox channel must be one of {sorted(CHANNELS)}, not {channel!r}")
+    if len(body) > TWILIO_BODY_LIMIT:
+        raise ValueError(f"body of {len(body)} characters; split it (limit {TWILIO_BODY_LIMIT})")
+    now = utcnow()
+    row = OutboxMessage(kind=kind, channel=channel, to_phone=to_phone, body=body, resident_id=resident_id,
+                        staff_id=staff_id, ticket_id=ticket_id, broadcast_id=broadcast_id,
+                        template_vars=template_vars, via_template=False,
+                        respects_quiet_hours=respects_quiet_hours, status=OutboxStatus.PENDING,
+                        attempts=0, next_attempt_at=now, expires_at=expires_at, created_at=now,
+                        updated_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class Lease:
+    worker: str
+    seconds: float = 60.0
+    http_timeout: float = 10.0
+
+    @property
+    def send_margin(self) -> timedelta:
+        return timedelta(seconds=2 * self.http_timeout + 1)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What a worker needs of one claimed row, read in the claim transaction."""
+
+    id: int
+    kind: str
+    channel: str
+    to_phone: str
+    body: str
+    resident_id: int | None
+    staff_id: int | None
+    template_vars: dict[str, str] | None
+    via_template: bool
+    attempts: int
+    claimed_until: datetime
+    expires_at: datetime | None
+    # Set when a dead worker's (or our own ambiguous) attempt may already have reached Twilio:
+    # when the first such attempt was claimed (updated_at is kept while the row stays claimed).
+    attempt_began_at: datetime | None = None
+
+
+def cancel_stale(session: Session, now: datetime) -> int:
+    """Cancel reminders whose moment passed unsent (a later reminder or the visit has come)."""
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.expires_at <= now)
+        .values(status=OutboxStatus.CANCELED, error_message="stale: not sent before its moment passed",
+                updated_at=now)
+    ).rowcount
+
+
+def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: QuietHours) -> list[Claimed]:
+    """Claim up to `limit` rows for `lease.worker`. Call inside a transaction that commits at once."""
+    quiet_now = quiet.contains(now)
+
+    def sendable(stmt):
+        if quiet_now:
+            stmt = stmt.where(OutboxMessage.respects_quiet_hours.is_(False))
+        return stmt.order_by(OutboxMessage.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
+
+    # Leases that ran out first: their rows have waited longest and need a lookup.
+    orphans = list(session.scalars(sendable(select(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.next_attempt_at <= now,
+        OutboxMessage.claimed_until <= now))))
+    rows = orphans
+    if len(rows) < limit:
+        rows += list(session.scalars(sendable(select(OutboxMessage).where(
+            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now)))
+            .limit(limit - len(rows))))
+    if not rows:
+        return []
+    until = now + timedelta(seconds=lease.seconds)
+    claimed = [
+        Claimed(r.id, r.kind, r.channel, r.to_phone, r.body, r.resident_id, r.staff_id, r.template_vars,
+                r.via_template, r.attempts + 1, until, r.expires_at,
+                attempt_began_at=r.updated_at if r.status == OutboxStatus.CLAIMED else None)
+        for r in rows
+    ]
+    take = dict(status=OutboxStatus.CLAIMED, claimed_by=lease.worker, claimed_until=until,
+                attempts=OutboxMessage.attempts + 1)
+    if orphans:
+        # updated_at stays: it marks when the unresolved attempt began, for the Twilio lookup.
+        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_([r.id for r in orphans]))
+                        .values(**take), execution_options={"synchronize_session": False})
+    fresh = [r.id for r in rows if r.status == OutboxStatus.PENDING]
+    if fresh:
+        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(fresh)).values(**take, updated_at=now),
+                        execution_options={"synchronize_session": False})
+    return claimed
+
+
+def backoff(attempts: int) -> timedelta:
+    delay = min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+    return delay * random.uniform(0.8, 1.2)  # jitter: retries of one burst do not come back together
+
+
+@dataclass(frozen=True)
+class Recipient:
+    opted_out: bool
+    gone: bool  # erased resident or inactive staff
+    last_inbound_at: datetime | None
+
+
+class Deliverer:
+    """Sends claimed rows one by one: consent, 24-hour window, template, send, record.
+
+    One per worker thread (its own Twilio client). `clock` gives the current instant, `pace`
+    blocks until the rate limit allows one more request.
+    """
+
+    def __init__(self, sessions: sessionmaker, sender: Sender, *, lease: Lease, templates: dict[str, str],
+                 clock: Callable[[], datetime], pace: Callable[[], None] = lambda: None):
+        self.sessions, self.sender, self.lease = sessions, sender, lease
+        self.templates, self.clock, self.pace = templates, clock, pace
+
+    # -- one row ---------------------------------------------------------------------------
+    def deliver(self, row: Claimed) -> str:
+        """Send one claimed row; returns what happened (sent, recovered, retry, failed, …)."""
+        if row.attempt_began_at is not None:
+            try:
+                sid = self._find_earlier_send(row)
+            except SendError as exc:
+                return self._retry_lookup_later(row, exc)
+            if sid:
+                self._record_sent(row, sid, via_template=row.via_template)
+                log.info("outbox %s: found at Twilio as %s after an interrupted send; not re-sent", row.id, sid)
+                return "recovered"
+        if row.expires_at is not None and self.clock() >= row.expires_at:
+            return self._finish(row, OutboxStatus.CANCELED, None, "stale: not sent before its moment passed")
+        recipient = self._recipient(row)
+        if recipient.gone:
+            return self._finish(row, OutboxStatus.CANCELED, None, "recipient erased or inactive")
+        if recipient.opted_out and row.kind not in DIRECT_REPLY_KINDS:
+            return self._finish(row, OutboxStatus.CANCELED, None, "recipient opted out")
+        use_template = row.channel == "whatsapp" and (row.via_template or self._outside_window(recipient))
+        message = self._compose(row, use_template)
+        if isinstance(message, str):
+            return self._finish(row, OutboxStatus.FAILED, None, message)
+        for _ in range(2):
+            if not self._may_still_send(row):
+                return self.release(row)
+            try:
+                result = self.sender.send(message)
+            except SendError as exc:
+                if exc.code == OUTSIDE_WINDOW_CODE and not use_template and row.channel == "whatsapp":
+                    use_template = True
+                    message = self._compose(row, True)
+                    if isinstance(message, str):
+                        return self._finish(row, OutboxStatus.FAILED, str(OUTSIDE_WINDOW_CODE),
+                                            f"outside the 24-hour window (63016) and {message}")
+                    continue
+                return self._failed_send(row, exc)
+            self._record_sent(row, result.sid, via_template=use_template)
+            return "sent"
+        return self._finish(row, OutboxStatus.FAILED, str(OUTSIDE_WINDOW_CODE), "template also refused (63016)")
+
+    # -- decisions -------------------------------------------------------------------------
+    def _outside_window(self, recipient: Recipient) -> bool:
+        last = recipient.last_inbound_at
+        return last is None or self.clock() - last > WHATSAPP_WINDOW
+
+    def _compose(self, row: Claimed, use_template: bool) -> OutgoingMessage | str:
+        if not use_template:
+            return OutgoingMessage(row.channel, row.to_phone, body=for_channel(row.body, row.channel))
+        content_sid = self.templates.get(row.kind)
+        if not content_sid:
+            return (f"no approved WhatsApp template for kind '{row.kind}' (set TWILIO_TEMPLATE_{row.kind.upper()}); "
+                    "free text is not allowed outside the 24-hour window")
+        if row.template_vars is None:
+            return f"no template variables stored for kind '{row.kind}'"
+        return OutgoingMessage(row.channel, row.to_phone, content_sid=content_sid,
+                               content_variables=dict(row.template_vars))
+
+    def _may_still_send(self, row: Claimed) -> bool:
+        self.pace()
+        return self.clock() < row.claimed_until - self.lease.send_margin
+
+    def _find_earlier_send(self, row: Claimed) -> str | None:
+        since = row.attempt_began_at - LOOKUP_SLACK
+        records = [r for r in self.sender.find_sent(row.channel, row.to_phone, since)
+                   if r.direction in ("outbound-api", "outbound")]
+        if not records:
+            return None
+        with self.sessions() as session:
+            known = set(session.scalars(select(OutboxMessage.twilio_sid)
+                                        .where(OutboxMessage.twilio_sid.in_([r.sid for r in records]))))
+        body = for_channel(row.body, row.channel)
+        for r in records:
+            if r.sid not in known and (r.body == body or _looks_templated(r.body, row)):
+                return r.sid
+        return None
+
+    def _recipient(self, row: Claimed) -> Recipient:
+        with self.sessions() as session:
+            if row.resident_id is not None:
+                r = session.execute(select(Resident.opted_out_at, Resident.erased_at, Resident.phone,
+                                           Resident.last_inbound_at).where(Resident.id == row.resident_id)).one_or_none()
+                if r is None:
+                    return Recipient(False, True, None)
+                return Recipient(r.opted_out_at is not None, r.erased_at is not None or r.phone is None,
+                                 r.last_inbound_at)
+            if row.staff_id is not None:
+                s = session.execute(select(Staff.active, Staff.last_inbound_at)
+                                    .where(Staff.id == row.staff_id)).one_or_none()
+                if s is None:
+                    return Recipient(False, True, None)
+                return Recipient(False, not s.active, s.last_inbound_at)
+        return Recipient(False, False, None)
+
+    # -- writing outcomes (each only while the row is still ours) --------------------------
+    def _ours(self, row: Claimed):
+        return and_(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.CLAIMED,
+                    OutboxMessage.claimed_by == self.lease.worker)
+
+    def _update(self, row: Claimed, *, touch: bool = True, **values) -> bool:
+        if touch:
+            values["updated_at"] = self.clock()
+        with self.sessions.begin() as session:
+            done = session.execute(update(OutboxMessage).where(self._ours(row)).values(**values)).rowcount == 1
+            if done and values.get("twilio_sid"):
+                replay_stored(session, values["twilio_sid"])
+            if not done:
+                log.error("outbox %s: no longer claimed by %s when recording %s", row.id, self.lease.worker,
+                          values.get("status"))
+            return done
+
+    def _record_sent(self, row: Claimed, sid: str, *, via_template: bool) -> None:
+        self._update(row, status=OutboxStatus.QUEUED, twilio_sid=sid, sent_at=self.clock(),
+                     via_template=via_template, claimed_until=None, error_code=None, error_message=None)
+
+    def _finish(self, row: Claimed, status: str, code: str | None, message: str | None) -> str:
+        self._update(row, status=status, error_code=code, error_message=message, claimed_until=None)
+        log.info("outbox %s to %s: %s (%s)", row.id, mask_phone(row.to_phone), status, message or code)
+        return str(status)
+
+    def release(self, row: Claimed) -> str:
+        """Lease too short to start another request safely: hand the row back untouched."""
+        self._update(row, status=OutboxStatus.PENDING, claimed_by=None, claimed_until=None,
+                     attempts=OutboxMessage.attempts - 1)
+        return "released"
+
+    def _retry_lookup_later(self, row: Claimed, exc: SendError) -> str:
+        at = self.clock() + backoff(row.attempts)
+        self._update(row, touch=False, claimed_until=at, next_attempt_at=at,
+                     error_message=f"could not ask Twilio about an interrupted send: {exc.message}")
+        return "retry"
+
+    def _failed_send(self, row: Claimed, exc: SendError) -> str:
+        code = str(exc.code) if exc.code is not None else None
+        described = f"{exc.http_status or '-'} {exc.message}".strip()
+        if exc.code == OPTED_OUT_CODE:
+            if row.resident_id is not None:
+                with self.sessions.begin() as session:
+                    session.execute(update(Resident).where(Resident.id == row.resident_id,
+                                                           Resident.opted_out_at.is_(None))
+                                    .values(opted_out_at=self.clock()))
+            return self._finish(row, OutboxStatus.FAILED, code, "recipient unsubscribed (21610); opted out")
+        transient = (exc.http_status == 429 or exc.code in TRANSIENT_CODES
+                     or (exc.http_status is None and exc.code is None))
+        if exc.ambiguous or transient:
+            if row.attempts >= MAX_ATTEMPTS and not exc.ambiguous:
+                return self._finish(row, OutboxStatus.FAILED, code, f"gave up after {row.attempts} attempts: {described}")
+            at = self.clock() + backoff(row.attempts)
+            if exc.ambiguous:
+                # It may have reached Twilio: stay claimed; the lease ends at `at` and the
+                # next claim asks Twilio before anything is sent again.
+                self._update(row, touch=False, claimed_until=at, next_attempt_at=at, error_code=code,
+                             error_message=f"unclear whether Twilio got it, will check: {described}")
+            else:
+                self._update(row, status=OutboxStatus.PENDING, claimed_by=None, claimed_until=None,
+                             next_attempt_at=at, error_code=code, error_message=f"will retry: {described}")
+            log.warning("outbox %s to %s: %s; retry at %s", row.id, mask_phone(row.to_phone), described, at)
+            return "retry"
+        return self._finish(row, OutboxStatus.FAILED, code, described)
+
+
+def _looks_templated(body: str, row: Claimed) -> bool:
+    """A rendered template carries its variables; accept a message containing all of them."""
+    values = [v for v in (row.template_vars or {}).values() if v]
+    return bool(values) and all(v in body for v in values)
+
+
+__all__ = ["enqueue", "claim", "cancel_stale", "Deliverer", "Lease", "Claimed", "backoff",
+           "DIRECT_REPLY_KINDS", "SENT_STATES"]
+
+
+def count_sendable(session: Session, now: datetime, quiet: QuietHours) -> int:
+    """Rows a drain at `now` would pick up (for progress bars and idle checks)."""
+    from sqlalchemy import func
+
+    stmt = select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.next_attempt_at <= now,
+        or_(and_(OutboxMessage.status == OutboxStatus.PENDING,
+                 or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now)),
+            and_(OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.claimed_until <= now)))
+    if quiet.contains(now):
+        stmt = stmt.where(OutboxMessage.respects_quiet_hours.is_(False))
+    return session.scalar(stmt) or 0

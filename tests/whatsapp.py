@@ -1,0 +1,73 @@
+"""A resident's phone for tests: posts Twilio-shaped, correctly signed webhooks and reads the TwiML."""
+
+from __future__ import annotations
+
+import itertools
+import xml.etree.ElementTree as ET
+from datetime import date, time, timedelta
+
+from twilio.request_validator import RequestValidator
+
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+PUBLIC_BASE = "https://bot.pasuruankab.example"
+BOT_NUMBER = "whatsapp:+6281100000000"
+_sids = itertools.count(1)
+
+
+def signed_settings(settings):
+    return settings.with_overrides(twilio_account_sid="AC" + "0" * 32, twilio_auth_token=AUTH_TOKEN,
+                                   public_base_url=PUBLIC_BASE, twilio_whatsapp_from=BOT_NUMBER)
+
+
+def sign(path: str, form: dict) -> str:
+    return RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_BASE + path, form)
+
+
+def replies_of(response) -> list[str]:
+    root = ET.fromstring(response.get_data(as_text=True))
+    return [m.text or "" for m in root.iter("Message")]
+
+
+class Phone:
+    def __init__(self, client, number: str = "+6281234567890", profile_name: str | None = "Sumarti"):
+        self.client = client
+        self.number = number
+        self.profile_name = profile_name
+
+    def form(self, body: str = "", **extra) -> dict:
+        form = {"MessageSid": f"SM{next(_sids):032d}", "AccountSid": "AC" + "0" * 32, "From": f"whatsapp:{self.number}",
+                "To": BOT_NUMBER, "Body": body, "NumMedia": "0", "WaId": self.number.lstrip("+"),
+                "SmsStatus": "received", "ApiVersion": "2010-04-01"}
+        if self.profile_name:
+            form["ProfileName"] = self.profile_name
+        form.update(extra)
+        return form
+
+    def post(self, form: dict, path: str = "/twilio/messages"):
+        return self.client.post(path, data=form, base_url=PUBLIC_BASE, headers={"X-Twilio-Signature": sign(path, form)})
+
+    def send(self, body: str = "", **extra) -> list[str]:
+        response = self.post(self.form(body, **extra))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.mimetype == "text/xml"
+        return replies_of(response)
+
+    def say(self, body: str = "", **extra) -> str:
+        """All replies to one message, joined, for `in` checks."""
+        return "\n".join(self.send(body, **extra))
+
+
+def add_visit(rt, kecamatan: str, days_ahead: int, *, start=time(8), end=time(13), status="planned", opd=None):
+    from sqlalchemy import select
+
+    from storage.models import Kecamatan, Opd, Visit
+
+    with rt.sessions.begin() as s:
+        kec = s.scalars(select(Kecamatan).where(Kecamatan.nama == kecamatan)).one()
+        opds = list(s.scalars(select(Opd).order_by(Opd.id))) if opd is None else list(
+            s.scalars(select(Opd).where(Opd.key.in_(opd))))
+        v = Visit(tanggal=date.today() + timedelta(days=days_ahead), mulai=start, selesai=end, kecamatan=kec,
+                  lokasi=f"Kantor Kecamatan {kecamatan}", status=status, opd=opds)
+        s.add(v)
+        s.flush()
+        return v.id
