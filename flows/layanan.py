@@ -209,23 +209,28 @@ def _confirm(turn: Turn, slots: dict[str, Any]) -> Step:
                 S.CONFIRM, slots)
 
 
+def registered(facts, slots: Mapping[str, Any]) -> Step:
+    """The ticket is created and the resident told the code, what to bring and whom to contact.
+    Shared by the WhatsApp flow and the Rasa action."""
+    lay = facts.layanan(slots["layanan"])
+    visit = facts.visit(slots["visit_id"])
+    contact = facts.petugas_contact(lay["opd_key"])
+    contact_line = (say("layanan.contact", name=contact["name"], opd=lay["opd_singkatan"], phone=contact["phone_text"])
+                    if contact else say("layanan.contact_helpdesk", opd=lay["opd_singkatan"]))
+    return Step(
+        [say("layanan.created", opd=lay["opd_singkatan"], syarat=requirement_lines(lay),
+             tanggal=visit["tanggal_text"], jam=visit["jam_text"], lokasi=visit["lokasi"], contact=contact_line)],
+        None,
+        effects=[effect("create_ticket", layanan=lay["key"], visit_id=visit["id"], nama=slots["nama"],
+                        desa=slots["desa"], desa_kecamatan=slots["desa_kecamatan"], catatan=slots.get("catatan"),
+                        nik_masked=slots.get("nik_masked"), staff_id=contact["staff_id"] if contact else None)],
+    )
+
+
 def confirm(turn: Turn) -> Step:
     slots = turn.slots
     if turn.choice == 1 or turn.yes():
-        lay = turn.facts.layanan(slots["layanan"])
-        visit = turn.facts.visit(slots["visit_id"])
-        contact = turn.facts.petugas_contact(lay["opd_key"])
-        contact_line = (say("layanan.contact", name=contact["name"], opd=lay["opd_singkatan"], phone=contact["phone_text"])
-                        if contact else say("layanan.contact_helpdesk", opd=lay["opd_singkatan"]))
-        return Step(
-            [say("layanan.created", opd=lay["opd_singkatan"], syarat=requirement_lines(lay),
-                 tanggal=visit["tanggal_text"], jam=visit["jam_text"], lokasi=visit["lokasi"], contact=contact_line)],
-            None,
-            effects=[effect("create_ticket", layanan=lay["key"], visit_id=visit["id"], nama=slots["nama"],
-                            desa=slots["desa"], desa_kecamatan=slots["desa_kecamatan"], catatan=slots.get("catatan"),
-                            nik_masked=slots.get("nik_masked"),
-                            staff_id=contact["staff_id"] if contact else None)],
-        )
+        return registered(turn.facts, slots)
     if turn.choice == 2:
         return _ask_name(turn, dict(slots))
     if turn.choice == 3 or turn.no():

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from flows.engine import Step, Turn, say, unhandled
+from flows.engine import Say, Step, Turn, say, unhandled
 
 MIN_SCORE = 85  # below this a "match" is more likely another word than a typo of a desa
 MARGIN = 8      # candidates this close to the best are offered as choices
 
 
-def _candidates(turn: Turn, kecamatan: str | None) -> list[tuple[str, str]]:
-    matches = [m for m in turn.nlu.match_desa(turn.text, kecamatan=kecamatan) if m.score >= MIN_SCORE]
+def desa_candidates(nlu, text: str, kecamatan: str | None) -> list[tuple[str, str]]:
+    """(desa, kecamatan) pairs the text may mean, best first; more than one means: ask."""
+    matches = [m for m in nlu.match_desa(text, kecamatan=kecamatan) if m.score >= MIN_SCORE]
     if not matches:
         return []
     best = matches[0].score
@@ -33,7 +34,7 @@ def desa_answer(
             desa, kec = options[turn.choice - 1]
             return then(turn, _fixed(turn.slots, desa, kec))
         return unhandled(say("common.choose_number", n=len(options)), state=choose_state)
-    candidates = _candidates(turn, kecamatan)
+    candidates = desa_candidates(turn.nlu, turn.text, kecamatan)
     if not candidates:
         if kecamatan:
             return unhandled(say("places.desa_not_found_in", kecamatan=kecamatan), state=retry_state)
@@ -41,11 +42,14 @@ def desa_answer(
     if len(candidates) == 1:
         desa, kec = candidates[0]
         return then(turn, _fixed(turn.slots, desa, kec))
-    same_name = len({d for d, _ in candidates}) == 1
+    return Step([which_desa(candidates)], choose_state, {**turn.slots, "desa_options": [list(c) for c in candidates]})
+
+
+def which_desa(candidates: list[tuple[str, str]]) -> Say:
     choices = [say("places.desa_option", desa=d, kecamatan=k) for d, k in candidates]
-    question = (say("places.desa_in_many", desa=candidates[0][0], options=choices) if same_name
-                else say("places.desa_which", options=choices))
-    return Step([question], choose_state, {**turn.slots, "desa_options": [list(c) for c in candidates]})
+    if len({d for d, _ in candidates}) == 1:
+        return say("places.desa_in_many", desa=candidates[0][0], options=choices)
+    return say("places.desa_which", options=choices)
 
 
 def _fixed(slots: Mapping[str, Any], desa: str, kecamatan: str) -> dict[str, Any]:

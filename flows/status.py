@@ -18,8 +18,9 @@ def item_card(item: Mapping[str, Any]) -> Say:
     return say(f"status.{item['type']}", **params)
 
 
-def _show_code(turn: Turn, kode: str) -> Step:
-    item = turn.facts.ticket_for_resident(kode)
+def status_of(facts, kode: str) -> Step:
+    """One code's status, for its owner only. Shared with the Rasa action."""
+    item = facts.ticket_for_resident(kode)
     if item is None:
         # Same answer whether the code does not exist or belongs to someone else.
         return Step([say("status.not_found", kode=kode.upper())], None)
@@ -27,10 +28,14 @@ def _show_code(turn: Turn, kode: str) -> Step:
 
 
 def start(turn: Turn) -> Step:
-    kode = turn.entities.get("kode")
+    return start_with(turn.facts, turn.entities.get("kode"))
+
+
+def start_with(facts, kode: str | None) -> Step:
+    """A code's status, or all of the resident's open items. Shared with the Rasa action."""
     if kode:
-        return _show_code(turn, kode)
-    items = turn.facts.open_items_of_resident()
+        return status_of(facts, kode)
+    items = facts.open_items_of_resident()
     if not items:
         return Step([say("status.none")], None)
     return Step([say("status.mine", items=Bullets([item_card(i) for i in items[:5]]))], None)
@@ -40,7 +45,7 @@ def ask_kode(turn: Turn) -> Step:
     kode = turn.entities.get("kode")
     if not kode:
         return unhandled(say("status.ask_kode"), state=S.ASK_KODE)
-    return _show_code(turn, kode)
+    return status_of(turn.facts, kode)
 
 
 FLOW = Flow(name="status", entry_intents=("cek_status",), start=start, steps={S.ASK_KODE: ask_kode},

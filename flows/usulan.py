@@ -133,6 +133,11 @@ def ask_foto(turn: Turn) -> Step:
         slots["deskripsi"] = f"{slots['deskripsi']}. {typed}"[:1000]
     elif not (turn.media_url or turn.location or turn.choice == 1 or turn.no()):
         return unhandled(say("usulan.ask_foto_again"), state=S.ASK_FOTO)
+    return submitted(slots)
+
+
+def submitted(slots: dict[str, Any]) -> Step:
+    """The proposal is saved and the resident told its code. Shared with the Rasa action."""
     return Step(
         [say("usulan.created", kategori=_kategori_say(slots["kategori"]), desa=slots["desa"])],
         None,

@@ -11,12 +11,14 @@ from typing import Any, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.catalogue import for_channel, render, split_body
+from bot.catalogue import for_channel, render
 from flows import referral
 from flows.dispatch import Outcome, Registry, dispatch, main_menu
 from flows.engine import ResidentView, Say, Turn, effect, say
 from handlers import effects as fx
 from handlers.facts import DbFacts
+from handlers.replies import carry_out, render_replies
+from handlers.residents import locked_conversation, resident_by_phone
 from storage.db import utcnow
 from storage.dialect import insert_ignore
 from storage.models import Conversation, Desa, InboundMessage, Resident, Staff
@@ -80,25 +82,6 @@ def _stored_reply(session: Session, sid: str) -> list[str]:
     return list(session.scalar(select(InboundMessage.reply).where(InboundMessage.message_sid == sid)) or [])
 
 
-def _resident(session: Session, msg: Incoming, now: datetime) -> Resident:
-    session.execute(insert_ignore(session, Resident, ["phone"], {
-        "phone": msg.from_phone, "channel": msg.channel, "created_at": now, "role": "warga",
-        "name_confirmed": False}))
-    resident = session.scalars(select(Resident).where(Resident.phone == msg.from_phone)).one()
-    resident.last_inbound_at = now
-    if msg.profile_name and not resident.name_confirmed:
-        resident.name = msg.profile_name.strip()[:120]
-    return resident
-
-
-def _conversation(session: Session, resident: Resident, channel: str, now: datetime) -> Conversation:
-    session.execute(insert_ignore(session, Conversation, ["resident_id", "channel"], {
-        "resident_id": resident.id, "channel": channel, "slots": {}, "misunderstood": 0, "updated_at": now}))
-    # Held for the whole unit of work: a second message from this phone waits here.
-    return session.scalars(select(Conversation).where(Conversation.resident_id == resident.id,
-                                                      Conversation.channel == channel).with_for_update()).one()
-
-
 def _recent_count(session: Session, msg: Incoming, now: datetime) -> int:
     return session.scalar(select(func.count()).select_from(InboundMessage).where(
         InboundMessage.from_phone == msg.from_phone, InboundMessage.received_at > now - timedelta(minutes=1)))
@@ -118,15 +101,15 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming, store
         from handlers.petugas_commands import handle_staff_message
 
         staff.last_inbound_at = now
-        return _render(handle_staff_message(session, runtime, staff, _text_of(msg), now), msg.channel, {})
+        return render_replies(handle_staff_message(session, runtime, staff, _text_of(msg), now), msg.channel, {})
 
-    resident = _resident(session, msg, now)
-    conversation = _conversation(session, resident, msg.channel, now)
+    resident = resident_by_phone(session, msg.from_phone, msg.channel, now, msg.profile_name)
+    conversation = locked_conversation(session, resident, msg.channel, now)
 
     recent = _recent_count(session, msg, now)
     if recent > settings.flood_limit_per_minute:
         # One polite answer when the limit is crossed, then silence; everything stays stored.
-        return _render([say("menu.slow_down")], msg.channel, {}) if recent == settings.flood_limit_per_minute + 1 else []
+        return render_replies([say("menu.slow_down")], msg.channel, {}) if recent == settings.flood_limit_per_minute + 1 else []
 
     if conversation.handoff_ticket_id is not None:
         from handlers.handoff import relay_to_petugas
@@ -134,7 +117,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming, store
         relayed = relay_to_petugas(session, runtime, resident, conversation, msg, _text_of(msg), now)
         if relayed is not None:
             conversation.updated_at = now
-            return _render(relayed, msg.channel, {})
+            return render_replies(relayed, msg.channel, {})
 
     text = _text_of(msg)
     location = (msg.latitude, msg.longitude) if msg.latitude is not None and msg.longitude is not None else None
@@ -149,10 +132,10 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming, store
 
     kode = referral.desa_kode_in(text)
     if kode:
-        return _render(_arrived_by_referral(session, resident, conversation, registry, kode), msg.channel, {})
+        return render_replies(_arrived_by_referral(session, resident, conversation, registry, kode), msg.channel, {})
 
     if not text and not location and not msg.media_url:
-        return _render([*lead, say("menu.empty")], msg.channel, {})
+        return render_replies([*lead, say("menu.empty")], msg.channel, {})
 
     understanding = runtime.recogniser.understand(text) if text else None
     intent = understanding.intent if understanding else ("jadwal" if location else "diluar_topik")
@@ -171,17 +154,13 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming, store
         outcome = dispatch(registry, conversation.flow, conversation.state, turn)
 
     outcome = _count_misunderstanding(conversation, outcome)
-    results: dict[str, Any] = {}
-    ctx = fx.Context(session, resident, conversation, now, runtime)
-    for eff in outcome.effects:
-        results.update(fx.apply(ctx, eff.name, eff.data))
-    if results.get("replies"):
-        outcome = replace(outcome, replies=[*outcome.replies, *results.pop("replies")])
+    results, added = carry_out(fx.Context(session, resident, conversation, now, runtime), outcome.effects)
+    outcome = replace(outcome, replies=[*outcome.replies, *added])
     if conversation in session:  # erase_data may leave the conversation as the only trace
         conversation.flow, conversation.state = outcome.flow, outcome.state
         conversation.slots = dict(outcome.slots)
         conversation.updated_at = now
-    return _render([*lead, *outcome.replies], msg.channel, results)
+    return render_replies([*lead, *outcome.replies], msg.channel, results)
 
 
 def _count_misunderstanding(conversation: Conversation, outcome: Outcome) -> Outcome:
@@ -219,11 +198,3 @@ def _view(resident: Resident, msg: Incoming) -> ResidentView:
         subscribed_kecamatan=resident.subscribed_kecamatan.nama if resident.subscribed_kecamatan else None,
         opted_out=resident.opted_out_at is not None,
     )
-
-
-def _render(replies: Sequence[Say], channel: str, results: dict[str, Any]) -> list[str]:
-    out: list[str] = []
-    for item in replies:
-        text = render(item.key, **{**results, **item.params})
-        out.extend(split_body(for_channel(text, channel)))
-    return out

@@ -152,6 +152,11 @@ MESSAGES: dict[str, str] = {
     "hapus.confirm": "Hapus data pribadi Anda (nama, nomor, catatan)? Tiket dan usulan tetap tercatat tanpa identitas untuk statistik Pemkab. Pengingat juga berhenti.\n{options}",
     "hapus.done": "✅ Data pribadi Anda sudah dihapus. Terima kasih telah menggunakan Kenduren Mas.",
     "hapus.kept": "Baik, data Anda tidak dihapus.",
+    # — Rasa actions —
+    "rasa.bad_sender": "Maaf, nomor pengirim tidak dikenali. Layanan ini memerlukan nomor WhatsApp yang valid.",
+    "rasa.missing_slots": "Datanya belum lengkap. Mohon lengkapi dulu pertanyaan sebelumnya.",
+    "rasa.layanan_invalid": "Layanannya belum saya kenali. Ketik misalnya *KTP*, *akta lahir*, *KB*, atau *kartu kuning*.",
+    "rasa.kecamatan_unsure": "Maksudnya *Kecamatan {kecamatan}*? Ketik lagi nama kecamatannya dengan lengkap.",
     # — survei —
     "survei.ask_rating": "Bagaimana pelayanan kami untuk tiket *{kode}*? Balas 1 (buruk) sampai 5 (sangat baik).",
     "survei.rating_invalid": "Mohon balas dengan angka 1 (buruk) sampai 5 (sangat baik).",

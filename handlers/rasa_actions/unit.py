@@ -1,0 +1,73 @@
+"""One action call = one unit of work for one resident, like one WhatsApp message."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Iterator, Sequence
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+from flows.engine import Say, Step
+from flows.phones import to_e164
+from handlers import effects as fx
+from handlers.facts import DbFacts
+from handlers.replies import carry_out, render_replies
+from handlers.residents import locked_conversation, resident_by_phone
+from storage.db import utcnow
+
+CHANNEL = "whatsapp"  # Rasa fronts the same WhatsApp conversation; replies render the same way
+
+
+@cache
+def runtime() -> Runtime:
+    """One Runtime per action-server process (built on first use, never at import)."""
+    return Runtime(Settings.from_env())
+
+
+@dataclass
+class Unit:
+    runtime: Runtime
+    session: Session
+    ctx: fx.Context
+    facts: DbFacts
+    now: datetime
+
+    @property
+    def nlu(self):
+        return self.runtime.recogniser
+
+    def finish(self, step: Step, dispatcher: CollectingDispatcher) -> dict:
+        """Carry out the step's effects and say its replies; return the effects' values (e.g. kode)."""
+        results, added = carry_out(self.ctx, step.effects)
+        utter(dispatcher, [*step.replies, *added], results)
+        return results
+
+
+def utter(dispatcher: CollectingDispatcher, replies: Sequence[Say], results: dict | None = None) -> None:
+    for text in render_replies(replies, CHANNEL, results):
+        dispatcher.utter_message(text=text)
+
+
+class BadSender(ValueError):
+    pass
+
+
+@contextmanager
+def resident_unit(tracker: Tracker) -> Iterator[Unit]:
+    phone = to_e164(tracker.sender_id)
+    if phone is None:
+        raise BadSender(tracker.sender_id)
+    rt = runtime()
+    now = utcnow()
+    with rt.sessions.begin() as session:
+        resident = resident_by_phone(session, phone, CHANNEL, now)
+        conversation = locked_conversation(session, resident, CHANNEL, now)
+        yield Unit(rt, session, fx.Context(session, resident, conversation, now, rt),
+                   DbFacts(session, resident, now, rt.settings.bot_timezone), now)

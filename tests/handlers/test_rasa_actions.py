@@ -1,0 +1,163 @@
+"""The rasa-sdk action server, started for real on loopback, answering the JSON Rasa 3.x posts."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import Proposal, Ticket
+from tests.whatsapp import Phone, add_visit
+
+ROOT = Path(__file__).resolve().parents[2]
+SENDER = "+6281234567890"
+DOMAIN = {
+    "slots": {name: {"type": "text", "mappings": [{"type": "from_text"}]}
+              for name in ("layanan", "kecamatan", "desa", "nama", "kategori", "deskripsi", "kode")},
+    "forms": {"service_form": {"required_slots": ["layanan", "kecamatan", "desa", "nama"]}},
+    "responses": {}, "actions": [], "intents": [], "entities": [],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(database_url, tmp_path_factory):
+    """One action server per backend for this module; each test still gets a clean database (rt)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
+    env.update(DATABASE_URL=database_url, SANIC_HOST="127.0.0.1", PYTHONPATH=str(ROOT))
+    log = tmp_path_factory.mktemp("rasa") / "actions.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "handlers.rasa_actions",
+                                 "--port", str(port)], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/health", timeout=1).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("action server did not start: " + log.read_text()[-2000:])
+            time.sleep(0.2)
+    yield url
+    proc.kill()  # Sanic's graceful shutdown takes seconds; it holds nothing worth keeping
+    proc.wait(10)
+
+
+@pytest.fixture
+def action_server(server, rt):
+    return server
+
+
+def call(url: str, action: str, slots: dict, *, text: str = "", events: list | None = None):
+    body = {
+        "next_action": action, "sender_id": SENDER, "version": "3.6.0", "domain": DOMAIN,
+        "tracker": {
+            "sender_id": SENDER, "slots": {**dict.fromkeys(DOMAIN["slots"]), **slots},
+            "latest_message": {"text": text, "intent": {"name": "daftar_layanan", "confidence": 0.9}, "entities": []},
+            "events": events or [], "paused": False, "followup_action": None,
+            "active_loop": {"name": "service_form"} if action.startswith("validate_") else {},
+            "latest_action_name": "action_listen",
+        },
+    }
+    req = urllib.request.Request(url + "/webhook", data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"{}")
+
+
+def texts(result) -> str:
+    return "\n".join(r.get("text") or "" for r in result["responses"])
+
+
+def slot_events(result) -> dict:
+    return {e["name"]: e["value"] for e in result["events"] if e["event"] == "slot"}
+
+
+def test_validation_normalises_and_rejects_in_indonesian(action_server):
+    events = [{"event": "user", "text": "gempl"}, {"event": "slot", "name": "kecamatan", "value": "gempl"},
+              {"event": "slot", "name": "layanan", "value": "bikin ktp el"}]
+    status, result = call(action_server, "validate_service_form", {"kecamatan": "gempl", "layanan": "bikin ktp el"},
+                          events=events)
+    assert status == 200
+    assert slot_events(result) == {"kecamatan": "Gempol", "layanan": "ktp"}
+
+    events = [{"event": "user", "text": "atlantis"}, {"event": "slot", "name": "desa", "value": "atlantis"}]
+    status, result = call(action_server, "validate_service_form", {"kecamatan": "Gempol", "desa": "atlantis"},
+                          events=events)
+    assert status == 200
+    assert slot_events(result) == {"desa": None}
+    assert "tidak saya temukan di Kecamatan Gempol" in texts(result)
+
+
+def test_register_service_then_status_on_whatsapp(action_server, rt, phone):
+    add_visit(rt, "Gempol", 10)
+    status, result = call(action_server, "action_register_service",
+                          {"layanan": "ktp", "kecamatan": "Gempol", "desa": "Gempol", "nama": "Sumarti"})
+    assert status == 200, result
+    kode = slot_events(result)["kode"]
+    assert f"Kode tiket: *{kode}*" in texts(result) and "KK asli" in texts(result)
+    with rt.sessions() as s:
+        ticket = s.scalars(select(Ticket)).one()
+        assert (ticket.kode, ticket.resident.phone, ticket.layanan.key) == (kode, SENDER, "ktp")
+    assert kode in phone.say(f"cek status {kode}")  # same resident, same row, on WhatsApp
+
+
+def test_next_visit_and_status_and_proposal(action_server, rt):
+    add_visit(rt, "Bangil", 5)
+    status, result = call(action_server, "action_next_visit", {"kecamatan": "bangil"})
+    assert status == 200 and "Kecamatan Bangil" in texts(result)
+    status, result = call(action_server, "action_check_status", {"kode": "KM-0000"})
+    assert "tidak ditemukan untuk nomor ini" in texts(result)
+    status, result = call(action_server, "action_submit_proposal",
+                          {"kategori": "jalan", "desa": "martopuro", "deskripsi": "jalan berlubang dekat SD"})
+    assert status == 200 and "Kode: *US-" in texts(result)
+    with rt.sessions() as s:
+        assert s.scalars(select(Proposal)).one().desa.nama == "Martopuro"
+    status, result = call(action_server, "action_submit_proposal",
+                          {"kategori": "jalan", "desa": "kalirejo", "deskripsi": "jalan rusak parah sekali"})
+    assert slot_events(result) == {"desa": None} and "beberapa Desa Kalirejo" in texts(result)
+
+
+def test_handoff_action(action_server, rt):
+    status, result = call(action_server, "action_handoff", {}, text="saya mau bicara dengan orang")
+    assert status == 200 and "KM-" in texts(result)
+
+
+def test_unknown_action_is_404(action_server):
+    status, _ = call(action_server, "action_does_not_exist", {})
+    assert status == 404
+
+
+def test_example_rasa_assistant_names_exactly_our_actions():
+    from ruamel.yaml import YAML
+
+    from handlers.rasa_actions import actions, validation
+
+    yaml = YAML(typ="safe")
+    domain = yaml.load((ROOT / "examples/rasa/domain.yml").read_text(encoding="utf-8"))
+    ours = {cls().name() for cls in (actions.ActionNextVisit, actions.ActionRegisterService, actions.ActionSubmitProposal,
+                                     actions.ActionCheckStatus, actions.ActionHandoff, validation.ValidateServiceForm)}
+    assert set(domain["actions"]) == ours
+    assert set(domain["forms"]["service_form"]["required_slots"]) == {"layanan", "kecamatan", "desa", "nama"}
+    endpoints = yaml.load((ROOT / "examples/rasa/endpoints.yml").read_text(encoding="utf-8"))
+    assert endpoints["action_endpoint"]["url"].endswith("/webhook")
