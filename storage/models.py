@@ -168,6 +168,7 @@ class Resident(Base):
     desa: Mapped[Desa | None] = relationship(foreign_keys=[desa_id])
     kecamatan: Mapped[Kecamatan | None] = relationship(foreign_keys=[kecamatan_id])
     subscribed_kecamatan: Mapped[Kecamatan | None] = relationship(foreign_keys=[subscribed_kecamatan_id])
+    referral_desa: Mapped[Desa | None] = relationship(foreign_keys=[referral_desa_id])
 
 
 class Staff(Base):
