@@ -6,6 +6,7 @@ Stopping (BERHENTI/STOP/…) is a global command handled by the dispatcher at on
 from __future__ import annotations
 
 from flows.engine import Flow, Step, Turn, effect, say, unhandled
+from flows.places import kecamatan_answer, kecamatan_confirmation
 
 
 class S:
@@ -27,22 +28,16 @@ def _consent(kecamatan: str) -> Step:
                 S.CONSENT, {"kecamatan": kecamatan})
 
 
+_KECAMATAN_STATES = dict(unknown=say("langganan.kecamatan_unknown"), ask_state=S.ASK_KECAMATAN,
+                         confirm_state=S.CONFIRM_KECAMATAN, then=lambda turn, kecamatan: _consent(kecamatan))
+
+
 def ask_kecamatan(turn: Turn) -> Step:
-    found = turn.nlu.match_kecamatan(turn.text)
-    if found is None:
-        return unhandled(say("langganan.kecamatan_unknown"), state=S.ASK_KECAMATAN)
-    if not found.certain:
-        return Step([say("common.did_you_mean_kecamatan", kecamatan=found.name, options=[say("opt.yes"), say("opt.no")])],
-                    S.CONFIRM_KECAMATAN, {"kecamatan_guess": found.name})
-    return _consent(found.name)
+    return kecamatan_answer(turn, **_KECAMATAN_STATES)
 
 
 def confirm_kecamatan(turn: Turn) -> Step:
-    if turn.yes():
-        return _consent(turn.slots["kecamatan_guess"])
-    if turn.no():
-        return Step([say("langganan.ask_kecamatan")], S.ASK_KECAMATAN)
-    return ask_kecamatan(turn)
+    return kecamatan_confirmation(turn, ask_again=say("langganan.ask_kecamatan"), **_KECAMATAN_STATES)
 
 
 def consent(turn: Turn) -> Step:

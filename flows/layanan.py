@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from flows.engine import Bullets, Flow, Say, Step, Turn, effect, say, unhandled
 from flows.jadwal import visit_card
-from flows.places import desa_answer
+from flows.places import desa_answer, kecamatan_answer, kecamatan_confirmation
 
 
 class S:
@@ -102,22 +102,20 @@ def _prepend_all(replies: list[Say], step: Step) -> Step:
     return Step([*replies, *step.replies], step.next_state, step.slots, step.effects, step.switch_to)
 
 
+def _kecamatan_chosen(turn: Turn, kecamatan: str) -> Step:
+    return _offer_visit(turn, {**turn.slots, "kecamatan": kecamatan})
+
+
+_KECAMATAN_STATES = dict(unknown=say("layanan.kecamatan_unknown"), ask_state=S.ASK_KECAMATAN,
+                         confirm_state=S.CONFIRM_KECAMATAN, then=_kecamatan_chosen)
+
+
 def ask_kecamatan(turn: Turn) -> Step:
-    found = turn.nlu.match_kecamatan(turn.text)
-    if found is None:
-        return unhandled(say("layanan.kecamatan_unknown"), state=S.ASK_KECAMATAN)
-    if not found.certain:
-        return Step([say("common.did_you_mean_kecamatan", kecamatan=found.name, options=[say("opt.yes"), say("opt.no")])],
-                    S.CONFIRM_KECAMATAN, {**turn.slots, "kecamatan_guess": found.name})
-    return _offer_visit(turn, {**turn.slots, "kecamatan": found.name})
+    return kecamatan_answer(turn, **_KECAMATAN_STATES)
 
 
 def confirm_kecamatan(turn: Turn) -> Step:
-    if turn.yes():
-        return _offer_visit(turn, {**turn.slots, "kecamatan": turn.slots["kecamatan_guess"]})
-    if turn.no():
-        return Step([say("layanan.ask_kecamatan_again")], S.ASK_KECAMATAN, turn.slots)
-    return ask_kecamatan(turn)
+    return kecamatan_confirmation(turn, ask_again=say("layanan.ask_kecamatan_again"), **_KECAMATAN_STATES)
 
 
 def _offer_visit(turn: Turn, slots: dict[str, Any]) -> Step:

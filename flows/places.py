@@ -56,3 +56,25 @@ def _fixed(slots: Mapping[str, Any], desa: str, kecamatan: str) -> dict[str, Any
     fixed = {k: v for k, v in slots.items() if k != "desa_options"}
     fixed.update(desa=desa, desa_kecamatan=kecamatan)
     return fixed
+
+
+def kecamatan_answer(turn: Turn, *, unknown: Say, ask_state: str, confirm_state: str,
+                     then: Callable[[Turn, str], Step]) -> Step:
+    """A typed kecamatan: taken when sure, asked back ("Maksudnya Kecamatan Gempol?") when not."""
+    found = turn.nlu.match_kecamatan(turn.text)
+    if found is None:
+        return unhandled(unknown, state=ask_state)
+    if not found.certain:
+        return Step([say("common.did_you_mean_kecamatan", kecamatan=found.name, options=[say("opt.yes"), say("opt.no")])],
+                    confirm_state, {**turn.slots, "kecamatan_guess": found.name})
+    return then(turn, found.name)
+
+
+def kecamatan_confirmation(turn: Turn, *, ask_again: Say, unknown: Say, ask_state: str, confirm_state: str,
+                           then: Callable[[Turn, str], Step]) -> Step:
+    """The answer to "Maksudnya Kecamatan …? 1. Ya 2. Bukan"; another name typed is read afresh."""
+    if turn.yes():
+        return then(turn, turn.slots["kecamatan_guess"])
+    if turn.no():
+        return Step([ask_again], ask_state, {k: v for k, v in turn.slots.items() if k != "kecamatan_guess"})
+    return kecamatan_answer(turn, unknown=unknown, ask_state=ask_state, confirm_state=confirm_state, then=then)

@@ -222,3 +222,19 @@ def test_survey_after_ticket_closed(phone, schedule, petugas, rt, wa_client):
         survey = s.scalars(select(SurveyResponse)).one()
         assert (survey.rating, survey.comment) == (5, "mantap pelayanannya")
         assert survey.opd_id == s.scalars(select(Ticket.opd_id)).one()
+
+
+def test_unsure_kecamatan_is_asked_back_never_guessed(phone, schedule):
+    play(phone, [
+        ("mau urus kk", "Kartu Keluarga", "kecamatan mana"),
+        ("gmpl", "Maksudnya *Kecamatan Gempol*?", "1. Ya", "2. Bukan"),
+        ("2", "ketik lagi nama kecamatannya"),
+        ("gmpl", "Maksudnya *Kecamatan Gempol*?"),
+        ("1", "Kenduren Mas berikutnya di Gempol"),
+    ])
+    play(phone, [
+        ("batal", "dibatalkan"),
+        ("ingatkan saya", "kecamatan mana"),
+        ("pandan", "Maksudnya *Kecamatan Pandaan*?"),
+        ("1", "*Kecamatan Pandaan*", "Setuju?"),
+    ])
