@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.catalogue import TWILIO_BODY_LIMIT, for_channel
@@ -54,8 +54,9 @@ from storage.models import OutboxMessage, OutboxStatus, Resident, Staff
 
 log = logging.getLogger(__name__)
 
-# Kinds that answer something the person just asked for: sent even after an opt-out of reminders.
-DIRECT_REPLY_KINDS = frozenset({"reply", "relay", "handoff_notice", "handoff_timeout"})
+# Kinds that answer something the person asked for (a chat with a petugas, news of their own
+# ticket): sent even after an opt-out of reminders. Twilio's own STOP (21610) still blocks them.
+DIRECT_REPLY_KINDS = frozenset({"reply", "relay", "handoff_notice", "handoff_timeout", "ticket_update"})
 CHANNELS = frozenset({"whatsapp", "sms"})
 WHATSAPP_WINDOW = timedelta(hours=24)
 TRANSIENT_CODES = frozenset({20429, 63018, 30001, 21611})
@@ -305,6 +306,11 @@ class Deliverer:
         if touch:
             values["updated_at"] = self.clock()
         with self.sessions.begin() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # Losing this commit in a database crash is the same as a worker dying before it:
+                # the row stays claimed and the Twilio lookup finds the message. The claim itself
+                # (before the send) is committed durably. So no fsync wait per message here.
+                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
             done = session.execute(update(OutboxMessage).where(self._ours(row)).values(**values)).rowcount == 1
             if done and values.get("twilio_sid"):
                 replay_stored(session, values["twilio_sid"])

@@ -1,18 +1,36 @@
-"""The clock's jobs. Each takes the Runtime and works in its own transactions."""
+"""The clock's jobs. Each takes (runtime, now) and works in its own transactions, so
+`scheduler tick --now …` can run them at any instant; the clock passes the real now.
+
+Order matters for a tick: plan first, then corrections and follow-ups, then send what they wrote.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Callable
 
 from bot.runtime import Runtime
+from scheduler.corrections import plan_corrections
+from scheduler.handoff_followup import follow_up_handoffs
+from scheduler.reminders import plan_reminders
+from scheduler.sender import drain_outbox
 
 
 @dataclass(frozen=True)
 class Job:
     id: str
-    func: Callable[[Runtime], object]
+    run: Callable[[Runtime, datetime], object]
     every_seconds: int
 
+    def func(self, runtime: Runtime) -> object:
+        """What APScheduler calls: the job at the real now."""
+        return self.run(runtime, datetime.now(UTC))
 
-JOBS: list[Job] = []
+
+JOBS: list[Job] = [
+    Job("plan_reminders", plan_reminders, 60),
+    Job("plan_corrections", plan_corrections, 60),
+    Job("follow_up_handoffs", follow_up_handoffs, 60),
+    Job("drain_outbox", drain_outbox, 5),
+]

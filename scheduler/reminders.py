@@ -1,0 +1,206 @@
+"""Plan reminders from the itinerary: one broadcast per (visit, kind), one outbox row per recipient.
+
+settings.reminder_plan "h3:3@07:00,h1:1@16:00,hari_h:0@06:00" = kind:days-before@HH:MM (local
+time). At each run, for each upcoming planned visit, the latest reminder whose time has come is
+planned if it was not yet: an earlier one that was missed (clock down, schedule imported late) is
+skipped, since the later one says the same, closer to the day. Each reminder's rows expire when
+the next reminder of the plan (or the end of the visit) comes, so "Besok …" is never sent on the
+day itself.
+
+Rows are written set-based (INSERT … SELECT) so 100,000 subscribers cost one statement. Two
+clocks running at once plan nothing twice: the broadcast insert is ON CONFLICT DO NOTHING on the
+unique (visit_id, kind), and only the transaction that created the broadcast writes its rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import JSON, cast, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
+
+from bot.catalogue import MESSAGES, render
+from bot.runtime import Runtime
+from flows.referral import wa_me_link
+from handlers.outbox import enqueue
+from handlers.quiet_hours import quiet_hours_of
+from storage.db import UTCDateTime
+from storage.models import Broadcast, Desa, OutboxMessage, OutboxStatus, Resident, Staff, StaffRole, Visit, VisitStatus
+from scheduler.visit_text import visit_facts
+
+log = logging.getLogger(__name__)
+
+RESIDENT_KIND = "reminder"
+KADES_KIND = "kades_reminder"
+CHANNELS = ("whatsapp", "sms")
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    name: str
+    days_before: int
+    at: time
+
+    def due_at(self, visit_date: date, tz: ZoneInfo) -> datetime:
+        return datetime.combine(visit_date - timedelta(days=self.days_before), self.at, tz).astimezone(UTC)
+
+
+def parse_plan(spec: str) -> list[ReminderKind]:
+    """"h3:3@07:00,h1:1@16:00" → kinds, earliest first."""
+    kinds = []
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        try:
+            name, rest = part.split(":", 1)
+            days, at = rest.split("@", 1)
+            kinds.append(ReminderKind(name.strip(), int(days), datetime.strptime(at.strip(), "%H:%M").time()))
+        except ValueError:
+            raise ValueError(f"reminder_plan: cannot read {part!r} (expected kind:days@HH:MM)") from None
+    return sorted(kinds, key=lambda k: (-k.days_before, k.at))
+
+
+@dataclass(frozen=True)
+class Planned:
+    broadcast_id: int
+    visit_id: int
+    kecamatan: str
+    kind: str
+    recipients: int
+
+
+def _insert(session: Session):
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def json_literal(session: Session, value):
+    """A JSON bind usable in INSERT … SELECT: PostgreSQL needs the cast, SQLite must not get it
+    (CAST(… AS JSON) would give SQLite's NUMERIC affinity)."""
+    expr = literal(value, JSON)
+    return cast(expr, JSON) if session.get_bind().dialect.name == "postgresql" else expr
+
+
+def create_broadcast(session: Session, visit_id: int, kind: str, due_at: datetime, now: datetime) -> int | None:
+    """Insert the broadcast; None when another run already planned this (visit, kind)."""
+    stmt = (_insert(session)(Broadcast)
+            .values(visit_id=visit_id, kind=kind, due_at=due_at, planned_at=now, recipients=0)
+            .on_conflict_do_nothing(index_elements=["visit_id", "kind"])
+            .returning(Broadcast.id))
+    return session.scalar(stmt)
+
+
+def reminder_text(kind: str, facts: dict[str, str]) -> str:
+    key = f"reminder_{kind}" if f"reminder_{kind}" in MESSAGES else "reminder_segera"
+    return render(key, **facts)
+
+
+def plan_reminders(runtime: Runtime, now: datetime) -> list[Planned]:
+    settings = runtime.settings
+    tz = ZoneInfo(settings.bot_timezone)
+    plan = parse_plan(settings.reminder_plan)
+    if not plan:
+        return []
+    today = now.astimezone(tz).date()
+    horizon = today + timedelta(days=max(k.days_before for k in plan))
+    with runtime.sessions() as session:
+        visits = list(session.execute(
+            select(Visit.id, Visit.tanggal, Visit.selesai)
+            .where(Visit.status == VisitStatus.PLANNED, Visit.tanggal >= today, Visit.tanggal <= horizon)
+            .order_by(Visit.tanggal, Visit.id)))
+    planned: list[Planned] = []
+    for visit_id, tanggal, selesai in visits:
+        ends = datetime.combine(tanggal, selesai, tz).astimezone(UTC)
+        if now >= ends:
+            continue
+        due = [(k, k.due_at(tanggal, tz)) for k in plan]
+        come = [(k, at) for k, at in due if at <= now]
+        if not come:
+            continue
+        kind, due_at = max(come, key=lambda pair: pair[1])
+        expires = min([at for _, at in due if at > due_at] + [ends])
+        with runtime.sessions.begin() as session:
+            result = plan_broadcast(session, runtime, visit_id, kind.name, due_at, expires, now)
+        if result:
+            planned.append(result)
+            log.info("planned %s for visit %s (Kec. %s): %s recipients", result.kind, visit_id,
+                     result.kecamatan, result.recipients)
+    return planned
+
+
+def plan_broadcast(session: Session, runtime: Runtime, visit_id: int, kind: str, due_at: datetime,
+                   expires: datetime, now: datetime) -> Planned | None:
+    """One broadcast and all its rows, in the caller's transaction."""
+    broadcast_id = create_broadcast(session, visit_id, kind, due_at, now)
+    if broadcast_id is None:
+        return None
+    visit = session.scalar(select(Visit).where(Visit.id == visit_id)
+                           .options(selectinload(Visit.opd), selectinload(Visit.kecamatan)))
+    facts = visit_facts(session, visit)
+    send_from = quiet_hours_of(runtime.settings).next_end(now)
+    residents = insert_resident_rows(
+        session, broadcast_id=broadcast_id, kecamatan_id=visit.kecamatan_id, kind=RESIDENT_KIND,
+        body=reminder_text(kind, facts),
+        template_vars={"1": facts["kecamatan"], "2": facts["tanggal"], "3": facts["jam"], "4": facts["lokasi"]},
+        send_from=send_from, expires=expires, now=now)
+    kades = enqueue_kades(session, runtime, broadcast_id, visit, facts, send_from, expires)
+    total = residents + kades
+    session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(recipients=total))
+    return Planned(broadcast_id, visit_id, facts["kecamatan"], kind, total)
+
+
+def insert_resident_rows(session: Session, *, broadcast_id: int, kecamatan_id: int, kind: str, body: str,
+                         template_vars: dict[str, str], send_from: datetime, expires: datetime | None,
+                         now: datetime) -> int:
+    """One pending row per subscribed, consenting resident of the kecamatan, in one statement."""
+    ts = UTCDateTime()
+    source = select(
+        literal(kind), Resident.channel, Resident.phone, Resident.id, literal(broadcast_id), literal(body),
+        json_literal(session, template_vars), literal(False), literal(True), literal(OutboxStatus.PENDING.value),
+        literal(0), literal(send_from, ts), literal(expires, ts), literal(now, ts), literal(now, ts),
+    ).where(
+        Resident.subscribed_kecamatan_id == kecamatan_id,
+        Resident.opted_out_at.is_(None),
+        Resident.phone.is_not(None),
+        Resident.erased_at.is_(None),
+        Resident.channel.in_(CHANNELS),
+    )
+    columns = ["kind", "channel", "to_phone", "resident_id", "broadcast_id", "body", "template_vars",
+               "via_template", "respects_quiet_hours", "status", "attempts", "next_attempt_at", "expires_at",
+               "created_at", "updated_at"]
+    stmt = (_insert(session)(OutboxMessage).from_select(columns, source)
+            .on_conflict_do_nothing(index_elements=["broadcast_id", "resident_id"]))
+    # rowcount of an INSERT is only kept on request (SQLAlchemy 2.x preserve_rowcount).
+    return session.execute(stmt, execution_options={"preserve_rowcount": True}).rowcount
+
+
+def enqueue_kades(session: Session, runtime: Runtime, broadcast_id: int, visit: Visit, facts: dict[str, str],
+                  send_from: datetime, expires: datetime) -> int:
+    """The forwardable version, one per kepala desa of the kecamatan, each with its desa's link."""
+    number = runtime.settings.bot_whatsapp_number
+    kades = session.execute(
+        select(Staff.id, Staff.phone, Desa.nama, Desa.kode, Desa.jenis)
+        .join(Desa, Desa.id == Staff.desa_id)
+        .where(Staff.role == StaffRole.KADES, Staff.active.is_(True), Desa.kecamatan_id == visit.kecamatan_id)
+        .order_by(Staff.id)).all()
+    if kades and not number:
+        log.warning("BOT_WHATSAPP_NUMBER is not set: kepala desa reminders go without the wa.me link")
+    for staff_id, phone, desa_nama, desa_kode, jenis in kades:
+        link = wa_me_link(number, desa_nama, desa_kode) if number else render("link_missing")
+        wilayah = f"{'Kelurahan' if jenis == 'kelurahan' else 'Desa'} {desa_nama}"
+        row = enqueue(session, kind=KADES_KIND, channel="whatsapp", to_phone=phone,
+                      body=render(KADES_KIND, wilayah=wilayah, link=link, **facts), staff_id=staff_id,
+                      broadcast_id=broadcast_id, respects_quiet_hours=True, expires_at=expires,
+                      template_vars={"1": facts["kecamatan"], "2": facts["tanggal"], "3": facts["jam"],
+                                     "4": facts["lokasi"], "5": link})
+        row.next_attempt_at = send_from
+    return len(kades)
+
+
+def count_recipients(session: Session, broadcast_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(OutboxMessage)
+                          .where(OutboxMessage.broadcast_id == broadcast_id)) or 0

@@ -1,0 +1,115 @@
+"""Drain the outbox: worker threads claim rows and send them at SEND_RATE_PER_SECOND.
+
+SEND_RATE_PER_SECOND is per sender process (one token bucket shared by its threads): with N
+sender processes, set it to the account's budget divided by N. How a row is sent exactly once is
+described in handlers.outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import socket
+import threading
+import uuid
+from collections import Counter
+from datetime import datetime
+from typing import Callable
+
+from bot.runtime import Runtime
+from bot.transport import Sender, build_sender
+from handlers.outbox import Deliverer, Lease, cancel_stale, claim, count_sendable
+from handlers.quiet_hours import quiet_hours_of
+from scheduler.pacing import OffsetClock, TokenBucket
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LEASE_SECONDS = 60.0
+DEFAULT_HTTP_TIMEOUT = 10.0
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def thread_count(rate: float, dialect: str) -> int:
+    # One request takes a few ms on a good link, ~100-300 ms to Twilio from Indonesia: enough
+    # threads to keep the bucket busy, few enough for one connection pool.
+    wanted = max(1, min(16, math.ceil(rate / 25)))
+    return min(wanted, 4) if dialect == "sqlite" else wanted
+
+
+class OutboxDrain:
+    """One pass over the outbox: returns when nothing is sendable now (or `stop` is set)."""
+
+    def __init__(self, runtime: Runtime, *, lease_seconds: float = DEFAULT_LEASE_SECONDS,
+                 http_timeout: float = DEFAULT_HTTP_TIMEOUT, threads: int | None = None,
+                 sender_factory: Callable[[], Sender] | None = None, worker: str | None = None,
+                 bucket: TokenBucket | None = None):
+        self.runtime = runtime
+        settings = runtime.settings
+        self.lease = Lease(worker or worker_name(), lease_seconds, http_timeout)
+        if self.lease.send_margin.total_seconds() >= lease_seconds:
+            raise ValueError(f"lease of {lease_seconds}s leaves no time to send (HTTP timeout {http_timeout}s)")
+        self.rate = float(settings.send_rate_per_second)
+        self.bucket = bucket or TokenBucket(self.rate)
+        self.threads = threads or thread_count(self.rate, runtime.engine.dialect.name)
+        if sender_factory is None:
+            shared = build_sender(settings, http_timeout=http_timeout) if settings.dry_run else None
+            sender_factory = (lambda: shared) if shared else (lambda: build_sender(settings, http_timeout=http_timeout))
+        self.sender_factory = sender_factory
+        # Each claim holds about half the usable lease of work for one thread.
+        usable = lease_seconds - self.lease.send_margin.total_seconds()
+        self.batch = max(1, min(200, math.floor(self.rate * usable / 2 / self.threads)))
+
+    def run(self, now: datetime, *, stop: threading.Event | None = None,
+            on_done: Callable[[str], None] | None = None) -> Counter:
+        stop = stop or threading.Event()
+        clock = OffsetClock(now)
+        quiet = quiet_hours_of(self.runtime.settings)
+        with self.runtime.sessions.begin() as session:
+            stale = cancel_stale(session, now)
+            waiting = count_sendable(session, now, quiet)
+        counts: Counter = Counter({"stale": stale} if stale else {})
+        if not waiting:
+            return counts  # idle: no threads, no Twilio clients
+        lock = threading.Lock()
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            deliverer = Deliverer(self.runtime.sessions, self.sender_factory(), lease=self.lease,
+                                  templates=dict(self.runtime.settings.templates), clock=clock,
+                                  pace=self.bucket.acquire)
+            try:
+                while not stop.is_set():
+                    with self.runtime.sessions.begin() as session:
+                        rows = claim(session, lease=self.lease, now=clock(), limit=self.batch, quiet=quiet)
+                    if not rows:
+                        return
+                    for row in rows:
+                        outcome = deliverer.release(row) if stop.is_set() else deliverer.deliver(row)
+                        with lock:
+                            counts[outcome] += 1
+                        if on_done:
+                            on_done(outcome)
+            except BaseException as exc:  # noqa: BLE001  (reported after the other threads end)
+                log.exception("sender thread failed")
+                errors.append(exc)
+
+        pool = [threading.Thread(target=work, name=f"outbox-{i}", daemon=True) for i in range(self.threads)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+        if errors:
+            raise errors[0]
+        return counts
+
+
+def drain_outbox(runtime: Runtime, now: datetime, **options) -> Counter:
+    """The clock's job: send everything sendable now."""
+    counts = OutboxDrain(runtime, **options).run(now)
+    if counts:
+        log.info("outbox: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return counts

@@ -1,0 +1,308 @@
+"""A fake Twilio REST API, served over real HTTP on loopback, for the sender's tests.
+
+twilio-python talks to it through TWILIO_API_BASE_URL exactly as to api.twilio.com: it checks
+Basic auth, answers POST …/Messages.json like Twilio (201 with a fresh SM… SID, status "queued")
+and GET …/Messages.json (filtered by To, From and DateSent>, newest first), and records every
+request. Faults are injected on purpose: the next N requests (429, 500 …), a given recipient
+(21610), or free-form bodies outside the 24-hour window (63016; templates pass). It can also call
+the app back with status callbacks signed like Twilio's.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from twilio.request_validator import RequestValidator
+
+ERROR_TEXT = {
+    429: (20429, "Too Many Requests"),
+    500: (20500, "Internal Server Error"),
+    503: (20503, "Service Unavailable"),
+}
+CODE_TEXT = {
+    21610: "Attempt to send to unsubscribed recipient",
+    63016: "Failed to send freeform message because you are outside the allowed window. "
+           "If you want to send messages outside this window, please use a Template.",
+    63018: "Rate limit exceeded for Channel",
+    63024: "Invalid message recipient",
+}
+
+
+@dataclass
+class Fault:
+    status: int
+    code: int
+    message: str
+    to: str | None = None  # only for this recipient (E.164, with or without "whatsapp:")
+    freeform_only: bool = False  # only bodies without ContentSid
+    remaining: int | None = None  # None: for ever
+
+
+@dataclass
+class Sent:
+    sid: str
+    form: dict[str, str]
+    date_created: datetime
+    at: float  # time.monotonic() when it arrived
+    status: str = "queued"
+
+    @property
+    def to(self) -> str:
+        return self.form.get("To", "")
+
+    @property
+    def phone(self) -> str:
+        return self.to.removeprefix("whatsapp:")
+
+    @property
+    def body(self) -> str:
+        if "ContentSid" in self.form:
+            variables = json.loads(self.form.get("ContentVariables") or "{}")
+            return f"[{self.form['ContentSid']}] " + " | ".join(str(v) for v in variables.values())
+        return self.form.get("Body", "")
+
+    def resource(self, account_sid: str) -> dict:
+        created = format_datetime(self.date_created.replace(microsecond=0), usegmt=True)
+        return {
+            "sid": self.sid, "account_sid": account_sid, "to": self.to, "from": self.form.get("From"),
+            "messaging_service_sid": self.form.get("MessagingServiceSid"), "body": self.body,
+            "status": self.status, "direction": "outbound-api", "num_segments": "1", "num_media": "0",
+            "date_created": created, "date_updated": created, "date_sent": created,
+            "error_code": None, "error_message": None, "price": None, "price_unit": "USD",
+            "api_version": "2010-04-01",
+            "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{self.sid}.json", "subresource_uris": {},
+        }
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    form: dict[str, str]
+    status: int
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeTwilio:
+    def __init__(self, account_sid: str = "AC" + "f" * 32, auth_token: str = "fake-auth-token",
+                 delay: float = 0.0):
+        self.account_sid, self.auth_token, self.delay = account_sid, auth_token, delay
+        self.messages: list[Sent] = []
+        self.requests: list[Request] = []
+        self.faults: list[Fault] = []
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._sid_prefix = uuid.uuid4().hex[:16]  # unique across fakes, numbered within one
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-twilio", daemon=True)
+        self._thread.start()
+
+    # -- what tests configure -----------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def fail_next(self, n: int, status: int = 429, code: int | None = None, message: str | None = None) -> None:
+        """The next `n` POSTs get this error (429 and 500 by default codes 20429 / 20500)."""
+        default_code, default_text = ERROR_TEXT.get(status, (code or status, "error"))
+        self._add(Fault(status, code or default_code, message or CODE_TEXT.get(code, default_text), remaining=n))
+
+    def refuse(self, to: str | None = None, code: int = 21610, *, status: int = 400, freeform_only: bool = False,
+               times: int | None = None) -> None:
+        """Refuse messages (to one recipient, or all) with a Twilio error code, like 21610."""
+        self._add(Fault(status, code, CODE_TEXT.get(code, "error"), to=_phone(to) if to else None,
+                        freeform_only=freeform_only, remaining=times))
+
+    def refuse_freeform(self, to: str | None = None) -> None:
+        """63016: free text refused (outside the 24-hour window); templates still pass."""
+        self.refuse(to, 63016, freeform_only=True)
+
+    def nth_sid(self, n: int) -> str:
+        """The SID the n-th accepted message gets (1-based)."""
+        return f"SM{self._sid_prefix}{n:016x}"
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self.faults.clear()
+
+    def _add(self, fault: Fault) -> None:
+        with self._lock:
+            self.faults.append(fault)
+
+    # -- what tests read ------------------------------------------------------------------------
+    def sent_to(self, phone: str) -> list[Sent]:
+        with self._lock:
+            return [m for m in self.messages if m.phone == _phone(phone)]
+
+    def per_recipient(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        with self._lock:
+            for m in self.messages:
+                counts[m.phone] = counts.get(m.phone, 0) + 1
+        return counts
+
+    def find(self, sid: str) -> Sent | None:
+        with self._lock:
+            return next((m for m in self.messages if m.sid == sid), None)
+
+    # -- calling the app back -------------------------------------------------------------------
+    def callback_params(self, sid: str, status: str, error_code: int | str | None = None) -> dict[str, str]:
+        sent = self.find(sid)
+        params = {"MessageSid": sid, "SmsSid": sid, "MessageStatus": status, "SmsStatus": status,
+                  "AccountSid": self.account_sid, "ApiVersion": "2010-04-01",
+                  "To": sent.to if sent else "", "From": sent.form.get("From", "") if sent else ""}
+        if error_code is not None:
+            params["ErrorCode"] = str(error_code)
+        return params
+
+    def sign(self, url: str, params: dict[str, str]) -> str:
+        return RequestValidator(self.auth_token).compute_signature(url, params)
+
+    def send_status_callback(self, url: str, sid: str, status: str, error_code: int | str | None = None) -> int:
+        """POST a signed status callback to `url` (the app's /twilio/status); returns the HTTP status."""
+        params = self.callback_params(sid, status, error_code)
+        data = urllib.parse.urlencode(params).encode()
+        req = urllib.request.Request(url, data=data, method="POST", headers={
+            "X-Twilio-Signature": self.sign(url, params),
+            "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as resp:
+                return resp.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # -- the API ---------------------------------------------------------------------------------
+    def _authorised(self, header: str | None) -> bool:
+        expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        return header == f"Basic {expected}"
+
+    def _fault_for(self, form: dict[str, str]) -> Fault | None:
+        with self._lock:
+            for fault in self.faults:
+                if fault.to and _phone(form.get("To", "")) != fault.to:
+                    continue
+                if fault.freeform_only and "ContentSid" in form:
+                    continue
+                if fault.remaining is not None:
+                    fault.remaining -= 1
+                    if fault.remaining <= 0:
+                        self.faults.remove(fault)
+                return fault
+        return None
+
+    def _create(self, form: dict[str, str]) -> tuple[int, dict]:
+        if not form.get("To") or not (form.get("From") or form.get("MessagingServiceSid")):
+            return 400, _error(400, 21604, "A 'To' and a 'From' or 'MessagingServiceSid' are required")
+        if not (form.get("Body") or form.get("ContentSid")):
+            return 400, _error(400, 21602, "Message body is required")
+        if "ContentVariables" in form:
+            try:
+                json.loads(form["ContentVariables"])
+            except ValueError:
+                return 400, _error(400, 21656, "ContentVariables is not valid JSON")
+        fault = self._fault_for(form)
+        if fault is not None:
+            return fault.status, _error(fault.status, fault.code, fault.message)
+        with self._lock:
+            sid = self.nth_sid(next(self._ids))
+            sent = Sent(sid, form, datetime.now(UTC), time.monotonic())
+            self.messages.append(sent)
+        return 201, sent.resource(self.account_sid)
+
+    def _list(self, query: dict[str, str]) -> dict:
+        to, from_ = query.get("To"), query.get("From")
+        after = query.get("DateSent>")
+        since = _parse_date(after) if after else None
+        with self._lock:
+            found = [m for m in reversed(self.messages)
+                     if (not to or m.to == to) and (not from_ or m.form.get("From") == from_)
+                     and (since is None or m.date_created.replace(microsecond=0) >= since)]
+        size = int(query.get("PageSize", 50))
+        return {"messages": [m.resource(self.account_sid) for m in found[:size]], "page": 0, "page_size": size,
+                "start": 0, "end": max(len(found[:size]) - 1, 0), "first_page_uri": None, "next_page_uri": None,
+                "previous_page_uri": None, "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"}
+
+    def _handler_class(self):
+        fake = self
+        prefix = f"/2010-04-01/Accounts/{self.account_sid}/Messages"
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as twilio-python's session expects
+            # Headers and body go out in two writes: without TCP_NODELAY, Nagle plus delayed ACK
+            # would add ~40 ms to every answer.
+            disable_nagle_algorithm = True
+
+            def log_message(self, *args) -> None:  # quiet: tests read fake.requests instead
+                pass
+
+            def _reply(self, status: int, payload: dict, form: dict[str, str]) -> None:
+                body = json.dumps(payload).encode()
+                with fake._lock:
+                    fake.requests.append(Request(self.command, self.path, form, status))
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode()
+                form = {k: v[-1] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}
+                if not fake._authorised(self.headers.get("Authorization")):
+                    return self._reply(401, _error(401, 20003, "Authenticate"), form)
+                if urllib.parse.urlsplit(self.path).path != prefix + ".json":
+                    return self._reply(404, _error(404, 20404, "Not found"), form)
+                status, payload = fake._create(form)
+                if fake.delay:
+                    # After recording: Twilio has the message while the sender does not know yet,
+                    # the window a killed sender leaves behind.
+                    time.sleep(fake.delay)
+                self._reply(status, payload, form)
+
+            def do_GET(self) -> None:
+                parts = urllib.parse.urlsplit(self.path)
+                query = {k: v[-1] for k, v in urllib.parse.parse_qs(parts.query).items()}
+                if not fake._authorised(self.headers.get("Authorization")):
+                    return self._reply(401, _error(401, 20003, "Authenticate"), query)
+                if parts.path == prefix + ".json":
+                    return self._reply(200, fake._list(query), query)
+                if parts.path.startswith(prefix + "/") and parts.path.endswith(".json"):
+                    sent = fake.find(parts.path[len(prefix) + 1:-5])
+                    if sent is not None:
+                        return self._reply(200, sent.resource(fake.account_sid), query)
+                self._reply(404, _error(404, 20404, "Not found"), query)
+
+        return Handler
+
+
+def _phone(address: str) -> str:
+    return address.removeprefix("whatsapp:")
+
+
+def _error(status: int, code: int, message: str) -> dict:
+    return {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}",
+            "status": status}
+
+
+def _parse_date(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -1,0 +1,160 @@
+"""A row is sent once even when the sender is killed mid-broadcast, or two senders run at once.
+
+Real processes (`scheduler send-worker`), a real database, the fake Twilio over loopback HTTP;
+the fake's own record is what counts.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.settings import PROJECT_DIR
+from handlers.outbox import enqueue
+from scheduler.reminders import plan_broadcast
+from scheduler.sender import OutboxDrain
+from storage.models import OutboxMessage, OutboxStatus
+from tests.scheduler.conftest import BOT_NUMBER, add_residents, add_visit, phone
+
+RECIPIENTS = 200
+WORKER = ["-m", "bot", "scheduler", "send-worker", "--lease", "3", "--http-timeout", "0.5", "--idle", "0.2"]
+
+
+def broadcast_now(trt, count: int = RECIPIENTS) -> int:
+    """A real H-1 broadcast planned at the real now, to `count` residents inside the 24-hour window."""
+    now = datetime.now(UTC)
+    trt.settings = trt.settings.with_overrides(quiet_hours="00:00-00:00")  # whatever the hour of the run
+    tomorrow = now.astimezone(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=1)
+    with trt.sessions.begin() as s:
+        visit_id = add_visit(s, "Gempol", tomorrow)
+        add_residents(s, "Gempol", count, last_inbound_at=now - timedelta(hours=1))
+        planned = plan_broadcast(s, trt, visit_id, "h1", now, now + timedelta(days=2), now)
+    assert planned.recipients == count
+    return planned.broadcast_id
+
+
+def start_worker(database_url: str, fake, tmp_path, name: str) -> subprocess.Popen:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "DATABASE_URL"))},
+           "PYTHONPATH": str(PROJECT_DIR), "DATABASE_URL": database_url,
+           "TWILIO_ACCOUNT_SID": fake.account_sid, "TWILIO_AUTH_TOKEN": fake.auth_token,
+           "TWILIO_WHATSAPP_FROM": f"whatsapp:{BOT_NUMBER}", "TWILIO_API_BASE_URL": fake.base_url,
+           "SEND_RATE_PER_SECOND": "200", "QUIET_HOURS": "00:00-00:00", "LOG_LEVEL": "WARNING"}
+    with open(tmp_path / f"{name}.log", "w") as log:
+        return subprocess.Popen([sys.executable, *WORKER], cwd=PROJECT_DIR, env=env, stdout=log, stderr=log)
+
+
+def wait_for(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def unfinished(trt) -> int:
+    with trt.sessions() as s:
+        return s.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED])))
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+
+
+def assert_each_got_exactly_one(fake) -> None:
+    per = fake.per_recipient()
+    assert len(per) == RECIPIENTS and set(per.values()) == {1}, sorted(v for v in per.values() if v != 1)
+    assert len(fake.messages) == RECIPIENTS
+
+
+def test_killed_sender_restarted_sends_each_message_exactly_once(trt, fake_twilio, database_url, tmp_path):
+    broadcast_now(trt)
+    fake_twilio.delay = 0.05  # Twilio holds each message a moment before answering: kills land mid-send
+    worker = start_worker(database_url, fake_twilio, tmp_path, "first")
+    try:
+        wait_for(lambda: len(fake_twilio.messages) >= 60, 30, "the first 60 messages")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        stop(worker)
+    at_kill = len(fake_twilio.messages)
+    with trt.sessions() as s:
+        recorded = s.scalar(select(func.count()).select_from(OutboxMessage)
+                            .where(OutboxMessage.twilio_sid.is_not(None)))
+        orphans = s.scalar(select(func.count()).select_from(OutboxMessage)
+                           .where(OutboxMessage.status == OutboxStatus.CLAIMED))
+    assert at_kill < RECIPIENTS and orphans > 0
+    assert at_kill > recorded, "some messages reached Twilio without their SID recorded: the hard case"
+
+    restarted = start_worker(database_url, fake_twilio, tmp_path, "second")
+    try:
+        wait_for(lambda: unfinished(trt) == 0, 40, "the restarted sender to finish")
+    finally:
+        stop(restarted)
+    assert_each_got_exactly_one(fake_twilio)
+    with trt.sessions() as s:
+        sids = set(s.scalars(select(OutboxMessage.twilio_sid)))
+    assert sids == {m.sid for m in fake_twilio.messages}  # the in-flight ones were found, not re-sent
+
+
+def test_two_senders_at_once_send_each_message_exactly_once(trt, fake_twilio, database_url, tmp_path):
+    broadcast_now(trt)
+    fake_twilio.delay = 0.01
+    workers = [start_worker(database_url, fake_twilio, tmp_path, f"w{i}") for i in range(2)]
+    try:
+        wait_for(lambda: unfinished(trt) == 0, 40, "two senders to finish")
+    finally:
+        for w in workers:
+            stop(w)
+    assert_each_got_exactly_one(fake_twilio)
+    with trt.sessions() as s:
+        by_worker = s.execute(select(OutboxMessage.claimed_by, func.count()).group_by(OutboxMessage.claimed_by)).all()
+    assert len(by_worker) == 2, by_worker  # both really worked
+
+
+def test_a_read_timeout_is_resolved_by_asking_twilio_not_by_sending_again(trt, fake_twilio):
+    now = datetime.now(UTC)
+    with trt.sessions.begin() as s:
+        [rid] = add_residents(s, "Gempol", 1, last_inbound_at=now)
+        enqueue(s, kind="ticket_update", channel="whatsapp", to_phone=phone(0), body="Tiket KM-4821 selesai.",
+                resident_id=rid)
+    now = datetime.now(UTC)
+    drain = OutboxDrain(trt, lease_seconds=3, http_timeout=0.5)
+    fake_twilio.delay = 1.0  # Twilio records it, but answers after our read timeout
+    first = drain.run(now)
+    assert first["retry"] == 1, first
+    fake_twilio.delay = 0
+    with trt.sessions() as s:
+        row = s.scalar(select(OutboxMessage))
+    assert row.status == OutboxStatus.CLAIMED and row.twilio_sid is None
+    assert drain.run(row.claimed_until + timedelta(seconds=1))["recovered"] == 1
+    assert len(fake_twilio.messages) == 1
+    with trt.sessions() as s:
+        row = s.scalar(select(OutboxMessage))
+    assert (row.status, row.twilio_sid) == (OutboxStatus.QUEUED, fake_twilio.messages[0].sid)
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_5xx_is_checked_with_twilio_then_sent_once(trt, fake_twilio, status):
+    now = datetime.now(UTC)
+    with trt.sessions.begin() as s:
+        [rid] = add_residents(s, "Gempol", 1, last_inbound_at=now)
+        enqueue(s, kind="ticket_update", channel="whatsapp", to_phone=phone(0), body="Tiket KM-4821 selesai.",
+                resident_id=rid)
+    fake_twilio.fail_next(1, status=status)
+    drain = OutboxDrain(trt)
+    assert drain.run(datetime.now(UTC))["retry"] == 1
+    with trt.sessions() as s:
+        until = s.scalar(select(OutboxMessage.claimed_until))
+    assert drain.run(until + timedelta(seconds=1))["sent"] == 1
+    assert len(fake_twilio.messages) == 1 and len(fake_twilio.requests) == 3  # POST, GET (lookup), POST
