@@ -1,0 +1,50 @@
+"""`report VISIT_ID`: what one Kenduren Mas day achieved, for the admins and the Bupati's evaluation."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.context import fail, runtime
+from flows.dates import tanggal
+from scheduler.stats import figures
+from storage.reports import visit_report
+
+STATUS_ORDER = ("baru", "diteruskan", "menunggu_dokumen", "selesai", "ditolak")
+
+
+@click.command("report")
+@click.argument("visit_id", type=int)
+def report_command(visit_id: int) -> None:
+    """Laporan satu kunjungan: tiket per OPD, survei, usulan, pengingat, jangkauan desa."""
+    with runtime().sessions() as s:
+        rep = visit_report(s, visit_id)
+        if rep is None:
+            fail(f"Kunjungan #{visit_id} tidak ada. Lihat: python -m bot schedule list")
+        v = rep.visit
+        click.echo(f"Laporan Kenduren Mas #{v.id} — Kecamatan {v.kecamatan.nama}, {tanggal(v.tanggal)} ({v.status})")
+        click.echo("\nTiket layanan per OPD (status) dan survei kepuasan:")
+        if not rep.opd:
+            click.echo("  (belum ada tiket)")
+        for line in rep.opd:
+            statuses = ", ".join(f"{k} {line.by_status[k]}" for k in STATUS_ORDER if line.by_status.get(k))
+            rating = f"rata-rata {line.rating:.2f} dari {line.surveys} survei" if line.surveys else "belum ada survei"
+            click.echo(f"  {line.opd:<18} {line.tickets:>4} tiket ({statuses or '-'}); {rating}")
+        total = sum(rep.proposals.values())
+        click.echo(f"\nUsulan pembangunan dari kecamatan ini sejak kunjungan sebelumnya: {total}"
+                   + (f" ({', '.join(f'{k} {n}' for k, n in sorted(rep.proposals.items()))}); "
+                      f"{rep.supporters} dukungan tambahan" if total else ""))
+        click.echo(f"\nPelanggan pengingat Kecamatan {v.kecamatan.nama}: {rep.subscribers}")
+        stats = figures(s, [b.id for b in rep.broadcasts])
+        for b in rep.broadcasts:
+            f = stats.get(b.id)
+            if f:
+                click.echo(f"  {b.kind:<10} direncanakan {f.planned}, terkirim {f.sent}, diterima {f.delivered}, "
+                           f"dibaca {f.read}, gagal {f.failed}")
+        click.echo("\nWarga yang datang lewat tautan kepala desa:")
+        if not rep.referrals:
+            click.echo("  (belum ada)")
+        for desa, n in rep.referrals.items():
+            click.echo(f"  Desa {desa:<20} {n}")
+
+
+COMMANDS = [report_command]
