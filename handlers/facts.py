@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from flows.dates import rentang_jam, tanggal
 from flows.phones import readable
@@ -49,7 +49,7 @@ class DbFacts:
 
     def _visits(self):
         return (select(Visit).join(Visit.kecamatan).where(Visit.tanggal >= self.today)
-                .options(selectinload(Visit.opd), selectinload(Visit.moved_to), selectinload(Visit.kecamatan))
+                .options(selectinload(Visit.opd), joinedload(Visit.moved_to), contains_eager(Visit.kecamatan))
                 .order_by(Visit.tanggal, Visit.id))
 
     def next_visits(self, kecamatan: str | None = None, limit: int = 3) -> Sequence[Mapping[str, Any]]:
@@ -70,7 +70,7 @@ class DbFacts:
                 "selesai_di_tempat": lay.selesai_di_tempat}
 
     def layanan(self, key: str) -> Mapping[str, Any] | None:
-        lay = self.s.scalar(select(Layanan).where(Layanan.key == key).options(selectinload(Layanan.opd)))
+        lay = self.s.scalar(select(Layanan).where(Layanan.key == key).options(joinedload(Layanan.opd)))
         return self._layanan_dict(lay) if lay else None
 
     def layanan_list(self) -> Sequence[Mapping[str, Any]]:

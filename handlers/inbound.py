@@ -6,9 +6,9 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Sequence
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot.catalogue import for_channel, render
@@ -19,8 +19,8 @@ from handlers import effects as fx
 from handlers.facts import DbFacts
 from handlers.replies import carry_out, render_replies
 from handlers.residents import locked_conversation, resident_by_phone
-from storage.db import utcnow
-from storage.dialect import insert_ignore
+from storage.db import UTCDateTime, retry_on_disconnect, utcnow
+from storage.dialect import dialect_name, insert_for
 from storage.models import Conversation, Desa, InboundMessage, Resident, Staff
 
 log = logging.getLogger(__name__)
@@ -48,43 +48,61 @@ class Incoming:
 def handle_inbound(runtime, registry: Registry, msg: Incoming, now: datetime | None = None) -> list[str]:
     """The replies to send back (already rendered for the channel). Never raises for bad input."""
     now = now or utcnow()
-    try:
+
+    def unit_of_work() -> list[str]:
         with runtime.sessions.begin() as session:
-            stored = _store(session, msg, now)
-            if stored is None:
+            stored_id = _store(session, msg, now)
+            if stored_id is None:
                 return _stored_reply(session, msg.message_sid)
-            replies = _process(session, runtime, registry, msg, stored, now)
-            stored.reply, stored.processed_at = replies, now
+            replies, intent = _process(session, runtime, registry, msg, now)
+            session.execute(_RECORD_REPLY, {"row_id": stored_id, "replies": replies, "at": now, "understood": intent})
             return replies
+
+    try:
+        return retry_on_disconnect(unit_of_work)
     except Exception:
         log.exception("inbound %s from %s failed; stored with an apology", msg.message_sid, msg.from_phone)
         apology = [for_channel(render("menu.error"), msg.channel)]
         with runtime.sessions.begin() as session:
-            stored = _store(session, msg, now)
-            if stored is None:
+            stored_id = _store(session, msg, now)
+            if stored_id is None:
                 return _stored_reply(session, msg.message_sid) or apology
-            stored.reply = apology
+            session.execute(_RECORD_REPLY, {"row_id": stored_id, "replies": apology, "at": None, "understood": None})
         return apology
 
 
-def _store(session: Session, msg: Incoming, now: datetime) -> InboundMessage | None:
+_STORED_FIELDS = ("message_sid", "channel", "from_phone", "body", "num_media", "media_url", "latitude", "longitude",
+                  "button_payload")
+
+
+# The statements below run on every message: built once (per dialect), on the table rather than
+# the mapped class, because building and ORM-processing them cost more than running them.
+_INBOUND = InboundMessage.__table__
+
+
+@cache
+def _insert_inbound(dialect: str):
+    values = {name: bindparam(name, type_=_INBOUND.c[name].type) for name in _STORED_FIELDS}
+    return (insert_for(dialect, _INBOUND).values(**values, received_at=bindparam("now", type_=UTCDateTime()))
+            .on_conflict_do_nothing(index_elements=[_INBOUND.c.message_sid]).returning(_INBOUND.c.id))
+
+
+_RECORD_REPLY = (update(_INBOUND).where(_INBOUND.c.id == bindparam("row_id"))
+                 .values(reply=bindparam("replies", type_=_INBOUND.c.reply.type),
+                         processed_at=bindparam("at", type_=UTCDateTime()), intent=bindparam("understood")))
+_STAFF_ID_BY_PHONE = (select(Staff.__table__.c.id)
+                      .where(Staff.__table__.c.phone == bindparam("phone"), Staff.__table__.c.active.is_(True)))
+
+
+def _store(session: Session, msg: Incoming, now: datetime) -> int | None:
     """Insert keyed by MessageSid; None when this SID was stored before (a repeat delivery)."""
-    new_id = session.execute(insert_ignore(session, InboundMessage, ["message_sid"], {
-        "message_sid": msg.message_sid, "channel": msg.channel, "from_phone": msg.from_phone,
-        "body": msg.body[:STORE_MAX_CHARS] if msg.body else "", "num_media": msg.num_media,
-        "media_url": msg.media_url, "latitude": msg.latitude, "longitude": msg.longitude,
-        "button_payload": msg.button_payload, "received_at": now,
-    }).returning(InboundMessage.id)).scalar()
-    return session.get(InboundMessage, new_id) if new_id is not None else None
+    params = {name: getattr(msg, name) for name in _STORED_FIELDS}
+    params.update(body=msg.body[:STORE_MAX_CHARS] if msg.body else "", now=now)
+    return session.execute(_insert_inbound(dialect_name(session)), params).scalar()
 
 
 def _stored_reply(session: Session, sid: str) -> list[str]:
     return list(session.scalar(select(InboundMessage.reply).where(InboundMessage.message_sid == sid)) or [])
-
-
-def _recent_count(session: Session, msg: Incoming, now: datetime) -> int:
-    return session.scalar(select(func.count()).select_from(InboundMessage).where(
-        InboundMessage.from_phone == msg.from_phone, InboundMessage.received_at > now - timedelta(minutes=1)))
 
 
 def _text_of(msg: Incoming) -> str:
@@ -93,23 +111,26 @@ def _text_of(msg: Incoming) -> str:
     return text[:NLU_MAX_CHARS]
 
 
-def _process(session: Session, runtime, registry: Registry, msg: Incoming, stored: InboundMessage,
-             now: datetime) -> list[str]:
+def _process(session: Session, runtime, registry: Registry, msg: Incoming,
+             now: datetime) -> tuple[list[str], str | None]:
+    """The replies, and the intent understood (None when no flow was asked)."""
     settings = runtime.settings
-    staff = session.scalar(select(Staff).where(Staff.phone == msg.from_phone, Staff.active.is_(True)))
-    if staff is not None:
+    staff_id = session.execute(_STAFF_ID_BY_PHONE, {"phone": msg.from_phone}).scalar()
+    if staff_id is not None:
         from handlers.petugas_commands import handle_staff_message
 
+        staff = session.get(Staff, staff_id)
         staff.last_inbound_at = now
-        return render_replies(handle_staff_message(session, runtime, staff, _text_of(msg), now), msg.channel, {})
+        return render_replies(handle_staff_message(session, runtime, staff, _text_of(msg), now), msg.channel, {}), None
 
     resident = resident_by_phone(session, msg.from_phone, msg.channel, now, msg.profile_name)
     conversation = locked_conversation(session, resident, msg.channel, now)
 
-    recent = _recent_count(session, msg, now)
+    recent = resident.flood_count
     if recent > settings.flood_limit_per_minute:
         # One polite answer when the limit is crossed, then silence; everything stays stored.
-        return render_replies([say("menu.slow_down")], msg.channel, {}) if recent == settings.flood_limit_per_minute + 1 else []
+        slow_down = recent == settings.flood_limit_per_minute + 1
+        return (render_replies([say("menu.slow_down")], msg.channel, {}) if slow_down else []), None
 
     if conversation.handoff_ticket_id is not None:
         from handlers.handoff import relay_to_petugas
@@ -117,7 +138,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming, store
         relayed = relay_to_petugas(session, runtime, resident, conversation, msg, _text_of(msg), now)
         if relayed is not None:
             conversation.updated_at = now
-            return render_replies(relayed, msg.channel, {})
+            return render_replies(relayed, msg.channel, {}), None
 
     text = _text_of(msg)
     location = (msg.latitude, msg.longitude) if msg.latitude is not None and msg.longitude is not None else None
@@ -132,16 +153,15 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming, store
 
     kode = referral.desa_kode_in(text)
     if kode:
-        return render_replies(_arrived_by_referral(session, resident, conversation, registry, kode), msg.channel, {})
+        return render_replies(_arrived_by_referral(session, resident, conversation, registry, kode), msg.channel, {}), None
 
     if not text and not location and not msg.media_url:
-        return render_replies([*lead, say("menu.empty")], msg.channel, {})
+        return render_replies([*lead, say("menu.empty")], msg.channel, {}), None
 
     understanding = runtime.recogniser.understand(text) if text else None
     intent = understanding.intent if understanding else ("jadwal" if location else "diluar_topik")
     entities = dict(understanding.entities) if understanding else {}
     confidence = understanding.confidence if understanding else (1.0 if location else 0.0)
-    stored.intent = intent
 
     turn = Turn(text=text, intent=intent, entities=entities, confidence=confidence,
                 slots=dict(conversation.slots or {}), resident=_view(resident, msg),
@@ -160,7 +180,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming, store
         conversation.flow, conversation.state = outcome.flow, outcome.state
         conversation.slots = dict(outcome.slots)
         conversation.updated_at = now
-    return render_replies([*lead, *outcome.replies], msg.channel, results)
+    return render_replies([*lead, *outcome.replies], msg.channel, results), intent
 
 
 def _count_misunderstanding(conversation: Conversation, outcome: Outcome) -> Outcome:

@@ -1,33 +1,62 @@
-"""Finding (or creating) a resident and their conversation row, safely under concurrency."""
+"""Finding (or creating) a resident and their conversation row: one upsert each, safe under
+concurrency (two first messages from one phone land on the same rows).
+
+These run on every inbound message, so the statements are built once per dialect and executed
+with parameters: building SQLAlchemy statements costs more than running them here.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, func
 from sqlalchemy.orm import Session
 
-from storage.dialect import insert_ignore
+from storage.db import UTCDateTime
+from storage.dialect import dialect_name, insert_for
 from storage.models import Conversation, Resident
+
+FLOOD_WINDOW = timedelta(minutes=1)
+_FRESH = {"populate_existing": True}
+
+
+@cache
+def _resident_upsert(dialect: str):
+    now = bindparam("now", type_=UTCDateTime())
+    stmt = insert_for(dialect, Resident).values(
+        phone=bindparam("phone"), channel=bindparam("channel"), created_at=now, role="warga",
+        name=bindparam("name"), name_confirmed=False, last_inbound_at=now, flood_window_start=now, flood_count=1)
+    in_window = Resident.flood_window_start > bindparam("window_start", type_=UTCDateTime())
+    return stmt.on_conflict_do_update(index_elements=[Resident.phone], set_={
+        "last_inbound_at": now,
+        "name": case((Resident.name_confirmed, Resident.name), else_=func.coalesce(stmt.excluded.name, Resident.name)),
+        "flood_count": case((in_window, Resident.flood_count + 1), else_=1),
+        "flood_window_start": case((in_window, Resident.flood_window_start), else_=now),
+    }).returning(Resident)
+
+
+@cache
+def _conversation_upsert(dialect: str):
+    stmt = insert_for(dialect, Conversation).values(
+        resident_id=bindparam("resident_id"), channel=bindparam("channel"), slots={}, misunderstood=0,
+        updated_at=bindparam("now", type_=UTCDateTime()))
+    return stmt.on_conflict_do_update(index_elements=[Conversation.resident_id, Conversation.channel],
+                                      set_={"channel": stmt.excluded.channel}).returning(Conversation)
 
 
 def resident_by_phone(session: Session, phone: str, channel: str, now: datetime,
                       profile_name: str | None = None) -> Resident:
-    """The resident with this E.164 number, created on first contact (two first messages at once
-    both land on the same row)."""
-    session.execute(insert_ignore(session, Resident, ["phone"], {
-        "phone": phone, "channel": channel, "created_at": now, "role": "warga", "name_confirmed": False}))
-    resident = session.scalars(select(Resident).where(Resident.phone == phone)).one()
-    resident.last_inbound_at = now
-    if profile_name and not resident.name_confirmed:
-        resident.name = profile_name.strip()[:120]
-    return resident
+    """The resident with this E.164 number, created on first contact. Also remembers the WhatsApp
+    profile name (until the resident gives one) and counts messages in the flood window."""
+    name = profile_name.strip()[:120] if profile_name and profile_name.strip() else None
+    params = {"phone": phone, "channel": channel, "now": now, "name": name, "window_start": now - FLOOD_WINDOW}
+    return session.scalars(_resident_upsert(dialect_name(session)), params, execution_options=_FRESH).one()
 
 
 def locked_conversation(session: Session, resident: Resident, channel: str, now: datetime) -> Conversation:
-    """The resident's conversation in this channel, row-locked until the transaction ends, so a
-    second message from the same phone waits instead of interleaving."""
-    session.execute(insert_ignore(session, Conversation, ["resident_id", "channel"], {
-        "resident_id": resident.id, "channel": channel, "slots": {}, "misunderstood": 0, "updated_at": now}))
-    return session.scalars(select(Conversation).where(Conversation.resident_id == resident.id,
-                                                      Conversation.channel == channel).with_for_update()).one()
+    """The resident's conversation in this channel, row-locked until the transaction ends (the
+    upsert's DO UPDATE takes the lock), so a second message from the same phone waits instead of
+    interleaving."""
+    params = {"resident_id": resident.id, "channel": channel, "now": now}
+    return session.scalars(_conversation_upsert(dialect_name(session)), params, execution_options=_FRESH).one()

@@ -162,6 +162,10 @@ class Resident(Base):
     # The desa whose kepala desa's forwarded link brought this resident (reach per desa).
     referral_desa_id: Mapped[int | None] = mapped_column(ForeignKey("desa.id"))
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Messages in the current one-minute window, for the flood limit (counted in the same upsert
+    # that finds the resident, so a busy webhook pays no extra query for it).
+    flood_window_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    flood_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
