@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -43,7 +44,8 @@ def server(database_url, tmp_path_factory):
     log = tmp_path_factory.mktemp("rasa") / "actions.log"
     with log.open("wb") as sink:
         proc = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "handlers.rasa_actions",
-                                 "--port", str(port)], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+                                 "--port", str(port)], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                                start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -52,11 +54,13 @@ def server(database_url, tmp_path_factory):
             break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
                 pytest.fail("action server did not start: " + log.read_text()[-2000:])
             time.sleep(0.2)
     yield url
-    proc.kill()  # Sanic's graceful shutdown takes seconds; it holds nothing worth keeping
+    # Sanic serves from a spawned worker process: end the whole group, not just the parent.
+    # (Its graceful shutdown takes seconds; it holds nothing worth keeping.)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(10)
 
 
