@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flows.engine import Flow, Step, Turn, effect, say, unhandled
-from flows.places import desa_answer
+from flows.places import desa_answer, which_desa
 
 KATEGORI = ("jalan", "jembatan", "irigasi", "drainase", "lampu_jalan", "air_bersih", "sampah", "tanggul",
             "fasilitas_umum", "lainnya")
@@ -44,6 +44,11 @@ def start(turn: Turn) -> Step:
     lead = [say("usulan.thanks")]
     if "kategori" not in slots:
         return Step([*lead, _ask_kategori()], S.ASK_KATEGORI, slots)
+    if desa and len(candidates) > 1:
+        # A desa name found in several kecamatan: the kecamatan is confirmed before it is fixed.
+        options = [(desa, k) for k in candidates]
+        return Step([*lead, which_desa(options)], S.CHOOSE_DESA,
+                    {**slots, "desa_options": [list(o) for o in options]})
     if "desa" not in slots:
         return Step([*lead, say("usulan.ask_desa", kategori=_kategori_say(slots["kategori"]))], S.ASK_DESA, slots)
     return Step([*lead, say("usulan.confirm_place", kategori=_kategori_say(slots["kategori"]), desa=slots["desa"],

@@ -238,3 +238,26 @@ def test_unsure_kecamatan_is_asked_back_never_guessed(phone, schedule):
         ("pandan", "Maksudnya *Kecamatan Pandaan*?"),
         ("1", "*Kecamatan Pandaan*", "Setuju?"),
     ])
+
+
+def test_proposal_naming_an_ambiguous_desa_asks_the_kecamatan(phone, schedule, rt):
+    play(phone, [
+        ("dalan nang desaku rusak parah pak, kalirejo", "beberapa Desa Kalirejo", "Kec. Bangil", "Kec. Kraton"),
+        ("2", "foto atau titik lokasi"),
+        ("1", "Usulan *jalan rusak* untuk Desa Kalirejo tercatat"),
+    ])
+    with rt.sessions() as s:
+        proposal = s.scalars(select(Proposal)).one()
+        assert proposal.desa.kecamatan.nama in {"Bangil", "Kraton", "Sukorejo", "Gondangwetan"}
+
+
+def test_twice_not_understood_without_any_petugas_keeps_the_residents_place(phone, schedule, rt):
+    play(phone, [
+        ("daftar ktp", "KTP-el"),
+        ("gempol", "1. Daftar untuk tanggal ini"),
+        ("1", "Nama sesuai KK"),
+        ("1", "Desa/kelurahan"),
+        ("zzz", "tidak saya temukan"),
+        ("qqq", "belum ada petugas", "tidak saya temukan"),
+        ("gempol", "catatan untuk petugas"),
+    ])
