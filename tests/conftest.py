@@ -20,6 +20,16 @@ REFERENCE_TABLES = {"kecamatan", "desa", "opd", "layanan"}
 BASE_SETTINGS = Settings.from_env(environ={})
 
 
+def initialised(url: str) -> str:
+    """What `python -m bot init` does: migrate and load the reference data."""
+    rt = Runtime(BASE_SETTINGS.with_overrides(database_url=url))
+    upgrade(rt.engine)
+    with rt.sessions.begin() as s:
+        load_reference_data(s)
+    rt.dispose()
+    return url
+
+
 def new_database(backend: str, tmp_path_factory) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
@@ -35,12 +45,7 @@ def backend(request) -> str:
 @pytest.fixture(scope="session")
 def database_url(backend, tmp_path_factory):
     """One migrated database per backend for the whole session, with reference data loaded."""
-    url = new_database(backend, tmp_path_factory)
-    rt = Runtime(BASE_SETTINGS.with_overrides(database_url=url))
-    upgrade(rt.engine)
-    with rt.sessions.begin() as s:
-        load_reference_data(s)
-    rt.dispose()
+    url = initialised(new_database(backend, tmp_path_factory))
     yield url
     if backend == "postgresql":
         dbs.drop_postgres_database(url)

@@ -8,23 +8,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot import create_app
-from bot.runtime import Runtime
-from storage.loader import load_reference_data
-from storage.migrate import upgrade
 from tests import dbs
-from tests.conftest import BASE_SETTINGS
+from tests.conftest import BASE_SETTINGS, initialised
 from tests.whatsapp import Phone, signed_settings
 
 
 @pytest.fixture
 def pg_url():
     dbs.require_postgres()
-    url = dbs.create_postgres_database()
-    rt = Runtime(BASE_SETTINGS.with_overrides(database_url=url))
-    upgrade(rt.engine)
-    with rt.sessions.begin() as s:
-        load_reference_data(s)
-    rt.dispose()
+    url = initialised(dbs.create_postgres_database())
     yield url
     dbs.drop_postgres_database(url)
 
