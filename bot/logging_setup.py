@@ -32,3 +32,5 @@ def configure_logging(level: str = "INFO") -> None:
         handler.addFilter(MaskPhonesFilter())
         root.addHandler(handler)
     root.setLevel(level.upper())
+    # APScheduler narrates every job run at INFO; its warnings and errors are what operators need.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level))

@@ -175,9 +175,10 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
 
     asked = outcome
     outcome = _count_misunderstanding(conversation, outcome)
+    handed_over = outcome is not asked
     results, added = carry_out(fx.Context(session, resident, conversation, now, runtime), outcome.effects)
     outcome = replace(outcome, replies=[*outcome.replies, *added])
-    if outcome is not asked and conversation.handoff_ticket_id is None:
+    if handed_over and conversation.handoff_ticket_id is None:
         # Nobody could take the chat: the resident keeps their place and is asked again.
         outcome = replace(asked, replies=[*outcome.replies, *asked.replies])
     if conversation in session:  # erase_data may leave the conversation as the only trace

@@ -50,7 +50,9 @@ class Phone:
         response = self.post(self.form(body, **extra))
         assert response.status_code == 200, response.get_data(as_text=True)
         assert response.mimetype == "text/xml"
-        return replies_of(response)
+        replies = replies_of(response)
+        assert len(replies) == len(set(replies)), f"the same reply twice: {replies}"
+        return replies
 
     def say(self, body: str = "", **extra) -> str:
         """All replies to one message, joined, for `in` checks."""
