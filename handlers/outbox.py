@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.catalogue import TWILIO_BODY_LIMIT, for_channel
@@ -49,7 +49,7 @@ from bot.logging_setup import mask_phone
 from bot.transport import OutgoingMessage, SendError, Sender
 from handlers.quiet_hours import QuietHours
 from handlers.status_callback import replay_stored
-from storage.db import utcnow
+from storage.db import UTCDateTime, utcnow
 from storage.models import OutboxMessage, OutboxStatus, Resident, Staff
 
 log = logging.getLogger(__name__)
@@ -281,17 +281,16 @@ class Deliverer:
         return None
 
     def _recipient(self, row: Claimed) -> Recipient:
+        """Consent and the 24-hour window, read right before the send."""
         with self.sessions() as session:
             if row.resident_id is not None:
-                r = session.execute(select(Resident.opted_out_at, Resident.erased_at, Resident.phone,
-                                           Resident.last_inbound_at).where(Resident.id == row.resident_id)).one_or_none()
+                r = session.execute(_RESIDENT_CONSENT, {"rid": row.resident_id}).one_or_none()
                 if r is None:
                     return Recipient(False, True, None)
                 return Recipient(r.opted_out_at is not None, r.erased_at is not None or r.phone is None,
                                  r.last_inbound_at)
             if row.staff_id is not None:
-                s = session.execute(select(Staff.active, Staff.last_inbound_at)
-                                    .where(Staff.id == row.staff_id)).one_or_none()
+                s = session.execute(_STAFF_ACTIVE, {"sid": row.staff_id}).one_or_none()
                 if s is None:
                     return Recipient(False, True, None)
                 return Recipient(False, not s.active, s.last_inbound_at)
@@ -306,11 +305,7 @@ class Deliverer:
         if touch:
             values["updated_at"] = self.clock()
         with self.sessions.begin() as session:
-            if session.get_bind().dialect.name == "postgresql":
-                # Losing this commit in a database crash is the same as a worker dying before it:
-                # the row stays claimed and the Twilio lookup finds the message. The claim itself
-                # (before the send) is committed durably. So no fsync wait per message here.
-                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            _no_fsync_wait(session)
             done = session.execute(update(OutboxMessage).where(self._ours(row)).values(**values)).rowcount == 1
             if done and values.get("twilio_sid"):
                 replay_stored(session, values["twilio_sid"])
@@ -320,8 +315,16 @@ class Deliverer:
             return done
 
     def _record_sent(self, row: Claimed, sid: str, *, via_template: bool) -> None:
-        self._update(row, status=OutboxStatus.QUEUED, twilio_sid=sid, sent_at=self.clock(),
-                     via_template=via_template, claimed_until=None, error_code=None, error_message=None)
+        # The per-message hot path of a broadcast: a prebuilt statement instead of _update's.
+        at = self.clock()
+        with self.sessions.begin() as session:
+            _no_fsync_wait(session)
+            done = session.execute(_RECORD_SENT, {"row_id": row.id, "worker": self.lease.worker, "sid": sid,
+                                                  "at": at, "templated": via_template}).rowcount == 1
+            if done:
+                replay_stored(session, sid)
+            else:
+                log.error("outbox %s: no longer claimed by %s when recording its SID", row.id, self.lease.worker)
 
     def _finish(self, row: Claimed, status: str, code: str | None, message: str | None) -> str:
         self._update(row, status=status, error_code=code, error_message=message, claimed_until=None)
@@ -367,6 +370,29 @@ class Deliverer:
             log.warning("outbox %s to %s: %s; retry at %s", row.id, mask_phone(row.to_phone), described, at)
             return "retry"
         return self._finish(row, OutboxStatus.FAILED, code, described)
+
+
+def _no_fsync_wait(session: Session) -> None:
+    """Losing an outcome's commit in a database crash is the same as a worker dying before it: the
+    row stays claimed and the Twilio lookup finds the message. The claim itself (before the send)
+    is committed durably. So no fsync wait per message here."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+
+
+_RESIDENTS, _STAFF = Resident.__table__, Staff.__table__
+_RESIDENT_CONSENT = select(_RESIDENTS.c.opted_out_at, _RESIDENTS.c.erased_at, _RESIDENTS.c.phone,
+                           _RESIDENTS.c.last_inbound_at).where(_RESIDENTS.c.id == bindparam("rid"))
+_STAFF_ACTIVE = select(_STAFF.c.active, _STAFF.c.last_inbound_at).where(_STAFF.c.id == bindparam("sid"))
+_OUTBOX = OutboxMessage.__table__
+_RECORD_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == OutboxStatus.CLAIMED,
+           _OUTBOX.c.claimed_by == bindparam("worker"))
+    .values(status=OutboxStatus.QUEUED, twilio_sid=bindparam("sid"), sent_at=bindparam("at", type_=UTCDateTime()),
+            updated_at=bindparam("at", type_=UTCDateTime()), via_template=bindparam("templated"),
+            claimed_until=None, error_code=None, error_message=None)
+)
 
 
 def _looks_templated(body: str, row: Claimed) -> bool:

@@ -26,6 +26,9 @@ from scheduler.pacing import OffsetClock, TokenBucket
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE_SECONDS = 60.0
+# Requests leave evenly spaced but reach Twilio with jitter, which can bunch two of them into one
+# window; pacing 1 % under the configured rate keeps every window at or under it.
+PACING_HEADROOM = 0.99
 DEFAULT_HTTP_TIMEOUT = 10.0
 
 
@@ -53,7 +56,7 @@ class OutboxDrain:
         if self.lease.send_margin.total_seconds() >= lease_seconds:
             raise ValueError(f"lease of {lease_seconds}s leaves no time to send (HTTP timeout {http_timeout}s)")
         self.rate = float(settings.send_rate_per_second)
-        self.bucket = bucket or TokenBucket(self.rate)
+        self.bucket = bucket or TokenBucket(self.rate * PACING_HEADROOM)
         self.threads = threads or thread_count(self.rate, runtime.engine.dialect.name)
         if sender_factory is None:
             shared = build_sender(settings, http_timeout=http_timeout) if settings.dry_run else None

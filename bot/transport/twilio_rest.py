@@ -34,8 +34,11 @@ def _reached_twilio(exc: requests.RequestException) -> bool:
 class TwilioSender:
     def __init__(self, settings, *, http_timeout: float = 10.0):
         # twilio-python has no default timeout: without one a stalled request hangs a worker.
-        self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token,
-                             http_client=TwilioHttpClient(timeout=http_timeout))
+        http_client = TwilioHttpClient(timeout=http_timeout, proxy=requests.utils.getproxies() or None)
+        # Proxies (HTTPS_PROXY, as on a government network) are read once above; otherwise
+        # requests re-reads the environment and ~/.netrc on every message, a third of a send's CPU.
+        http_client.session.trust_env = False
+        self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http_client)
         if settings.twilio_api_base_url:
             # Domain.base_url is read on every request (twilio/base/domain.py), so message
             # create/list go to the fake or staging host.
