@@ -80,7 +80,14 @@ def _with_lead(lead: Say, step: Step) -> Step:
     return Step([lead, *step.replies], step.next_state, step.slots, step.effects)
 
 
+def _new_question(turn: Turn) -> bool:
+    """Another where/when question ("hari ini di mana?") while we wait for an answer: answer it afresh."""
+    return turn.intent == "jadwal" and turn.choice is None and turn.confidence >= 0.6
+
+
 def ask_kecamatan(turn: Turn) -> Step:
+    if _new_question(turn):
+        return start(turn)
     kecamatan = _kecamatan_from(turn)
     if kecamatan is None:
         found = turn.nlu.match_kecamatan(turn.text)
@@ -91,6 +98,8 @@ def ask_kecamatan(turn: Turn) -> Step:
 
 
 def after_visit(turn: Turn) -> Step:
+    if _new_question(turn):
+        return start(turn)
     if turn.choice == 1:
         return Step(switch_to="layanan", slots={"visit_id": turn.slots.get("visit_id"),
                                                 "kecamatan": turn.slots.get("kecamatan")})
@@ -104,6 +113,8 @@ def after_visit(turn: Turn) -> Step:
 
 
 def no_visit(turn: Turn) -> Step:
+    if _new_question(turn):
+        return start(turn)
     if turn.choice == 1 or turn.yes():
         return Step(switch_to="langganan", slots={"kecamatan": turn.slots.get("kecamatan")})
     if turn.choice == 2 or turn.no():

@@ -64,6 +64,11 @@ FUNCTION_WORDS = frozenset(
     "kapan bagaimana buat sama tah kok dong deh sih nya para".split()
 )
 # Out-of-scope gate: the most a message may hold of words never seen in in-scope examples.
+# "minggu depan di mana?", "sesok neng ngendi": on the caravan's own number a bare where/when
+# question about a day can only mean the caravan.
+WHERE_WHEN_WORDS = frozenset({"mana", "kapan", "lokasi", "tempat"})
+DAY_WORDS = frozenset({"hari", "ini", "besok", "lusa", "minggu", "depan", "sekarang", "nanti", "ada"})
+WHERE_WHEN_CONFIDENCE = 0.75
 MAX_UNKNOWN_WITH_STRONG_CUE = 0.4
 MAX_UNKNOWN_WITH_ENTITY = 0.6
 MAX_UNKNOWN_WITH_WEAK_CUE = 0.3
@@ -140,6 +145,8 @@ class Recogniser:
             if self._allowed(intent, analysis):
                 break
         confidence = probabilities[intent]
+        if intent == OUT_OF_SCOPE and _bare_where_when(analysis):
+            return Understanding("jadwal", entities, WHERE_WHEN_CONFIDENCE)
         if intent != OUT_OF_SCOPE and (self._outside(analysis) or not self._in_domain(analysis)):
             # The classifier and the gate disagree: say so with a low confidence, so the flow asks back.
             intent, confidence = OUT_OF_SCOPE, 0.45 if confidence >= 0.6 else max(probabilities[OUT_OF_SCOPE], 0.6)
@@ -240,6 +247,11 @@ class Recogniser:
         if any(_contains(analysis.canonical, cue) for cue in self.weak_cues):
             return unknown <= MAX_UNKNOWN_WITH_WEAK_CUE
         return False
+
+
+def _bare_where_when(analysis: Analysis) -> bool:
+    words = set(analysis.canonical) - (FUNCTION_WORDS - WHERE_WHEN_WORDS) - ADDRESS_WORDS
+    return "waktu" in analysis.entities and bool(words & WHERE_WHEN_WORDS) and words <= WHERE_WHEN_WORDS | DAY_WORDS
 
 
 def _replace_spans(tokens: list[str], places: PlaceFinding) -> list[str]:

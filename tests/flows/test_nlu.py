@@ -18,6 +18,11 @@ POLICY = [
     # examples from the issue and CONVERSATIONS.md
     ("kpn kenduren mas nang gempl?", "jadwal"),
     ("mobil e stop nang endi minggu ngarep", "jadwal"),
+    ("minggu depan di mana?", "jadwal"),
+    ("hari ini di mana?", "jadwal"),
+    ("sesok neng ngendi", "jadwal"),
+    ("minggu depan ada apa di tv", "diluar_topik"),
+    ("hari ini cuaca di mana yang cerah", "diluar_topik"),
     ("sy mw bikin ktp el, syarate opo ae", "daftar_layanan"),
     ("dalan nang desaku rusak parah pak", "usulan"),
     ("dalan nang desaku rusak parah pak, martopuro", "usulan"),

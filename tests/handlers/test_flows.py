@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import Proposal, ProposalSupport, Resident, Staff, StaffRole, SurveyResponse, Ticket, Opd
-from tests.whatsapp import Phone, add_visit
+from tests.whatsapp import Phone, add_visit, replies_of
 
 
 def play(phone: Phone, transcript):
@@ -261,3 +261,25 @@ def test_twice_not_understood_without_any_petugas_keeps_the_residents_place(phon
         ("qqq", "belum ada petugas", "tidak saya temukan"),
         ("gempol", "catatan untuk petugas"),
     ])
+
+
+def test_when_and_where_questions(phone, schedule, rt):
+    play(phone, [("minggu depan di mana?", "Jadwal Kenduren Mas berikutnya", "Kecamatan Gempol", "Kecamatan Bangil")])
+    play(phone, [("hari ini kenduren mas di mana?", "Hari ini tidak ada Kenduren Mas", "Kecamatan Gempol")])
+    today = add_visit(rt, "Rembang", 0)
+    assert today
+    play(phone, [("hari ini kenduren mas di mana?", "Hari ini Kenduren Mas ada di sini", "Kecamatan Rembang")])
+
+
+def test_residents_own_kecamatan_comes_first(phone, schedule, rt):
+    play(phone, [("ingatkan saya jadwal purwosari", "Setuju?"), ("1", "Siap")])
+    play(phone, [("kapan kenduren mas datang?", "Kecamatan Purwosari", "!Jadwal Kenduren Mas berikutnya")])
+
+
+def test_sms_replies_are_plain_text(wa_client, schedule, rt):
+    sms = Phone(wa_client, "+6281234567000", None)
+    form = sms.form("P")
+    form["From"] = "+6281234567000"
+    form.pop("WaId")
+    text = "\n".join(replies_of(sms.post(form)))
+    assert "Kenduren Mas" in text and "*" not in text
