@@ -16,10 +16,6 @@ TEMPLATE_KINDS = ("reminder", "kades_reminder", "correction", "ticket_update", "
                   "handoff_notice", "handoff_timeout")
 
 
-def _env_bool(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -85,4 +81,4 @@ def mask_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-__all__ = ["Settings", "DEFAULT_DATABASE_URL", "PROJECT_DIR", "TEMPLATE_KINDS", "mask_url", "_env_bool"]
+__all__ = ["Settings", "DEFAULT_DATABASE_URL", "PROJECT_DIR", "TEMPLATE_KINDS", "mask_url"]

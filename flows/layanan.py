@@ -6,7 +6,6 @@ import re
 from typing import Any, Mapping
 
 from flows.engine import Bullets, Flow, Say, Step, Turn, effect, say, unhandled
-from flows.jadwal import visit_card
 from flows.places import desa_answer, kecamatan_answer, kecamatan_confirmation
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.engine import Flow, Step, Turn, effect, say
+from flows.engine import Flow, Step, Turn, effect
 
 
 def start(turn: Turn) -> Step:

@@ -3,15 +3,15 @@ replies may name (e.g. the new ticket's {kode})."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Mapping
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from handlers.codes import insert_with_code
+from handlers.handoff import start_handoff
 from storage.models import (
     Conversation, Desa, InboundMessage, Kecamatan, Layanan, OutboxMessage, OutboxStatus, Proposal, ProposalSupport,
     Resident, Staff, SurveyResponse, Ticket, TicketEvent, Visit,
@@ -28,29 +28,6 @@ class Context:
 
 
 Handler = Callable[[Context, Mapping[str, Any]], dict[str, Any]]
-
-
-def new_code(session: Session, prefix: str, model) -> str:
-    """A short code to read aloud (KM-4821); longer only when the short ones get crowded."""
-    for digits in (4, 4, 4, 5, 5, 5, 6, 6, 6, 8):
-        code = f"{prefix}-{secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1)}"
-        if session.scalar(select(model.id).where(model.kode == code)) is None:
-            return code
-    raise RuntimeError("could not find a free code")
-
-
-def insert_with_code(session: Session, prefix: str, row) -> str:
-    """Insert a row under a fresh unique code; a concurrent twin taking the same code retries."""
-    for _ in range(5):
-        row.kode = new_code(session, prefix, type(row))
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-            return row.kode
-        except IntegrityError:
-            continue
-    raise RuntimeError("could not insert with a unique code")
 
 
 def desa_by_name(session: Session, desa: str, kecamatan: str) -> Desa:
@@ -158,12 +135,6 @@ def save_survey(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _handoff(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
-    from handlers.handoff import start_handoff
-
-    return start_handoff(ctx, d)
-
-
 EFFECTS: dict[str, Handler] = {
     "create_ticket": create_ticket,
     "create_proposal": create_proposal,
@@ -172,7 +143,7 @@ EFFECTS: dict[str, Handler] = {
     "opt_out": opt_out,
     "erase_data": erase_data,
     "save_survey": save_survey,
-    "handoff": _handoff,
+    "handoff": start_handoff,
 }
 
 

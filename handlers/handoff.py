@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 from flows.dispatch import STOP_WORDS, normalise_command
 from flows.engine import Say, say
 from handlers import notify
+from handlers.codes import insert_with_code
 from handlers.facts import CLOSED_TICKET, next_petugas
-from storage.models import (
-    Conversation, InboundMessage, Layanan, Opd, Resident, Staff, Ticket, TicketEvent, TicketStatus,
-)
+from storage.models import Conversation, InboundMessage, Layanan, Opd, Resident, Ticket, TicketEvent
 
 HELPDESK_OPD = "diskominfo"
 
@@ -45,8 +44,6 @@ def _last_messages(s: Session, resident: Resident, n: int = 3) -> list[str]:
 def start_handoff(ctx, d: Mapping[str, Any]) -> dict[str, Any]:
     """Hand the chat to a petugas of the OPD in context (the ticket's or the service's), else the
     general helpdesk; round-robin among that OPD's petugas."""
-    from handlers.effects import insert_with_code
-
     s, r, now = ctx.session, ctx.resident, ctx.now
     ticket = _context_ticket(s, r, d.get("kode"))
     if ticket is None:

@@ -9,11 +9,12 @@ import click
 
 from bot.cli.context import runtime
 from bot.settings import mask_url
+from storage.loader import LoadReport
 
 log = logging.getLogger(__name__)
 
 
-def initialise(rt) -> "LoadReport":  # noqa: F821  (storage.loader.LoadReport)
+def initialise(rt) -> LoadReport:
     from storage.loader import load_reference_data
     from storage.migrate import upgrade
 

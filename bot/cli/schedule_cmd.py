@@ -6,12 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from bot.cli.context import fail, runtime, today
 from flows.dates import rentang_jam, tanggal
 from storage import reference
-from storage.models import Kecamatan, Opd, VisitStatus
+from storage.models import VisitStatus
 from storage.schedule import generate_rotation, import_visits, parse_schedule_csv, upcoming_visits
 
 

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import Proposal, Ticket
-from tests.whatsapp import Phone, add_visit
+from tests.whatsapp import add_visit
 
 ROOT = Path(__file__).resolve().parents[2]
 SENDER = "+6281234567890"
