@@ -283,3 +283,18 @@ def test_sms_replies_are_plain_text(wa_client, schedule, rt):
     form.pop("WaId")
     text = "\n".join(replies_of(sms.post(form)))
     assert "Kenduren Mas" in text and "*" not in text
+
+
+def test_proposal_with_photo_and_location(phone, schedule, rt):
+    play(phone, [("jembatan di martopuro ambrol kena banjir", "*Desa Martopuro, Kec. Purwosari*"), ("1", "foto")])
+    answer = phone.say("", NumMedia="1", MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
+                       MediaContentType0="image/jpeg")
+    assert "tercatat" in answer
+    with rt.sessions() as s:
+        proposal = s.scalars(select(Proposal)).one()
+        assert proposal.kategori == "jembatan" and proposal.media_url.endswith("/Media/ME1")
+    play(phone, [("lampu jalan mati di desa martopuro sudah sebulan", "Martopuro"), ("1", "foto")])
+    assert "tercatat" in phone.say("", Latitude="-7.7601", Longitude="112.7302")
+    with rt.sessions() as s:
+        lamp = s.scalars(select(Proposal).where(Proposal.kategori == "lampu_jalan")).one()
+        assert (lamp.lat, lamp.lng) == (-7.7601, 112.7302)
