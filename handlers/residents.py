@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, case, func
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from storage.db import UTCDateTime
@@ -24,25 +24,31 @@ _FRESH = {"populate_existing": True}
 @cache
 def _resident_upsert(dialect: str):
     now = bindparam("now", type_=UTCDateTime())
-    stmt = insert_for(dialect, Resident).values(
+    table = Resident.__table__
+    stmt = insert_for(dialect, table).values(
         phone=bindparam("phone"), channel=bindparam("channel"), created_at=now, role="warga",
         name=bindparam("name"), name_confirmed=False, last_inbound_at=now, flood_window_start=now, flood_count=1)
-    in_window = Resident.flood_window_start > bindparam("window_start", type_=UTCDateTime())
-    return stmt.on_conflict_do_update(index_elements=[Resident.phone], set_={
+    c = table.c
+    in_window = c.flood_window_start > bindparam("window_start", type_=UTCDateTime())
+    upsert = stmt.on_conflict_do_update(index_elements=[c.phone], set_={
         "last_inbound_at": now,
-        "name": case((Resident.name_confirmed, Resident.name), else_=func.coalesce(stmt.excluded.name, Resident.name)),
-        "flood_count": case((in_window, Resident.flood_count + 1), else_=1),
-        "flood_window_start": case((in_window, Resident.flood_window_start), else_=now),
-    }).returning(Resident)
+        "name": case((c.name_confirmed, c.name), else_=func.coalesce(stmt.excluded.name, c.name)),
+        "flood_count": case((in_window, c.flood_count + 1), else_=1),
+        "flood_window_start": case((in_window, c.flood_window_start), else_=now),
+    }).returning(*table.c)
+    # A Core upsert read back as the mapped object: the ORM's own bulk-insert path costs more.
+    return select(Resident).from_statement(upsert)
 
 
 @cache
 def _conversation_upsert(dialect: str):
-    stmt = insert_for(dialect, Conversation).values(
-        resident_id=bindparam("resident_id"), channel=bindparam("channel"), slots={}, misunderstood=0,
-        updated_at=bindparam("now", type_=UTCDateTime()))
-    return stmt.on_conflict_do_update(index_elements=[Conversation.resident_id, Conversation.channel],
-                                      set_={"channel": stmt.excluded.channel}).returning(Conversation)
+    table = Conversation.__table__
+    stmt = insert_for(dialect, table).values(
+        resident_id=bindparam("resident_id"), channel=bindparam("channel"), slots=bindparam("slots", type_=table.c.slots.type),
+        misunderstood=0, updated_at=bindparam("now", type_=UTCDateTime()))
+    upsert = stmt.on_conflict_do_update(index_elements=[table.c.resident_id, table.c.channel],
+                                        set_={"channel": stmt.excluded.channel}).returning(*table.c)
+    return select(Conversation).from_statement(upsert)
 
 
 def resident_by_phone(session: Session, phone: str, channel: str, now: datetime,
@@ -58,5 +64,5 @@ def locked_conversation(session: Session, resident: Resident, channel: str, now:
     """The resident's conversation in this channel, row-locked until the transaction ends (the
     upsert's DO UPDATE takes the lock), so a second message from the same phone waits instead of
     interleaving."""
-    params = {"resident_id": resident.id, "channel": channel, "now": now}
+    params = {"resident_id": resident.id, "channel": channel, "now": now, "slots": {}}
     return session.scalars(_conversation_upsert(dialect_name(session)), params, execution_options=_FRESH).one()
