@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
@@ -59,6 +60,10 @@ log = logging.getLogger(__name__)
 DIRECT_REPLY_KINDS = frozenset({"reply", "relay", "handoff_notice", "handoff_timeout", "ticket_update"})
 CHANNELS = frozenset({"whatsapp", "sms"})
 WHATSAPP_WINDOW = timedelta(hours=24)
+# How old a prefetched consent reading may be when its row is sent (an opt-out takes effect
+# within this long for messages already being sent).
+CONSENT_MAX_AGE = 2.0
+PREFETCH = 20
 TRANSIENT_CODES = frozenset({20429, 63018, 30001, 21611})
 OPTED_OUT_CODE = 21610
 OUTSIDE_WINDOW_CODE = 63016
@@ -202,6 +207,7 @@ class Deliverer:
                  clock: Callable[[], datetime], pace: Callable[[], None] = lambda: None):
         self.sessions, self.sender, self.lease = sessions, sender, lease
         self.templates, self.clock, self.pace = templates, clock, pace
+        self._consent: dict[tuple[str, int], tuple[Recipient, float]] = {}
 
     # -- one row ---------------------------------------------------------------------------
     def deliver(self, row: Claimed) -> str:
@@ -280,21 +286,32 @@ class Deliverer:
                 return r.sid
         return None
 
-    def _recipient(self, row: Claimed) -> Recipient:
-        """Consent and the 24-hour window, read right before the send."""
+    def prefetch(self, rows: list[Claimed]) -> None:
+        """Read consent and the 24-hour window for the next few rows in two queries; each stays
+        good for CONSENT_MAX_AGE, so "checked right before the send" still holds to the second."""
+        residents = [r.resident_id for r in rows if r.resident_id is not None]
+        staff = [r.staff_id for r in rows if r.staff_id is not None]
+        read_at = time.monotonic()
         with self.sessions() as session:
-            if row.resident_id is not None:
-                r = session.execute(_RESIDENT_CONSENT, {"rid": row.resident_id}).one_or_none()
-                if r is None:
-                    return Recipient(False, True, None)
-                return Recipient(r.opted_out_at is not None, r.erased_at is not None or r.phone is None,
-                                 r.last_inbound_at)
-            if row.staff_id is not None:
-                s = session.execute(_STAFF_ACTIVE, {"sid": row.staff_id}).one_or_none()
-                if s is None:
-                    return Recipient(False, True, None)
-                return Recipient(False, not s.active, s.last_inbound_at)
-        return Recipient(False, False, None)
+            if residents:
+                found = {r.id: r for r in session.execute(_RESIDENTS_CONSENT, {"ids": residents})}
+                for rid in residents:
+                    self._consent[("r", rid)] = (_resident_recipient(found.get(rid)), read_at)
+            if staff:
+                found = {s.id: s for s in session.execute(_STAFF_ACTIVE, {"ids": staff})}
+                for sid in staff:
+                    self._consent[("s", sid)] = (_staff_recipient(found.get(sid)), read_at)
+
+    def _recipient(self, row: Claimed) -> Recipient:
+        """Consent and the 24-hour window, read right before the send (or prefetched just now)."""
+        key = ("r", row.resident_id) if row.resident_id is not None else ("s", row.staff_id)
+        if key[1] is None:
+            return Recipient(False, False, None)
+        cached = self._consent.pop(key, None)
+        if cached is not None and time.monotonic() - cached[1] <= CONSENT_MAX_AGE:
+            return cached[0]
+        self.prefetch([row])
+        return self._consent.pop(key)[0]
 
     # -- writing outcomes (each only while the row is still ours) --------------------------
     def _ours(self, row: Claimed):
@@ -381,9 +398,22 @@ def _no_fsync_wait(session: Session) -> None:
 
 
 _RESIDENTS, _STAFF = Resident.__table__, Staff.__table__
-_RESIDENT_CONSENT = select(_RESIDENTS.c.opted_out_at, _RESIDENTS.c.erased_at, _RESIDENTS.c.phone,
-                           _RESIDENTS.c.last_inbound_at).where(_RESIDENTS.c.id == bindparam("rid"))
-_STAFF_ACTIVE = select(_STAFF.c.active, _STAFF.c.last_inbound_at).where(_STAFF.c.id == bindparam("sid"))
+_RESIDENTS_CONSENT = select(_RESIDENTS.c.id, _RESIDENTS.c.opted_out_at, _RESIDENTS.c.erased_at, _RESIDENTS.c.phone,
+                            _RESIDENTS.c.last_inbound_at).where(_RESIDENTS.c.id.in_(bindparam("ids", expanding=True)))
+_STAFF_ACTIVE = (select(_STAFF.c.id, _STAFF.c.active, _STAFF.c.last_inbound_at)
+                 .where(_STAFF.c.id.in_(bindparam("ids", expanding=True))))
+
+
+def _resident_recipient(r) -> Recipient:
+    if r is None:
+        return Recipient(False, True, None)
+    return Recipient(r.opted_out_at is not None, r.erased_at is not None or r.phone is None, r.last_inbound_at)
+
+
+def _staff_recipient(s) -> Recipient:
+    if s is None:
+        return Recipient(False, True, None)
+    return Recipient(False, not s.active, s.last_inbound_at)
 _OUTBOX = OutboxMessage.__table__
 _RECORD_SENT = (
     update(_OUTBOX)

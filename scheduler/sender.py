@@ -19,7 +19,7 @@ from typing import Callable
 
 from bot.runtime import Runtime
 from bot.transport import Sender, build_sender
-from handlers.outbox import Deliverer, Lease, cancel_stale, claim, count_sendable
+from handlers.outbox import PREFETCH, Deliverer, Lease, cancel_stale, claim, count_sendable
 from handlers.quiet_hours import quiet_hours_of
 from scheduler.pacing import OffsetClock, TokenBucket
 
@@ -90,7 +90,9 @@ class OutboxDrain:
                         rows = claim(session, lease=self.lease, now=clock(), limit=self.batch, quiet=quiet)
                     if not rows:
                         return
-                    for row in rows:
+                    for i, row in enumerate(rows):
+                        if i % PREFETCH == 0:
+                            deliverer.prefetch(rows[i:i + PREFETCH])
                         outcome = deliverer.release(row) if stop.is_set() else deliverer.deliver(row)
                         with lock:
                             counts[outcome] += 1
