@@ -49,7 +49,7 @@ from bot.catalogue import TWILIO_BODY_LIMIT, for_channel
 from bot.logging_setup import mask_phone
 from bot.transport import OutgoingMessage, SendError, Sender
 from handlers.quiet_hours import QuietHours
-from handlers.status_callback import replay_stored
+from handlers.status_callback import callbacks_waiting, replay_stored
 from storage.db import UTCDateTime, utcnow
 from storage.models import OutboxMessage, OutboxStatus, Resident, Staff
 
@@ -333,15 +333,19 @@ class Deliverer:
 
     def _record_sent(self, row: Claimed, sid: str, *, via_template: bool) -> None:
         # The per-message hot path of a broadcast: a prebuilt statement instead of _update's.
+        # Plain Core on a connection: the ORM session's machinery is the larger cost here.
         at = self.clock()
-        with self.sessions.begin() as session:
-            _no_fsync_wait(session)
-            done = session.execute(_RECORD_SENT, {"row_id": row.id, "worker": self.lease.worker, "sid": sid,
-                                                  "at": at, "templated": via_template}).rowcount == 1
-            if done:
-                replay_stored(session, sid)
-            else:
+        with self.sessions.kw["bind"].begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(_SYNC_OFF_SQL)  # see _no_fsync_wait
+            done = conn.execute(_RECORD_SENT, {"row_id": row.id, "worker": self.lease.worker, "sid": sid,
+                                               "at": at, "templated": via_template}).rowcount == 1
+            if not done:
                 log.error("outbox %s: no longer claimed by %s when recording its SID", row.id, self.lease.worker)
+            elif callbacks_waiting(conn, sid):
+                with Session(bind=conn) as session:  # a callback came first: apply it now
+                    replay_stored(session, sid)
+                    session.flush()
 
     def _finish(self, row: Claimed, status: str, code: str | None, message: str | None) -> str:
         self._update(row, status=status, error_code=code, error_message=message, claimed_until=None)
@@ -394,7 +398,10 @@ def _no_fsync_wait(session: Session) -> None:
     row stays claimed and the Twilio lookup finds the message. The claim itself (before the send)
     is committed durably. So no fsync wait per message here."""
     if session.get_bind().dialect.name == "postgresql":
-        session.connection().exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+        session.connection().exec_driver_sql(_SYNC_OFF_SQL)
+
+
+_SYNC_OFF_SQL = "SET LOCAL synchronous_commit TO OFF"
 
 
 _RESIDENTS, _STAFF = Resident.__table__, Staff.__table__

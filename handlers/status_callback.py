@@ -77,6 +77,11 @@ _STORED_FOR_SID = (select(_CALLBACKS.c.status, _CALLBACKS.c.error_code)
                    .where(_CALLBACKS.c.message_sid == bindparam("sid")).order_by(_CALLBACKS.c.id))
 
 
+def callbacks_waiting(conn, message_sid: str) -> bool:
+    """Whether callbacks for this SID arrived before the sender recorded it (rare; cheap to ask)."""
+    return conn.execute(_STORED_FOR_SID, {"sid": message_sid}).first() is not None
+
+
 def replay_stored(session: Session, message_sid: str) -> None:
     """Apply callbacks that arrived before the sender recorded this SID."""
     stored = session.execute(_STORED_FOR_SID, {"sid": message_sid}).all()

@@ -29,6 +29,14 @@ DEFAULT_LEASE_SECONDS = 60.0
 # Requests leave evenly spaced but reach Twilio with jitter, which can bunch two of them into one
 # window; pacing 1 % under the configured rate keeps every window at or under it.
 PACING_HEADROOM = 0.99
+WINDOW_SECONDS = 10.0
+
+
+def pacing_burst(rate: float) -> int:
+    """Slots a momentarily busy worker may catch up on: half of what the headroom leaves free in a
+    10 s window, so a window never goes above the rate, and stalls (a claim, a slow commit) do
+    not turn into a shortfall."""
+    return max(1, int(rate * WINDOW_SECONDS * (1 - PACING_HEADROOM) / 2))
 DEFAULT_HTTP_TIMEOUT = 10.0
 
 
@@ -56,7 +64,7 @@ class OutboxDrain:
         if self.lease.send_margin.total_seconds() >= lease_seconds:
             raise ValueError(f"lease of {lease_seconds}s leaves no time to send (HTTP timeout {http_timeout}s)")
         self.rate = float(settings.send_rate_per_second)
-        self.bucket = bucket or TokenBucket(self.rate * PACING_HEADROOM)
+        self.bucket = bucket or TokenBucket(self.rate * PACING_HEADROOM, burst=pacing_burst(self.rate))
         self.threads = threads or thread_count(self.rate, runtime.engine.dialect.name)
         if sender_factory is None:
             shared = build_sender(settings, http_timeout=http_timeout) if settings.dry_run else None
