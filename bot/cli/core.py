@@ -63,6 +63,7 @@ def serve_command(host: str, port: int, no_scheduler: bool) -> None:
     initialise(rt)
     app = create_app()
     app_rt = app.extensions["kenduren"]
+    app_rt.recogniser  # built now rather than on the first resident's message
     clock = None
     if not no_scheduler:
         from scheduler.clock import build_background_scheduler
