@@ -265,11 +265,12 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("broadcast_id", "resident_id"),
         UniqueConstraint("broadcast_id", "staff_id"),
-        # Only rows still to send: the index stays small however long the sent history grows,
-        # so claiming the next rows costs the same on day 1 and after a year of broadcasts.
+        # Only rows still to send (and rows held by a sender): these indexes stay small however
+        # long the sent history grows, so a claim costs the same on day 1 and after a year.
         Index("ix_outbox_message_due", "next_attempt_at",
-              postgresql_where=text("status IN ('pending', 'claimed')"),
-              sqlite_where=text("status IN ('pending', 'claimed')")),
+              postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
+        Index("ix_outbox_message_held", "claimed_until",
+              postgresql_where=text("status = 'claimed'"), sqlite_where=text("status = 'claimed'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
