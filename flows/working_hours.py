@@ -12,6 +12,21 @@ OPEN, CLOSE = time(8, 0), time(16, 0)
 WORKING_DAY = timedelta(hours=8)
 
 
+def rotation_dates(start: date, every: int, count: int, calendar: "WorkingCalendar | None" = None) -> list[date]:
+    """`count` visit days `every` days apart from `start`, each moved to the next working day.
+
+    The cadence is kept on the nominal dates, so one holiday does not push the whole rotation.
+    """
+    calendar = calendar or WorkingCalendar()
+    dates: list[date] = []
+    for i in range(count):
+        d = start + timedelta(days=every * i)
+        while not calendar.is_working_day(d) or (dates and d <= dates[-1]):
+            d += timedelta(days=1)
+        dates.append(d)
+    return dates
+
+
 class WorkingCalendar:
     def __init__(self, timezone: str = "Asia/Jakarta"):
         self.tz = ZoneInfo(timezone)

@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.db import utcnow
+from storage.dialect import dialect_name, insert_for
 from storage.models import OutboxMessage, OutboxStatus, Resident, StatusCallback
 
 OPTED_OUT_CODE = "21610"
@@ -39,9 +38,7 @@ _AS_ROW_STATUS = {1: OutboxStatus.QUEUED, 2: OutboxStatus.QUEUED, 3: OutboxStatu
 
 def _insert_once(session: Session, message_sid: str, status: str, error_code: str | None) -> bool:
     """Store the callback; False when this (SID, status) was seen before."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (insert(StatusCallback)
+    stmt = (insert_for(dialect_name(session), StatusCallback)
             .values(message_sid=message_sid, status=status, error_code=error_code, received_at=utcnow())
             .on_conflict_do_nothing(index_elements=["message_sid", "status"]))
     # rowcount of an INSERT is only kept on request (SQLAlchemy 2.x preserve_rowcount).

@@ -21,7 +21,8 @@ from bot.catalogue import render
 from bot.runtime import Runtime
 from handlers.outbox import SENT_STATES
 from handlers.quiet_hours import quiet_hours_of
-from scheduler.reminders import _insert, create_broadcast, json_literal
+from scheduler.reminders import create_broadcast, json_literal
+from storage.dialect import dialect_name, insert_for
 from scheduler.visit_text import visit_facts
 from storage.db import UTCDateTime
 from storage.models import Broadcast, OutboxMessage, OutboxStatus, Visit, VisitStatus
@@ -140,6 +141,6 @@ def _insert_reminded(session: Session, who, visit_id: int, broadcast_id: int, bo
     columns = ["kind", "channel", "to_phone", id_column, "broadcast_id", "body", "template_vars", "via_template",
                "respects_quiet_hours", "status", "attempts", "next_attempt_at", "expires_at", "created_at",
                "updated_at"]
-    stmt = (_insert(session)(OutboxMessage).from_select(columns, source)
+    stmt = (insert_for(dialect_name(session), OutboxMessage).from_select(columns, source)
             .on_conflict_do_nothing(index_elements=["broadcast_id", id_column]))
     return session.execute(stmt, execution_options={"preserve_rowcount": True}).rowcount

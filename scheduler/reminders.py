@@ -20,8 +20,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, cast, func, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from bot.catalogue import MESSAGES, render
@@ -29,6 +27,7 @@ from bot.runtime import Runtime
 from flows.referral import wa_me_link
 from handlers.outbox import enqueue
 from handlers.quiet_hours import quiet_hours_of
+from storage.dialect import dialect_name, insert_for
 from storage.db import UTCDateTime
 from storage.models import Broadcast, Desa, OutboxMessage, OutboxStatus, Resident, Staff, StaffRole, Visit, VisitStatus
 from scheduler.visit_text import visit_facts
@@ -74,10 +73,6 @@ class Planned:
     recipients: int
 
 
-def _insert(session: Session):
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def json_literal(session: Session, value):
     """A JSON bind usable in INSERT … SELECT: PostgreSQL needs the cast, SQLite must not get it
     (CAST(… AS JSON) would give SQLite's NUMERIC affinity)."""
@@ -87,7 +82,7 @@ def json_literal(session: Session, value):
 
 def create_broadcast(session: Session, visit_id: int, kind: str, due_at: datetime, now: datetime) -> int | None:
     """Insert the broadcast; None when another run already planned this (visit, kind)."""
-    stmt = (_insert(session)(Broadcast)
+    stmt = (insert_for(dialect_name(session), Broadcast)
             .values(visit_id=visit_id, kind=kind, due_at=due_at, planned_at=now, recipients=0)
             .on_conflict_do_nothing(index_elements=["visit_id", "kind"])
             .returning(Broadcast.id))
@@ -172,7 +167,7 @@ def insert_resident_rows(session: Session, *, broadcast_id: int, kecamatan_id: i
     columns = ["kind", "channel", "to_phone", "resident_id", "broadcast_id", "body", "template_vars",
                "via_template", "respects_quiet_hours", "status", "attempts", "next_attempt_at", "expires_at",
                "created_at", "updated_at"]
-    stmt = (_insert(session)(OutboxMessage).from_select(columns, source)
+    stmt = (insert_for(dialect_name(session), OutboxMessage).from_select(columns, source)
             .on_conflict_do_nothing(index_elements=["broadcast_id", "resident_id"]))
     # rowcount of an INSERT is only kept on request (SQLAlchemy 2.x preserve_rowcount).
     return session.execute(stmt, execution_options={"preserve_rowcount": True}).rowcount

@@ -1,14 +1,13 @@
-"""The visiting schedule: import from CSV (all or nothing), generate a rotation, list visits."""
+"""The visiting schedule: import from CSV (all or nothing), store rows, list visits."""
 
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Callable, Iterable
 
-import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -140,36 +139,6 @@ def import_visits(session: Session, rows: Iterable[VisitRow]) -> ImportReport:
         report.updated += 1
     session.flush()
     return report
-
-
-def indonesian_holidays(years: Iterable[int]) -> holidays.HolidayBase:
-    return holidays.country_holidays("ID", years=list(years))
-
-
-def is_working_day(d: date, off_days: holidays.HolidayBase) -> bool:
-    return d.weekday() < 5 and d not in off_days
-
-
-def rotation_dates(start: date, every: int, count: int) -> list[date]:
-    """`count` dates `every` days apart from `start`, each moved to the next working day.
-
-    The cadence is kept on the nominal dates, so one holiday does not push the whole rotation.
-    """
-    off = indonesian_holidays(range(start.year, start.year + 3))
-    dates: list[date] = []
-    for i in range(count):
-        d = start + timedelta(days=every * i)
-        while not is_working_day(d, off) or (dates and d <= dates[-1]):
-            d += timedelta(days=1)
-        dates.append(d)
-    return dates
-
-
-def generate_rotation(start: date, every: int, order: list[str]) -> list[VisitRow]:
-    return [
-        VisitRow(0, d, name, default_lokasi(name), DEFAULT_START, DEFAULT_END, None)
-        for d, name in zip(rotation_dates(start, every, len(order)), order)
-    ]
 
 
 def upcoming_visits(session: Session, from_date: date, limit: int | None = None) -> list[Visit]:

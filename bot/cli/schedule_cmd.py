@@ -11,7 +11,10 @@ from bot.cli.context import fail, runtime, today
 from flows.dates import rentang_jam, tanggal
 from storage import reference
 from storage.models import VisitStatus
-from storage.schedule import generate_rotation, import_visits, parse_schedule_csv, upcoming_visits
+from flows.working_hours import rotation_dates
+from storage.schedule import (
+    DEFAULT_END, DEFAULT_START, VisitRow, default_lokasi, import_visits, parse_schedule_csv, upcoming_visits,
+)
 
 
 def kecamatan_matcher(rt):
@@ -67,7 +70,8 @@ def generate_command(start, every: str, order: str) -> None:
         if dupes:
             fail(f"Kecamatan disebut dua kali: {', '.join(dupes)}")
         names = wanted + [n for n in names if n not in wanted]
-    rows = generate_rotation(start.date(), int(every), names)
+    rows = [VisitRow(0, d, name, default_lokasi(name), DEFAULT_START, DEFAULT_END, None)
+            for d, name in zip(rotation_dates(start.date(), int(every), len(names)), names)]
     with rt.sessions.begin() as session:
         report = import_visits(session, rows)
     click.echo(f"Rotasi {len(rows)} kunjungan, {rows[0].tanggal.isoformat()} s.d. {rows[-1].tanggal.isoformat()}: "

@@ -58,20 +58,23 @@ def tick_command(now_text: str | None) -> None:
                 click.echo("Jam tenang: pengingat menunggu sampai jam tenang berakhir.")
             continue
         result = job.run(rt, now)
-        if job.id == "plan_reminders":
+        if job.id in _PLAN_LINES:
+            line, nothing = _PLAN_LINES[job.id]
             for r in result:
-                click.echo(f"Pengingat {r.kind} untuk Kec. {r.kecamatan} (kunjungan #{r.visit_id}): "
-                           f"{r.recipients} penerima (siaran #{r.broadcast_id}).")
+                click.echo(line(r))
             if not result:
-                click.echo("Tidak ada pengingat baru.")
-        elif job.id == "plan_corrections":
-            for r in result:
-                click.echo(f"Koreksi {r.kind} (kunjungan #{r.visit_id}): {r.added} penerima ditambahkan "
-                           f"(siaran #{r.broadcast_id}).")
-            if not result:
-                click.echo("Tidak ada koreksi baru.")
+                click.echo(nothing)
         elif result and (not isinstance(result, dict) or any(result.values())):
             click.echo(f"{job.id}: {result}")
+
+
+# What `tick` prints per planned broadcast, and when nothing was planned.
+_PLAN_LINES = {
+    "plan_reminders": (lambda r: f"Pengingat {r.kind} untuk Kec. {r.kecamatan} (kunjungan #{r.visit_id}): "
+                                 f"{r.recipients} penerima (siaran #{r.broadcast_id}).", "Tidak ada pengingat baru."),
+    "plan_corrections": (lambda r: f"Koreksi {r.kind} (kunjungan #{r.visit_id}): {r.added} penerima ditambahkan "
+                                   f"(siaran #{r.broadcast_id}).", "Tidak ada koreksi baru."),
+}
 
 
 @scheduler.command("send-worker")

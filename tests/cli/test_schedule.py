@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import Visit
-from storage.schedule import rotation_dates
+from flows.working_hours import rotation_dates
 
 GOOD = """tanggal,kecamatan,lokasi,mulai,selesai,opd
 2026-12-09,gempol,Kantor Kecamatan Gempol,08:00,13:00,dispendukcapil;dinsos;dkbpp
