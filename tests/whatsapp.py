@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import xml.etree.ElementTree as ET
-from datetime import date, time, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from twilio.request_validator import RequestValidator
 
@@ -12,6 +13,11 @@ AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 PUBLIC_BASE = "https://bot.pasuruankab.example"
 BOT_NUMBER = "whatsapp:+6281100000000"
 _sids = itertools.count(1)
+
+
+def jakarta_today():
+    """The bot's calendar day: UTC's date is yesterday's between 00:00 and 07:00 WIB."""
+    return datetime.now(ZoneInfo("Asia/Jakarta")).date()
 
 
 def signed_settings(settings):
@@ -68,7 +74,7 @@ def add_visit(rt, kecamatan: str, days_ahead: int, *, start=time(8), end=time(13
         kec = s.scalars(select(Kecamatan).where(Kecamatan.nama == kecamatan)).one()
         opds = list(s.scalars(select(Opd).order_by(Opd.id))) if opd is None else list(
             s.scalars(select(Opd).where(Opd.key.in_(opd))))
-        v = Visit(tanggal=date.today() + timedelta(days=days_ahead), mulai=start, selesai=end, kecamatan=kec,
+        v = Visit(tanggal=jakarta_today() + timedelta(days=days_ahead), mulai=start, selesai=end, kecamatan=kec,
                   lokasi=f"Kantor Kecamatan {kecamatan}", status=status, opd=opds)
         s.add(v)
         s.flush()
