@@ -74,6 +74,13 @@ class OutboxDrain:
         usable = lease_seconds - self.lease.send_margin.total_seconds()
         self.batch = max(1, min(200, math.floor(self.rate * usable / 2 / self.threads)))
 
+    def first_batch(self, index: int) -> int:
+        """Thread `index`'s first claim: staggered (1/threads, 2/threads, … of a batch), so that the
+        threads run out of rows, and claim again, one after another. Claiming all at the same
+        instant stalls every thread at once, which a broadcast at 400/s showed as a 30 % dip
+        in one second every batch."""
+        return max(1, math.ceil(self.batch * (index + 1) / self.threads))
+
     def run(self, now: datetime, *, stop: threading.Event | None = None,
             on_done: Callable[[str], None] | None = None) -> Counter:
         stop = stop or threading.Event()
@@ -88,16 +95,18 @@ class OutboxDrain:
         lock = threading.Lock()
         errors: list[BaseException] = []
 
-        def work() -> None:
+        def work(index: int) -> None:
             deliverer = Deliverer(self.runtime.sessions, self.sender_factory(), lease=self.lease,
                                   templates=dict(self.runtime.settings.templates), clock=clock,
                                   pace=self.bucket.acquire)
+            limit = self.first_batch(index)
             try:
                 while not stop.is_set():
                     with self.runtime.sessions.begin() as session:
-                        rows = claim(session, lease=self.lease, now=clock(), limit=self.batch, quiet=quiet)
+                        rows = claim(session, lease=self.lease, now=clock(), limit=limit, quiet=quiet)
                     if not rows:
                         return
+                    limit = self.batch
                     for i, row in enumerate(rows):
                         if i % PREFETCH == 0:
                             deliverer.prefetch(rows[i:i + PREFETCH])
@@ -110,7 +119,7 @@ class OutboxDrain:
                 log.exception("sender thread failed")
                 errors.append(exc)
 
-        pool = [threading.Thread(target=work, name=f"outbox-{i}", daemon=True) for i in range(self.threads)]
+        pool = [threading.Thread(target=work, args=(i,), name=f"outbox-{i}", daemon=True) for i in range(self.threads)]
         for t in pool:
             t.start()
         for t in pool:

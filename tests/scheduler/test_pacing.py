@@ -51,3 +51,13 @@ def test_strict_bucket_spaces_every_acquisition():
         bucket.acquire()
         times.append(clock.now)
     assert all(b - a >= 0.01 - 1e-9 for a, b in zip(times, times[1:]))
+
+
+def test_sender_threads_run_out_of_rows_one_after_another(trt):
+    """All threads claiming at the same instant stalled every send for a moment each batch."""
+    from scheduler.sender import OutboxDrain
+
+    drain = OutboxDrain(trt, threads=8)
+    firsts = [drain.first_batch(i) for i in range(drain.threads)]
+    assert firsts == sorted(set(firsts)), "each thread's first claim differs in size"
+    assert firsts[-1] == drain.batch and firsts[0] <= drain.batch // drain.threads + 1
