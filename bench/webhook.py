@@ -10,6 +10,9 @@ For each of three servers, all started by gunicorn on 127.0.0.1 with the same --
 - sqlite-full     `bot:create_app()` on a fresh SQLite file (migrated, reference data loaded)
 - postgres-full   `bot:create_app()` on a fresh PostgreSQL database `kenduren_bench_<random>`,
                   dropped at the end even on failure
+- postgres-floor  (only with --backends …,floor) a route in this file that does the least any
+                  store-first webhook must: signature check, one INSERT keyed by MessageSid through
+                  raw psycopg, commit, fixed TwiML. Its ratio bounds what the full path can reach here.
 
 it runs a warm-up (not counted), then
 
@@ -87,6 +90,41 @@ def bare_app():
 
     @app.post(PATH)
     def messages():
+        return Response(TWIML_OK, mimetype="text/xml")
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    return app
+
+
+def floor_app():
+    """The least any store-first webhook must do, with no framework of ours: check the signature,
+    insert the message keyed by MessageSid (raw psycopg, one statement, commit), answer fixed
+    TwiML. No resident, no conversation, no understanding. What this reaches bounds what the full
+    path could reach on this machine."""
+    import psycopg
+    from flask import Flask, Response, abort, request
+    from twilio.request_validator import RequestValidator
+
+    app = Flask("floor")
+    validator = RequestValidator(AUTH_TOKEN)
+    dsn = os.environ["BENCH_FLOOR_DSN"]
+    local = threading.local()
+    insert = ("INSERT INTO inbound_message (message_sid, channel, from_phone, body, num_media, received_at) "
+              "VALUES (%s, %s, %s, %s, 0, now()) ON CONFLICT (message_sid) DO NOTHING RETURNING id")
+
+    @app.post(PATH)
+    def messages():
+        form = request.form
+        if not validator.validate(PUBLIC_BASE_URL + PATH, form, request.headers.get("X-Twilio-Signature", "")):
+            abort(403)
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = psycopg.connect(dsn)
+        with conn.transaction():
+            conn.execute(insert, (form["MessageSid"], "whatsapp", form["From"][9:], form.get("Body", ""))).fetchone()
         return Response(TWIML_OK, mimetype="text/xml")
 
     @app.get("/healthz")
@@ -636,6 +674,18 @@ def run_backend(kind: str, messages: Messages, args, tmp: Path) -> list[Result]:
             return measure("bare", server, messages, args)
         finally:
             server.stop()
+    if kind == "floor":
+        url = create_pg_database()
+        try:
+            initialise_database(url)
+            env = {**app_env(url), "BENCH_FLOOR_DSN": url.replace("postgresql+psycopg://", "postgresql://")}
+            server = Gunicorn("webhook:floor_app()", env, args.workers, args.threads, tmp, "floor", chdir=BENCH_DIR)
+            try:
+                return measure("postgres-floor", server, messages, args, database=make_url_database(url))
+            finally:
+                server.stop()
+        finally:
+            drop_pg_database(url)
     pg_url = None
     try:
         if kind == "sqlite":
@@ -690,6 +740,10 @@ def print_report(results: list[Result], args) -> None:
     bare_max = by.get(("bare", "max"))
     print()
     print("ratio = max msg/s (closed loop) full path ÷ bare route; p99 = send→response at the fixed rate")
+    floor_max = by.get(("postgres-floor", "max"))
+    if floor_max and bare_max and bare_max.achieved:
+        print(f"  floor     ratio {floor_max.achieved / bare_max.achieved:5.2f} ({floor_max.achieved:.0f} / "
+              f"{bare_max.achieved:.0f} msg/s): signature + one INSERT + commit on PostgreSQL, nothing else")
     for kind in ("sqlite", "postgres"):
         full_open, full_max = by.get((f"{kind}-full", "open")), by.get((f"{kind}-full", "max"))
         if not full_open:
@@ -766,7 +820,7 @@ def profile(args, tmp: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--backends", default="bare,sqlite,postgres",
-                   help="comma-separated, from bare,sqlite,postgres (bare is always measured when a full backend is)")
+                   help="comma-separated, from bare,floor,sqlite,postgres (bare is always measured when another is)")
     p.add_argument("--rate", type=float, default=200.0, help="open-loop messages/s (default 200)")
     p.add_argument("--duration", type=float, default=20.0, help="open-loop seconds (default 20)")
     p.add_argument("--max-duration", type=float, default=10.0, help="closed-loop seconds, 0 to skip (default 10)")
@@ -785,10 +839,10 @@ def main(argv: list[str] | None = None) -> int:
         args.duration, args.max_duration, args.warmup = 3.0, 2.0, 1.0
         args.wait_quiet = min(args.wait_quiet, 5.0)
     args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
-    unknown = set(args.backends) - {"bare", "sqlite", "postgres"}
+    unknown = set(args.backends) - {"bare", "floor", "sqlite", "postgres"}
     if unknown:
         p.error(f"unknown backend(s): {', '.join(sorted(unknown))}")
-    order = ["bare"] + [b for b in ("sqlite", "postgres") if b in args.backends]
+    order = ["bare"] + [b for b in ("floor", "sqlite", "postgres") if b in args.backends]
 
     tmp = Path(tempfile.mkdtemp(prefix="kenduren-bench-"))
     try:
