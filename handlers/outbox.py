@@ -17,7 +17,8 @@ Sending, at most once per row, even when workers die or run side by side:
 
 A worker that died between 2 and 3 leaves a row `claimed` with an expired lease. The next claim
 picks such rows first and **asks Twilio before re-sending**: it lists messages to that number
-created since the old claim began (GET …/Messages.json?To=…, newest first) and takes an
+created while the old claim could still send, from when it began to when its lease ended, with
+a few minutes' slack either side (GET …/Messages.json?To=…, newest first), and takes an
 outbound-api message whose SID no outbox row holds and whose body is this row's body (any such
 message, when the row goes by template, whose rendered text we cannot predict). Found → its SID is
 recorded and nothing is sent. Not found → the old request never reached Twilio, and it is safe to
@@ -43,6 +44,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.catalogue import TWILIO_BODY_LIMIT, for_channel
@@ -129,8 +131,10 @@ class Claimed:
     claimed_until: datetime
     expires_at: datetime | None
     # Set when a dead worker's (or our own ambiguous) attempt may already have reached Twilio:
-    # when the first such attempt was claimed (updated_at is kept while the row stays claimed).
+    # when the first such attempt was claimed (updated_at is kept while the row stays claimed),
+    # and when its lease ended: Twilio created that attempt's message, if any, in between.
     attempt_began_at: datetime | None = None
+    attempt_ended_by: datetime | None = None
 
 
 def cancel_stale(session: Session, now: datetime) -> int:
@@ -168,15 +172,18 @@ def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: Q
     claimed = [
         Claimed(r.id, r.kind, r.channel, r.to_phone, r.body, r.resident_id, r.staff_id, r.template_vars,
                 r.via_template, r.attempts + 1, until, r.expires_at,
-                attempt_began_at=r.updated_at if r.status == OutboxStatus.CLAIMED else None)
+                attempt_began_at=r.updated_at if r.status == OutboxStatus.CLAIMED else None,
+                attempt_ended_by=r.claimed_until if r.status == OutboxStatus.CLAIMED else None)
         for r in rows
     ]
     take = dict(status=OutboxStatus.CLAIMED, claimed_by=lease.worker, claimed_until=until,
                 attempts=OutboxMessage.attempts + 1)
     if orphans:
-        # updated_at stays: it marks when the unresolved attempt began, for the Twilio lookup.
+        # updated_at stays (said explicitly, or its onupdate would move it): it marks when the
+        # unresolved attempt began, for the Twilio lookup.
         session.execute(update(OutboxMessage).where(OutboxMessage.id.in_([r.id for r in orphans]))
-                        .values(**take), execution_options={"synchronize_session": False})
+                        .values(**take, updated_at=OutboxMessage.updated_at),
+                        execution_options={"synchronize_session": False})
     fresh = [r.id for r in rows if r.status == OutboxStatus.PENDING]
     if fresh:
         session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(fresh)).values(**take, updated_at=now),
@@ -218,7 +225,12 @@ class Deliverer:
             except SendError as exc:
                 return self._retry_lookup_later(row, exc)
             if sid:
-                self._record_sent(row, sid, via_template=row.via_template)
+                try:
+                    self._record_sent(row, sid, via_template=row.via_template)
+                except IntegrityError:
+                    # Another row holds that SID now: it was that row's message, sent while we
+                    # looked and recorded just before us. Look again later, when it is known.
+                    return self._retry_lookup_later(row, SendError("a message found at Twilio belongs to another row"))
                 log.info("outbox %s: found at Twilio as %s after an interrupted send; not re-sent", row.id, sid)
                 return "recovered"
         if row.expires_at is not None and self.clock() >= row.expires_at:
@@ -273,8 +285,12 @@ class Deliverer:
 
     def _find_earlier_send(self, row: Claimed) -> str | None:
         since = row.attempt_began_at - LOOKUP_SLACK
+        # Only what was created while the interrupted attempt could still send: a later message
+        # to the same number (the next reminder of the same visit, say) is another row's.
+        until = row.attempt_ended_by + LOOKUP_SLACK if row.attempt_ended_by else None
         records = [r for r in self.sender.find_sent(row.channel, row.to_phone, since)
-                   if r.direction in ("outbound-api", "outbound")]
+                   if r.direction in ("outbound-api", "outbound")
+                   and (until is None or r.date_created is None or r.date_created <= until)]
         if not records:
             return None
         with self.sessions() as session:
@@ -319,8 +335,8 @@ class Deliverer:
                     OutboxMessage.claimed_by == self.lease.worker)
 
     def _update(self, row: Claimed, *, touch: bool = True, **values) -> bool:
-        if touch:
-            values["updated_at"] = self.clock()
+        # Untouched means untouched: without a value the column's onupdate would set it.
+        values["updated_at"] = self.clock() if touch else OutboxMessage.updated_at
         with self.sessions.begin() as session:
             _no_fsync_wait(session)
             done = session.execute(update(OutboxMessage).where(self._ours(row)).values(**values)).rowcount == 1

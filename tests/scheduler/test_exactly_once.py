@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.settings import PROJECT_DIR
 from handlers.outbox import enqueue
@@ -158,3 +158,45 @@ def test_a_5xx_is_checked_with_twilio_then_sent_once(trt, fake_twilio, status):
         until = s.scalar(select(OutboxMessage.claimed_until))
     assert drain.run(until + timedelta(seconds=1))["sent"] == 1
     assert len(fake_twilio.messages) == 1 and len(fake_twilio.requests) == 3  # POST, GET (lookup), POST
+
+
+def test_an_ambiguous_failure_keeps_when_the_attempt_began(trt, fake_twilio):
+    """The lookup window starts at the attempt; a write that moved it would look in the wrong place."""
+    began = datetime.now(UTC) + timedelta(days=1)  # a drain whose clock is not the machine's
+    with trt.sessions.begin() as s:
+        [rid] = add_residents(s, "Gempol", 1, last_inbound_at=began - timedelta(hours=1))
+        enqueue(s, kind="ticket_update", channel="whatsapp", to_phone=phone(0), body="Tiket KM-4821 selesai.",
+                resident_id=rid)
+    fake_twilio.fail_next(1, status=503)
+    assert OutboxDrain(trt).run(began)["retry"] == 1
+    with trt.sessions() as s:
+        row = s.scalar(select(OutboxMessage))
+    assert row.status == OutboxStatus.CLAIMED and abs(row.updated_at - began) < timedelta(minutes=1)
+
+
+def test_a_later_message_to_the_same_number_is_not_taken_for_an_interrupted_send(trt, fake_twilio):
+    """A worker died mid-send half an hour ago; just now another worker sent the same text to the
+    same resident for another row and has not recorded its SID yet. The dead worker's row must be
+    sent, not 'recovered' with the other row's message."""
+    from bot.transport import OutgoingMessage, build_sender
+
+    now = datetime.now(UTC)
+    body = "Pengingat: besok Kenduren Mas di Kantor Kecamatan Gempol."
+    with trt.sessions.begin() as s:
+        [rid] = add_residents(s, "Gempol", 1, last_inbound_at=now)
+        dead = enqueue(s, kind="ticket_update", channel="whatsapp", to_phone=phone(0), body=body, resident_id=rid)
+        busy = enqueue(s, kind="ticket_update", channel="whatsapp", to_phone=phone(0), body=body, resident_id=rid)
+        s.flush()
+        s.execute(update(OutboxMessage).where(OutboxMessage.id == dead.id).values(
+            status=OutboxStatus.CLAIMED, claimed_by="gone:1", attempts=1, updated_at=now - timedelta(minutes=30),
+            claimed_until=now - timedelta(minutes=29)))
+        s.execute(update(OutboxMessage).where(OutboxMessage.id == busy.id).values(
+            status=OutboxStatus.CLAIMED, claimed_by="alive:2", attempts=1, updated_at=now,
+            claimed_until=now + timedelta(minutes=5)))
+    other = build_sender(trt.settings).send(OutgoingMessage("whatsapp", phone(0), body=body))
+
+    assert OutboxDrain(trt).run(datetime.now(UTC))["sent"] == 1
+    with trt.sessions() as s:
+        row = s.get(OutboxMessage, dead.id)
+    assert row.status == OutboxStatus.QUEUED and row.twilio_sid not in (None, other.sid)
+    assert len(fake_twilio.sent_to(phone(0))) == 2
