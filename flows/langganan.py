@@ -48,7 +48,9 @@ def consent(turn: Turn) -> Step:
     if turn.no():
         return Step([say("langganan.not_subscribed")], None)
     found = turn.nlu.match_kecamatan(turn.text)
-    if found is not None and found.certain and found.name != kecamatan:
+    if found is not None and found.certain:
+        # Another kecamatan changes the question; the same one repeated is not a yes (consent
+        # stays explicit), so it is asked again rather than read as a new schedule question.
         return _consent(found.name)
     return unhandled(say("common.choose_number", n=2), state=S.CONSENT)
 

@@ -62,6 +62,7 @@ def test_jadwal_none_planned_offers_reminder(phone, schedule):
     play(phone, [
         ("jadwal kenduren mas di tosari kapan", "Belum ada jadwal", "Kecamatan Tosari", "1. Ingatkan saya"),
         ("1", "pengingat Kenduren Mas untuk *Kecamatan Tosari*", "Setuju?"),
+        ("tosari", "pengingat Kenduren Mas untuk *Kecamatan Tosari*", "Setuju?", "!Belum ada jadwal"),
         ("1", "Siap, Anda akan diingatkan"),
     ])
 
