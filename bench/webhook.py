@@ -565,30 +565,16 @@ class Gunicorn:
 # Databases
 
 def create_pg_database() -> str:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    sys.path.insert(0, str(ROOT))
+    from tests.dbs import create_postgres_database
 
-    name = f"kenduren_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    return create_postgres_database("kenduren_bench", PG_ADMIN_URL)
 
 
 def drop_pg_database(url: str) -> None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from tests.dbs import drop_postgres_database
 
-    name = make_url(url).database
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    drop_postgres_database(url, PG_ADMIN_URL)
 
 
 def make_url_database(url: str) -> str:

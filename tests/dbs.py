@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import uuid
 
-import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -26,6 +25,8 @@ def postgres_unavailable_reason() -> str | None:
 
 
 def require_postgres() -> None:
+    import pytest  # here, so that the benchmarks can borrow this module without pytest
+
     reason = postgres_unavailable_reason()
     if reason is None:
         return
@@ -34,18 +35,22 @@ def require_postgres() -> None:
     pytest.skip(f"{reason}; PostgreSQL tests skipped on this machine (set TEST_POSTGRES_URL)")
 
 
-def create_postgres_database() -> str:
-    name = f"kenduren_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+def create_postgres_database(prefix: str = "kenduren_test", admin_url: str = PG_ADMIN_URL) -> str:
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
-def drop_postgres_database(url: str) -> None:
+def drop_postgres_database(url: str, admin_url: str = PG_ADMIN_URL) -> None:
     name = make_url(url).database
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
