@@ -35,22 +35,20 @@ def require_postgres() -> None:
     pytest.skip(f"{reason}; PostgreSQL tests skipped on this machine (set TEST_POSTGRES_URL)")
 
 
-def create_postgres_database(prefix: str = "kenduren_test", admin_url: str = PG_ADMIN_URL) -> str:
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+def _admin(statement: str, admin_url: str) -> None:
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(statement))
     finally:
         admin.dispose()
+
+
+def create_postgres_database(prefix: str = "kenduren_test", admin_url: str = PG_ADMIN_URL) -> str:
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}"', admin_url)
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
 def drop_postgres_database(url: str, admin_url: str = PG_ADMIN_URL) -> None:
-    name = make_url(url).database
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    _admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)', admin_url)
