@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
+from bot.runtime import Runtime
 from scheduler.jobs import JOBS
 from storage.models import Broadcast, OutboxMessage, OutboxStatus, Resident
 from tests.scheduler.conftest import (BOT_NUMBER, TEMPLATES, add_kades, add_residents, add_visit, jkt, kades_phone, phone,
@@ -58,6 +60,33 @@ def test_h1_reaches_each_subscriber_once_and_a_second_tick_sends_nothing(trt, fa
     assert len(fake_twilio.messages) == 4
     with trt.sessions() as s:
         assert s.scalar(select(OutboxMessage.twilio_sid).where(OutboxMessage.to_phone == phone(0))).startswith("SM")
+
+
+def test_two_clocks_ticking_at_the_same_instant_send_each_reminder_once(trt, fake_twilio):
+    """Only one clock should run; if two do, the database's constraints and locks still hold."""
+    at = jkt("2026-12-08T16:00")
+    world(trt, at)
+    clocks = [Runtime(trt.settings) for _ in range(2)]
+    start = threading.Barrier(len(clocks))
+    results, errors = [], []
+
+    def clock(runtime):
+        start.wait()
+        try:
+            results.append(tick(runtime, at))
+        except Exception as exc:  # noqa: BLE001  (asserted below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=clock, args=(rt,)) for rt in clocks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    for rt in clocks:
+        rt.dispose()
+    assert errors == [] and len(results) == 2
+    assert sorted(p.kind for r in results for p in r["plan_reminders"]) == ["h1"]  # planned by one of them
+    assert fake_twilio.per_recipient() == {phone(0): 1, phone(1): 1, phone(2): 1, kades_phone(1): 1}
 
 
 def test_nothing_is_due_before_its_time(trt, fake_twilio):
