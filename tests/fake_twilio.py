@@ -105,6 +105,8 @@ class FakeTwilio:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._sid_prefix = uuid.uuid4().hex[:16]  # unique across fakes, numbered within one
+        self._open = threading.Event()  # cleared by hold(): message POSTs wait until release()
+        self._open.set()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-twilio", daemon=True)
@@ -130,6 +132,14 @@ class FakeTwilio:
     def refuse_freeform(self, to: str | None = None) -> None:
         """63016: free text refused (outside the 24-hour window); templates still pass."""
         self.refuse(to, 63016, freeform_only=True)
+
+    def hold(self) -> None:
+        """Message POSTs wait, unanswered and unrecorded, until `release()`: lets a test line
+        senders up (each holding claimed rows) before any of them may send."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
 
     def nth_sid(self, n: int) -> str:
         """The SID the n-th accepted message gets (1-based)."""
@@ -271,6 +281,7 @@ class FakeTwilio:
                     return self._reply(401, _error(401, 20003, "Authenticate"), form)
                 if urllib.parse.urlsplit(self.path).path != prefix + ".json":
                     return self._reply(404, _error(404, 20404, "Not found"), form)
+                fake._open.wait(timeout=60)
                 status, payload = fake._create(form)
                 if fake.delay:
                     # After recording: Twilio has the message while the sender does not know yet,

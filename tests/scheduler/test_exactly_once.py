@@ -41,14 +41,14 @@ def broadcast_now(trt, count: int = RECIPIENTS) -> int:
     return planned.broadcast_id
 
 
-def start_worker(database_url: str, fake, tmp_path, name: str) -> subprocess.Popen:
+def start_worker(database_url: str, fake, tmp_path, name: str, *options: str) -> subprocess.Popen:
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "DATABASE_URL"))},
            "PYTHONPATH": str(PROJECT_DIR), "DATABASE_URL": database_url,
            "TWILIO_ACCOUNT_SID": fake.account_sid, "TWILIO_AUTH_TOKEN": fake.auth_token,
            "TWILIO_WHATSAPP_FROM": f"whatsapp:{BOT_NUMBER}", "TWILIO_API_BASE_URL": fake.base_url,
            "SEND_RATE_PER_SECOND": "200", "QUIET_HOURS": "00:00-00:00", "LOG_LEVEL": "WARNING"}
     with open(tmp_path / f"{name}.log", "w") as log:
-        return subprocess.Popen([sys.executable, *WORKER], cwd=PROJECT_DIR, env=env, stdout=log, stderr=log)
+        return subprocess.Popen([sys.executable, *WORKER, *options], cwd=PROJECT_DIR, env=env, stdout=log, stderr=log)
 
 
 def wait_for(predicate, timeout: float, what: str) -> None:
@@ -107,11 +107,24 @@ def test_killed_sender_restarted_sends_each_message_exactly_once(trt, fake_twili
     assert sids == {m.sid for m in fake_twilio.messages}  # the in-flight ones were found, not re-sent
 
 
+def claimants(trt) -> int:
+    with trt.sessions() as s:
+        return s.scalar(select(func.count(func.distinct(OutboxMessage.claimed_by)))
+                        .where(OutboxMessage.status == OutboxStatus.CLAIMED))
+
+
 def test_two_senders_at_once_send_each_message_exactly_once(trt, fake_twilio, database_url, tmp_path):
+    """Both senders hold claimed rows before either may send: without that line-up, the first
+    sender could send all 200 before the second had started (it did, in 2 of 4 runs)."""
     broadcast_now(trt)
-    fake_twilio.delay = 0.01
-    workers = [start_worker(database_url, fake_twilio, tmp_path, f"w{i}") for i in range(2)]
+    fake_twilio.hold()
+    # An HTTP timeout longer than the line-up may take, and a lease with about one second of
+    # work in it, so that a claim takes a small batch and leaves rows for the second sender.
+    options = ("--http-timeout", "10", "--lease", "22")
+    workers = [start_worker(database_url, fake_twilio, tmp_path, f"w{i}", *options) for i in range(2)]
     try:
+        wait_for(lambda: claimants(trt) == 2, 30, "both senders to hold claimed rows")
+        fake_twilio.release()
         wait_for(lambda: unfinished(trt) == 0, 40, "two senders to finish")
     finally:
         for w in workers:
