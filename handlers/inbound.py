@@ -11,7 +11,7 @@ from functools import cache
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from bot.catalogue import for_channel, render
+from catalogue import for_channel, render
 from flows import referral
 from flows.dispatch import Outcome, Registry, dispatch, main_menu
 from flows.engine import ResidentView, Say, Turn, effect, say

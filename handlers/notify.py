@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.catalogue import for_channel, render_say, split_body
+from catalogue import for_channel, render_say, split_body
 from flows.engine import Say
 from handlers.outbox import enqueue
 from storage.models import Resident, Staff

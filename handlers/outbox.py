@@ -47,7 +47,7 @@ from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.catalogue import TWILIO_BODY_LIMIT, for_channel
+from catalogue import TWILIO_BODY_LIMIT, for_channel
 from bot.logging_setup import mask_phone
 from bot.transport import OutgoingMessage, SendError, Sender
 from handlers.quiet_hours import QuietHours
@@ -85,7 +85,7 @@ def enqueue(session: Session, *, kind: str, channel: str, to_phone: str, body: s
 
     `template_vars` fill the approved WhatsApp template of `kind` (settings.templates), used when
     the recipient last wrote more than 24 h ago or free text is refused (63016). Bodies longer
-    than one Twilio message must be split by the caller (bot.catalogue.split_body).
+    than one Twilio message must be split by the caller (catalogue.split_body).
     """
     if channel not in CHANNELS:
         raise ValueError(f"outbox channel must be one of {sorted(CHANNELS)}, not {channel!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from bot.catalogue import for_channel, render, split_body
+from catalogue import for_channel, render, split_body
 from flows.engine import Effect, Say
 from handlers import effects as fx
 

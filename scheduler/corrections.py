@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from bot.catalogue import render
+from catalogue import render
 from bot.runtime import Runtime
 from handlers.outbox import SENT_STATES
 from handlers.quiet_hours import quiet_hours_of

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import JSON, cast, func, literal, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from bot.catalogue import MESSAGES, render
+from catalogue import MESSAGES, render
 from bot.runtime import Runtime
 from flows.referral import wa_me_link
 from handlers.outbox import enqueue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalogue import render
+from catalogue import render
 from flows.dates import rentang_jam, tanggal
 from storage.models import Layanan, Visit
 

@@ -99,7 +99,7 @@ def test_bad_input_gets_a_friendly_answer_and_is_stored(phone, rt, form, expect)
 
 
 def test_long_replies_are_split_below_1600(phone, rt):
-    from bot.catalogue import split_body
+    from catalogue import split_body
 
     pieces = split_body("kata " * 900)
     assert len(pieces) == 3 and all(len(p) <= 1600 for p in pieces)

@@ -11,7 +11,7 @@ import re
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from bot.catalogue import broadcast, petugas, resident
+from catalogue import broadcast, petugas, resident
 from flows.engine import Bullets, Say
 
 MESSAGES: Mapping[str, str] = MappingProxyType({**resident.MESSAGES, **broadcast.MESSAGES, **petugas.MESSAGES})
