@@ -27,7 +27,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         import logging
 
         logging.getLogger("bot").warning(
-            "DRY-RUN: no Twilio credentials; nothing is sent, and unsigned webhooks are accepted from loopback only")
+            "DRY-RUN: no Twilio credentials; nothing is sent, and unsigned webhooks are accepted from loopback only, %s",
+            "forwarded ones included (DRY_RUN_ALLOW_FORWARDED)" if settings.dry_run_allow_forwarded
+            else "not when a proxy forwarded them (X-Forwarded-For …; DRY_RUN_ALLOW_FORWARDED=1 accepts them)")
     return app
 
 

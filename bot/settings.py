@@ -37,6 +37,11 @@ class Settings:
     flood_limit_per_minute: int = 20
     templates: Mapping[str, str] = field(default_factory=dict)
     log_level: str = "INFO"
+    # Dry-run only: accept unsigned webhooks that a reverse proxy forwarded (X-Forwarded-For …).
+    # Off: behind a proxy on the same host every request comes from loopback, from anywhere.
+    dry_run_allow_forwarded: bool = False
+    # Where inbound messages wait when the database cannot store them (default: instance/spool).
+    inbound_spool_dir: str = ""
 
     @property
     def dry_run(self) -> bool:
@@ -54,7 +59,9 @@ class Settings:
             raw = environ.get(f.name.upper())
             if raw is None or raw == "" or f.name == "templates":
                 continue
-            if f.type in ("float",):
+            if f.type in ("bool",):
+                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+            elif f.type in ("float",):
                 values[f.name] = float(raw)
             elif f.type in ("int",):
                 values[f.name] = int(raw)

@@ -1,7 +1,9 @@
 """Is this request really from Twilio? X-Twilio-Signature checked with twilio's RequestValidator.
 
 Behind a proxy or TLS terminator the request's own URL is the internal one, so the URL Twilio
-signed is rebuilt from PUBLIC_BASE_URL. In dry-run (no credentials) only loopback is trusted.
+signed is rebuilt from PUBLIC_BASE_URL. In dry-run (no credentials) only loopback is trusted,
+and not a request a proxy forwarded (it arrives from loopback whoever sent it), unless
+DRY_RUN_ALLOW_FORWARDED says so.
 """
 
 from __future__ import annotations
@@ -15,6 +17,18 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+# Headers a reverse proxy adds: their presence means the loopback address is the proxy's.
+FORWARDING_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP",
+                      "X-Client-IP", "CF-Connecting-IP", "True-Client-IP")
+
+
+def forwarded(request: Request) -> bool:
+    return any(h in request.headers for h in FORWARDING_HEADERS)
+
+
+def from_loopback(request: Request) -> bool:
+    addr = request.remote_addr or ""
+    return addr in LOOPBACK or addr.startswith("127.")
 
 
 def signed_url(settings: Settings, request: Request) -> str:
@@ -26,7 +40,13 @@ def signed_url(settings: Settings, request: Request) -> str:
 
 def is_authentic(settings: Settings, request: Request) -> bool:
     if settings.dry_run:
-        return (request.remote_addr or "") in LOOPBACK or (request.remote_addr or "").startswith("127.")
+        if not from_loopback(request):
+            return False
+        if forwarded(request) and not settings.dry_run_allow_forwarded:
+            log.warning("dry-run: refused an unsigned request forwarded by a proxy (set DRY_RUN_ALLOW_FORWARDED=1 "
+                        "to accept)")
+            return False
+        return True
     signature = request.headers.get("X-Twilio-Signature", "")
     if not signature:
         return False

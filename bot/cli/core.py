@@ -43,7 +43,10 @@ def dry_run_banner(settings) -> str:
     return (
         "*** DRY-RUN: tidak ada kredensial Twilio (TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN). "
         "Pesan keluar hanya dicatat dan dicetak, tidak dikirim. Webhook tanpa tanda tangan "
-        "hanya diterima dari loopback. ***"
+        "hanya diterima dari loopback"
+        + (", termasuk yang diteruskan proxy (DRY_RUN_ALLOW_FORWARDED aktif). ***"
+           if settings.dry_run_allow_forwarded else
+           "; yang diteruskan proxy (X-Forwarded-For dll.) ditolak. ***")
         if settings.dry_run
         else "Mode LIVE: pesan dikirim lewat Twilio."
     )

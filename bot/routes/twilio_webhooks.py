@@ -1,4 +1,7 @@
-"""POST /twilio/messages (inbound SMS/WhatsApp → TwiML reply) and POST /twilio/status (callbacks)."""
+"""POST /twilio/messages (inbound SMS/WhatsApp → TwiML reply) and POST /twilio/status (callbacks).
+
+Every field is bounded and cleaned at the edge (bot.webhook_form) before a handler sees it.
+"""
 
 from __future__ import annotations
 
@@ -9,52 +12,20 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.logging_setup import mask_phone
 from bot.twilio_signature import is_authentic
-from flows.phones import to_e164
-from handlers.inbound import Incoming, handle_inbound
+from bot.webhook_form import parse_incoming, parse_status, xml_safe
+from handlers.inbound import handle_inbound
 
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 log = logging.getLogger(__name__)
 
-
-def _float(value: str | None) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def _int(value: str | None) -> int:
-    try:
-        return max(0, int(value or 0))
-    except ValueError:
-        return 0
-
-
-def parse_incoming(form) -> Incoming | None:
-    sid = form.get("MessageSid") or form.get("SmsMessageSid")
-    sender = form.get("From", "")
-    phone = to_e164(sender) or to_e164(form.get("WaId"))
-    if not sid or not phone:
-        return None
-    return Incoming(
-        message_sid=sid[:64],
-        channel="whatsapp" if sender.lower().startswith("whatsapp:") else "sms",
-        from_phone=phone,
-        # PostgreSQL text cannot hold NUL; nothing a resident means is lost with it.
-        body=form.get("Body", "").replace("\x00", ""),
-        profile_name=(form.get("ProfileName") or None),
-        num_media=_int(form.get("NumMedia")),
-        media_url=form.get("MediaUrl0") or None,
-        latitude=_float(form.get("Latitude")),
-        longitude=_float(form.get("Longitude")),
-        button_payload=form.get("ButtonPayload") or None,
-    )
+__all__ = ["bp", "parse_incoming", "twiml"]
 
 
 def twiml(replies: list[str]) -> Response:
     response = MessagingResponse()
     for text in replies:
-        response.message(text)
+        # Replies may echo what a resident wrote (a name, a description): XML must carry it.
+        response.message(xml_safe(text))
     return Response(str(response), mimetype="text/xml")
 
 
@@ -79,12 +50,12 @@ def status():
     runtime = current_app.extensions["kenduren"]
     if not is_authentic(runtime.settings, request):
         return Response("forbidden", status=403, mimetype="text/plain")
-    sid, status_value = request.form.get("MessageSid"), request.form.get("MessageStatus")
-    if not sid or not status_value:
+    update = parse_status(request.form)
+    if update is None:
         return Response("MessageSid and MessageStatus are required", status=400, mimetype="text/plain")
     with runtime.sessions.begin() as session:
-        known = apply_status_callback(session, sid, status_value, request.form.get("ErrorCode") or None,
-                                      request.form.get("ErrorMessage") or None)
+        known = apply_status_callback(session, update.message_sid, update.status, update.error_code,
+                                      update.error_message)
     if not known:
-        log.info("status callback for unknown message %s (%s) acknowledged", sid, status_value)
+        log.info("status callback for unknown message %s (%s) acknowledged", update.message_sid, update.status)
     return Response(status=204)
