@@ -1,18 +1,16 @@
-"""Logging that never shows a full phone number, and message bodies only at DEBUG."""
+"""Logging that never shows a full phone number (of any country) or a NIK, and message bodies
+only at DEBUG. The filter masks the message, its arguments and any traceback text."""
 
 from __future__ import annotations
 
 import logging
-import re
 
-_PHONE = re.compile(r"(\+?62|0)(8\d{2})(\d{3,6})(\d{3})")
+from flows.phones import mask_personal
 
 
 def mask_phone(text: str | None) -> str:
-    """`+6281234567890` → `+62812****890`; works inside longer text too."""
-    if not text:
-        return ""
-    return _PHONE.sub(lambda m: f"{m.group(1)}{m.group(2)}{'*' * 4}{m.group(4)}", text)
+    """`+6281234567890` → `+62812****890`, NIKs → `3514********0001`; works inside longer text."""
+    return mask_personal(text) if text else ""
 
 
 class MaskPhonesFilter(logging.Filter):
@@ -20,7 +18,14 @@ class MaskPhonesFilter(logging.Filter):
         if record.args:
             record.msg = record.getMessage()
             record.args = None
-        record.msg = mask_phone(str(record.msg))
+        record.msg = mask_personal(str(record.msg))
+        if record.exc_info and not record.exc_text:
+            # A driver's error text quotes the failing values: format it once, masked.
+            record.exc_text = mask_personal(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = mask_personal(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_personal(record.stack_info)
         return True
 
 

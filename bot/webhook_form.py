@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from flows.phones import to_e164
+from flows.phones import mask_niks, to_e164
 from handlers.inbound import Incoming
 
 # Characters outside XML 1.0's Char production (tab, LF and CR are allowed).
@@ -90,14 +90,20 @@ def parse_incoming(form) -> Incoming | None:
         message_sid=message_sid,
         channel="whatsapp" if sender.lower().startswith("whatsapp:") else "sms",
         from_phone=phone,
-        body=clean_text(form.get("Body"), BODY_MAX),
+        # A NIK is never needed (we never ask for it): masked before it is stored, relayed to a
+        # petugas or put into a proposal another resident may read.
+        body=mask_niks(clean_text(form.get("Body"), BODY_MAX)),
         profile_name=optional_text(form.get("ProfileName"), PROFILE_NAME_MAX),
         num_media=bounded_int(form.get("NumMedia"), 0, NUM_MEDIA_MAX),
         media_url=http_url(form.get("MediaUrl0")),
         latitude=latitude,
         longitude=longitude,
-        button_payload=optional_text(form.get("ButtonPayload"), BUTTON_PAYLOAD_MAX),
+        button_payload=_masked(optional_text(form.get("ButtonPayload"), BUTTON_PAYLOAD_MAX)),
     )
+
+
+def _masked(text: str | None) -> str | None:
+    return mask_niks(text) if text else text
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import re
 from typing import Any, Mapping
 
 from flows.engine import Bullets, Flow, Say, Step, Turn, effect, say, unhandled
+from flows.phones import NIK_PATTERN, mask_nik
 from flows.places import desa_answer, kecamatan_answer, kecamatan_confirmation
 
 
@@ -22,11 +23,8 @@ class S:
     CONFIRM = "confirm"
 
 
-_NIK = re.compile(r"(?:\bNIK\b\s*:?\s*)?(?<!\d)(\d{16})(?!\d)", re.IGNORECASE)
-
-
-def mask_nik(nik: str) -> str:
-    return nik[:4] + "*" * 8 + nik[-4:]
+# A NIK typed raw, or already masked at the webhook's edge (one definition: flows.phones).
+_NIK = NIK_PATTERN
 
 
 def strip_nik(text: str) -> tuple[str, str | None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
 
@@ -29,3 +31,66 @@ def readable(e164: str) -> str:
     digits = e164.removeprefix("+62")
     local = "0" + digits
     return "-".join([local[:4], local[4:8], local[8:]]) if len(local) > 8 else local
+
+
+# -- masking: what logs, staff and other residents may see of personal data -------------------
+# A NIK (16-digit national ID), typed raw or already masked (so masking twice changes nothing).
+NIK_PATTERN = re.compile(r"(?:\bNIK\b\s*:?\s*)?(?<![\d*])(\d{4}(?:\d{8}|\*{8})\d{4})(?![\d*])", re.IGNORECASE)
+# A cheap test before the matcher: text with fewer than six digits in a row (allowing the
+# separators people type) holds no phone number.
+_MAYBE_NUMBER = re.compile(r"\d(?:[\s().\-/]*\d){5}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
+REDACTED = "***"
+
+
+def mask_nik(nik: str) -> str:
+    """`3514010101010001` → `3514********0001`."""
+    return nik[:4] + "*" * 8 + nik[-4:]
+
+
+def mask_niks(text: str) -> str:
+    """Every NIK in `text` masked; the word "NIK" before it kept."""
+    return NIK_PATTERN.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + mask_nik(m.group(1)), text)
+
+
+def _masked_number(raw: str) -> str:
+    digits = "".join(c for c in raw if c.isdigit())
+    plus = "+" if raw.lstrip().startswith("+") else ""
+    keep = 5 if plus else 4
+    if len(digits) < keep + 5:
+        return plus + digits[:2] + "****" + digits[-2:]
+    return plus + digits[:keep] + "****" + digits[-3:]
+
+
+def _replace_phones(text: str, replacement, region: str = "ID") -> str:
+    if not text or not _MAYBE_NUMBER.search(text):
+        return text
+    out, last = [], 0
+    for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+        if _DATE.fullmatch(match.raw_string):
+            continue  # 2026-12-01 is a possible number too
+        out.append(text[last:match.start])
+        out.append(replacement(match.raw_string))
+        last = match.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def mask_phones(text: str, region: str = "ID") -> str:
+    """Every phone number of any country in `text` masked (`+6281234567890` → `+62812****890`,
+    `0343 123456` → `0343****456`), found by libphonenumber's matcher, not by a pattern of our own."""
+    return _replace_phones(text, _masked_number, region)
+
+
+def mask_personal(text: str) -> str:
+    """NIKs first (the matcher would take a NIK for a phone number), then phone numbers."""
+    return mask_phones(mask_niks(text)) if text else text
+
+
+def redact_for_others(text: str) -> str:
+    """What one resident may see of another's text: no NIK, no phone number, not even masked, and
+    no run of six or more digits (a number cut short by an excerpt escapes the matcher)."""
+    if not text:
+        return text
+    text = _replace_phones(NIK_PATTERN.sub(REDACTED, text), lambda _raw: REDACTED)
+    return _MAYBE_NUMBER.sub(REDACTED, text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flows.engine import Flow, Step, Turn, effect, say, unhandled
+from flows.phones import redact_for_others
 from flows.places import desa_answer, which_desa
 
 KATEGORI = ("jalan", "jembatan", "irigasi", "drainase", "lampu_jalan", "air_bersih", "sampah", "tanggul",
@@ -105,8 +106,9 @@ def _check_similar(turn: Turn, slots: dict[str, Any]) -> Step:
     similar = list(turn.facts.similar_proposals(slots["desa"], slots["desa_kecamatan"], slots["deskripsi"]))[:3]
     if not similar:
         return _ask_foto(slots)
-    options = [say("usulan.support_option", kode=p["kode"], deskripsi=p["deskripsi_short"], n=p["support_count"])
-               for p in similar]
+    # Another resident's words: nothing of theirs that identifies a person (a number, a NIK).
+    options = [say("usulan.support_option", kode=p["kode"], deskripsi=redact_for_others(p["deskripsi_short"]),
+                   n=p["support_count"]) for p in similar]
     options.append(say("opt.mine_is_different"))
     return Step([say("usulan.similar_found", desa=slots["desa"], options=options)], S.OFFER_SUPPORT,
                 {**slots, "similar": [p["kode"] for p in similar]})

@@ -10,6 +10,7 @@ from typing import Any, Callable, Mapping
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from flows.phones import mask_niks
 from handlers.codes import insert_with_code
 from handlers.handoff import start_handoff
 from storage.models import (
@@ -62,7 +63,7 @@ def create_ticket(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
 def create_proposal(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
     s, r = ctx.session, ctx.resident
     desa = desa_by_name(s, d["desa"], d["desa_kecamatan"])
-    proposal = Proposal(resident_id=r.id, kategori=d["kategori"], desa_id=desa.id, deskripsi=d["deskripsi"],
+    proposal = Proposal(resident_id=r.id, kategori=d["kategori"], desa_id=desa.id, deskripsi=mask_niks(d["deskripsi"]),
                         media_url=d.get("media_url"), lat=d.get("lat"), lng=d.get("lng"), support_count=1,
                         created_at=ctx.now, updated_at=ctx.now)
     kode = insert_with_code(s, "US", proposal)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from flows.dispatch import STOP_WORDS, normalise_command
 from flows.engine import Say, say
+from flows.phones import mask_niks
 from handlers import notify
 from handlers.codes import insert_with_code
 from handlers.facts import CLOSED_TICKET, next_petugas
@@ -38,7 +39,7 @@ def _last_messages(s: Session, resident: Resident, n: int = 3) -> list[str]:
     rows = s.scalars(select(InboundMessage.body).where(InboundMessage.from_phone == resident.phone,
                                                        InboundMessage.body != "")
                      .order_by(InboundMessage.id.desc()).limit(n)).all()
-    return [f'"{b[:200]}"' for b in reversed(rows)]
+    return [f'"{mask_niks(b[:200])}"' for b in reversed(rows)]
 
 
 def start_handoff(ctx, d: Mapping[str, Any]) -> dict[str, Any]:
@@ -88,7 +89,7 @@ def relay_to_petugas(s: Session, runtime, resident: Resident, conversation: Conv
     staff = ticket.assigned_staff
     if staff is None:
         return [say("handoff.no_petugas", opd=ticket.opd.singkatan, kode=ticket.kode)]
-    body = text or ("[foto/lampiran] " + (msg.media_url or "") if msg.media_url else "[lokasi]")
+    body = mask_niks(text) or ("[foto/lampiran] " + (msg.media_url or "") if msg.media_url else "[lokasi]")
     notify.to_staff(s, staff, "relay", say("petugas.relay", kode=ticket.kode, nama=resident.name or "Warga", text=body),
                     ticket_id=ticket.id, template_vars={"1": ticket.kode, "2": body[:200]})
     return []

@@ -51,6 +51,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def make_engine(url: str, **kwargs) -> Engine:
+    # Error messages and logs never carry bound values: they are residents' numbers and words.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -67,6 +69,12 @@ def make_engine(url: str, **kwargs) -> Engine:
     # storage.db.retry_on_disconnect); recycling keeps idle connections from going stale.
     kwargs.setdefault("pool_pre_ping", False)
     kwargs.setdefault("pool_recycle", 1800)
+    if url.startswith("postgresql"):
+        # A database host that does not answer must fail a webhook well inside Twilio's 15 s,
+        # so the message can still be spooled (bot.inbound_spool) and answered.
+        connect_args = dict(kwargs.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", 5)
+        kwargs["connect_args"] = connect_args
     return create_engine(url, **kwargs)
 
 
