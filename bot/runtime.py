@@ -34,8 +34,11 @@ class Runtime:
     @cached_property
     def registry(self):
         from flows import build_registry
+        from handlers.effects import check
 
-        return build_registry()
+        registry = build_registry()
+        check(registry)  # every effect a flow may emit has its handler
+        return registry
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -13,6 +13,7 @@ MESSAGES: dict[str, str] = {
     # — to the petugas —
     "petugas.handoff_notice": "🔔 *{kode}* — {nama} ({desa}) minta bicara dengan petugas.\nPesan terakhir:\n{last}\nBalas: *#{kode} pesan Anda* • Selesai: *#{kode} selesai*",
     "petugas.relay": "💬 *{kode}* — {nama}: {text}\nBalas: *#{kode} pesan Anda*",
+    "petugas.resident_left": "↩️ *{kode}* — {nama} kembali ke asisten otomatis (mengetik MENU/BATAL). Tiket tetap terbuka; balasan Anda tetap sampai: *#{kode} pesan Anda*.",
     "petugas.escalated": "⏰ *{kode}* ({opd}) belum dibalas petugas selama 1 hari kerja. Mohon ditindaklanjuti: *ambil {kode}*.",
     "petugas.help": "Perintah petugas:\n• *#KODE pesan* — balas warga\n• *#KODE selesai [catatan]* — tutup percakapan\n• *#KODE status diteruskan|menunggu_dokumen|selesai|ditolak [catatan]*\n• *ambil KODE* — ambil tiket\n• *tiket* — tiket terbuka Anda\n• *bantuan* — daftar perintah ini",
     "petugas.unknown_command": "Perintah tidak dikenali. Ketik *bantuan* untuk daftar perintah.",

@@ -41,7 +41,14 @@ def build_registry(flows: tuple[Flow, ...] = ALL_FLOWS, menu: tuple[str, ...] = 
         for state, fn in flow.steps.items():
             if not callable(fn):
                 raise RegistryError(f"flow {flow.name!r} state {state!r} has no step function")
+        for state in flow.asks:
+            if state not in flow.steps:
+                raise RegistryError(f"flow {flow.name!r} declares a question for unknown state {state!r}")
     for name in menu:
         if name not in by_name or by_name[name].menu_label is None:
             raise RegistryError(f"main menu names {name!r}, which is not a flow with a menu label")
+    for flow in flows:
+        for target in flow.switches:
+            if target not in by_name and target not in RESERVED:
+                raise RegistryError(f"flow {flow.name!r} may switch to {target!r}, which is no flow")
     return Registry(flows=by_name, menu=menu, by_intent=by_intent)

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
-from flows.engine import Effect, Flow, Say, Step, Turn, effect, say
+from flows.effects import OptOut
+from flows.engine import Effect, Flow, Say, Step, Turn, choices, say
 
 # Exact commands that work in every state (after normalising case and punctuation).
 MENU_WORDS = {"menu", "menu utama", "kembali", "home", "0"}
@@ -22,6 +23,7 @@ ERASE_WORDS = {"hapus data saya", "hapus data", "hapus dataku", "hapus data prib
 CONFIDENT = 0.6
 URGENT = 0.9
 URGENT_INTENTS = ("berhenti", "petugas")
+DID_YOU_MEAN = choices(("yes", say("opt.yes")), ("no", say("opt.no_menu")), yes="yes", no="no")
 
 
 def normalise_command(text: str) -> str:
@@ -47,6 +49,15 @@ class Registry:
     def menu_lines(self) -> list[Say]:
         return [say(self.flows[name].menu_label) for name in self.menu]
 
+    def check_step(self, flow_name: str, step: Step) -> None:
+        """A step may only emit what its flow declared (so the start-up check covers it)."""
+        flow = self.flows[flow_name]
+        for eff in step.effects:
+            if type(eff) not in flow.effects:
+                raise ValueError(f"flow {flow_name!r} emitted undeclared effect {eff.name}")
+        if step.switch_to and step.switch_to not in flow.switches:
+            raise ValueError(f"flow {flow_name!r} switched to undeclared {step.switch_to!r}")
+
 
 def main_menu(registry: Registry, *, greeting: Say | None = None, lead: Say | None = None) -> Outcome:
     replies = [r for r in (greeting, lead) if r is not None]
@@ -55,6 +66,7 @@ def main_menu(registry: Registry, *, greeting: Say | None = None, lead: Say | No
 
 
 def _finish(registry: Registry, flow_name: str, step: Step, turn: Turn, carried: Mapping[str, Any]) -> Outcome:
+    registry.check_step(flow_name, step)
     slots = {**carried, **step.slots}
     if step.switch_to == "menu":
         inner = main_menu(registry)
@@ -77,6 +89,19 @@ def _start(registry: Registry, flow_name: str, turn: Turn) -> Outcome:
     return _finish(registry, flow_name, flow.start(fresh), fresh, {})
 
 
+def enter(registry: Registry, flow_name: str, slots: Mapping[str, Any]) -> Outcome:
+    """A flow entered from outside a resident's message (declared with `enter`)."""
+    flow = registry.flows[flow_name]
+    if flow.enter is None:
+        raise ValueError(f"flow {flow_name!r} cannot be entered from outside")
+    step = flow.enter(slots)
+    registry.check_step(flow_name, step)
+    if step.next_state is not None and step.next_state not in flow.steps:
+        raise ValueError(f"flow {flow_name!r} entered at unknown state {step.next_state!r}")
+    return Outcome(step.replies, flow_name if step.next_state else None, step.next_state, dict(step.slots),
+                   step.effects)
+
+
 def _global(registry: Registry, flow: str | None, turn: Turn) -> Outcome | None:
     cmd = normalise_command(turn.text)
     if cmd in MENU_WORDS or cmd in HELP_WORDS:
@@ -85,7 +110,7 @@ def _global(registry: Registry, flow: str | None, turn: Turn) -> Outcome | None:
         lead = say("menu.cancelled") if flow not in (None, "menu") else None
         return main_menu(registry, lead=lead)
     if cmd in STOP_WORDS:
-        return Outcome([say("langganan.stopped")], None, None, {}, [effect("opt_out")])
+        return Outcome([say("langganan.stopped")], None, None, {}, [OptOut()])
     if cmd in START_WORDS:
         return _start(registry, "langganan", replace(turn, intent="langganan"))
     if cmd in HUMAN_WORDS:
@@ -102,15 +127,20 @@ def dispatch(registry: Registry, flow: str | None, state: str | None, turn: Turn
 
     if flow == "menu" and state == "confirm_intent":
         target = turn.slots.get("intent_flow")
-        if turn.yes() and target in registry.flows:
+        answer = turn.pick(DID_YOU_MEAN)
+        if answer == "yes" and target in registry.flows:
             return _start(registry, target, turn)
-        if turn.no():
+        if answer == "no":
             return main_menu(registry)
 
-    if flow == "menu" and state == "choose" and turn.choice is not None:
-        if 1 <= turn.choice <= len(registry.menu):
-            return _start(registry, registry.menu[turn.choice - 1], turn)
-        return main_menu(registry, lead=say("menu.invalid_choice", n=len(registry.menu)))
+    if flow == "menu" and state == "choose":
+        if turn.choice is not None and not 1 <= turn.choice <= len(registry.menu):
+            return main_menu(registry, lead=say("menu.invalid_choice", n=len(registry.menu)))
+        # A confident intent ("kapan ke bangil") says more than the menu words it shares.
+        sure = turn.confidence >= CONFIDENT and turn.intent in registry.by_intent
+        i = turn.pick_index(registry.menu_lines()) if turn.choice is not None or not sure else None
+        if i is not None:
+            return _start(registry, registry.menu[i], turn)
 
     if flow in registry.flows and state in registry.flows[flow].steps:
         if turn.intent in URGENT_INTENTS and turn.confidence >= URGENT and turn.choice is None:
@@ -133,7 +163,7 @@ def _confident_intent(registry: Registry, turn: Turn) -> Outcome | None:
     if turn.confidence < CONFIDENT:
         return None
     if turn.intent == "berhenti":
-        return Outcome([say("langganan.stopped")], None, None, {}, [effect("opt_out")])
+        return Outcome([say("langganan.stopped")], None, None, {}, [OptOut()])
     target = registry.by_intent.get(turn.intent)
     return _start(registry, target, turn) if target else None
 
@@ -149,7 +179,7 @@ def by_intent(registry: Registry, turn: Turn) -> Outcome:
     target = registry.by_intent.get(turn.intent)
     if target:
         # Unsure: ask back instead of guessing.
-        return Outcome([say("menu.did_you_mean", what=say(registry.flows[target].menu_label), options=[say("opt.yes"), say("opt.no_menu")])],
+        return Outcome([say("menu.did_you_mean", what=say(registry.flows[target].menu_label), options=DID_YOU_MEAN.labels())],
                        "menu", "confirm_intent", {"intent_flow": target})
     outcome = main_menu(registry, lead=say("menu.not_understood"))
     return replace(outcome, understood=False)

@@ -7,10 +7,11 @@ slots to remember, effects for the handler to carry out).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Mapping, Protocol, Sequence
+
+from flows import answers
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,56 @@ class Bullets:
 
 @dataclass(frozen=True)
 class Effect:
-    """Something the handler must do in the same transaction (create a ticket, opt out, …)."""
+    """Something the handler must do in the same transaction (create a ticket, opt out, …).
 
-    name: str
-    data: Mapping[str, Any] = field(default_factory=dict)
+    Each kind is a frozen dataclass subclass (flows/effects.py), carried out by exactly one handler
+    registered for its class (handlers/effects.py); a flow declares the kinds it may emit and the
+    start-up check refuses a kind without a handler."""
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
 
 
-def effect(name: str, **data: Any) -> Effect:
-    return Effect(name, data)
+@dataclass(frozen=True)
+class Option:
+    """One numbered choice: the value the flow gets back, and its label as shown."""
+
+    value: str
+    label: Say
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A question's options, declared as data; `yes`/`no` name the option a bare yes or no means."""
+
+    options: tuple[Option, ...]
+    yes: str | None = None
+    no: str | None = None
+
+    def labels(self) -> list[Say]:
+        return [o.label for o in self.options]
+
+    def values(self) -> list[str]:
+        return [o.value for o in self.options]
+
+    def index(self, value: str | None) -> int | None:
+        return self.values().index(value) if value in self.values() else None
+
+
+def choices(*options: tuple[str, Say], yes: str | None = None, no: str | None = None) -> Choices:
+    return Choices(tuple(Option(value, label) for value, label in options), yes=yes, no=no)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a state asks, for the policy and the tests: its fixed choices (None when they are built
+    from the slots, or there are none), whether typed content is the answer (a name, a note), and
+    whether a skip word answers it (never stored as content)."""
+
+    choices: Choices | None = None
+    free_text: bool = False
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,7 +108,7 @@ class Facts(Protocol):
     def petugas_contact(self, opd_key: str) -> Mapping[str, Any] | None: ...
     def ticket_for_resident(self, kode: str) -> Mapping[str, Any] | None: ...
     def open_items_of_resident(self) -> Sequence[Mapping[str, Any]]: ...
-    def similar_proposals(self, desa_kode: str, text: str) -> Sequence[Mapping[str, Any]]: ...
+    def similar_proposals(self, desa: str, kecamatan: str, text: str) -> Sequence[Mapping[str, Any]]: ...
     def nearest_kecamatan(self, lat: float, lng: float) -> str | None: ...
 
 
@@ -83,25 +126,42 @@ class Turn:
     location: tuple[float, float] | None = None
     media_url: str | None = None
 
+    # How an option's label reads (the catalogue); flow tests may pass their own.
+    render: Callable[[Say], str] | None = None
+
     @property
     def choice(self) -> int | None:
-        """A bare number ("1", "2.", " 3 ") as a menu choice."""
-        m = re.fullmatch(r"\s*(\d{1,2})\s*[.)]?\s*", self.text)
-        return int(m.group(1)) if m else None
+        """A whole answer that is a number in any form ("1", "2.", "nomer 3", "siji", "1️⃣")."""
+        return answers.number(self.text)
 
     def yes(self) -> bool:
-        return self.choice == 1 or _norm(self.text) in YES
+        return self.choice == 1 or answers.yes_no(self.text) is True
 
     def no(self) -> bool:
-        return self.choice == 2 or _norm(self.text) in NO
+        return self.choice == 2 or answers.yes_no(self.text) is False
 
+    def skipped(self) -> bool:
+        """A skip word at an optional step ("lewati", "gak ada", "-"); the flow stores nothing."""
+        return answers.is_skip(self.text)
 
-YES = {"ya", "iya", "y", "yes", "ok", "oke", "betul", "benar", "setuju", "nggih", "enggih", "inggih", "iyo", "yo", "he eh", "leres", "bener"}
-NO = {"tidak", "tdk", "bukan", "gak", "ga", "nggak", "enggak", "no", "salah", "mboten", "ora", "ndak", "gk", "sanes"}
+    def rating(self) -> int | None:
+        return answers.rating(self.text)
 
+    def label(self, item: Say) -> str:
+        if self.render is not None:
+            return self.render(item)
+        from catalogue import render_say  # the catalogue imports this module: resolved at call time
 
-def _norm(text: str) -> str:
-    return re.sub(r"[^\w\s]", "", text.casefold()).strip()
+        return render_say(item)
+
+    def pick(self, asked: Choices) -> str | None:
+        """The value of the option the resident chose (by number, its words, yes/no), or None."""
+        i = self.pick_index(asked.labels(), yes=asked.index(asked.yes), no=asked.index(asked.no))
+        return asked.options[i].value if i is not None else None
+
+    def pick_index(self, labels: Sequence[Say], *, yes: int | None = None, no: int | None = None) -> int | None:
+        """For options built from the slots (services, visits, desa): the 0-based index chosen."""
+        return answers.pick(self.text, [self.label(item) for item in labels], yes=yes, no=no)
 
 
 @dataclass(frozen=True)
@@ -126,6 +186,15 @@ class Flow:
     start: StepFn
     steps: Mapping[str, StepFn]
     menu_label: str | None = None  # catalogue key of its main-menu line; None: not on the menu
+    asks: Mapping[str, Ask] = field(default_factory=dict)  # state → what it asks (default: Ask())
+    effects: tuple[type[Effect], ...] = ()  # the effect kinds its steps may emit
+    switches: tuple[str, ...] = ()  # flows (or "menu") its steps may hand over to
+    # Entered from outside a resident's message (e.g. the survey after a petugas closes a ticket):
+    # slots → the first question. None: only a message starts this flow.
+    enter: Callable[[Mapping[str, Any]], Step] | None = None
+
+    def ask(self, state: str | None) -> Ask:
+        return self.asks.get(state or "", Ask())
 
 
 def unhandled(*replies: Say, state: str | None = None) -> Step:

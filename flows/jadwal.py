@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from flows.engine import Bullets, Flow, Say, Step, Turn, say, unhandled
+from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 
 
 class S:
     ASK_KECAMATAN = "ask_kecamatan"
     AFTER_VISIT = "after_visit"
     NO_VISIT = "no_visit"
+
+
+# The options after a visit is shown, and after none is found (answered by number or by their words).
+AFTER_VISIT = choices(("register", say("opt.register_here")), ("remind", say("opt.remind_me")), ("menu", say("opt.menu")))
+NO_VISIT = choices(("remind", say("opt.remind_me")), ("menu", say("opt.menu")), yes="remind", no="menu")
 
 
 def visit_card(v: Mapping[str, Any]) -> Say:
@@ -40,7 +45,7 @@ def _show_kecamatan(turn: Turn, kecamatan: str) -> Step:
     visits = turn.facts.next_visits(kecamatan, limit=2)
     if not visits:
         return Step([say("jadwal.none_for_kecamatan", kecamatan=kecamatan,
-                         options=[say("opt.remind_me"), say("opt.menu")])],
+                         options=NO_VISIT.labels())],
                     S.NO_VISIT, {"kecamatan": kecamatan})
     cards = [visit_card(visits[0])]
     active = [v for v in visits if v["status"] == "planned"]
@@ -48,9 +53,9 @@ def _show_kecamatan(turn: Turn, kecamatan: str) -> Step:
         cards.append(visit_card(active[0]))
     chosen = active[0] if active else None
     if chosen is None:
-        return Step([*cards, say("jadwal.after_cancel", options=[say("opt.remind_me"), say("opt.menu")])],
+        return Step([*cards, say("jadwal.after_cancel", options=NO_VISIT.labels())],
                     S.NO_VISIT, {"kecamatan": kecamatan})
-    return Step([*cards, say("jadwal.next_actions", options=[say("opt.register_here"), say("opt.remind_me"), say("opt.menu")])],
+    return Step([*cards, say("jadwal.next_actions", options=AFTER_VISIT.labels())],
                 S.AFTER_VISIT, {"kecamatan": kecamatan, "visit_id": chosen["id"]})
 
 
@@ -69,8 +74,7 @@ def start(turn: Turn) -> Step:
     if waktu == "hari_ini":
         lead = say("jadwal.today") if visits[0]["is_today"] else say("jadwal.not_today")
         first = visits[0]
-        return _with_lead(lead, Step([visit_card(first), say("jadwal.next_actions", options=[
-            say("opt.register_here"), say("opt.remind_me"), say("opt.menu")])],
+        return _with_lead(lead, Step([visit_card(first), say("jadwal.next_actions", options=AFTER_VISIT.labels())],
             S.AFTER_VISIT, {"kecamatan": first["kecamatan"], "visit_id": first["id"]}))
     return Step([say("jadwal.upcoming", visits=Bullets([visit_card(v) for v in visits])), say("jadwal.ask_kecamatan")],
                 S.ASK_KECAMATAN)
@@ -100,26 +104,28 @@ def ask_kecamatan(turn: Turn) -> Step:
 def after_visit(turn: Turn) -> Step:
     if _new_question(turn):
         return start(turn)
-    if turn.choice == 1:
+    answer = turn.pick(AFTER_VISIT)
+    if answer == "register":
         return Step(switch_to="layanan", slots={"visit_id": turn.slots.get("visit_id"),
                                                 "kecamatan": turn.slots.get("kecamatan")})
-    if turn.choice == 2:
+    if answer == "remind":
         return Step(switch_to="langganan", slots={"kecamatan": turn.slots.get("kecamatan")})
-    if turn.choice == 3:
+    if answer == "menu":
         return Step(switch_to="menu")
     if _kecamatan_from(turn):
         return _show_kecamatan(turn, _kecamatan_from(turn))
-    return unhandled(say("common.choose_number", n=3), state=S.AFTER_VISIT)
+    return unhandled(say("common.choose_again", options=AFTER_VISIT.labels()), state=S.AFTER_VISIT)
 
 
 def no_visit(turn: Turn) -> Step:
     if _new_question(turn):
         return start(turn)
-    if turn.choice == 1 or turn.yes():
+    answer = turn.pick(NO_VISIT)
+    if answer == "remind":
         return Step(switch_to="langganan", slots={"kecamatan": turn.slots.get("kecamatan")})
-    if turn.choice == 2 or turn.no():
+    if answer == "menu":
         return Step(switch_to="menu")
-    return unhandled(say("common.choose_number", n=2), state=S.NO_VISIT)
+    return unhandled(say("common.choose_again", options=NO_VISIT.labels()), state=S.NO_VISIT)
 
 
 FLOW = Flow(
@@ -128,4 +134,6 @@ FLOW = Flow(
     start=start,
     steps={S.ASK_KECAMATAN: ask_kecamatan, S.AFTER_VISIT: after_visit, S.NO_VISIT: no_visit},
     menu_label="menu.item.jadwal",
+    asks={S.AFTER_VISIT: Ask(AFTER_VISIT), S.NO_VISIT: Ask(NO_VISIT)},
+    switches=("layanan", "langganan", "menu"),
 )

@@ -5,7 +5,8 @@ Stopping (BERHENTI/STOP/…) is a global command handled by the dispatcher at on
 
 from __future__ import annotations
 
-from flows.engine import Flow, Step, Turn, effect, say, unhandled
+from flows.effects import Subscribe
+from flows.engine import Ask, Flow, Step, Turn, choices, say, unhandled
 from flows.places import kecamatan_answer, kecamatan_confirmation
 
 
@@ -13,6 +14,9 @@ class S:
     ASK_KECAMATAN = "ask_kecamatan"
     CONFIRM_KECAMATAN = "confirm_kecamatan"
     CONSENT = "consent"
+
+
+CONSENT = choices(("yes", say("opt.yes_remind")), ("no", say("opt.no_thanks")), yes="yes", no="no")
 
 
 def start(turn: Turn) -> Step:
@@ -24,7 +28,7 @@ def start(turn: Turn) -> Step:
 
 
 def _consent(kecamatan: str) -> Step:
-    return Step([say("langganan.consent", kecamatan=kecamatan, options=[say("opt.yes_remind"), say("opt.no_thanks")])],
+    return Step([say("langganan.consent", kecamatan=kecamatan, options=CONSENT.labels())],
                 S.CONSENT, {"kecamatan": kecamatan})
 
 
@@ -42,19 +46,19 @@ def confirm_kecamatan(turn: Turn) -> Step:
 
 def consent(turn: Turn) -> Step:
     kecamatan = turn.slots["kecamatan"]
-    if turn.yes():
-        return Step([say("langganan.subscribed", kecamatan=kecamatan)], None,
-                    effects=[effect("subscribe", kecamatan=kecamatan)])
-    if turn.no():
+    answer = turn.pick(CONSENT)
+    if answer == "yes":
+        return Step([say("langganan.subscribed", kecamatan=kecamatan)], None, effects=[Subscribe(kecamatan=kecamatan)])
+    if answer == "no":
         return Step([say("langganan.not_subscribed")], None)
     found = turn.nlu.match_kecamatan(turn.text)
     if found is not None and found.certain:
         # Another kecamatan changes the question; the same one repeated is not a yes (consent
         # stays explicit), so it is asked again rather than read as a new schedule question.
         return _consent(found.name)
-    return unhandled(say("common.choose_number", n=2), state=S.CONSENT)
+    return unhandled(say("common.choose_again", options=CONSENT.labels()), state=S.CONSENT)
 
 
 FLOW = Flow(name="langganan", entry_intents=("langganan",), start=start,
             steps={S.ASK_KECAMATAN: ask_kecamatan, S.CONFIRM_KECAMATAN: confirm_kecamatan, S.CONSENT: consent},
-            menu_label="menu.item.langganan")
+            menu_label="menu.item.langganan", asks={S.CONSENT: Ask(CONSENT)}, effects=(Subscribe,))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from flows.engine import Bullets, Flow, Say, Step, Turn, effect, say, unhandled
+from flows.effects import CreateTicket
+from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.phones import NIK_PATTERN, mask_nik
 from flows.places import desa_answer, kecamatan_answer, kecamatan_confirmation
 
@@ -21,6 +22,14 @@ class S:
     CHOOSE_DESA = "choose_desa"
     ASK_NOTE = "ask_note"
     CONFIRM = "confirm"
+    CHANGE_WHAT = "change_what"
+
+
+VISIT = choices(("register", say("opt.register_this_date")), ("other", say("opt.other_date")), yes="register", no="other")
+CONFIRM = choices(("register", say("opt.yes_register")), ("change", say("opt.change")), ("cancel", say("opt.cancel")),
+                  yes="register", no="cancel")
+CHANGE = choices(("nama", say("opt.change_name")), ("desa", say("opt.change_desa")), ("catatan", say("opt.change_note")),
+                 ("jadwal", say("opt.change_visit")))
 
 
 # A NIK typed raw, or already masked at the webhook's edge (one definition: flows.phones).
@@ -57,9 +66,13 @@ def start(turn: Turn) -> Step:
     return _after_layanan(turn, key, carried)
 
 
+def _service_option(s: Mapping[str, Any]) -> Say:
+    return say("layanan.option", layanan=s["nama_pendek"], opd=s["opd_singkatan"])
+
+
 def _ask_layanan(turn: Turn, slots: Mapping[str, Any], lead: Say | None = None) -> Step:
     services = turn.facts.layanan_list()
-    options = [say("layanan.option", layanan=s["nama_pendek"], opd=s["opd_singkatan"]) for s in services]
+    options = [_service_option(s) for s in services]
     replies = [lead] if lead else []
     return Step([*replies, say("layanan.choose", options=options)], S.CHOOSE_LAYANAN,
                 {**slots, "layanan_keys": [s["key"] for s in services]})
@@ -68,10 +81,12 @@ def _ask_layanan(turn: Turn, slots: Mapping[str, Any], lead: Say | None = None) 
 def choose_layanan(turn: Turn) -> Step:
     keys = turn.slots.get("layanan_keys") or []
     key = None
-    if turn.choice is not None and 1 <= turn.choice <= len(keys):
-        key = keys[turn.choice - 1]
-    elif turn.choice is None:
+    if turn.choice is None:
         key = turn.entities.get("layanan") or turn.nlu.match_layanan(turn.text)
+    if key is None:
+        services = [turn.facts.layanan(k) for k in keys]
+        i = turn.pick_index([_service_option(s) for s in services if s])
+        key = keys[i] if i is not None else None
     if key is None:
         return unhandled(say("layanan.unknown", n=len(keys)), state=S.CHOOSE_LAYANAN)
     return _after_layanan(turn, key, dict(turn.slots))
@@ -121,16 +136,23 @@ def _offer_visit(turn: Turn, slots: dict[str, Any]) -> Step:
         return _pick_other(turn, slots, lead=say("layanan.no_visit_here", kecamatan=slots["kecamatan"]))
     v = visits[0]
     return Step([say("layanan.next_visit_here", kecamatan=v["kecamatan"], tanggal=v["tanggal_text"], jam=v["jam_text"],
-                     lokasi=v["lokasi"], options=[say("opt.register_this_date"), say("opt.other_date")])],
+                     lokasi=v["lokasi"], options=VISIT.labels())],
                 S.CHOOSE_VISIT, {**slots, "visit_id": v["id"]})
 
 
 def choose_visit(turn: Turn) -> Step:
-    if turn.choice == 1 or turn.yes():
-        return _ask_name(turn, dict(turn.slots))
-    if turn.choice == 2 or turn.no():
+    answer = turn.pick(VISIT)
+    if answer == "register":
+        return _after_visit(turn, dict(turn.slots))
+    if answer == "other":
         return _pick_other(turn, dict(turn.slots))
-    return unhandled(say("common.choose_number", n=2), state=S.CHOOSE_VISIT)
+    return unhandled(say("common.choose_again", options=VISIT.labels()), state=S.CHOOSE_VISIT)
+
+
+def _after_visit(turn: Turn, slots: dict[str, Any]) -> Step:
+    if slots.pop("editing", None):
+        return _confirm(turn, slots)
+    return _ask_name(turn, slots)
 
 
 def _pick_other(turn: Turn, slots: dict[str, Any], lead: Say | None = None) -> Step:
@@ -144,10 +166,13 @@ def _pick_other(turn: Turn, slots: dict[str, Any], lead: Say | None = None) -> S
 
 def pick_other_visit(turn: Turn) -> Step:
     ids = turn.slots.get("visit_ids") or []
-    if turn.choice is None or not 1 <= turn.choice <= len(ids):
-        return unhandled(say("common.choose_number", n=len(ids)), state=S.PICK_OTHER_VISIT)
-    visit = turn.facts.visit(ids[turn.choice - 1])
-    return _ask_name(turn, {**turn.slots, "visit_id": visit["id"], "kecamatan": visit["kecamatan"]})
+    visits = [turn.facts.visit(i) for i in ids]
+    options = [say("layanan.visit_option", kecamatan=v["kecamatan"], tanggal=v["tanggal_text"]) for v in visits if v]
+    i = turn.pick_index(options)
+    if i is None:
+        return unhandled(say("common.choose_again", options=options), state=S.PICK_OTHER_VISIT)
+    visit = visits[i]
+    return _after_visit(turn, {**turn.slots, "visit_id": visit["id"], "kecamatan": visit["kecamatan"]})
 
 
 def _ask_name(turn: Turn, slots: dict[str, Any]) -> Step:
@@ -158,7 +183,7 @@ def _ask_name(turn: Turn, slots: dict[str, Any]) -> Step:
 
 
 def ask_name(turn: Turn) -> Step:
-    offered = turn.choice == 1 and bool(turn.slots.get("name_offer"))
+    offered = bool(turn.slots.get("name_offer")) and (turn.choice == 1 or turn.yes())
     if offered:
         name, nik = turn.slots["name_offer"], None
     else:
@@ -168,6 +193,8 @@ def ask_name(turn: Turn) -> Step:
     if len(name) < 2 or (turn.choice is not None and not offered):
         return unhandled(*lead, say("layanan.name_invalid"), state=S.ASK_NAME)
     slots["nama"] = name[:120]
+    if slots.pop("editing", None):
+        return _prepend_all(lead, _confirm(turn, slots))
     return Step([*lead, say("layanan.ask_desa", kecamatan=slots["kecamatan"])], S.ASK_DESA, slots)
 
 
@@ -177,13 +204,15 @@ def ask_desa(turn: Turn) -> Step:
 
 
 def _ask_note(turn: Turn, slots: dict[str, Any]) -> Step:
+    if slots.pop("editing", None):
+        return _confirm(turn, slots)
     return Step([say("layanan.ask_note")], S.ASK_NOTE, slots)
 
 
 def ask_note(turn: Turn) -> Step:
-    slots = dict(turn.slots)
+    slots = {k: v for k, v in turn.slots.items() if k != "editing"}
     lead = []
-    if turn.choice == 1 or turn.no():
+    if turn.choice == 1 or turn.skipped():
         slots["catatan"] = None
     else:
         note, nik = strip_nik(turn.text.strip())
@@ -200,7 +229,7 @@ def _confirm(turn: Turn, slots: dict[str, Any]) -> Step:
     return Step([say("layanan.confirm", layanan=lay["nama_pendek"], opd=lay["opd_singkatan"], nama=slots["nama"],
                      desa=slots["desa"], kecamatan=slots["desa_kecamatan"], tanggal=visit["tanggal_text"],
                      lokasi=visit["lokasi"], catatan=slots.get("catatan") or "-",
-                     options=[say("opt.yes_register"), say("opt.change"), say("opt.cancel")])],
+                     options=CONFIRM.labels())],
                 S.CONFIRM, slots)
 
 
@@ -216,21 +245,44 @@ def registered(facts, slots: Mapping[str, Any]) -> Step:
         [say("layanan.created", opd=lay["opd_singkatan"], syarat=requirement_lines(lay),
              tanggal=visit["tanggal_text"], jam=visit["jam_text"], lokasi=visit["lokasi"], contact=contact_line)],
         None,
-        effects=[effect("create_ticket", layanan=lay["key"], visit_id=visit["id"], nama=slots["nama"],
-                        desa=slots["desa"], desa_kecamatan=slots["desa_kecamatan"], catatan=slots.get("catatan"),
-                        nik_masked=slots.get("nik_masked"), staff_id=contact["staff_id"] if contact else None)],
+        effects=[CreateTicket(layanan=lay["key"], visit_id=visit["id"], nama=slots["nama"], desa=slots["desa"],
+                              desa_kecamatan=slots["desa_kecamatan"], catatan=slots.get("catatan"),
+                              nik_masked=slots.get("nik_masked"), staff_id=contact["staff_id"] if contact else None)],
     )
 
 
 def confirm(turn: Turn) -> Step:
-    slots = turn.slots
-    if turn.choice == 1 or turn.yes():
-        return registered(turn.facts, slots)
-    if turn.choice == 2:
-        return _ask_name(turn, dict(slots))
-    if turn.choice == 3 or turn.no():
+    answer = turn.pick(CONFIRM)
+    if answer == "register":
+        return registered(turn.facts, turn.slots)
+    if answer == "cancel":
         return Step(switch_to="menu", replies=[say("menu.cancelled")])
-    return unhandled(say("common.choose_number", n=3), state=S.CONFIRM)
+    what = turn.pick(CHANGE) if turn.choice is None else None  # "ubah nama" names what to change at once
+    if answer == "change" or what is not None:
+        return _change(turn, what) if what else Step([say("layanan.change_what", options=CHANGE.labels())],
+                                                     S.CHANGE_WHAT, dict(turn.slots))
+    return unhandled(say("common.choose_again", options=CONFIRM.labels()), state=S.CONFIRM)
+
+
+def change_what(turn: Turn) -> Step:
+    what = turn.pick(CHANGE)
+    if what is None:
+        return unhandled(say("common.choose_again", options=CHANGE.labels()), state=S.CHANGE_WHAT)
+    return _change(turn, what)
+
+
+def _change(turn: Turn, what: str) -> Step:
+    """Ask only the one thing again, then come back to the summary."""
+    slots = {**turn.slots, "editing": True}
+    if what == "nama":
+        return _ask_name(turn, slots)
+    if what == "desa":
+        slots.pop("desa_options", None)
+        return Step([say("layanan.ask_desa", kecamatan=slots["kecamatan"])], S.ASK_DESA, slots)
+    if what == "catatan":
+        slots.pop("editing")
+        return Step([say("layanan.ask_note")], S.ASK_NOTE, slots)
+    return _pick_other(turn, slots)
 
 
 FLOW = Flow(
@@ -241,6 +293,11 @@ FLOW = Flow(
         S.CHOOSE_LAYANAN: choose_layanan, S.ASK_KECAMATAN: ask_kecamatan, S.CONFIRM_KECAMATAN: confirm_kecamatan,
         S.CHOOSE_VISIT: choose_visit, S.PICK_OTHER_VISIT: pick_other_visit, S.ASK_NAME: ask_name,
         S.ASK_DESA: ask_desa, S.CHOOSE_DESA: ask_desa, S.ASK_NOTE: ask_note, S.CONFIRM: confirm,
+        S.CHANGE_WHAT: change_what,
     },
     menu_label="menu.item.layanan",
+    asks={S.CHOOSE_VISIT: Ask(VISIT), S.CONFIRM: Ask(CONFIRM), S.CHANGE_WHAT: Ask(CHANGE),
+          S.ASK_NAME: Ask(free_text=True), S.ASK_NOTE: Ask(free_text=True, optional=True)},
+    effects=(CreateTicket,),
+    switches=("menu",),
 )

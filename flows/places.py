@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from flows.engine import Say, Step, Turn, say, unhandled
+from flows.engine import Say, Step, Turn, choices, say, unhandled
 
 MIN_SCORE = 85  # below this a "match" is more likely another word than a typo of a desa
 MARGIN = 8      # candidates this close to the best are offered as choices
+YES_NO = choices(("yes", say("opt.yes")), ("no", say("opt.no")), yes="yes", no="no")
 
 
 def desa_candidates(nlu, text: str, kecamatan: str | None) -> list[tuple[str, str]]:
@@ -29,11 +30,14 @@ def desa_answer(
     then: Callable[[Turn, dict[str, Any]], Step],
 ) -> Step:
     options: list[list[str]] = turn.slots.get("desa_options") or []
-    if options and turn.choice is not None:
-        if 1 <= turn.choice <= len(options):
-            desa, kec = options[turn.choice - 1]
+    if options:
+        labels = _option_labels([tuple(o) for o in options])
+        i = turn.pick_index(labels)
+        if i is not None:
+            desa, kec = options[i]
             return then(turn, _fixed(turn.slots, desa, kec))
-        return unhandled(say("common.choose_number", n=len(options)), state=choose_state)
+        if turn.choice is not None:
+            return unhandled(say("common.choose_again", options=labels), state=choose_state)
     candidates = desa_candidates(turn.nlu, turn.text, kecamatan)
     if not candidates:
         if kecamatan:
@@ -45,8 +49,12 @@ def desa_answer(
     return Step([which_desa(candidates)], choose_state, {**turn.slots, "desa_options": [list(c) for c in candidates]})
 
 
+def _option_labels(candidates: list[tuple[str, str]]) -> list[Say]:
+    return [say("places.desa_option", desa=d, kecamatan=k) for d, k in candidates]
+
+
 def which_desa(candidates: list[tuple[str, str]]) -> Say:
-    choices = [say("places.desa_option", desa=d, kecamatan=k) for d, k in candidates]
+    choices = _option_labels(candidates)
     if len({d for d, _ in candidates}) == 1:
         return say("places.desa_in_many", desa=candidates[0][0], options=choices)
     return say("places.desa_which", options=choices)
@@ -65,7 +73,7 @@ def kecamatan_answer(turn: Turn, *, unknown: Say, ask_state: str, confirm_state:
     if found is None:
         return unhandled(unknown, state=ask_state)
     if not found.certain:
-        return Step([say("common.did_you_mean_kecamatan", kecamatan=found.name, options=[say("opt.yes"), say("opt.no")])],
+        return Step([say("common.did_you_mean_kecamatan", kecamatan=found.name, options=YES_NO.labels())],
                     confirm_state, {**turn.slots, "kecamatan_guess": found.name})
     return then(turn, found.name)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.engine import Flow, Step, Turn, effect, say, unhandled
+from flows.effects import CreateProposal, SupportProposal
+from flows.engine import Ask, Flow, Step, Turn, say, unhandled
 from flows.phones import redact_for_others
-from flows.places import desa_answer, which_desa
+from flows.places import YES_NO, desa_answer, which_desa
 
 KATEGORI = ("jalan", "jembatan", "irigasi", "drainase", "lampu_jalan", "air_bersih", "sampah", "tanggul",
             "fasilitas_umum", "lainnya")
@@ -53,7 +54,7 @@ def start(turn: Turn) -> Step:
     if "desa" not in slots:
         return Step([*lead, say("usulan.ask_desa", kategori=_kategori_say(slots["kategori"]))], S.ASK_DESA, slots)
     return Step([*lead, say("usulan.confirm_place", kategori=_kategori_say(slots["kategori"]), desa=slots["desa"],
-                            kecamatan=slots["desa_kecamatan"], options=[say("opt.yes"), say("opt.no")])],
+                            kecamatan=slots["desa_kecamatan"], options=YES_NO.labels())],
                 S.CONFIRM_PLACE, slots)
 
 
@@ -62,11 +63,10 @@ def _ask_kategori():
 
 
 def ask_kategori(turn: Turn) -> Step:
-    kategori = None
-    if turn.choice is not None and 1 <= turn.choice <= len(KATEGORI):
-        kategori = KATEGORI[turn.choice - 1]
-    elif turn.choice is None:
-        kategori = turn.nlu.match_kategori(turn.text)
+    kategori = turn.nlu.match_kategori(turn.text) if turn.choice is None else None
+    if kategori not in KATEGORI:
+        i = turn.pick_index([_kategori_say(k) for k in KATEGORI])
+        kategori = KATEGORI[i] if i is not None else None
     if kategori is None:
         return unhandled(_ask_kategori(), state=S.ASK_KATEGORI)
     slots = {**turn.slots, "kategori": kategori}
@@ -81,12 +81,13 @@ def ask_desa(turn: Turn) -> Step:
 
 
 def confirm_place(turn: Turn) -> Step:
-    if turn.yes():
+    answer = turn.pick(YES_NO)
+    if answer == "yes":
         return _after_place(turn, dict(turn.slots))
-    if turn.no():
+    if answer == "no":
         slots = {k: v for k, v in turn.slots.items() if k not in ("desa", "desa_kecamatan")}
         return Step([_ask_kategori()], S.ASK_KATEGORI, {k: v for k, v in slots.items() if k != "kategori"})
-    return unhandled(say("common.choose_number", n=2), state=S.CONFIRM_PLACE)
+    return unhandled(say("common.choose_again", options=YES_NO.labels()), state=S.CONFIRM_PLACE)
 
 
 def _after_place(turn: Turn, slots: dict[str, Any]) -> Step:
@@ -107,21 +108,27 @@ def _check_similar(turn: Turn, slots: dict[str, Any]) -> Step:
     if not similar:
         return _ask_foto(slots)
     # Another resident's words: nothing of theirs that identifies a person (a number, a NIK).
-    options = [say("usulan.support_option", kode=p["kode"], deskripsi=redact_for_others(p["deskripsi_short"]),
-                   n=p["support_count"]) for p in similar]
-    options.append(say("opt.mine_is_different"))
+    shown = [(p["kode"], redact_for_others(p["deskripsi_short"]), p["support_count"]) for p in similar]
+    options = _support_options(shown)
     return Step([say("usulan.similar_found", desa=slots["desa"], options=options)], S.OFFER_SUPPORT,
-                {**slots, "similar": [p["kode"] for p in similar]})
+                {**slots, "similar": [list(p) for p in shown]})
+
+
+def _support_options(similar) -> list:
+    options = [say("usulan.support_option", kode=kode, deskripsi=deskripsi, n=n) for kode, deskripsi, n in similar]
+    return [*options, say("opt.mine_is_different")]
 
 
 def offer_support(turn: Turn) -> Step:
-    kodes = turn.slots.get("similar") or []
-    if turn.choice is not None and 1 <= turn.choice <= len(kodes):
-        kode = kodes[turn.choice - 1]
-        return Step([say("usulan.supported", kode=kode)], None, effects=[effect("support_proposal", kode=kode)])
-    if turn.choice == len(kodes) + 1 or turn.no():
+    similar = [tuple(p) if isinstance(p, list) else (p, "", 0) for p in turn.slots.get("similar") or []]
+    options = _support_options(similar)
+    i = turn.pick_index(options, no=len(similar))
+    if i is not None and i < len(similar):
+        kode = similar[i][0]
+        return Step([say("usulan.supported", kode=kode)], None, effects=[SupportProposal(kode=kode)])
+    if i == len(similar):
         return _ask_foto(dict(turn.slots))
-    return unhandled(say("common.choose_number", n=len(kodes) + 1), state=S.OFFER_SUPPORT)
+    return unhandled(say("common.choose_again", options=options), state=S.OFFER_SUPPORT)
 
 
 def _ask_foto(slots: dict[str, Any]) -> Step:
@@ -135,10 +142,11 @@ def ask_foto(turn: Turn) -> Step:
     if turn.location:
         slots["lat"], slots["lng"] = turn.location
     typed = turn.text.strip()
-    if typed and turn.choice is None and not turn.no() and len(typed.split()) >= MIN_WORDS:
+    skipped = turn.choice == 1 or turn.skipped()
+    if typed and not skipped and turn.choice is None and len(typed.split()) >= MIN_WORDS:
         # More words instead of a photo: they belong to the description.
         slots["deskripsi"] = f"{slots['deskripsi']}. {typed}"[:1000]
-    elif not (turn.media_url or turn.location or turn.choice == 1 or turn.no()):
+    elif not (turn.media_url or turn.location or skipped):
         return unhandled(say("usulan.ask_foto_again"), state=S.ASK_FOTO)
     return submitted(slots)
 
@@ -148,9 +156,9 @@ def submitted(slots: dict[str, Any]) -> Step:
     return Step(
         [say("usulan.created", kategori=_kategori_say(slots["kategori"]), desa=slots["desa"])],
         None,
-        effects=[effect("create_proposal", kategori=slots["kategori"], desa=slots["desa"],
-                        desa_kecamatan=slots["desa_kecamatan"], deskripsi=slots["deskripsi"],
-                        media_url=slots.get("media_url"), lat=slots.get("lat"), lng=slots.get("lng"))],
+        effects=[CreateProposal(kategori=slots["kategori"], desa=slots["desa"], desa_kecamatan=slots["desa_kecamatan"],
+                                deskripsi=slots["deskripsi"], media_url=slots.get("media_url"), lat=slots.get("lat"),
+                                lng=slots.get("lng"))],
     )
 
 
@@ -162,4 +170,7 @@ FLOW = Flow(
            S.CONFIRM_PLACE: confirm_place, S.ASK_DESKRIPSI: ask_deskripsi, S.OFFER_SUPPORT: offer_support,
            S.ASK_FOTO: ask_foto},
     menu_label="menu.item.usulan",
+    asks={S.CONFIRM_PLACE: Ask(YES_NO), S.ASK_DESKRIPSI: Ask(free_text=True),
+          S.ASK_FOTO: Ask(free_text=True, optional=True)},
+    effects=(CreateProposal, SupportProposal),
 )

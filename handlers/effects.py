@@ -3,14 +3,17 @@ replies may name (e.g. the new ticket's {kode})."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from flows import effects as kinds
+from flows.engine import Effect, say
 from flows.phones import mask_niks
+from handlers import notify
 from handlers.codes import insert_with_code
 from handlers.handoff import start_handoff
 from storage.models import (
@@ -28,7 +31,7 @@ class Context:
     runtime: Any  # bot.runtime.Runtime, for effects that notify staff
 
 
-Handler = Callable[[Context, Mapping[str, Any]], dict[str, Any]]
+Handler = Callable[[Context, Any], dict[str, Any]]
 
 
 def desa_by_name(session: Session, desa: str, kecamatan: str) -> Desa:
@@ -40,31 +43,31 @@ def kecamatan_by_name(session: Session, name: str) -> Kecamatan:
     return session.scalars(select(Kecamatan).where(Kecamatan.nama == name)).one()
 
 
-def create_ticket(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
+def create_ticket(ctx: Context, d: kinds.CreateTicket) -> dict[str, Any]:
     s, r = ctx.session, ctx.resident
-    lay = s.scalars(select(Layanan).where(Layanan.key == d["layanan"])).one()
-    desa = desa_by_name(s, d["desa"], d["desa_kecamatan"])
-    visit = s.get(Visit, d["visit_id"])
-    staff = s.get(Staff, d["staff_id"]) if d.get("staff_id") else None
+    lay = s.scalars(select(Layanan).where(Layanan.key == d.layanan)).one()
+    desa = desa_by_name(s, d.desa, d.desa_kecamatan)
+    visit = s.get(Visit, d.visit_id)
+    staff = s.get(Staff, d.staff_id) if d.staff_id else None
     ticket = Ticket(resident_id=r.id, layanan_id=lay.id, opd_id=lay.opd_id, visit_id=visit.id if visit else None,
-                    desa_id=desa.id, nama=d["nama"], catatan=d.get("catatan"), nik_masked=d.get("nik_masked"),
+                    desa_id=desa.id, nama=d.nama, catatan=d.catatan, nik_masked=d.nik_masked,
                     assigned_staff_id=staff.id if staff else None, created_at=ctx.now, updated_at=ctx.now)
     kode = insert_with_code(s, "KM", ticket)
     s.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action="dibuat", status=ticket.status))
     if staff:
         staff.last_assigned_at = ctx.now
-    r.name, r.name_confirmed = d["nama"], True
+    r.name, r.name_confirmed = d.nama, True
     r.desa_id, r.kecamatan_id = desa.id, desa.kecamatan_id
-    if d.get("nik_masked"):
-        r.nik_masked = d["nik_masked"]
+    if d.nik_masked:
+        r.nik_masked = d.nik_masked
     return {"kode": kode}
 
 
-def create_proposal(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
+def create_proposal(ctx: Context, d: kinds.CreateProposal) -> dict[str, Any]:
     s, r = ctx.session, ctx.resident
-    desa = desa_by_name(s, d["desa"], d["desa_kecamatan"])
-    proposal = Proposal(resident_id=r.id, kategori=d["kategori"], desa_id=desa.id, deskripsi=mask_niks(d["deskripsi"]),
-                        media_url=d.get("media_url"), lat=d.get("lat"), lng=d.get("lng"), support_count=1,
+    desa = desa_by_name(s, d.desa, d.desa_kecamatan)
+    proposal = Proposal(resident_id=r.id, kategori=d.kategori, desa_id=desa.id, deskripsi=mask_niks(d.deskripsi),
+                        media_url=d.media_url, lat=d.lat, lng=d.lng, support_count=1,
                         created_at=ctx.now, updated_at=ctx.now)
     kode = insert_with_code(s, "US", proposal)
     s.add(ProposalSupport(proposal_id=proposal.id, resident_id=r.id, created_at=ctx.now))
@@ -73,9 +76,9 @@ def create_proposal(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
     return {"kode": kode}
 
 
-def support_proposal(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
+def support_proposal(ctx: Context, d: kinds.SupportProposal) -> dict[str, Any]:
     s = ctx.session
-    proposal = s.scalars(select(Proposal).where(Proposal.kode == d["kode"]).with_for_update()).one()
+    proposal = s.scalars(select(Proposal).where(Proposal.kode == d.kode).with_for_update()).one()
     already = s.scalar(select(ProposalSupport.id).where(ProposalSupport.proposal_id == proposal.id,
                                                         ProposalSupport.resident_id == ctx.resident.id))
     if already is None:
@@ -87,16 +90,16 @@ def support_proposal(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
     return {"kode": proposal.kode, "n": proposal.support_count}
 
 
-def subscribe(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
+def subscribe(ctx: Context, d: kinds.Subscribe) -> dict[str, Any]:
     r = ctx.resident
-    kec = kecamatan_by_name(ctx.session, d["kecamatan"])
+    kec = kecamatan_by_name(ctx.session, d.kecamatan)
     r.subscribed_kecamatan_id, r.subscribed_at, r.opted_out_at = kec.id, ctx.now, None
     if r.kecamatan_id is None:
         r.kecamatan_id = kec.id
     return {}
 
 
-def opt_out(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
+def opt_out(ctx: Context, d: kinds.OptOut) -> dict[str, Any]:
     ctx.resident.opted_out_at = ctx.now
     # Nothing business-initiated that is still waiting may go out any more.
     ctx.session.execute(
@@ -108,7 +111,7 @@ def opt_out(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def erase_data(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
+def erase_data(ctx: Context, d: kinds.EraseData) -> dict[str, Any]:
     """UU 27/2022: remove name, number, notes and NIK; keep anonymised tickets and proposals."""
     s, r = ctx.session, ctx.resident
     s.execute(update(Ticket).where(Ticket.resident_id == r.id).values(nama=None, catatan=None, nik_masked=None))
@@ -127,26 +130,62 @@ def erase_data(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def save_survey(ctx: Context, d: Mapping[str, Any]) -> dict[str, Any]:
+def save_survey(ctx: Context, d: kinds.SaveSurvey) -> dict[str, Any]:
     s = ctx.session
-    ticket = s.scalars(select(Ticket).where(Ticket.kode == d["ticket_kode"], Ticket.resident_id == ctx.resident.id)).one()
+    ticket = s.scalars(select(Ticket).where(Ticket.kode == d.ticket_kode, Ticket.resident_id == ctx.resident.id)).one()
     if s.scalar(select(SurveyResponse.id).where(SurveyResponse.ticket_id == ticket.id)) is None:
         s.add(SurveyResponse(ticket_id=ticket.id, opd_id=ticket.opd_id, visit_id=ticket.visit_id,
-                             rating=d["rating"], comment=d.get("comment"), created_at=ctx.now))
+                             rating=d.rating, comment=d.comment, created_at=ctx.now))
     return {}
 
 
-EFFECTS: dict[str, Handler] = {
-    "create_ticket": create_ticket,
-    "create_proposal": create_proposal,
-    "support_proposal": support_proposal,
-    "subscribe": subscribe,
-    "opt_out": opt_out,
-    "erase_data": erase_data,
-    "save_survey": save_survey,
-    "handoff": start_handoff,
+def handoff(ctx: Context, d: kinds.Handoff) -> dict[str, Any]:
+    return start_handoff(ctx, asdict(d))
+
+
+def leave_handoff(ctx: Context, d: kinds.LeaveHandoff) -> dict[str, Any]:
+    """The chat goes back to the bot; the ticket stays open for the petugas, who is told."""
+    s, conversation = ctx.session, ctx.conversation
+    ticket = s.get(Ticket, conversation.handoff_ticket_id) if conversation.handoff_ticket_id else None
+    conversation.handoff_ticket_id = None
+    if ticket is None:
+        return {}
+    s.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action="kembali_ke_bot"))
+    if ticket.assigned_staff is not None:
+        notify.to_staff(s, ticket.assigned_staff, "relay",
+                        say("petugas.resident_left", kode=ticket.kode, nama=ctx.resident.name or "Warga"),
+                        ticket_id=ticket.id, template_vars={"1": ticket.kode, "2": "kembali ke asisten otomatis"})
+    return {}
+
+
+# One handler per effect class. A class without one is refused at start-up (`check`).
+EFFECTS: dict[type[Effect], Handler] = {
+    kinds.CreateTicket: create_ticket,
+    kinds.CreateProposal: create_proposal,
+    kinds.SupportProposal: support_proposal,
+    kinds.Subscribe: subscribe,
+    kinds.OptOut: opt_out,
+    kinds.EraseData: erase_data,
+    kinds.SaveSurvey: save_survey,
+    kinds.Handoff: handoff,
+    kinds.LeaveHandoff: leave_handoff,
 }
 
 
-def apply(ctx: Context, name: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    return EFFECTS[name](ctx, data)
+class UnknownEffect(LookupError):
+    pass
+
+
+def check(registry) -> None:
+    """Start-up: every effect kind a flow declares, and every kind defined, has its handler."""
+    declared = {kind for flow in registry.flows.values() for kind in flow.effects}
+    missing = sorted(k.__name__ for k in declared | set(kinds.all_kinds()) if k not in EFFECTS)
+    if missing:
+        raise UnknownEffect(f"effects without a handler: {', '.join(missing)}")
+
+
+def apply(ctx: Context, eff: Effect) -> dict[str, Any]:
+    handler = EFFECTS.get(type(eff))
+    if handler is None:
+        raise UnknownEffect(eff.name)
+    return handler(ctx, eff)

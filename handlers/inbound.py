@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from catalogue import for_channel, render
 from flows import referral
 from flows.dispatch import Outcome, Registry, dispatch, main_menu
-from flows.engine import ResidentView, Say, Turn, effect, say
+from flows.effects import Handoff
+from flows.engine import ResidentView, Say, Turn, say
 from handlers import effects as fx
 from handlers.facts import DbFacts
 from handlers.replies import carry_out, render_replies
@@ -196,7 +197,7 @@ def _count_misunderstanding(conversation: Conversation, outcome: Outcome) -> Out
     conversation.misunderstood = (conversation.misunderstood or 0) + 1
     if conversation.misunderstood >= 2:
         conversation.misunderstood = 0
-        return Outcome([], None, None, {}, [effect("handoff", reason="tidak_paham")])
+        return Outcome([], None, None, {}, [Handoff(reason="tidak_paham")])
     return outcome
 
 

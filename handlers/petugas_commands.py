@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from flows.engine import Bullets, Say, say
 from handlers import notify
+from handlers.entry import enter_flow
 from handlers.facts import CLOSED_TICKET
 from storage.models import Conversation, Staff, StaffRole, Ticket, TicketEvent, TicketStatus
 
@@ -107,15 +108,9 @@ def _close(s: Session, staff: Staff, ticket: Ticket, note: str | None, now: date
 
 
 def start_survey(s: Session, resident, ticket: Ticket, now: datetime) -> None:
-    """Ask the 1–5 rating and put the resident's conversation in the survey flow to take the answer."""
-    notify.to_resident(s, resident, "survey", say("survei.ask_rating", kode=ticket.kode), ticket_id=ticket.id,
-                       template_vars={"1": ticket.kode})
-    conversation = s.scalar(select(Conversation).where(Conversation.resident_id == resident.id)
-                            .order_by(Conversation.updated_at.desc()).limit(1))
-    if conversation is not None:
-        conversation.flow, conversation.state = "survei", "rating"
-        conversation.slots = {"ticket_kode": ticket.kode}
-        conversation.updated_at = now
+    """Ask the 1–5 rating: the engine enters the survey flow (its first question and state)."""
+    for question in enter_flow(s, resident, "survei", {"ticket_kode": ticket.kode}, now):
+        notify.to_resident(s, resident, "survey", question, ticket_id=ticket.id, template_vars={"1": ticket.kode})
 
 
 def _set_status(s: Session, staff: Staff, ticket: Ticket, new: str, note: str | None, now: datetime) -> list[Say]:

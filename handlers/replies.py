@@ -15,7 +15,7 @@ def carry_out(ctx: fx.Context, effects: Sequence[Effect]) -> tuple[dict[str, Any
     results: dict[str, Any] = {}
     extra: list[Say] = []
     for eff in effects:
-        out = dict(fx.apply(ctx, eff.name, eff.data))
+        out = dict(fx.apply(ctx, eff))
         extra.extend(out.pop("replies", []))
         results.update(out)
     return results, extra

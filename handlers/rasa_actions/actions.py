@@ -10,7 +10,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from flows import layanan, status, usulan
-from flows.engine import Step, effect, say
+from flows.effects import Handoff
+from flows.engine import Step, say
 from flows.jadwal import visit_card
 from flows.places import desa_candidates, which_desa
 from handlers.rasa_actions.unit import BadSender, resident_unit, utter
@@ -110,6 +111,6 @@ class ActionHandoff(_ResidentAction):
 
     def act(self, unit, dispatcher, tracker):
         text = (tracker.latest_message or {}).get("text") or ""
-        unit.finish(Step(effects=[effect("handoff", layanan=_slot(tracker, "layanan"), kode=_slot(tracker, "kode"),
-                                         last_message=text[:300])]), dispatcher)
+        unit.finish(Step(effects=[Handoff(layanan=_slot(tracker, "layanan"), kode=_slot(tracker, "kode"),
+                                          last_message=text[:300])]), dispatcher)
         return []

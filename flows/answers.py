@@ -1,0 +1,228 @@
+"""The one answer matcher: what a short reply means for the question the bot asked.
+
+Every question with choices in every flow reads its answer here, so "1", "nomer 2", "siji", "1️⃣",
+"ya daftarkan", "pilih tanggal lain", "iyo", "mboten", "lewati" or "apik pol" mean the same thing in
+every state. Pure functions of strings; the table of tests is tests/flows/test_answers.py.
+
+Word lists are Indonesian, Javanese (ngoko and krama) and Madurese as residents of Pasuruan write
+them, spelling variants included.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Sequence
+
+# — numbers —
+NUMBER_WORDS: dict[str, int] = {}
+for _n, _words in {
+    1: "satu siji setunggal settong sitok sitong pertama kesatu kapisan sepisan",
+    2: "dua loro kalih duwa dua' kedua kaping2 keloro",
+    3: "tiga telu telo tello tigo ketiga katelu",
+    4: "empat papat sekawan empa' empa' keempat kapapat",
+    5: "lima limo gangsal lema lema' kelima kalima",
+    6: "enam enem nenem ennem keenam",
+    7: "tujuh pitu petto' petto ketujuh",
+    8: "delapan wolu ballu' ballu kedelapan",
+    9: "sembilan songo sanga sanga' kesembilan",
+    10: "sepuluh sedasa sapolo kesepuluh",
+}.items():
+    for _w in _words.split():
+        NUMBER_WORDS[_w.replace("'", "")] = _n
+
+# Words around a number that do not change it: "no 1", "nomer loro", "sing nomer 2 mawon", "ke-2".
+NUMBER_FILLERS = frozenset(
+    "no nmr nomer nomor nombor angka pilih pilihan opsi yang sing seng ingkang ke kaping sing nomer".split())
+
+# Politeness and particles that carry no answer: "nggih pak", "gak ada bu", "yang itu aja".
+FILLERS = frozenset("""
+    aja saja ae wae mawon tok pak bu bapak ibu mas mbak mba kak dik cak ning lek deh dong lah kok sih
+    wis wes sampun udah sudah nih tuh itu iku kuwi niku ini iki niki punika mpun yawis
+""".split())
+
+# — yes / no —
+YES_WORDS = frozenset("""
+    ya iya iyah iyaa yaa y yes iyo iyoo yo yoi yoii ok oke okay okey okee sip siip siap setuju nggih
+    ngih enggih inggih enggeh nggeh geh leres betul benar bener boleh mau gelem purun hooh hoo
+    he eh monggo mangga lanjut lanjutkan enggi engghi iye iyeh
+""".split())
+NO_WORDS = frozenset("""
+    tidak tdk tak ta gak ga gk nggak ngga enggak engga ndak nda ora orak mboten boten
+    jangan ojo ojok enja enjek bukan sanes salah emoh moh ogah no nope
+""".split())
+# "aja" is Indonesian "just" far more often than Javanese "don't", so it stays a filler.
+
+# — skip at an optional step: whole answers meaning "nothing to add" —
+SKIP_PHRASES = frozenset(p.strip() for p in """
+    lewati|lewat|lewatin|skip|lompati|lanjut|gak ada|ga ada|gk ada|nggak ada|enggak ada|ndak ada|nda ada|
+    tidak ada|tdk ada|tak ada|ta ada|gak onok|ga onok|ndak onok|nggak onok|gak enek|ga enek|ndak enek|
+    ora ono|ora onok|ora enek|ora ana|mboten wonten|boten wonten|mboten enten|tade|tadek|tada|ta ada|
+    kosong|nihil|none|tidak|gak|ga|nggak|enggak|ndak|ora|mboten|boten|no|tidak usah|gak usah|ga usah|
+    ndak usah|ora usah|mboten usah|tidak perlu|gak perlu|ga perlu|ndak perlu|cukup|sudah cukup|ra usah|
+    gak onok foto|gak ada foto|tidak ada foto|ndak onok foto|tidak ada catatan|gak ada catatan|
+    ga ada catatan|tidak ada saran|gak ada saran|ga ada saran|ndak onok saran|gak onok catatan
+""".replace("\n", "").split("|"))
+
+# — thanks and closings: a friendly word back, never a miss —
+THANKS_WORDS = frozenset("""
+    makasih mksh makasi trimakasih terimakasih terima kasih kasih thanks thank thx tq tengkyu suwun
+    matur nuwun sembah maturnuwun suwon sakalangkong kalangkong sakelangkong nuwun
+""".split())
+CLOSING_WORDS = frozenset("""
+    ok oke okay okey okee sip siip siap mantap mantab baik baiklah nggih inggih enggih iya ya yo iyo
+    sama sami jos joss beres paham ngerti dah daah dadah good
+""".split())
+
+# — ratings 1..5 —
+_RATING_WORDS = {
+    "buruk": 1, "jelek": 1, "elek": 1, "ancur": 1, "parah": 1, "kecewa": 1, "awon": 1, "bosok": 1,
+    "kurang": 2, "lambat": 2, "lama": 2, "suwe": 2,
+    "cukup": 3, "biasa": 3, "lumayan": 3, "sedang": 3, "standar": 3, "lumayanlah": 3,
+    "baik": 4, "bagus": 4, "apik": 4, "sae": 4, "becik": 4, "puas": 4, "oke": 4, "ok": 4, "senang": 4,
+    "seneng": 4, "cepat": 4, "cepet": 4, "ramah": 4, "bagus": 4, "mantap": 5, "mantab": 5, "top": 5,
+    "sempurna": 5, "luar": 5, "hebat": 5, "josss": 5, "jos": 5, "joss": 5, "istimewa": 5, "memuaskan": 5,
+}
+_INTENSIFIERS = frozenset("pol poll sangat banget bgt sekali sanget tenan temen nemen amat puol".split())
+_NEGATIONS = frozenset("tidak tdk gak ga nggak enggak ndak ora mboten boten kurang".split())
+
+# Words in option labels too common to tell options apart.
+_LABEL_STOPWORDS = frozenset("saya untuk ini itu dengan ke di dan atau yang kec kecamatan desa ada".split())
+_MAX_UNKNOWN = 1      # words of an answer that match no option and are no filler
+_MAX_WORDS = 6        # longer messages are statements, not answers to a choice
+
+_KEYCAP = re.compile("[\ufe0f\u20e3]")
+_EMOJI_DIGITS = {"🔟": "10"}
+_NON_WORD = re.compile(r"[^\w\s\-]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Casefolded, emoji keycaps as digits, apostrophes dropped, punctuation as spaces."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    for emoji, digits in _EMOJI_DIGITS.items():
+        text = text.replace(emoji, f" {digits} ")
+    text = _KEYCAP.sub(" ", text).replace("'", "").replace("’", "")
+    text = re.sub(r"(?<=\d)[.)]", " ", text)  # "1." "2)"
+    text = _NON_WORD.sub(" ", text)
+    text = re.sub(r"(?<!\w)-(?!\w)|(?<=\w)-(?=\d)", " ", text)  # a lone "-" and "ke-2" split
+    return _SPACES.sub(" ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+def _content(tokens: Sequence[str]) -> list[str]:
+    return [t for t in tokens if t not in FILLERS]
+
+
+def number(text: str) -> int | None:
+    """A whole answer that is one number: "1", "2.", "no 1", "nomer loro", "1️⃣", "setunggal"."""
+    tokens = [t for t in words(text) if t not in NUMBER_FILLERS and t not in FILLERS]
+    if len(tokens) != 1:
+        return None
+    token = tokens[0]
+    if token.isdigit() and len(token) <= 2:
+        return int(token)
+    return NUMBER_WORDS.get(token)
+
+
+def yes_no(text: str) -> bool | None:
+    """True for a yes, False for a no (a no word wins: "gak setuju", "ora gelem"), None otherwise.
+    Only short answers count: a long sentence that happens to hold "ya" is not a yes."""
+    tokens = _content(t for t in words(text) if t not in THANKS_WORDS)
+    if not tokens or len(tokens) > 4:
+        return None
+    if any(t in NO_WORDS for t in tokens):
+        return False
+    if tokens[0] in YES_WORDS or (len(tokens) <= 2 and any(t in YES_WORDS for t in tokens)):
+        return True
+    return None
+
+
+def is_skip(text: str) -> bool:
+    """At an optional step: "lewati", "gak ada", "ndak onok", "-", "kosong" … (never content)."""
+    raw = (text or "").strip()
+    if raw and set(raw) <= set("-_.–— "):
+        return True
+    tokens = [t for t in words(text) if t not in FILLERS and t not in THANKS_WORDS]
+    return bool(tokens) and " ".join(tokens) in SKIP_PHRASES
+
+
+def is_closing(text: str) -> bool:
+    """Only thanks or a closing ("suwun nggih", "makasih bu", "ok siap"): answer kindly, move on."""
+    tokens = _content(words(text))
+    if not tokens or len(tokens) > 6:
+        return False
+    return all(t in THANKS_WORDS or t in CLOSING_WORDS for t in tokens)
+
+
+def is_thanks(text: str) -> bool:
+    return is_closing(text) and any(t in THANKS_WORDS for t in words(text))
+
+
+def rating(text: str, top: int = 5) -> int | None:
+    """A 1..5 rating: "5", "lima", "⭐⭐⭐⭐", "apik pol" (5), "apik" (4), "elek" (1), "gak apik" (2)."""
+    stars = text.count("⭐") + text.count("★")
+    if stars and not words(text.replace("⭐", "").replace("★", "")):
+        return min(stars, top)
+    tokens = words(text)
+    digits = [int(t) for t in tokens if t.isdigit()]
+    if len(digits) == 1 and 1 <= digits[0] <= top and len(tokens) <= 4:
+        return digits[0]
+    n = number(text)
+    if n is not None:
+        return n if 1 <= n <= top else None
+    scores = [_RATING_WORDS[t] for t in tokens if t in _RATING_WORDS]
+    if not scores or len(tokens) > 8:
+        return None
+    score = max(scores) if min(scores) > 2 else min(scores)
+    negated = any(t in _NEGATIONS for t in tokens) and score >= 3
+    if negated:
+        return 2
+    if any(t in _INTENSIFIERS for t in tokens):
+        score = top if score >= 4 else 1 if score <= 2 else score
+    return score
+
+
+def _token_matches(typed: str, label: str) -> bool:
+    if typed == label:
+        return True
+    if len(typed) >= 3 and label.startswith(typed):  # a prefix typed: "daf", "ingat"
+        return True
+    if len(label) >= 4 and typed.startswith(label):  # inflected: "hapusen", "daftarkan", "ubahen"
+        return True
+    return len(typed) >= 4 and label.endswith(typed)  # without the prefix: "beda" for "berbeda"
+
+
+def pick(text: str, labels: Sequence[str], *, yes: int | None = None, no: int | None = None) -> int | None:
+    """Which option (0-based) the answer means, or None. `labels` are the options as shown;
+    `yes`/`no` say which option a bare yes or no stands for.
+
+    In order: a number; then words of an option's label that no other option has (a prefix or an
+    inflection counts); a yes or no word counts for the option it stands for. An answer naming two
+    options, or with more than one word unrelated to any option, means none of them."""
+    n = number(text)
+    if n is not None:
+        return n - 1 if 1 <= n <= len(labels) else None
+    tokens = _content(words(text))
+    if not tokens or len(tokens) > _MAX_WORDS:
+        return None
+    label_tokens = [{t for t in words(label) if t not in _LABEL_STOPWORDS} for label in labels]
+    hits = [0] * len(labels)
+    unknown = 0
+    for token in tokens:
+        owners = {i for i, lt in enumerate(label_tokens) if any(_token_matches(token, t) for t in lt)}
+        if token in YES_WORDS and yes is not None:
+            owners = {yes}
+        elif token in NO_WORDS and no is not None:
+            owners = {no}
+        if len(owners) == 1:
+            hits[owners.pop()] += 1
+        elif not owners and token not in _LABEL_STOPWORDS and token not in THANKS_WORDS:
+            unknown += 1
+    chosen = [i for i, h in enumerate(hits) if h]
+    if len(chosen) != 1 or unknown > _MAX_UNKNOWN:
+        return None
+    return chosen[0]

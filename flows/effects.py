@@ -1,0 +1,85 @@
+"""The effects a flow may ask for, typed: each is carried out by one handler in handlers/effects.py,
+inside the message's transaction. A new kind = a dataclass here + its handler there (checked at
+start-up), so a misspelt or forgotten effect fails when the app starts, not on a resident's message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.engine import Effect
+
+
+@dataclass(frozen=True)
+class CreateTicket(Effect):
+    layanan: str
+    visit_id: int
+    nama: str
+    desa: str
+    desa_kecamatan: str
+    catatan: str | None = None
+    nik_masked: str | None = None
+    staff_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CreateProposal(Effect):
+    kategori: str
+    desa: str
+    desa_kecamatan: str
+    deskripsi: str
+    media_url: str | None = None
+    lat: float | None = None
+    lng: float | None = None
+
+
+@dataclass(frozen=True)
+class SupportProposal(Effect):
+    kode: str
+
+
+@dataclass(frozen=True)
+class Subscribe(Effect):
+    kecamatan: str
+
+
+@dataclass(frozen=True)
+class OptOut(Effect):
+    pass
+
+
+@dataclass(frozen=True)
+class EraseData(Effect):
+    pass
+
+
+@dataclass(frozen=True)
+class SaveSurvey(Effect):
+    ticket_kode: str
+    rating: int
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Handoff(Effect):
+    """Hand the chat to a petugas of the OPD in context; only when the resident asked or said yes."""
+
+    opd: str | None = None
+    layanan: str | None = None
+    kode: str | None = None
+    last_message: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class LeaveHandoff(Effect):
+    """The resident went back to the bot (MENU/BATAL) while a petugas held the chat."""
+
+
+def all_kinds() -> list[type[Effect]]:
+    """Every effect class defined anywhere (flows may define their own beside their module)."""
+    found, todo = [], list(Effect.__subclasses__())
+    while todo:
+        kind = todo.pop()
+        found.append(kind)
+        todo.extend(kind.__subclasses__())
+    return found

@@ -1,0 +1,94 @@
+"""The answer matcher as a table: what a resident types → what it means for the question."""
+
+import pytest
+
+from flows import answers
+
+CONFIRM = ["Ya, daftarkan", "Ubah", "Batal"]
+VISIT = ["Daftar untuk tanggal ini", "Pilih tanggal lain"]
+AFTER_VISIT = ["Daftar layanan untuk jadwal ini", "Ingatkan saya", "Kembali ke menu"]
+ERASE = ["Ya, hapus data saya", "Tidak jadi"]
+SUPPORT = ['Dukung *US-0193* — "Jalan utama berlubang" (12 pendukung)', "Usulan saya berbeda"]
+
+
+@pytest.mark.parametrize("text, n", [
+    ("1", 1), ("1.", 1), (" 2) ", 2), ("no 1", 1), ("No. 1", 1), ("nomer 2", 2), ("nomor 3", 3), ("1️⃣", 1),
+    ("2️⃣", 2), ("siji", 1), ("setunggal", 1), ("satu", 1), ("loro", 2), ("kalih", 2), ("telu", 3),
+    ("sing nomer loro", 2), ("yang kedua", 2), ("ke-2", 2), ("limo", 5), ("gangsal", 5), ("settong", 1),
+    ("duwa'", 2), ("10", 10), ("🔟", 10), ("2 aja", 2), ("nomer siji mawon", 1),
+    ("123", None), ("1 2", None), ("ktp 2 lembar", None), ("", None), ("nomer", None), ("satu dua", None),
+])
+def test_numbers_in_any_form(text, n):
+    assert answers.number(text) == n
+
+
+@pytest.mark.parametrize("text, meaning", [
+    ("ya", True), ("iya", True), ("iyo", True), ("nggih", True), ("inggih", True), ("enggeh", True), ("yoi", True),
+    ("ok", True), ("sip", True), ("setuju", True), ("leres", True), ("Iya pak", True), ("nggih bu, suwun", True),
+    ("iyo hapusen", True), ("ya daftarkan", True), ("enggi", True), ("he eh", True),
+    ("tidak", False), ("gak", False), ("ora", False), ("mboten", False), ("enggak", False), ("ndak", False),
+    ("tak", False), ("jangan", False), ("ta'", False), ("gak setuju", False), ("ora gelem", False),
+    ("ga jadi wis", False), ("mboten usah", False), ("bukan", False), ("ndak onok", False),
+    ("kapan kenduren mas ke gempol ya", None), ("", None), ("gempol", None), ("suwun", None),
+])
+def test_yes_and_no_in_three_languages(text, meaning):
+    assert answers.yes_no(text) is meaning
+
+
+@pytest.mark.parametrize("text", ["lewati", "Lewati", "skip", "gak ada", "ndak onok", "tidak ada", "kosong", "-",
+                                  "—", "gak onok pak", "mboten wonten", "tidak ada, makasih", "ga usah", "tidak"])
+def test_skip_words(text):
+    assert answers.is_skip(text)
+
+
+@pytest.mark.parametrize("text", ["KTP hilang", "tidak ada KK", "lewat belakang balai desa", "gak ada listrik 3 hari",
+                                  "Siti", "1"])
+def test_content_is_not_a_skip(text):
+    assert not answers.is_skip(text)
+
+
+@pytest.mark.parametrize("text, score", [
+    ("5", 5), ("lima", 5), ("limo", 5), ("1", 1), ("⭐⭐⭐⭐", 4), ("apik pol", 5), ("apik", 4), ("elek", 1),
+    ("bagus sekali", 5), ("sangat baik", 5), ("biasa saja", 3), ("kurang", 2), ("gak apik", 2), ("jelek banget", 1),
+    ("mantap", 5), ("sae sanget", 5), ("nilai 4", 4), ("4/5", None), ("9", None), ("kapan jadwalnya", None),
+])
+def test_ratings_in_words(text, score):
+    assert answers.rating(text) == score
+
+
+@pytest.mark.parametrize("text, labels, yes, no, index", [
+    ("ya daftarkan", CONFIRM, 0, 2, 0),
+    ("daftarkan", CONFIRM, 0, 2, 0),
+    ("ubah", CONFIRM, 0, 2, 1),
+    ("ubah nama", CONFIRM, 0, 2, 1),
+    ("batal", CONFIRM, 0, 2, 2),
+    ("iya", CONFIRM, 0, 2, 0),
+    ("3", CONFIRM, 0, 2, 2),
+    ("4", CONFIRM, 0, 2, None),
+    ("pilih tanggal lain", VISIT, 0, 1, 1),
+    ("tanggal lain", VISIT, 0, 1, 1),
+    ("daftar", VISIT, 0, 1, 0),
+    ("tanggal", VISIT, 0, 1, None),  # both options say "tanggal"
+    ("daftar", AFTER_VISIT, None, None, 0),
+    ("ingatkan", AFTER_VISIT, None, None, 1),
+    ("ingetno aku", AFTER_VISIT, None, None, None),
+    ("menu", AFTER_VISIT, None, None, 2),
+    ("iyo hapusen", ERASE, 0, 1, 0),
+    ("ga jadi wis", ERASE, 0, 1, 1),
+    ("dukung", SUPPORT, None, 1, 0),
+    ("beda", SUPPORT, None, 1, 1),
+    ("aku arep usul lampu PJU mati ae", AFTER_VISIT, None, None, None),
+    ("daftar tapi ingatkan juga", AFTER_VISIT, None, None, None),
+    ("", CONFIRM, 0, 2, None),
+])
+def test_option_words_pick_the_option(text, labels, yes, no, index):
+    assert answers.pick(text, labels, yes=yes, no=no) == index
+
+
+@pytest.mark.parametrize("text, closing", [
+    ("suwun", True), ("suwun nggih", True), ("makasih", True), ("ok siap", True), ("matur nuwun bu", True),
+    ("terima kasih banyak", False), ("sakalangkong", True), ("makasih, kapan ke gempol?", False), ("ya", True),
+    ("gempol", False), ("", False),
+])
+def test_thanks_and_closings(text, closing):
+    assert answers.is_closing(text) is closing
