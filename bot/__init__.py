@@ -23,6 +23,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["kenduren"] = runtime
     app.register_blueprint(health.bp)
     app.register_blueprint(twilio_webhooks.bp)
+    from bot.console import init_console
+
+    init_console(app, runtime)
     if settings.dry_run:
         import logging
 

@@ -13,7 +13,7 @@ DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'instance' / 'kenduren.db'}"
 # Message kinds that may go out business-initiated, each with its approved WhatsApp template
 # (TWILIO_TEMPLATE_<KIND>=HX…), used outside the 24-hour window.
 TEMPLATE_KINDS = ("reminder", "kades_reminder", "correction", "ticket_update", "relay", "survey",
-                  "handoff_notice", "handoff_timeout")
+                  "handoff_notice", "handoff_timeout", "proposal_update", "login_code")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,10 @@ class Settings:
     dry_run_allow_forwarded: bool = False
     # Where inbound messages wait when the database cannot store them (default: instance/spool).
     inbound_spool_dir: str = ""
+    # Signs the web console's session cookies; empty: one is generated once and kept under instance/.
+    console_secret_key: str = ""
+    # A console login lasts this long, then the staff member logs in again.
+    console_session_minutes: int = 480
 
     @property
     def dry_run(self) -> bool:

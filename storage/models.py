@@ -193,6 +193,8 @@ class Staff(Base):
     last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The web console's password (werkzeug scrypt hash), set by `people set-password`; None: no password login.
+    password_hash: Mapped[str | None] = mapped_column(String(256))
 
     opd: Mapped[Opd | None] = relationship()
     desa: Mapped[Desa | None] = relationship()
@@ -388,8 +390,11 @@ class Proposal(Base):
     support_count: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A duplicate merged in the console points at the proposal that now carries its support.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"), index=True)
 
     desa: Mapped[Desa] = relationship()
+    events: Mapped[list[ProposalEvent]] = relationship(order_by="ProposalEvent.id")
 
 
 class ProposalSupport(Base):
@@ -414,3 +419,46 @@ class SurveyResponse(Base):
     rating: Mapped[int]
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProposalEvent(Base):
+    """A proposal's history (console actions, with who and when), like TicketEvent for tickets."""
+
+    __tablename__ = "proposal_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(16))  # admin | kades | system
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str | None] = mapped_column(String(24))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    staff: Mapped[Staff | None] = relationship()
+
+
+class ConsoleLoginAttempt(Base):
+    """Console login attempts, counted per key (a hash of the phone, or of the client address) so the
+    limit holds across web instances and restarts."""
+
+    __tablename__ = "console_login_attempt"
+    __table_args__ = (Index("ix_console_login_attempt_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    success: Mapped[bool] = mapped_column(default=False)
+
+
+class ConsoleLoginCode(Base):
+    """A one-time console login code sent to the staff member over WhatsApp (only its hash is kept)."""
+
+    __tablename__ = "console_login_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -73,3 +73,25 @@ def visit_report(session: Session, visit_id: int) -> VisitReport | None:
     broadcasts = list(session.scalars(select(Broadcast).where(Broadcast.visit_id == visit.id).order_by(Broadcast.due_at)))
     return VisitReport(visit, sorted(lines.values(), key=lambda x: (-x.tickets, x.opd)), proposals, int(supporters),
                        subscribers, broadcasts, referrals)
+
+
+@dataclass
+class DesaReach:
+    desa: str
+    kecamatan: str
+    referred: int        # residents who first wrote through this desa's kepala desa link
+    subscribed: int      # of them, still subscribed to reminders
+    proposals: int       # proposals for this desa (duplicates merged away not counted)
+
+
+def desa_reach(session: Session, desa_id: int) -> DesaReach | None:
+    desa = session.get(Desa, desa_id)
+    if desa is None:
+        return None
+    referred = session.scalar(select(func.count()).select_from(Resident).where(Resident.referral_desa_id == desa_id))
+    subscribed = session.scalar(select(func.count()).select_from(Resident).where(
+        Resident.referral_desa_id == desa_id, Resident.subscribed_kecamatan_id.is_not(None),
+        Resident.opted_out_at.is_(None)))
+    proposals = session.scalar(select(func.count()).select_from(Proposal).where(
+        Proposal.desa_id == desa_id, Proposal.merged_into_id.is_(None)))
+    return DesaReach(desa.nama, desa.kecamatan.nama, referred or 0, subscribed or 0, proposals or 0)

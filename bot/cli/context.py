@@ -21,7 +21,15 @@ def runtime() -> Runtime:
         configure_logging("WARNING")
         root.obj = Runtime(settings)
         root.call_on_close(root.obj.dispose)
+        if ctx.command.name not in SETS_UP_SCHEMA:
+            from bot.cli.core import require_schema
+
+            require_schema(root.obj)
     return root.obj
+
+
+# Commands that create or upgrade the schema themselves; every other one needs `init` to have run.
+SETS_UP_SCHEMA = frozenset({"init", "serve"})
 
 
 def today(rt: Runtime) -> date:

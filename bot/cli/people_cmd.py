@@ -1,6 +1,10 @@
-"""`people add-petugas | add-kades | add-admin | list | remove`: the staff the bot recognises by number."""
+"""`people add-petugas | add-kades | add-admin | list | remove | set-password`: the staff the bot
+recognises by number, and their console passwords."""
 
 from __future__ import annotations
+
+import re
+import sys
 
 import click
 from sqlalchemy import select
@@ -16,6 +20,9 @@ def people() -> None:
 
 
 def _phone(raw: str) -> str:
+    # phonenumbers reads letters as a keypad word ("0812-FLOWERS"); a typo must not become someone's number.
+    if re.search(r"[A-Za-z]", raw.strip().removeprefix("whatsapp:")):
+        fail(f"Nomor tidak valid: {raw} (hanya angka, spasi, tanda - dan +)")
     e164 = to_e164(raw)
     if e164 is None:
         fail(f"Nomor tidak valid: {raw}")
@@ -109,6 +116,31 @@ def remove(phone: str) -> None:
             fail(f"Tidak ada staf aktif dengan nomor {readable(e164)}")
         st.active = False
     click.echo(f"{readable(e164)} dinonaktifkan.")
+
+
+def _read_password() -> str:
+    """From the terminal (asked twice, not shown), or the first line of piped stdin."""
+    if sys.stdin.isatty():
+        return click.prompt("Kata sandi baru", hide_input=True, confirmation_prompt="Ulangi kata sandi")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@people.command("set-password")
+@click.option("--phone", required=True)
+def set_password(phone: str) -> None:
+    """Atur kata sandi konsol web untuk staf (dibaca dari stdin, disimpan sebagai hash)."""
+    from bot.console.security import MIN_PASSWORD_LENGTH, hash_password
+
+    e164 = _phone(phone)
+    password = _read_password()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        fail(f"Kata sandi terlalu pendek: paling sedikit {MIN_PASSWORD_LENGTH} karakter.")
+    with runtime().sessions.begin() as s:
+        st = s.scalar(select(Staff).where(Staff.phone == e164, Staff.active.is_(True)))
+        if st is None:
+            fail(f"Tidak ada staf aktif dengan nomor {readable(e164)}; tambahkan dulu dengan people add-….")
+        st.password_hash = hash_password(password)
+    click.echo(f"Kata sandi konsol untuk {readable(e164)} disimpan.")
 
 
 COMMANDS = [people]

@@ -1,0 +1,150 @@
+"""The console's people and rows: two dinas' petugas, a coordinator, an admin, two kepala desa, and
+tickets/proposals made as the bot makes them (the same models, on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.console.security import hash_password
+from storage.models import (
+    Desa, Kecamatan, Layanan, Opd, Proposal, ProposalSupport, Resident, Staff, StaffRole, Ticket, TicketEvent,
+)
+from tests.whatsapp import add_visit
+
+PASSWORD = "rahasia-konsol-2026"
+HASH = hash_password(PASSWORD)  # scrypt is slow on purpose: hash once for the whole suite
+
+ADMIN = "+6281300000002"
+RINA = "+6281298765432"      # petugas Dispendukcapil
+KOOR = "+6281298765400"      # coordinator Dispendukcapil
+BUDI = "+6281277777777"      # petugas Dinsos
+KADES_W = "+6281300000001"   # kepala desa Wonosunyo (Gempol)
+KADES_K = "+6281300000003"   # kepala desa Kejapanan (Gempol)
+RESIDENT = "+6281234567890"
+
+
+@dataclass
+class World:
+    visit_id: int
+    capil_ticket: str
+    dinsos_ticket: str
+    wonosunyo_proposal: str
+    kejapanan_proposal: str
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+class Console:
+    """A browser-less console user: keeps the cookie, reads the csrf_token off each page."""
+
+    def __init__(self, client):
+        self.client = client
+        self.token = ""
+
+    def get(self, path: str, **kw):
+        response = self.client.get(path, **kw)
+        html = response.get_data(as_text=True)
+        response.close()
+        if 'name="csrf_token"' in html:
+            self.token = csrf_of(html)
+        return response
+
+    def post(self, path: str, data: dict | None = None, *, csrf: bool = True, **kw):
+        data = dict(data or {})
+        if csrf:
+            if not self.token:
+                self.get("/console/login")
+            data.setdefault("csrf_token", self.token)
+        return self.client.post(path, data=data, **kw)
+
+    def login(self, phone: str, password: str = PASSWORD):
+        self.get("/console/login")
+        response = self.post("/console/login", {"phone": phone, "password": password})
+        if response.status_code == 302:
+            self.get("/console/")  # the login gave the session a new csrf_token
+        return response
+
+
+def _staff(s, phone, name, role, **kw):
+    st = Staff(phone=phone, name=name, role=role, password_hash=HASH, **kw)
+    s.add(st)
+    return st
+
+
+@pytest.fixture
+def world(rt) -> World:
+    visit_id = add_visit(rt, "Gempol", 3)
+    now = datetime.now(UTC)
+    with rt.sessions.begin() as s:
+        capil = s.scalars(select(Opd).where(Opd.key == "dispendukcapil")).one()
+        dinsos = s.scalars(select(Opd).where(Opd.key == "dinsos")).one()
+        gempol = s.scalars(select(Kecamatan).where(Kecamatan.nama == "Gempol")).one()
+        wonosunyo = s.scalars(select(Desa).where(Desa.nama == "Wonosunyo", Desa.kecamatan_id == gempol.id)).one()
+        kejapanan = s.scalars(select(Desa).where(Desa.nama == "Kejapanan", Desa.kecamatan_id == gempol.id)).one()
+        _staff(s, ADMIN, "Mbak Admin", StaffRole.ADMIN)
+        _staff(s, RINA, "Bu Rina", StaffRole.PETUGAS, opd_id=capil.id)
+        _staff(s, KOOR, "Pak Koor", StaffRole.PETUGAS, opd_id=capil.id, is_coordinator=True)
+        _staff(s, BUDI, "Pak Budi", StaffRole.PETUGAS, opd_id=dinsos.id)
+        _staff(s, KADES_W, "Pak Kades Wonosunyo", StaffRole.KADES, desa_id=wonosunyo.id, kecamatan_id=gempol.id)
+        _staff(s, KADES_K, "Bu Kades Kejapanan", StaffRole.KADES, desa_id=kejapanan.id, kecamatan_id=gempol.id)
+        resident = Resident(phone=RESIDENT, name="Sumarti", desa_id=wonosunyo.id, kecamatan_id=gempol.id,
+                            last_inbound_at=now)
+        s.add(resident)
+        s.flush()
+        ktp = s.scalars(select(Layanan).where(Layanan.opd_id == capil.id).order_by(Layanan.id)).first()
+        bansos = s.scalars(select(Layanan).where(Layanan.opd_id == dinsos.id).order_by(Layanan.id)).first()
+        tickets = []
+        for kode, opd, layanan in (("KM-1001", capil, ktp), ("KM-2002", dinsos, bansos)):
+            t = Ticket(kode=kode, resident_id=resident.id, layanan_id=layanan.id, opd_id=opd.id, visit_id=visit_id,
+                       desa_id=wonosunyo.id, nama="Sumarti", created_at=now - timedelta(hours=1))
+            s.add(t)
+            s.flush()
+            s.add(TicketEvent(ticket_id=t.id, at=t.created_at, actor="warga", action="dibuat", status="baru"))
+            tickets.append(t)
+        proposals = []
+        for kode, desa, text in (("US-0101", wonosunyo, "Jalan desa berlubang di RT 3"),
+                                 ("US-0202", kejapanan, "Lampu penerangan jalan mati")):
+            p = Proposal(kode=kode, resident_id=resident.id, kategori="jalan", desa_id=desa.id, deskripsi=text,
+                         lat=-7.56, lng=112.7, support_count=1, created_at=now)
+            s.add(p)
+            s.flush()
+            s.add(ProposalSupport(proposal_id=p.id, resident_id=resident.id, created_at=now))
+            proposals.append(p)
+    return World(visit_id, "KM-1001", "KM-2002", "US-0101", "US-0202")
+
+
+@pytest.fixture
+def app(rt, settings):
+    """The app with a console key of its own (nothing written under the project's instance/)."""
+    from dataclasses import asdict
+
+    from bot import create_app
+
+    application = create_app({**asdict(settings), "console_secret_key": "test-console-key"})
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["kenduren"].dispose()
+
+
+@pytest.fixture
+def console(client) -> Console:
+    return Console(client)
+
+
+@pytest.fixture
+def as_role(app, world):
+    """as_role(phone) → a logged-in Console of its own (its own cookie jar)."""
+    def make(phone: str) -> Console:
+        c = Console(app.test_client())
+        response = c.login(phone)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return c
+
+    return make
