@@ -11,10 +11,9 @@ from bot.cli.context import fail, runtime, today
 from flows.dates import rentang_jam, tanggal
 from storage import reference
 from storage.models import VisitStatus
-from flows.working_hours import rotation_dates
-from storage.schedule import (
-    DEFAULT_END, DEFAULT_START, VisitRow, default_lokasi, import_visits, parse_schedule_csv, upcoming_visits,
-)
+from catalogue import render, render_say
+from scheduler.visit_changes import import_warnings, plan_rotation
+from storage.schedule import import_visits, parse_schedule_csv, upcoming_visits
 
 
 def kecamatan_matcher(rt):
@@ -46,9 +45,12 @@ def import_command(file: Path) -> None:
             click.echo(f"{file}: {err}", err=True)
         fail(f"{len(parsed.errors)} kesalahan; tidak ada jadwal yang diimpor.")
     with rt.sessions.begin() as session:
+        warnings = import_warnings(session, parsed.rows)
         report = import_visits(session, parsed.rows)
     click.echo(f"Diimpor dari {file}: {report.added} baru, {report.updated} diperbarui, "
                f"{report.unchanged} tidak berubah.")
+    for warning in warnings:
+        click.echo(render_say(warning), err=True)
 
 
 @schedule.command("generate")
@@ -70,12 +72,23 @@ def generate_command(start, every: str, order: str) -> None:
         if dupes:
             fail(f"Kecamatan disebut dua kali: {', '.join(dupes)}")
         names = wanted + [n for n in names if n not in wanted]
-    rows = [VisitRow(0, d, name, default_lokasi(name), DEFAULT_START, DEFAULT_END, None)
-            for d, name in zip(rotation_dates(start.date(), int(every), len(names)), names)]
     with rt.sessions.begin() as session:
-        report = import_visits(session, rows)
-    click.echo(f"Rotasi {len(rows)} kunjungan, {rows[0].tanggal.isoformat()} s.d. {rows[-1].tanggal.isoformat()}: "
-               f"{report.added} baru, {report.updated} diperbarui, {report.unchanged} tidak berubah.")
+        plan = plan_rotation(session, names, start.date(), int(every))
+        report = import_visits(session, plan.rows)
+    click.echo(rotation_summary(plan, report))
+
+
+def rotation_summary(plan, report) -> str:
+    """What a rotation did, in words (the console shows the same lines)."""
+    lines = []
+    if plan.rows:
+        lines.append(render("console.schedule.rotation_done", n=len(plan.rows), first=plan.rows[0].tanggal.isoformat(),
+                            last=plan.rows[-1].tanggal.isoformat(), added=report.added, updated=report.updated,
+                            unchanged=report.unchanged))
+    if plan.skipped:
+        lines.append(render("console.schedule.rotation_nothing") if not plan.rows else
+                     render("console.schedule.rotation_skipped", n=len(plan.skipped), names=", ".join(plan.skipped)))
+    return "\n".join(lines)
 
 
 @schedule.command("list")
