@@ -32,6 +32,13 @@ class Runtime:
         return build_recogniser()
 
     @cached_property
+    def spool(self):
+        """Where inbound messages wait while the database cannot store them (bot.inbound_spool)."""
+        from bot.inbound_spool import InboundSpool, spool_dir
+
+        return InboundSpool(spool_dir(self.settings))
+
+    @cached_property
     def registry(self):
         from flows import build_registry
         from handlers.effects import check

@@ -168,4 +168,6 @@ MESSAGES: dict[str, str] = {
     "survei.rating_invalid": "Mohon balas dengan angka 1 (buruk) sampai 5 (sangat baik).",
     "survei.ask_comment": "Terima kasih! Ada saran untuk kami? Ketik sarannya, atau balas *1* untuk lewati.",
     "survei.thanks": "Terima kasih atas penilaian Anda 🙏",
+    # — gangguan: the database could not store the message; it is kept in the spool —
+    "spool.kept": "Pesan Anda sudah kami terima dan disimpan 🙏 Sistem kami sedang sibuk; jawabannya akan kami kirim sebentar lagi.",
 }

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Callable
 
+from bot.inbound_spool import replay_spool
 from bot.runtime import Runtime
 from scheduler.corrections import plan_corrections
 from scheduler.handoff_followup import follow_up_handoffs
@@ -32,5 +33,8 @@ JOBS: list[Job] = [
     Job("plan_reminders", plan_reminders, 60),
     Job("plan_corrections", plan_corrections, 60),
     Job("follow_up_handoffs", follow_up_handoffs, 60),
+    # Messages the web process had to spool during a database outage, before the drain sends
+    # their replies.
+    Job("replay_spool", replay_spool, 5),
     Job("drain_outbox", drain_outbox, 5),
 ]

@@ -242,6 +242,9 @@ class InboundMessage(Base):
     # The replies sent back for it, so a repeat delivery gets the same answer.
     reply: Mapped[list[str] | None] = mapped_column(JSON)
     intent: Mapped[str | None] = mapped_column(String(32))
+    # Set when the replies of a message replayed from the inbound spool went into the outbox
+    # (in that same transaction): a replay repeated after a crash adds them once.
+    spool_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Broadcast(Base):
@@ -272,6 +275,10 @@ class OutboxMessage(Base):
         Index("ix_outbox_message_due", "next_attempt_at",
               postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
         Index("ix_outbox_message_held", "claimed_until",
+              postgresql_where=text("status = 'claimed'"), sqlite_where=text("status = 'claimed'")),
+        # At most one row in flight per recipient (handlers.outbox.claim): what Twilio lists for
+        # a number after a crash then belongs to that one row.
+        Index("ix_outbox_message_in_flight", "channel", "to_phone",
               postgresql_where=text("status = 'claimed'"), sqlite_where=text("status = 'claimed'")),
     )
 

@@ -71,8 +71,9 @@ def _clear(rt: Runtime) -> None:
 
 
 @pytest.fixture
-def settings(database_url) -> Settings:
-    return BASE_SETTINGS.with_overrides(database_url=database_url)
+def settings(database_url, tmp_path) -> Settings:
+    # A spool of its own per test: a message one test spooled must not queue another's.
+    return BASE_SETTINGS.with_overrides(database_url=database_url, inbound_spool_dir=str(tmp_path / "spool"))
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """POST /twilio/messages (inbound SMS/WhatsApp → TwiML reply) and POST /twilio/status (callbacks).
 
 Every field is bounded and cleaned at the edge (bot.webhook_form) before a handler sees it.
+A message the database cannot store goes to the inbound spool (bot.inbound_spool) and the
+resident is told it is kept; while the spool holds anything, new messages queue behind it, so
+each resident's messages are handled in the order they came.
 """
 
 from __future__ import annotations
@@ -10,10 +13,12 @@ import logging
 from flask import Blueprint, Response, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 
+from catalogue import for_channel, render
 from bot.logging_setup import mask_phone
 from bot.twilio_signature import is_authentic
 from bot.webhook_form import parse_incoming, parse_status, xml_safe
 from handlers.inbound import handle_inbound
+from storage.db import utcnow
 
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 log = logging.getLogger(__name__)
@@ -40,7 +45,28 @@ def messages():
         return Response("not a Twilio message: MessageSid and From are required", status=400, mimetype="text/plain")
     log.info("inbound %s from %s (%s)", incoming.message_sid, mask_phone(incoming.from_phone), incoming.channel)
     log.debug("inbound body: %r", incoming.body)
-    return twiml(handle_inbound(runtime, runtime.registry, incoming))
+    spool = runtime.spool
+    if spool.depth():
+        spool.kick(runtime)
+        return _spooled(runtime, incoming, "older messages are still waiting in the spool")
+    try:
+        replies = handle_inbound(runtime, runtime.registry, incoming)
+    except Exception as exc:  # the database could not store it: keep it, or Twilio's copy is all there was
+        return _spooled(runtime, incoming, f"could not be stored ({type(exc).__name__})")
+    return twiml(replies)
+
+
+def _spooled(runtime, incoming, why: str) -> Response:
+    received_at = utcnow()
+    try:
+        path = runtime.spool.put(request.form, received_at, request.headers.get("X-Twilio-Signature", ""))
+    except OSError as exc:
+        log.error("inbound %s from %s %s, and the spool could not keep it (%s): LOST",
+                  incoming.message_sid, mask_phone(incoming.from_phone), why, exc)
+        return Response("temporarily unavailable", status=503, mimetype="text/plain")
+    log.warning("inbound %s from %s %s: spooled as %s", incoming.message_sid, mask_phone(incoming.from_phone),
+                why, path.name)
+    return twiml([for_channel(render("spool.kept"), incoming.channel)])
 
 
 @bp.post("/status")

@@ -1,0 +1,217 @@
+"""The inbound spool: where a signed message waits when the database cannot store it.
+
+Twilio does not retry a messaging webhook, so a message the database could not take is gone
+unless it is kept here. One JSON file per message in INBOUND_SPOOL_DIR (default instance/spool):
+written to a temporary name, fsync'd, renamed into place (atomic) and the directory fsync'd, so
+a file either is there whole or not at all, and survives a crash or power loss once the resident
+has been told it is kept.
+
+Replay takes the files in arrival order (their names start with the arrival time in
+nanoseconds), runs each through the normal inbound handler and puts its replies into the outbox
+(kind "reply"). Exactly once per MessageSid: the handler stores each SID once and answers a
+repeat with the stored replies, and the outbox rows are written in one transaction with
+`inbound_message.spool_replied_at`, so a replay interrupted at any point and run again adds
+them once. Only one replayer runs per spool at a time (an flock), whichever process started it
+(a web worker, the clock, `scheduler tick`).
+
+Limits: the spool is local to one machine (one spool per instance; the clock or `scheduler
+tick` that replays it must see the same directory), and holds as much as that disk does.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import itertools
+import json
+import logging
+import os
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Iterator, Mapping
+
+from bot.settings import PROJECT_DIR
+
+log = logging.getLogger(__name__)
+SUFFIX = ".json"
+# After a replay found the database still away, web requests do not try again for this long.
+RETRY_AFTER_SECONDS = 1.0
+
+
+def spool_dir(settings) -> Path:
+    return Path(settings.inbound_spool_dir) if settings.inbound_spool_dir else PROJECT_DIR / "instance" / "spool"
+
+
+@dataclass(frozen=True)
+class Spooled:
+    path: Path
+    form: dict[str, str]
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    replayed: int
+    waiting: int
+    rejected: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"replayed": self.replayed, "waiting": self.waiting, "rejected": self.rejected}
+
+
+class InboundSpool:
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self._counter = itertools.count()
+        self._kick_lock = threading.Lock()
+        self._next_try = 0.0
+
+    # -- writing --------------------------------------------------------------------------------
+    def put(self, form: Mapping[str, str], received_at: datetime, signature: str = "") -> Path:
+        """Keep one signed form durably; raises OSError when the disk cannot take it."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = f"{time.time_ns():020d}-{os.getpid()}-{next(self._counter):06d}{SUFFIX}"
+        record = {"form": dict(form), "received_at": received_at.astimezone(UTC).isoformat(),
+                  "signature": signature}
+        tmp = self.directory / f".{name}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(record, f, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        final = self.directory / name
+        os.rename(tmp, final)
+        self._fsync_dir()
+        return final
+
+    def _fsync_dir(self) -> None:
+        fd = os.open(self.directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    # -- reading --------------------------------------------------------------------------------
+    def paths(self) -> list[Path]:
+        """Waiting messages, oldest first."""
+        try:
+            with os.scandir(self.directory) as entries:
+                names = sorted(e.name for e in entries if e.name.endswith(SUFFIX) and not e.name.startswith("."))
+        except FileNotFoundError:
+            return []
+        return [self.directory / n for n in names]
+
+    def depth(self) -> int:
+        return len(self.paths())
+
+    def read(self, path: Path) -> Spooled:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        return Spooled(path, {str(k): str(v) for k, v in record["form"].items()},
+                       datetime.fromisoformat(record["received_at"]))
+
+    def remove(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        self._fsync_dir()
+
+    def reject(self, path: Path) -> None:
+        """A file that is not a message we can replay: set aside for a person to look at."""
+        aside = self.directory / "rejected"
+        aside.mkdir(exist_ok=True)
+        os.rename(path, aside / path.name)
+        self._fsync_dir()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[bool]:
+        """True when this caller is the one replayer now (across processes), False when another is."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.directory / ".replay.lock", "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    # -- replay ---------------------------------------------------------------------------------
+    def replay(self, runtime) -> ReplayResult:
+        """Replay everything waiting, oldest first; stops at the first database failure."""
+        replayed = rejected = 0
+        with self.exclusive() as mine:
+            if not mine:
+                return ReplayResult(0, self.depth())
+            while batch := self.paths():  # listed again after each pass: messages spooled meanwhile
+                counts = [0, 0]
+                stopped = self._replay_batch(runtime, batch, counts)
+                replayed, rejected = replayed + counts[0], rejected + counts[1]
+                if stopped or not any(counts):
+                    break
+        waiting = self.depth()
+        if replayed or rejected:
+            log.info("spool: %d replayed, %d rejected, %d waiting", replayed, rejected, waiting)
+        return ReplayResult(replayed, waiting, rejected)
+
+    def _replay_batch(self, runtime, batch: list[Path], counts: list[int]) -> bool:
+        """Replay `batch` in order; True when a database failure stopped it."""
+        from handlers.spool_replay import replay_one
+
+        for path in batch:
+            try:
+                entry = self.read(path)
+            except FileNotFoundError:
+                continue  # replayed by another process between listing and reading
+            except (OSError, ValueError, KeyError, TypeError):
+                log.error("spool: %s is not a readable message; set aside in rejected/", path.name)
+                self.reject(path)
+                counts[1] += 1
+                continue
+            try:
+                known = replay_one(runtime, entry.form, entry.received_at)
+            except Exception as exc:  # the database is still away: keep the file, try later
+                log.warning("spool: replay stopped, database not answering (%s); %d waiting",
+                            type(exc).__name__, self.depth())
+                return True
+            if known:
+                counts[0] += 1
+                self.remove(path)
+            else:
+                log.error("spool: %s is not a Twilio message; set aside in rejected/", path.name)
+                self.reject(path)
+                counts[1] += 1
+        return False
+
+    def settle(self) -> None:
+        """Wait until a background replay of this process (if any) has finished."""
+        with self._kick_lock:
+            pass
+
+    def kick(self, runtime) -> bool:
+        """Replay in a background thread of this process, unless one runs or the last try failed
+        just now. Returns whether a thread was started."""
+        now = time.monotonic()
+        if now < self._next_try or not self._kick_lock.acquire(blocking=False):
+            return False
+
+        def run() -> None:
+            try:
+                result = self.replay(runtime)
+                if result.waiting:
+                    self._next_try = time.monotonic() + RETRY_AFTER_SECONDS
+            except Exception:  # noqa: BLE001  (a background thread must not die silently)
+                log.exception("spool: replay failed")
+                self._next_try = time.monotonic() + RETRY_AFTER_SECONDS
+            finally:
+                self._kick_lock.release()
+
+        threading.Thread(target=run, name="spool-replay", daemon=True).start()
+        return True
+
+
+def replay_spool(runtime, now: datetime | None = None) -> dict[str, int]:
+    """The clock's job (and `scheduler tick`'s): replay what the web process could not store."""
+    result = runtime.spool.replay(runtime) if runtime.spool.depth() else ReplayResult(0, 0)
+    return result.as_dict() if (result.replayed or result.waiting or result.rejected) else {}
