@@ -52,6 +52,9 @@ MESSAGES: dict[str, str] = {
         "Mohon maaf atas perubahan ini 🙏 Daftar: balas *DAFTAR*. "
         "Berhenti menerima pengingat: balas *BERHENTI*."
     ),
+    # Appended for residents holding a ticket for the changed visit.
+    "correction_ticket_follows": "\nTiket Anda ikut pindah ke tanggal baru; kodenya tetap sama.",
+    "correction_ticket_cancelled": "\nTiket Anda tetap tersimpan; kami kabari bila ada jadwal pengganti.",
     "correction_kades_intro": "Bapak/Ibu Kepala Desa, mohon diteruskan ke grup warga 🙏\n———\n",
     # The {perubahan} variable of the correction template.
     "correction_change_cancelled": "dibatalkan",

@@ -41,22 +41,22 @@ def _kecamatan_from(turn: Turn) -> str | None:
     return turn.entities.get("kecamatan")
 
 
+SHOWN_CHANGES = 2  # one phone screen: the changes nearest first, then the visit itself
+
+
 def _show_kecamatan(turn: Turn, kecamatan: str) -> Step:
-    visits = turn.facts.next_visits(kecamatan, limit=2)
-    if not visits:
+    answer = turn.facts.next_visit_to(kecamatan)
+    notices = [visit_card(c) for c in answer["changes"][:SHOWN_CHANGES]]
+    visit = answer["visit"]
+    if visit is None and not notices:
         return Step([say("jadwal.none_for_kecamatan", kecamatan=kecamatan,
                          options=NO_VISIT.labels())],
                     S.NO_VISIT, {"kecamatan": kecamatan})
-    cards = [visit_card(visits[0])]
-    active = [v for v in visits if v["status"] == "planned"]
-    if visits[0]["status"] != "planned" and active:
-        cards.append(visit_card(active[0]))
-    chosen = active[0] if active else None
-    if chosen is None:
-        return Step([*cards, say("jadwal.after_cancel", options=NO_VISIT.labels())],
+    if visit is None:
+        return Step([*notices, say("jadwal.after_cancel", options=NO_VISIT.labels())],
                     S.NO_VISIT, {"kecamatan": kecamatan})
-    return Step([*cards, say("jadwal.next_actions", options=AFTER_VISIT.labels())],
-                S.AFTER_VISIT, {"kecamatan": kecamatan, "visit_id": chosen["id"]})
+    return Step([*notices, visit_card(visit), say("jadwal.next_actions", options=AFTER_VISIT.labels())],
+                S.AFTER_VISIT, {"kecamatan": kecamatan, "visit_id": visit["id"]})
 
 
 def start(turn: Turn) -> Step:

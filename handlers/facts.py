@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from flows.dates import rentang_jam, tanggal
 from flows.phones import readable
@@ -17,6 +17,7 @@ from storage.models import (
     Desa, Kecamatan, Layanan, Opd, Proposal, ProposalStatus, Resident, Staff, StaffRole, Ticket, TicketStatus,
     Visit, VisitStatus,
 )
+from storage.schedule import ScheduleChange, next_visit, upcoming_planned
 
 SIMILAR_SCORE = 60
 CLOSED_TICKET = (TicketStatus.SELESAI, TicketStatus.DITOLAK)
@@ -29,6 +30,12 @@ def visit_dict(v: Visit, today: date) -> dict[str, Any]:
         "opd": [o.singkatan for o in v.opd], "is_today": v.tanggal == today,
         "moved_to_text": tanggal(v.moved_to.tanggal) if v.moved_to else None,
     }
+
+
+def change_dict(c: ScheduleChange) -> dict[str, Any]:
+    return {"id": c.visit.id, "kecamatan": c.visit.kecamatan.nama, "tanggal_text": tanggal(c.visit.tanggal),
+            "status": VisitStatus.CANCELLED if c.cancelled else VisitStatus.MOVED,
+            "moved_to_text": None if c.cancelled else tanggal(c.outcome.tanggal)}
 
 
 def next_petugas(session: Session, opd_id: int) -> Staff | None:
@@ -47,18 +54,24 @@ class DbFacts:
         self.resident = resident
         self.today = now.astimezone(ZoneInfo(timezone)).date()
 
-    def _visits(self):
-        return (select(Visit).join(Visit.kecamatan).where(Visit.tanggal >= self.today)
-                .options(selectinload(Visit.opd), joinedload(Visit.moved_to), contains_eager(Visit.kecamatan))
-                .order_by(Visit.tanggal, Visit.id))
-
     def next_visits(self, kecamatan: str | None = None, limit: int = 3) -> Sequence[Mapping[str, Any]]:
-        stmt = self._visits()
-        if kecamatan:
-            stmt = stmt.where(Kecamatan.nama == kecamatan)
-        else:
-            stmt = stmt.where(Visit.status == VisitStatus.PLANNED)
-        return [visit_dict(v, self.today) for v in self.s.scalars(stmt.limit(limit))]
+        """Visits that will happen (planned), earliest first; storage.schedule holds the rule."""
+        kecamatan_id = self._kecamatan_id(kecamatan) if kecamatan else None
+        if kecamatan and kecamatan_id is None:
+            return []
+        return [visit_dict(v, self.today) for v in upcoming_planned(self.s, self.today, kecamatan_id, limit)]
+
+    def next_visit_to(self, kecamatan: str) -> Mapping[str, Any]:
+        """The next visit to a kecamatan and the changes to tell first (storage.schedule.next_visit)."""
+        kecamatan_id = self._kecamatan_id(kecamatan)
+        if kecamatan_id is None:
+            return {"visit": None, "changes": []}
+        answer = next_visit(self.s, kecamatan_id, self.today)
+        return {"visit": visit_dict(answer.visit, self.today) if answer.visit else None,
+                "changes": [change_dict(c) for c in answer.changes]}
+
+    def _kecamatan_id(self, nama: str) -> int | None:
+        return self.s.scalar(select(Kecamatan.id).where(Kecamatan.nama == nama))
 
     def visit(self, visit_id: int) -> Mapping[str, Any] | None:
         v = self.s.get(Visit, visit_id)

@@ -1,17 +1,26 @@
-"""A visit cancelled or moved after reminders went out: tell everyone already reminded.
+"""A visit cancelled or moved: tell everyone who knows of it, and move its tickets along.
 
-One correction broadcast per (visit, change) — kind "koreksi_batal" or "koreksi_pindah_YYYYMMDD"
-(the new date), unique like every broadcast. Each run tops it up with anyone reminded since (a
-reminder that was in flight when the visit changed), ON CONFLICT DO NOTHING on (broadcast,
-recipient), so running it again, or on two clocks, adds no one twice. Reminders of the changed
-visit still waiting are canceled.
+Who knows of a visit V: whoever was sent a reminder of V, whoever was sent a correction naming V
+as the new date (V is itself a move's target, now changed again), and whoever holds an open
+ticket for V. They get one correction of V's *outcome* — the end of its chain of moves
+(storage.schedule.final_visit): "moved to <final date>" or "cancelled". One broadcast per
+(visit, outcome) — kind "koreksi_batal" or "koreksi_pindah_YYYYMMDD" — unique like every
+broadcast; each run tops it up with anyone told since (a reminder or correction that was in
+flight when the visit changed), ON CONFLICT DO NOTHING on (broadcast, recipient), so running it
+again, or on two clocks, adds no one twice. Someone who already has a correction of V with an
+older outcome is left to the correction of the visit it named, so nobody hears the same change
+twice. Reminders of V still waiting are canceled. Open tickets follow a move to the final visit
+(so their holders get its reminders); a cancelled visit's tickets stay where they were.
+
+Corrections are business-initiated: outside WhatsApp's 24-hour window the sender uses the
+approved "correction" template with the stored variables.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, literal, select, update
@@ -19,13 +28,16 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from catalogue import render
 from bot.runtime import Runtime
+from flows.dates import tanggal
+from handlers.facts import CLOSED_TICKET
 from handlers.outbox import SENT_STATES
 from handlers.quiet_hours import quiet_hours_of
-from scheduler.reminders import create_broadcast, json_literal
+from scheduler.reminders import create_broadcast, insert_resident_rows, json_literal, ticket_holders_of
 from storage.dialect import dialect_name, insert_for
 from scheduler.visit_text import visit_facts
 from storage.db import UTCDateTime
-from storage.models import Broadcast, OutboxMessage, OutboxStatus, Visit, VisitStatus
+from storage.models import Broadcast, OutboxMessage, OutboxStatus, Ticket, TicketEvent, Visit, VisitStatus
+from storage.schedule import CHANGED, HISTORY_DAYS, final_visit
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +51,33 @@ class Correction:
     visit_id: int
     kind: str
     added: int
+    tickets_moved: int = 0
+
+
+def _moved_kind(day: date) -> str:
+    return f"{CORRECTION_PREFIX}_pindah_{day:%Y%m%d}"
 
 
 def correction_kind(visit: Visit) -> str:
-    if visit.status == VisitStatus.CANCELLED:
+    outcome = final_visit(visit)
+    if outcome.status == VisitStatus.CANCELLED:
         return f"{CORRECTION_PREFIX}_batal"
-    if visit.moved_to is not None:
-        return f"{CORRECTION_PREFIX}_pindah_{visit.moved_to.tanggal:%Y%m%d}"
+    if outcome is not visit:
+        return _moved_kind(outcome.tanggal)
     return f"{CORRECTION_PREFIX}_pindah"
 
 
 def _reminders_of(visit_id: int):
     return select(Broadcast.id).where(Broadcast.visit_id == visit_id,
                                       Broadcast.kind.not_like(f"{CORRECTION_PREFIX}%"))
+
+
+def _told_of(visit: Visit):
+    """Broadcasts whose sent rows told of this visit: its reminders, and the corrections of other
+    visits of its kecamatan that named its date as the new one."""
+    others = select(Visit.id).where(Visit.kecamatan_id == visit.kecamatan_id, Visit.id != visit.id)
+    named = select(Broadcast.id).where(Broadcast.kind == _moved_kind(visit.tanggal), Broadcast.visit_id.in_(others))
+    return _reminders_of(visit.id).union(named)
 
 
 def cancel_waiting_reminders(session: Session, visit_id: int, now: datetime) -> int:
@@ -66,76 +92,99 @@ def plan_corrections(runtime: Runtime, now: datetime) -> list[Correction]:
     tz = ZoneInfo(runtime.settings.bot_timezone)
     today = now.astimezone(tz).date()
     with runtime.sessions() as session:
-        moved_to = aliased(Visit)
-        changed = list(session.scalars(
-            select(Visit.id).outerjoin(moved_to, moved_to.id == Visit.moved_to_id)
-            .where(Visit.status.in_([VisitStatus.CANCELLED, VisitStatus.MOVED]),
-                   func.coalesce(moved_to.tanggal, Visit.tanggal) >= today,
-                   select(Broadcast.id).where(Broadcast.visit_id == Visit.id).exists())
-            .order_by(Visit.id)))
+        # Changed visits whose outcome still lies ahead; the chains are few and short.
+        changed = [v.id for v in session.scalars(
+            select(Visit).where(Visit.status.in_(CHANGED), Visit.tanggal >= today - timedelta(days=HISTORY_DAYS))
+            .order_by(Visit.id)) if final_visit(v).tanggal >= today]
     done = []
     for visit_id in changed:
         with runtime.sessions.begin() as session:
             result = correct_visit(session, runtime, visit_id, now, tz)
-        if result and result.added:
+        if result and (result.added or result.tickets_moved):
             done.append(result)
-            log.info("correction %s for visit %s: %s recipients added", result.kind, visit_id, result.added)
+            log.info("correction %s for visit %s: %s recipients added, %s tickets moved", result.kind, visit_id,
+                     result.added, result.tickets_moved)
     return done
 
 
 def correct_visit(session: Session, runtime: Runtime, visit_id: int, now: datetime, tz: ZoneInfo) -> Correction | None:
-    visit = session.scalar(select(Visit).where(Visit.id == visit_id).options(
-        selectinload(Visit.kecamatan), selectinload(Visit.moved_to).selectinload(Visit.opd)))
+    visit = session.scalar(select(Visit).where(Visit.id == visit_id).options(selectinload(Visit.kecamatan)))
+    if visit is None or visit.status not in CHANGED:
+        return None
     cancel_waiting_reminders(session, visit_id, now)
-    reminded = (select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(_reminders_of(visit_id)),
-                                               OutboxMessage.status.in_(SENT_STATES)).exists())
-    if not session.scalar(select(reminded)):
+    told = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(_told_of(visit)),
+                                          OutboxMessage.status.in_(SENT_STATES)).exists()
+    holders = select(Ticket.id).where(Ticket.visit_id == visit_id, Ticket.status.not_in(CLOSED_TICKET)).exists()
+    if not session.scalar(select(told | holders)):
         return None
     kind = correction_kind(visit)
+    outcome = final_visit(visit)
     broadcast_id = create_broadcast(session, visit_id, kind, now, now) or session.scalar(
         select(Broadcast.id).where(Broadcast.visit_id == visit_id, Broadcast.kind == kind))
-    body, template_vars, until = correction_text(session, visit, tz)
+    body, template_vars, until = correction_text(session, visit, outcome, tz)
     send_from = quiet_hours_of(runtime.settings).next_end(now)
-    added = 0
+    # Ticket holders first, so someone both reminded and holding a ticket gets the ticket's wording.
+    added = insert_resident_rows(session, broadcast_id=broadcast_id, who=ticket_holders_of(visit_id), kind=KIND,
+                                 body=body + render("correction_ticket_follows" if outcome.status == VisitStatus.PLANNED
+                                                    else "correction_ticket_cancelled"),
+                                 template_vars=template_vars, send_from=send_from, expires=until, now=now)
     for who, extra in ((OutboxMessage.resident_id, ""), (OutboxMessage.staff_id, render("correction_kades_intro"))):
-        added += _insert_reminded(session, who, visit_id, broadcast_id, extra + body, template_vars,
-                                  send_from, until, now)
+        added += _insert_told(session, who, visit, kind, broadcast_id, extra + body, template_vars,
+                              send_from, until, now)
     if added:
         total = session.scalar(select(func.count()).select_from(OutboxMessage)
                                .where(OutboxMessage.broadcast_id == broadcast_id))
         session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(recipients=total))
-    return Correction(broadcast_id, visit_id, kind, added)
+    moved = follow_move(session, visit, outcome, now) if outcome.status == VisitStatus.PLANNED else 0
+    return Correction(broadcast_id, visit_id, kind, added, moved)
 
 
-def correction_text(session: Session, visit: Visit, tz: ZoneInfo) -> tuple[str, dict[str, str], datetime]:
-    from flows.dates import tanggal
+def follow_move(session: Session, visit: Visit, outcome: Visit, now: datetime) -> int:
+    """Open tickets of a moved visit now belong to the visit that will happen."""
+    if outcome.id == visit.id:
+        return 0
+    tickets = session.scalars(select(Ticket).where(Ticket.visit_id == visit.id, Ticket.status.not_in(CLOSED_TICKET))
+                              .with_for_update()).all()
+    note = f"{tanggal(visit.tanggal)} → {tanggal(outcome.tanggal)}"
+    for ticket in tickets:
+        ticket.visit_id, ticket.updated_at = outcome.id, now
+        session.add(TicketEvent(ticket_id=ticket.id, at=now, actor="system", action="jadwal_dipindah", note=note))
+    return len(tickets)
 
+
+def correction_text(session: Session, visit: Visit, outcome: Visit, tz: ZoneInfo) -> tuple[str, dict[str, str], datetime]:
     old = tanggal(visit.tanggal)
-    if visit.status == VisitStatus.MOVED and visit.moved_to is not None:
-        new = visit_facts(session, visit.moved_to)
+    if outcome.status == VisitStatus.PLANNED and outcome is not visit:
+        new = visit_facts(session, outcome)
         body = render("correction_moved", tanggal_lama=old, **new)
         change = render("correction_change_moved", **new)
-        last_day = visit.moved_to.tanggal
     else:
         body = render("correction_cancelled", kecamatan=visit.kecamatan.nama, tanggal_lama=old)
         change = render("correction_change_cancelled")
-        last_day = visit.tanggal
+    last_day = max(visit.tanggal, outcome.tanggal)
     until = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tz).astimezone(UTC)
     return body, {"1": visit.kecamatan.nama, "2": old, "3": change}, until
 
 
-def _insert_reminded(session: Session, who, visit_id: int, broadcast_id: int, body: str,
-                     template_vars: dict[str, str], send_from: datetime, until: datetime, now: datetime) -> int:
-    """Everyone (residents, or kepala desa) a reminder of this visit reached, once each."""
+def _insert_told(session: Session, who, visit: Visit, kind: str, broadcast_id: int, body: str,
+                 template_vars: dict[str, str], send_from: datetime, until: datetime, now: datetime) -> int:
+    """Everyone (residents, or kepala desa) told of this visit, once each; not those who already
+    have a correction of it with another outcome (the visit that correction named tells them)."""
     ts = UTCDateTime()
     id_column = "resident_id" if who is OutboxMessage.resident_id else "staff_id"
+    earlier = aliased(OutboxMessage)
+    other_outcome = (select(earlier.id).join(Broadcast, Broadcast.id == earlier.broadcast_id)
+                     .where(Broadcast.visit_id == visit.id, Broadcast.kind.like(f"{CORRECTION_PREFIX}%"),
+                            Broadcast.kind != kind, earlier.status != OutboxStatus.CANCELED,
+                            getattr(earlier, id_column) == who)
+                     .exists())
     source = (
         select(literal(KIND), func.min(OutboxMessage.channel), func.min(OutboxMessage.to_phone), who,
                literal(broadcast_id), literal(body), json_literal(session, template_vars), literal(False),
                literal(True), literal(OutboxStatus.PENDING.value), literal(0), literal(send_from, ts),
                literal(until, ts), literal(now, ts), literal(now, ts))
-        .where(OutboxMessage.broadcast_id.in_(_reminders_of(visit_id)), OutboxMessage.status.in_(SENT_STATES),
-               who.is_not(None))
+        .where(OutboxMessage.broadcast_id.in_(_told_of(visit)), OutboxMessage.status.in_(SENT_STATES),
+               who.is_not(None), ~other_outcome)
         .group_by(who)
     )
     columns = ["kind", "channel", "to_phone", id_column, "broadcast_id", "body", "template_vars", "via_template",

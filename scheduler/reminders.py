@@ -19,17 +19,21 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, cast, func, literal, select, update
+from typing import Sequence
+
+from sqlalchemy import JSON, ColumnElement, cast, func, literal, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue import MESSAGES, render
 from bot.runtime import Runtime
 from flows.referral import wa_me_link
+from handlers.facts import CLOSED_TICKET
 from handlers.outbox import enqueue
 from handlers.quiet_hours import quiet_hours_of
 from storage.dialect import dialect_name, insert_for
 from storage.db import UTCDateTime
-from storage.models import Broadcast, Desa, OutboxMessage, OutboxStatus, Resident, Staff, StaffRole, Visit, VisitStatus
+from storage.models import Broadcast, Desa, OutboxMessage, OutboxStatus, Resident, Staff, StaffRole, Ticket, Visit
+from storage.schedule import upcoming_planned
 from scheduler.visit_text import visit_facts
 
 log = logging.getLogger(__name__)
@@ -103,10 +107,7 @@ def plan_reminders(runtime: Runtime, now: datetime) -> list[Planned]:
     today = now.astimezone(tz).date()
     horizon = today + timedelta(days=max(k.days_before for k in plan))
     with runtime.sessions() as session:
-        visits = list(session.execute(
-            select(Visit.id, Visit.tanggal, Visit.selesai)
-            .where(Visit.status == VisitStatus.PLANNED, Visit.tanggal >= today, Visit.tanggal <= horizon)
-            .order_by(Visit.tanggal, Visit.id)))
+        visits = [(v.id, v.tanggal, v.selesai) for v in upcoming_planned(session, today, until=horizon)]
     planned: list[Planned] = []
     for visit_id, tanggal, selesai in visits:
         ends = datetime.combine(tanggal, selesai, tz).astimezone(UTC)
@@ -137,28 +138,41 @@ def plan_broadcast(session: Session, runtime: Runtime, visit_id: int, kind: str,
                            .options(selectinload(Visit.opd), selectinload(Visit.kecamatan)))
     facts = visit_facts(session, visit)
     send_from = quiet_hours_of(runtime.settings).next_end(now)
-    residents = insert_resident_rows(
-        session, broadcast_id=broadcast_id, kecamatan_id=visit.kecamatan_id, kind=RESIDENT_KIND,
-        body=reminder_text(kind, facts),
-        template_vars={"1": facts["kecamatan"], "2": facts["tanggal"], "3": facts["jam"], "4": facts["lokasi"]},
-        send_from=send_from, expires=expires, now=now)
+    residents = 0
+    # Subscribers of the kecamatan, and whoever holds a ticket for this visit (their own
+    # appointment, also when it was moved here); ON CONFLICT keeps one row for someone who is both.
+    for who in (subscribers_of(visit.kecamatan_id), ticket_holders_of(visit_id)):
+        residents += insert_resident_rows(
+            session, broadcast_id=broadcast_id, who=who, kind=RESIDENT_KIND, body=reminder_text(kind, facts),
+            template_vars={"1": facts["kecamatan"], "2": facts["tanggal"], "3": facts["jam"], "4": facts["lokasi"]},
+            send_from=send_from, expires=expires, now=now)
     kades = enqueue_kades(session, runtime, broadcast_id, visit, facts, send_from, expires)
     total = residents + kades
     session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(recipients=total))
     return Planned(broadcast_id, visit_id, facts["kecamatan"], kind, total)
 
 
-def insert_resident_rows(session: Session, *, broadcast_id: int, kecamatan_id: int, kind: str, body: str,
-                         template_vars: dict[str, str], send_from: datetime, expires: datetime | None,
+def subscribers_of(kecamatan_id: int) -> list[ColumnElement[bool]]:
+    return [Resident.subscribed_kecamatan_id == kecamatan_id]
+
+
+def ticket_holders_of(visit_id: int) -> list[ColumnElement[bool]]:
+    """Residents with an open ticket for the visit."""
+    return [Resident.id.in_(select(Ticket.resident_id).where(Ticket.visit_id == visit_id,
+                                                             Ticket.status.not_in(CLOSED_TICKET)))]
+
+
+def insert_resident_rows(session: Session, *, broadcast_id: int, who: Sequence[ColumnElement[bool]], kind: str,
+                         body: str, template_vars: dict[str, str], send_from: datetime, expires: datetime | None,
                          now: datetime) -> int:
-    """One pending row per subscribed, consenting resident of the kecamatan, in one statement."""
+    """One pending row per consenting resident chosen by `who`, in one statement."""
     ts = UTCDateTime()
     source = select(
         literal(kind), Resident.channel, Resident.phone, Resident.id, literal(broadcast_id), literal(body),
         json_literal(session, template_vars), literal(False), literal(True), literal(OutboxStatus.PENDING.value),
         literal(0), literal(send_from, ts), literal(expires, ts), literal(now, ts), literal(now, ts),
     ).where(
-        Resident.subscribed_kecamatan_id == kecamatan_id,
+        *who,
         Resident.opted_out_at.is_(None),
         Resident.phone.is_not(None),
         Resident.erased_at.is_(None),

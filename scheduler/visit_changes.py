@@ -17,7 +17,8 @@ from flows.schedule_warnings import PlannedDay, schedule_warnings
 from flows.working_hours import rotation_dates
 from scheduler.corrections import Correction, correct_visit
 from storage.models import Kecamatan, Opd, Visit, VisitStatus
-from storage.schedule import DEFAULT_END, DEFAULT_START, VisitRow, default_lokasi
+from storage.schedule import DEFAULT_END, DEFAULT_START, VisitRow, default_lokasi, final_visit
+from storage.schedule import cancel_visit as storage_cancel, move_visit as storage_move
 
 
 class VisitChangeRefused(Exception):
@@ -39,16 +40,21 @@ def load_planned(session: Session, visit_id: int) -> Visit:
                            .options(selectinload(Visit.kecamatan), selectinload(Visit.opd)))
     if visit is None:
         raise VisitChangeRefused(say("console.schedule.not_found", id=visit_id))
-    if visit.status != VisitStatus.PLANNED:
-        raise VisitChangeRefused(say("console.schedule.already_cancelled" if visit.status == VisitStatus.CANCELLED
-                                     else "console.schedule.already_moved", id=visit_id))
+    if visit.status == VisitStatus.CANCELLED:
+        raise VisitChangeRefused(say("console.schedule.already_cancelled", id=visit_id))
+    if visit.status == VisitStatus.MOVED:
+        # Point at the visit that will happen now, which is the one to change.
+        now_at = final_visit(visit)
+        raise VisitChangeRefused(say("console.schedule.already_moved_to", id=visit_id, new_id=now_at.id,
+                                     tanggal=tanggal(now_at.tanggal))
+                                 if now_at.status == VisitStatus.PLANNED else
+                                 say("console.schedule.already_moved", id=visit_id))
     return visit
 
 
 def cancel_visit(session: Session, runtime, visit_id: int, now: datetime) -> VisitChange:
     visit = load_planned(session, visit_id)
-    visit.status = VisitStatus.CANCELLED
-    session.flush()
+    storage_cancel(session, visit)
     return VisitChange(visit, correct_visit(session, runtime, visit.id, now, ZoneInfo(runtime.settings.bot_timezone)))
 
 
@@ -75,14 +81,7 @@ def move_visit(session: Session, runtime, visit_id: int, new_date: date, today: 
     if clash is not None:
         raise VisitChangeRefused(say("console.schedule.clash", id=clash.id, kecamatan=visit.kecamatan.nama,
                                      tanggal=tanggal(new_date)))
-    moved = Visit(tanggal=new_date, mulai=visit.mulai, selesai=visit.selesai, kecamatan_id=visit.kecamatan_id,
-                  lokasi=visit.lokasi, status=VisitStatus.PLANNED, opd=list(visit.opd))
-    session.add(moved)
-    session.flush()
-    visit.status = VisitStatus.MOVED
-    visit.moved_to_id = moved.id
-    session.flush()
-    session.expire(visit, ["moved_to"])
+    moved = storage_move(session, visit, new_date)
     correction = correct_visit(session, runtime, visit.id, now, ZoneInfo(runtime.settings.bot_timezone))
     session.refresh(moved, ["kecamatan", "opd"])
     warnings = schedule_warnings([day_of(moved)], planned_days(session, {new_date}, exclude={moved.id}))

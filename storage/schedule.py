@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Callable, Iterable
 
 from sqlalchemy import select
@@ -151,3 +151,109 @@ def upcoming_visits(session: Session, from_date: date, limit: int | None = None)
     if limit:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
+
+
+# — The schedule's truth —————————————————————————————————————————————————————————————
+# A visit is never edited into another date: moving it marks it MOVED and points it at a new
+# visit (which may itself be moved or cancelled later), so a kecamatan's history is a set of
+# chains. Every question "when is Kenduren Mas next in K?" is answered here, from that history,
+# so the resident's answer, reminders and corrections cannot disagree.
+
+CHANGED = (VisitStatus.MOVED, VisitStatus.CANCELLED)
+# How far back a change is still worth telling ("the visit of last week was moved to …" is not).
+HISTORY_DAYS = 120
+
+
+def final_visit(visit: Visit) -> Visit:
+    """Where a visit's chain of moves ends: a planned visit, or a cancelled one."""
+    seen = {visit.id}
+    while visit.status == VisitStatus.MOVED and visit.moved_to is not None and visit.moved_to.id not in seen:
+        visit = visit.moved_to
+        seen.add(visit.id)
+    return visit
+
+
+@dataclass(frozen=True)
+class ScheduleChange:
+    """A visit residents may have heard of that will not happen on its date."""
+
+    visit: Visit
+    outcome: Visit  # the end of its chain: planned elsewhere, or cancelled
+
+    @property
+    def cancelled(self) -> bool:
+        return self.outcome.status != VisitStatus.PLANNED
+
+
+@dataclass(frozen=True)
+class NextVisit:
+    visit: Visit | None  # the next visit that will happen; None when none is planned
+    changes: tuple[ScheduleChange, ...] = ()  # changed visits before it, earliest first
+
+
+def _kecamatan_visits(session: Session, kecamatan_id: int, since: date) -> list[Visit]:
+    return list(session.scalars(
+        select(Visit).where(Visit.kecamatan_id == kecamatan_id, Visit.tanggal >= since)
+        .options(selectinload(Visit.kecamatan), selectinload(Visit.opd))
+        .order_by(Visit.tanggal, Visit.id)))
+
+
+def next_visit(session: Session, kecamatan_id: int, on_or_after: date) -> NextVisit:
+    """The next visit to a kecamatan on or after a day, with the changes a resident should hear first.
+
+    The next visit is the earliest PLANNED one (a cancelled or moved visit never hides a later
+    one). The changes are the cancelled and moved visits dated before it (or all of them, when none
+    is planned), plus any moved onto it from later; one per chain, named by its earliest date the
+    resident may know, and only while its outcome still lies ahead.
+    """
+    # Chains may end before `on_or_after` (moved earlier): load a little history too, so the
+    # identity map holds every chain member and following moved_to costs no query.
+    visits = _kecamatan_visits(session, kecamatan_id, on_or_after - timedelta(days=HISTORY_DAYS))
+    ahead = [v for v in visits if v.tanggal >= on_or_after]
+    nxt = next((v for v in ahead if v.status == VisitStatus.PLANNED), None)
+    changes: dict[int, ScheduleChange] = {}
+    for v in ahead:
+        if v.status not in CHANGED:
+            continue
+        outcome = final_visit(v)
+        if outcome.status == VisitStatus.PLANNED and outcome.tanggal < on_or_after:
+            continue  # moved to a day already past: nothing left to tell
+        before_next = nxt is None or v.tanggal < nxt.tanggal or outcome.id == nxt.id
+        if before_next and outcome.id not in changes:
+            changes[outcome.id] = ScheduleChange(v, outcome)
+    return NextVisit(nxt, tuple(sorted(changes.values(), key=lambda c: (c.visit.tanggal, c.visit.id))))
+
+
+def upcoming_planned(session: Session, on_or_after: date, kecamatan_id: int | None = None,
+                     limit: int | None = None, until: date | None = None) -> list[Visit]:
+    """Visits that will happen, earliest first: a cancelled or moved visit is never offered or
+    reminded of (its chain's planned end is, under its own date)."""
+    stmt = (select(Visit).where(Visit.tanggal >= on_or_after, Visit.status == VisitStatus.PLANNED)
+            .options(selectinload(Visit.kecamatan), selectinload(Visit.opd))
+            .order_by(Visit.tanggal, Visit.id))
+    if kecamatan_id is not None:
+        stmt = stmt.where(Visit.kecamatan_id == kecamatan_id)
+    if until is not None:
+        stmt = stmt.where(Visit.tanggal <= until)
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def cancel_visit(session: Session, visit: Visit) -> None:
+    """Mark a planned visit cancelled (its row stays: residents may have heard of it)."""
+    visit.status = VisitStatus.CANCELLED
+    session.flush()
+
+
+def move_visit(session: Session, visit: Visit, new_date: date) -> Visit:
+    """A planned visit moves: a new planned visit on `new_date` (same hours, venue, agencies) and
+    the old one marked MOVED, pointing at it. The caller checks the date is free and ahead."""
+    moved = Visit(tanggal=new_date, mulai=visit.mulai, selesai=visit.selesai, kecamatan_id=visit.kecamatan_id,
+                  lokasi=visit.lokasi, status=VisitStatus.PLANNED, opd=list(visit.opd))
+    session.add(moved)
+    session.flush()
+    visit.status, visit.moved_to_id = VisitStatus.MOVED, moved.id
+    session.flush()
+    session.expire(visit, ["moved_to"])
+    return moved

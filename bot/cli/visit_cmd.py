@@ -21,9 +21,12 @@ from scheduler.visit_changes import VisitChangeRefused, cancel_visit, move_visit
 
 def _report(change) -> str:
     correction = change.correction
-    if correction is None or not correction.added:
+    if correction is None or not (correction.added or correction.tickets_moved):
         return render("console.schedule.no_correction")
-    return render("console.schedule.correction", n=correction.added, broadcast=correction.broadcast_id)
+    text = render("console.schedule.correction", n=correction.added, broadcast=correction.broadcast_id)
+    if correction.tickets_moved:
+        text += " " + render("console.schedule.tickets_moved", n=correction.tickets_moved)
+    return text
 
 
 @schedule.command("cancel")
