@@ -1,4 +1,11 @@
-"""Texts around a petugas: what the resident is told, and what the officer reads on their phone."""
+"""Texts around staff: what the resident is told about a petugas, what the officer reads on their
+phone, and what a kepala desa or admin is told when they ask for help.
+
+Template variables outside WhatsApp's 24-hour window (TWILIO_TEMPLATE_<KIND>):
+- ticket_update:   {{1}} ticket code, {{2}} status (diteruskan, menunggu_dokumen, selesai, ditolak)
+- relay:           {{1}} petugas name, {{2}} message (first 200 characters)
+- handoff_notice:  {{1}} ticket code, {{2}} resident name
+"""
 
 MESSAGES: dict[str, str] = {
     # — to the resident —
@@ -6,7 +13,9 @@ MESSAGES: dict[str, str] = {
     "handoff.connecting_after_confusion": "Maaf, sepertinya saya kurang paham 🙏 Saya sambungkan ke petugas *{opd}*. Biasanya dibalas dalam 2 jam kerja (Senin–Jumat 08.00–16.00 WIB). Kode: *{kode}*",
     "handoff.no_petugas": "Saat ini belum ada petugas {opd} yang bisa dihubungi lewat WhatsApp. Pesan Anda tercatat dengan kode *{kode}* dan akan ditindaklanjuti pada jam kerja.",
     "handoff.from_petugas": "👤 {name} ({opd}): {text}",
-    "handoff.closed": "Percakapan dengan petugas selesai. Anda kembali dilayani asisten otomatis; ketik *MENU* untuk pilihan.",
+    "handoff.closed": "Percakapan dengan petugas (*{kode}*) selesai.{note}\nAnda kembali dilayani asisten otomatis; ketik *MENU* untuk pilihan.",
+    # A service ticket closed: say what was done, by whom.
+    "handoff.closed_service": "✅ Tiket *{kode}* ({layanan}) sudah *selesai* ditangani {name} ({opd}).{note}\nCek kapan saja: ketik *STATUS {kode}*. Ketik *MENU* untuk layanan lain.",
     "handoff.timeout": "Maaf, petugas belum sempat membalas (kode *{kode}*). Pesan Anda tetap tersimpan dan akan dibalas pada jam kerja. Balas *MENU* untuk dilayani asisten otomatis sambil menunggu.",
     "ticket.status_changed": "Kabar tiket *{kode}* ({layanan}): status sekarang *{status_text}*.{note}",
     "ticket.note_line": "\nCatatan petugas: \"{note}\"",
@@ -15,18 +24,27 @@ MESSAGES: dict[str, str] = {
     "petugas.relay": "💬 *{kode}* — {nama}: {text}\nBalas: *#{kode} pesan Anda*",
     "petugas.resident_left": "↩️ *{kode}* — {nama} kembali ke asisten otomatis (mengetik MENU/BATAL). Tiket tetap terbuka; balasan Anda tetap sampai: *#{kode} pesan Anda*.",
     "petugas.escalated": "⏰ *{kode}* ({opd}) belum dibalas petugas selama 1 hari kerja. Mohon ditindaklanjuti: *ambil {kode}*.",
-    "petugas.help": "Perintah petugas:\n• *#KODE pesan* — balas warga\n• *#KODE selesai [catatan]* — tutup percakapan\n• *#KODE status diteruskan|menunggu_dokumen|selesai|ditolak [catatan]*\n• *ambil KODE* — ambil tiket\n• *tiket* — tiket terbuka Anda\n• *bantuan* — daftar perintah ini",
+    "petugas.help": "Perintah petugas:\n• *#KODE pesan* — balas warga\n• *#KODE selesai [catatan]* — tutup tiket\n• *#KODE status diteruskan / menunggu dokumen / selesai / ditolak [catatan]*\n• *ambil KODE* — ambil tiket\n• *tiket* — tiket terbuka dinas Anda\n• *bantuan* — daftar perintah ini\nKode boleh ditulis #KM-4821, KM 4821 atau km4821.",
     "petugas.unknown_command": "Perintah tidak dikenali. Ketik *bantuan* untuk daftar perintah.",
     "petugas.not_found": "Kode {kode} tidak ditemukan.",
     "petugas.not_your_opd": "Tiket {kode} milik dinas lain; Anda tidak dapat mengubahnya.",
     "petugas.sent": "✓ Terkirim ke warga ({kode}).",
     "petugas.closed": "✓ {kode} ditutup. Warga kembali ke asisten otomatis dan menerima survei.",
-    "petugas.status_set": "✓ Status {kode}: {status}.",
-    "petugas.bad_status": "Status tidak dikenal. Pilih: diteruskan, menunggu_dokumen, selesai, ditolak.",
+    "petugas.status_set": "✓ Status {kode}: {status}. Warga sudah dikabari.",
+    "petugas.bad_status": "Status tidak dikenal. Tulis misalnya *#KM-4821 status menunggu dokumen bawa KK asli*. Pilihan: diteruskan, menunggu dokumen, selesai, ditolak.",
+    "petugas.already_closed": "Tiket {kode} sudah ditutup.",
     "petugas.claimed": "✓ {kode} sekarang Anda tangani.",
-    "petugas.my_tickets": "Tiket terbuka Anda:\n{items}",
-    "petugas.ticket_line": "{kode} — {layanan} — {nama} ({status})",
-    "petugas.no_tickets": "Tidak ada tiket terbuka untuk Anda.",
+    "petugas.backlog": "Tiket terbuka {opd} (yang belum diambil dulu, terlama dulu):\n{items}{more}\nBalas: *#KODE pesan* • Ambil: *ambil KODE*",
+    "petugas.backlog_more": "\n… dan {n} tiket lain (lihat di konsol).",
+    "petugas.ticket_line": "*{kode}* — {layanan} — {nama} ({status}) — {who}",
+    "petugas.chat": "percakapan",
+    "petugas.unassigned": "belum diambil",
+    "petugas.yours": "Anda",
+    "petugas.held_by": "{name}",
+    "petugas.no_tickets": "Tidak ada tiket terbuka untuk dinas Anda.",
     "petugas.empty_message": "Pesannya kosong. Tulis: *#{kode} pesan Anda*",
     "petugas.resident_gone": "Warga untuk {kode} sudah menghapus datanya; pesan tidak dapat dikirim.",
+    # — to a kepala desa or an admin (they use the bot like residents otherwise) —
+    "staff.help_kades": "Halo {name} 👋 Nomor ini terdaftar sebagai *Kepala {wilayah}* (Kec. {kecamatan}). Sebelum Kenduren Mas datang ke kecamatan Anda, kami kirim pengumuman untuk diteruskan ke grup warga, dengan tautan khusus desa Anda.\nTanya jadwal seperti warga: ketik *JADWAL* atau nama kecamatan. Ketik *MENU* untuk layanan lain.",
+    "staff.help_admin": "Halo {name} 👋 Nomor ini terdaftar sebagai *admin* Kenduren Mas. Jadwal, tiket, usulan dan laporan dikelola di konsol web atau lewat perintah `python -m bot`.\nTanya jadwal seperti warga: ketik *JADWAL* atau nama kecamatan. Ketik *MENU* untuk layanan lain.",
 }

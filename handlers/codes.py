@@ -9,6 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 
+TICKET_PREFIX = "KM"
+PROPOSAL_PREFIX = "US"
+
+
 def new_code(session: Session, prefix: str, model) -> str:
     """A short code to read aloud (KM-4821); longer only when the short ones get crowded."""
     for digits in (4, 4, 4, 5, 5, 5, 6, 6, 6, 8):

@@ -5,18 +5,94 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from flows.dispatch import STOP_WORDS, normalise_command
 from flows.engine import Say, say
 from flows.phones import mask_niks
 from handlers import notify
-from handlers.codes import insert_with_code
+from handlers.codes import TICKET_PREFIX, insert_with_code
 from handlers.facts import CLOSED_TICKET, next_petugas
-from storage.models import Conversation, InboundMessage, Layanan, Opd, Resident, Ticket, TicketEvent
+from storage.models import Conversation, InboundMessage, Layanan, Opd, Resident, Staff, StaffRole, Ticket, TicketEvent
 
 HELPDESK_OPD = "diskominfo"
+BACKLOG_SHOWN = 15
+
+
+def _helpdesk(s: Session) -> Opd:
+    return s.scalars(select(Opd).where(Opd.key == HELPDESK_OPD)).one()
+
+
+def _without_petugas(opd_id):
+    """True where the OPD has no active petugas: its chats go to the helpdesk, who may act on them."""
+    return ~select(Staff.id).where(Staff.opd_id == opd_id, Staff.role == StaffRole.PETUGAS,
+                                   Staff.active.is_(True)).exists()
+
+
+def _is_helpdesk(staff: Staff) -> bool:
+    return staff.opd is not None and staff.opd.key == HELPDESK_OPD
+
+
+def may_handle(s: Session, staff: Staff, ticket: Ticket) -> bool:
+    """A petugas acts on their OPD's tickets and on what was handed to them; the helpdesk also on
+    the tickets of an OPD that has no petugas."""
+    if ticket.opd_id == staff.opd_id or ticket.assigned_staff_id == staff.id:
+        return True
+    return _is_helpdesk(staff) and bool(s.scalar(select(_without_petugas(ticket.opd_id))))
+
+
+def staff_backlog(s: Session, staff: Staff) -> tuple[list[Ticket], int]:
+    """The open tickets a petugas may act on, unassigned first, oldest first; and how many more."""
+    mine = [Ticket.opd_id == staff.opd_id, Ticket.assigned_staff_id == staff.id]
+    if _is_helpdesk(staff):
+        mine.append(_without_petugas(Ticket.opd_id))
+    where = (or_(*mine), Ticket.status.not_in(CLOSED_TICKET))
+    tickets = s.scalars(select(Ticket).where(*where)
+                        .order_by(Ticket.assigned_staff_id.is_not(None), Ticket.created_at, Ticket.id)
+                        .limit(BACKLOG_SHOWN)).all()
+    total = s.scalar(select(func.count()).select_from(Ticket).where(*where)) or 0
+    return list(tickets), max(0, total - len(tickets))
+
+
+def holder_for(s: Session, ticket: Ticket, now: datetime) -> tuple[Staff | None, bool]:
+    """Who holds the ticket's chat: its active petugas, else the next of its OPD, else the
+    helpdesk's (round-robin). Second value: True when it was just given to them."""
+    staff = ticket.assigned_staff
+    if staff is not None and staff.active:
+        return staff, False
+    staff = next_petugas(s, ticket.opd_id)
+    if staff is None and ticket.opd.key != HELPDESK_OPD:
+        staff = next_petugas(s, _helpdesk(s).id)
+    if staff is not None:
+        ticket.assigned_staff_id = staff.id
+        staff.last_assigned_at = now
+    return staff, staff is not None
+
+
+def take_chat(s: Session, ticket: Ticket, now: datetime) -> None:
+    """A petugas wrote to the resident: their next message goes to the petugas, unless another
+    ticket already holds the chat."""
+    if ticket.resident is None:
+        return
+    conversation = s.scalar(select(Conversation).where(Conversation.resident_id == ticket.resident_id)
+                            .order_by(Conversation.updated_at.desc()).limit(1).with_for_update())
+    if conversation is not None and conversation.handoff_ticket_id is None:
+        conversation.handoff_ticket_id = ticket.id
+
+
+def release_staff(s: Session, staff: Staff, now: datetime) -> int:
+    """A staff member removed: their open tickets go back to their OPD's queue (unassigned, in
+    every petugas' `tiket` list); a chat they held is given to the next petugas on the resident's
+    next message. Returns how many tickets were released."""
+    tickets = s.scalars(select(Ticket).where(Ticket.assigned_staff_id == staff.id,
+                                             Ticket.status.not_in(CLOSED_TICKET)).with_for_update()).all()
+    for ticket in tickets:
+        ticket.assigned_staff_id, ticket.updated_at = None, now
+        s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="system", action="petugas_dinonaktifkan",
+                          staff_id=staff.id))
+    staff.active = False
+    return len(tickets)
 
 
 def _context_ticket(s: Session, resident: Resident, kode: str | None) -> Ticket | None:
@@ -51,11 +127,8 @@ def start_handoff(ctx, d: Mapping[str, Any]) -> dict[str, Any]:
         opd = _opd_for(s, d)
         ticket = Ticket(resident_id=r.id, opd_id=opd.id, desa_id=r.desa_id, nama=r.name, created_at=now,
                         updated_at=now, catatan="Minta bicara dengan petugas")
-        insert_with_code(s, "KM", ticket)
-    staff = ticket.assigned_staff or next_petugas(s, ticket.opd_id)
-    if staff is None and ticket.opd.key != HELPDESK_OPD:
-        helpdesk = s.scalars(select(Opd).where(Opd.key == HELPDESK_OPD)).one()
-        staff = next_petugas(s, helpdesk.id)
+        insert_with_code(s, TICKET_PREFIX, ticket)
+    staff, _ = holder_for(s, ticket, now)
     s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action="minta_petugas",
                       note=d.get("reason")))
     ticket.handoff_requested_at = now
@@ -64,15 +137,19 @@ def start_handoff(ctx, d: Mapping[str, Any]) -> dict[str, Any]:
         return {"replies": [say("handoff.no_petugas", opd=ticket.opd.singkatan, kode=ticket.kode)]}
     ctx.conversation.handoff_ticket_id = ticket.id
     ticket.handoff_requested_at, ticket.handoff_timeout_at, ticket.escalated_at = now, None, None
-    ticket.assigned_staff_id = staff.id
     staff.last_assigned_at = now
+    _notice(s, staff, ticket, r)
+    key = "handoff.connecting_after_confusion" if d.get("reason") == "tidak_paham" else "handoff.connecting"
+    return {"replies": [say(key, opd=ticket.opd.singkatan, kode=ticket.kode)]}
+
+
+def _notice(s: Session, staff: Staff, ticket: Ticket, r: Resident) -> None:
+    """Tell a petugas a chat is theirs, with the resident's last messages."""
     desa = f"{r.desa.nama}, {r.desa.kecamatan.nama}" if r.desa else "desa belum diketahui"
     last = "\n".join(_last_messages(s, r)) or "-"
     notify.to_staff(s, staff, "handoff_notice",
                     say("petugas.handoff_notice", kode=ticket.kode, nama=r.name or "Warga", desa=desa, last=last),
                     ticket_id=ticket.id, template_vars={"1": ticket.kode, "2": r.name or "Warga"})
-    key = "handoff.connecting_after_confusion" if d.get("reason") == "tidak_paham" else "handoff.connecting"
-    return {"replies": [say(key, opd=ticket.opd.singkatan, kode=ticket.kode)]}
 
 
 def relay_to_petugas(s: Session, runtime, resident: Resident, conversation: Conversation, msg, text: str,
@@ -86,9 +163,15 @@ def relay_to_petugas(s: Session, runtime, resident: Resident, conversation: Conv
         conversation.handoff_ticket_id = None
         return None
     s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action="pesan", note=text[:500] or "[lampiran]"))
-    staff = ticket.assigned_staff
+    staff, given = holder_for(s, ticket, now)
     if staff is None:
+        # Nobody left to hold it (the petugas was removed, none other): the message stays with
+        # the ticket for working hours, and the bot serves the resident again.
+        conversation.handoff_ticket_id = None
         return [say("handoff.no_petugas", opd=ticket.opd.singkatan, kode=ticket.kode)]
+    if given:  # the chat came back to the OPD's queue: the new holder gets the whole context
+        _notice(s, staff, ticket, resident)
+        return []
     body = mask_niks(text) or ("[foto/lampiran] " + (msg.media_url or "") if msg.media_url else "[lokasi]")
     notify.to_staff(s, staff, "relay", say("petugas.relay", kode=ticket.kode, nama=resident.name or "Warga", text=body),
                     ticket_id=ticket.id, template_vars={"1": ticket.kode, "2": body[:200]})

@@ -122,7 +122,10 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
 
         staff = session.get(Staff, staff_id)
         staff.last_inbound_at = now
-        return render_replies(handle_staff_message(session, runtime, staff, _text_of(msg), now), msg.channel, {}), None
+        staff_replies = handle_staff_message(session, runtime, staff, _text_of(msg), now)
+        if staff_replies is not None:
+            return render_replies(staff_replies, msg.channel, {}), None
+        # A kepala desa or admin asking what residents ask: the bot answers them as a resident.
 
     resident = resident_by_phone(session, msg.from_phone, msg.channel, now, msg.profile_name)
     conversation = locked_conversation(session, resident, msg.channel, now)

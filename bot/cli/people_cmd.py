@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from bot.cli.context import fail, runtime
 from flows.phones import readable, to_e164
+from handlers.handoff import release_staff
+from storage.db import utcnow
 from storage.models import Desa, Kecamatan, Opd, Staff, StaffRole
 
 
@@ -114,8 +116,9 @@ def remove(phone: str) -> None:
         st = s.scalar(select(Staff).where(Staff.phone == e164, Staff.active.is_(True)))
         if st is None:
             fail(f"Tidak ada staf aktif dengan nomor {readable(e164)}")
-        st.active = False
-    click.echo(f"{readable(e164)} dinonaktifkan.")
+        released = release_staff(s, st, utcnow())
+    back = f" {released} tiket terbuka kembali ke antrean dinas." if released else ""
+    click.echo(f"{readable(e164)} dinonaktifkan.{back}")
 
 
 def _read_password() -> str:

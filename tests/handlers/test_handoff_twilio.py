@@ -70,7 +70,7 @@ def test_resident_to_petugas_and_back_through_twilio(live_app, fake, rt):
     rina.send(f"#{kode} selesai")
     deliver(live_app)
     last_two = [m.body for m in fake.sent_to(resident.number)[-2:]]
-    assert "Percakapan dengan petugas selesai" in last_two[0] and "Balas 1 (buruk) sampai 5" in last_two[1]
+    assert "sudah *selesai* ditangani" in last_two[0] and "Balas 1 (buruk) sampai 5" in last_two[1]
     assert "Ada saran" in resident.say("5")
     assert "Balas dengan angka" in resident.say("menu")
     assert fake.per_recipient() == {RINA: 2, resident.number: 3}

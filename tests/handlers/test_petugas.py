@@ -60,7 +60,7 @@ def test_unknown_code_and_unknown_command(wa_client, staff, rt):
 
 def test_status_change_notifies_resident_and_is_in_history(wa_client, ticket, phone, rt):
     rina = Phone(wa_client, RINA, "Rina")
-    assert "menunggu_dokumen" in rina.say(f"#{ticket} status menunggu_dokumen bawa KK asli")
+    assert "Menunggu dokumen" in rina.say(f"#{ticket} status menunggu_dokumen bawa KK asli")
     assert "status sekarang *Menunggu dokumen*" in outbox(rt, phone.number)[-1]
     assert ticket in rina.say("tiket")
     assert "ditutup" in rina.say(f"#{ticket} status selesai")
@@ -86,7 +86,7 @@ def test_handoff_relays_both_ways_and_survey_after_close(wa_client, phone, ticke
     assert "Sumarti: matur nuwun bu, jam piro?" in outbox(rt, RINA)[-1]
 
     assert "ditutup" in rina.say(f"#{ticket} selesai")
-    assert "Percakapan dengan petugas selesai" in outbox(rt, phone.number)[-2]
+    assert "(KTP-el) sudah *selesai* ditangani Bu Rina" in outbox(rt, phone.number)[-2]
     assert "Balas 1 (buruk) sampai 5" in outbox(rt, phone.number)[-1]
     assert "Terima kasih" in phone.say("4")  # the survey flow takes the rating
     assert "Balas dengan angka" in phone.say("menu")  # the bot is back
