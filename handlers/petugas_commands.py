@@ -31,6 +31,7 @@ CODE = rf"#?\s*(?P<prefix>{TICKET_PREFIX})\s*[-.]?\s*(?P<digits>\d{{4,8}})\b"
 ROLE_HELP_WORDS = ("bantuan", "help", "?", "perintah")
 # Status words as typed: "menunggu dokumen", "menunggu_dokumen", "Menunggu-Dokumen".
 SETTABLE = [s for s in TicketStatus if s is not TicketStatus.BARU]
+STATUSES = {s.value for s in SETTABLE}
 _STATUS_WORDS = {s: re.compile(r"^" + r"[\s_\-]*".join(s.value.split("_")) + r"\b\s*(?P<note>.*)$",
                                re.IGNORECASE | re.DOTALL) for s in SETTABLE}
 
@@ -38,9 +39,21 @@ _STATUS_WORDS = {s: re.compile(r"^" + r"[\s_\-]*".join(s.value.split("_")) + r"\
 @dataclass(frozen=True)
 class Ctx:
     s: Session
-    runtime: object
+    runtime: object | None
     staff: Staff
     now: datetime
+
+
+# — for the web console's ticket desk: the same actions, the same messages to the resident —
+
+def reply(s: Session, staff: Staff, ticket: Ticket, text: str, now: datetime) -> list[Say]:
+    return _reply(Ctx(s, None, staff, now), ticket, text)
+
+
+def change_status(s: Session, staff: Staff, ticket: Ticket, status: str, note: str | None,
+                  now: datetime) -> list[Say]:
+    """Set a status by its value ("menunggu_dokumen"); selesai closes the ticket."""
+    return _set_status(Ctx(s, None, staff, now), ticket, f"{status} {note or ''}".strip())
 
 
 @dataclass(frozen=True)

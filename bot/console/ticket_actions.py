@@ -28,11 +28,11 @@ def _as_actor(session: Session, staff: Staff, ticket: Ticket, replies: list[Say]
 
 
 def reply(session: Session, staff: Staff, ticket: Ticket, text: str, now: datetime) -> str:
-    return _as_actor(session, staff, ticket, petugas_commands._reply(session, staff, ticket, text.strip(), now))
+    return _as_actor(session, staff, ticket, petugas_commands.reply(session, staff, ticket, text.strip(), now))
 
 
 def set_status(session: Session, staff: Staff, ticket: Ticket, status: str, note: str | None, now: datetime) -> str:
-    return _as_actor(session, staff, ticket, petugas_commands._set_status(session, staff, ticket, status, note, now))
+    return _as_actor(session, staff, ticket, petugas_commands.change_status(session, staff, ticket, status, note, now))
 
 
 def assignable(session: Session, ticket: Ticket) -> list[Staff]:
