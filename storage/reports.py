@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
-    Broadcast, Desa, Opd, Proposal, Resident, SurveyResponse, Ticket, Visit, VisitStatus,
+    Broadcast, Desa, Kecamatan, Opd, Proposal, Resident, SurveyResponse, Ticket, Visit, VisitStatus,
 )
 
 WIB = timezone(timedelta(hours=7))
@@ -95,3 +95,68 @@ def desa_reach(session: Session, desa_id: int) -> DesaReach | None:
     proposals = session.scalar(select(func.count()).select_from(Proposal).where(
         Proposal.desa_id == desa_id, Proposal.merged_into_id.is_(None)))
     return DesaReach(desa.nama, desa.kecamatan.nama, referred or 0, subscribed or 0, proposals or 0)
+
+
+@dataclass
+class Outcomes:
+    on_the_spot: int = 0     # closed "selesai" on the visit day itself
+    forwarded: int = 0       # handed on to the office (status diteruskan, or closed after the day)
+    waiting: int = 0         # still open otherwise (baru, menunggu dokumen)
+    rejected: int = 0
+
+
+def ticket_outcomes(session: Session, visit: Visit) -> Outcomes:
+    out = Outcomes()
+    day_end = datetime.combine(visit.tanggal + timedelta(days=1), time(0), WIB)
+    for status, closed_at in session.execute(select(Ticket.status, Ticket.closed_at).where(Ticket.visit_id == visit.id)):
+        if status == "selesai" and closed_at is not None and closed_at < day_end:
+            out.on_the_spot += 1
+        elif status == "ditolak":
+            out.rejected += 1
+        elif status in ("diteruskan", "selesai"):
+            out.forwarded += 1
+        else:
+            out.waiting += 1
+    return out
+
+
+def rating_distribution(session: Session, visit_id: int) -> dict[int, int]:
+    found = dict(session.execute(select(SurveyResponse.rating, func.count()).where(SurveyResponse.visit_id == visit_id)
+                                 .group_by(SurveyResponse.rating)).all())
+    return {r: int(found.get(r, 0)) for r in range(1, 6)}
+
+
+@dataclass
+class SummaryLine:
+    label: str
+    visits: int = 0
+    tickets: int = 0
+    surveys: int = 0
+    rating_sum: float = 0.0
+
+    @property
+    def rating(self) -> float | None:
+        return round(self.rating_sum / self.surveys, 2) if self.surveys else None
+
+
+def summary(session: Session) -> tuple[list[SummaryLine], list[SummaryLine]]:
+    """Across every held or planned visit (not cancelled or moved): per kecamatan and per month."""
+    tickets = dict(session.execute(select(Ticket.visit_id, func.count()).where(Ticket.visit_id.is_not(None))
+                                   .group_by(Ticket.visit_id)).all())
+    ratings = {v: (n, float(total)) for v, n, total in session.execute(
+        select(SurveyResponse.visit_id, func.count(), func.sum(SurveyResponse.rating))
+        .where(SurveyResponse.visit_id.is_not(None)).group_by(SurveyResponse.visit_id))}
+    per_kecamatan: dict[str, SummaryLine] = {}
+    per_month: dict[str, SummaryLine] = {}
+    for visit_id, tanggal, kecamatan in session.execute(
+            select(Visit.id, Visit.tanggal, Kecamatan.nama).join(Kecamatan, Kecamatan.id == Visit.kecamatan_id)
+            .where(Visit.status == VisitStatus.PLANNED)):
+        n, total = ratings.get(visit_id, (0, 0.0))
+        for line in (per_kecamatan.setdefault(kecamatan, SummaryLine(kecamatan)),
+                     per_month.setdefault(tanggal.strftime("%Y-%m"), SummaryLine(tanggal.strftime("%Y-%m")))):
+            line.visits += 1
+            line.tickets += tickets.get(visit_id, 0)
+            line.surveys += n
+            line.rating_sum += total
+    return (sorted(per_kecamatan.values(), key=lambda x: x.label),
+            sorted(per_month.values(), key=lambda x: x.label))

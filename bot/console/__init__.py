@@ -12,7 +12,7 @@ from importlib import import_module
 
 from flask import Flask
 
-PAGES = ("auth", "home", "tickets")
+PAGES = ("auth", "home", "tickets", "schedule", "proposals", "reports")
 
 
 def init_console(app: Flask, runtime) -> None:

@@ -143,9 +143,11 @@ def _install_guards(bp) -> None:
 
     @bp.context_processor
     def _template_globals():
+        from catalogue import render
         from catalogue.console import text
 
-        return {"t": text, "csrf_token": csrf_token, "viewer": viewer, "nav_endpoints": current_app.view_functions}
+        # t: the console's own texts; m: any catalogue text (kategori and status names residents read).
+        return {"t": text, "m": render, "csrf_token": csrf_token, "viewer": viewer, "nav_endpoints": current_app.view_functions}
 
     for code in (400, 403, 404):
         bp.register_error_handler(code, _error_page(code))

@@ -94,23 +94,14 @@ def clear_downloads() -> Path:
 
 
 def submit_and_wait(driver, button, timeout: float = 15) -> None:
-    """Click a submit button and wait until the browser has loaded the page that answers it."""
+    """Click a submit button (or link) and wait until the browser has loaded the page that answers it:
+    the old document carries a mark that the new one does not."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old = driver.find_element("tag name", "html")
+    driver.execute_script("window.__kmOldPage = true")
     button.click()
-    WebDriverWait(driver, timeout).until(lambda d: _stale(old) and d.execute_script(
-        "return document.readyState") == "complete")
-
-
-def _stale(element) -> bool:
-    from selenium.common.exceptions import StaleElementReferenceException
-
-    try:
-        element.is_enabled()
-        return False
-    except StaleElementReferenceException:
-        return True
+    WebDriverWait(driver, timeout).until(lambda d: d.execute_script(
+        "return window.__kmOldPage !== true && document.readyState === 'complete'"))
 
 
 def follow_link(driver, link, timeout: float = 15) -> None:
