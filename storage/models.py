@@ -469,3 +469,61 @@ class ConsoleLoginCode(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class QueueStatus(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVED = "served"
+    SKIPPED = "skipped"  # no-show: called and not there (may rejoin once)
+
+
+class QueueCounter(Base):
+    """The last number and place handed out at one stand (one OPD at one visit). Its row lock
+    serialises check-ins and calls at that stand, so numbers have no duplicate and no gap."""
+
+    __tablename__ = "queue_counter"
+
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True)
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
+    # A rejoining no-show keeps their number but takes a new place at the end of the line.
+    last_position: Mapped[int] = mapped_column(default=0)
+
+
+class QueueEntry(Base):
+    """One resident's place in the antrean of one stand on the day of a visit."""
+
+    __tablename__ = "queue_entry"
+    __table_args__ = (
+        UniqueConstraint("visit_id", "opd_id", "number"),
+        UniqueConstraint("visit_id", "opd_id", "position"),
+        # Checking in twice (or a petugas checking the same resident in) keeps the same number.
+        UniqueConstraint("visit_id", "opd_id", "resident_id"),
+        Index("ix_queue_entry_line", "visit_id", "opd_id", "status", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"))
+    number: Mapped[int]
+    position: Mapped[int]
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=QueueStatus.WAITING)
+    walk_in: Mapped[bool] = mapped_column(default=False)
+    checked_in_by: Mapped[str] = mapped_column(String(16), default="warga")  # warga | petugas
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    called_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    served_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    skipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejoined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejoins: Mapped[int] = mapped_column(default=0)
+    # When "sebentar lagi" went out, so nobody is told twice.
+    near_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    opd: Mapped[Opd] = relationship()
+    visit: Mapped[Visit] = relationship()
+    resident: Mapped[Resident | None] = relationship()
+    ticket: Mapped[Ticket | None] = relationship()
