@@ -6,13 +6,15 @@ Built once per app or CLI invocation and passed around; nothing here is a module
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
+from typing import Callable
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.settings import Settings
-from storage.db import make_engine, make_sessionmaker
+from storage.db import make_engine, make_sessionmaker, utcnow
 
 
 @dataclass
@@ -20,6 +22,9 @@ class Runtime:
     settings: Settings
     engine: Engine = field(init=False)
     sessions: sessionmaker = field(init=False)
+
+    # The instant a webhook is handled at; tests replace it with a fixed clock.
+    clock: Callable[[], datetime] = utcnow
 
     def __post_init__(self) -> None:
         self.engine = make_engine(self.settings.database_url)

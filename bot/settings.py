@@ -46,6 +46,8 @@ class Settings:
     console_secret_key: str = ""
     # A console login lasts this long, then the staff member logs in again.
     console_session_minutes: int = 480
+    # A number called and not served within this many minutes is skipped as a no-show.
+    antrean_no_show_minutes: int = 10
 
     @property
     def dry_run(self) -> bool:

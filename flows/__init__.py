@@ -5,16 +5,16 @@ Adding a flow: write one module with a `FLOW`, list it here, add its texts to th
 
 from __future__ import annotations
 
-from flows import hapus_data, jadwal, langganan, layanan, petugas, status, survei, usulan
+from flows import antrean, hapus_data, jadwal, langganan, layanan, petugas, status, survei, usulan
 from flows.dispatch import Registry
 from flows.engine import Flow
 
 INTENTS = ("jadwal", "daftar_layanan", "usulan", "cek_status", "petugas", "berhenti", "langganan", "sapaan",
-           "bantuan", "diluar_topik")
+           "bantuan", "diluar_topik", "antrean")
 
 ALL_FLOWS: tuple[Flow, ...] = (
     jadwal.FLOW, layanan.FLOW, usulan.FLOW, status.FLOW, langganan.FLOW, petugas.FLOW,
-    hapus_data.FLOW, survei.FLOW,
+    hapus_data.FLOW, survei.FLOW, antrean.FLOW,
 )
 MAIN_MENU = ("jadwal", "layanan", "usulan", "status", "langganan", "petugas")
 RESERVED = {"menu"}  # handled by the dispatcher itself

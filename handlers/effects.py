@@ -11,9 +11,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from flows import effects as kinds
+from flows.antrean import QueueCheckIn
 from flows.engine import Effect, say
 from flows.phones import mask_niks
 from handlers import notify
+from handlers.antrean import check_in_effect
 from handlers.codes import insert_with_code
 from handlers.handoff import start_handoff
 from storage.models import (
@@ -169,6 +171,7 @@ EFFECTS: dict[type[Effect], Handler] = {
     kinds.SaveSurvey: save_survey,
     kinds.Handoff: handoff,
     kinds.LeaveHandoff: leave_handoff,
+    QueueCheckIn: check_in_effect,
 }
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from flows.dates import rentang_jam, tanggal
 from flows.phones import readable
+from handlers.antrean import QueueFacts
 from storage.models import (
     Desa, Kecamatan, Layanan, Opd, Proposal, ProposalStatus, Resident, Staff, StaffRole, Ticket, TicketStatus,
     Visit, VisitStatus,
@@ -48,10 +49,11 @@ def next_petugas(session: Session, opd_id: int) -> Staff | None:
     )
 
 
-class DbFacts:
+class DbFacts(QueueFacts):
     def __init__(self, session: Session, resident: Resident, now: datetime, timezone: str):
         self.s = session
         self.resident = resident
+        self.now, self.timezone = now, timezone
         self.today = now.astimezone(ZoneInfo(timezone)).date()
 
     def next_visits(self, kecamatan: str | None = None, limit: int = 3) -> Sequence[Mapping[str, Any]]:

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from catalogue import for_channel, render
-from flows import referral
+from flows import antrean, referral
 from flows.dispatch import Outcome, Registry, dispatch, main_menu
 from flows.effects import Handoff
 from flows.engine import ResidentView, Say, Turn, say
@@ -20,7 +20,7 @@ from handlers import effects as fx
 from handlers.facts import DbFacts
 from handlers.replies import carry_out, render_replies
 from handlers.residents import locked_conversation, resident_by_phone
-from storage.db import UTCDateTime, retry_on_disconnect, utcnow
+from storage.db import UTCDateTime, retry_on_disconnect
 from storage.dialect import dialect_name, insert_for
 from storage.models import Conversation, Desa, InboundMessage, Resident, Staff
 
@@ -48,7 +48,7 @@ class Incoming:
 
 def handle_inbound(runtime, registry: Registry, msg: Incoming, now: datetime | None = None) -> list[str]:
     """The replies to send back (already rendered for the channel). Never raises for bad input."""
-    now = now or utcnow()
+    now = now or runtime.clock()
 
     def unit_of_work() -> list[str]:
         with runtime.sessions.begin() as session:
@@ -166,6 +166,8 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
     intent = understanding.intent if understanding else ("jadwal" if location else "diluar_topik")
     entities = dict(understanding.entities) if understanding else {}
     confidence = understanding.confidence if understanding else (1.0 if location else 0.0)
+    if intent != "antrean" and antrean.recognised(text):  # until the recogniser knows `antrean` (#13)
+        intent, confidence = "antrean", max(confidence, 0.9)
 
     turn = Turn(text=text, intent=intent, entities=entities, confidence=confidence,
                 slots=dict(conversation.slots or {}), resident=_view(resident, msg),

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flows.engine import Bullets, Say, say
-from handlers import notify
+from handlers import antrean, notify
 from handlers.codes import TICKET_PREFIX
 from handlers.entry import enter_flow
 from handlers.facts import CLOSED_TICKET
@@ -94,7 +94,21 @@ def _role_help(staff: Staff) -> Say:
 # — the commands —————————————————————————————————————————————————————————————————————
 
 def _help(ctx: Ctx, m: re.Match[str]) -> list[Say]:
-    return [say("petugas.help")]
+    return [say("petugas.help"), say("antrean.petugas.help")]
+
+
+def _call_next(ctx: Ctx, m: re.Match[str]) -> list[Say]:
+    return antrean.call_next(ctx.s, ctx.runtime, ctx.staff, ctx.now)
+
+
+def _at_the_stand(ctx: Ctx, m: re.Match[str]) -> list[Say]:
+    """#KODE hadir (check the resident in) | #KODE lewati (a no-show)."""
+    ticket, refusal = _ticket(ctx, kode_of(m))
+    if refusal:
+        return [refusal]
+    if m.group("word").casefold() == "hadir":
+        return antrean.check_in_by_petugas(ctx.s, ctx.runtime, ctx.staff, ticket, ctx.now)
+    return antrean.skip_by_petugas(ctx.s, ctx.staff, ticket, ctx.now)
 
 
 def _backlog(ctx: Ctx, m: re.Match[str]) -> list[Say]:
@@ -143,6 +157,8 @@ COMMANDS: list[Command] = [
     Command(re.compile(r"^(bantuan|help|menu|perintah|\?)$", re.IGNORECASE), _help),
     Command(re.compile(r"^tiket(\s+(saya|dinas))?$", re.IGNORECASE), _backlog),
     Command(re.compile(rf"^ambil\s+{CODE}\s*$", re.IGNORECASE), _claim),
+    Command(re.compile("^(" + "|".join(sorted(antrean.CALL_WORDS)) + ")$", re.IGNORECASE), _call_next),
+    Command(re.compile(rf"^{CODE}[\s:,.]*(?P<word>hadir|lewati)\s*$", re.IGNORECASE), _at_the_stand),
     Command(re.compile(rf"^{CODE}[\s:,.]*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL), _on_ticket),
 ]
 
@@ -191,6 +207,7 @@ def _conversation_of(s: Session, ticket: Ticket) -> Conversation | None:
 def _close(ctx: Ctx, ticket: Ticket, note: str | None) -> list[Say]:
     if ticket.status in CLOSED_TICKET:
         return [say("petugas.already_closed", kode=ticket.kode)]
+    antrean.served_with_ticket(ctx.s, ticket, ctx.now)  # their place at the stand is done too
     ticket.status, ticket.closed_at = TicketStatus.SELESAI, ctx.now
     _event(ctx, ticket, "selesai", TicketStatus.SELESAI, note)
     resident = ticket.resident

@@ -12,6 +12,7 @@ from typing import Callable
 
 from bot.inbound_spool import replay_spool
 from bot.runtime import Runtime
+from scheduler.antrean_no_shows import skip_no_shows
 from scheduler.corrections import plan_corrections
 from scheduler.handoff_followup import follow_up_handoffs
 from scheduler.reminders import plan_reminders
@@ -36,5 +37,6 @@ JOBS: list[Job] = [
     # Messages the web process had to spool during a database outage, before the drain sends
     # their replies.
     Job("replay_spool", replay_spool, 5),
+    Job("skip_antrean_no_shows", skip_no_shows, 60),
     Job("drain_outbox", drain_outbox, 5),
 ]

@@ -1,0 +1,280 @@
+"""antrean — at the vehicle on the day: check in for a number, or ask how long each queue is.
+
+Pure: what the day looks like comes from `turn.facts.antrean_today()` (the handler reads it from the
+database), the clock is `turn.now`, and the number itself is handed out by the `queue_check_in`
+effect in the handler's transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from flows.engine import Ask, Bullets, Effect, Flow, Say, Step, Turn, say, unhandled
+from flows.jadwal import visit_card
+
+
+@dataclass(frozen=True)
+class QueueCheckIn(Effect):
+    """A number at the visit's stands: for the resident's tickets there (one per dinas), or, for a
+    walk-in, a new ticket at `walk_in_opd` under `nama` first."""
+
+    visit_id: int
+    tickets: tuple[str, ...] = ()
+    walk_in_opd: str | None = None
+    nama: str | None = None
+
+
+class S:
+    CHOOSE_VISIT = "choose_visit"
+    CHOOSE_OPD = "choose_opd"
+    ASK_NAME = "ask_name"
+
+
+def _words(text: str) -> str:
+    return " " + re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.casefold())).strip() + " "
+
+
+# Until the recogniser knows the intent `antrean` (issue #13), these decide it.
+_QUEUE_WORD = re.compile(r" (hadir|absen|n?gantri\w*|n?gantre\w*|antri\w*|antre\w*) ")
+_ARRIVED = re.compile(
+    r" (aku|kulo|kula|saya|sy|wis|wes|uwis|sudah|sdh|udah|sampun|dah) (wis |wes |sudah |sampun |dah )?"
+    r"(teko|tekan|datang|dtg|sampai|sampe|nyampe|dugi|rawuh|nang lokasi|di lokasi|ning lokasi) ")
+# A question about the queue rather than a check-in ("antrean dispendukcapil piro?").
+_QUESTION = re.compile(r" (piro|pira|berapa|brp|brapa|pinten|sepinten|lama|suwe|sue|suwi|panjang|rame|ramai|"
+                       r"akeh|banyak|sampai mana|sampe endi|nomer piro|nomor berapa) ")
+
+
+def recognised(text: str) -> bool:
+    """The interim rule: a check-in or a question about the queue."""
+    words = _words(text)
+    return bool(_QUEUE_WORD.search(words) or _ARRIVED.search(words))
+
+
+def is_question(text: str) -> bool:
+    return "?" in text or bool(_QUESTION.search(_words(text)))
+
+
+def _is_open(visit: Mapping[str, Any], turn: Turn) -> bool:
+    return visit["checkin_from"] <= turn.now <= visit["selesai_at"]
+
+
+def start(turn: Turn) -> Step:
+    day = turn.facts.antrean_today()
+    if is_question(turn.text):
+        return _queue_answer(turn, day)
+    return _check_in(turn, day)
+
+
+def _check_in(turn: Turn, day: Mapping[str, Any]) -> Step:
+    open_visits = [v for v in day["visits"] if _is_open(v, turn)]
+    if not open_visits:
+        return _outside_hours(turn, day)
+    for visit in open_visits:
+        if visit["tickets"]:
+            return _number_for_tickets(visit)
+    if len(open_visits) > 1:
+        here = [v for v in open_visits if v["kecamatan"] == turn.resident.kecamatan]
+        if len(here) != 1:
+            return Step([say("antrean.choose_visit", options=[
+                say("antrean.visit_option", kecamatan=v["kecamatan"], lokasi=v["lokasi"]) for v in open_visits])],
+                S.CHOOSE_VISIT, {"visit_ids": [v["id"] for v in open_visits]})
+        open_visits = here
+    return _offer_walk_in(turn, open_visits[0])
+
+
+def _number_for_tickets(visit: Mapping[str, Any]) -> Step:
+    """One number per dinas: two tickets at one stand share a place in its line."""
+    per_opd: dict[str, str] = {}
+    for t in visit["tickets"]:
+        per_opd.setdefault(t["opd_key"], t["kode"])
+    return Step([], None, effects=[QueueCheckIn(visit_id=visit["id"], tickets=tuple(per_opd.values()))])
+
+
+def _offer_walk_in(turn: Turn, visit: Mapping[str, Any]) -> Step:
+    stands = visit["stands"]
+    wanted = _opd_in(turn, stands)
+    slots = {"visit_id": visit["id"], "opd_keys": [s["opd_key"] for s in stands]}
+    if wanted:
+        return _ask_name(turn, {**slots, "opd_key": wanted})
+    return Step([say("antrean.walk_in_offer", kecamatan=visit["kecamatan"], options=[s["opd"] for s in stands])],
+                S.CHOOSE_OPD, slots)
+
+
+def _opd_in(turn: Turn, stands: Sequence[Mapping[str, Any]]) -> str | None:
+    """The dinas the resident named ("hadir dispendukcapil", "antri ktp"), if it has a stand."""
+    keys = {s["opd_key"] for s in stands}
+    key = turn.entities.get("opd")
+    if key is None and turn.entities.get("layanan"):
+        lay = turn.facts.layanan(turn.entities["layanan"])
+        key = lay["opd_key"] if lay else None
+    if key is None:
+        words = _words(turn.text)
+        key = next((s["opd_key"] for s in stands if f" {s['opd'].casefold()} " in words
+                    or f" {s['opd_key']} " in words), None)
+    return key if key in keys else None
+
+
+def _asked_afresh(turn: Turn) -> bool:
+    """"hadir" again, or a queue question, while we wait for an answer: start over with it."""
+    return turn.choice is None and (turn.intent == "antrean" or recognised(turn.text))
+
+
+def choose_visit(turn: Turn) -> Step:
+    if _asked_afresh(turn):
+        return start(turn)
+    ids = turn.slots.get("visit_ids") or []
+    if turn.choice is None or not 1 <= turn.choice <= len(ids):
+        return unhandled(say("common.choose_number", n=len(ids)), state=S.CHOOSE_VISIT)
+    day = turn.facts.antrean_today()
+    visit = next((v for v in day["visits"] if v["id"] == ids[turn.choice - 1]), None)
+    if visit is None or not _is_open(visit, turn):
+        return _outside_hours(turn, day)
+    if visit["tickets"]:
+        return _number_for_tickets(visit)
+    return _offer_walk_in(turn, visit)
+
+
+def _question_meanwhile(turn: Turn) -> bool:
+    return turn.choice is None and is_question(turn.text)
+
+
+def _answer_then_ask(turn: Turn, again: Say, state: str) -> Step:
+    """A queue question in the middle of a walk-in: answer it, then ask again where we were."""
+    answer = _queue_answer(turn, turn.facts.antrean_today(), hint=False)
+    return Step([*answer.replies, again], state, dict(turn.slots))
+
+
+def choose_opd(turn: Turn) -> Step:
+    keys = turn.slots.get("opd_keys") or []
+    if _question_meanwhile(turn):
+        return _answer_then_ask(turn, say("antrean.choose_opd_again", n=len(keys)), S.CHOOSE_OPD)
+    if _asked_afresh(turn) and _opd_in_slots(turn) is None:
+        return start(turn)
+    key = None
+    if turn.choice is not None and 1 <= turn.choice <= len(keys):
+        key = keys[turn.choice - 1]
+    elif turn.choice is None:
+        key = _opd_in_slots(turn)
+    if key is None:
+        return unhandled(say("antrean.choose_opd_again", n=len(keys)), state=S.CHOOSE_OPD)
+    return _ask_name(turn, {**turn.slots, "opd_key": key})
+
+
+def _opd_in_slots(turn: Turn) -> str | None:
+    day = turn.facts.antrean_today()
+    visit = next((v for v in day["visits"] if v["id"] == turn.slots.get("visit_id")), None)
+    return _opd_in(turn, visit["stands"]) if visit else None
+
+
+def _ask_name(turn: Turn, slots: dict[str, Any]) -> Step:
+    offer = turn.resident.name or turn.resident.profile_name
+    if offer:
+        return Step([say("antrean.ask_name_offer", name=offer)], S.ASK_NAME, {**slots, "name_offer": offer})
+    return Step([say("antrean.ask_name")], S.ASK_NAME, slots)
+
+
+def ask_name(turn: Turn) -> Step:
+    if _question_meanwhile(turn):
+        offer = turn.slots.get("name_offer")
+        again = say("antrean.ask_name_offer", name=offer) if offer else say("antrean.ask_name")
+        return _answer_then_ask(turn, again, S.ASK_NAME)
+    if _asked_afresh(turn):
+        return start(turn)
+    if turn.choice == 1 and turn.slots.get("name_offer"):
+        name = turn.slots["name_offer"]
+    else:
+        name = turn.text.strip()
+        if len(name) < 2 or turn.choice is not None or any(ch.isdigit() for ch in name):
+            return unhandled(say("antrean.name_invalid"), state=S.ASK_NAME)
+    return Step([], None, effects=[QueueCheckIn(visit_id=turn.slots["visit_id"], walk_in_opd=turn.slots["opd_key"],
+                                                nama=name[:120])])
+
+
+def _outside_hours(turn: Turn, day: Mapping[str, Any], lead: Say | None = None) -> Step:
+    replies = [lead] if lead else []
+    later_today = [v for v in day["visits"] if turn.now < v["checkin_from"]]
+    if later_today:
+        v = later_today[0]
+        return Step([*replies, say("antrean.not_open_yet", kecamatan=v["kecamatan"], buka=v["buka_text"],
+                                   jam=v["jam_text"], lokasi=v["lokasi"])], None)
+    if day["visits"]:
+        v = day["visits"][0]
+        replies.append(say("antrean.closed_today", kecamatan=v["kecamatan"], jam=v["jam_text"]))
+    elif lead is None:
+        replies.append(say("antrean.no_visit_today"))
+    ticket = day.get("upcoming_ticket")
+    if ticket:
+        replies.append(say("antrean.your_ticket_visit", kode=ticket["kode"], opd=ticket["opd"],
+                           tanggal=ticket["tanggal_text"], jam=ticket["jam_text"], lokasi=ticket["lokasi"]))
+    elif day.get("next_visit"):
+        replies.append(say("antrean.next_visit", card=visit_card(day["next_visit"])))
+    else:
+        replies.append(say("antrean.none_planned"))
+    return Step(replies, None)
+
+
+def _wait(place: Mapping[str, Any]) -> Say:
+    if place["ahead"] == 0:
+        return say("antrean.next_up")
+    return say("antrean.ahead", ahead=place["ahead"], minutes=place["minutes"])
+
+
+def place_line(place: Mapping[str, Any]) -> Say:
+    """Where one of the resident's numbers stands now (also used by the handler's replies)."""
+    if place["status"] == "called":
+        return say("antrean.called_now", label=place["label"], opd=place["opd"])
+    if place["status"] == "served":
+        return say("antrean.already_served", label=place["label"], opd=place["opd"])
+    if place["status"] == "skipped":
+        return say("antrean.skipped", label=place["label"], opd=place["opd"], rejoin=say(
+            "antrean.skipped_rejoin" if place["may_rejoin"] else "antrean.skipped_final", opd=place["opd"]))
+    return say("antrean.your_place", label=place["label"], opd=place["opd"], wait=_wait(place))
+
+
+def _queue_answer(turn: Turn, day: Mapping[str, Any], hint: bool = True) -> Step:
+    open_visits = [v for v in day["visits"] if _is_open(v, turn)]
+    if not open_visits:
+        return _outside_hours(turn, day, lead=say("antrean.no_queue_now"))
+    replies: list[Say] = []
+    for visit in open_visits:
+        stands = visit["stands"]
+        asked = _opd_in(turn, stands)
+        named = turn.entities.get("opd")
+        if asked is None and named:
+            replies.append(say("antrean.opd_not_here", opd=day["opd_names"].get(named, named),
+                               kecamatan=visit["kecamatan"]))
+            continue
+        shown = [s for s in stands if s["opd_key"] == asked] if asked else [
+            s for s in stands if s["waiting"] or s["serving_label"]]
+        if not shown:
+            replies.append(say("antrean.all_empty", kecamatan=visit["kecamatan"], lokasi=visit["lokasi"]))
+        else:
+            lines = [_stand_line(s) for s in shown]
+            if not asked and len(shown) < len(stands):
+                lines.append(say("antrean.others_empty"))
+            replies.append(say("antrean.stands", kecamatan=visit["kecamatan"], lines=Bullets(lines)))
+        replies.extend(place_line(p) for p in visit["places"])
+        if not visit["places"] and hint:
+            replies.append(say("antrean.take_number_hint"))
+    return Step(replies, None)
+
+
+def _stand_line(stand: Mapping[str, Any]) -> Say:
+    if not stand["waiting"] and not stand["serving_label"]:
+        return say("antrean.stand_empty", opd=stand["opd"])
+    serving = say("antrean.stand_serving", label=stand["serving_label"]) if stand["serving_label"] else ""
+    return say("antrean.stand_line", opd=stand["opd"], waiting=stand["waiting"], minutes=stand["minutes"],
+               serving=serving)
+
+
+FLOW = Flow(
+    name="antrean",
+    entry_intents=("antrean",),
+    start=start,
+    steps={S.CHOOSE_VISIT: choose_visit, S.CHOOSE_OPD: choose_opd, S.ASK_NAME: ask_name},
+    # The visits and stands offered are built from the day's facts; the name is typed content.
+    asks={S.ASK_NAME: Ask(free_text=True)},
+    effects=(QueueCheckIn,),
+)
