@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage.queue import StandFigures, stand_figures
+
 from storage.models import (
     Broadcast, Desa, Kecamatan, Opd, Proposal, Resident, SurveyResponse, Ticket, Visit, VisitStatus,
 )
@@ -33,6 +35,7 @@ class VisitReport:
     subscribers: int                   # residents subscribed to this kecamatan's reminders
     broadcasts: list[Broadcast]
     referrals: dict[str, int]          # desa → residents who came through the kepala desa's link
+    queue: list[StandFigures] = field(default_factory=list)  # the antrean per dinas on the day
 
 
 def _previous_visit_day(session: Session, visit: Visit) -> date:
@@ -72,7 +75,7 @@ def visit_report(session: Session, visit_id: int) -> VisitReport | None:
         .where(Desa.kecamatan_id == visit.kecamatan_id).group_by(Desa.nama).order_by(Desa.nama)).all())
     broadcasts = list(session.scalars(select(Broadcast).where(Broadcast.visit_id == visit.id).order_by(Broadcast.due_at)))
     return VisitReport(visit, sorted(lines.values(), key=lambda x: (-x.tickets, x.opd)), proposals, int(supporters),
-                       subscribers, broadcasts, referrals)
+                       subscribers, broadcasts, referrals, stand_figures(session, visit.id))
 
 
 @dataclass

@@ -40,6 +40,14 @@ def report_command(visit_id: int) -> None:
             if f:
                 click.echo(f"  {b.kind:<10} direncanakan {f.planned}, terkirim {f.sent}, diterima {f.delivered}, "
                            f"dibaca {f.read}, gagal {f.failed}")
+        click.echo("\nAntrean di lokasi per dinas (waktu tunggu: dari ambil nomor sampai dipanggil):")
+        if not rep.queue:
+            click.echo("  (tidak ada antrean)")
+        for q in rep.queue:
+            waits = (f"median {q.median_wait:.0f} menit, p90 {q.p90_wait:.0f} menit" if q.median_wait is not None
+                     else "belum ada yang dilayani")
+            click.echo(f"  {q.opd:<18} {q.checked_in:>4} nomor ({q.walk_in} daftar langsung); dilayani {q.served}, "
+                       f"tidak datang {q.no_shows}, belum selesai {q.waiting}; tunggu {waits}")
         click.echo("\nWarga yang datang lewat tautan kepala desa:")
         if not rep.referrals:
             click.echo("  (belum ada)")

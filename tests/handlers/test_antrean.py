@@ -217,3 +217,26 @@ def test_queue_question_gives_each_stands_length_and_wait(wa_client, phone, cloc
     assert "Dinas Kesehatan* tidak membuka stand" in phone.say("antrean dinas kesehatan berapa?")
     clock.at = wib(15)
     assert "tidak ada antrean Kenduren Mas yang buka" in phone.say("antrean dispendukcapil piro?")
+
+
+def test_report_lines_per_dinas(wa_app, wa_client, clock, visit, staff, rt, cli):
+    phones = [Phone(wa_client, f"+62812345002{i}", f"Warga {i}") for i in range(4)]
+    for p in phones:
+        ticket_for(rt, p.number, p.profile_name, visit)
+    for p in phones:  # check in at 08:40, 08:50, 09:00, 09:10
+        clock.at = wib(8, 40) + timedelta(minutes=10 * phones.index(p))
+        p.send("hadir")
+    rina = Phone(wa_client, RINA, "Rina")
+    clock.at = wib(9, 20)
+    rina.send("panggil")   # A-001 waited 40 minutes
+    clock.at = wib(9, 30)
+    rina.send("panggil")   # A-002 waited 40, A-001 served
+    clock.at = wib(9, 40)
+    rina.send("panggil")   # A-003 waited 40, A-002 served
+    clock.at = wib(10, 30)
+    rina.send("panggil")   # A-004 waited 80, A-003 served
+    skip_no_shows(wa_app.extensions["kenduren"], wib(10, 45))  # A-004 never came
+    out = cli("report", str(visit)).output
+    assert ("Dispendukcapil        4 nomor (0 daftar langsung); dilayani 3, tidak datang 1, belum selesai 0; "
+            "tunggu median 40 menit, p90 40 menit") in out
+    assert "Warga 0" not in out and "+62" not in out
