@@ -36,13 +36,14 @@ from scheduler.reminders import create_broadcast, insert_resident_rows, json_lit
 from storage.dialect import dialect_name, insert_for
 from scheduler.visit_text import visit_facts
 from storage.db import UTCDateTime
-from storage.models import Broadcast, OutboxMessage, OutboxStatus, Ticket, TicketEvent, Visit, VisitStatus
+from storage.models import Broadcast, OutboxMessage, OutboxStatus, Resident, Ticket, TicketEvent, Visit, VisitStatus
 from storage.schedule import CHANGED, HISTORY_DAYS, final_visit
 
 log = logging.getLogger(__name__)
 
 CORRECTION_PREFIX = "koreksi"
 KIND = "correction"
+SUPERSEDED = "superseded by a later change"
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,66 @@ def _reminders_of(visit_id: int):
                                       Broadcast.kind.not_like(f"{CORRECTION_PREFIX}%"))
 
 
-def _told_of(visit: Visit):
-    """Broadcasts whose sent rows told of this visit: its reminders, and the corrections of other
-    visits of its kecamatan that named its date as the new one."""
+def _naming(visit: Visit):
+    """Corrections of other visits of its kecamatan that named this visit's date as the new one."""
     others = select(Visit.id).where(Visit.kecamatan_id == visit.kecamatan_id, Visit.id != visit.id)
-    named = select(Broadcast.id).where(Broadcast.kind == _moved_kind(visit.tanggal), Broadcast.visit_id.in_(others))
-    return _reminders_of(visit.id).union(named)
+    return select(Broadcast.id).where(Broadcast.kind == _moved_kind(visit.tanggal), Broadcast.visit_id.in_(others))
+
+
+def _told_of(visit: Visit):
+    """Broadcasts whose sent rows told of this visit: its reminders, and corrections naming it."""
+    return _reminders_of(visit.id).union(_naming(visit))
+
+
+def _own_corrections(visit_id: int):
+    return select(Broadcast.id).where(Broadcast.visit_id == visit_id, Broadcast.kind.like(f"{CORRECTION_PREFIX}%"))
+
+
+def supersede(session: Session, visit: Visit, now: datetime) -> list[int]:
+    """A correction naming this visit that is still waiting would send a date no longer true:
+    cancel it, and return the visits it corrected, to be corrected again with the new outcome."""
+    rows = session.execute(select(OutboxMessage.id, Broadcast.visit_id)
+                           .join(Broadcast, Broadcast.id == OutboxMessage.broadcast_id)
+                           .where(OutboxMessage.broadcast_id.in_(_naming(visit)),
+                                  OutboxMessage.status == OutboxStatus.PENDING)).all()
+    if rows:
+        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_([r[0] for r in rows]))
+                        .values(status=OutboxStatus.CANCELED, error_message=SUPERSEDED, updated_at=now))
+    return sorted({r[1] for r in rows})
+
+
+def _chain_mates(session: Session, visit: Visit) -> list[int]:
+    """The changed visits of the kecamatan whose chains end where this one's does."""
+    outcome = final_visit(visit)
+    return [v.id for v in session.scalars(select(Visit).where(
+        Visit.kecamatan_id == visit.kecamatan_id, Visit.status.in_(CHANGED),
+        Visit.tanggal >= min(visit.tanggal, outcome.tanggal) - timedelta(days=HISTORY_DAYS)))
+        if final_visit(v).id == outcome.id]
+
+
+@dataclass(frozen=True)
+class _Recipients:
+    """Who must not get this correction, as conditions on a recipient id column."""
+
+    visit: Visit
+    kind: str
+    broadcast_id: int
+    mates: list[int]
+
+    def excluded(self, id_column: str, who):
+        earlier = aliased(OutboxMessage)
+        b = aliased(Broadcast)
+        mine = getattr(earlier, id_column) == who
+        live = earlier.status != OutboxStatus.CANCELED
+        # Already has a correction of this visit with another outcome: the visit it named tells them.
+        other_outcome = (select(earlier.id).join(b, b.id == earlier.broadcast_id)
+                         .where(b.visit_id == self.visit.id, b.kind.like(f"{CORRECTION_PREFIX}%"),
+                                b.kind != self.kind, live, mine).exists())
+        # Already told this same outcome by the correction of another visit of the chain.
+        same_outcome = (select(earlier.id).join(b, b.id == earlier.broadcast_id)
+                        .where(b.visit_id.in_(self.mates), b.kind == self.kind, b.id != self.broadcast_id,
+                               live, mine).exists())
+        return other_outcome | same_outcome
 
 
 def cancel_waiting_reminders(session: Session, visit_id: int, now: datetime) -> int:
@@ -112,25 +167,30 @@ def correct_visit(session: Session, runtime: Runtime, visit_id: int, now: dateti
     if visit is None or visit.status not in CHANGED:
         return None
     cancel_waiting_reminders(session, visit_id, now)
+    for earlier in supersede(session, visit, now):
+        correct_visit(session, runtime, earlier, now, tz)
     told = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(_told_of(visit)),
                                           OutboxMessage.status.in_(SENT_STATES)).exists()
+    redo = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(_own_corrections(visit_id)),
+                                          OutboxMessage.error_message == SUPERSEDED).exists()
     holders = select(Ticket.id).where(Ticket.visit_id == visit_id, Ticket.status.not_in(CLOSED_TICKET)).exists()
-    if not session.scalar(select(told | holders)):
+    if not session.scalar(select(told | redo | holders)):
         return None
     kind = correction_kind(visit)
     outcome = final_visit(visit)
     broadcast_id = create_broadcast(session, visit_id, kind, now, now) or session.scalar(
         select(Broadcast.id).where(Broadcast.visit_id == visit_id, Broadcast.kind == kind))
+    recipients = _Recipients(visit, kind, broadcast_id, _chain_mates(session, visit))
     body, template_vars, until = correction_text(session, visit, outcome, tz)
     send_from = quiet_hours_of(runtime.settings).next_end(now)
     # Ticket holders first, so someone both reminded and holding a ticket gets the ticket's wording.
-    added = insert_resident_rows(session, broadcast_id=broadcast_id, who=ticket_holders_of(visit_id), kind=KIND,
-                                 body=body + render("correction_ticket_follows" if outcome.status == VisitStatus.PLANNED
-                                                    else "correction_ticket_cancelled"),
-                                 template_vars=template_vars, send_from=send_from, expires=until, now=now)
+    added = insert_resident_rows(
+        session, broadcast_id=broadcast_id, who=[*ticket_holders_of(visit_id), ~recipients.excluded("resident_id", Resident.id)],
+        kind=KIND, body=body + render("correction_ticket_follows" if outcome.status == VisitStatus.PLANNED
+                                      else "correction_ticket_cancelled"),
+        template_vars=template_vars, send_from=send_from, expires=until, now=now)
     for who, extra in ((OutboxMessage.resident_id, ""), (OutboxMessage.staff_id, render("correction_kades_intro"))):
-        added += _insert_told(session, who, visit, kind, broadcast_id, extra + body, template_vars,
-                              send_from, until, now)
+        added += _insert_told(session, who, recipients, extra + body, template_vars, send_from, until, now)
     if added:
         total = session.scalar(select(func.count()).select_from(OutboxMessage)
                                .where(OutboxMessage.broadcast_id == broadcast_id))
@@ -166,25 +226,21 @@ def correction_text(session: Session, visit: Visit, outcome: Visit, tz: ZoneInfo
     return body, {"1": visit.kecamatan.nama, "2": old, "3": change}, until
 
 
-def _insert_told(session: Session, who, visit: Visit, kind: str, broadcast_id: int, body: str,
-                 template_vars: dict[str, str], send_from: datetime, until: datetime, now: datetime) -> int:
-    """Everyone (residents, or kepala desa) told of this visit, once each; not those who already
-    have a correction of it with another outcome (the visit that correction named tells them)."""
+def _insert_told(session: Session, who, recipients: _Recipients, body: str, template_vars: dict[str, str],
+                 send_from: datetime, until: datetime, now: datetime) -> int:
+    """Everyone (residents, or kepala desa) told of this visit, once each: sent a reminder of it or
+    a correction naming it, or whose correction of it was superseded before it went."""
     ts = UTCDateTime()
     id_column = "resident_id" if who is OutboxMessage.resident_id else "staff_id"
-    earlier = aliased(OutboxMessage)
-    other_outcome = (select(earlier.id).join(Broadcast, Broadcast.id == earlier.broadcast_id)
-                     .where(Broadcast.visit_id == visit.id, Broadcast.kind.like(f"{CORRECTION_PREFIX}%"),
-                            Broadcast.kind != kind, earlier.status != OutboxStatus.CANCELED,
-                            getattr(earlier, id_column) == who)
-                     .exists())
+    visit = recipients.visit
+    told = OutboxMessage.broadcast_id.in_(_told_of(visit)) & OutboxMessage.status.in_(SENT_STATES)
+    redo = OutboxMessage.broadcast_id.in_(_own_corrections(visit.id)) & (OutboxMessage.error_message == SUPERSEDED)
     source = (
         select(literal(KIND), func.min(OutboxMessage.channel), func.min(OutboxMessage.to_phone), who,
-               literal(broadcast_id), literal(body), json_literal(session, template_vars), literal(False),
+               literal(recipients.broadcast_id), literal(body), json_literal(session, template_vars), literal(False),
                literal(True), literal(OutboxStatus.PENDING.value), literal(0), literal(send_from, ts),
                literal(until, ts), literal(now, ts), literal(now, ts))
-        .where(OutboxMessage.broadcast_id.in_(_told_of(visit)), OutboxMessage.status.in_(SENT_STATES),
-               who.is_not(None), ~other_outcome)
+        .where(told | redo, who.is_not(None), ~recipients.excluded(id_column, who))
         .group_by(who)
     )
     columns = ["kind", "channel", "to_phone", id_column, "broadcast_id", "body", "template_vars", "via_template",

@@ -126,3 +126,17 @@ def test_cancelled_the_holder_is_told_and_the_ticket_stays(world, cli, fake_twil
     assert "*dibatalkan*" in sent.body and "Tiket Anda tetap tersimpan" in sent.body
     with runtime.sessions() as s:
         assert s.scalars(select(Ticket)).one().visit_id == visit_id
+
+
+def test_moved_twice_before_the_first_correction_went_the_holder_hears_once(world, cli, fake_twilio):
+    runtime, resident, visit_id = world
+    assert cli("schedule", "move", str(visit_id), "--to", day(17).isoformat()).exit_code == 0
+    with runtime.sessions() as s:
+        second_id = s.scalar(select(Visit.id).where(Visit.tanggal == day(17)))
+    # Moved again before the sender's next pass: the waiting "→ 17" would be untrue when it arrives.
+    assert cli("schedule", "move", str(second_id), "--to", day(24).isoformat()).exit_code == 0
+    plan_corrections(runtime, datetime.now(UTC))
+    bodies = [m.body for m in deliver(runtime, fake_twilio, resident.number) if "Perubahan jadwal" in m.body]
+    assert len(bodies) == 1
+    assert f"dari {tanggal(day(10))} ke:" in bodies[0] and tanggal(day(24)) in bodies[0]
+    assert tanggal(day(17)) not in bodies[0]
