@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from flows.dispatch import STOP_WORDS, normalise_command
@@ -14,7 +14,9 @@ from flows.phones import mask_niks
 from handlers import notify
 from handlers.codes import TICKET_PREFIX, insert_with_code
 from handlers.facts import CLOSED_TICKET, next_petugas
-from storage.models import Conversation, InboundMessage, Layanan, Opd, Resident, Staff, StaffRole, Ticket, TicketEvent
+from storage.models import (
+    Conversation, InboundMessage, Layanan, Opd, OutboxMessage, OutboxStatus, Resident, Staff, StaffRole, Ticket, TicketEvent,
+)
 
 HELPDESK_OPD = "diskominfo"
 BACKLOG_SHOWN = 15
@@ -92,6 +94,10 @@ def release_staff(s: Session, staff: Staff, now: datetime) -> int:
         s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="system", action="petugas_dinonaktifkan",
                           staff_id=staff.id))
     staff.active = False
+    # What was waiting for them goes nowhere (the sender would drop it too; this keeps the
+    # broadcast counts true at once).
+    s.execute(update(OutboxMessage).where(OutboxMessage.staff_id == staff.id, OutboxMessage.status == OutboxStatus.PENDING)
+              .values(status=OutboxStatus.CANCELED, error_message="staff removed", updated_at=now))
     return len(tickets)
 
 

@@ -192,7 +192,7 @@ def _reply(ctx: Ctx, ticket: Ticket, text: str) -> list[Say]:
     ticket.responded_at = ctx.now
     _event(ctx, ticket, "balas", note=text[:1000])
     notify.to_resident(ctx.s, ticket.resident, "relay",
-                       say("handoff.from_petugas", name=ctx.staff.name, opd=ticket.opd.singkatan, text=text),
+                       say("handoff.from_petugas", name=ctx.staff.name, opd=_opd_of(ctx.staff, ticket), text=text),
                        ticket_id=ticket.id, template_vars={"1": ctx.staff.name, "2": text[:200]})
     # The resident's answer must reach whoever wrote, even when the ticket began with nobody to
     # hold the chat (no petugas yet, or the chat was handed back).
@@ -226,8 +226,14 @@ def closing_text(ticket: Ticket, staff: Staff, note: str | None) -> Say:
     note_line = say("ticket.note_line", note=note) if note else ""
     if ticket.layanan is not None:
         return say("handoff.closed_service", kode=ticket.kode, layanan=ticket.layanan.nama_pendek,
-                   opd=ticket.opd.singkatan, name=staff.name, note=note_line)
+                   opd=_opd_of(staff, ticket), name=staff.name, note=note_line)
     return say("handoff.closed", kode=ticket.kode, note=note_line)
+
+
+def _opd_of(staff: Staff, ticket: Ticket) -> str:
+    """The agency the resident is talking to: the staff member's own (the helpdesk answers as
+    Diskominfo for a dinas without petugas), else the ticket's."""
+    return staff.opd.singkatan if staff.opd is not None else ticket.opd.singkatan
 
 
 def start_survey(s: Session, resident, ticket: Ticket, now: datetime) -> None:

@@ -167,15 +167,17 @@ def correct_visit(session: Session, runtime: Runtime, visit_id: int, now: dateti
     if visit is None or visit.status not in CHANGED:
         return None
     cancel_waiting_reminders(session, visit_id, now)
+    reissued = 0  # corrections of earlier visits of the chain, re-issued with this change
     for earlier in supersede(session, visit, now):
-        correct_visit(session, runtime, earlier, now, tz)
+        again = correct_visit(session, runtime, earlier, now, tz)
+        reissued += again.added if again else 0
     told = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(_told_of(visit)),
                                           OutboxMessage.status.in_(SENT_STATES)).exists()
     redo = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(_own_corrections(visit_id)),
                                           OutboxMessage.error_message == SUPERSEDED).exists()
     holders = select(Ticket.id).where(Ticket.visit_id == visit_id, Ticket.status.not_in(CLOSED_TICKET)).exists()
     if not session.scalar(select(told | redo | holders)):
-        return None
+        return None if not reissued else Correction(0, visit_id, correction_kind(visit), reissued)
     kind = correction_kind(visit)
     outcome = final_visit(visit)
     broadcast_id = create_broadcast(session, visit_id, kind, now, now) or session.scalar(
@@ -196,7 +198,7 @@ def correct_visit(session: Session, runtime: Runtime, visit_id: int, now: dateti
                                .where(OutboxMessage.broadcast_id == broadcast_id))
         session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(recipients=total))
     moved = follow_move(session, visit, outcome, now) if outcome.status == VisitStatus.PLANNED else 0
-    return Correction(broadcast_id, visit_id, kind, added, moved)
+    return Correction(broadcast_id, visit_id, kind, added + reissued, moved)
 
 
 def follow_move(session: Session, visit: Visit, outcome: Visit, now: datetime) -> int:
