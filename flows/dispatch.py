@@ -5,29 +5,26 @@ Pure: returns an `Outcome` for the handler to apply.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
 from flows.effects import OptOut
-from flows.engine import Effect, Flow, Say, Step, Turn, choices, say
+from flows.engine import Ask, Effect, Flow, Say, Step, Turn, choices, say
 
-# Exact commands that work in every state (after normalising case and punctuation).
-MENU_WORDS = {"menu", "menu utama", "kembali", "home", "0"}
-CANCEL_WORDS = {"batal", "batalkan", "cancel", "gak jadi", "ga jadi", "nggak jadi", "ora sido", "gak sido", "ndak jadi"}
-STOP_WORDS = {"berhenti", "stop", "unsubscribe", "unreg", "stop pengingat", "berhenti langganan", "cukup"}
-START_WORDS = {"mulai", "start", "subscribe", "mulai lagi"}
-HUMAN_WORDS = {"petugas", "operator", "cs", "admin manusia"}
-HELP_WORDS = {"bantuan", "help", "tolong", "?"}
-ERASE_WORDS = {"hapus data saya", "hapus data", "hapus dataku", "hapus data pribadi"}
+from flows import answers
+from flows.commands import (  # noqa: F401  (handlers/handoff.py reads STOP_WORDS and normalise_command here)
+    STOP_WORDS, command_of, normalise_command,
+)
+
 CONFIDENT = 0.6
 URGENT = 0.9
 URGENT_INTENTS = ("berhenti", "petugas")
 DID_YOU_MEAN = choices(("yes", say("opt.yes")), ("no", say("opt.no_menu")), yes="yes", no="no")
-
-
-def normalise_command(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s?]", " ", text.casefold())).strip()
+LEAVE_FLOW = choices(("leave", say("opt.leave_flow")), ("stay", say("opt.stay_in_flow")), yes="leave", no="stay")
+# The engine's own questions (flow "menu"), declared like a flow's.
+MENU_ASKS = {"confirm_intent": Ask(DID_YOU_MEAN), "confirm_leave": Ask(LEAVE_FLOW)}
+# What a conversation knows that the next flow may use: "kapan ke bangil" then "daftar" is for Bangil.
+CONTEXT_SLOTS = ("kecamatan", "layanan", "visit_id")
 
 
 @dataclass(frozen=True)
@@ -38,6 +35,7 @@ class Outcome:
     slots: Mapping[str, Any]
     effects: Sequence[Effect] = ()
     understood: bool = True
+    misses: int = 0  # messages in a row not understood, for the conversation to remember
 
 
 @dataclass(frozen=True)
@@ -84,9 +82,32 @@ def _finish(registry: Registry, flow_name: str, step: Step, turn: Turn, carried:
 
 
 def _start(registry: Registry, flow_name: str, turn: Turn) -> Outcome:
+    return start(registry, flow_name, turn, {})
+
+
+def start(registry: Registry, flow_name: str, turn: Turn, carried: Mapping[str, Any]) -> Outcome:
+    """Start a flow on this message, with what the conversation carried over from the last one."""
     flow = registry.flows[flow_name]
-    fresh = replace(turn, slots={})
-    return _finish(registry, flow_name, flow.start(fresh), fresh, {})
+    fresh = replace(turn, slots=dict(carried))
+    return _finish(registry, flow_name, flow.start(fresh), fresh, carried)
+
+
+def context_of(slots: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: slots[k] for k in CONTEXT_SLOTS if slots.get(k)}
+
+
+def switch_flow(registry: Registry, leaving: str, state: str | None, turn: Turn, target: str) -> Outcome:
+    """A change of mind mid-flow: start `target` with the context carried over, saying what was left;
+    when the resident had typed something that would be lost, ask first."""
+    flow = registry.flows[leaving]
+    if any(turn.slots.get(k) for k in flow.typed):
+        return Outcome([say("menu.confirm_leave", leaving=say(f"flow.{leaving}"),
+                            going=say(registry.flows[target].menu_label), options=LEAVE_FLOW.labels())],
+                       "menu", "confirm_leave",
+                       {"resume": {"flow": leaving, "state": state, "slots": dict(turn.slots)},
+                        "switch_to": target, "switch_text": turn.text})
+    inner = start(registry, target, turn, context_of(turn.slots))
+    return replace(inner, replies=[say("menu.left_flow", leaving=say(f"flow.{leaving}")), *inner.replies])
 
 
 def enter(registry: Registry, flow_name: str, slots: Mapping[str, Any]) -> Outcome:
@@ -103,19 +124,19 @@ def enter(registry: Registry, flow_name: str, slots: Mapping[str, Any]) -> Outco
 
 
 def _global(registry: Registry, flow: str | None, turn: Turn) -> Outcome | None:
-    cmd = normalise_command(turn.text)
-    if cmd in MENU_WORDS or cmd in HELP_WORDS:
+    cmd = command_of(turn.text)
+    if cmd == "menu":
         return main_menu(registry)
-    if cmd in CANCEL_WORDS:
+    if cmd == "cancel":
         lead = say("menu.cancelled") if flow not in (None, "menu") else None
         return main_menu(registry, lead=lead)
-    if cmd in STOP_WORDS:
+    if cmd == "stop":
         return Outcome([say("langganan.stopped")], None, None, {}, [OptOut()])
-    if cmd in START_WORDS:
+    if cmd == "start":
         return _start(registry, "langganan", replace(turn, intent="langganan"))
-    if cmd in HUMAN_WORDS:
+    if cmd == "human":
         return _start(registry, "petugas", turn)
-    if cmd in ERASE_WORDS:
+    if cmd == "erase":
         return _start(registry, "hapus_data", turn)
     return None
 
@@ -133,6 +154,19 @@ def dispatch(registry: Registry, flow: str | None, state: str | None, turn: Turn
         if answer == "no":
             return main_menu(registry)
 
+    if flow == "menu" and state == "confirm_leave":
+        answer = turn.pick(LEAVE_FLOW)
+        resume = turn.slots.get("resume") or {}
+        if answer == "leave" and turn.slots.get("switch_to") in registry.flows:
+            text = turn.slots.get("switch_text") or ""
+            again = turn.nlu.understand(text)
+            asked = replace(turn, text=text, intent=again.intent, entities=dict(again.entities),
+                            confidence=again.confidence, slots=resume.get("slots") or {})
+            return start(registry, turn.slots["switch_to"], asked, context_of(asked.slots))
+        if answer == "stay" and resume.get("flow") in registry.flows:
+            return Outcome([say("menu.resumed", where=say(f"flow.{resume['flow']}"))], resume["flow"],
+                           resume.get("state"), resume.get("slots") or {})
+
     if flow == "menu" and state == "choose":
         if turn.choice is not None and not 1 <= turn.choice <= len(registry.menu):
             return main_menu(registry, lead=say("menu.invalid_choice", n=len(registry.menu)))
@@ -145,11 +179,11 @@ def dispatch(registry: Registry, flow: str | None, state: str | None, turn: Turn
     if flow in registry.flows and state in registry.flows[flow].steps:
         if turn.intent in URGENT_INTENTS and turn.confidence >= URGENT and turn.choice is None:
             # "ojok kirim pesen maneh" mid-flow is not an answer to the question.
-            return _confident_intent(registry, turn)
+            return _confident_intent(registry, turn, leaving=(flow, state))
         step = registry.flows[flow].steps[state](turn)
         if not step.unhandled:
             return _finish(registry, flow, step, turn, turn.slots)
-        switched = (_confident_intent(registry, turn)
+        switched = (_confident_intent(registry, turn, leaving=(flow, state))
                     if turn.choice is None and registry.by_intent.get(turn.intent) != flow else None)
         if switched is not None:
             return switched
@@ -159,13 +193,21 @@ def dispatch(registry: Registry, flow: str | None, state: str | None, turn: Turn
     return by_intent(registry, turn)
 
 
-def _confident_intent(registry: Registry, turn: Turn) -> Outcome | None:
+def _confident_intent(registry: Registry, turn: Turn, leaving: tuple[str, str] | None = None) -> Outcome | None:
     if turn.confidence < CONFIDENT:
         return None
     if turn.intent == "berhenti":
         return Outcome([say("langganan.stopped")], None, None, {}, [OptOut()])
     target = registry.by_intent.get(turn.intent)
-    return _start(registry, target, turn) if target else None
+    if not target:
+        return None
+    if leaving is not None and len(answers.words(turn.text)) < 2:
+        return None  # one word ("gempol" at the date question) is an answer gone wrong, not a new request
+    if leaving is not None and turn.intent in URGENT_INTENTS:
+        return start(registry, target, turn, context_of(turn.slots))  # a person, at once, with the context
+    if leaving is not None and target != leaving[0]:
+        return switch_flow(registry, *leaving, turn, target)
+    return _start(registry, target, turn)
 
 
 def by_intent(registry: Registry, turn: Turn) -> Outcome:

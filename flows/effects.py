@@ -75,6 +75,22 @@ class LeaveHandoff(Effect):
     """The resident went back to the bot (MENU/BATAL) while a petugas held the chat."""
 
 
+@dataclass(frozen=True)
+class RelayToPetugas(Effect):
+    """While a petugas holds the chat, the resident's message goes to them."""
+
+    text: str
+    media_url: str | None = None
+    location: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class ReferralArrival(Effect):
+    """A resident arrived through a kepala desa's wa.me link: remember their desa (if unknown)."""
+
+    desa_kode: str
+
+
 def all_kinds() -> list[type[Effect]]:
     """Every effect class defined anywhere (flows may define their own beside their module)."""
     found, todo = [], list(Effect.__subclasses__())

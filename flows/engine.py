@@ -85,6 +85,7 @@ class Ask:
     choices: Choices | None = None
     free_text: bool = False
     optional: bool = False
+    yes: bool = False  # a bare yes answers it too (e.g. "Nama sesuai KK? 1. Sumarti" → "nggih")
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class Facts(Protocol):
     def open_items_of_resident(self) -> Sequence[Mapping[str, Any]]: ...
     def similar_proposals(self, desa: str, kecamatan: str, text: str) -> Sequence[Mapping[str, Any]]: ...
     def nearest_kecamatan(self, lat: float, lng: float) -> str | None: ...
+    def desa_by_kode(self, kode: str) -> Mapping[str, Any] | None: ...  # {"nama", "kecamatan"}
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,7 @@ class Flow:
     asks: Mapping[str, Ask] = field(default_factory=dict)  # state → what it asks (default: Ask())
     effects: tuple[type[Effect], ...] = ()  # the effect kinds its steps may emit
     switches: tuple[str, ...] = ()  # flows (or "menu") its steps may hand over to
+    typed: tuple[str, ...] = ()  # slots the resident typed: leaving the flow loses them, so ask first
     # Entered from outside a resident's message (e.g. the survey after a petugas closes a ticket):
     # slots → the first question. None: only a message starts this flow.
     enter: Callable[[Mapping[str, Any]], Step] | None = None

@@ -57,7 +57,8 @@ def _service_intro(lay: Mapping[str, Any]) -> Say:
 
 
 def start(turn: Turn) -> Step:
-    key = turn.entities.get("layanan") or turn.nlu.match_layanan(turn.text)
+    # The service named now, or the one in context (a change of mind carried it over).
+    key = turn.entities.get("layanan") or turn.nlu.match_layanan(turn.text) or turn.slots.get("layanan")
     carried = {k: turn.slots[k] for k in ("visit_id", "kecamatan") if turn.slots.get(k)}
     if key is None or turn.facts.layanan(key) is None:
         return _ask_layanan(turn, carried)
@@ -297,7 +298,8 @@ FLOW = Flow(
     },
     menu_label="menu.item.layanan",
     asks={S.CHOOSE_VISIT: Ask(VISIT), S.CONFIRM: Ask(CONFIRM), S.CHANGE_WHAT: Ask(CHANGE),
-          S.ASK_NAME: Ask(free_text=True), S.ASK_NOTE: Ask(free_text=True, optional=True)},
+          S.ASK_NAME: Ask(free_text=True, yes=True), S.ASK_NOTE: Ask(free_text=True, optional=True)},
     effects=(CreateTicket,),
     switches=("menu",),
+    typed=("nama", "catatan"),
 )

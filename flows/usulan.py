@@ -173,4 +173,5 @@ FLOW = Flow(
     asks={S.CONFIRM_PLACE: Ask(YES_NO), S.ASK_DESKRIPSI: Ask(free_text=True),
           S.ASK_FOTO: Ask(free_text=True, optional=True)},
     effects=(CreateProposal, SupportProposal),
+    typed=("deskripsi",),
 )

@@ -17,7 +17,7 @@ from flows.phones import mask_niks
 from handlers import notify
 from handlers.antrean import check_in_effect
 from handlers.codes import insert_with_code
-from handlers.handoff import start_handoff
+from handlers.handoff import relay_to_petugas, start_handoff
 from storage.models import (
     Conversation, Desa, InboundMessage, Kecamatan, Layanan, OutboxMessage, OutboxStatus, Proposal, ProposalSupport,
     Resident, Staff, SurveyResponse, Ticket, TicketEvent, Visit,
@@ -160,6 +160,34 @@ def leave_handoff(ctx: Context, d: kinds.LeaveHandoff) -> dict[str, Any]:
     return {}
 
 
+def relay(ctx: Context, d: kinds.RelayToPetugas) -> dict[str, Any]:
+    """Pass the message on; the resident is told so once per run of messages (not on every line)."""
+    s = ctx.session
+    ticket = s.get(Ticket, ctx.conversation.handoff_ticket_id) if ctx.conversation.handoff_ticket_id else None
+    if ticket is None:
+        return {}
+    last = s.execute(select(TicketEvent.actor, TicketEvent.action).where(TicketEvent.ticket_id == ticket.id)
+                     .order_by(TicketEvent.id.desc()).limit(1)).first()
+    replies = relay_to_petugas(s, ctx.runtime, ctx.resident, ctx.conversation, d, d.text, ctx.now)
+    if replies:
+        return {"replies": replies}
+    if replies is None or (last is not None and tuple(last) == ("warga", "pesan")):
+        return {}
+    return {"replies": [say("handoff.relayed", kode=ticket.kode)]}
+
+
+def referral_arrival(ctx: Context, d: kinds.ReferralArrival) -> dict[str, Any]:
+    r = ctx.resident
+    desa = ctx.session.scalar(select(Desa).where(Desa.kode == d.desa_kode))
+    if desa is None:
+        return {}
+    if r.referral_desa_id is None:
+        r.referral_desa_id = desa.id
+    if r.desa_id is None:
+        r.desa_id, r.kecamatan_id = desa.id, desa.kecamatan_id
+    return {}
+
+
 # One handler per effect class. A class without one is refused at start-up (`check`).
 EFFECTS: dict[type[Effect], Handler] = {
     kinds.CreateTicket: create_ticket,
@@ -172,6 +200,8 @@ EFFECTS: dict[type[Effect], Handler] = {
     kinds.Handoff: handoff,
     kinds.LeaveHandoff: leave_handoff,
     QueueCheckIn: check_in_effect,
+    kinds.RelayToPetugas: relay,
+    kinds.ReferralArrival: referral_arrival,
 }
 
 

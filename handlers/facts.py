@@ -54,7 +54,8 @@ class DbFacts(QueueFacts):
         self.s = session
         self.resident = resident
         self.now, self.timezone = now, timezone
-        self.today = now.astimezone(ZoneInfo(timezone)).date()
+        self.zone = ZoneInfo(timezone)
+        self.today = now.astimezone(self.zone).date()
 
     def next_visits(self, kecamatan: str | None = None, limit: int = 3) -> Sequence[Mapping[str, Any]]:
         """Visits that will happen (planned), earliest first; storage.schedule holds the rule."""
@@ -104,13 +105,13 @@ class DbFacts(QueueFacts):
         notes = [e.note for e in t.events if e.note and e.actor == "petugas"]
         staff = t.assigned_staff
         return {"type": "ticket", "kode": t.kode, "layanan": t.layanan.nama_pendek if t.layanan else t.opd.singkatan,
-                "status": t.status, "updated_text": tanggal(t.updated_at.astimezone(ZoneInfo("Asia/Jakarta")).date()),
+                "status": t.status, "updated_text": tanggal(t.updated_at.astimezone(self.zone).date()),
                 "note": f'"{notes[-1]}"' if notes else "-",
                 "contact": f"{staff.name} ({t.opd.singkatan}), WA {readable(staff.phone)}" if staff else t.opd.singkatan}
 
     def _proposal_dict(self, p: Proposal) -> dict[str, Any]:
         return {"type": "proposal", "kode": p.kode, "kategori": p.kategori, "desa": p.desa.nama, "status": p.status,
-                "updated_text": tanggal(p.updated_at.astimezone(ZoneInfo("Asia/Jakarta")).date()),
+                "updated_text": tanggal(p.updated_at.astimezone(self.zone).date()),
                 "support_count": p.support_count}
 
     def ticket_for_resident(self, kode: str) -> Mapping[str, Any] | None:
@@ -141,6 +142,10 @@ class DbFacts(QueueFacts):
                         key=lambda sp: -sp[0])
         return [{"kode": p.kode, "deskripsi_short": _short(p.deskripsi), "support_count": p.support_count}
                 for score, p in scored if score >= SIMILAR_SCORE]
+
+    def desa_by_kode(self, kode: str) -> Mapping[str, Any] | None:
+        row = self.s.execute(select(Desa.nama, Kecamatan.nama).join(Desa.kecamatan).where(Desa.kode == kode)).first()
+        return {"nama": row[0], "kecamatan": row[1]} if row else None
 
     def nearest_kecamatan(self, lat: float, lng: float) -> str | None:
         """The kecamatan of the nearest desa centroid (finer than kecamatan centroids)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -12,17 +12,16 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from catalogue import for_channel, render
-from flows import antrean, referral
-from flows.dispatch import Outcome, Registry, dispatch, main_menu
-from flows.effects import Handoff
-from flows.engine import ResidentView, Say, Turn, say
+from flows import antrean, policy
+from flows.dispatch import Registry
+from flows.engine import ResidentView, Turn
 from handlers import effects as fx
-from handlers.facts import DbFacts
+from handlers.facts import CLOSED_TICKET, DbFacts
 from handlers.replies import carry_out, render_replies
 from handlers.residents import locked_conversation, resident_by_phone
 from storage.db import UTCDateTime, retry_on_disconnect
 from storage.dialect import dialect_name, insert_for
-from storage.models import Conversation, Desa, InboundMessage, Resident, Staff
+from storage.models import Conversation, InboundMessage, Resident, Staff, Ticket
 
 log = logging.getLogger(__name__)
 NLU_MAX_CHARS = 1000
@@ -114,8 +113,8 @@ def _text_of(msg: Incoming) -> str:
 
 def _process(session: Session, runtime, registry: Registry, msg: Incoming,
              now: datetime) -> tuple[list[str], str | None]:
-    """The replies, and the intent understood (None when no flow was asked)."""
-    settings = runtime.settings
+    """The replies, and the intent understood (None when no flow was asked). One walk: the policy
+    and the flows decide, the effects are carried out, and the replies are rendered once, here."""
     staff_id = session.execute(_STAFF_ID_BY_PHONE, {"phone": msg.from_phone}).scalar()
     if staff_id is not None:
         from handlers.petugas_commands import handle_staff_message
@@ -124,101 +123,59 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
         staff.last_inbound_at = now
         staff_replies = handle_staff_message(session, runtime, staff, _text_of(msg), now)
         if staff_replies is not None:
-            return render_replies(staff_replies, msg.channel, {}), None
+            return render_replies(staff_replies, msg.channel), None
         # A kepala desa or admin asking what residents ask: the bot answers them as a resident.
 
     resident = resident_by_phone(session, msg.from_phone, msg.channel, now, msg.profile_name)
     conversation = locked_conversation(session, resident, msg.channel, now)
-
-    recent = resident.flood_count
-    if recent > settings.flood_limit_per_minute:
-        # One polite answer when the limit is crossed, then silence; everything stays stored.
-        slow_down = recent == settings.flood_limit_per_minute + 1
-        return (render_replies([say("menu.slow_down")], msg.channel, {}) if slow_down else []), None
-
-    if conversation.handoff_ticket_id is not None:
-        from handlers.handoff import relay_to_petugas
-
-        relayed = relay_to_petugas(session, runtime, resident, conversation, msg, _text_of(msg), now)
-        if relayed is not None:
-            conversation.updated_at = now
-            return render_replies(relayed, msg.channel, {}), None
-
     text = _text_of(msg)
     location = (msg.latitude, msg.longitude) if msg.latitude is not None and msg.longitude is not None else None
-    lead: list[Say] = []
-    if msg.body and len(msg.body) > NLU_MAX_CHARS:
-        lead.append(say("menu.too_long"))
+    rules = rules_of(runtime.settings)
+    situation = _situation(session, conversation, resident, now)
+    message = policy.Message(text=text, too_long=bool(msg.body) and len(msg.body) > NLU_MAX_CHARS,
+                             media_url=msg.media_url, location=location)
 
-    # An idle conversation starts fresh, and the resident is told where they were.
-    if conversation.flow and conversation.updated_at < now - timedelta(minutes=settings.idle_timeout_minutes):
-        lead.append(say("menu.idle_reset", where=say(f"flow.{conversation.flow}")))
-        conversation.flow, conversation.state, conversation.slots = None, None, {}
-
-    kode = referral.desa_kode_in(text)
-    if kode:
-        return render_replies(_arrived_by_referral(session, resident, conversation, registry, kode), msg.channel, {}), None
-
-    if not text and not location and not msg.media_url:
-        return render_replies([*lead, say("menu.empty")], msg.channel, {}), None
-
-    understanding = runtime.recogniser.understand(text) if text else None
-    intent = understanding.intent if understanding else ("jadwal" if location else "diluar_topik")
-    entities = dict(understanding.entities) if understanding else {}
-    confidence = understanding.confidence if understanding else (1.0 if location else 0.0)
-    if intent != "antrean" and antrean.recognised(text):  # until the recogniser knows `antrean` (#13)
-        intent, confidence = "antrean", max(confidence, 0.9)
-
-    turn = Turn(text=text, intent=intent, entities=entities, confidence=confidence,
-                slots=dict(conversation.slots or {}), resident=_view(resident, msg),
-                facts=DbFacts(session, resident, now, settings.bot_timezone), nlu=runtime.recogniser, now=now,
-                location=location, media_url=msg.media_url)
-
-    if not text and conversation.flow is None and msg.media_url and not location:
-        outcome = main_menu(registry, lead=say("menu.media_received"))
-    else:
-        outcome = dispatch(registry, conversation.flow, conversation.state, turn)
-
-    asked = outcome
-    outcome = _count_misunderstanding(conversation, outcome)
-    handed_over = outcome is not asked
+    screened = policy.screen(registry, rules, situation, message)
+    intent = None
+    outcome = screened.final
+    if outcome is None:
+        understanding = runtime.recogniser.understand(text) if text else None
+        intent = understanding.intent if understanding else ("jadwal" if location else "diluar_topik")
+        confidence = understanding.confidence if understanding else (1.0 if location else 0.0)
+        if intent != "antrean" and antrean.recognised(text):  # until the recogniser knows `antrean` (#13)
+            intent, confidence = "antrean", max(confidence, 0.9)
+        situation = screened.situation
+        turn = Turn(text=text, intent=intent, entities=dict(understanding.entities) if understanding else {},
+                    confidence=confidence,
+                    slots=dict(situation.slots), resident=_view(resident, msg),
+                    facts=DbFacts(session, resident, now, runtime.settings.bot_timezone), nlu=runtime.recogniser,
+                    now=now, location=location, media_url=msg.media_url)
+        outcome = policy.decide(registry, rules, situation, turn)
     results, added = carry_out(fx.Context(session, resident, conversation, now, runtime), outcome.effects)
-    outcome = replace(outcome, replies=[*outcome.replies, *added])
-    if handed_over and conversation.handoff_ticket_id is None:
-        # Nobody could take the chat: the resident keeps their place and is asked again.
-        outcome = replace(asked, replies=[*outcome.replies, *asked.replies])
     if conversation in session:  # erase_data may leave the conversation as the only trace
         conversation.flow, conversation.state = outcome.flow, outcome.state
         conversation.slots = dict(outcome.slots)
+        conversation.misunderstood = outcome.misses
         conversation.updated_at = now
-    return render_replies([*lead, *outcome.replies], msg.channel, results), intent
+    return render_replies([*screened.lead, *outcome.replies, *added], msg.channel, results), intent
 
 
-def _count_misunderstanding(conversation: Conversation, outcome: Outcome) -> Outcome:
-    """Two misunderstood messages in a row → a petugas."""
-    if outcome.understood:
-        conversation.misunderstood = 0
-        return outcome
-    conversation.misunderstood = (conversation.misunderstood or 0) + 1
-    if conversation.misunderstood >= 2:
-        conversation.misunderstood = 0
-        return Outcome([], None, None, {}, [Handoff(reason="tidak_paham")])
-    return outcome
+def rules_of(settings) -> policy.Rules:
+    return policy.Rules(idle_timeout=timedelta(minutes=settings.idle_timeout_minutes),
+                        flood_limit_per_minute=settings.flood_limit_per_minute)
 
 
-def _arrived_by_referral(session: Session, resident: Resident, conversation: Conversation, registry: Registry,
-                         kode: str) -> list[Say]:
-    desa = session.scalar(select(Desa).where(Desa.kode == kode))
-    if desa is None:
-        return main_menu(registry).replies
-    if resident.referral_desa_id is None:
-        resident.referral_desa_id = desa.id
-    if resident.desa_id is None:
-        resident.desa_id, resident.kecamatan_id = desa.id, desa.kecamatan_id
-    menu = main_menu(registry)
-    conversation.flow, conversation.state, conversation.slots = menu.flow, menu.state, dict(menu.slots)
-    return [say("menu.referral", desa=desa.nama), *menu.replies,
-            say("menu.offer_subscribe", kecamatan=desa.kecamatan.nama)]
+def _situation(session: Session, conversation: Conversation, resident: Resident, now: datetime) -> policy.Situation:
+    in_handoff = False
+    if conversation.handoff_ticket_id is not None:
+        ticket = session.get(Ticket, conversation.handoff_ticket_id)
+        in_handoff = ticket is not None and ticket.status not in CLOSED_TICKET
+        if not in_handoff:  # the ticket was closed or is gone: the chat is the bot's again
+            conversation.handoff_ticket_id = None
+    return policy.Situation(
+        flow=conversation.flow, state=conversation.state, slots=dict(conversation.slots or {}),
+        misses=conversation.misunderstood or 0, idle_for=now - conversation.updated_at, in_handoff=in_handoff,
+        flood_count=resident.flood_count)
 
 
 def _view(resident: Resident, msg: Incoming) -> ResidentView:

@@ -22,8 +22,7 @@ def carry_out(ctx: fx.Context, effects: Sequence[Effect]) -> tuple[dict[str, Any
 
 
 def render_replies(replies: Sequence[Say], channel: str, results: dict[str, Any] | None = None) -> list[str]:
-    out: list[str] = []
-    for item in replies:
-        text = render(item.key, **{**(results or {}), **item.params})
-        out.extend(split_body(for_channel(text, channel)))
-    return out
+    """All of one answer as ONE message (Twilio bills every <Message>), split only past its limit."""
+    texts = [render(item.key, **{**(results or {}), **item.params}).strip() for item in replies]
+    body = "\n\n".join(t for t in texts if t)
+    return split_body(for_channel(body, channel)) if body else []

@@ -259,9 +259,12 @@ def test_twice_not_understood_without_any_petugas_keeps_the_residents_place(phon
         ("1", "Nama sesuai KK"),
         ("1", "Desa/kelurahan"),
         ("zzz", "tidak saya temukan"),
-        ("qqq", "belum ada petugas", "tidak saya temukan"),
+        ("qqq", "Mau saya hubungkan dengan petugas?", "1. Ya, hubungkan petugas", "2. Kembali ke menu",
+         "!belum ada petugas"),
         ("gempol", "catatan untuk petugas"),
     ])
+    with rt.sessions() as s:
+        assert s.scalars(select(Ticket)).all() == []  # nobody asked for a petugas: no ticket
 
 
 def test_when_and_where_questions(phone, schedule, rt):

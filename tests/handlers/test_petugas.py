@@ -82,8 +82,10 @@ def test_handoff_relays_both_ways_and_survey_after_close(wa_client, phone, ticke
     assert "Terkirim" in rina.say(f"#{ticket} Bu, KTP-el sudah jadi, bisa diambil besok")
     assert outbox(rt, phone.number)[-1] == "👤 Bu Rina (Dispendukcapil): Bu, KTP-el sudah jadi, bisa diambil besok"
 
-    assert phone.send("matur nuwun bu, jam piro?") == []  # relayed, the bot stays quiet
-    assert "Sumarti: matur nuwun bu, jam piro?" in outbox(rt, RINA)[-1]
+    # Relayed, and the resident is told so (once for a run of messages, not on every line).
+    assert "diteruskan ke petugas" in phone.say("matur nuwun bu, jam piro?")
+    assert phone.send("sisan takon, KK-ne piye?") == []
+    assert "Sumarti: matur nuwun bu, jam piro?" in outbox(rt, RINA)[-2]
 
     assert "ditutup" in rina.say(f"#{ticket} selesai")
     assert "(KTP-el) sudah *selesai* ditangani Bu Rina" in outbox(rt, phone.number)[-2]
@@ -98,6 +100,9 @@ def test_misunderstood_twice_goes_to_a_person(wa_client, phone, staff, rt):
         s.add(Staff(phone="+6281200000009", name="Mas Helpdesk", role=StaffRole.PETUGAS, opd_id=kominfo.id))
     phone.send("xq zzv bbrr")
     answer = phone.say("qqq www eee")
+    assert "Mau saya hubungkan dengan petugas?" in answer and "Diskominfo" not in answer  # asked, not done
+    assert outbox(rt, "+6281200000009") == []
+    answer = phone.say("nggih")
     assert "kurang paham" in answer and "Diskominfo" in answer
     assert "minta bicara" in outbox(rt, "+6281200000009")[-1]
 

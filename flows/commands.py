@@ -1,0 +1,28 @@
+"""Global commands: words that mean the same in every state (after case and punctuation are
+normalised). Declared once here; the policy and the engine read them."""
+
+from __future__ import annotations
+
+import re
+
+MENU_WORDS = frozenset({"menu", "menu utama", "kembali", "home", "0", "kembali ke menu"})
+CANCEL_WORDS = frozenset({"batal", "batalkan", "cancel", "gak jadi", "ga jadi", "nggak jadi", "ora sido", "gak sido",
+                          "ndak jadi", "ndak sido", "mboten sios"})
+STOP_WORDS = frozenset({"berhenti", "stop", "unsubscribe", "unreg", "stop pengingat", "berhenti langganan", "cukup"})
+START_WORDS = frozenset({"mulai", "start", "subscribe", "mulai lagi"})
+HUMAN_WORDS = frozenset({"petugas", "operator", "cs", "admin manusia"})
+HELP_WORDS = frozenset({"bantuan", "help", "tolong", "?"})
+ERASE_WORDS = frozenset({"hapus data saya", "hapus data", "hapus dataku", "hapus data pribadi"})
+
+COMMANDS = {"menu": MENU_WORDS | HELP_WORDS, "cancel": CANCEL_WORDS, "stop": STOP_WORDS, "start": START_WORDS,
+            "human": HUMAN_WORDS, "erase": ERASE_WORDS}
+
+
+def normalise_command(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s?]", " ", text.casefold())).strip()
+
+
+def command_of(text: str) -> str | None:
+    """"menu", "cancel", "stop", "start", "human", "erase", or None when the text is no command."""
+    cmd = normalise_command(text)
+    return next((name for name, words in COMMANDS.items() if cmd in words), None)
