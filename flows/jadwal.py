@@ -44,9 +44,15 @@ def _kecamatan_from(turn: Turn) -> str | None:
 SHOWN_CHANGES = 2  # one phone screen: the changes nearest first, then the visit itself
 
 
+def schedule_cards(answer: Mapping[str, Any]) -> list[Say]:
+    """Facts.next_visit_to's answer as the resident reads it: the changes first, then the visit."""
+    cards = [visit_card(c) for c in answer["changes"][:SHOWN_CHANGES]]
+    return [*cards, visit_card(answer["visit"])] if answer["visit"] else cards
+
+
 def _show_kecamatan(turn: Turn, kecamatan: str) -> Step:
     answer = turn.facts.next_visit_to(kecamatan)
-    notices = [visit_card(c) for c in answer["changes"][:SHOWN_CHANGES]]
+    notices = schedule_cards({**answer, "visit": None})
     visit = answer["visit"]
     if visit is None and not notices:
         return Step([say("jadwal.none_for_kecamatan", kecamatan=kecamatan,

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from flows import layanan, status, usulan
 from flows.effects import Handoff
 from flows.engine import Step, say
-from flows.jadwal import visit_card
+from flows.jadwal import schedule_cards, visit_card
 from flows.places import desa_candidates, which_desa
 from handlers.rasa_actions.unit import BadSender, resident_unit, utter
 
@@ -48,10 +48,14 @@ class ActionNextVisit(_ResidentAction):
             found = unit.nlu.match_kecamatan(kecamatan)
             kecamatan = found.name if found and found.certain else None
         kecamatan = kecamatan or (unit.ctx.resident.kecamatan.nama if unit.ctx.resident.kecamatan else None)
-        visits = unit.facts.next_visits(kecamatan, limit=2)
+        if kecamatan:  # the schedule's truth, as the WhatsApp flow tells it (changes first)
+            cards = schedule_cards(unit.facts.next_visit_to(kecamatan))
+            utter(dispatcher, cards or [say("jadwal.none_for_kecamatan", kecamatan=kecamatan,
+                                            options=[say("opt.remind_me")])])
+            return [SlotSet("kecamatan", kecamatan)] if cards else []
+        visits = unit.facts.next_visits(None, limit=2)
         if not visits:
-            utter(dispatcher, [say("jadwal.none_for_kecamatan", kecamatan=kecamatan, options=[say("opt.remind_me")])
-                               if kecamatan else say("jadwal.none_at_all")])
+            utter(dispatcher, [say("jadwal.none_at_all")])
             return []
         utter(dispatcher, [visit_card(v) for v in visits])
         return [SlotSet("kecamatan", visits[0]["kecamatan"])]

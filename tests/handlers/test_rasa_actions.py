@@ -126,6 +126,24 @@ def test_register_service_then_status_on_whatsapp(action_server, rt, phone):
     assert kode in phone.say(f"cek status {kode}")  # same resident, same row, on WhatsApp
 
 
+def test_next_visit_tells_a_move_like_the_whatsapp_flow(action_server, rt):
+    from datetime import timedelta
+
+    from flows.dates import tanggal
+    from storage.models import Visit
+    from storage.schedule import move_visit
+    from tests.whatsapp import jakarta_today
+
+    first = add_visit(rt, "Bangil", 5)
+    with rt.sessions.begin() as s:
+        second = move_visit(s, s.get(Visit, first), jakarta_today() + timedelta(days=8))
+        move_visit(s, second, jakarta_today() + timedelta(days=12))
+    status, result = call(action_server, "action_next_visit", {"kecamatan": "bangil"})
+    said = texts(result)
+    assert status == 200 and "*DIPINDAH* ke *" + tanggal(jakarta_today() + timedelta(days=12)) in said
+    assert tanggal(jakarta_today() + timedelta(days=8)) not in said
+
+
 def test_next_visit_and_status_and_proposal(action_server, rt):
     add_visit(rt, "Bangil", 5)
     status, result = call(action_server, "action_next_visit", {"kecamatan": "bangil"})
