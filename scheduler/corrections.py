@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from catalogue import render
@@ -185,14 +185,16 @@ def correct_visit(session: Session, runtime: Runtime, visit_id: int, now: dateti
     recipients = _Recipients(visit, kind, broadcast_id, _chain_mates(session, visit))
     body, template_vars, until = correction_text(session, visit, outcome, tz)
     send_from = quiet_hours_of(runtime.settings).next_end(now)
+    holder_body = body + render("correction_ticket_follows" if outcome.status == VisitStatus.PLANNED
+                                else "correction_ticket_cancelled")
     # Ticket holders first, so someone both reminded and holding a ticket gets the ticket's wording.
     added = insert_resident_rows(
         session, broadcast_id=broadcast_id, who=[*ticket_holders_of(visit_id), ~recipients.excluded("resident_id", Resident.id)],
-        kind=KIND, body=body + render("correction_ticket_follows" if outcome.status == VisitStatus.PLANNED
-                                      else "correction_ticket_cancelled"),
-        template_vars=template_vars, send_from=send_from, expires=until, now=now)
-    for who, extra in ((OutboxMessage.resident_id, ""), (OutboxMessage.staff_id, render("correction_kades_intro"))):
-        added += _insert_told(session, who, recipients, extra + body, template_vars, send_from, until, now)
+        kind=KIND, body=holder_body, template_vars=template_vars, send_from=send_from, expires=until, now=now)
+    added += _insert_told(session, OutboxMessage.resident_id, recipients, body, template_vars, send_from, until, now,
+                          holder_body=holder_body, chain=[*recipients.mates, outcome.id])
+    added += _insert_told(session, OutboxMessage.staff_id, recipients, render("correction_kades_intro") + body,
+                          template_vars, send_from, until, now)
     if added:
         total = session.scalar(select(func.count()).select_from(OutboxMessage)
                                .where(OutboxMessage.broadcast_id == broadcast_id))
@@ -228,10 +230,20 @@ def correction_text(session: Session, visit: Visit, outcome: Visit, tz: ZoneInfo
     return body, {"1": visit.kecamatan.nama, "2": old, "3": change}, until
 
 
+def _body_for(who, body: str, holder_body: str | None, chain: list[int]):
+    if holder_body is None:
+        return literal(body)
+    holds = select(Ticket.id).where(Ticket.resident_id == who, Ticket.visit_id.in_(chain),
+                                    Ticket.status.not_in(CLOSED_TICKET)).exists()
+    return case((holds, literal(holder_body)), else_=literal(body))
+
+
 def _insert_told(session: Session, who, recipients: _Recipients, body: str, template_vars: dict[str, str],
-                 send_from: datetime, until: datetime, now: datetime) -> int:
+                 send_from: datetime, until: datetime, now: datetime, *, holder_body: str | None = None,
+                 chain: list[int] = ()) -> int:
     """Everyone (residents, or kepala desa) told of this visit, once each: sent a reminder of it or
-    a correction naming it, or whose correction of it was superseded before it went."""
+    a correction naming it, or whose correction of it was superseded before it went. A resident
+    holding an open ticket on the chain gets `holder_body` (their ticket's line)."""
     ts = UTCDateTime()
     id_column = "resident_id" if who is OutboxMessage.resident_id else "staff_id"
     visit = recipients.visit
@@ -239,7 +251,8 @@ def _insert_told(session: Session, who, recipients: _Recipients, body: str, temp
     redo = OutboxMessage.broadcast_id.in_(_own_corrections(visit.id)) & (OutboxMessage.error_message == SUPERSEDED)
     source = (
         select(literal(KIND), func.min(OutboxMessage.channel), func.min(OutboxMessage.to_phone), who,
-               literal(recipients.broadcast_id), literal(body), json_literal(session, template_vars), literal(False),
+               literal(recipients.broadcast_id), _body_for(who, body, holder_body, chain),
+               json_literal(session, template_vars), literal(False),
                literal(True), literal(OutboxStatus.PENDING.value), literal(0), literal(send_from, ts),
                literal(until, ts), literal(now, ts), literal(now, ts))
         .where(told | redo, who.is_not(None), ~recipients.excluded(id_column, who))

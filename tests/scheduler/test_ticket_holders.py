@@ -140,3 +140,4 @@ def test_moved_twice_before_the_first_correction_went_the_holder_hears_once(worl
     assert len(bodies) == 1
     assert f"dari {tanggal(day(10))} ke:" in bodies[0] and tanggal(day(24)) in bodies[0]
     assert tanggal(day(17)) not in bodies[0]
+    assert "Tiket Anda ikut pindah" in bodies[0]
