@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from importlib import import_module
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 
 PAGES = ("auth", "home", "tickets", "schedule", "proposals", "reports")
 
@@ -34,3 +34,5 @@ def init_console(app: Flask, runtime) -> None:
     for name in PAGES:
         import_module(f"bot.console.{name}")
     app.register_blueprint(bp)
+    # `/` used to be a 404: an operator who types the bare address lands on the console.
+    app.add_url_rule("/", "root", lambda: redirect(url_for("console.home")))

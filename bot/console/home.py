@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, url_for
 from sqlalchemy import func, select
 
 from bot.console.access import ADMIN, ALL_ROLES, KADES, PETUGAS, allow, runtime, today, viewer
@@ -35,4 +35,7 @@ def home():
                 Proposal.status == ProposalStatus.BARU, Proposal.merged_into_id.is_(None)))
         if who.role == KADES and who.desa_id:
             reach = desa_reach(s, who.desa_id)
-    return render_template("console/home.html", figures=figures, reach=reach, opd=opd)
+    links = {"open_tickets": url_for("console.ticket_queue"), "unassigned": url_for("console.ticket_queue"),
+             "mine": url_for("console.ticket_queue"), "upcoming_visits": url_for("console.schedule"),
+             "new_proposals": url_for("console.proposals", status="baru")}
+    return render_template("console/home.html", figures=figures, reach=reach, opd=opd, links=links)

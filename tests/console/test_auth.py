@@ -147,3 +147,8 @@ def test_every_console_route_declares_who_may_open_it(app):
 def test_static_assets_are_served_by_the_app(console):
     response = console.get("/console/static/console.css")
     assert response.status_code == 200 and "text/css" in response.content_type
+
+
+def test_bare_address_leads_to_the_console(console):
+    response = console.client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/console/"
