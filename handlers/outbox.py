@@ -59,7 +59,8 @@ log = logging.getLogger(__name__)
 
 # Kinds that answer something the person asked for (a chat with a petugas, news of their own
 # ticket): sent even after an opt-out of reminders. Twilio's own STOP (21610) still blocks them.
-DIRECT_REPLY_KINDS = frozenset({"reply", "relay", "handoff_notice", "handoff_timeout", "ticket_update"})
+DIRECT_REPLY_KINDS = frozenset({"reply", "relay", "handoff_notice", "handoff_timeout", "ticket_update",
+                                "proposal_update", "login_code"})
 CHANNELS = frozenset({"whatsapp", "sms"})
 WHATSAPP_WINDOW = timedelta(hours=24)
 # How old a prefetched consent reading may be when its row is sent (an opt-out takes effect

@@ -117,3 +117,26 @@ def test_exports_have_the_musrenbang_columns(world, as_role, rt):
     values = list(sheet.values)
     assert values[0][0] == "kode" and len(values) == 3
     assert {v[0] for v in values[1:]} == {"US-0101", "US-0202"}
+
+
+def test_news_of_their_own_proposal_reaches_a_resident_who_stopped_reminders(world, as_role, rt, settings):
+    """Opting out of reminders does not silence news the resident was promised (like ticket news)."""
+    from datetime import UTC, datetime
+
+    from bot.runtime import Runtime
+    from scheduler.sender import drain_outbox
+    from tests.fake_twilio import FakeTwilio
+    from tests.scheduler.conftest import fake_settings
+
+    with rt.sessions.begin() as s:
+        s.scalars(select(Resident)).one().opted_out_at = datetime.now(UTC)
+    as_role(ADMIN).post(f"/console/usulan/{world.wonosunyo_proposal}/status", {"status": "diverifikasi"})
+    fake = FakeTwilio()
+    sender = Runtime(fake_settings(settings, fake))
+    try:
+        drain_outbox(sender, datetime.now(UTC))
+        [sent] = fake.sent_to(RESIDENT)
+        assert "Diverifikasi kecamatan" in sent.form["Body"]
+    finally:
+        sender.dispose()
+        fake.close()
