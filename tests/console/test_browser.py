@@ -12,6 +12,10 @@ from tests.console.browser import (
 )
 from tests.console.conftest import ADMIN, PASSWORD, RESIDENT, RINA
 
+# The browser checks the pages, not the database: the Flask-client tests cover both backends, so a
+# browser run on SQLite alone keeps CI fast.
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
 
 @pytest.fixture
 def browser():
@@ -128,3 +132,28 @@ def test_admin_opens_an_event_report_and_sees_its_charts(browser, live, world, r
     follow_link(browser, browser.find_element(By.LINK_TEXT, "Siaran"))
     assert browser.find_elements(By.CSS_SELECTOR, "svg.chart")
     screenshot(browser, "11-broadcasts")
+
+
+def test_login_with_the_keyboard_only(browser, live, world):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(live.url + "/console/login")
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.get_attribute("class") == "skip"  # first stop: skip to content
+    active = browser.switch_to.active_element
+    for _ in range(6):  # Tab until the phone field, as a keyboard user would
+        if active.get_attribute("id") == "phone":
+            break
+        active.send_keys(Keys.TAB)
+        active = browser.switch_to.active_element
+    assert active.get_attribute("id") == "phone"
+    active.send_keys(RINA, Keys.TAB)
+    browser.switch_to.active_element.send_keys(PASSWORD)
+    browser.execute_script("window.__kmOldPage = true")
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 15).until(lambda d: d.execute_script(
+        "return window.__kmOldPage !== true && document.readyState === 'complete'"))
+    assert browser.current_url == live.url + "/console/"
