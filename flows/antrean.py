@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from flows.engine import Ask, Bullets, Effect, Flow, Say, Step, Turn, say, unhandled
-from flows.jadwal import visit_card
 
 
 @dataclass(frozen=True)
@@ -209,6 +208,8 @@ def _outside_hours(turn: Turn, day: Mapping[str, Any], lead: Say | None = None) 
         replies.append(say("antrean.your_ticket_visit", kode=ticket["kode"], opd=ticket["opd"],
                            tanggal=ticket["tanggal_text"], jam=ticket["jam_text"], lokasi=ticket["lokasi"]))
     elif day.get("next_visit"):
+        from flows.jadwal import visit_card  # jadwal shows this flow's queue lines: import at call time
+
         replies.append(say("antrean.next_visit", card=visit_card(day["next_visit"])))
     else:
         replies.append(say("antrean.none_planned"))
@@ -246,19 +247,35 @@ def _queue_answer(turn: Turn, day: Mapping[str, Any], hint: bool = True) -> Step
             replies.append(say("antrean.opd_not_here", opd=day["opd_names"].get(named, named),
                                kecamatan=visit["kecamatan"]))
             continue
-        shown = [s for s in stands if s["opd_key"] == asked] if asked else [
-            s for s in stands if s["waiting"] or s["serving_label"]]
-        if not shown:
-            replies.append(say("antrean.all_empty", kecamatan=visit["kecamatan"], lokasi=visit["lokasi"]))
-        else:
-            lines = [_stand_line(s) for s in shown]
-            if not asked and len(shown) < len(stands):
-                lines.append(say("antrean.others_empty"))
-            replies.append(say("antrean.stands", kecamatan=visit["kecamatan"], lines=Bullets(lines)))
+        replies.append(_stands(visit, asked))
         replies.extend(place_line(p) for p in visit["places"])
         if not visit["places"] and hint:
             replies.append(say("antrean.take_number_hint"))
     return Step(replies, None)
+
+
+def _stands(visit: Mapping[str, Any], asked: str | None = None) -> Say:
+    """Each stand's line and wait (only the one asked about, or those with a queue)."""
+    stands = visit["stands"]
+    shown = [s for s in stands if s["opd_key"] == asked] if asked else [
+        s for s in stands if s["waiting"] or s["serving_label"]]
+    if not shown:
+        return say("antrean.all_empty", kecamatan=visit["kecamatan"], lokasi=visit["lokasi"])
+    lines = [_stand_line(s) for s in shown]
+    if not asked and len(shown) < len(stands):
+        lines.append(say("antrean.others_empty"))
+    return say("antrean.stands", kecamatan=visit["kecamatan"], lines=Bullets(lines))
+
+
+def on_the_day(turn: Turn, visit: Mapping[str, Any]) -> list[Say]:
+    """For the schedule answer: on the day, while the visit is open, how long each queue is."""
+    if not visit.get("is_today"):
+        return []
+    today = next((v for v in turn.facts.antrean_today()["visits"] if v["id"] == visit["id"]), None)
+    if today is None or not _is_open(today, turn):
+        return []
+    return [_stands(today), *(place_line(p) for p in today["places"]),
+            *([] if today["places"] else [say("antrean.take_number_hint")])]
 
 
 def _stand_line(stand: Mapping[str, Any]) -> Say:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from flows.antrean import on_the_day
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 
 
@@ -61,7 +62,8 @@ def _show_kecamatan(turn: Turn, kecamatan: str) -> Step:
     if visit is None:
         return Step([*notices, say("jadwal.after_cancel", options=NO_VISIT.labels())],
                     S.NO_VISIT, {"kecamatan": kecamatan})
-    return Step([*notices, visit_card(visit), say("jadwal.next_actions", options=AFTER_VISIT.labels())],
+    return Step([*notices, visit_card(visit), *on_the_day(turn, visit),
+                 say("jadwal.next_actions", options=AFTER_VISIT.labels())],
                 S.AFTER_VISIT, {"kecamatan": kecamatan, "visit_id": visit["id"]})
 
 
@@ -80,7 +82,8 @@ def start(turn: Turn) -> Step:
     if waktu == "hari_ini":
         lead = say("jadwal.today") if visits[0]["is_today"] else say("jadwal.not_today")
         first = visits[0]
-        return _with_lead(lead, Step([visit_card(first), say("jadwal.next_actions", options=AFTER_VISIT.labels())],
+        return _with_lead(lead, Step([visit_card(first), *on_the_day(turn, first),
+                                      say("jadwal.next_actions", options=AFTER_VISIT.labels())],
             S.AFTER_VISIT, {"kecamatan": first["kecamatan"], "visit_id": first["id"]}))
     return Step([say("jadwal.upcoming", visits=Bullets([visit_card(v) for v in visits])), say("jadwal.ask_kecamatan")],
                 S.ASK_KECAMATAN)

@@ -215,6 +215,9 @@ def test_queue_question_gives_each_stands_length_and_wait(wa_client, phone, cloc
     assert "• Dinas Sosial: 1 orang menunggu, ±4 menit" in answer
     assert "Balas *HADIR*" in answer
     assert "Dinas Kesehatan* tidak membuka stand" in phone.say("antrean dinas kesehatan berapa?")
+    schedule = phone.say("kpn kenduren mas nang gempol?")  # the schedule answer on the day
+    assert "Kantor Kecamatan Gempol" in schedule and "• Dispendukcapil: 2 orang menunggu, ±8 menit" in schedule
+    phone.send("menu")
     clock.at = wib(15)
     assert "tidak ada antrean Kenduren Mas yang buka" in phone.say("antrean dispendukcapil piro?")
 
