@@ -38,8 +38,9 @@ def _words(text: str) -> str:
 # Until the recogniser knows the intent `antrean` (issue #13), these decide it.
 _QUEUE_WORD = re.compile(r" (hadir|absen|n?gantri\w*|n?gantre\w*|antri\w*|antre\w*) ")
 _ARRIVED = re.compile(
-    r" (aku|kulo|kula|saya|sy|wis|wes|uwis|sudah|sdh|udah|sampun|dah) (wis |wes |sudah |sampun |dah )?"
-    r"(teko|tekan|datang|dtg|sampai|sampe|nyampe|dugi|rawuh|nang lokasi|di lokasi|ning lokasi) ")
+    r" (aku|kulo|kula|saya|sy|wis|wes|uwis|sudah|sdh|udah|sampun|dah|sengko|engkok|la|lah) "
+    r"(wis |wes |sudah |sampun |dah |la |lah )?"
+    r"(teko|tekan|datang|dtg|dateng|dhateng|sampai|sampe|nyampe|dugi|rawuh|nang lokasi|di lokasi|ning lokasi) ")
 # A question about the queue rather than a check-in ("antrean dispendukcapil piro?").
 _QUESTION = re.compile(r" (piro|pira|berapa|brp|brapa|pinten|sepinten|lama|suwe|sue|suwi|panjang|rame|ramai|"
                        r"akeh|banyak|sampai mana|sampe endi|nomer piro|nomor berapa) ")

@@ -22,6 +22,10 @@ from storage.models import Opd, QueueCounter, QueueEntry, QueueStatus
 
 MAX_REJOINS = 1
 RECENT_SERVED = 10  # the service times the estimate looks at
+# Fewer served than this and the stand's own median says little (one quick "panggil" twice in a
+# row would promise a one-minute wait): the default holds until then.
+MIN_SERVED = 3
+SHORTEST_SERVICE = 1.0  # minutes; a call closed within seconds still took the petugas a minute
 ACTIVE_SERVER_WINDOW = timedelta(minutes=30)
 _FRESH = {"populate_existing": True}
 
@@ -112,13 +116,14 @@ def being_served(session: Session, visit_id: int, opd_id: int) -> list[int]:
 
 
 def service_minutes(session: Session, visit_id: int, opd_id: int, default: float) -> float:
-    """Median of the stand's last served durations (called → served); `default` before any."""
+    """Median of the stand's last served durations (called → served); `default` until MIN_SERVED."""
     rows = session.execute(select(QueueEntry.called_at, QueueEntry.served_at).where(
         QueueEntry.visit_id == visit_id, QueueEntry.opd_id == opd_id, QueueEntry.status == QueueStatus.SERVED,
         QueueEntry.called_at.is_not(None), QueueEntry.served_at.is_not(None))
         .order_by(QueueEntry.served_at.desc()).limit(RECENT_SERVED)).all()
-    durations = [(served - called).total_seconds() / 60 for called, served in rows if served >= called]
-    return statistics.median(durations) if durations else default
+    durations = [max(SHORTEST_SERVICE, (served - called).total_seconds() / 60)
+                 for called, served in rows if served >= called]
+    return statistics.median(durations) if len(durations) >= MIN_SERVED else default
 
 
 def active_servers(session: Session, visit_id: int, opd_id: int, now: datetime) -> int:

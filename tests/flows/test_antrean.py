@@ -40,6 +40,7 @@ def turn(text, facts, at=datetime(2026, 12, 9, 2, 0, tzinfo=UTC), slots=None, en
 @pytest.mark.parametrize("text, checks_in, asks", [
     ("hadir", True, False), ("HADIR pak", True, False), ("antri", True, False), ("ngantri dinsos", True, False),
     ("aku wis teko", True, False), ("sampun dugi", True, False), ("saya sudah sampai", True, False),
+    ("sengko la dhateng", True, False), ("kulo sampun rawuh", True, False),
     ("antrean dispendukcapil piro?", True, True), ("nomer antrianku piro", True, True),
     ("kapan kenduren mas datang ke gempol", False, False), ("daftar ktp", False, False),
 ])
