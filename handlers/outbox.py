@@ -43,9 +43,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from catalogue import TWILIO_BODY_LIMIT, for_channel
 from bot.logging_setup import mask_phone
@@ -53,7 +53,7 @@ from bot.transport import OutgoingMessage, SendError, Sender
 from handlers.quiet_hours import QuietHours
 from handlers.status_callback import callbacks_waiting, replay_stored
 from storage.db import UTCDateTime, utcnow
-from storage.models import OutboxMessage, OutboxStatus, Resident, Staff
+from storage.models import OutboxMessage, OutboxStatus, Resident, Staff, StatusCallback
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ PREFETCH = 20
 TRANSIENT_CODES = frozenset({20429, 63018, 30001, 21611})
 OPTED_OUT_CODE = 21610
 OUTSIDE_WINDOW_CODE = 63016
+OUTSIDE_WINDOW_CODE_TEXT = str(OUTSIDE_WINDOW_CODE)
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(minutes=30)
@@ -148,25 +149,61 @@ def cancel_stale(session: Session, now: datetime) -> int:
     ).rowcount
 
 
+_OTHER = aliased(OutboxMessage)
+# Claims take turns on PostgreSQL (SQLite's BEGIN IMMEDIATE already serialises them), so that
+# "nothing else in flight to this recipient" is read after the previous claim committed.
+_CLAIM_LOCK_SQL = "SELECT pg_advisory_xact_lock(4821120612)"
+
+
+def _nothing_else_in_flight(now: datetime, *, orphan: bool):
+    """No other row to the same recipient is claimed (for an orphan: under a lease still running).
+
+    One row in flight per recipient is what makes crash recovery sound: whatever Twilio lists for
+    that number, unheld by any row, since the attempt began, can only be that row's message. Two
+    rows in flight at once (a ticket update and a survey, say) could not be told apart when
+    Twilio shows no body (a template through a Messaging Service), so they are never in flight
+    together: the second waits a claim.
+    """
+    other = select(_OTHER.id).where(_OTHER.status == OutboxStatus.CLAIMED, _OTHER.channel == OutboxMessage.channel,
+                                    _OTHER.to_phone == OutboxMessage.to_phone)
+    if orphan:
+        other = other.where(_OTHER.id != OutboxMessage.id, _OTHER.claimed_until > now)
+    return ~other.exists()
+
+
+def _one_per_recipient(rows: list[OutboxMessage], taken: set[tuple[str, str]]) -> list[OutboxMessage]:
+    kept = []
+    for r in rows:
+        if (r.channel, r.to_phone) not in taken:
+            taken.add((r.channel, r.to_phone))
+            kept.append(r)
+    return kept
+
+
 def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: QuietHours) -> list[Claimed]:
-    """Claim up to `limit` rows for `lease.worker`. Call inside a transaction that commits at once."""
+    """Claim up to `limit` rows for `lease.worker`, at most one per recipient and none to a
+    recipient with a row already in flight. Call inside a transaction that commits at once."""
     quiet_now = quiet.contains(now)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(_CLAIM_LOCK_SQL))
 
     def sendable(stmt):
         if quiet_now:
             stmt = stmt.where(OutboxMessage.respects_quiet_hours.is_(False))
-        return stmt.order_by(OutboxMessage.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
+        return stmt.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
 
+    taken: set[tuple[str, str]] = set()
     # Leases that ran out first: their rows have waited longest and need a lookup.
-    orphans = list(session.scalars(sendable(select(OutboxMessage).where(
+    orphans = _one_per_recipient(list(session.scalars(sendable(select(OutboxMessage).where(
         OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.next_attempt_at <= now,
-        OutboxMessage.claimed_until <= now))))
-    rows = orphans
+        OutboxMessage.claimed_until <= now, _nothing_else_in_flight(now, orphan=True))))), taken)
+    rows = list(orphans)
     if len(rows) < limit:
-        rows += list(session.scalars(sendable(select(OutboxMessage).where(
+        rows += _one_per_recipient(list(session.scalars(sendable(select(OutboxMessage).where(
             OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now,
-            or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now)))
-            .limit(limit - len(rows))))
+            or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now),
+            _nothing_else_in_flight(now, orphan=False)))
+            .limit(limit - len(rows)))), taken)
     if not rows:
         return []
     until = now + timedelta(seconds=lease.seconds)
@@ -290,18 +327,34 @@ class Deliverer:
         # to the same number (the next reminder of the same visit, say) is another row's.
         until = row.attempt_ended_by + LOOKUP_SLACK if row.attempt_ended_by else None
         records = [r for r in self.sender.find_sent(row.channel, row.to_phone, since)
-                   if r.direction in ("outbound-api", "outbound")
+                   if r.direction == "outbound-api"  # not TwiML replies ("outbound-reply")
                    and (until is None or r.date_created is None or r.date_created <= until)]
         if not records:
             return None
+        sids = [r.sid for r in records]
         with self.sessions() as session:
-            known = set(session.scalars(select(OutboxMessage.twilio_sid)
-                                        .where(OutboxMessage.twilio_sid.in_([r.sid for r in records]))))
-        body = for_channel(row.body, row.channel)
-        for r in records:
-            if r.sid not in known and (r.body == body or _looks_templated(r.body, row)):
-                return r.sid
-        return None
+            held = set(session.scalars(select(OutboxMessage.twilio_sid).where(OutboxMessage.twilio_sid.in_(sids))))
+            # A free-form message Twilio refused outside the window (63016) was let go by its
+            # row, which went on by template: it is not that row's message any more.
+            let_go = set(session.scalars(select(StatusCallback.message_sid).where(
+                StatusCallback.message_sid.in_(sids), StatusCallback.error_code == OUTSIDE_WINDOW_CODE_TEXT)))
+        # Nothing else was in flight to this recipient (see claim), so a message unheld by any
+        # row is this row's, as long as it has the shape this row's attempt could have had.
+        found = [r for r in records if r.sid not in held and r.sid not in let_go and self._could_be(row, r)]
+        if len(found) > 1:
+            log.warning("outbox %s: %d unclaimed messages at Twilio for one interrupted send; taking the first",
+                        row.id, len(found))
+        return found[-1].sid if found else None  # newest first: the last is the earliest
+
+    def _could_be(self, row: Claimed, record) -> bool:
+        """Whether `record` could be what this row's attempt created: its free text, or (when a
+        template could have gone instead) a template: empty through a Messaging Service, else
+        rendered with the row's variables."""
+        if record.body == for_channel(row.body, row.channel):
+            return True
+        template_possible = (row.channel == "whatsapp" and bool(self.templates.get(row.kind))
+                             and row.template_vars is not None)
+        return template_possible and (record.body == "" or _carries_variables(record.body, row))
 
     def prefetch(self, rows: list[Claimed]) -> None:
         """Read consent and the 24-hour window for the next few rows in two queries; each stays
@@ -449,10 +502,11 @@ _RECORD_SENT = (
 )
 
 
-def _looks_templated(body: str, row: Claimed) -> bool:
-    """A rendered template carries its variables; accept a message containing all of them."""
+def _carries_variables(body: str, row: Claimed) -> bool:
+    """A template rendered by Twilio shows its variables. Only a filter (is this message of a
+    template shape?), never a way to choose between rows: one row is in flight per recipient."""
     values = [v for v in (row.template_vars or {}).values() if v]
-    return bool(values) and all(v in body for v in values)
+    return all(v in body for v in values)
 
 
 __all__ = ["enqueue", "claim", "cancel_stale", "Deliverer", "Lease", "Claimed", "backoff",

@@ -3,7 +3,10 @@
 twilio-python talks to it through TWILIO_API_BASE_URL exactly as to api.twilio.com: it checks
 Basic auth, answers POST …/Messages.json like Twilio (201 with a fresh SM… SID, status "queued")
 and GET …/Messages.json (filtered by To, From and DateSent>, newest first), and records every
-request. Faults are injected on purpose: the next N requests (429, 500 …), a given recipient
+request. A template (ContentSid) sent from a number comes back with its rendered body; sent
+through a Messaging Service its body is empty, in the create answer and in every listing, as
+Twilio's is (twilio-node issue #1081): recovery cannot match such a message by its text. Faults
+are injected on purpose: the next N requests (429, 500 …), a given recipient
 (21610), or free-form bodies outside the 24-hour window (63016; templates pass). It can also call
 the app back with status callbacks signed like Twilio's.
 """
@@ -67,7 +70,17 @@ class Sent:
         return self.to.removeprefix("whatsapp:")
 
     @property
+    def via_messaging_service(self) -> bool:
+        return bool(self.form.get("MessagingServiceSid")) and not self.form.get("From")
+
+    @property
+    def api_body(self) -> str:
+        """The body Twilio's API shows: empty for a template sent through a Messaging Service."""
+        return "" if "ContentSid" in self.form and self.via_messaging_service else self.body
+
+    @property
     def body(self) -> str:
+        """What the recipient reads (a template rendered with its variables)."""
         if "ContentSid" in self.form:
             variables = json.loads(self.form.get("ContentVariables") or "{}")
             return f"[{self.form['ContentSid']}] " + " | ".join(str(v) for v in variables.values())
@@ -77,7 +90,7 @@ class Sent:
         created = format_datetime(self.date_created.replace(microsecond=0), usegmt=True)
         return {
             "sid": self.sid, "account_sid": account_sid, "to": self.to, "from": self.form.get("From"),
-            "messaging_service_sid": self.form.get("MessagingServiceSid"), "body": self.body,
+            "messaging_service_sid": self.form.get("MessagingServiceSid"), "body": self.api_body,
             "status": self.status, "direction": "outbound-api", "num_segments": "1", "num_media": "0",
             "date_created": created, "date_updated": created, "date_sent": created,
             "error_code": None, "error_message": None, "price": None, "price_unit": "USD",

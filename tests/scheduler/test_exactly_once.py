@@ -6,6 +6,7 @@ the fake's own record is what counts.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -22,30 +23,40 @@ from handlers.outbox import enqueue
 from scheduler.reminders import plan_broadcast
 from scheduler.sender import OutboxDrain
 from storage.models import OutboxMessage, OutboxStatus
-from tests.scheduler.conftest import BOT_NUMBER, add_residents, add_visit, phone
+from tests.scheduler.conftest import BOT_NUMBER, TEMPLATES, add_residents, add_visit, phone
 
 RECIPIENTS = 200
 WORKER = ["-m", "bot", "scheduler", "send-worker", "--lease", "3", "--http-timeout", "0.5", "--idle", "0.2"]
 
 
-def broadcast_now(trt, count: int = RECIPIENTS) -> int:
-    """A real H-1 broadcast planned at the real now, to `count` residents inside the 24-hour window."""
+def broadcast_now(trt, count: int = RECIPIENTS, *, in_window: bool = True) -> int:
+    """A real H-1 broadcast planned at the real now, to `count` residents inside the 24-hour window
+    (free text goes) or outside it (the approved template goes)."""
     now = datetime.now(UTC)
     trt.settings = trt.settings.with_overrides(quiet_hours="00:00-00:00")  # whatever the hour of the run
     tomorrow = now.astimezone(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=1)
     with trt.sessions.begin() as s:
         visit_id = add_visit(s, "Gempol", tomorrow)
-        add_residents(s, "Gempol", count, last_inbound_at=now - timedelta(hours=1))
+        add_residents(s, "Gempol", count, last_inbound_at=now - timedelta(hours=1) if in_window else None)
         planned = plan_broadcast(s, trt, visit_id, "h1", now, now + timedelta(days=2), now)
     assert planned.recipients == count
     return planned.broadcast_id
 
 
-def start_worker(database_url: str, fake, tmp_path, name: str, *options: str) -> subprocess.Popen:
+# How a message leaves: from our number or through a Messaging Service; free text or template.
+FROM_NUMBER = {"TWILIO_WHATSAPP_FROM": f"whatsapp:{BOT_NUMBER}"}
+MESSAGING_SERVICE = {"TWILIO_MESSAGING_SERVICE_SID": "MG" + "e" * 32}
+# The worker's approved templates: the shared ones, and the ticket news of several-per-recipient.
+WORKER_TEMPLATES = {**TEMPLATES, "ticket_update": "HX" + "d" * 32, "survey": "HX" + "5" * 32}
+TEMPLATE_ENV = {f"TWILIO_TEMPLATE_{kind.upper()}": sid for kind, sid in WORKER_TEMPLATES.items()}
+
+
+def start_worker(database_url: str, fake, tmp_path, name: str, *options: str,
+                 sender: dict[str, str] = FROM_NUMBER) -> subprocess.Popen:
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "DATABASE_URL"))},
            "PYTHONPATH": str(PROJECT_DIR), "DATABASE_URL": database_url,
-           "TWILIO_ACCOUNT_SID": fake.account_sid, "TWILIO_AUTH_TOKEN": fake.auth_token,
-           "TWILIO_WHATSAPP_FROM": f"whatsapp:{BOT_NUMBER}", "TWILIO_API_BASE_URL": fake.base_url,
+           "TWILIO_ACCOUNT_SID": fake.account_sid, "TWILIO_AUTH_TOKEN": fake.auth_token, **sender, **TEMPLATE_ENV,
+           "TWILIO_API_BASE_URL": fake.base_url,
            "SEND_RATE_PER_SECOND": "200", "QUIET_HOURS": "00:00-00:00", "LOG_LEVEL": "WARNING"}
     with open(tmp_path / f"{name}.log", "w") as log:
         return subprocess.Popen([sys.executable, *WORKER, *options], cwd=PROJECT_DIR, env=env, stdout=log, stderr=log)
@@ -77,12 +88,63 @@ def assert_each_got_exactly_one(fake) -> None:
     assert len(fake.messages) == RECIPIENTS
 
 
-def test_killed_sender_restarted_sends_each_message_exactly_once(trt, fake_twilio, database_url, tmp_path):
-    broadcast_now(trt)
+SHAPES = {
+    # shape: (how it leaves, recipients in the 24-hour window, extra rows per recipient)
+    "number-free-text": (FROM_NUMBER, True, False),
+    "number-template": (FROM_NUMBER, False, False),
+    "service-free-text": (MESSAGING_SERVICE, True, False),
+    "service-template-empty-body": (MESSAGING_SERVICE, False, False),
+    # A reminder, a ticket update and a survey to each resident, all templates with no body at
+    # Twilio, the update and the survey sharing their variables: Twilio's records cannot tell
+    # them apart, so they must never be in flight together.
+    "several-per-recipient": (MESSAGING_SERVICE, False, True),
+}
+SHAPE_RECIPIENTS = 100
+
+
+def add_ticket_news(trt, count: int) -> None:
+    with trt.sessions.begin() as s:
+        ids = list(s.scalars(select(OutboxMessage.resident_id).order_by(OutboxMessage.id)))[:count]
+        for n, rid in enumerate(ids):
+            kode = f"KM-{n:04d}"
+            enqueue(s, kind="ticket_update", channel="whatsapp", to_phone=phone(n), body=f"Tiket {kode} selesai.",
+                    resident_id=rid, template_vars={"1": kode})
+            enqueue(s, kind="survey", channel="whatsapp", to_phone=phone(n), body=f"Nilai layanan {kode}?",
+                    resident_id=rid, template_vars={"1": kode})
+
+
+def assert_each_row_sent_exactly_once(trt, fake) -> tuple[int, int]:
+    """(duplicates, missed), by the fake's own record, and each row holding its own message."""
+    with trt.sessions() as s:
+        rows = list(s.scalars(select(OutboxMessage)))
+    sids = [r.twilio_sid for r in rows if r.twilio_sid]
+    missed = len(rows) - len(sids)
+    duplicates = len(fake.messages) - len(set(m.sid for m in fake.messages) & set(sids))
+    assert (duplicates, missed) == (0, 0), (duplicates, missed)
+    assert set(sids) == {m.sid for m in fake.messages}
+    for r in rows:  # the SID a row holds is its own message, not a neighbour's
+        sent = fake.find(r.twilio_sid)
+        assert sent.phone == r.to_phone
+        if "ContentSid" in sent.form:
+            assert sent.form["ContentSid"] == WORKER_TEMPLATES[r.kind], (r.kind, sent.form)
+            assert json.loads(sent.form["ContentVariables"]) == r.template_vars
+        else:
+            assert sent.form["Body"] == r.body
+    return duplicates, missed
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_killed_sender_restarted_sends_each_message_exactly_once(trt, fake_twilio, database_url, tmp_path, shape):
+    sender, in_window, several = SHAPES[shape]
+    broadcast_now(trt, SHAPE_RECIPIENTS, in_window=in_window)
+    if several:
+        add_ticket_news(trt, SHAPE_RECIPIENTS)
+    with trt.sessions() as s:
+        total = s.scalar(select(func.count()).select_from(OutboxMessage))
     fake_twilio.delay = 0.05  # Twilio holds each message a moment before answering: kills land mid-send
-    worker = start_worker(database_url, fake_twilio, tmp_path, "first")
+    worker = start_worker(database_url, fake_twilio, tmp_path, "first", sender=sender)
     try:
-        wait_for(lambda: len(fake_twilio.messages) >= 60, 30, "the first 60 messages")
+        wait_for(lambda: len(fake_twilio.messages) >= 30, 30, "the first 30 messages")
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
     finally:
@@ -93,18 +155,16 @@ def test_killed_sender_restarted_sends_each_message_exactly_once(trt, fake_twili
                             .where(OutboxMessage.twilio_sid.is_not(None)))
         orphans = s.scalar(select(func.count()).select_from(OutboxMessage)
                            .where(OutboxMessage.status == OutboxStatus.CLAIMED))
-    assert at_kill < RECIPIENTS and orphans > 0
+    assert at_kill < total and orphans > 0
     assert at_kill > recorded, "some messages reached Twilio without their SID recorded: the hard case"
 
-    restarted = start_worker(database_url, fake_twilio, tmp_path, "second")
+    restarted = start_worker(database_url, fake_twilio, tmp_path, "second", sender=sender)
     try:
-        wait_for(lambda: unfinished(trt) == 0, 40, "the restarted sender to finish")
+        wait_for(lambda: unfinished(trt) == 0, 60, "the restarted sender to finish")
     finally:
         stop(restarted)
-    assert_each_got_exactly_one(fake_twilio)
-    with trt.sessions() as s:
-        sids = set(s.scalars(select(OutboxMessage.twilio_sid)))
-    assert sids == {m.sid for m in fake_twilio.messages}  # the in-flight ones were found, not re-sent
+    assert len(fake_twilio.messages) == total
+    assert_each_row_sent_exactly_once(trt, fake_twilio)
 
 
 def claimants(trt) -> int:
@@ -208,6 +268,12 @@ def test_a_later_message_to_the_same_number_is_not_taken_for_an_interrupted_send
             claimed_until=now + timedelta(minutes=5)))
     other = build_sender(trt.settings).send(OutgoingMessage("whatsapp", phone(0), body=body))
 
+    # While the other row is in flight to that number, the dead one waits (one in flight per
+    # recipient); once the other's SID is recorded, the dead one is looked up, and sent.
+    assert OutboxDrain(trt).run(datetime.now(UTC)).get("sent", 0) == 0
+    with trt.sessions.begin() as s:
+        s.execute(update(OutboxMessage).where(OutboxMessage.id == busy.id).values(
+            status=OutboxStatus.QUEUED, twilio_sid=other.sid, claimed_until=None))
     assert OutboxDrain(trt).run(datetime.now(UTC))["sent"] == 1
     with trt.sessions() as s:
         row = s.get(OutboxMessage, dead.id)
