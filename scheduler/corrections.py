@@ -30,12 +30,10 @@ from catalogue import render
 from bot.runtime import Runtime
 from flows.dates import tanggal
 from handlers.facts import CLOSED_TICKET
-from handlers.outbox import SENT_STATES
+from handlers.outbox import SENT_STATES, insert_broadcast_rows
 from handlers.quiet_hours import quiet_hours_of
-from scheduler.reminders import create_broadcast, insert_resident_rows, json_literal, ticket_holders_of
-from storage.dialect import dialect_name, insert_for
+from scheduler.reminders import create_broadcast, insert_resident_rows, ticket_holders_of
 from scheduler.visit_text import visit_facts
-from storage.db import UTCDateTime
 from storage.models import Broadcast, OutboxMessage, OutboxStatus, Resident, Ticket, TicketEvent, Visit, VisitStatus
 from storage.schedule import CHANGED, HISTORY_DAYS, final_visit
 
@@ -244,23 +242,15 @@ def _insert_told(session: Session, who, recipients: _Recipients, body: str, temp
     """Everyone (residents, or kepala desa) told of this visit, once each: sent a reminder of it or
     a correction naming it, or whose correction of it was superseded before it went. A resident
     holding an open ticket on the chain gets `holder_body` (their ticket's line)."""
-    ts = UTCDateTime()
     id_column = "resident_id" if who is OutboxMessage.resident_id else "staff_id"
     visit = recipients.visit
     told = OutboxMessage.broadcast_id.in_(_told_of(visit)) & OutboxMessage.status.in_(SENT_STATES)
     redo = OutboxMessage.broadcast_id.in_(_own_corrections(visit.id)) & (OutboxMessage.error_message == SUPERSEDED)
-    source = (
-        select(literal(KIND), func.min(OutboxMessage.channel), func.min(OutboxMessage.to_phone), who,
-               literal(recipients.broadcast_id), _body_for(who, body, holder_body, chain),
-               json_literal(session, template_vars), literal(False),
-               literal(True), literal(OutboxStatus.PENDING.value), literal(0), literal(send_from, ts),
-               literal(until, ts), literal(now, ts), literal(now, ts))
+    told_once = (
+        select(func.min(OutboxMessage.channel), func.min(OutboxMessage.to_phone), who)
         .where(told | redo, who.is_not(None), ~recipients.excluded(id_column, who))
         .group_by(who)
     )
-    columns = ["kind", "channel", "to_phone", id_column, "broadcast_id", "body", "template_vars", "via_template",
-               "respects_quiet_hours", "status", "attempts", "next_attempt_at", "expires_at", "created_at",
-               "updated_at"]
-    stmt = (insert_for(dialect_name(session), OutboxMessage).from_select(columns, source)
-            .on_conflict_do_nothing(index_elements=["broadcast_id", id_column]))
-    return session.execute(stmt, execution_options={"preserve_rowcount": True}).rowcount
+    return insert_broadcast_rows(session, told_once, recipient=id_column, kind=KIND,
+                                 broadcast_id=recipients.broadcast_id, body=_body_for(who, body, holder_body, chain),
+                                 template_vars=template_vars, send_from=send_from, expires_at=until, now=now)

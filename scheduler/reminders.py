@@ -21,18 +21,17 @@ from zoneinfo import ZoneInfo
 
 from typing import Sequence
 
-from sqlalchemy import JSON, ColumnElement, cast, func, literal, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue import MESSAGES, render
 from bot.runtime import Runtime
 from flows.referral import wa_me_link
 from handlers.facts import CLOSED_TICKET
-from handlers.outbox import enqueue
+from handlers.outbox import enqueue, insert_broadcast_rows
 from handlers.quiet_hours import quiet_hours_of
 from storage.dialect import dialect_name, insert_for
-from storage.db import UTCDateTime
-from storage.models import Broadcast, Desa, OutboxMessage, OutboxStatus, Resident, Staff, StaffRole, Ticket, Visit
+from storage.models import Broadcast, Desa, OutboxMessage, Resident, Staff, StaffRole, Ticket, Visit
 from storage.schedule import upcoming_planned
 from scheduler.visit_text import visit_facts
 
@@ -75,13 +74,6 @@ class Planned:
     kecamatan: str
     kind: str
     recipients: int
-
-
-def json_literal(session: Session, value):
-    """A JSON bind usable in INSERT … SELECT: PostgreSQL needs the cast, SQLite must not get it
-    (CAST(… AS JSON) would give SQLite's NUMERIC affinity)."""
-    expr = literal(value, JSON)
-    return cast(expr, JSON) if session.get_bind().dialect.name == "postgresql" else expr
 
 
 def create_broadcast(session: Session, visit_id: int, kind: str, due_at: datetime, now: datetime) -> int | None:
@@ -166,25 +158,16 @@ def insert_resident_rows(session: Session, *, broadcast_id: int, who: Sequence[C
                          body: str, template_vars: dict[str, str], send_from: datetime, expires: datetime | None,
                          now: datetime) -> int:
     """One pending row per consenting resident chosen by `who`, in one statement."""
-    ts = UTCDateTime()
-    source = select(
-        literal(kind), Resident.channel, Resident.phone, Resident.id, literal(broadcast_id), literal(body),
-        json_literal(session, template_vars), literal(False), literal(True), literal(OutboxStatus.PENDING.value),
-        literal(0), literal(send_from, ts), literal(expires, ts), literal(now, ts), literal(now, ts),
-    ).where(
+    recipients = select(Resident.channel, Resident.phone, Resident.id).where(
         *who,
         Resident.opted_out_at.is_(None),
         Resident.phone.is_not(None),
         Resident.erased_at.is_(None),
         Resident.channel.in_(CHANNELS),
     )
-    columns = ["kind", "channel", "to_phone", "resident_id", "broadcast_id", "body", "template_vars",
-               "via_template", "respects_quiet_hours", "status", "attempts", "next_attempt_at", "expires_at",
-               "created_at", "updated_at"]
-    stmt = (insert_for(dialect_name(session), OutboxMessage).from_select(columns, source)
-            .on_conflict_do_nothing(index_elements=["broadcast_id", "resident_id"]))
-    # rowcount of an INSERT is only kept on request (SQLAlchemy 2.x preserve_rowcount).
-    return session.execute(stmt, execution_options={"preserve_rowcount": True}).rowcount
+    return insert_broadcast_rows(session, recipients, recipient="resident_id", kind=kind, broadcast_id=broadcast_id,
+                                 body=body, template_vars=template_vars, send_from=send_from, expires_at=expires,
+                                 now=now)
 
 
 def enqueue_kades(session: Session, runtime: Runtime, broadcast_id: int, visit: Visit, facts: dict[str, str],

@@ -1,29 +1,14 @@
-"""The outbox: every message that is not a direct reply, and how each is sent exactly once.
+"""Delivering claimed rows one by one: consent, the 24-hour window, template, send, record.
 
-Writing: `enqueue` adds a row in the caller's transaction (the change that caused the message and
-the message commit together, or neither does).
+Sending is at most once per row, even when workers die or run side by side:
 
-Sending, at most once per row, even when workers die or run side by side:
-
-1. **Claim** (one short transaction): pick sendable rows with `FOR UPDATE SKIP LOCKED` (PostgreSQL;
-   SQLite's `BEGIN IMMEDIATE` serialises claims instead), set `status=claimed`,
-   `claimed_by=<worker>`, `claimed_until=now+lease`, commit. Nobody else touches a claimed row while
-   its lease runs.
+1. **Claim** (handlers.outbox.claim).
 2. **Send** through Twilio, but only while `now < claimed_until - send_margin`, where
    `send_margin = 2 × HTTP timeout + 1 s` (connect + read). So every request a worker makes has
    finished, one way or the other, by the time its lease ends.
 3. **Record** the SID (`status=queued`) in a transaction that only succeeds while the row is
-   still ours and claimed.
-
-A worker that died between 2 and 3 leaves a row `claimed` with an expired lease. The next claim
-picks such rows first and **asks Twilio before re-sending**: it lists messages to that number
-created while the old claim could still send, from when it began to when its lease ended, with
-a few minutes' slack either side (GET …/Messages.json?To=…, newest first), and takes an
-outbound-api message whose SID no outbox row holds and whose body is this row's body (any such
-message, when the row goes by template, whose rendered text we cannot predict). Found → its SID is
-recorded and nothing is sent. Not found → the old request never reached Twilio, and it is safe to
-send. An ambiguous failure of our own (read timeout, connection cut mid-response, HTTP 5xx) is
-resolved the same way: the row stays claimed with a lease ending after the backoff.
+   still ours and claimed. A row whose attempt may have reached Twilio unrecorded is first
+   looked up there (handlers.outbox.recover).
 
 Errors: HTTP 429, 20429, 63018, 30001, 21611 and unmade connections are retried with exponential
 backoff; 21610 fails the row and marks the resident opted out; 63016 (free text outside WhatsApp's
@@ -37,31 +22,27 @@ to be erased) since the row was written gets nothing, and the row is canceled.
 from __future__ import annotations
 
 import logging
-import random
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import and_, bindparam, or_, select, text, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from catalogue import TWILIO_BODY_LIMIT, for_channel
 from bot.logging_setup import mask_phone
 from bot.transport import OutgoingMessage, SendError, Sender
-from handlers.quiet_hours import QuietHours
+from catalogue import for_channel
+from handlers.outbox.claim import Claimed, Lease, backoff
+from handlers.outbox.kinds import DIRECT_REPLY_KINDS
+from handlers.outbox.recover import find_earlier_send
 from handlers.status_callback import callbacks_waiting, replay_stored
-from storage.db import UTCDateTime, utcnow
-from storage.models import OutboxMessage, OutboxStatus, Resident, Staff, StatusCallback
+from storage.db import UTCDateTime
+from storage.models import OutboxMessage, OutboxStatus, Resident, Staff
 
 log = logging.getLogger(__name__)
 
-# Kinds that answer something the person asked for (a chat with a petugas, news of their own
-# ticket): sent even after an opt-out of reminders. Twilio's own STOP (21610) still blocks them.
-DIRECT_REPLY_KINDS = frozenset({"reply", "relay", "handoff_notice", "handoff_timeout", "ticket_update",
-                                "proposal_update", "login_code"})
-CHANNELS = frozenset({"whatsapp", "sms"})
 WHATSAPP_WINDOW = timedelta(hours=24)
 # How old a prefetched consent reading may be when its row is sent (an opt-out takes effect
 # within this long for messages already being sent).
@@ -70,168 +51,7 @@ PREFETCH = 20
 TRANSIENT_CODES = frozenset({20429, 63018, 30001, 21611})
 OPTED_OUT_CODE = 21610
 OUTSIDE_WINDOW_CODE = 63016
-OUTSIDE_WINDOW_CODE_TEXT = str(OUTSIDE_WINDOW_CODE)
 MAX_ATTEMPTS = 8
-BACKOFF_BASE = timedelta(seconds=30)
-BACKOFF_CAP = timedelta(minutes=30)
-# Twilio's date_created has one-second precision, and machines' clocks differ a little.
-LOOKUP_SLACK = timedelta(minutes=5)
-SENT_STATES = (OutboxStatus.QUEUED, OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.READ)
-
-
-def enqueue(session: Session, *, kind: str, channel: str, to_phone: str, body: str,
-            resident_id: int | None = None, staff_id: int | None = None, ticket_id: int | None = None,
-            broadcast_id: int | None = None, template_vars: dict[str, str] | None = None,
-            respects_quiet_hours: bool = False, expires_at: datetime | None = None) -> OutboxMessage:
-    """Add one outgoing message to the caller's transaction (no commit here).
-
-    `template_vars` fill the approved WhatsApp template of `kind` (settings.templates), used when
-    the recipient last wrote more than 24 h ago or free text is refused (63016). Bodies longer
-    than one Twilio message must be split by the caller (catalogue.split_body).
-    """
-    if channel not in CHANNELS:
-        raise ValueError(f"outbox channel must be one of {sorted(CHANNELS)}, not {channel!r}")
-    if len(body) > TWILIO_BODY_LIMIT:
-        raise ValueError(f"body of {len(body)} characters; split it (limit {TWILIO_BODY_LIMIT})")
-    now = utcnow()
-    row = OutboxMessage(kind=kind, channel=channel, to_phone=to_phone, body=body, resident_id=resident_id,
-                        staff_id=staff_id, ticket_id=ticket_id, broadcast_id=broadcast_id,
-                        template_vars=template_vars, via_template=False,
-                        respects_quiet_hours=respects_quiet_hours, status=OutboxStatus.PENDING,
-                        attempts=0, next_attempt_at=now, expires_at=expires_at, created_at=now,
-                        updated_at=now)
-    session.add(row)
-    session.flush()
-    return row
-
-
-@dataclass(frozen=True)
-class Lease:
-    worker: str
-    seconds: float = 60.0
-    http_timeout: float = 10.0
-
-    @property
-    def send_margin(self) -> timedelta:
-        return timedelta(seconds=2 * self.http_timeout + 1)
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """What a worker needs of one claimed row, read in the claim transaction."""
-
-    id: int
-    kind: str
-    channel: str
-    to_phone: str
-    body: str
-    resident_id: int | None
-    staff_id: int | None
-    template_vars: dict[str, str] | None
-    via_template: bool
-    attempts: int
-    claimed_until: datetime
-    expires_at: datetime | None
-    # Set when a dead worker's (or our own ambiguous) attempt may already have reached Twilio:
-    # when the first such attempt was claimed (updated_at is kept while the row stays claimed),
-    # and when its lease ended: Twilio created that attempt's message, if any, in between.
-    attempt_began_at: datetime | None = None
-    attempt_ended_by: datetime | None = None
-
-
-def cancel_stale(session: Session, now: datetime) -> int:
-    """Cancel reminders whose moment passed unsent (a later reminder or the visit has come)."""
-    return session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.expires_at <= now)
-        .values(status=OutboxStatus.CANCELED, error_message="stale: not sent before its moment passed",
-                updated_at=now)
-    ).rowcount
-
-
-_OTHER = aliased(OutboxMessage)
-# Claims take turns on PostgreSQL (SQLite's BEGIN IMMEDIATE already serialises them), so that
-# "nothing else in flight to this recipient" is read after the previous claim committed.
-_CLAIM_LOCK_SQL = "SELECT pg_advisory_xact_lock(4821120612)"
-
-
-def _nothing_else_in_flight(now: datetime, *, orphan: bool):
-    """No other row to the same recipient is claimed (for an orphan: under a lease still running).
-
-    One row in flight per recipient is what makes crash recovery sound: whatever Twilio lists for
-    that number, unheld by any row, since the attempt began, can only be that row's message. Two
-    rows in flight at once (a ticket update and a survey, say) could not be told apart when
-    Twilio shows no body (a template through a Messaging Service), so they are never in flight
-    together: the second waits a claim.
-    """
-    other = select(_OTHER.id).where(_OTHER.status == OutboxStatus.CLAIMED, _OTHER.channel == OutboxMessage.channel,
-                                    _OTHER.to_phone == OutboxMessage.to_phone)
-    if orphan:
-        other = other.where(_OTHER.id != OutboxMessage.id, _OTHER.claimed_until > now)
-    return ~other.exists()
-
-
-def _one_per_recipient(rows: list[OutboxMessage], taken: set[tuple[str, str]]) -> list[OutboxMessage]:
-    kept = []
-    for r in rows:
-        if (r.channel, r.to_phone) not in taken:
-            taken.add((r.channel, r.to_phone))
-            kept.append(r)
-    return kept
-
-
-def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: QuietHours) -> list[Claimed]:
-    """Claim up to `limit` rows for `lease.worker`, at most one per recipient and none to a
-    recipient with a row already in flight. Call inside a transaction that commits at once."""
-    quiet_now = quiet.contains(now)
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(_CLAIM_LOCK_SQL))
-
-    def sendable(stmt):
-        if quiet_now:
-            stmt = stmt.where(OutboxMessage.respects_quiet_hours.is_(False))
-        return stmt.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
-
-    taken: set[tuple[str, str]] = set()
-    # Leases that ran out first: their rows have waited longest and need a lookup.
-    orphans = _one_per_recipient(list(session.scalars(sendable(select(OutboxMessage).where(
-        OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.next_attempt_at <= now,
-        OutboxMessage.claimed_until <= now, _nothing_else_in_flight(now, orphan=True))))), taken)
-    rows = list(orphans)
-    if len(rows) < limit:
-        rows += _one_per_recipient(list(session.scalars(sendable(select(OutboxMessage).where(
-            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now,
-            or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now),
-            _nothing_else_in_flight(now, orphan=False)))
-            .limit(limit - len(rows)))), taken)
-    if not rows:
-        return []
-    until = now + timedelta(seconds=lease.seconds)
-    claimed = [
-        Claimed(r.id, r.kind, r.channel, r.to_phone, r.body, r.resident_id, r.staff_id, r.template_vars,
-                r.via_template, r.attempts + 1, until, r.expires_at,
-                attempt_began_at=r.updated_at if r.status == OutboxStatus.CLAIMED else None,
-                attempt_ended_by=r.claimed_until if r.status == OutboxStatus.CLAIMED else None)
-        for r in rows
-    ]
-    take = dict(status=OutboxStatus.CLAIMED, claimed_by=lease.worker, claimed_until=until,
-                attempts=OutboxMessage.attempts + 1)
-    if orphans:
-        # updated_at stays (said explicitly, or its onupdate would move it): it marks when the
-        # unresolved attempt began, for the Twilio lookup.
-        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_([r.id for r in orphans]))
-                        .values(**take, updated_at=OutboxMessage.updated_at),
-                        execution_options={"synchronize_session": False})
-    fresh = [r.id for r in rows if r.status == OutboxStatus.PENDING]
-    if fresh:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(fresh)).values(**take, updated_at=now),
-                        execution_options={"synchronize_session": False})
-    return claimed
-
-
-def backoff(attempts: int) -> timedelta:
-    delay = min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
-    return delay * random.uniform(0.8, 1.2)  # jitter: retries of one burst do not come back together
 
 
 @dataclass(frozen=True)
@@ -322,39 +142,7 @@ class Deliverer:
         return self.clock() < row.claimed_until - self.lease.send_margin
 
     def _find_earlier_send(self, row: Claimed) -> str | None:
-        since = row.attempt_began_at - LOOKUP_SLACK
-        # Only what was created while the interrupted attempt could still send: a later message
-        # to the same number (the next reminder of the same visit, say) is another row's.
-        until = row.attempt_ended_by + LOOKUP_SLACK if row.attempt_ended_by else None
-        records = [r for r in self.sender.find_sent(row.channel, row.to_phone, since)
-                   if r.direction == "outbound-api"  # not TwiML replies ("outbound-reply")
-                   and (until is None or r.date_created is None or r.date_created <= until)]
-        if not records:
-            return None
-        sids = [r.sid for r in records]
-        with self.sessions() as session:
-            held = set(session.scalars(select(OutboxMessage.twilio_sid).where(OutboxMessage.twilio_sid.in_(sids))))
-            # A free-form message Twilio refused outside the window (63016) was let go by its
-            # row, which went on by template: it is not that row's message any more.
-            let_go = set(session.scalars(select(StatusCallback.message_sid).where(
-                StatusCallback.message_sid.in_(sids), StatusCallback.error_code == OUTSIDE_WINDOW_CODE_TEXT)))
-        # Nothing else was in flight to this recipient (see claim), so a message unheld by any
-        # row is this row's, as long as it has the shape this row's attempt could have had.
-        found = [r for r in records if r.sid not in held and r.sid not in let_go and self._could_be(row, r)]
-        if len(found) > 1:
-            log.warning("outbox %s: %d unclaimed messages at Twilio for one interrupted send; taking the first",
-                        row.id, len(found))
-        return found[-1].sid if found else None  # newest first: the last is the earliest
-
-    def _could_be(self, row: Claimed, record) -> bool:
-        """Whether `record` could be what this row's attempt created: its free text, or (when a
-        template could have gone instead) a template: empty through a Messaging Service, else
-        rendered with the row's variables."""
-        if record.body == for_channel(row.body, row.channel):
-            return True
-        template_possible = (row.channel == "whatsapp" and bool(self.templates.get(row.kind))
-                             and row.template_vars is not None)
-        return template_possible and (record.body == "" or _carries_variables(record.body, row))
+        return find_earlier_send(self.sessions, self.sender, row, self.templates)
 
     def prefetch(self, rows: list[Claimed]) -> None:
         """Read consent and the 24-hour window for the next few rows in two queries; each stays
@@ -491,6 +279,8 @@ def _staff_recipient(s) -> Recipient:
     if s is None:
         return Recipient(False, True, None)
     return Recipient(False, not s.active, s.last_inbound_at)
+
+
 _OUTBOX = OutboxMessage.__table__
 _RECORD_SENT = (
     update(_OUTBOX)
@@ -501,27 +291,3 @@ _RECORD_SENT = (
             claimed_until=None, error_code=None, error_message=None)
 )
 
-
-def _carries_variables(body: str, row: Claimed) -> bool:
-    """A template rendered by Twilio shows its variables. Only a filter (is this message of a
-    template shape?), never a way to choose between rows: one row is in flight per recipient."""
-    values = [v for v in (row.template_vars or {}).values() if v]
-    return all(v in body for v in values)
-
-
-__all__ = ["enqueue", "claim", "cancel_stale", "Deliverer", "Lease", "Claimed", "backoff",
-           "DIRECT_REPLY_KINDS", "SENT_STATES"]
-
-
-def count_sendable(session: Session, now: datetime, quiet: QuietHours) -> int:
-    """Rows a drain at `now` would pick up (for progress bars and idle checks)."""
-    from sqlalchemy import func
-
-    stmt = select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.next_attempt_at <= now,
-        or_(and_(OutboxMessage.status == OutboxStatus.PENDING,
-                 or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now)),
-            and_(OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.claimed_until <= now)))
-    if quiet.contains(now):
-        stmt = stmt.where(OutboxMessage.respects_quiet_hours.is_(False))
-    return session.scalar(stmt) or 0

@@ -1,0 +1,168 @@
+"""Claiming: which rows a sender takes, for how long, and the rule that makes recovery sound.
+
+A claim (one short transaction) picks sendable rows with `FOR UPDATE SKIP LOCKED` (PostgreSQL;
+SQLite's `BEGIN IMMEDIATE` serialises claims instead), sets `status=claimed`,
+`claimed_by=<worker>`, `claimed_until=now+lease`, and commits. Nobody else touches a claimed row
+while its lease runs. Rows whose lease ran out (their sender died, or an attempt of its own was
+ambiguous) come first: they need a lookup at Twilio (handlers.outbox.recover).
+
+At most one row is in flight (claimed) per recipient: see `_nothing_else_in_flight`.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy.orm import Session, aliased
+
+from handlers.quiet_hours import QuietHours
+from storage.models import OutboxMessage, OutboxStatus
+
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Lease:
+    worker: str
+    seconds: float = 60.0
+    http_timeout: float = 10.0
+
+    @property
+    def send_margin(self) -> timedelta:
+        return timedelta(seconds=2 * self.http_timeout + 1)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What a worker needs of one claimed row, read in the claim transaction."""
+
+    id: int
+    kind: str
+    channel: str
+    to_phone: str
+    body: str
+    resident_id: int | None
+    staff_id: int | None
+    template_vars: dict[str, str] | None
+    via_template: bool
+    attempts: int
+    claimed_until: datetime
+    expires_at: datetime | None
+    # Set when a dead worker's (or our own ambiguous) attempt may already have reached Twilio:
+    # when the first such attempt was claimed (updated_at is kept while the row stays claimed),
+    # and when its lease ended: Twilio created that attempt's message, if any, in between.
+    attempt_began_at: datetime | None = None
+    attempt_ended_by: datetime | None = None
+
+
+def cancel_stale(session: Session, now: datetime) -> int:
+    """Cancel reminders whose moment passed unsent (a later reminder or the visit has come)."""
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.expires_at <= now)
+        .values(status=OutboxStatus.CANCELED, error_message="stale: not sent before its moment passed",
+                updated_at=now)
+    ).rowcount
+
+
+_OTHER = aliased(OutboxMessage)
+# Claims take turns on PostgreSQL (SQLite's BEGIN IMMEDIATE already serialises them), so that
+# "nothing else in flight to this recipient" is read after the previous claim committed.
+_CLAIM_LOCK_SQL = "SELECT pg_advisory_xact_lock(4821120612)"
+
+
+def _nothing_else_in_flight(now: datetime, *, orphan: bool):
+    """No other row to the same recipient is claimed (for an orphan: under a lease still running).
+
+    One row in flight per recipient is what makes crash recovery sound: whatever Twilio lists for
+    that number, unheld by any row, since the attempt began, can only be that row's message. Two
+    rows in flight at once (a ticket update and a survey, say) could not be told apart when
+    Twilio shows no body (a template through a Messaging Service), so they are never in flight
+    together: the second waits a claim.
+    """
+    other = select(_OTHER.id).where(_OTHER.status == OutboxStatus.CLAIMED, _OTHER.channel == OutboxMessage.channel,
+                                    _OTHER.to_phone == OutboxMessage.to_phone)
+    if orphan:
+        other = other.where(_OTHER.id != OutboxMessage.id, _OTHER.claimed_until > now)
+    return ~other.exists()
+
+
+def _one_per_recipient(rows: list[OutboxMessage], taken: set[tuple[str, str]]) -> list[OutboxMessage]:
+    kept = []
+    for r in rows:
+        if (r.channel, r.to_phone) not in taken:
+            taken.add((r.channel, r.to_phone))
+            kept.append(r)
+    return kept
+
+
+def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: QuietHours) -> list[Claimed]:
+    """Claim up to `limit` rows for `lease.worker`, at most one per recipient and none to a
+    recipient with a row already in flight. Call inside a transaction that commits at once."""
+    quiet_now = quiet.contains(now)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(_CLAIM_LOCK_SQL))
+
+    def sendable(stmt):
+        if quiet_now:
+            stmt = stmt.where(OutboxMessage.respects_quiet_hours.is_(False))
+        return stmt.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
+
+    taken: set[tuple[str, str]] = set()
+    # Leases that ran out first: their rows have waited longest and need a lookup.
+    orphans = _one_per_recipient(list(session.scalars(sendable(select(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.next_attempt_at <= now,
+        OutboxMessage.claimed_until <= now, _nothing_else_in_flight(now, orphan=True))))), taken)
+    rows = list(orphans)
+    if len(rows) < limit:
+        rows += _one_per_recipient(list(session.scalars(sendable(select(OutboxMessage).where(
+            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now),
+            _nothing_else_in_flight(now, orphan=False)))
+            .limit(limit - len(rows)))), taken)
+    if not rows:
+        return []
+    until = now + timedelta(seconds=lease.seconds)
+    claimed = [
+        Claimed(r.id, r.kind, r.channel, r.to_phone, r.body, r.resident_id, r.staff_id, r.template_vars,
+                r.via_template, r.attempts + 1, until, r.expires_at,
+                attempt_began_at=r.updated_at if r.status == OutboxStatus.CLAIMED else None,
+                attempt_ended_by=r.claimed_until if r.status == OutboxStatus.CLAIMED else None)
+        for r in rows
+    ]
+    take = dict(status=OutboxStatus.CLAIMED, claimed_by=lease.worker, claimed_until=until,
+                attempts=OutboxMessage.attempts + 1)
+    if orphans:
+        # updated_at stays (said explicitly, or its onupdate would move it): it marks when the
+        # unresolved attempt began, for the Twilio lookup.
+        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_([r.id for r in orphans]))
+                        .values(**take, updated_at=OutboxMessage.updated_at),
+                        execution_options={"synchronize_session": False})
+    fresh = [r.id for r in rows if r.status == OutboxStatus.PENDING]
+    if fresh:
+        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(fresh)).values(**take, updated_at=now),
+                        execution_options={"synchronize_session": False})
+    return claimed
+
+
+
+def backoff(attempts: int) -> timedelta:
+    delay = min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+    return delay * random.uniform(0.8, 1.2)  # jitter: retries of one burst do not come back together
+
+
+
+def count_sendable(session: Session, now: datetime, quiet: QuietHours) -> int:
+    """Rows a drain at `now` would pick up (for progress bars and idle checks)."""
+    stmt = select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.next_attempt_at <= now,
+        or_(and_(OutboxMessage.status == OutboxStatus.PENDING,
+                 or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now)),
+            and_(OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.claimed_until <= now)))
+    if quiet.contains(now):
+        stmt = stmt.where(OutboxMessage.respects_quiet_hours.is_(False))
+    return session.scalar(stmt) or 0
