@@ -121,3 +121,16 @@ def import_warnings(session: Session, rows: list[VisitRow]) -> list[Say]:
     days = [PlannedDay(r.tanggal, r.kecamatan, every_opd if r.opd is None else tuple(singkatan[k] for k in r.opd))
             for r in rows]
     return schedule_warnings(days, planned_days(session, {r.tanggal for r in rows}))
+
+
+def correction_summary(change: VisitChange) -> str:
+    """What a cancel or move set in motion, in one sentence (the CLI and the console say the same)."""
+    from catalogue import render
+
+    correction = change.correction
+    if correction is None or not (correction.added or correction.tickets_moved):
+        return render("console.schedule.no_correction")
+    text = render("console.schedule.correction", n=correction.added, broadcast=correction.broadcast_id)
+    if correction.tickets_moved:
+        text += " " + render("console.schedule.tickets_moved", n=correction.tickets_moved)
+    return text

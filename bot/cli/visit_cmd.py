@@ -14,19 +14,13 @@ import click
 
 from bot.cli.context import fail, runtime, today
 from bot.cli.schedule_cmd import schedule
-from catalogue import render, render_say
+from catalogue import render_say
 from flows.dates import tanggal
-from scheduler.visit_changes import VisitChangeRefused, cancel_visit, move_visit
+from scheduler.visit_changes import VisitChangeRefused, cancel_visit, correction_summary, move_visit
 
 
 def _report(change) -> str:
-    correction = change.correction
-    if correction is None or not (correction.added or correction.tickets_moved):
-        return render("console.schedule.no_correction")
-    text = render("console.schedule.correction", n=correction.added, broadcast=correction.broadcast_id)
-    if correction.tickets_moved:
-        text += " " + render("console.schedule.tickets_moved", n=correction.tickets_moved)
-    return text
+    return correction_summary(change)
 
 
 @schedule.command("cancel")

@@ -21,7 +21,7 @@ from catalogue.console import text
 from flows.dates import tanggal
 from flows.schedule_warnings import holiday_name
 from scheduler.visit_changes import (
-    VisitChangeRefused, cancel_visit, import_warnings, load_planned, move_visit, plan_rotation,
+    VisitChangeRefused, cancel_visit, correction_summary, import_warnings, load_planned, move_visit, plan_rotation,
 )
 from storage import reference
 from storage.models import Kecamatan, Opd, Visit
@@ -148,13 +148,6 @@ def schedule_edit(visit_id: int):
     return _back(day)
 
 
-def _correction_text(change) -> str:
-    c = change.correction
-    if c is None or not c.added:
-        return text("console.schedule.no_correction")
-    return text("console.schedule.correction", n=c.added, broadcast=c.broadcast_id)
-
-
 @bp.post("/jadwal/<int:visit_id>/pindah")
 @allow(ADMIN)
 def schedule_move(visit_id: int):
@@ -168,7 +161,7 @@ def schedule_move(visit_id: int):
             change = move_visit(s, rt, visit_id, new_date, today(), now())
             message = text("console.schedule.moved", id=visit_id, kecamatan=change.visit.kecamatan.nama,
                            lama=tanggal(change.visit.tanggal), baru=tanggal(new_date),
-                           new_id=change.moved_to.id, correction=_correction_text(change))
+                           new_id=change.moved_to.id, correction=correction_summary(change))
     except VisitChangeRefused as refused:
         flash(render_say(refused.reason), "error")
         return _back()
@@ -185,7 +178,7 @@ def schedule_cancel(visit_id: int):
         with rt.sessions.begin() as s:
             change = cancel_visit(s, rt, visit_id, now())
             message = text("console.schedule.cancelled", id=visit_id, kecamatan=change.visit.kecamatan.nama,
-                           tanggal=tanggal(change.visit.tanggal), correction=_correction_text(change))
+                           tanggal=tanggal(change.visit.tanggal), correction=correction_summary(change))
             day = change.visit.tanggal
     except VisitChangeRefused as refused:
         flash(render_say(refused.reason), "error")

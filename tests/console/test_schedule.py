@@ -91,6 +91,7 @@ def test_move_after_reminders_sends_the_clis_correction(world, as_role, rt):
     response = admin.post(f"/console/jadwal/{world.visit_id}/pindah", {"tanggal": (old_day + timedelta(days=7)).isoformat()})
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "Koreksi ke 1 penerima" in page
+    assert "2 tiket ikut pindah ke tanggal baru" in page  # the desk says what the CLI says
     with rt.sessions() as s:
         correction = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "correction")).one()
         assert "dipindah" in correction.body
