@@ -144,7 +144,8 @@ def test_killed_sender_restarted_sends_each_message_exactly_once(trt, fake_twili
     fake_twilio.delay = 0.05  # Twilio holds each message a moment before answering: kills land mid-send
     worker = start_worker(database_url, fake_twilio, tmp_path, "first", sender=sender)
     try:
-        wait_for(lambda: len(fake_twilio.messages) >= 30, 30, "the first 30 messages")
+        # Generous: on a loaded machine (8 suites on 2 cores) a worker's start-up alone takes seconds.
+        wait_for(lambda: len(fake_twilio.messages) >= 30, 60, "the first 30 messages")
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
     finally:
@@ -160,7 +161,7 @@ def test_killed_sender_restarted_sends_each_message_exactly_once(trt, fake_twili
 
     restarted = start_worker(database_url, fake_twilio, tmp_path, "second", sender=sender)
     try:
-        wait_for(lambda: unfinished(trt) == 0, 60, "the restarted sender to finish")
+        wait_for(lambda: unfinished(trt) == 0, 90, "the restarted sender to finish")
     finally:
         stop(restarted)
     assert len(fake_twilio.messages) == total
