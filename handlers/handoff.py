@@ -20,6 +20,8 @@ from storage.models import (
 
 HELPDESK_OPD = "diskominfo"
 BACKLOG_SHOWN = 15
+# Where a conversation rests between questions (none, or the main menu).
+IDLE_FLOWS = (None, "menu")
 
 
 def _helpdesk(s: Session) -> Opd:
@@ -74,12 +76,13 @@ def holder_for(s: Session, ticket: Ticket, now: datetime) -> tuple[Staff | None,
 
 def take_chat(s: Session, ticket: Ticket, now: datetime) -> None:
     """A petugas wrote to the resident: their next message goes to the petugas, unless another
-    ticket already holds the chat."""
+    ticket already holds the chat or the resident is in the middle of something with the bot
+    (registering, a proposal): that answer is theirs, and the petugas' message still reached them."""
     if ticket.resident is None:
         return
     conversation = s.scalar(select(Conversation).where(Conversation.resident_id == ticket.resident_id)
                             .order_by(Conversation.updated_at.desc()).limit(1).with_for_update())
-    if conversation is not None and conversation.handoff_ticket_id is None:
+    if conversation is not None and conversation.handoff_ticket_id is None and conversation.flow in IDLE_FLOWS:
         conversation.handoff_ticket_id = ticket.id
 
 

@@ -5,7 +5,7 @@ and the closing text of a service ticket."""
 import pytest
 from sqlalchemy import select
 
-from storage.models import Desa, Kecamatan, Opd, OutboxMessage, Staff, StaffRole, Ticket
+from storage.models import Conversation, Desa, Kecamatan, Opd, OutboxMessage, Staff, StaffRole, Ticket
 from tests.whatsapp import Phone, add_visit
 
 RINA = "+6281298765432"     # Dispendukcapil
@@ -225,3 +225,13 @@ def test_the_helpdesk_may_act_on_an_unassigned_ticket_of_a_dinas_without_petugas
     # Once the dinas has a petugas of its own, the helpdesk no longer acts on its unassigned tickets.
     add_staff(rt, RINA, "Bu Rina", "dispendukcapil")
     assert "milik dinas lain" in helpdesk.say(f"#{kode} status diteruskan")
+
+
+def test_a_petugas_message_does_not_take_an_answer_the_resident_owes_the_bot(wa_client, phone, rt, cli):
+    add_visit(rt, "Gempol", 10)
+    kode = register(phone)
+    add_staff(rt, RINA, "Bu Rina", "dispendukcapil")
+    phone.send("daftar kk")  # in the middle of a second registration
+    assert "Terkirim" in Phone(wa_client, RINA, "Rina").say(f"#{kode} Bu, KTP-el sudah jadi")
+    with rt.sessions() as s:
+        assert s.scalars(select(Conversation)).one().handoff_ticket_id is None
