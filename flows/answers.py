@@ -87,7 +87,7 @@ _INTENSIFIERS = frozenset("pol poll sangat banget bgt sekali sanget tenan temen 
 _NEGATIONS = frozenset("tidak tdk gak ga nggak enggak ndak ora mboten boten kurang".split())
 
 # Words in option labels too common to tell options apart.
-_LABEL_STOPWORDS = frozenset("saya untuk ini itu dengan ke di dan atau yang kec kecamatan desa ada".split())
+LABEL_STOPWORDS = frozenset("saya untuk ini itu dengan ke di dan atau yang kec kecamatan desa ada".split())
 _MAX_UNKNOWN = 1      # words of an answer that match no option and are no filler
 _MAX_WORDS = 6        # longer messages are statements, not answers to a choice
 
@@ -209,18 +209,20 @@ def pick(text: str, labels: Sequence[str], *, yes: int | None = None, no: int | 
     tokens = _content(words(text))
     if not tokens or len(tokens) > _MAX_WORDS:
         return None
-    label_tokens = [{t for t in words(label) if t not in _LABEL_STOPWORDS} for label in labels]
+    label_tokens = [{t for t in words(label) if t not in LABEL_STOPWORDS} for label in labels]
     hits = [0] * len(labels)
     unknown = 0
     for token in tokens:
         owners = {i for i, lt in enumerate(label_tokens) if any(_token_matches(token, t) for t in lt)}
-        if token in YES_WORDS and yes is not None:
+        # A word of a label counts for that option ("lanjutkan yang tadi"); a bare yes/no word for
+        # the option it stands for.
+        if not owners and token in YES_WORDS and yes is not None:
             owners = {yes}
-        elif token in NO_WORDS and no is not None:
+        elif not owners and token in NO_WORDS and no is not None:
             owners = {no}
         if len(owners) == 1:
             hits[owners.pop()] += 1
-        elif not owners and token not in _LABEL_STOPWORDS and token not in THANKS_WORDS:
+        elif not owners and token not in LABEL_STOPWORDS and token not in THANKS_WORDS:
             unknown += 1
     chosen = [i for i, h in enumerate(hits) if h]
     if len(chosen) != 1 or unknown > _MAX_UNKNOWN:
