@@ -120,6 +120,16 @@ def _takes_yes(ask: Ask) -> bool:
     return ask.yes or (ask.choices is not None and ask.choices.yes is not None)
 
 
+def closing_reply(ask: Ask, text: str) -> Say | None:
+    """Thanks and closings get a short friendly word in any state, and are never a miss. Thanks are
+    never an answer ("suwun nggih" is not a yes); a bare "ok"/"nggih" is one where yes is asked."""
+    if answers.is_thanks(text):
+        return say("menu.thanks")
+    if answers.is_closing(text) and not (_takes_yes(ask) and answers.yes_no(text) is not None):
+        return say("menu.closing")
+    return None
+
+
 def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -> Outcome:
     kode = referral.desa_kode_in(turn.text)
     if kode:
@@ -143,11 +153,9 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
         if offered == "menu":
             return main_menu(registry)
 
-    # Thanks are never an answer ("suwun nggih" is not a yes); a bare "ok"/"nggih" may be one.
-    if answers.is_thanks(turn.text) or (answers.is_closing(turn.text) and not (
-            _takes_yes(ask) and answers.yes_no(turn.text) is not None)):
-        key = "menu.thanks" if answers.is_thanks(turn.text) else "menu.closing"
-        return stay(situation, [say(key)])
+    kindly = closing_reply(ask, turn.text)
+    if kindly is not None:
+        return stay(situation, [kindly])
 
     if ask.free_text and command_of(turn.text) is None:
         switched = _change_of_mind(registry, situation, turn)

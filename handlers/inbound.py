@@ -131,7 +131,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
     text = _text_of(msg)
     location = (msg.latitude, msg.longitude) if msg.latitude is not None and msg.longitude is not None else None
     rules = rules_of(runtime.settings)
-    situation = _situation(session, conversation, resident, now)
+    situation = situation_of(session, conversation, resident, now)
     message = policy.Message(text=text, too_long=bool(msg.body) and len(msg.body) > NLU_MAX_CHARS,
                              media_url=msg.media_url, location=location)
 
@@ -165,7 +165,7 @@ def rules_of(settings) -> policy.Rules:
                         flood_limit_per_minute=settings.flood_limit_per_minute)
 
 
-def _situation(session: Session, conversation: Conversation, resident: Resident, now: datetime) -> policy.Situation:
+def situation_of(session: Session, conversation: Conversation, resident: Resident, now: datetime) -> policy.Situation:
     in_handoff = False
     if conversation.handoff_ticket_id is not None:
         ticket = session.get(Ticket, conversation.handoff_ticket_id)

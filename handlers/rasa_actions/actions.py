@@ -28,6 +28,8 @@ class _ResidentAction(Action, ABC):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         try:
             with resident_unit(tracker) as unit:
+                if unit.screened((tracker.latest_message or {}).get("text") or "", dispatcher):
+                    return []
                 return self.act(unit, dispatcher, tracker)
         except BadSender:
             utter(dispatcher, [say("rasa.bad_sender")])

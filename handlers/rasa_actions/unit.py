@@ -43,6 +43,30 @@ class Unit:
     def nlu(self):
         return self.runtime.recogniser
 
+    def screened(self, text: str, dispatcher: CollectingDispatcher) -> bool:
+        """The same conversation policy as WhatsApp before any action: flood, a petugas holding the
+        chat (relay, or MENU/BATAL to leave it), thanks. True when the policy answered."""
+        from flows import policy
+        from flows.engine import Ask
+        from handlers.inbound import rules_of, situation_of
+
+        if not text.strip():
+            return False
+        conversation = self.ctx.conversation
+        situation = situation_of(self.session, conversation, self.ctx.resident, self.now)
+        final = policy.screen(self.runtime.registry, rules_of(self.runtime.settings), situation,
+                              policy.Message(text=text)).final
+        if final is None:
+            kindly = policy.closing_reply(Ask(), text) if text else None
+            if kindly is None:
+                return False
+            final = policy.stay(situation, [kindly])
+        results, added = carry_out(self.ctx, final.effects)
+        conversation.flow, conversation.state, conversation.slots = final.flow, final.state, dict(final.slots)
+        conversation.updated_at = self.now
+        utter(dispatcher, [*final.replies, *added], results)
+        return True
+
     def finish(self, step: Step, dispatcher: CollectingDispatcher) -> dict:
         """Carry out the step's effects and say its replies; return the effects' values (e.g. kode)."""
         results, added = carry_out(self.ctx, step.effects)

@@ -183,3 +183,22 @@ def test_example_rasa_assistant_names_exactly_our_actions():
     assert set(domain["forms"]["service_form"]["required_slots"]) == {"layanan", "kecamatan", "desa", "nama"}
     endpoints = yaml.load((ROOT / "examples/rasa/endpoints.yml").read_text(encoding="utf-8"))
     assert endpoints["action_endpoint"]["url"].endswith("/webhook")
+
+
+def test_actions_go_through_the_same_policy(action_server, rt):
+    """In a handoff a message is relayed, MENU leaves it, and thanks get a friendly word: as on WhatsApp."""
+    from storage.models import Conversation, Opd, Staff, StaffRole
+
+    with rt.sessions.begin() as s:
+        kominfo = s.scalars(select(Opd).where(Opd.key == "diskominfo")).one()
+        s.add(Staff(phone="+6281200000009", name="Mas Helpdesk", role=StaffRole.PETUGAS, opd_id=kominfo.id))
+    status, result = call(action_server, "action_handoff", {}, text="saya mau bicara dengan orang")
+    assert "sambungkan ke petugas" in texts(result)
+    status, result = call(action_server, "action_next_visit", {}, text="jam piro bukane?")
+    assert "diteruskan ke petugas" in texts(result) and "Kenduren Mas ke" not in texts(result)
+    status, result = call(action_server, "action_next_visit", {}, text="MENU")
+    assert "kembali ke asisten otomatis" in texts(result)
+    with rt.sessions() as s:
+        assert s.scalars(select(Conversation)).one().handoff_ticket_id is None
+    status, result = call(action_server, "action_check_status", {}, text="matur nuwun")
+    assert "Sama-sama" in texts(result)
