@@ -114,6 +114,7 @@ class Facts(Protocol):
     def similar_proposals(self, desa: str, kecamatan: str, text: str) -> Sequence[Mapping[str, Any]]: ...
     def nearest_kecamatan(self, lat: float, lng: float) -> str | None: ...
     def desa_by_kode(self, kode: str) -> Mapping[str, Any] | None: ...  # {"nama", "kecamatan"}
+    def antrean_today(self) -> Mapping[str, Any]: ...  # today's visits and the resident's queue (flows/antrean.py)
 
 
 @dataclass(frozen=True)
