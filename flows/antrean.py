@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from flows.engine import Ask, Bullets, Effect, Flow, Say, Step, Turn, say, unhandled
+from flows.nlu.results import INTENTS as KNOWN_INTENTS, OUT_OF_SCOPE
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,24 @@ _QUESTION = re.compile(r" (piro|pira|berapa|brp|brapa|pinten|sepinten|lama|suwe|
                        r"akeh|banyak|sampai mana|sampe endi|nomer piro|nomor berapa) ")
 
 
+SURE = 0.9
+
+
 def recognised(text: str) -> bool:
     """The interim rule: a check-in or a question about the queue."""
     words = _words(text)
     return bool(_QUEUE_WORD.search(words) or _ARRIVED.search(words))
+
+
+def entry_intent(text: str, intent: str, confidence: float) -> tuple[str, float]:
+    """The recogniser's intent, unless it cannot say `antrean` yet (issue #13) or was unsure or
+    out of scope about a message the interim rule reads as a check-in or a queue question."""
+    if intent == "antrean" or not recognised(text):
+        return intent, confidence
+    knows = "antrean" in KNOWN_INTENTS
+    if not knows or intent == OUT_OF_SCOPE or confidence < SURE:
+        return "antrean", max(confidence, SURE)
+    return intent, confidence
 
 
 def is_question(text: str) -> bool:

@@ -142,8 +142,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
         understanding = runtime.recogniser.understand(text) if text else None
         intent = understanding.intent if understanding else ("jadwal" if location else "diluar_topik")
         confidence = understanding.confidence if understanding else (1.0 if location else 0.0)
-        if intent != "antrean" and antrean.recognised(text):  # until the recogniser knows `antrean` (#13)
-            intent, confidence = "antrean", max(confidence, 0.9)
+        intent, confidence = antrean.entry_intent(text, intent, confidence)
         situation = screened.situation
         turn = Turn(text=text, intent=intent, entities=dict(understanding.entities) if understanding else {},
                     confidence=confidence,

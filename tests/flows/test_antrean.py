@@ -88,3 +88,13 @@ def test_queue_question_per_stand():
     assert lines[-1].key == "antrean.others_empty" and step.replies[-1].key == "antrean.take_number_hint"
     other = antrean.start(turn("antrean dinkes berapa?", Day(), entities={"opd": "dinkes"}))
     assert other.replies[0].params["opd"] == "Dinas Kesehatan"
+
+
+def test_interim_rule_yields_to_a_recogniser_that_knows_antrean():
+    from flows.nlu.results import INTENTS
+
+    assert antrean.entry_intent("hadir", "antrean", 0.8) == ("antrean", 0.8)
+    assert antrean.entry_intent("kapan ke gempol", "jadwal", 0.95) == ("jadwal", 0.95)
+    assert antrean.entry_intent("aku wis teko", "diluar_topik", 0.7) == ("antrean", 0.9)
+    confident_other = antrean.entry_intent("hadir", "jadwal", 0.95)
+    assert confident_other == (("jadwal", 0.95) if "antrean" in INTENTS else ("antrean", 0.95))
