@@ -54,3 +54,11 @@ def test_admin_sees_an_empty_stand_and_unknown_ones_are_404(console, world):
     assert "Tidak ada yang menunggu" in html
     assert console.get(f"/console/antrean/{world.visit_id}/nope").status_code == 404
     assert console.get("/console/antrean/99999/dinsos").status_code == 404
+
+
+def test_event_report_page_has_the_antrean_table(console, world, rt):
+    line_up(rt, world, 3)
+    console.login(ADMIN)
+    html = console.get(f"/console/laporan/{world.visit_id}").get_data(as_text=True)
+    assert "Antrean di lokasi per dinas" in html and "Tunggu p90 (menit)" in html
+    assert '<td>Dispendukcapil</td><td class="num">3</td>' in html
