@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -51,8 +50,3 @@ def read_nusax_words() -> set[str]:
                     for cell in row[1:]:
                         words.update(cell.lower().split())
     return words
-
-
-def read_examples(name: str) -> list[dict]:
-    with (DATA_DIR / name).open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]

@@ -16,6 +16,7 @@ INTENTS = (
     "sapaan",
     "bantuan",
     "diluar_topik",
+    "antrean",
 )
 OUT_OF_SCOPE = "diluar_topik"
 # Below this the flow should ask back ("Maksudnya ...?") instead of acting on the intent.
