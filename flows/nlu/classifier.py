@@ -21,9 +21,7 @@ score; `diluar_topik` is a class learned from examples like any other.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,6 +35,8 @@ SVM_C = 1.0
 CALIBRATION_FOLDS = 3
 TEMPERATURES = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0)
 _WHITE = re.compile(r"\s\s+")
+_NO_COLUMNS = np.zeros(0, dtype=np.intp)
+_NO_VALUES = np.zeros(0)
 
 
 def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
@@ -70,21 +70,20 @@ class _Block:
         self.char = options["analyzer"] == "char_wb"
         self.low, self.high = options["ngram_range"]
         self.vocabulary = vocabulary
-        self.idf = [float(v) for v in idf]
+        self.idf = np.asarray(idf, dtype=np.float64)
         self.offset = offset
 
     def grams(self, text: str) -> list[str]:
         return (char_wb_ngrams if self.char else word_ngrams)(text, self.low, self.high)
 
-    def features(self, texts: Sequence[str]) -> tuple[list[int], list[float]]:
-        vocabulary = self.vocabulary
-        counts = Counter(i for gram in self.grams(texts[self.view]) if (i := vocabulary.get(gram)) is not None)
-        if not counts:
-            return [], []
-        columns = list(counts)
-        values = [(1.0 + math.log(counts[c])) * self.idf[c] for c in columns]  # sublinear tf * idf
-        norm = math.sqrt(sum(v * v for v in values))
-        return [self.offset + c for c in columns], [v / norm for v in values]
+    def features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        get = self.vocabulary.get
+        found = [i for gram in self.grams(texts[self.view]) if (i := get(gram)) is not None]
+        if not found:
+            return _NO_COLUMNS, _NO_VALUES
+        columns, counts = np.unique(np.asarray(found, dtype=np.intp), return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[columns]  # sublinear tf * idf
+        return columns + self.offset, values / np.sqrt(values @ values)
 
 
 def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
@@ -155,15 +154,11 @@ class IntentModel:
         return cls(vectorizers, svm, _best_temperature(documents, y, groups))
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
-        columns: list[int] = []
-        values: list[float] = []
-        for block in self.blocks:
-            c, v = block.features(texts)
-            columns += c
-            values += v
-        if not columns:
+        parts = [block.features(texts) for block in self.blocks]
+        columns = np.concatenate([c for c, _ in parts])
+        if not len(columns):
             return self.intercept.copy()
-        return np.asarray(values) @ self.weights[columns] + self.intercept
+        return np.concatenate([v for _, v in parts]) @ self.weights[columns] + self.intercept
 
     def probabilities(self, texts: Sequence[str]) -> dict[str, float]:
         p = _softmax(self.decision(texts), self.temperature)

@@ -29,6 +29,7 @@ FUZZY_CUTOFF = 85  # free text: one typo in a 5-8 letter name
 ANSWER_CUTOFF = 70  # a short answer to "kecamatan mana?" may be further off; flows confirm it
 CERTAIN_SCORE = 88
 CERTAIN_MARGIN = 8
+SHORT_WORD = 4  # common words this short are never read as a misspelt name
 
 
 def name_key(name: str) -> str:
@@ -70,7 +71,10 @@ class PlaceIndex:
     def canonical_kecamatan(self, text: str | None) -> str | None:
         if not text:
             return None
-        match = self.match_kecamatan(text)
+        exact = self.kecamatan_of_key(name_key(text))
+        if exact:
+            return exact
+        match = self.match_kecamatan(re.findall(r"[a-z0-9]+", text.lower()))
         return match.name if match else None
 
     # --- free text
@@ -141,7 +145,9 @@ class PlaceIndex:
         found = self.find(tokens)
         if found.kecamatan and found.kecamatan.score == 100:
             return found.kecamatan
-        words = [t for t in tokens if t not in _FILLERS and not _is_marker(t)]
+        # Short everyday words ("lek" = if, "onok", "bang") are never a name's typo: "lek" is not Lekok.
+        words = [t for t in tokens if t not in _FILLERS and not _is_marker(t)
+                 and not (len(t) <= SHORT_WORD and t in self._common)]
         if not words:
             return None
         key = "".join(words)
@@ -167,14 +173,19 @@ class PlaceIndex:
 
     def match_desa(self, tokens: list[str], kecamatan: str | None = None) -> list[DesaMatch]:
         words = [t for t in tokens if t not in _FILLERS and not _is_marker(t)]
-        if kecamatan:
-            kec_key = name_key(kecamatan)
-            words = [w for w in words if name_key(w) != kec_key] or words
         if not words:
             return []
-        spans = {"".join(words)}
-        for n in (1, 2, 3):
-            spans.update("".join(words[i : i + n]) for i in range(len(words) - n + 1))
+        variants = [words]
+        if kecamatan:
+            # "desa kalirejo kec bangil": the kecamatan's own name is not part of the desa's, except when
+            # it is ("Winongan Kidul", "Tambak Lekok"), so both readings are tried.
+            kec_key = name_key(kecamatan)
+            variants.append([w for w in words if name_key(w) != kec_key])
+        spans = set()
+        for variant in variants:
+            spans.add("".join(variant))
+            for n in (1, 2, 3):
+                spans.update("".join(variant[i : i + n]) for i in range(len(variant) - n + 1))
         scores: dict[str, float] = {}
         for span in spans:
             if len(span) < 3:
