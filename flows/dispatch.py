@@ -177,7 +177,9 @@ def dispatch(registry: Registry, flow: str | None, state: str | None, turn: Turn
             return _start(registry, registry.menu[i], turn)
 
     if flow in registry.flows and state in registry.flows[flow].steps:
-        if turn.intent in URGENT_INTENTS and turn.confidence >= URGENT and turn.choice is None:
+        asked = registry.flows[flow].ask(state).choices
+        answered = asked is not None and turn.pick(asked) is not None  # "Ya, hapus data saya" picks option 1
+        if turn.intent in URGENT_INTENTS and turn.confidence >= URGENT and turn.choice is None and not answered:
             # "ojok kirim pesen maneh" mid-flow is not an answer to the question.
             return _confident_intent(registry, turn, leaving=(flow, state))
         step = registry.flows[flow].steps[state](turn)
