@@ -6,6 +6,10 @@ A list value renders as numbered choices, `Bullets` as "• " lines, a nested ke
 MESSAGES: dict[str, str] = {
     # — main menu and the engine —
     "menu.greeting": "Halo {name} 👋 Saya asisten *Kenduren Mas* Pemkab Pasuruan.",
+    "menu.about": ("*Kenduren Mas* (Kendaraan Urun Rembug Masyarakat) adalah layanan keliling Pemkab Pasuruan: "
+                   "mobil pelayanan 14 dinas datang ke satu kantor kecamatan tiap satu atau dua minggu, bergiliran "
+                   "ke 24 kecamatan. Di sana Bapak/Ibu bisa mengurus KTP-el, KK, akta, KIA, KB, info bansos, cek "
+                   "kesehatan, kartu kuning, dan menyampaikan usulan pembangunan desa. Lewat nomor ini Anda bisa:"),
     "menu.main": "Balas dengan angka:\n{options}\nKetik *MENU* kapan saja untuk kembali ke sini, *BATAL* untuk membatalkan.",
     "menu.item.jadwal": "Jadwal Kenduren Mas",
     "menu.item.layanan": "Daftar layanan (KTP-el, KK, KB, bansos, …)",

@@ -216,7 +216,8 @@ def by_intent(registry: Registry, turn: Turn) -> Outcome:
     if turn.intent == "sapaan":
         return main_menu(registry, greeting=say("menu.greeting", name=turn.resident.name or "Bapak/Ibu"))
     if turn.intent == "bantuan":
-        return main_menu(registry)
+        # Free-text help ("iki nomer opo?", "Kenduren Mas itu apa?") also asks what the programme is.
+        return main_menu(registry, lead=say("menu.about"))
     switched = _confident_intent(registry, turn)
     if switched is not None:
         return switched

@@ -127,3 +127,8 @@ def test_berhenti_in_a_handoff_still_stops_reminders(phone, in_handoff, rt):
     play(phone, [("berhenti", "tidak akan menerima pengingat lagi")])
     with rt.sessions() as s:
         assert s.scalars(select(Resident)).one().opted_out_at is not None
+
+
+@pytest.mark.parametrize("question", ["Kenduren Mas itu apa sih?", "iki nomer opo to?", "nomer iki gae opo"])
+def test_asking_what_kenduren_mas_is_explains_it_then_offers_the_menu(phone, question):
+    play(phone, [(question, "layanan keliling Pemkab Pasuruan", "24 kecamatan", "1. Jadwal Kenduren Mas")])
