@@ -324,3 +324,29 @@ def test_waktu(nlu, text, waktu):
 
 def test_absent_entities_are_omitted(nlu):
     assert nlu.understand("halo").entities == {}
+
+
+# Javanese/Indonesian function words that sit close to place names (Lekok, Rembang, Kraton, Gempol,
+# Kejayan, Beji, …): read as places, they would send a resident to the wrong kecamatan.
+FUNCTION_WORD_TRAPS = [
+    "lek onok jadwal kabari aku yo",
+    "nek sesok udan yo ora sido",
+    "yen wis teko aku dikabari",
+    "kan wingi wis daftar",
+    "sing nomer loro ae",
+    "iku lho mas sing tak takokno",
+    "kono onok opo ae",
+    "kene ae wis cedhak",
+    "bang, kapan mobil e teko?",
+    "ae lah terserah",
+    "mbok menawi saged",
+    "monggo pinarak",
+    "sampeyan teko jam piro",
+    "wis ya matur suwun",
+]
+
+
+@pytest.mark.parametrize("text", FUNCTION_WORD_TRAPS)
+def test_function_words_are_not_places(nlu, text):
+    entities = nlu.understand(text).entities
+    assert "kecamatan" not in entities and "desa" not in entities, entities
