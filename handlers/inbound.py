@@ -61,13 +61,15 @@ def handle_inbound(runtime, registry: Registry, msg: Incoming, now: datetime | N
     try:
         return retry_on_disconnect(unit_of_work)
     except Exception:
-        log.exception("inbound %s from %s failed; stored with an apology", msg.message_sid, msg.from_phone)
+        log.exception("inbound %s from %s failed; storing it with an apology", msg.message_sid, msg.from_phone)
         apology = [for_channel(render("menu.error"), msg.channel)]
         with runtime.sessions.begin() as session:
             stored_id = _store(session, msg, now)
             if stored_id is None:
                 return _stored_reply(session, msg.message_sid) or apology
             session.execute(_RECORD_REPLY, {"row_id": stored_id, "replies": apology, "at": None, "understood": None})
+        # Said only once it is true: when this store fails too, the route spools the message instead.
+        log.info("inbound %s stored with an apology", msg.message_sid)
         return apology
 
 
