@@ -8,7 +8,8 @@ Outside WhatsApp's 24-hour window these go as approved templates (TWILIO_TEMPLAT
 ContentVariables, so the approved texts must take these numbered variables:
 - reminder:        {{1}} kecamatan, {{2}} tanggal, {{3}} jam, {{4}} lokasi
 - kades_reminder:  {{1}} kecamatan, {{2}} tanggal, {{3}} jam, {{4}} lokasi, {{5}} link
-- correction:      {{1}} kecamatan, {{2}} tanggal lama, {{3}} perubahan ("dibatalkan" / "dipindah ke …")
+- correction:      {{1}} kecamatan, {{2}} tanggal lama, {{3}} perubahan ("dibatalkan" / "dipindah ke …" /
+                   "jam/tempat berubah: …")
 """
 
 _DETAIL = (
@@ -52,13 +53,24 @@ MESSAGES: dict[str, str] = {
         "Mohon maaf atas perubahan ini 🙏 Daftar: balas *DAFTAR*. "
         "Berhenti menerima pengingat: balas *BERHENTI*."
     ),
+    "correction_changed": (
+        "⚠️ *Perubahan jadwal Kenduren Mas*\n"
+        "Kenduren Mas di Kecamatan {kecamatan} tetap pada {tanggal}, tetapi *jam/tempatnya berubah*:\n"
+        "📅 {tanggal}\n"
+        "🕗 {jam}\n"
+        "📍 {lokasi}\n"
+        "Mohon maaf atas perubahan ini 🙏 Daftar: balas *DAFTAR*. "
+        "Berhenti menerima pengingat: balas *BERHENTI*."
+    ),
     # Appended for residents holding a ticket for the changed visit.
     "correction_ticket_follows": "\nTiket Anda ikut pindah ke tanggal baru; kodenya tetap sama.",
     "correction_ticket_cancelled": "\nTiket Anda tetap tersimpan; kami kabari bila ada jadwal pengganti.",
+    "correction_ticket_stays": "\nTiket Anda tetap berlaku untuk jadwal ini; kodenya tetap sama.",
     "correction_kades_intro": "Bapak/Ibu Kepala Desa, mohon diteruskan ke grup warga 🙏\n———\n",
     # The {perubahan} variable of the correction template.
     "correction_change_cancelled": "dibatalkan",
     "correction_change_moved": "dipindah ke {tanggal}, {jam}, {lokasi}",
+    "correction_change_changed": "jam/tempat berubah: {jam}, {lokasi}",
     "dinas_more": "{first}, dan {more} dinas lain",
     "link_missing": "(nomor WhatsApp Kenduren Mas belum diatur)",
 }

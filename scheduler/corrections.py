@@ -40,6 +40,9 @@ from storage.schedule import CHANGED, HISTORY_DAYS, final_visit
 log = logging.getLogger(__name__)
 
 CORRECTION_PREFIX = "koreksi"
+# A planned visit whose hours or venue changed keeps its date: its corrections are numbered
+# ("koreksi_ubah_1", "_2", …), one per edit, so a later edit is a new outcome to tell.
+EDITED_PREFIX = f"{CORRECTION_PREFIX}_ubah_"
 KIND = "correction"
 SUPERSEDED = "superseded by a later change"
 
@@ -75,6 +78,20 @@ def _naming(visit: Visit):
     """Corrections of other visits of its kecamatan that named this visit's date as the new one."""
     others = select(Visit.id).where(Visit.kecamatan_id == visit.kecamatan_id, Visit.id != visit.id)
     return select(Broadcast.id).where(Broadcast.kind == _moved_kind(visit.tanggal), Broadcast.visit_id.in_(others))
+
+
+def _edits_of(visit_id: int):
+    return select(Broadcast.id).where(Broadcast.visit_id == visit_id, Broadcast.kind.like(f"{EDITED_PREFIX}%"))
+
+
+def supersede_edits(session: Session, visit_id: int, now: datetime) -> int:
+    """An edit correction still waiting names hours or a venue no longer true: cancel it; its
+    recipients are told again by the next correction of the visit (the redo rule)."""
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.broadcast_id.in_(_edits_of(visit_id)), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELED, error_message=SUPERSEDED, updated_at=now)
+    ).rowcount
 
 
 def _told_of(visit: Visit):
@@ -116,8 +133,15 @@ class _Recipients:
     kind: str
     broadcast_id: int
     mates: list[int]
+    edit: bool = False  # an edit is told to everyone who knows the visit, whatever they heard before
+
+    def redo_from(self):
+        """Broadcasts whose superseded rows must be told again by this correction."""
+        return _edits_of(self.visit.id) if self.edit else _own_corrections(self.visit.id)
 
     def excluded(self, id_column: str, who):
+        if self.edit:
+            return literal(False)
         earlier = aliased(OutboxMessage)
         b = aliased(Broadcast)
         mine = getattr(earlier, id_column) == who
@@ -125,7 +149,7 @@ class _Recipients:
         # Already has a correction of this visit with another outcome: the visit it named tells them.
         other_outcome = (select(earlier.id).join(b, b.id == earlier.broadcast_id)
                          .where(b.visit_id == self.visit.id, b.kind.like(f"{CORRECTION_PREFIX}%"),
-                                b.kind != self.kind, live, mine).exists())
+                                b.kind.not_like(f"{EDITED_PREFIX}%"), b.kind != self.kind, live, mine).exists())
         # Already told this same outcome by the correction of another visit of the chain.
         same_outcome = (select(earlier.id).join(b, b.id == earlier.broadcast_id)
                         .where(b.visit_id.in_(self.mates), b.kind == self.kind, b.id != self.broadcast_id,
@@ -165,6 +189,7 @@ def correct_visit(session: Session, runtime: Runtime, visit_id: int, now: dateti
     if visit is None or visit.status not in CHANGED:
         return None
     cancel_waiting_reminders(session, visit_id, now)
+    supersede_edits(session, visit_id, now)  # its hours/venue correction names a day that will not be
     reissued = 0  # corrections of earlier visits of the chain, re-issued with this change
     for earlier in supersede(session, visit, now):
         again = correct_visit(session, runtime, earlier, now, tz)
@@ -199,6 +224,43 @@ def correct_visit(session: Session, runtime: Runtime, visit_id: int, now: dateti
         session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(recipients=total))
     moved = follow_move(session, visit, outcome, now) if outcome.status == VisitStatus.PLANNED else 0
     return Correction(broadcast_id, visit_id, kind, added + reissued, moved)
+
+
+def correct_edit(session: Session, runtime: Runtime, visit_id: int, now: datetime, tz: ZoneInfo) -> Correction | None:
+    """A planned visit's hours or venue changed (same date): everyone who knows of it — sent a
+    reminder of it or a correction naming it, holding an open ticket for it, or whose earlier edit
+    correction had not gone yet (superseded here) — gets one correction with the new details."""
+    visit = session.scalar(select(Visit).where(Visit.id == visit_id)
+                           .options(selectinload(Visit.kecamatan), selectinload(Visit.opd)))
+    if visit is None or visit.status != VisitStatus.PLANNED:
+        return None
+    supersede_edits(session, visit_id, now)
+    told = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(_told_of(visit)),
+                                          OutboxMessage.status.in_(SENT_STATES)).exists()
+    redo = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(_edits_of(visit_id)),
+                                          OutboxMessage.error_message == SUPERSEDED).exists()
+    holders = select(Ticket.id).where(Ticket.visit_id == visit_id, Ticket.status.not_in(CLOSED_TICKET)).exists()
+    if not session.scalar(select(told | redo | holders)):
+        return None
+    edits = session.scalar(select(func.count()).select_from(_edits_of(visit_id).subquery()))
+    kind = f"{EDITED_PREFIX}{edits + 1}"
+    broadcast_id = create_broadcast(session, visit_id, kind, now, now)
+    recipients = _Recipients(visit, kind, broadcast_id, [], edit=True)
+    facts = visit_facts(session, visit)
+    body = render("correction_changed", **facts)
+    template_vars = {"1": visit.kecamatan.nama, "2": facts["tanggal"], "3": render("correction_change_changed", **facts)}
+    until = datetime.combine(visit.tanggal + timedelta(days=1), datetime.min.time(), tz).astimezone(UTC)
+    send_from = quiet_hours_of(runtime.settings).next_end(now)
+    holder_body = body + render("correction_ticket_stays")
+    added = insert_resident_rows(session, broadcast_id=broadcast_id, who=ticket_holders_of(visit_id), kind=KIND,
+                                 body=holder_body, template_vars=template_vars, send_from=send_from, expires=until,
+                                 now=now)
+    added += _insert_told(session, OutboxMessage.resident_id, recipients, body, template_vars, send_from, until, now,
+                          holder_body=holder_body, chain=[visit_id])
+    added += _insert_told(session, OutboxMessage.staff_id, recipients, render("correction_kades_intro") + body,
+                          template_vars, send_from, until, now)
+    session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(recipients=added))
+    return Correction(broadcast_id, visit_id, kind, added)
 
 
 def follow_move(session: Session, visit: Visit, outcome: Visit, now: datetime) -> int:
@@ -245,7 +307,7 @@ def _insert_told(session: Session, who, recipients: _Recipients, body: str, temp
     id_column = "resident_id" if who is OutboxMessage.resident_id else "staff_id"
     visit = recipients.visit
     told = OutboxMessage.broadcast_id.in_(_told_of(visit)) & OutboxMessage.status.in_(SENT_STATES)
-    redo = OutboxMessage.broadcast_id.in_(_own_corrections(visit.id)) & (OutboxMessage.error_message == SUPERSEDED)
+    redo = OutboxMessage.broadcast_id.in_(recipients.redo_from()) & (OutboxMessage.error_message == SUPERSEDED)
     told_once = (
         select(func.min(OutboxMessage.channel), func.min(OutboxMessage.to_phone), who)
         .where(told | redo, who.is_not(None), ~recipients.excluded(id_column, who))

@@ -1,11 +1,11 @@
-"""Cancel or move a visit, as the CLI (`schedule cancel|move`) and the console both do it: the change,
+"""Cancel, move or edit a visit, as the CLI (`schedule cancel|move`) and the console both do it: the change,
 the cancellation of waiting reminders and the correction to everyone already reminded commit
 together (scheduler.corrections); the sender sends the correction on its next pass."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from flows.dates import tanggal
 from flows.engine import Say, say
 from flows.schedule_warnings import PlannedDay, schedule_warnings
 from flows.working_hours import rotation_dates
-from scheduler.corrections import Correction, correct_visit
+from scheduler.corrections import Correction, correct_edit, correct_visit
 from storage.models import Kecamatan, Opd, Visit, VisitStatus
 from storage.schedule import DEFAULT_END, DEFAULT_START, VisitRow, default_lokasi, final_visit
 from storage.schedule import cancel_visit as storage_cancel, move_visit as storage_move
@@ -56,6 +56,19 @@ def cancel_visit(session: Session, runtime, visit_id: int, now: datetime) -> Vis
     visit = load_planned(session, visit_id)
     storage_cancel(session, visit)
     return VisitChange(visit, correct_visit(session, runtime, visit.id, now, ZoneInfo(runtime.settings.bot_timezone)))
+
+
+def edit_visit(session: Session, runtime, visit_id: int, mulai: time, selesai: time, lokasi: str,
+               opd: list[Opd], now: datetime) -> VisitChange:
+    """New hours, venue or offices for a planned visit. Whoever already knows of it hears new hours
+    or a new venue once (the offices attending are not announced as a change)."""
+    visit = load_planned(session, visit_id)
+    told_before = (visit.mulai, visit.selesai, visit.lokasi)
+    visit.mulai, visit.selesai, visit.lokasi, visit.opd = mulai, selesai, lokasi, opd
+    session.flush()
+    if (mulai, selesai, lokasi) == told_before:
+        return VisitChange(visit, None)
+    return VisitChange(visit, correct_edit(session, runtime, visit.id, now, ZoneInfo(runtime.settings.bot_timezone)))
 
 
 def planned_days(session: Session, dates: set[date], exclude: set[int] = frozenset()) -> list[PlannedDay]:
@@ -124,7 +137,7 @@ def import_warnings(session: Session, rows: list[VisitRow]) -> list[Say]:
 
 
 def correction_summary(change: VisitChange) -> str:
-    """What a cancel or move set in motion, in one sentence (the CLI and the console say the same)."""
+    """What a cancel, move or edit set in motion, in one sentence (the CLI and the console say the same)."""
     from catalogue import render
 
     correction = change.correction

@@ -21,7 +21,8 @@ from catalogue.console import text
 from flows.dates import tanggal
 from flows.schedule_warnings import holiday_name
 from scheduler.visit_changes import (
-    VisitChangeRefused, cancel_visit, correction_summary, import_warnings, load_planned, move_visit, plan_rotation,
+    VisitChangeRefused, cancel_visit, correction_summary, edit_visit, import_warnings, load_planned, move_visit,
+    plan_rotation,
 )
 from storage import reference
 from storage.models import Kecamatan, Opd, Visit
@@ -127,24 +128,28 @@ def _opd_keys(s) -> tuple[str, ...] | None:
 @bp.post("/jadwal/<int:visit_id>/ubah")
 @allow(ADMIN)
 def schedule_edit(visit_id: int):
+    rt = runtime()
     mulai, selesai = _time(request.form.get("mulai", "")), _time(request.form.get("selesai", ""))
-    with runtime().sessions.begin() as s:
-        try:
+    try:
+        with rt.sessions.begin() as s:
             visit = load_planned(s, visit_id)
-        except VisitChangeRefused as refused:
-            flash(render_say(refused.reason), "error")
-            return _back()
-        if mulai is None or selesai is None or selesai <= mulai:
-            flash(text("console.schedule.time_order"), "error")
-            return _back(visit.tanggal)
-        keys = _opd_keys(s)
-        visit.lokasi = request.form.get("lokasi", "").strip()[:200] or visit.lokasi
-        visit.mulai, visit.selesai = mulai, selesai
-        visit.opd = list(s.scalars(select(Opd).order_by(Opd.id).where(Opd.key.in_(keys)))) if keys else \
-            list(s.scalars(select(Opd).order_by(Opd.id)))
-        day = visit.tanggal
+            day = visit.tanggal
+            if mulai is None or selesai is None or selesai <= mulai:
+                flash(text("console.schedule.time_order"), "error")
+                return _back(day)
+            keys = _opd_keys(s)
+            opd = list(s.scalars(select(Opd).order_by(Opd.id).where(Opd.key.in_(keys)))) if keys else \
+                list(s.scalars(select(Opd).order_by(Opd.id)))
+            lokasi = request.form.get("lokasi", "").strip()[:200] or visit.lokasi
+            change = edit_visit(s, rt, visit_id, mulai, selesai, lokasi, opd, now())
+            message = text("console.schedule.saved", id=visit_id)
+            if change.correction is not None:
+                message += " " + correction_summary(change)
+    except VisitChangeRefused as refused:
+        flash(render_say(refused.reason), "error")
+        return _back()
     log.info("console: staff %s edited visit %s", viewer().id, visit_id)
-    flash(text("console.schedule.saved", id=visit_id), "ok")
+    flash(message, "ok")
     return _back(day)
 
 

@@ -132,3 +132,22 @@ def test_rotation_from_the_console_never_doubles(world, as_role, rt):
         assert s.scalar(select(func.count()).select_from(Visit)) == 24
     bad = admin.post("/console/jadwal/rotasi", {"mulai_tanggal": start, "setiap": "9"})
     assert "tidak valid" in admin.get(bad.headers["Location"]).get_data(as_text=True)
+
+
+def test_editing_hours_tells_the_ticket_holder_once_and_an_unchanged_edit_tells_nobody(world, as_role, rt):
+    from storage.models import OutboxMessage
+    admin = as_role(ADMIN)
+    with rt.sessions() as s:
+        visit = s.get(Visit, world.visit_id)
+        same = {"lokasi": visit.lokasi, "mulai": visit.mulai.strftime("%H:%M"), "selesai": visit.selesai.strftime("%H:%M")}
+    response = admin.post(f"/console/jadwal/{world.visit_id}/ubah", same)
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Kunjungan #{world.visit_id} disimpan." in page and "Koreksi" not in page
+    response = admin.post(f"/console/jadwal/{world.visit_id}/ubah", {**same, "mulai": "09.30", "selesai": "14:00"})
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Koreksi ke 1 penerima" in page  # Sumarti holds two tickets for this visit: one message
+    admin.post(f"/console/jadwal/{world.visit_id}/ubah", {**same, "mulai": "09:30", "selesai": "14:00"})
+    with rt.sessions() as s:
+        corrections = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "correction")).all()
+        assert len(corrections) == 1
+        assert "09.30–14.00 WIB" in corrections[0].body and "Tiket Anda tetap berlaku" in corrections[0].body
