@@ -108,6 +108,8 @@ MESSAGES: dict[str, str] = {
     "console.ticket.note": "Catatan untuk warga (boleh kosong)",
     "console.ticket.status_submit": "Ubah status",
     "console.ticket.closed": "Tiket ini sudah ditutup.",
+    "console.ticket.check_in": "Hadir (ambil nomor antrean)",
+    "console.ticket.queue_number": "Nomor antrean",
     "console.ticket.assigned": "✓ {kode} sekarang ditangani {name}.",
     "console.ticket.bad_assignee": "Pilih petugas aktif dari dinas tiket ini.",
     "console.ticket.empty_reply": "Balasan masih kosong.",

@@ -271,10 +271,15 @@ def entry_for_ticket(s: Session, ticket: Ticket) -> QueueEntry | None:
     return queue.entry_of(s, ticket.visit_id, ticket.opd_id, ticket.resident_id)
 
 
+def may_check_in(ticket: Ticket, now: datetime, timezone: str) -> bool:
+    """Whether staff may check this ticket's resident in now (the phone's `#KODE hadir` and the
+    console's button ask the same question): its visit is open for numbers at this moment."""
+    return ticket.visit is not None and ticket.resident_id is not None and is_open(ticket.visit, now, timezone)
+
+
 def check_in_by_petugas(s: Session, runtime, staff: Staff, ticket: Ticket, now: datetime) -> list[Say]:
     """`#KODE hadir`: the petugas checks a resident in at the stand."""
-    visit = ticket.visit
-    if visit is None or ticket.resident_id is None or not is_open(visit, now, runtime.settings.bot_timezone):
+    if not may_check_in(ticket, now, runtime.settings.bot_timezone):
         return [say("antrean.petugas.not_today", kode=ticket.kode)]
     before = entry_for_ticket(s, ticket)
     entry, lines = arrive(s, ticket, now, by="petugas")

@@ -45,13 +45,14 @@ def runtime():
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    """The runtime's clock (the same one the webhook uses), so tests can fix the console's instant too."""
+    return runtime().clock().astimezone(UTC)
 
 
 def today():
     from zoneinfo import ZoneInfo
 
-    return datetime.now(ZoneInfo(runtime().settings.bot_timezone)).date()
+    return now().astimezone(ZoneInfo(runtime().settings.bot_timezone)).date()
 
 
 def viewer() -> Viewer | None:

@@ -19,6 +19,7 @@ from bot.console.blueprint import bp
 from bot.console.forms import int_arg
 from catalogue.console import text
 from flows.working_hours import WORKING_DAY, WorkingCalendar
+from handlers.antrean import may_check_in
 from handlers.facts import CLOSED_TICKET
 from scheduler.handoff_followup import RESIDENT_WAIT
 from storage.models import (
@@ -139,7 +140,22 @@ def ticket_detail(kode: str):
             staff=ticket_actions.assignable(s, ticket) if _may_assign(who, ticket) else [],
             may_claim=_may_claim(who, ticket), may_assign=_may_assign(who, ticket),
             statuses=sorted(ticket_actions.STATUSES), closed=ticket.status in CLOSED_TICKET,
-            tz=rt.settings.bot_timezone)
+            may_check_in=may_check_in(ticket, now(), rt.settings.bot_timezone),
+            queue_label=ticket_actions.queue_label(s, ticket), tz=rt.settings.bot_timezone)
+
+
+@bp.post("/tiket/<kode>/hadir")
+@allow(ADMIN, PETUGAS)
+def ticket_check_in(kode: str):
+    """The resident is at the stand: their antrean number, as `#KODE hadir` gives it from a phone."""
+    who = viewer()
+    rt = runtime()
+    with rt.sessions.begin() as s:
+        ticket = load_ticket(s, who, kode, for_update=True)
+        message = ticket_actions.check_in(s, rt, s.get(Staff, who.id), ticket, now())
+        target_kode = ticket.kode
+    flash(message, "ok")
+    return redirect(url_for("console.ticket_detail", kode=target_kode))
 
 
 @bp.post("/tiket/<kode>")

@@ -28,6 +28,7 @@ GET_MATRIX = {
 # come before any validation). 302/400 mean "let in" (done, or told what is missing).
 POST_MATRIX = {
     "/console/tiket/{ticket}": {ANON: 302, RINA: 400, PETUGAS_OTHER: 404, KADES_W: 403, ADMIN: 400},
+    "/console/tiket/{ticket}/hadir": {ANON: 302, RINA: 302, PETUGAS_OTHER: 404, KADES_W: 403, ADMIN: 302},
     "/console/jadwal/tambah": {ANON: 302, RINA: 403, KADES_W: 403, ADMIN: 302},
     "/console/jadwal/{visit}/ubah": {ANON: 302, RINA: 403, KADES_W: 403, ADMIN: 302},
     "/console/jadwal/{visit}/pindah": {ANON: 302, RINA: 403, KADES_W: 403, ADMIN: 302},
