@@ -15,6 +15,10 @@ BOT_NUMBER = "whatsapp:+6281100000000"
 _sids = itertools.count(1)
 
 
+RINA = "+6281298765432"  # petugas Dispendukcapil in the handler tests
+BUDI = "+6281277777777"  # petugas Dinas Sosial
+
+
 def jakarta_today():
     """The bot's calendar day: UTC's date is yesterday's between 00:00 and 07:00 WIB."""
     return datetime.now(ZoneInfo("Asia/Jakarta")).date()

@@ -2,8 +2,11 @@ from dataclasses import asdict
 
 import pytest
 
+from sqlalchemy import select
+
 from bot import create_app
-from tests.whatsapp import Phone, signed_settings
+from storage.models import Opd, Staff, StaffRole
+from tests.whatsapp import BUDI, RINA, Phone, signed_settings
 
 
 @pytest.fixture
@@ -21,3 +24,13 @@ def wa_client(wa_app):
 @pytest.fixture
 def phone(wa_client):
     return Phone(wa_client)
+
+
+@pytest.fixture
+def staff(rt):
+    """Bu Rina (Dispendukcapil) and Pak Budi (Dinas Sosial), petugas on their phones."""
+    with rt.sessions.begin() as s:
+        capil = s.scalars(select(Opd).where(Opd.key == "dispendukcapil")).one()
+        dinsos = s.scalars(select(Opd).where(Opd.key == "dinsos")).one()
+        s.add_all([Staff(phone=RINA, name="Bu Rina", role=StaffRole.PETUGAS, opd_id=capil.id),
+                   Staff(phone=BUDI, name="Pak Budi", role=StaffRole.PETUGAS, opd_id=dinsos.id)])

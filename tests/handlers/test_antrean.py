@@ -10,14 +10,12 @@ from sqlalchemy import select
 from handlers.codes import insert_with_code
 from scheduler.antrean_no_shows import skip_no_shows
 from storage.models import (
-    Kecamatan, Opd, OutboxMessage, QueueEntry, QueueStatus, Resident, Staff, StaffRole, Ticket, TicketStatus, Visit,
+    Kecamatan, Opd, OutboxMessage, QueueEntry, QueueStatus, Resident, Ticket, TicketStatus, Visit,
 )
-from tests.whatsapp import Phone
+from tests.whatsapp import BUDI, RINA, Phone
 
 WIB = ZoneInfo("Asia/Jakarta")
 DAY = date(2026, 12, 9)  # a Wednesday
-RINA = "+6281298765432"  # petugas Dispendukcapil
-BUDI = "+6281277777777"  # petugas Dinas Sosial
 
 
 def wib(hour: int, minute: int = 0, day: date = DAY) -> datetime:
@@ -58,15 +56,6 @@ def visit_on(rt, kecamatan: str, day: date, opd=("dispendukcapil", "dinsos")) ->
 @pytest.fixture
 def visit(rt) -> int:
     return visit_on(rt, "Gempol", DAY)
-
-
-@pytest.fixture
-def staff(rt):
-    with rt.sessions.begin() as s:
-        capil = s.scalars(select(Opd).where(Opd.key == "dispendukcapil")).one()
-        dinsos = s.scalars(select(Opd).where(Opd.key == "dinsos")).one()
-        s.add_all([Staff(phone=RINA, name="Bu Rina", role=StaffRole.PETUGAS, opd_id=capil.id),
-                   Staff(phone=BUDI, name="Pak Budi", role=StaffRole.PETUGAS, opd_id=dinsos.id)])
 
 
 def ticket_for(rt, phone: str, name: str, visit_id: int, opd_key: str = "dispendukcapil") -> str:

@@ -5,19 +5,8 @@ from sqlalchemy import select
 
 from flows.referral import referral_text
 from storage.models import Opd, OutboxMessage, Resident, Staff, StaffRole, Ticket
-from tests.whatsapp import Phone, add_visit
+from tests.whatsapp import BUDI, RINA, Phone, add_visit
 
-RINA = "+6281298765432"     # Dispendukcapil
-BUDI = "+6281277777777"     # Dinas Sosial
-
-
-@pytest.fixture
-def staff(rt):
-    with rt.sessions.begin() as s:
-        capil = s.scalars(select(Opd).where(Opd.key == "dispendukcapil")).one()
-        dinsos = s.scalars(select(Opd).where(Opd.key == "dinsos")).one()
-        s.add_all([Staff(phone=RINA, name="Bu Rina", role=StaffRole.PETUGAS, opd_id=capil.id),
-                   Staff(phone=BUDI, name="Pak Budi", role=StaffRole.PETUGAS, opd_id=dinsos.id)])
 
 
 @pytest.fixture
