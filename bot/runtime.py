@@ -46,10 +46,11 @@ class Runtime:
     @cached_property
     def registry(self):
         from flows import build_registry
-        from handlers.effects import check
+        from handlers import effects, facts
 
         registry = build_registry()
-        check(registry)  # every effect a flow may emit has its handler
+        effects.check(registry)  # every effect a flow may emit has its handler
+        facts.check()  # the database answers every question flows may ask, with the views they read
         return registry
 
     def dispose(self) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 from flows.engine import Ask, Bullets, Effect, Flow, Say, Step, Turn, say, unhandled
+from flows.facts import AntreanDay, QueuePlace, Stand, TodayVisit, VisitView
 from flows.nlu.results import INTENTS as KNOWN_INTENTS, OUT_OF_SCOPE
 
 
@@ -71,10 +72,6 @@ def is_question(text: str) -> bool:
     return "?" in text or bool(_QUESTION.search(_words(text)))
 
 
-def _is_open(visit: Mapping[str, Any], turn: Turn) -> bool:
-    return visit["checkin_from"] <= turn.now <= visit["selesai_at"]
-
-
 def start(turn: Turn) -> Step:
     day = turn.facts.antrean_today()
     if is_question(turn.text):
@@ -82,52 +79,52 @@ def start(turn: Turn) -> Step:
     return _check_in(turn, day)
 
 
-def _check_in(turn: Turn, day: Mapping[str, Any]) -> Step:
-    open_visits = [v for v in day["visits"] if _is_open(v, turn)]
+def _check_in(turn: Turn, day: AntreanDay) -> Step:
+    open_visits = [v for v in day.visits if v.is_open(turn.now)]
     if not open_visits:
         return _outside_hours(turn, day)
     for visit in open_visits:
-        if visit["tickets"]:
+        if visit.tickets:
             return _number_for_tickets(visit)
     if len(open_visits) > 1:
-        here = [v for v in open_visits if v["kecamatan"] == turn.resident.kecamatan]
+        here = [v for v in open_visits if v.kecamatan == turn.resident.kecamatan]
         if len(here) != 1:
             return Step([say("antrean.choose_visit", options=[
-                say("antrean.visit_option", kecamatan=v["kecamatan"], lokasi=v["lokasi"]) for v in open_visits])],
-                S.CHOOSE_VISIT, {"visit_ids": [v["id"] for v in open_visits]})
+                say("antrean.visit_option", kecamatan=v.kecamatan, lokasi=v.lokasi) for v in open_visits])],
+                S.CHOOSE_VISIT, {"visit_ids": [v.id for v in open_visits]})
         open_visits = here
     return _offer_walk_in(turn, open_visits[0])
 
 
-def _number_for_tickets(visit: Mapping[str, Any]) -> Step:
+def _number_for_tickets(visit: TodayVisit) -> Step:
     """One number per dinas: two tickets at one stand share a place in its line."""
     per_opd: dict[str, str] = {}
-    for t in visit["tickets"]:
-        per_opd.setdefault(t["opd_key"], t["kode"])
-    return Step([], None, effects=[QueueCheckIn(visit_id=visit["id"], tickets=tuple(per_opd.values()))])
+    for t in visit.tickets:
+        per_opd.setdefault(t.opd.key, t.kode)
+    return Step([], None, effects=[QueueCheckIn(visit_id=visit.id, tickets=tuple(per_opd.values()))])
 
 
-def _offer_walk_in(turn: Turn, visit: Mapping[str, Any]) -> Step:
-    stands = visit["stands"]
+def _offer_walk_in(turn: Turn, visit: TodayVisit) -> Step:
+    stands = visit.stands
     wanted = _opd_in(turn, stands)
-    slots = {"visit_id": visit["id"], "opd_keys": [s["opd_key"] for s in stands]}
+    slots = {"visit_id": visit.id, "opd_keys": [s.opd.key for s in stands]}
     if wanted:
         return _ask_name(turn, {**slots, "opd_key": wanted})
-    return Step([say("antrean.walk_in_offer", kecamatan=visit["kecamatan"], options=[s["opd"] for s in stands])],
+    return Step([say("antrean.walk_in_offer", kecamatan=visit.kecamatan, options=[s.opd.singkatan for s in stands])],
                 S.CHOOSE_OPD, slots)
 
 
-def _opd_in(turn: Turn, stands: Sequence[Mapping[str, Any]]) -> str | None:
+def _opd_in(turn: Turn, stands: Sequence[Stand]) -> str | None:
     """The dinas the resident named ("hadir dispendukcapil", "antri ktp"), if it has a stand."""
-    keys = {s["opd_key"] for s in stands}
+    keys = {s.opd.key for s in stands}
     key = turn.entities.get("opd")
     if key is None and turn.entities.get("layanan"):
         lay = turn.facts.layanan(turn.entities["layanan"])
-        key = lay["opd_key"] if lay else None
+        key = lay.opd.key if lay else None
     if key is None:
         words = _words(turn.text)
-        key = next((s["opd_key"] for s in stands if f" {s['opd'].casefold()} " in words
-                    or f" {s['opd_key']} " in words), None)
+        key = next((s.opd.key for s in stands if f" {s.opd.singkatan.casefold()} " in words
+                    or f" {s.opd.key} " in words), None)
     return key if key in keys else None
 
 
@@ -143,10 +140,10 @@ def choose_visit(turn: Turn) -> Step:
     if turn.choice is None or not 1 <= turn.choice <= len(ids):
         return unhandled(say("common.choose_number", n=len(ids)), state=S.CHOOSE_VISIT)
     day = turn.facts.antrean_today()
-    visit = next((v for v in day["visits"] if v["id"] == ids[turn.choice - 1]), None)
-    if visit is None or not _is_open(visit, turn):
+    visit = next((v for v in day.visits if v.id == ids[turn.choice - 1]), None)
+    if visit is None or not visit.is_open(turn.now):
         return _outside_hours(turn, day)
-    if visit["tickets"]:
+    if visit.tickets:
         return _number_for_tickets(visit)
     return _offer_walk_in(turn, visit)
 
@@ -179,8 +176,8 @@ def choose_opd(turn: Turn) -> Step:
 
 def _opd_in_slots(turn: Turn) -> str | None:
     day = turn.facts.antrean_today()
-    visit = next((v for v in day["visits"] if v["id"] == turn.slots.get("visit_id")), None)
-    return _opd_in(turn, visit["stands"]) if visit else None
+    visit = next((v for v in day.visits if v.id == turn.slots.get("visit_id")), None)
+    return _opd_in(turn, visit.stands) if visit else None
 
 
 def _ask_name(turn: Turn, slots: dict[str, Any]) -> Step:
@@ -207,99 +204,99 @@ def ask_name(turn: Turn) -> Step:
                                                 nama=name[:120])])
 
 
-def _outside_hours(turn: Turn, day: Mapping[str, Any], lead: Say | None = None) -> Step:
+def _outside_hours(turn: Turn, day: AntreanDay, lead: Say | None = None) -> Step:
     replies = [lead] if lead else []
-    later_today = [v for v in day["visits"] if turn.now < v["checkin_from"]]
+    later_today = [v for v in day.visits if turn.now < v.checkin_from]
     if later_today:
         v = later_today[0]
-        return Step([*replies, say("antrean.not_open_yet", kecamatan=v["kecamatan"], buka=v["buka_text"],
-                                   jam=v["jam_text"], lokasi=v["lokasi"])], None)
-    if day["visits"]:
-        v = day["visits"][0]
-        replies.append(say("antrean.closed_today", kecamatan=v["kecamatan"], jam=v["jam_text"]))
+        return Step([*replies, say("antrean.not_open_yet", kecamatan=v.kecamatan, buka=v.buka_text,
+                                   jam=v.jam_text, lokasi=v.lokasi)], None)
+    if day.visits:
+        v = day.visits[0]
+        replies.append(say("antrean.closed_today", kecamatan=v.kecamatan, jam=v.jam_text))
     elif lead is None:
         replies.append(say("antrean.no_visit_today"))
-    ticket = day.get("upcoming_ticket")
+    ticket = day.upcoming_ticket
     if ticket:
-        replies.append(say("antrean.your_ticket_visit", kode=ticket["kode"], opd=ticket["opd"],
-                           tanggal=ticket["tanggal_text"], jam=ticket["jam_text"], lokasi=ticket["lokasi"]))
-    elif day.get("next_visit"):
+        replies.append(say("antrean.your_ticket_visit", kode=ticket.kode, opd=ticket.opd.singkatan,
+                           tanggal=ticket.tanggal_text, jam=ticket.jam_text, lokasi=ticket.lokasi))
+    elif day.next_visit:
         from flows.jadwal import visit_card  # jadwal shows this flow's queue lines: import at call time
 
-        replies.append(say("antrean.next_visit", card=visit_card(day["next_visit"])))
+        replies.append(say("antrean.next_visit", card=visit_card(day.next_visit)))
     else:
         replies.append(say("antrean.none_planned"))
     return Step(replies, None)
 
 
-def _wait(place: Mapping[str, Any]) -> Say:
-    if place["ahead"] == 0:
+def wait_line(place: QueuePlace) -> Say:
+    """How long until a waiting number's turn (also the handler's check-in reply)."""
+    if place.ahead == 0:
         return say("antrean.next_up")
-    return say("antrean.ahead", ahead=place["ahead"], minutes=place["minutes"])
+    return say("antrean.ahead", ahead=place.ahead, minutes=place.minutes)
 
 
-def place_line(place: Mapping[str, Any]) -> Say:
+def place_line(place: QueuePlace) -> Say:
     """Where one of the resident's numbers stands now (also used by the handler's replies)."""
-    if place["status"] == "called":
-        return say("antrean.called_now", label=place["label"], opd=place["opd"])
-    if place["status"] == "served":
-        return say("antrean.already_served", label=place["label"], opd=place["opd"])
-    if place["status"] == "skipped":
-        return say("antrean.skipped", label=place["label"], opd=place["opd"], rejoin=say(
-            "antrean.skipped_rejoin" if place["may_rejoin"] else "antrean.skipped_final", opd=place["opd"]))
-    return say("antrean.your_place", label=place["label"], opd=place["opd"], wait=_wait(place))
+    opd = place.opd.singkatan
+    if place.status == "called":
+        return say("antrean.called_now", label=place.label, opd=opd)
+    if place.status == "served":
+        return say("antrean.already_served", label=place.label, opd=opd)
+    if place.status == "skipped":
+        return say("antrean.skipped", label=place.label, opd=opd, rejoin=say(
+            "antrean.skipped_rejoin" if place.may_rejoin else "antrean.skipped_final", opd=opd))
+    return say("antrean.your_place", label=place.label, opd=opd, wait=wait_line(place))
 
 
-def _queue_answer(turn: Turn, day: Mapping[str, Any], hint: bool = True) -> Step:
-    open_visits = [v for v in day["visits"] if _is_open(v, turn)]
+def _queue_answer(turn: Turn, day: AntreanDay, hint: bool = True) -> Step:
+    open_visits = [v for v in day.visits if v.is_open(turn.now)]
     if not open_visits:
         return _outside_hours(turn, day, lead=say("antrean.no_queue_now"))
     replies: list[Say] = []
     for visit in open_visits:
-        stands = visit["stands"]
-        asked = _opd_in(turn, stands)
+        asked = _opd_in(turn, visit.stands)
         named = turn.entities.get("opd")
         if asked is None and named:
-            replies.append(say("antrean.opd_not_here", opd=day["opd_names"].get(named, named),
-                               kecamatan=visit["kecamatan"]))
+            replies.append(say("antrean.opd_not_here", opd=day.opd_name(named), kecamatan=visit.kecamatan))
             continue
         replies.append(_stands(visit, asked))
-        replies.extend(place_line(p) for p in visit["places"])
-        if not visit["places"] and hint:
+        replies.extend(place_line(p) for p in visit.places)
+        if not visit.places and hint:
             replies.append(say("antrean.take_number_hint"))
     return Step(replies, None)
 
 
-def _stands(visit: Mapping[str, Any], asked: str | None = None) -> Say:
+def _stands(visit: TodayVisit, asked: str | None = None) -> Say:
     """Each stand's line and wait (only the one asked about, or those with a queue)."""
-    stands = visit["stands"]
-    shown = [s for s in stands if s["opd_key"] == asked] if asked else [
-        s for s in stands if s["waiting"] or s["serving_label"]]
+    stands = visit.stands
+    shown = [s for s in stands if s.opd.key == asked] if asked else [
+        s for s in stands if s.waiting or s.serving_label]
     if not shown:
-        return say("antrean.all_empty", kecamatan=visit["kecamatan"], lokasi=visit["lokasi"])
+        return say("antrean.all_empty", kecamatan=visit.kecamatan, lokasi=visit.lokasi)
     lines = [_stand_line(s) for s in shown]
     if not asked and len(shown) < len(stands):
         lines.append(say("antrean.others_empty"))
-    return say("antrean.stands", kecamatan=visit["kecamatan"], lines=Bullets(lines))
+    return say("antrean.stands", kecamatan=visit.kecamatan, lines=Bullets(lines))
 
 
-def on_the_day(turn: Turn, visit: Mapping[str, Any]) -> list[Say]:
+def on_the_day(turn: Turn, visit: VisitView) -> list[Say]:
     """For the schedule answer: on the day, while the visit is open, how long each queue is."""
-    if not visit.get("is_today"):
+    if not visit.is_today:
         return []
-    today = next((v for v in turn.facts.antrean_today()["visits"] if v["id"] == visit["id"]), None)
-    if today is None or not _is_open(today, turn):
+    today = next((v for v in turn.facts.antrean_today().visits if v.id == visit.id), None)
+    if today is None or not today.is_open(turn.now):
         return []
-    return [_stands(today), *(place_line(p) for p in today["places"]),
-            *([] if today["places"] else [say("antrean.take_number_hint")])]
+    return [_stands(today), *(place_line(p) for p in today.places),
+            *([] if today.places else [say("antrean.take_number_hint")])]
 
 
-def _stand_line(stand: Mapping[str, Any]) -> Say:
-    if not stand["waiting"] and not stand["serving_label"]:
-        return say("antrean.stand_empty", opd=stand["opd"])
-    serving = say("antrean.stand_serving", label=stand["serving_label"]) if stand["serving_label"] else ""
-    return say("antrean.stand_line", opd=stand["opd"], waiting=stand["waiting"], minutes=stand["minutes"],
-               serving=serving)
+def _stand_line(stand: Stand) -> Say:
+    opd = stand.opd.singkatan
+    if not stand.waiting and not stand.serving_label:
+        return say("antrean.stand_empty", opd=opd)
+    serving = say("antrean.stand_serving", label=stand.serving_label) if stand.serving_label else ""
+    return say("antrean.stand_line", opd=opd, waiting=stand.waiting, minutes=stand.minutes, serving=serving)
 
 
 FLOW = Flow(

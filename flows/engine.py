@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Mapping, Protocol, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from flows import answers
+from flows.facts import Facts  # what a step may ask (one definition, with the views it answers with)
 
 
 @dataclass(frozen=True)
@@ -97,24 +98,6 @@ class ResidentView:
     subscribed_kecamatan: str | None
     opted_out: bool
     channel: str
-
-
-class Facts(Protocol):
-    """Read-only questions a flow may ask; answered by the handler from the database."""
-
-    def next_visits(self, kecamatan: str | None = None, limit: int = 3) -> Sequence[Mapping[str, Any]]: ...
-    # {"visit": the next visit that will happen or None, "changes": cancelled/moved ones to tell first}
-    def next_visit_to(self, kecamatan: str) -> Mapping[str, Any]: ...
-    def visit(self, visit_id: int) -> Mapping[str, Any] | None: ...
-    def layanan(self, key: str) -> Mapping[str, Any] | None: ...
-    def layanan_list(self) -> Sequence[Mapping[str, Any]]: ...
-    def petugas_contact(self, opd_key: str) -> Mapping[str, Any] | None: ...
-    def ticket_for_resident(self, kode: str) -> Mapping[str, Any] | None: ...
-    def open_items_of_resident(self) -> Sequence[Mapping[str, Any]]: ...
-    def similar_proposals(self, desa: str, kecamatan: str, text: str) -> Sequence[Mapping[str, Any]]: ...
-    def nearest_kecamatan(self, lat: float, lng: float) -> str | None: ...
-    def desa_by_kode(self, kode: str) -> Mapping[str, Any] | None: ...  # {"nama", "kecamatan"}
-    def antrean_today(self) -> Mapping[str, Any]: ...  # today's visits and the resident's queue (flows/antrean.py)
 
 
 @dataclass(frozen=True)

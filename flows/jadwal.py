@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from dataclasses import replace
 
 from flows.antrean import on_the_day
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
+from flows.facts import ScheduleAnswer, VisitChange, VisitView
 
 
 class S:
@@ -19,15 +20,15 @@ AFTER_VISIT = choices(("register", say("opt.register_here")), ("remind", say("op
 NO_VISIT = choices(("remind", say("opt.remind_me")), ("menu", say("opt.menu")), yes="remind", no="menu")
 
 
-def visit_card(v: Mapping[str, Any]) -> Say:
+def visit_card(v: VisitView | VisitChange) -> Say:
     """One visit as the resident sees it, cancelled or moved ones flagged."""
-    if v["status"] == "cancelled":
-        return say("jadwal.visit_cancelled", kecamatan=v["kecamatan"], tanggal=v["tanggal_text"])
-    if v["status"] == "moved":
-        return say("jadwal.visit_moved", kecamatan=v["kecamatan"], tanggal=v["tanggal_text"],
-                   tanggal_baru=v.get("moved_to_text") or "-")
-    return say("jadwal.visit", kecamatan=v["kecamatan"], tanggal=v["tanggal_text"], jam=v["jam_text"],
-               lokasi=v["lokasi"], opd=opd_summary(v["opd"]))
+    if v.status == "cancelled":
+        return say("jadwal.visit_cancelled", kecamatan=v.kecamatan, tanggal=v.tanggal_text)
+    if v.status == "moved":
+        return say("jadwal.visit_moved", kecamatan=v.kecamatan, tanggal=v.tanggal_text,
+                   tanggal_baru=v.moved_to_text or "-")
+    return say("jadwal.visit", kecamatan=v.kecamatan, tanggal=v.tanggal_text, jam=v.jam_text,
+               lokasi=v.lokasi, opd=opd_summary(v.opd_names))
 
 
 def opd_summary(names: list[str], shown: int = 4) -> Say | str:
@@ -45,16 +46,16 @@ def _kecamatan_from(turn: Turn) -> str | None:
 SHOWN_CHANGES = 2  # one phone screen: the changes nearest first, then the visit itself
 
 
-def schedule_cards(answer: Mapping[str, Any]) -> list[Say]:
+def schedule_cards(answer: ScheduleAnswer) -> list[Say]:
     """Facts.next_visit_to's answer as the resident reads it: the changes first, then the visit."""
-    cards = [visit_card(c) for c in answer["changes"][:SHOWN_CHANGES]]
-    return [*cards, visit_card(answer["visit"])] if answer["visit"] else cards
+    cards = [visit_card(c) for c in answer.changes[:SHOWN_CHANGES]]
+    return [*cards, visit_card(answer.visit)] if answer.visit else cards
 
 
 def _show_kecamatan(turn: Turn, kecamatan: str) -> Step:
     answer = turn.facts.next_visit_to(kecamatan)
-    notices = schedule_cards({**answer, "visit": None})
-    visit = answer["visit"]
+    notices = schedule_cards(replace(answer, visit=None))
+    visit = answer.visit
     if visit is None and not notices:
         return Step([say("jadwal.none_for_kecamatan", kecamatan=kecamatan,
                          options=NO_VISIT.labels())],
@@ -64,7 +65,7 @@ def _show_kecamatan(turn: Turn, kecamatan: str) -> Step:
                     S.NO_VISIT, {"kecamatan": kecamatan})
     return Step([*notices, visit_card(visit), *on_the_day(turn, visit),
                  say("jadwal.next_actions", options=AFTER_VISIT.labels())],
-                S.AFTER_VISIT, {"kecamatan": kecamatan, "visit_id": visit["id"]})
+                S.AFTER_VISIT, {"kecamatan": kecamatan, "visit_id": visit.id})
 
 
 def start(turn: Turn) -> Step:
@@ -80,11 +81,11 @@ def start(turn: Turn) -> Step:
     if not visits:
         return Step([say("jadwal.none_at_all")], None)
     if waktu == "hari_ini":
-        lead = say("jadwal.today") if visits[0]["is_today"] else say("jadwal.not_today")
+        lead = say("jadwal.today") if visits[0].is_today else say("jadwal.not_today")
         first = visits[0]
         return _with_lead(lead, Step([visit_card(first), *on_the_day(turn, first),
                                       say("jadwal.next_actions", options=AFTER_VISIT.labels())],
-            S.AFTER_VISIT, {"kecamatan": first["kecamatan"], "visit_id": first["id"]}))
+            S.AFTER_VISIT, {"kecamatan": first.kecamatan, "visit_id": first.id}))
     return Step([say("jadwal.upcoming", visits=Bullets([visit_card(v) for v in visits])), say("jadwal.ask_kecamatan")],
                 S.ASK_KECAMATAN)
 

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from flows.effects import CreateTicket
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
+from flows.facts import Facts, LayananView
 from flows.phones import NIK_PATTERN, mask_nik
 from flows.places import desa_answer, kecamatan_answer, kecamatan_confirmation
 
@@ -44,16 +45,16 @@ def strip_nik(text: str) -> tuple[str, str | None]:
     return re.sub(r"\s+", " ", _NIK.sub("", text)).strip(" ,.-"), mask_nik(m.group(1))
 
 
-def requirement_lines(lay: Mapping[str, Any]) -> Bullets:
+def requirement_lines(lay: LayananView) -> Bullets:
     return Bullets([
-        say("layanan.req", text=r["text"]) if r["confirmed"] else say("layanan.req_unconfirmed", text=r["text"])
-        for r in lay["persyaratan"]
+        say("layanan.req", text=r.text) if r.confirmed else say("layanan.req_unconfirmed", text=r.text)
+        for r in lay.persyaratan
     ])
 
 
-def _service_intro(lay: Mapping[str, Any]) -> Say:
-    return say("layanan.intro", layanan=lay["nama_pendek"], opd=lay["opd_singkatan"], syarat=requirement_lines(lay),
-               selesai=say(f"layanan.selesai.{lay['selesai_di_tempat']}"))
+def _service_intro(lay: LayananView) -> Say:
+    return say("layanan.intro", layanan=lay.nama_pendek, opd=lay.opd.singkatan, syarat=requirement_lines(lay),
+               selesai=say(f"layanan.selesai.{lay.selesai_di_tempat}"))
 
 
 def start(turn: Turn) -> Step:
@@ -67,8 +68,8 @@ def start(turn: Turn) -> Step:
     return _after_layanan(turn, key, carried)
 
 
-def _service_option(s: Mapping[str, Any]) -> Say:
-    return say("layanan.option", layanan=s["nama_pendek"], opd=s["opd_singkatan"])
+def _service_option(s: LayananView) -> Say:
+    return say("layanan.option", layanan=s.nama_pendek, opd=s.opd.singkatan)
 
 
 def _ask_layanan(turn: Turn, slots: Mapping[str, Any], lead: Say | None = None) -> Step:
@@ -76,7 +77,7 @@ def _ask_layanan(turn: Turn, slots: Mapping[str, Any], lead: Say | None = None) 
     options = [_service_option(s) for s in services]
     replies = [lead] if lead else []
     return Step([*replies, say("layanan.choose", options=options)], S.CHOOSE_LAYANAN,
-                {**slots, "layanan_keys": [s["key"] for s in services]})
+                {**slots, "layanan_keys": [s.key for s in services]})
 
 
 def choose_layanan(turn: Turn) -> Step:
@@ -85,9 +86,9 @@ def choose_layanan(turn: Turn) -> Step:
     if turn.choice is None:
         key = turn.entities.get("layanan") or turn.nlu.match_layanan(turn.text)
     if key is None:
-        services = [turn.facts.layanan(k) for k in keys]
-        i = turn.pick_index([_service_option(s) for s in services if s])
-        key = keys[i] if i is not None else None
+        services = [s for s in (turn.facts.layanan(k) for k in keys) if s]
+        i = turn.pick_index([_service_option(s) for s in services])
+        key = services[i].key if i is not None else None
     if key is None:
         return unhandled(say("layanan.unknown", n=len(keys)), state=S.CHOOSE_LAYANAN)
     return _after_layanan(turn, key, dict(turn.slots))
@@ -99,7 +100,7 @@ def _after_layanan(turn: Turn, key: str, slots: dict[str, Any]) -> Step:
     intro = _service_intro(lay)
     if slots.get("visit_id"):
         visit = turn.facts.visit(slots["visit_id"])
-        if visit and visit["status"] == "planned":
+        if visit and visit.status == "planned":
             return _prepend(intro, _ask_name(turn, slots))
     kecamatan = slots.get("kecamatan") or turn.resident.kecamatan
     if kecamatan:
@@ -132,13 +133,13 @@ def confirm_kecamatan(turn: Turn) -> Step:
 
 
 def _offer_visit(turn: Turn, slots: dict[str, Any]) -> Step:
-    visits = [v for v in turn.facts.next_visits(slots["kecamatan"], limit=3) if v["status"] == "planned"]
+    visits = [v for v in turn.facts.next_visits(slots["kecamatan"], limit=3) if v.status == "planned"]
     if not visits:
         return _pick_other(turn, slots, lead=say("layanan.no_visit_here", kecamatan=slots["kecamatan"]))
     v = visits[0]
-    return Step([say("layanan.next_visit_here", kecamatan=v["kecamatan"], tanggal=v["tanggal_text"], jam=v["jam_text"],
-                     lokasi=v["lokasi"], options=VISIT.labels())],
-                S.CHOOSE_VISIT, {**slots, "visit_id": v["id"]})
+    return Step([say("layanan.next_visit_here", kecamatan=v.kecamatan, tanggal=v.tanggal_text, jam=v.jam_text,
+                     lokasi=v.lokasi, options=VISIT.labels())],
+                S.CHOOSE_VISIT, {**slots, "visit_id": v.id})
 
 
 def choose_visit(turn: Turn) -> Step:
@@ -157,23 +158,23 @@ def _after_visit(turn: Turn, slots: dict[str, Any]) -> Step:
 
 
 def _pick_other(turn: Turn, slots: dict[str, Any], lead: Say | None = None) -> Step:
-    visits = [v for v in turn.facts.next_visits(None, limit=8) if v["status"] == "planned"][:5]
+    visits = [v for v in turn.facts.next_visits(None, limit=8) if v.status == "planned"][:5]
     if not visits:
         return Step([*([lead] if lead else []), say("layanan.no_visits_at_all")], None)
-    options = [say("layanan.visit_option", kecamatan=v["kecamatan"], tanggal=v["tanggal_text"]) for v in visits]
+    options = [say("layanan.visit_option", kecamatan=v.kecamatan, tanggal=v.tanggal_text) for v in visits]
     return Step([*([lead] if lead else []), say("layanan.pick_visit", options=options)], S.PICK_OTHER_VISIT,
-                {**slots, "visit_ids": [v["id"] for v in visits]})
+                {**slots, "visit_ids": [v.id for v in visits]})
 
 
 def pick_other_visit(turn: Turn) -> Step:
     ids = turn.slots.get("visit_ids") or []
-    visits = [turn.facts.visit(i) for i in ids]
-    options = [say("layanan.visit_option", kecamatan=v["kecamatan"], tanggal=v["tanggal_text"]) for v in visits if v]
+    visits = [v for v in (turn.facts.visit(i) for i in ids) if v]
+    options = [say("layanan.visit_option", kecamatan=v.kecamatan, tanggal=v.tanggal_text) for v in visits]
     i = turn.pick_index(options)
     if i is None:
         return unhandled(say("common.choose_again", options=options), state=S.PICK_OTHER_VISIT)
     visit = visits[i]
-    return _after_visit(turn, {**turn.slots, "visit_id": visit["id"], "kecamatan": visit["kecamatan"]})
+    return _after_visit(turn, {**turn.slots, "visit_id": visit.id, "kecamatan": visit.kecamatan})
 
 
 def _ask_name(turn: Turn, slots: dict[str, Any]) -> Step:
@@ -227,28 +228,29 @@ def ask_note(turn: Turn) -> Step:
 def _confirm(turn: Turn, slots: dict[str, Any]) -> Step:
     lay = turn.facts.layanan(slots["layanan"])
     visit = turn.facts.visit(slots["visit_id"])
-    return Step([say("layanan.confirm", layanan=lay["nama_pendek"], opd=lay["opd_singkatan"], nama=slots["nama"],
-                     desa=slots["desa"], kecamatan=slots["desa_kecamatan"], tanggal=visit["tanggal_text"],
-                     lokasi=visit["lokasi"], catatan=slots.get("catatan") or "-",
+    return Step([say("layanan.confirm", layanan=lay.nama_pendek, opd=lay.opd.singkatan, nama=slots["nama"],
+                     desa=slots["desa"], kecamatan=slots["desa_kecamatan"], tanggal=visit.tanggal_text,
+                     lokasi=visit.lokasi, catatan=slots.get("catatan") or "-",
                      options=CONFIRM.labels())],
                 S.CONFIRM, slots)
 
 
-def registered(facts, slots: Mapping[str, Any]) -> Step:
+def registered(facts: Facts, slots: Mapping[str, Any]) -> Step:
     """The ticket is created and the resident told the code, what to bring and whom to contact.
     Shared by the WhatsApp flow and the Rasa action."""
     lay = facts.layanan(slots["layanan"])
     visit = facts.visit(slots["visit_id"])
-    contact = facts.petugas_contact(lay["opd_key"])
-    contact_line = (say("layanan.contact", name=contact["name"], opd=lay["opd_singkatan"], phone=contact["phone_text"])
-                    if contact else say("layanan.contact_helpdesk", opd=lay["opd_singkatan"]))
+    contact = facts.petugas_contact(lay.opd.key)
+    opd = lay.opd.singkatan
+    contact_line = (say("layanan.contact", name=contact.name, opd=opd, phone=contact.phone_text)
+                    if contact else say("layanan.contact_helpdesk", opd=opd))
     return Step(
-        [say("layanan.created", opd=lay["opd_singkatan"], syarat=requirement_lines(lay),
-             tanggal=visit["tanggal_text"], jam=visit["jam_text"], lokasi=visit["lokasi"], contact=contact_line)],
+        [say("layanan.created", opd=opd, syarat=requirement_lines(lay),
+             tanggal=visit.tanggal_text, jam=visit.jam_text, lokasi=visit.lokasi, contact=contact_line)],
         None,
-        effects=[CreateTicket(layanan=lay["key"], visit_id=visit["id"], nama=slots["nama"], desa=slots["desa"],
+        effects=[CreateTicket(layanan=lay.key, visit_id=visit.id, nama=slots["nama"], desa=slots["desa"],
                               desa_kecamatan=slots["desa_kecamatan"], catatan=slots.get("catatan"),
-                              nik_masked=slots.get("nik_masked"), staff_id=contact["staff_id"] if contact else None)],
+                              nik_masked=slots.get("nik_masked"), staff_id=contact.staff_id if contact else None)],
     )
 
 

@@ -137,8 +137,8 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
         menu = main_menu(registry)
         if desa is None:
             return menu
-        return replace(menu, replies=[say("menu.referral", desa=desa["nama"]), *menu.replies,
-                                      say("menu.offer_subscribe", kecamatan=desa["kecamatan"])],
+        return replace(menu, replies=[say("menu.referral", desa=desa.nama), *menu.replies,
+                                      say("menu.offer_subscribe", kecamatan=desa.kecamatan)],
                        effects=[ReferralArrival(desa_kode=kode)])
     if not turn.text and turn.media_url and not turn.location and situation.flow in (None, "menu"):
         return main_menu(registry, lead=say("menu.media_received"))

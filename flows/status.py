@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
-
 from flows.engine import Bullets, Flow, Say, Step, Turn, say, unhandled
+from flows.facts import Facts, StatusItem, TicketView
 
 
 class S:
     ASK_KODE = "ask_kode"
 
 
-def item_card(item: Mapping[str, Any]) -> Say:
-    params = dict(item, status_text=say(f"status.{item['type']}.{item['status']}"))
-    if item["type"] == "proposal":
-        params["kategori"] = say(f"usulan.kategori.{item['kategori']}")
-    return say(f"status.{item['type']}", **params)
+def item_card(item: StatusItem) -> Say:
+    if isinstance(item, TicketView):
+        return say("status.ticket", kode=item.kode, layanan=item.layanan,
+                   status_text=say(f"status.ticket.{item.status}"), updated_text=item.updated_text,
+                   note=item.note, contact=item.contact)
+    return say("status.proposal", kode=item.kode, kategori=say(f"usulan.kategori.{item.kategori}"), desa=item.desa,
+               status_text=say(f"status.proposal.{item.status}"), updated_text=item.updated_text,
+               support_count=item.support_count)
 
 
-def status_of(facts, kode: str) -> Step:
+def status_of(facts: Facts, kode: str) -> Step:
     """One code's status, for its owner only. Shared with the Rasa action."""
     item = facts.ticket_for_resident(kode)
     if item is None:
@@ -31,7 +33,7 @@ def start(turn: Turn) -> Step:
     return start_with(turn.facts, turn.entities.get("kode"))
 
 
-def start_with(facts, kode: str | None) -> Step:
+def start_with(facts: Facts, kode: str | None) -> Step:
     """A code's status, or all of the resident's open items. Shared with the Rasa action."""
     if kode:
         return status_of(facts, kode)

@@ -108,7 +108,7 @@ def _check_similar(turn: Turn, slots: dict[str, Any]) -> Step:
     if not similar:
         return _ask_foto(slots)
     # Another resident's words: nothing of theirs that identifies a person (a number, a NIK).
-    shown = [(p["kode"], redact_for_others(p["deskripsi_short"]), p["support_count"]) for p in similar]
+    shown = [(p.kode, redact_for_others(p.deskripsi_short), p.support_count) for p in similar]
     options = _support_options(shown)
     return Step([say("usulan.similar_found", desa=slots["desa"], options=options)], S.OFFER_SUPPORT,
                 {**slots, "similar": [list(p) for p in shown]})

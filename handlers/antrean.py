@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from flows.antrean import QueueCheckIn, place_line
+from flows.antrean import QueueCheckIn, place_line, wait_line
 from flows.dates import jam, rentang_jam
 from flows.engine import Say, say
+from flows.facts import AntreanDay, QueuePlace, Stand, TicketAtVisit, TodayVisit, UpcomingTicket
 from handlers import notify
 from handlers.codes import insert_with_code
 from storage import queue, reference
@@ -59,11 +60,14 @@ def is_open(visit: Visit, now: datetime, timezone: str) -> bool:
     return visit.status == VisitStatus.PLANNED and start <= now <= end
 
 
-def place_of(s: Session, entry: QueueEntry, now: datetime) -> dict[str, Any]:
+def place_of(s: Session, entry: QueueEntry, now: datetime) -> QueuePlace:
+    from handlers.facts import opd_ref
+
     ahead = queue.ahead_of(s, entry)
-    return {"opd_key": entry.opd.key, "opd": entry.opd.singkatan, "label": entry_label(entry),
-            "status": entry.status, "ahead": ahead, "may_rejoin": entry.rejoins < queue.MAX_REJOINS,
-            "minutes": queue.estimate_minutes(s, entry.visit_id, entry.opd_id, ahead, now, DEFAULT_SERVICE_MINUTES)}
+    return QueuePlace(opd=opd_ref(entry.opd), label=entry_label(entry), status=entry.status, ahead=ahead,
+                      may_rejoin=entry.rejoins < queue.MAX_REJOINS,
+                      minutes=queue.estimate_minutes(s, entry.visit_id, entry.opd_id, ahead, now,
+                                                     DEFAULT_SERVICE_MINUTES))
 
 
 def _today_visits(s: Session, today: date) -> list[Visit]:
@@ -76,8 +80,8 @@ class QueueFacts:
     """The facts the antrean flow asks for; mixed into handlers.facts.DbFacts (needs s, resident,
     today, now, timezone)."""
 
-    def antrean_today(self) -> Mapping[str, Any]:
-        from handlers.facts import CLOSED_TICKET, visit_dict
+    def antrean_today(self) -> AntreanDay:
+        from handlers.facts import CLOSED_TICKET, opd_ref, visit_view
 
         s, resident = self.s, self.resident
         visits = []
@@ -89,14 +93,14 @@ class QueueFacts:
             entries = s.scalars(select(QueueEntry).where(QueueEntry.visit_id == v.id,
                                                          QueueEntry.resident_id == resident.id)
                                 .order_by(QueueEntry.opd_id)).all()
-            visits.append({
-                "id": v.id, "kecamatan": v.kecamatan.nama, "lokasi": v.lokasi,
-                "jam_text": rentang_jam(v.mulai, v.selesai), "buka_text": jam(v.mulai),
-                "checkin_from": checkin_from, "selesai_at": closes,
-                "stands": [self._stand(v, o) for o in v.opd],
-                "tickets": [{"kode": t.kode, "opd_key": t.opd.key, "opd": t.opd.singkatan} for t in tickets],
-                "places": [place_of(s, e, self.now) for e in entries],
-            })
+            visits.append(TodayVisit(
+                id=v.id, kecamatan=v.kecamatan.nama, lokasi=v.lokasi,
+                jam_text=rentang_jam(v.mulai, v.selesai), buka_text=jam(v.mulai),
+                checkin_from=checkin_from, selesai_at=closes,
+                stands=tuple(self._stand(v, o) for o in v.opd),
+                tickets=tuple(TicketAtVisit(kode=t.kode, opd=opd_ref(t.opd)) for t in tickets),
+                places=tuple(place_of(s, e, self.now) for e in entries),
+            ))
         later = s.scalar(select(Visit).where(Visit.tanggal > self.today, Visit.status == VisitStatus.PLANNED)
                          .order_by(Visit.tanggal, Visit.id).limit(1))
         booked = s.scalar(select(Ticket).join(Ticket.visit).where(
@@ -104,19 +108,22 @@ class QueueFacts:
             Visit.status == VisitStatus.PLANNED).order_by(Visit.tanggal, Ticket.id).limit(1))
         upcoming = None
         if booked is not None:
-            card = visit_dict(booked.visit, self.today)
-            upcoming = {"kode": booked.kode, "opd": booked.opd.singkatan, "tanggal_text": card["tanggal_text"],
-                        "jam_text": card["jam_text"], "lokasi": card["lokasi"]}
-        return {"visits": visits, "next_visit": visit_dict(later, self.today) if later else None,
-                "upcoming_ticket": upcoming, "opd_names": dict(s.execute(select(Opd.key, Opd.singkatan)).all())}
+            card = visit_view(booked.visit, self.today)
+            upcoming = UpcomingTicket(kode=booked.kode, opd=opd_ref(booked.opd), tanggal_text=card.tanggal_text,
+                                      jam_text=card.jam_text, lokasi=card.lokasi)
+        return AntreanDay(visits=tuple(visits), next_visit=visit_view(later, self.today) if later else None,
+                          upcoming_ticket=upcoming,
+                          opds=tuple(opd_ref(o) for o in s.scalars(select(Opd).order_by(Opd.id))))
 
-    def _stand(self, visit: Visit, opd: Opd) -> dict[str, Any]:
+    def _stand(self, visit: Visit, opd: Opd) -> Stand:
+        from handlers.facts import opd_ref
+
         waiting = queue.waiting_count(self.s, visit.id, opd.id)
         serving = queue.being_served(self.s, visit.id, opd.id)
-        return {"opd_key": opd.key, "opd": opd.singkatan, "waiting": waiting,
-                "serving_label": label(opd.key, serving[0]) if serving else None,
-                "minutes": queue.estimate_minutes(self.s, visit.id, opd.id, waiting, self.now,
-                                                  DEFAULT_SERVICE_MINUTES)}
+        return Stand(opd=opd_ref(opd), waiting=waiting,
+                     serving_label=label(opd.key, serving[0]) if serving else None,
+                     minutes=queue.estimate_minutes(self.s, visit.id, opd.id, waiting, self.now,
+                                                    DEFAULT_SERVICE_MINUTES))
 
 
 def display_board(s: Session, visit_id: int, opd_key: str, now: datetime,
@@ -148,10 +155,10 @@ def arrive(s: Session, ticket: Ticket, now: datetime, *, by: str = "warga",
         if not queue.rejoin(s, entry, now):
             return entry, [say("antrean.rejoin_used", label=entry_label(entry), opd=entry.opd.singkatan)]
         place = place_of(s, entry, now)
-        lines = [say("antrean.rejoined", label=place["label"], opd=place["opd"], wait=_wait(place))]
+        lines = [say("antrean.rejoined", label=place.label, opd=place.opd.singkatan, wait=wait_line(place))]
     elif entry.status == QueueStatus.WAITING:
         place = place_of(s, entry, now)
-        lines = [say("antrean.number", opd=place["opd"], label=place["label"], wait=_wait(place))]
+        lines = [say("antrean.number", opd=place.opd.singkatan, label=place.label, wait=wait_line(place))]
         if result.arrival is queue.Arrival.AGAIN:
             lines.insert(0, say("antrean.already"))
     else:
@@ -160,12 +167,6 @@ def arrive(s: Session, ticket: Ticket, now: datetime, *, by: str = "warga",
             and queue.ahead_of(s, entry) < NEAR_PLACES:
         entry.near_notified_at = now  # they were just told how near it is
     return entry, lines
-
-
-def _wait(place: Mapping[str, Any]) -> Say:
-    if place["ahead"] == 0:
-        return say("antrean.next_up")
-    return say("antrean.ahead", ahead=place["ahead"], minutes=place["minutes"])
 
 
 def _walk_in_ticket(s: Session, ctx, visit: Visit, opd_key: str, nama: str) -> tuple[Ticket, bool]:

@@ -1,10 +1,11 @@
-"""Read-only answers to the questions flows ask (flows.engine.Facts), from the database."""
+"""Read-only answers to the questions flows ask (flows.facts.Facts), from the database, as the
+frozen views of flows/facts.py (a flow never holds a row or a dict of one)."""
 
 from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from typing import Any, Mapping, Sequence
+from typing import Sequence
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz
@@ -12,6 +13,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from flows.dates import rentang_jam, tanggal
+from flows.facts import (
+    DesaRef, LayananView, OpdRef, PetugasContact, ProposalView, Requirement, ScheduleAnswer, SimilarProposal,
+    StatusItem, TicketView, VisitChange, VisitView, mismatches,
+)
 from flows.phones import readable
 from handlers.antrean import QueueFacts
 from storage.models import (
@@ -24,19 +29,23 @@ SIMILAR_SCORE = 60
 CLOSED_TICKET = (TicketStatus.SELESAI, TicketStatus.DITOLAK)
 
 
-def visit_dict(v: Visit, today: date) -> dict[str, Any]:
-    return {
-        "id": v.id, "kecamatan": v.kecamatan.nama, "tanggal": v.tanggal, "tanggal_text": tanggal(v.tanggal),
-        "jam_text": rentang_jam(v.mulai, v.selesai), "lokasi": v.lokasi, "status": v.status,
-        "opd": [o.singkatan for o in v.opd], "is_today": v.tanggal == today,
-        "moved_to_text": tanggal(v.moved_to.tanggal) if v.moved_to else None,
-    }
+def opd_ref(o: Opd) -> OpdRef:
+    return OpdRef(key=o.key, singkatan=o.singkatan, nama=o.nama)
 
 
-def change_dict(c: ScheduleChange) -> dict[str, Any]:
-    return {"id": c.visit.id, "kecamatan": c.visit.kecamatan.nama, "tanggal_text": tanggal(c.visit.tanggal),
-            "status": VisitStatus.CANCELLED if c.cancelled else VisitStatus.MOVED,
-            "moved_to_text": None if c.cancelled else tanggal(c.outcome.tanggal)}
+def visit_view(v: Visit, today: date) -> VisitView:
+    return VisitView(
+        id=v.id, kecamatan=v.kecamatan.nama, tanggal=v.tanggal, tanggal_text=tanggal(v.tanggal),
+        jam_text=rentang_jam(v.mulai, v.selesai), lokasi=v.lokasi, status=v.status,
+        opd=tuple(opd_ref(o) for o in v.opd), is_today=v.tanggal == today,
+        moved_to_text=tanggal(v.moved_to.tanggal) if v.moved_to else None,
+    )
+
+
+def change_view(c: ScheduleChange) -> VisitChange:
+    return VisitChange(id=c.visit.id, kecamatan=c.visit.kecamatan.nama, tanggal_text=tanggal(c.visit.tanggal),
+                       status=VisitStatus.CANCELLED if c.cancelled else VisitStatus.MOVED,
+                       moved_to_text=None if c.cancelled else tanggal(c.outcome.tanggal))
 
 
 def next_petugas(session: Session, opd_id: int) -> Staff | None:
@@ -57,81 +66,82 @@ class DbFacts(QueueFacts):
         self.zone = ZoneInfo(timezone)
         self.today = now.astimezone(self.zone).date()
 
-    def next_visits(self, kecamatan: str | None = None, limit: int = 3) -> Sequence[Mapping[str, Any]]:
+    def next_visits(self, kecamatan: str | None = None, limit: int = 3) -> Sequence[VisitView]:
         """Visits that will happen (planned), earliest first; storage.schedule holds the rule."""
         kecamatan_id = self._kecamatan_id(kecamatan) if kecamatan else None
         if kecamatan and kecamatan_id is None:
             return []
-        return [visit_dict(v, self.today) for v in upcoming_planned(self.s, self.today, kecamatan_id, limit)]
+        return [visit_view(v, self.today) for v in upcoming_planned(self.s, self.today, kecamatan_id, limit)]
 
-    def next_visit_to(self, kecamatan: str) -> Mapping[str, Any]:
+    def next_visit_to(self, kecamatan: str) -> ScheduleAnswer:
         """The next visit to a kecamatan and the changes to tell first (storage.schedule.next_visit)."""
         kecamatan_id = self._kecamatan_id(kecamatan)
         if kecamatan_id is None:
-            return {"visit": None, "changes": []}
+            return ScheduleAnswer(None)
         answer = next_visit(self.s, kecamatan_id, self.today)
-        return {"visit": visit_dict(answer.visit, self.today) if answer.visit else None,
-                "changes": [change_dict(c) for c in answer.changes]}
+        return ScheduleAnswer(visit_view(answer.visit, self.today) if answer.visit else None,
+                              tuple(change_view(c) for c in answer.changes))
 
     def _kecamatan_id(self, nama: str) -> int | None:
         return self.s.scalar(select(Kecamatan.id).where(Kecamatan.nama == nama))
 
-    def visit(self, visit_id: int) -> Mapping[str, Any] | None:
+    def visit(self, visit_id: int) -> VisitView | None:
         v = self.s.get(Visit, visit_id)
-        return visit_dict(v, self.today) if v else None
+        return visit_view(v, self.today) if v else None
 
-    def _layanan_dict(self, lay: Layanan) -> dict[str, Any]:
-        return {"key": lay.key, "nama_pendek": lay.nama_pendek, "opd_key": lay.opd.key,
-                "opd_singkatan": lay.opd.singkatan, "persyaratan": lay.persyaratan,
-                "selesai_di_tempat": lay.selesai_di_tempat}
+    def _layanan_view(self, lay: Layanan) -> LayananView:
+        return LayananView(key=lay.key, nama_pendek=lay.nama_pendek, opd=opd_ref(lay.opd),
+                           persyaratan=tuple(Requirement(r["text"], bool(r["confirmed"])) for r in lay.persyaratan),
+                           selesai_di_tempat=lay.selesai_di_tempat)
 
-    def layanan(self, key: str) -> Mapping[str, Any] | None:
+    def layanan(self, key: str) -> LayananView | None:
         lay = self.s.scalar(select(Layanan).where(Layanan.key == key).options(joinedload(Layanan.opd)))
-        return self._layanan_dict(lay) if lay else None
+        return self._layanan_view(lay) if lay else None
 
-    def layanan_list(self) -> Sequence[Mapping[str, Any]]:
+    def layanan_list(self) -> Sequence[LayananView]:
         rows = self.s.scalars(select(Layanan).join(Layanan.opd).order_by(Opd.id, Layanan.id)
                               .options(selectinload(Layanan.opd)))
-        return [self._layanan_dict(lay) for lay in rows]
+        return [self._layanan_view(lay) for lay in rows]
 
-    def petugas_contact(self, opd_key: str) -> Mapping[str, Any] | None:
+    def petugas_contact(self, opd_key: str) -> PetugasContact | None:
         opd = self.s.scalar(select(Opd).where(Opd.key == opd_key))
         staff = next_petugas(self.s, opd.id) if opd else None
         if staff is None:
             return None
-        return {"staff_id": staff.id, "name": staff.name, "phone_text": readable(staff.phone)}
+        return PetugasContact(staff_id=staff.id, name=staff.name, phone_text=readable(staff.phone))
 
-    def _ticket_dict(self, t: Ticket) -> dict[str, Any]:
+    def _ticket_view(self, t: Ticket) -> TicketView:
         notes = [e.note for e in t.events if e.note and e.actor == "petugas"]
         staff = t.assigned_staff
-        return {"type": "ticket", "kode": t.kode, "layanan": t.layanan.nama_pendek if t.layanan else t.opd.singkatan,
-                "status": t.status, "updated_text": tanggal(t.updated_at.astimezone(self.zone).date()),
-                "note": f'"{notes[-1]}"' if notes else "-",
-                "contact": f"{staff.name} ({t.opd.singkatan}), WA {readable(staff.phone)}" if staff else t.opd.singkatan}
+        return TicketView(
+            kode=t.kode, layanan=t.layanan.nama_pendek if t.layanan else t.opd.singkatan, status=t.status,
+            updated_text=tanggal(t.updated_at.astimezone(self.zone).date()),
+            note=f'"{notes[-1]}"' if notes else "-",
+            contact=f"{staff.name} ({t.opd.singkatan}), WA {readable(staff.phone)}" if staff else t.opd.singkatan)
 
-    def _proposal_dict(self, p: Proposal) -> dict[str, Any]:
-        return {"type": "proposal", "kode": p.kode, "kategori": p.kategori, "desa": p.desa.nama, "status": p.status,
-                "updated_text": tanggal(p.updated_at.astimezone(self.zone).date()),
-                "support_count": p.support_count}
+    def _proposal_view(self, p: Proposal) -> ProposalView:
+        return ProposalView(kode=p.kode, kategori=p.kategori, desa=p.desa.nama, status=p.status,
+                            updated_text=tanggal(p.updated_at.astimezone(self.zone).date()),
+                            support_count=p.support_count)
 
-    def ticket_for_resident(self, kode: str) -> Mapping[str, Any] | None:
+    def ticket_for_resident(self, kode: str) -> StatusItem | None:
         kode = kode.strip().upper()
         t = self.s.scalar(select(Ticket).where(Ticket.kode == kode, Ticket.resident_id == self.resident.id))
         if t:
-            return self._ticket_dict(t)
+            return self._ticket_view(t)
         p = self.s.scalar(select(Proposal).where(Proposal.kode == kode, Proposal.resident_id == self.resident.id))
-        return self._proposal_dict(p) if p else None
+        return self._proposal_view(p) if p else None
 
-    def open_items_of_resident(self) -> Sequence[Mapping[str, Any]]:
+    def open_items_of_resident(self) -> Sequence[StatusItem]:
         tickets = self.s.scalars(select(Ticket).where(Ticket.resident_id == self.resident.id,
                                                       Ticket.status.not_in(CLOSED_TICKET))
                                  .order_by(Ticket.id.desc()).limit(5))
         proposals = self.s.scalars(select(Proposal).where(Proposal.resident_id == self.resident.id,
                                                           Proposal.status != ProposalStatus.DITOLAK)
                                    .order_by(Proposal.id.desc()).limit(5))
-        return [*(self._ticket_dict(t) for t in tickets), *(self._proposal_dict(p) for p in proposals)]
+        return [*(self._ticket_view(t) for t in tickets), *(self._proposal_view(p) for p in proposals)]
 
-    def similar_proposals(self, desa: str, kecamatan: str, text: str) -> Sequence[Mapping[str, Any]]:
+    def similar_proposals(self, desa: str, kecamatan: str, text: str) -> Sequence[SimilarProposal]:
         rows = self.s.scalars(
             select(Proposal).join(Proposal.desa).join(Desa.kecamatan)
             .where(Desa.nama == desa, Kecamatan.nama == kecamatan,
@@ -140,12 +150,12 @@ class DbFacts(QueueFacts):
         )
         scored = sorted(((fuzz.token_set_ratio(text.lower(), p.deskripsi.lower()), p) for p in rows),
                         key=lambda sp: -sp[0])
-        return [{"kode": p.kode, "deskripsi_short": _short(p.deskripsi), "support_count": p.support_count}
+        return [SimilarProposal(kode=p.kode, deskripsi_short=_short(p.deskripsi), support_count=p.support_count)
                 for score, p in scored if score >= SIMILAR_SCORE]
 
-    def desa_by_kode(self, kode: str) -> Mapping[str, Any] | None:
+    def desa_by_kode(self, kode: str) -> DesaRef | None:
         row = self.s.execute(select(Desa.nama, Kecamatan.nama).join(Desa.kecamatan).where(Desa.kode == kode)).first()
-        return {"nama": row[0], "kecamatan": row[1]} if row else None
+        return DesaRef(nama=row[0], kecamatan=row[1]) if row else None
 
     def nearest_kecamatan(self, lat: float, lng: float) -> str | None:
         """The kecamatan of the nearest desa centroid (finer than kecamatan centroids)."""
@@ -160,3 +170,14 @@ class DbFacts(QueueFacts):
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class FactsMismatch(TypeError):
+    """DbFacts no longer answers what flows may ask (flows.facts.Facts)."""
+
+
+def check(implementation: type = DbFacts) -> None:
+    """Start-up: DbFacts answers every question of the protocol, with its parameters and answer types."""
+    found = mismatches(implementation)
+    if found:
+        raise FactsMismatch("; ".join(found))

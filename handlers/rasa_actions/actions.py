@@ -60,7 +60,7 @@ class ActionNextVisit(_ResidentAction):
             utter(dispatcher, [say("jadwal.none_at_all")])
             return []
         utter(dispatcher, [visit_card(v) for v in visits])
-        return [SlotSet("kecamatan", visits[0]["kecamatan"])]
+        return [SlotSet("kecamatan", visits[0].kecamatan)]
 
 
 class ActionRegisterService(_ResidentAction):
@@ -72,12 +72,12 @@ class ActionRegisterService(_ResidentAction):
         if not (key and kecamatan and desa and nama):
             utter(dispatcher, [say("rasa.missing_slots")])
             return []
-        visits = [v for v in unit.facts.next_visits(kecamatan, limit=3) if v["status"] == "planned"]
+        visits = [v for v in unit.facts.next_visits(kecamatan, limit=3) if v.status == "planned"]
         if not visits:
             utter(dispatcher, [say("layanan.no_visit_here", kecamatan=kecamatan)])
             return []
         results = unit.finish(layanan.registered(unit.facts, {
-            "layanan": key, "visit_id": visits[0]["id"], "nama": nama, "desa": desa, "desa_kecamatan": kecamatan,
+            "layanan": key, "visit_id": visits[0].id, "nama": nama, "desa": desa, "desa_kecamatan": kecamatan,
         }), dispatcher)
         return [SlotSet("kode", results["kode"])]
 

@@ -8,27 +8,29 @@ import pytest
 from flows import antrean
 from flows.antrean import QueueCheckIn
 from flows.engine import ResidentView, Turn
+from flows.facts import AntreanDay, LayananView, OpdRef, Stand, TicketAtVisit, TodayVisit
 
 OPENS, CLOSES = datetime(2026, 12, 9, 0, 30, tzinfo=UTC), datetime(2026, 12, 9, 6, 0, tzinfo=UTC)
-STANDS = [{"opd_key": "dispendukcapil", "opd": "Dispendukcapil", "waiting": 6, "minutes": 24, "serving_label": "A-011"},
-          {"opd_key": "dinsos", "opd": "Dinas Sosial", "waiting": 0, "minutes": 0, "serving_label": None}]
+CAPIL = OpdRef("dispendukcapil", "Dispendukcapil", "Dinas Kependudukan dan Pencatatan Sipil")
+DINSOS = OpdRef("dinsos", "Dinas Sosial", "Dinas Sosial")
+STANDS = (Stand(CAPIL, waiting=6, serving_label="A-011", minutes=24), Stand(DINSOS, waiting=0, serving_label=None, minutes=0))
 
 
 class Day:
-    """The facts a handler would read for the day, as plain values."""
+    """The facts a handler would read for the day, as the views it answers with."""
 
     def __init__(self, tickets=(), places=(), visits=True):
-        visit = {"id": 7, "kecamatan": "Gempol", "lokasi": "Kantor Kecamatan Gempol", "jam_text": "08.00–13.00 WIB",
-                 "buka_text": "08.00", "checkin_from": OPENS, "selesai_at": CLOSES, "stands": STANDS,
-                 "tickets": list(tickets), "places": list(places)}
-        self.day = {"visits": [visit] if visits else [], "next_visit": None, "upcoming_ticket": None,
-                    "opd_names": {"dinkes": "Dinas Kesehatan"}}
+        visit = TodayVisit(id=7, kecamatan="Gempol", lokasi="Kantor Kecamatan Gempol", jam_text="08.00–13.00 WIB",
+                           buka_text="08.00", checkin_from=OPENS, selesai_at=CLOSES, stands=STANDS,
+                           tickets=tuple(tickets), places=tuple(places))
+        self.day = AntreanDay(visits=(visit,) if visits else (),
+                              opds=(CAPIL, DINSOS, OpdRef("dinkes", "Dinas Kesehatan", "Dinas Kesehatan")))
 
     def antrean_today(self):
         return self.day
 
     def layanan(self, key):
-        return {"opd_key": "dispendukcapil"} if key == "ktp_el" else None
+        return LayananView("ktp_el", "KTP-el", CAPIL, (), "ya") if key == "ktp_el" else None
 
 
 def turn(text, facts, at=datetime(2026, 12, 9, 2, 0, tzinfo=UTC), slots=None, entities=None, intent="antrean"):
@@ -50,9 +52,7 @@ def test_words_that_check_in_or_ask(text, checks_in, asks):
 
 
 def test_a_ticket_holder_gets_one_number_per_dinas():
-    facts = Day(tickets=[{"kode": "KM-1", "opd_key": "dispendukcapil", "opd": "Dispendukcapil"},
-                         {"kode": "KM-2", "opd_key": "dispendukcapil", "opd": "Dispendukcapil"},
-                         {"kode": "KM-3", "opd_key": "dinsos", "opd": "Dinas Sosial"}])
+    facts = Day(tickets=[TicketAtVisit("KM-1", CAPIL), TicketAtVisit("KM-2", CAPIL), TicketAtVisit("KM-3", DINSOS)])
     step = antrean.start(turn("hadir", facts))
     assert step.effects == [QueueCheckIn(visit_id=7, tickets=("KM-1", "KM-3"))] and step.next_state is None
 

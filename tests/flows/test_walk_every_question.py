@@ -11,6 +11,7 @@ import pytest
 from catalogue import for_channel, render_say
 from flows import answers, build_registry, policy
 from flows.engine import Say
+from flows.facts import SimilarProposal
 from tests.flows.fakes import FakeFacts, turn
 
 REGISTRY = build_registry()
@@ -21,7 +22,7 @@ ENTRIES = ["menu", "jadwal kenduren mas", "kapan ke gempol", "kapan ke tosari", 
 TYPED = {"ask_kecamatan": "gempol", "ask_name": "Siti Aminah", "ask_desa": "martopuro", "ask_note": "KTP hilang",
          "ask_deskripsi": "jalan depan SD berlubang parah sepanjang 300 m", "ask_foto": "lewati",
          "comment": "pelayanannya cepat", "rating": "4", "ask_kode": "KM-0001"}
-SIMILAR = [{"kode": "US-0193", "deskripsi_short": "Jalan utama berlubang", "support_count": 12}]
+SIMILAR = [SimilarProposal(kode="US-0193", deskripsi_short="Jalan utama berlubang", support_count=12)]
 
 
 def options_of(outcome) -> list[Say]:
