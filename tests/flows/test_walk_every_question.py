@@ -48,9 +48,16 @@ def shape(outcome) -> tuple:
     return outcome.flow, outcome.state, sorted(type(e).__name__ for e in outcome.effects)
 
 
+def stored(slots):
+    """The slots as the conversation row gives them back (a JSON column): plain values only — a fact
+    object kept there fails here — and tuples come back as lists."""
+    return json.loads(json.dumps(slots))
+
+
 def step(outcome, text, facts):
-    situation = policy.Situation(outcome.flow, outcome.state, outcome.slots)
-    return policy.decide(REGISTRY, RULES, situation, turn(text, outcome.slots, facts))
+    slots = stored(outcome.slots)
+    situation = policy.Situation(outcome.flow, outcome.state, slots)
+    return policy.decide(REGISTRY, RULES, situation, turn(text, slots, facts))
 
 
 def walk(facts, limit=400):
@@ -60,7 +67,7 @@ def walk(facts, limit=400):
     seen, questions = set(), []
     while todo and len(seen) < limit:
         outcome, depth = todo.popleft()
-        key = (outcome.flow, outcome.state, json.dumps(outcome.slots, sort_keys=True, default=str))
+        key = (outcome.flow, outcome.state, json.dumps(outcome.slots, sort_keys=True))
         if key in seen or outcome.flow is None or depth > 12:
             continue
         seen.add(key)
