@@ -14,7 +14,7 @@ from flows import effects as kinds
 from flows.antrean import QueueCheckIn
 from flows.engine import Effect, say
 from flows.phones import mask_niks
-from handlers import notify
+from handlers import notify, transfer
 from handlers.antrean import check_in_effect
 from handlers.codes import insert_with_code
 from handlers.handoff import relay_to_petugas, start_handoff
@@ -168,7 +168,8 @@ def relay(ctx: Context, d: kinds.RelayToPetugas) -> dict[str, Any]:
         return {}
     last = s.execute(select(TicketEvent.actor, TicketEvent.action).where(TicketEvent.ticket_id == ticket.id)
                      .order_by(TicketEvent.id.desc()).limit(1)).first()
-    replies = relay_to_petugas(s, ctx.runtime, ctx.resident, ctx.conversation, d, d.text, ctx.now)
+    replies = relay_to_petugas(s, ctx.runtime, ctx.resident, ctx.conversation, d, d.text, ctx.now,
+                               reroute=lambda t: transfer.route_by_first_words(s, ctx.runtime, t, d.text, ctx.now))
     if replies:
         return {"replies": replies}
     if replies is None or (last is not None and tuple(last) == ("warga", "pesan")):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from flows.dispatch import STOP_WORDS, normalise_command
 from flows.engine import Say, say
+from flows.routing import HELPDESK
 from flows.phones import mask_niks
 from handlers import notify
 from handlers.codes import TICKET_PREFIX, insert_with_code
@@ -18,7 +19,7 @@ from storage.models import (
     Conversation, InboundMessage, Layanan, Opd, OutboxMessage, OutboxStatus, Resident, Staff, StaffRole, Ticket, TicketEvent,
 )
 
-HELPDESK_OPD = "diskominfo"
+HELPDESK_OPD = HELPDESK  # flows/routing.py: the dinas of a chat with no topic
 BACKLOG_SHOWN = 15
 # Where a conversation rests between questions (none, or the main menu).
 IDLE_FLOWS = (None, "menu")
@@ -34,7 +35,7 @@ def _without_petugas(opd_id):
                                    Staff.active.is_(True)).exists()
 
 
-def _is_helpdesk(staff: Staff) -> bool:
+def is_helpdesk(staff: Staff) -> bool:
     return staff.opd is not None and staff.opd.key == HELPDESK_OPD
 
 
@@ -43,13 +44,13 @@ def may_handle(s: Session, staff: Staff, ticket: Ticket) -> bool:
     the tickets of an OPD that has no petugas."""
     if ticket.opd_id == staff.opd_id or ticket.assigned_staff_id == staff.id:
         return True
-    return _is_helpdesk(staff) and bool(s.scalar(select(_without_petugas(ticket.opd_id))))
+    return is_helpdesk(staff) and bool(s.scalar(select(_without_petugas(ticket.opd_id))))
 
 
 def staff_backlog(s: Session, staff: Staff) -> tuple[list[Ticket], int]:
     """The open tickets a petugas may act on, unassigned first, oldest first; and how many more."""
     mine = [Ticket.opd_id == staff.opd_id, Ticket.assigned_staff_id == staff.id]
-    if _is_helpdesk(staff):
+    if is_helpdesk(staff):
         mine.append(_without_petugas(Ticket.opd_id))
     where = (or_(*mine), Ticket.status.not_in(CLOSED_TICKET))
     tickets = s.scalars(select(Ticket).where(*where)
@@ -147,31 +148,36 @@ def start_handoff(ctx, d: Mapping[str, Any]) -> dict[str, Any]:
     ctx.conversation.handoff_ticket_id = ticket.id
     ticket.handoff_requested_at, ticket.handoff_timeout_at, ticket.escalated_at = now, None, None
     staff.last_assigned_at = now
-    _notice(s, staff, ticket, r)
+    notice(s, staff, ticket, r)
     key = "handoff.connecting_after_confusion" if d.get("reason") == "tidak_paham" else "handoff.connecting"
     return {"replies": [say(key, opd=ticket.opd.singkatan, kode=ticket.kode)]}
 
 
-def _notice(s: Session, staff: Staff, ticket: Ticket, r: Resident) -> None:
-    """Tell a petugas a chat is theirs, with the resident's last messages."""
+def notice(s: Session, staff: Staff, ticket: Ticket, r: Resident, key: str = "petugas.handoff_notice",
+           **extra: Any) -> None:
+    """Tell a petugas a chat is theirs, with the resident's last messages (NIKs masked)."""
     desa = f"{r.desa.nama}, {r.desa.kecamatan.nama}" if r.desa else "desa belum diketahui"
     last = "\n".join(_last_messages(s, r)) or "-"
     notify.to_staff(s, staff, "handoff_notice",
-                    say("petugas.handoff_notice", kode=ticket.kode, nama=r.name or "Warga", desa=desa, last=last),
+                    say(key, kode=ticket.kode, nama=r.name or "Warga", desa=desa, last=last, **extra),
                     ticket_id=ticket.id, template_vars={"1": ticket.kode, "2": r.name or "Warga"})
 
 
 def relay_to_petugas(s: Session, runtime, resident: Resident, conversation: Conversation, msg, text: str,
-                     now: datetime) -> list[Say] | None:
+                     now: datetime, reroute: Callable[[Ticket], Say | None] | None = None) -> list[Say] | None:
     """While a petugas holds the chat, the resident's messages go to them. None: let the bot answer
-    (BERHENTI still works, and a chat whose ticket is gone is handed back)."""
+    (BERHENTI still works, and a chat whose ticket is gone is handed back). `reroute` may first pass
+    the chat to another dinas (handlers/transfer.py); its note to the resident is then the answer."""
     if normalise_command(text) in STOP_WORDS:
         return None
     ticket = s.get(Ticket, conversation.handoff_ticket_id)
     if ticket is None or ticket.status in CLOSED_TICKET:
         conversation.handoff_ticket_id = None
         return None
+    routed = reroute(ticket) if reroute is not None else None  # read the chat before this message joins it
     s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action="pesan", note=text[:500] or "[lampiran]"))
+    if routed is not None:  # the new holder's notice carries this message too
+        return [routed]
     staff, given = holder_for(s, ticket, now)
     if staff is None:
         # Nobody left to hold it (the petugas was removed, none other): the message stays with
@@ -179,7 +185,7 @@ def relay_to_petugas(s: Session, runtime, resident: Resident, conversation: Conv
         conversation.handoff_ticket_id = None
         return [say("handoff.no_petugas", opd=ticket.opd.singkatan, kode=ticket.kode)]
     if given:  # the chat came back to the OPD's queue: the new holder gets the whole context
-        _notice(s, staff, ticket, resident)
+        notice(s, staff, ticket, resident)
         return []
     body = mask_niks(text) or ("[foto/lampiran] " + (msg.media_url or "") if msg.media_url else "[lokasi]")
     notify.to_staff(s, staff, "relay", say("petugas.relay", kode=ticket.kode, nama=resident.name or "Warga", text=body),

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flows.engine import Bullets, Say, say
-from handlers import antrean, notify
+from handlers import antrean, notify, transfer
 from handlers.codes import TICKET_PREFIX
 from handlers.entry import enter_flow
 from handlers.facts import CLOSED_TICKET
@@ -153,12 +153,34 @@ def _on_ticket(ctx: Ctx, m: re.Match[str]) -> list[Say]:
     return _reply(ctx, ticket, rest)
 
 
+def _transfer(ctx: Ctx, m: re.Match[str]) -> list[Say]:
+    """#KODE alihkan <dinas>: pass the ticket to another dinas, named as people name it."""
+    kode = kode_of(m)
+    ticket = ctx.s.scalar(select(Ticket).where(Ticket.kode == kode).with_for_update())
+    if ticket is None:
+        return [say("petugas.not_found", kode=kode)]
+    if not transfer.may_transfer(ctx.staff, ticket):
+        return [say("petugas.transfer_not_yours", kode=kode, opd=ticket.opd.singkatan)]
+    name = m.group("dinas").strip()
+    found = transfer.find_dinas(ctx.s, ctx.runtime, name)
+    if len(found) == 1:
+        return [transfer.transfer_by(ctx.s, ctx.staff, ticket, found[0], ctx.now)]
+    if found:
+        return [say("petugas.transfer_which", name=name, kode=kode, example=found[0].key,
+                    options=", ".join(f"{o.key} ({o.singkatan})" for o in found))]
+    return [say("petugas.transfer_unknown", name=name or "-", kode=kode,
+                options=", ".join(f"{o.key} ({o.singkatan})" for o in transfer.all_dinas(ctx.s)))]
+
+
 COMMANDS: list[Command] = [
     Command(re.compile(r"^(bantuan|help|menu|perintah|\?)$", re.IGNORECASE), _help),
     Command(re.compile(r"^tiket(\s+(saya|dinas))?$", re.IGNORECASE), _backlog),
     Command(re.compile(rf"^ambil\s+{CODE}\s*$", re.IGNORECASE), _claim),
     Command(re.compile("^(" + "|".join(sorted(antrean.CALL_WORDS)) + ")$", re.IGNORECASE), _call_next),
     Command(re.compile(rf"^{CODE}[\s:,.]*(?P<word>hadir|lewati)\s*$", re.IGNORECASE), _at_the_stand),
+    # Only "alihkan": a word a petugas would not begin a message to the resident with.
+    Command(re.compile(rf"^{CODE}[\s:,.]*alihkan\b(?:\s+ke\b)?[\s:,.]*(?P<dinas>.*)$", re.IGNORECASE | re.DOTALL),
+            _transfer),
     Command(re.compile(rf"^{CODE}[\s:,.]*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL), _on_ticket),
 ]
 
