@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from catalogue import render_say
 from flows.engine import Say, say
-from handlers import antrean, petugas_commands
-from storage.models import Staff, StaffRole, Ticket, TicketEvent
+from handlers import antrean, petugas_commands, transfer
+from storage.models import Opd, Staff, StaffRole, Ticket, TicketEvent
 
 STATUSES = petugas_commands.STATUSES
 
@@ -68,3 +68,15 @@ def assign(session: Session, by: Staff, ticket: Ticket, to: Staff, now: datetime
     note = f"{before.name} → {to.name}" if before is not None and before.id != to.id else to.name
     session.add(TicketEvent(ticket_id=ticket.id, at=now, actor=by.role, staff_id=by.id, action=action, note=note))
     return render_say(say("console.ticket.assigned", kode=ticket.kode, name=to.name))
+
+
+def transfer_targets(session: Session, staff: Staff, ticket: Ticket) -> list[Opd]:
+    """The dinas this staff member may pass the ticket to (none when they may not pass it on)."""
+    if not transfer.may_transfer(staff, ticket):
+        return []
+    return [o for o in transfer.all_dinas(session) if o.id != ticket.opd_id]
+
+
+def transfer_to(session: Session, staff: Staff, ticket: Ticket, to: Opd, now: datetime) -> str:
+    """The phone's `#KODE alihkan <dinas>` from the desk: the same function, the same messages."""
+    return render_say(transfer.transfer_by(session, staff, ticket, to, now))

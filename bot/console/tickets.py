@@ -141,7 +141,9 @@ def ticket_detail(kode: str):
             may_claim=_may_claim(who, ticket), may_assign=_may_assign(who, ticket),
             statuses=sorted(ticket_actions.STATUSES), closed=ticket.status in CLOSED_TICKET,
             may_check_in=may_check_in(ticket, now(), rt.settings.bot_timezone),
-            queue_label=ticket_actions.queue_label(s, ticket), tz=rt.settings.bot_timezone)
+            queue_label=ticket_actions.queue_label(s, ticket), tz=rt.settings.bot_timezone,
+            transfer_targets=[] if ticket.status in CLOSED_TICKET else ticket_actions.transfer_targets(
+                s, s.get(Staff, who.id), ticket))
 
 
 @bp.post("/tiket/<kode>/hadir")
@@ -192,6 +194,16 @@ def ticket_action(kode: str):
                 return redirect(url_for("console.ticket_detail", kode=ticket.kode))
             note = request.form.get("catatan", "").strip()[:500] or None
             message = ticket_actions.set_status(s, me, ticket, new, note, at)
+        elif action == "alihkan":
+            to = s.get(Opd, int_arg("opd_id", form=True) or 0)
+            if to is None or to not in ticket_actions.transfer_targets(s, me, ticket):
+                flash(text("console.ticket.bad_dinas"), "error")
+                return redirect(url_for("console.ticket_detail", kode=ticket.kode))
+            message = ticket_actions.transfer_to(s, me, ticket, to, at)
+            if not (who.is_admin or ticket.opd_id == who.opd_id):
+                # Passed on to another dinas: the page is theirs now (a 404 for this petugas).
+                flash(message, "ok")
+                return redirect(url_for("console.ticket_queue"))
         else:
             abort(400)
         target_kode = ticket.kode
