@@ -55,6 +55,7 @@ MESSAGES: dict[str, str] = {
     "petugas.transferred_unstaffed": "✓ {kode} dialihkan ke {opd}, tetapi belum ada petugas {opd} yang aktif: tiket menunggu di antrean {opd} (helpdesk Diskominfo tetap dapat menanganinya). Warga sudah dikabari.",
     "petugas.transfer_not_yours": "Tiket {kode} milik {opd}; hanya petugas {opd} atau helpdesk Diskominfo yang dapat mengalihkannya.",
     "petugas.transfer_same": "Tiket {kode} sudah ditangani {opd}.",
+    "petugas.transfer_usage": "Tulis dinas tujuannya, misalnya *#{kode} alihkan dinsos* (atau capil, dinkes, …).",
     "petugas.transfer_unknown": "Dinas \"{name}\" tidak saya kenali. Tulis misalnya *#{kode} alihkan dinsos*.\nPilihan: {options}",
     "petugas.transfer_which": "\"{name}\" bisa berarti: {options}. Tulis lebih lengkap, misalnya *#{kode} alihkan {example}*.",
     # — to a kepala desa or an admin (they use the bot like residents otherwise) —

@@ -162,13 +162,15 @@ def _transfer(ctx: Ctx, m: re.Match[str]) -> list[Say]:
     if not transfer.may_transfer(ctx.staff, ticket):
         return [say("petugas.transfer_not_yours", kode=kode, opd=ticket.opd.singkatan)]
     name = m.group("dinas").strip()
+    if not name:
+        return [say("petugas.transfer_usage", kode=kode)]
     found = transfer.find_dinas(ctx.s, ctx.runtime, name)
     if len(found) == 1:
         return [transfer.transfer_by(ctx.s, ctx.staff, ticket, found[0], ctx.now)]
     if found:
         return [say("petugas.transfer_which", name=name, kode=kode, example=found[0].key,
                     options=", ".join(f"{o.key} ({o.singkatan})" for o in found))]
-    return [say("petugas.transfer_unknown", name=name or "-", kode=kode,
+    return [say("petugas.transfer_unknown", name=name, kode=kode,
                 options=", ".join(f"{o.key} ({o.singkatan})" for o in transfer.all_dinas(ctx.s)))]
 
 

@@ -24,7 +24,7 @@ from flows.dinas import Dinas, candidates
 from flows.engine import Say, say
 from handlers import notify
 from handlers.facts import CLOSED_TICKET, next_petugas
-from handlers.handoff import is_helpdesk, notice
+from handlers.handoff import is_helpdesk, notice, take_chat
 from storage.models import Conversation, Layanan, Opd, Staff, StaffRole, Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,11 @@ def transfer(s: Session, ticket: Ticket, to: Opd, now: datetime, *, by: Staff | 
     if holder is not None:
         holder.last_assigned_at = now
     conversation = _conversation_of(s, ticket)
+    if conversation is None and holder is not None and ticket.handoff_requested_at is not None:
+        # A chat the bot had taken back (nobody held it): the new holder's reply should reach the
+        # resident and theirs come back, unless the resident is busy with the bot or another chat.
+        take_chat(s, ticket, now)
+        conversation = _conversation_of(s, ticket)
     if ticket.handoff_requested_at is not None:
         # The 2-hour promise starts again for the dinas that has it now.
         ticket.handoff_requested_at, ticket.handoff_timeout_at, ticket.escalated_at = now, None, None

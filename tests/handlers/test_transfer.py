@@ -89,6 +89,12 @@ def test_dinas_named_as_people_name_them_and_who_may_move_what(wa_client, phone,
     assert f"Tiket {chat} sudah ditangani Dinas Kesehatan." == ani.say(f"#{chat} alihkan rsud")
     assert "tidak saya kenali" in ani.say(f"#{chat} alihkan dinas pu")
     assert "ditangani Bu Rina" in ani.say(f"#{chat} alihkan capil")
+    # Someone holds it again: the resident, idle with the bot, is back in the chat with her.
+    assert outbox(rt, phone.number)[-1].startswith(
+        f"ℹ️ Percakapan Anda (kode *{chat}*) sekarang ditangani petugas *Dispendukcapil*")
+    assert "diteruskan ke petugas" in phone.say("KTP kula pripun?")
+    assert f"*{chat}* — Sumarti: KTP kula pripun?" in outbox(rt, RINA)[-1]
+    assert "Tulis dinas tujuannya" in ani.say(f"#{chat} alihkan")
 
     ticket = the_ticket(rt)
     assert [(e.staff.name, e.note) for e in ticket.events if e.action == "pindah_dinas"] == [
