@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 
 from flows import answers
-from flows.facts import Facts  # what a step may ask (one definition, with the views it answers with)
+# What a step may read: the resident and the questions it may ask (one definition, with their views).
+from flows.facts import Facts, ResidentView
 
 
 @dataclass(frozen=True)
@@ -87,17 +88,6 @@ class Ask:
     free_text: bool = False
     optional: bool = False
     yes: bool = False  # a bare yes answers it too (e.g. "Nama sesuai KK? 1. Sumarti" → "nggih")
-
-
-@dataclass(frozen=True)
-class ResidentView:
-    name: str | None
-    profile_name: str | None
-    kecamatan: str | None
-    desa: str | None
-    subscribed_kecamatan: str | None
-    opted_out: bool
-    channel: str
 
 
 @dataclass(frozen=True)

@@ -139,6 +139,19 @@ class DesaRef:
     kecamatan: str
 
 
+@dataclass(frozen=True)
+class ResidentView:
+    """Who is writing, as the turn carries it (not a question: every step has it)."""
+
+    name: str | None
+    profile_name: str | None  # the WhatsApp profile name, offered as the name
+    kecamatan: str | None
+    desa: str | None
+    subscribed_kecamatan: str | None
+    opted_out: bool
+    channel: str
+
+
 # — the day of a visit (flows/antrean.py) —
 
 @dataclass(frozen=True)
@@ -220,6 +233,7 @@ class Facts(Protocol):
     def visit(self, visit_id: int) -> VisitView | None: ...
     def layanan(self, key: str) -> LayananView | None: ...
     def layanan_list(self) -> Sequence[LayananView]: ...
+    def opd_list(self) -> Sequence[OpdRef]: ...  # every dinas, in reference order (opd.csv)
     def petugas_contact(self, opd_key: str) -> PetugasContact | None: ...
     def ticket_for_resident(self, kode: str) -> StatusItem | None: ...
     def open_items_of_resident(self) -> Sequence[StatusItem]: ...

@@ -17,6 +17,7 @@ from flows.engine import Say, say
 from flows.facts import AntreanDay, QueuePlace, Stand, TicketAtVisit, TodayVisit, UpcomingTicket
 from handlers import notify
 from handlers.codes import insert_with_code
+from handlers.views import opd_ref, visit_view
 from storage import queue, reference
 from storage.models import (
     Opd, QueueEntry, QueueStatus, Staff, Ticket, TicketEvent, TicketStatus, Visit, VisitStatus,
@@ -61,8 +62,6 @@ def is_open(visit: Visit, now: datetime, timezone: str) -> bool:
 
 
 def place_of(s: Session, entry: QueueEntry, now: datetime) -> QueuePlace:
-    from handlers.facts import opd_ref
-
     ahead = queue.ahead_of(s, entry)
     return QueuePlace(opd=opd_ref(entry.opd), label=entry_label(entry), status=entry.status, ahead=ahead,
                       may_rejoin=entry.rejoins < queue.MAX_REJOINS,
@@ -78,10 +77,10 @@ def _today_visits(s: Session, today: date) -> list[Visit]:
 
 class QueueFacts:
     """The facts the antrean flow asks for; mixed into handlers.facts.DbFacts (needs s, resident,
-    today, now, timezone)."""
+    today, now, timezone and opd_list)."""
 
     def antrean_today(self) -> AntreanDay:
-        from handlers.facts import CLOSED_TICKET, opd_ref, visit_view
+        from handlers.facts import CLOSED_TICKET  # handlers.facts mixes this class in: import at call time
 
         s, resident = self.s, self.resident
         visits = []
@@ -113,11 +112,9 @@ class QueueFacts:
                                       jam_text=card.jam_text, lokasi=card.lokasi)
         return AntreanDay(visits=tuple(visits), next_visit=visit_view(later, self.today) if later else None,
                           upcoming_ticket=upcoming,
-                          opds=tuple(opd_ref(o) for o in s.scalars(select(Opd).order_by(Opd.id))))
+                          opds=tuple(self.opd_list()))
 
     def _stand(self, visit: Visit, opd: Opd) -> Stand:
-        from handlers.facts import opd_ref
-
         waiting = queue.waiting_count(self.s, visit.id, opd.id)
         serving = queue.being_served(self.s, visit.id, opd.id)
         return Stand(opd=opd_ref(opd), waiting=waiting,

@@ -4,7 +4,7 @@ frozen views of flows/facts.py (a flow never holds a row or a dict of one)."""
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import datetime
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
@@ -12,40 +12,22 @@ from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from flows.dates import rentang_jam, tanggal
+from flows.dates import tanggal
 from flows.facts import (
     DesaRef, LayananView, OpdRef, PetugasContact, ProposalView, Requirement, ScheduleAnswer, SimilarProposal,
-    StatusItem, TicketView, VisitChange, VisitView, mismatches,
+    StatusItem, TicketView, VisitView, mismatches,
 )
 from flows.phones import readable
 from handlers.antrean import QueueFacts
+from handlers.views import change_view, opd_ref, visit_view
 from storage.models import (
     Desa, Kecamatan, Layanan, Opd, Proposal, ProposalStatus, Resident, Staff, StaffRole, Ticket, TicketStatus,
-    Visit, VisitStatus,
+    Visit,
 )
-from storage.schedule import ScheduleChange, next_visit, upcoming_planned
+from storage.schedule import next_visit, upcoming_planned
 
 SIMILAR_SCORE = 60
 CLOSED_TICKET = (TicketStatus.SELESAI, TicketStatus.DITOLAK)
-
-
-def opd_ref(o: Opd) -> OpdRef:
-    return OpdRef(key=o.key, singkatan=o.singkatan, nama=o.nama)
-
-
-def visit_view(v: Visit, today: date) -> VisitView:
-    return VisitView(
-        id=v.id, kecamatan=v.kecamatan.nama, tanggal=v.tanggal, tanggal_text=tanggal(v.tanggal),
-        jam_text=rentang_jam(v.mulai, v.selesai), lokasi=v.lokasi, status=v.status,
-        opd=tuple(opd_ref(o) for o in v.opd), is_today=v.tanggal == today,
-        moved_to_text=tanggal(v.moved_to.tanggal) if v.moved_to else None,
-    )
-
-
-def change_view(c: ScheduleChange) -> VisitChange:
-    return VisitChange(id=c.visit.id, kecamatan=c.visit.kecamatan.nama, tanggal_text=tanggal(c.visit.tanggal),
-                       status=VisitStatus.CANCELLED if c.cancelled else VisitStatus.MOVED,
-                       moved_to_text=None if c.cancelled else tanggal(c.outcome.tanggal))
 
 
 def next_petugas(session: Session, opd_id: int) -> Staff | None:
@@ -102,6 +84,9 @@ class DbFacts(QueueFacts):
         rows = self.s.scalars(select(Layanan).join(Layanan.opd).order_by(Opd.id, Layanan.id)
                               .options(selectinload(Layanan.opd)))
         return [self._layanan_view(lay) for lay in rows]
+
+    def opd_list(self) -> Sequence[OpdRef]:
+        return [opd_ref(o) for o in self.s.scalars(select(Opd).order_by(Opd.id))]
 
     def petugas_contact(self, opd_key: str) -> PetugasContact | None:
         opd = self.s.scalar(select(Opd).where(Opd.key == opd_key))

@@ -57,6 +57,9 @@ class FakeFacts:
                             selesai_di_tempat=s.selesai_di_tempat)
                 for s in reference.layanan()]
 
+    def opd_list(self) -> Sequence[OpdRef]:
+        return list(_opds().values())
+
     def petugas_contact(self, opd_key: str) -> PetugasContact | None:
         return None
 

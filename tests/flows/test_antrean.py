@@ -13,7 +13,8 @@ from flows.facts import AntreanDay, LayananView, OpdRef, Stand, TicketAtVisit, T
 OPENS, CLOSES = datetime(2026, 12, 9, 0, 30, tzinfo=UTC), datetime(2026, 12, 9, 6, 0, tzinfo=UTC)
 CAPIL = OpdRef("dispendukcapil", "Dispendukcapil", "Dinas Kependudukan dan Pencatatan Sipil")
 DINSOS = OpdRef("dinsos", "Dinas Sosial", "Dinas Sosial")
-STANDS = (Stand(CAPIL, waiting=6, serving_label="A-011", minutes=24), Stand(DINSOS, waiting=0, serving_label=None, minutes=0))
+STANDS = (Stand(CAPIL, waiting=6, serving_label="A-011", minutes=24),
+          Stand(DINSOS, waiting=0, serving_label=None, minutes=0))
 
 
 class Day:

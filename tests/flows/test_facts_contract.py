@@ -20,7 +20,7 @@ from tests.flows.fakes import FakeFacts
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 # What reads facts: the flows and the Rasa actions (which call the same flow functions).
-READERS = sorted(p for p in [*ROOT.joinpath("flows").glob("*.py"), *ROOT.joinpath("handlers", "rasa_actions").glob("*.py")]
+READERS = sorted(p for folder in (ROOT / "flows", ROOT / "handlers" / "rasa_actions") for p in folder.glob("*.py")
                  if p != ROOT / "flows" / "facts.py")  # it defines the views, reads none
 VIEWS = [c for c in vars(views).values() if dataclasses.is_dataclass(c) and c.__module__ == views.__name__]
 
