@@ -178,9 +178,14 @@ def route_by_first_words(s: Session, runtime, ticket: Ticket, text: str, now: da
     if runtime is None or not text or not routing.may_route(chat):
         return None
     entities: Mapping[str, Any] = runtime.recogniser.understand(text).entities
-    layanan_opd = dinas_of_layanan(s)
-    target = routing.route_to(chat, entities, layanan_opd, _staffed(s))
+    target = routing.route_to(chat, entities, dinas_of_layanan(s), _staffed(s))
     if target is None:
+        return None
+    # A petugas may be acting on it this very moment (`#KODE …` locks the ticket): read it again, locked.
+    s.execute(select(Ticket).where(Ticket.id == ticket.id).with_for_update()
+              .execution_options(populate_existing=True))
+    chat = chat_so_far(s, ticket)
+    if routing.route_to(chat, entities, dinas_of_layanan(s), _staffed(s)) != target:
         return None
     to = s.scalars(select(Opd).where(Opd.key == target)).one()
     layanan = s.scalar(select(Layanan).where(Layanan.key == entities.get("layanan"))) if entities.get("layanan") else None
