@@ -111,6 +111,7 @@ MESSAGES: dict[str, str] = {
     "layanan.ask_name": "Nama lengkap sesuai KK?",
     "layanan.name_invalid": "Mohon ketik nama lengkap sesuai KK.",
     "layanan.nik_not_needed": "Kami tidak memerlukan NIK lewat WhatsApp; nomor itu tidak kami simpan utuh. Bawa saja dokumennya saat datang.",
+    "layanan.desa_from_message": "Desa {desa}, Kec. {kecamatan} (dari pesan Anda; bisa diubah sebelum didaftarkan).",
     "layanan.ask_desa": "Desa/kelurahan Anda di Kecamatan {kecamatan}?",
     "layanan.ask_note": "Ada catatan untuk petugas (misalnya: KTP hilang, data salah)? Ketik catatannya, atau balas *1* untuk lewati.",
     "layanan.confirm": "Cek lagi ya:\n• Layanan: {layanan} ({opd})\n• Nama: {nama} — Desa {desa}, Kec. {kecamatan}\n• Jadwal: {tanggal}, {lokasi}\n• Catatan: {catatan}\n{options}",

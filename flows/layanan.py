@@ -9,7 +9,7 @@ from flows.effects import CreateTicket
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.facts import Facts, LayananView
 from flows.phones import NIK_PATTERN, mask_nik
-from flows.places import desa_answer, kecamatan_answer, kecamatan_confirmation
+from flows.places import desa_answer, desa_named, kecamatan_answer, kecamatan_confirmation
 
 
 class S:
@@ -45,6 +45,43 @@ def strip_nik(text: str) -> tuple[str, str | None]:
     return re.sub(r"\s+", " ", _NIK.sub("", text)).strip(" ,.-"), mask_nik(m.group(1))
 
 
+# "nama saya Siti Aminah dari …": a name only where the resident says it is their name. "Saya Bapak
+# Hartono" is not taken: "saya" is followed as often by a job, a title or a relation ("saya ibunya").
+_NAME_STATED = re.compile(
+    r"\b(?:(?:nama|nami|asma|jeneng)\s+(?:saya|aku|kula|kulo|sy|dalem)|namaku|jenengku|asmaku)\b[\s:,-]*"
+    r"(?:(?:adalah|ialah|yaiku|inggih\s+punika)\b[\s:,-]*)?"
+    r"(?P<name>[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,6})", re.IGNORECASE)
+# Where a stated name ends: the words that follow a name in such a message.
+_AFTER_NAME = frozenset("dari saka seko teko soko saking asli asal warga desa dusun kelurahan kecamatan kec ds di ing "
+                        "wonten mau arep badhe ingin pengen pingin kepingin minta nyuwun umur usia yuswa nik alamat "
+                        "tinggal rt rw dan lan karo kaliyan ktp kk akta kia bansos "
+                        # "nama saya salah di KK": words about the name, not the name
+                        "salah keliru beda berbeda tidak gak ora mboten belum sudah wis sampun kok ganti ada typo "
+                        "kurang lebih".split())
+# Titles before a name are how one is addressed, not the name on the KK.
+_TITLES = frozenset("bapak pak ibu bu mas mbak sdr sdri saudara saudari".split())
+
+
+def stated_name(text: str) -> str | None:
+    """The name in "nama saya X" / "jenengku X" / "asma kula X", words up to the next that is not
+    a name; None when the message does not say so."""
+    m = _NAME_STATED.search(text)
+    if not m:
+        return None
+    words: list[str] = []
+    for word in m.group("name").split():
+        bare = word.casefold().strip(".")
+        if bare in _AFTER_NAME:
+            break
+        if not words and bare in _TITLES:
+            continue
+        words.append(word.strip(".,"))
+    name = " ".join(words)
+    if len(name) < 2:
+        return None
+    return name.title() if name == name.lower() else name
+
+
 def requirement_lines(lay: LayananView) -> Bullets:
     return Bullets([
         say("layanan.req", text=r.text) if r.confirmed else say("layanan.req_unconfirmed", text=r.text)
@@ -65,6 +102,14 @@ def start(turn: Turn) -> Step:
         return _ask_layanan(turn, carried)
     if turn.entities.get("kecamatan"):
         carried["kecamatan"] = turn.entities["kecamatan"]
+    # What the first message already said is not asked again; the summary shows it, to change there.
+    named = desa_named(turn.entities)
+    if named:
+        carried.update(desa=named[0], desa_kecamatan=named[1])
+        carried.setdefault("kecamatan", named[1])
+    name = stated_name(turn.text)
+    if name:
+        carried["stated_name"] = name
     return _after_layanan(turn, key, carried)
 
 
@@ -178,7 +223,8 @@ def pick_other_visit(turn: Turn) -> Step:
 
 
 def _ask_name(turn: Turn, slots: dict[str, Any]) -> Step:
-    offer = turn.resident.name or turn.resident.profile_name
+    # A name said in the first message is offered, not taken: one "1" confirms it.
+    offer = slots.get("stated_name") or turn.resident.name or turn.resident.profile_name
     if offer:
         return Step([say("layanan.ask_name_offer", name=offer)], S.ASK_NAME, {**slots, "name_offer": offer})
     return Step([say("layanan.ask_name")], S.ASK_NAME, slots)
@@ -197,6 +243,9 @@ def ask_name(turn: Turn) -> Step:
     slots["nama"] = name[:120]
     if slots.pop("editing", None):
         return _prepend_all(lead, _confirm(turn, slots))
+    if slots.get("desa"):  # named in the first message (start)
+        return _prepend_all([*lead, say("layanan.desa_from_message", desa=slots["desa"],
+                                        kecamatan=slots["desa_kecamatan"])], _ask_note(turn, slots))
     return Step([*lead, say("layanan.ask_desa", kecamatan=slots["kecamatan"])], S.ASK_DESA, slots)
 
 

@@ -60,6 +60,19 @@ def which_desa(candidates: list[tuple[str, str]]) -> Say:
     return say("places.desa_which", options=choices)
 
 
+def desa_named(entities: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The (desa, kecamatan) a message named beyond doubt, else None: a desa whose name occurs in one
+    kecamatan only, or in the kecamatan named with it ("Desa Ngerong, Kecamatan Gempol"). A name
+    shared by several kecamatan with none named, or a kecamatan that has no such desa, is asked."""
+    desa, kecamatan = entities.get("desa"), entities.get("kecamatan")
+    where = list(entities.get("desa_kecamatan") or [])
+    if not desa:
+        return None
+    if kecamatan:
+        return (desa, kecamatan) if kecamatan in where else None
+    return (desa, where[0]) if len(where) == 1 else None
+
+
 def _fixed(slots: Mapping[str, Any], desa: str, kecamatan: str) -> dict[str, Any]:
     fixed = {k: v for k, v in slots.items() if k != "desa_options"}
     fixed.update(desa=desa, desa_kecamatan=kecamatan)
