@@ -60,6 +60,8 @@ SKIP_PHRASES = frozenset(p.strip() for p in """
     ora ono|ora onok|ora enek|ora ana|mboten wonten|boten wonten|mboten enten|tade|tadek|tada|ta ada|
     kosong|nihil|none|tidak|gak|ga|nggak|enggak|ndak|ora|mboten|boten|no|tidak usah|gak usah|ga usah|
     ndak usah|ora usah|mboten usah|tidak perlu|gak perlu|ga perlu|ndak perlu|cukup|sudah cukup|ra usah|
+    nggak usah|enggak usah|ngga usah|gk usah|tdk usah|gausah|gausah|ora sah|rasah|mboten sah|boten usah|
+    nggak perlu|enggak perlu|tdk perlu|ora perlu|wis gak usah|wes gak usah|wis ora usah|
     gak onok foto|gak ada foto|tidak ada foto|ndak onok foto|tidak ada catatan|gak ada catatan|
     ga ada catatan|tidak ada saran|gak ada saran|ga ada saran|ndak onok saran|gak onok catatan
 """.replace("\n", "").split("|"))
@@ -71,7 +73,8 @@ THANKS_WORDS = frozenset("""
 """.split())
 CLOSING_WORDS = frozenset("""
     ok oke okay okey okee sip siip siap mantap mantab baik baiklah nggih inggih enggih iya ya yo iyo
-    sama sami jos joss beres paham ngerti dah daah dadah good
+    sama sami jos joss beres paham ngerti dah daah dadah good bye bai dadaah jumpa sampai wassalam
+    yowis yowes yawes wis wes sampun banyak banget bgt sekali sanget sangat pol
 """.split())
 
 # — ratings 1..5 —
@@ -80,7 +83,7 @@ _RATING_WORDS = {
     "kurang": 2, "lambat": 2, "lama": 2, "suwe": 2,
     "cukup": 3, "biasa": 3, "lumayan": 3, "sedang": 3, "standar": 3, "lumayanlah": 3,
     "baik": 4, "bagus": 4, "apik": 4, "sae": 4, "becik": 4, "puas": 4, "oke": 4, "ok": 4, "senang": 4,
-    "seneng": 4, "cepat": 4, "cepet": 4, "ramah": 4, "bagus": 4, "mantap": 5, "mantab": 5, "top": 5,
+    "seneng": 4, "cepat": 4, "cepet": 4, "ramah": 4, "mantap": 5, "mantep": 5, "mantul": 5, "mantab": 5, "top": 5,
     "sempurna": 5, "luar": 5, "hebat": 5, "josss": 5, "jos": 5, "joss": 5, "istimewa": 5, "memuaskan": 5,
 }
 _INTENSIFIERS = frozenset("pol poll sangat banget bgt sekali sanget tenan temen nemen amat puol".split())
@@ -139,6 +142,14 @@ def yes_no(text: str) -> bool | None:
     if tokens[0] in YES_WORDS or (len(tokens) <= 2 and any(t in YES_WORDS for t in tokens)):
         return True
     return None
+
+
+_NEVER_MIND_WORDS = frozenset("usah perlu sah rasah gausah".split())
+
+
+def is_never_mind(text: str) -> bool:
+    """"nggak usah", "ora perlu", "gausah": a skip phrase that also means "drop it" where nothing can be skipped."""
+    return is_skip(text) and any(t in _NEVER_MIND_WORDS for t in words(text))
 
 
 def is_skip(text: str) -> bool:

@@ -8,7 +8,7 @@ import re
 MENU_WORDS = frozenset({"menu", "menu utama", "kembali", "home", "0", "kembali ke menu"})
 CANCEL_WORDS = frozenset({"batal", "batalkan", "cancel", "gak jadi", "ga jadi", "nggak jadi", "ora sido", "gak sido",
                           "ndak jadi", "ndak sido", "mboten sios"})
-STOP_WORDS = frozenset({"berhenti", "stop", "unsubscribe", "unreg", "stop pengingat", "berhenti langganan", "cukup"})
+STOP_WORDS = frozenset({"berhenti", "stop", "unsubscribe", "unreg", "stop pengingat", "berhenti langganan"})
 START_WORDS = frozenset({"mulai", "start", "subscribe", "mulai lagi"})
 HUMAN_WORDS = frozenset({"petugas", "operator", "cs", "admin manusia"})
 HELP_WORDS = frozenset({"bantuan", "help", "tolong", "?"})

@@ -179,16 +179,24 @@ def dispatch(registry: Registry, flow: str | None, state: str | None, turn: Turn
     if flow in registry.flows and state in registry.flows[flow].steps:
         asked = registry.flows[flow].ask(state).choices
         answered = asked is not None and turn.pick(asked) is not None  # "Ya, hapus data saya" picks option 1
-        if turn.intent in URGENT_INTENTS and turn.confidence >= URGENT and turn.choice is None and not answered:
+        # "nggak usah", "ora ono", "lewati" answer the question (or fail to); they are never an opt-out or a
+        # new request, however sure the recogniser is ("gak usah" alone reads as berhenti).
+        declined = answers.is_skip(turn.text)
+        if (turn.intent in URGENT_INTENTS and turn.confidence >= URGENT and turn.choice is None and not answered
+                and not declined):
             # "ojok kirim pesen maneh" mid-flow is not an answer to the question.
             return _confident_intent(registry, turn, leaving=(flow, state))
         step = registry.flows[flow].steps[state](turn)
         if not step.unhandled:
             return _finish(registry, flow, step, turn, turn.slots)
         switched = (_confident_intent(registry, turn, leaving=(flow, state))
-                    if turn.choice is None and registry.by_intent.get(turn.intent) != flow else None)
+                    if turn.choice is None and not declined and registry.by_intent.get(turn.intent) != flow
+                    else None)
         if switched is not None:
             return switched
+        if answers.is_never_mind(turn.text) and not registry.flows[flow].ask(state).optional:
+            # "nggak usah" where the flow cannot go on without an answer: the resident drops it.
+            return main_menu(registry, lead=say("menu.cancelled"))
         # Keep the resident where they were and repeat the question.
         return replace(_finish(registry, flow, step, turn, turn.slots), understood=False)
 

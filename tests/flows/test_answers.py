@@ -50,7 +50,7 @@ def test_content_is_not_a_skip(text):
 @pytest.mark.parametrize("text, score", [
     ("5", 5), ("lima", 5), ("limo", 5), ("1", 1), ("⭐⭐⭐⭐", 4), ("apik pol", 5), ("apik", 4), ("elek", 1),
     ("bagus sekali", 5), ("sangat baik", 5), ("biasa saja", 3), ("kurang", 2), ("gak apik", 2), ("jelek banget", 1),
-    ("mantap", 5), ("sae sanget", 5), ("nilai 4", 4), ("4/5", None), ("9", None), ("kapan jadwalnya", None),
+    ("mantap", 5), ("sae sanget", 5), ("mantep pol pelayanane", 5), ("nilai 4", 4), ("4/5", None), ("9", None), ("kapan jadwalnya", None),
 ])
 def test_ratings_in_words(text, score):
     assert answers.rating(text) == score
@@ -87,8 +87,18 @@ def test_option_words_pick_the_option(text, labels, yes, no, index):
 
 @pytest.mark.parametrize("text, closing", [
     ("suwun", True), ("suwun nggih", True), ("makasih", True), ("ok siap", True), ("matur nuwun bu", True),
-    ("terima kasih banyak", False), ("sakalangkong", True), ("makasih, kapan ke gempol?", False), ("ya", True),
+    ("terima kasih banyak", True), ("suwun sanget", True), ("yowis suwun", True), ("bye", True), ("sakalangkong", True), ("makasih, kapan ke gempol?", False), ("ya", True),
     ("gempol", False), ("", False),
 ])
 def test_thanks_and_closings(text, closing):
     assert answers.is_closing(text) is closing
+
+
+@pytest.mark.parametrize("text, never_mind", [
+    ("nggak usah", True), ("gak usah", True), ("ora usah", True), ("mboten usah", True), ("gausah", True),
+    ("ga perlu", True), ("wis gak usah", True), ("ora ono", False), ("lewati", False), ("gak ada", False),
+    ("gak usah dikirim pengingat lagi", False), ("usah", False), ("perlu ktp", False),
+])
+def test_never_mind_is_a_skip_meaning_drop_it(text, never_mind):
+    assert answers.is_never_mind(text) is never_mind
+    assert answers.is_skip("nggak usah") and answers.is_skip("gausah")

@@ -1,0 +1,54 @@
+"""Never-mind words, closings and ratings a resident actually types, through the signed webhook
+(SQLite and PostgreSQL): none of them may opt the resident out of reminders or start another flow."""
+
+from sqlalchemy import select
+
+from storage.models import Resident, SurveyResponse, Ticket
+from tests.handlers.test_flows import petugas, play, schedule  # noqa: F401  (fixtures)
+from tests.whatsapp import Phone
+
+
+def resident(rt) -> Resident:
+    with rt.sessions() as s:
+        return s.scalars(select(Resident)).one()
+
+
+def test_gak_usah_mid_flow_is_no_opt_out(phone, schedule, rt):
+    play(phone, [
+        ("mau daftar ktp", "KTP-el", "kecamatan mana"),
+        # the recogniser is 0.99 sure a bare "nggak usah" is berhenti; mid-flow it is an answer gone wrong
+        ("nggak usah", "!tidak akan menerima pengingat", "Balas dengan angka"),  # dropped: back to the menu
+        ("mau daftar ktp", "KTP-el", "kecamatan mana"),
+        ("ora ono", "!tidak akan menerima pengingat", "kecamatan"),  # "there is none" is asked again
+        ("ndak usah", "!tidak akan menerima pengingat", "Balas dengan angka"),
+        ("ingatkan aku kenduren mas gempol", "Setuju?"), ("ya", "Siap"),
+        ("mau daftar ktp", "KTP-el", "1. Daftar untuk tanggal ini"),
+        ("gak usah", "!tidak akan menerima pengingat"),
+    ])
+    r = resident(rt)
+    assert r.opted_out_at is None and r.subscribed_kecamatan_id is not None
+
+
+def test_cukup_at_the_survey_comment_is_a_skip_not_an_opt_out(phone, schedule, petugas, rt, wa_client):
+    play(phone, [("ingatkan aku kenduren mas gempol", "Setuju?"), ("ya", "Siap"),
+                 ("daftar ktp", "KTP-el"), ("gempol", "1."), ("1", "Nama"), ("1", "Desa"), ("gempol", "catatan"),
+                 ("-", "Cek lagi"), ("1", "Terdaftar")])
+    with rt.sessions() as s:
+        kode = s.scalars(select(Ticket.kode)).one()
+    assert "ditutup" in Phone(wa_client, "+6281298765432", "Rina").say(f"#{kode} selesai")
+    play(phone, [("mantep pol pelayanane", "Ada saran"), ("cukup", "Terima kasih atas penilaian",
+                                                           "!tidak akan menerima pengingat")])
+    with rt.sessions() as s:
+        survey = s.scalars(select(SurveyResponse)).one()
+        assert (survey.rating, survey.comment) == (5, None)
+    assert resident(rt).opted_out_at is None
+
+
+def test_thanks_as_people_write_them_get_a_kind_word(phone, schedule):
+    play(phone, [
+        ("kapan kenduren mas", "Ketik nama kecamatan"),
+        ("suwun sanget", "Sama-sama", "!belum saya kenali"),
+        ("gempol", "Kecamatan Gempol"),
+        ("yowis suwun", "Sama-sama", "!Halo"),
+        ("terima kasih banyak", "Sama-sama"),
+    ])
