@@ -31,7 +31,7 @@ from handlers.facts import CLOSED_TICKET
 from handlers.outbox import enqueue, insert_broadcast_rows
 from handlers.quiet_hours import quiet_hours_of
 from storage.dialect import dialect_name, insert_for
-from storage.models import Broadcast, Desa, OutboxMessage, Resident, Staff, StaffRole, Ticket, Visit
+from storage.models import Broadcast, Desa, OutboxMessage, OutboxStatus, Resident, Staff, StaffRole, Ticket, Visit
 from storage.schedule import upcoming_planned
 from scheduler.visit_text import visit_facts
 
@@ -136,8 +136,7 @@ def plan_broadcast(session: Session, runtime: Runtime, visit_id: int, kind: str,
     for who in (subscribers_of(visit.kecamatan_id), ticket_holders_of(visit_id)):
         residents += insert_resident_rows(
             session, broadcast_id=broadcast_id, who=who, kind=RESIDENT_KIND, body=reminder_text(kind, facts),
-            template_vars={"1": facts["kecamatan"], "2": facts["tanggal"], "3": facts["jam"], "4": facts["lokasi"]},
-            send_from=send_from, expires=expires, now=now)
+            template_vars=resident_vars(facts), send_from=send_from, expires=expires, now=now)
     kades = enqueue_kades(session, runtime, broadcast_id, visit, facts, send_from, expires)
     total = residents + kades
     session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(recipients=total))
@@ -182,15 +181,61 @@ def enqueue_kades(session: Session, runtime: Runtime, broadcast_id: int, visit: 
     if kades and not number:
         log.warning("BOT_WHATSAPP_NUMBER is not set: kepala desa reminders go without the wa.me link")
     for staff_id, phone, desa_nama, desa_kode, jenis in kades:
-        link = wa_me_link(number, desa_nama, desa_kode) if number else render("link_missing")
-        wilayah = f"{'Kelurahan' if jenis == 'kelurahan' else 'Desa'} {desa_nama}"
-        row = enqueue(session, kind=KADES_KIND, channel="whatsapp", to_phone=phone,
-                      body=render(KADES_KIND, wilayah=wilayah, link=link, **facts), staff_id=staff_id,
+        body, template_vars = kades_message(number, desa_nama, desa_kode, jenis, facts)
+        row = enqueue(session, kind=KADES_KIND, channel="whatsapp", to_phone=phone, body=body, staff_id=staff_id,
                       broadcast_id=broadcast_id, respects_quiet_hours=True, expires_at=expires,
-                      template_vars={"1": facts["kecamatan"], "2": facts["tanggal"], "3": facts["jam"],
-                                     "4": facts["lokasi"], "5": link})
+                      template_vars=template_vars)
         row.next_attempt_at = send_from
     return len(kades)
+
+
+def resident_vars(facts: dict[str, str]) -> dict[str, str]:
+    """The approved reminder template's variables (WhatsApp, outside the 24-hour window)."""
+    return {"1": facts["kecamatan"], "2": facts["tanggal"], "3": facts["jam"], "4": facts["lokasi"]}
+
+
+def kades_message(number: str | None, desa_nama: str, desa_kode: str, jenis: str,
+                  facts: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """A kepala desa's forwardable reminder for their desa (with its wa.me link) and its template variables."""
+    link = wa_me_link(number, desa_nama, desa_kode) if number else render("link_missing")
+    wilayah = f"{'Kelurahan' if jenis == 'kelurahan' else 'Desa'} {desa_nama}"
+    return render(KADES_KIND, wilayah=wilayah, link=link, **facts), {**resident_vars(facts), "5": link}
+
+
+def refresh_waiting(session: Session, runtime: Runtime, visit: Visit, now: datetime) -> int:
+    """A reminder planned but not sent yet names the hours and venue of when it was planned: after an
+    edit of the visit it would go out with old details (and a correction after it). Re-render the
+    waiting rows with the visit as it is now; returns how many rows were rewritten."""
+    facts = visit_facts(session, visit)
+    waiting = (select(OutboxMessage.id, OutboxMessage.kind, Broadcast.kind, OutboxMessage.staff_id)
+               .join(Broadcast, Broadcast.id == OutboxMessage.broadcast_id)
+               .where(Broadcast.visit_id == visit.id, Broadcast.kind.in_(plan_kinds(runtime)),
+                      OutboxMessage.status == OutboxStatus.PENDING)
+               .with_for_update(of=OutboxMessage))
+    rows = session.execute(waiting).all()
+    desa_of = dict(_desa_of_kades(session, [staff for _, kind, _, staff in rows if kind == KADES_KIND]))
+    number = runtime.settings.bot_whatsapp_number
+    for row_id, kind, reminder, staff_id in rows:
+        if kind == KADES_KIND and staff_id in desa_of:
+            body, template_vars = kades_message(number, *desa_of[staff_id], facts)
+        else:
+            body, template_vars = reminder_text(reminder, facts), resident_vars(facts)
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
+                        .values(body=body, template_vars=template_vars, updated_at=now))
+    return len(rows)
+
+
+def plan_kinds(runtime: Runtime) -> list[str]:
+    """The broadcast kinds that are reminders (h3, h1, hari_h …), not corrections."""
+    return [k.name for k in parse_plan(runtime.settings.reminder_plan)]
+
+
+def _desa_of_kades(session: Session, staff_ids: list[int]):
+    if not staff_ids:
+        return []
+    rows = session.execute(select(Staff.id, Desa.nama, Desa.kode, Desa.jenis).join(Desa, Desa.id == Staff.desa_id)
+                           .where(Staff.id.in_(staff_ids)))
+    return [(staff_id, (nama, kode, jenis)) for staff_id, nama, kode, jenis in rows]
 
 
 def count_recipients(session: Session, broadcast_id: int) -> int:

@@ -16,8 +16,11 @@ from flows.engine import Say, say
 from flows.schedule_warnings import PlannedDay, schedule_warnings
 from flows.working_hours import rotation_dates
 from scheduler.corrections import Correction, correct_edit, correct_visit
+from scheduler.reminders import refresh_waiting
 from storage.models import Kecamatan, Opd, Visit, VisitStatus
-from storage.schedule import DEFAULT_END, DEFAULT_START, VisitRow, default_lokasi, final_visit
+from storage.schedule import (
+    DEFAULT_END, DEFAULT_START, ImportReport, VisitRow, default_lokasi, final_visit, import_visits,
+)
 from storage.schedule import cancel_visit as storage_cancel, move_visit as storage_move
 
 
@@ -68,7 +71,23 @@ def edit_visit(session: Session, runtime, visit_id: int, mulai: time, selesai: t
     session.flush()
     if (mulai, selesai, lokasi) == told_before:
         return VisitChange(visit, None)
-    return VisitChange(visit, correct_edit(session, runtime, visit.id, now, ZoneInfo(runtime.settings.bot_timezone)))
+    return VisitChange(visit, announce_details(session, runtime, visit, now))
+
+
+def announce_details(session: Session, runtime, visit: Visit, now: datetime) -> Correction | None:
+    """A planned visit's hours or venue changed: reminders not sent yet carry the new details, and whoever
+    was already told hears one correction (the console's edit and a CSV import alike)."""
+    refresh_waiting(session, runtime, visit, now)
+    return correct_edit(session, runtime, visit.id, now, ZoneInfo(runtime.settings.bot_timezone))
+
+
+def import_schedule(session: Session, runtime, rows: list[VisitRow], now: datetime) -> ImportReport:
+    """storage.schedule.import_visits, then the same announcements as an edit for every planned visit whose
+    hours or venue the file changed (the CLI's import and generate, and the console's, all call this)."""
+    report = import_visits(session, rows)
+    for visit_id in report.details_changed:
+        announce_details(session, runtime, session.get(Visit, visit_id), now)
+    return report
 
 
 def planned_days(session: Session, dates: set[date], exclude: set[int] = frozenset()) -> list[PlannedDay]:

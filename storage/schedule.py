@@ -111,6 +111,8 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Planned visits whose hours or venue changed: whoever knows of them must hear it (scheduler.visit_changes).
+    details_changed: list[int] = field(default_factory=list)
 
 
 def import_visits(session: Session, rows: Iterable[VisitRow]) -> ImportReport:
@@ -135,6 +137,8 @@ def import_visits(session: Session, rows: Iterable[VisitRow]) -> ImportReport:
         if new == old:
             report.unchanged += 1
             continue
+        if visit.status == VisitStatus.PLANNED and new[:3] != old[:3]:
+            report.details_changed.append(visit.id)
         visit.lokasi, visit.mulai, visit.selesai, visit.opd = row.lokasi, row.mulai, row.selesai, attending
         report.updated += 1
     session.flush()

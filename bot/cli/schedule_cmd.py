@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -12,8 +12,8 @@ from flows.dates import rentang_jam, tanggal
 from storage import reference
 from storage.models import VisitStatus
 from catalogue import render, render_say
-from scheduler.visit_changes import import_warnings, plan_rotation
-from storage.schedule import import_visits, parse_schedule_csv, upcoming_visits
+from scheduler.visit_changes import import_schedule, import_warnings, plan_rotation
+from storage.schedule import parse_schedule_csv, upcoming_visits
 
 
 def kecamatan_matcher(rt):
@@ -46,7 +46,7 @@ def import_command(file: Path) -> None:
         fail(f"{len(parsed.errors)} kesalahan; tidak ada jadwal yang diimpor.")
     with rt.sessions.begin() as session:
         warnings = import_warnings(session, parsed.rows)
-        report = import_visits(session, parsed.rows)
+        report = import_schedule(session, rt, parsed.rows, datetime.now(UTC))
     click.echo(f"Diimpor dari {file}: {report.added} baru, {report.updated} diperbarui, "
                f"{report.unchanged} tidak berubah.")
     for warning in warnings:
@@ -74,7 +74,7 @@ def generate_command(start, every: str, order: str) -> None:
         names = wanted + [n for n in names if n not in wanted]
     with rt.sessions.begin() as session:
         plan = plan_rotation(session, names, start.date(), int(every))
-        report = import_visits(session, plan.rows)
+        report = import_schedule(session, rt, plan.rows, datetime.now(UTC))
     click.echo(rotation_summary(plan, report))
 
 

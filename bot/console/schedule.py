@@ -21,12 +21,12 @@ from catalogue.console import text
 from flows.dates import tanggal
 from flows.schedule_warnings import holiday_name
 from scheduler.visit_changes import (
-    VisitChangeRefused, cancel_visit, correction_summary, edit_visit, import_warnings, load_planned, move_visit,
-    plan_rotation,
+    VisitChangeRefused, cancel_visit, correction_summary, edit_visit, import_schedule, import_warnings, load_planned,
+    move_visit, plan_rotation,
 )
 from storage import reference
 from storage.models import Kecamatan, Opd, Visit
-from storage.schedule import VisitRow, default_lokasi, import_visits, parse_schedule_csv
+from storage.schedule import VisitRow, default_lokasi, parse_schedule_csv
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def schedule_add():
         row = VisitRow(0, day, kec.nama, request.form.get("lokasi", "").strip()[:200] or default_lokasi(kec.nama),
                        mulai, selesai, keys)
         warnings = import_warnings(s, [row])
-        report = import_visits(s, [row])
+        report = import_schedule(s, rt, [row], now())
     result = text("console.schedule.imported", added=report.added, updated=report.updated, unchanged=report.unchanged)
     log.info("console: staff %s added a visit (%s)", viewer().id, day.isoformat())
     _flash_result(text("console.schedule.added", kecamatan=kec.nama, tanggal=tanggal(day), result=result),
@@ -210,7 +210,7 @@ def schedule_import():
         return _back()
     with rt.sessions.begin() as s:
         warnings = import_warnings(s, parsed.rows)
-        report = import_visits(s, parsed.rows)
+        report = import_schedule(s, rt, parsed.rows, now())
     log.info("console: staff %s imported %s visits", viewer().id, len(parsed.rows))
     _flash_result(text("console.schedule.imported", added=report.added, updated=report.updated,
                        unchanged=report.unchanged), warnings)
@@ -229,7 +229,7 @@ def schedule_rotation():
     names = [k.nama for k in reference.kecamatan()]
     with rt.sessions.begin() as s:
         plan = plan_rotation(s, names, start, every)
-        report = import_visits(s, plan.rows)
+        report = import_schedule(s, rt, plan.rows, now())
     log.info("console: staff %s generated a rotation from %s", viewer().id, start.isoformat())
     flash(rotation_summary(plan, report), "ok")
     return _back(start)

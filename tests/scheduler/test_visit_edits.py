@@ -112,3 +112,48 @@ def test_an_edit_then_a_move_tells_each_once_more_with_the_edited_hours(trt, fak
         assert len(bodies) == 1, (to, bodies)
         assert f"dari {tanggal(VISIT_DAY)} ke:" in bodies[0] and "09.00–13.00 WIB" in bodies[0]
 
+
+
+def test_a_reminder_still_waiting_goes_out_with_the_new_hours(trt, fake_twilio):
+    """Planned in quiet hours (sent at 06:00), the visit edited before then: the reminder itself carries the
+    new hours and venue, for the resident and the kepala desa alike, and no correction follows it."""
+    from tests.scheduler.conftest import add_kades, kades_phone
+
+    at = jkt("2026-12-08T22:00")
+    trt.settings = trt.settings.with_overrides(reminder_plan="h1:1@16:00")
+    with trt.sessions.begin() as s:
+        visit_id = add_visit(s, "Gempol", VISIT_DAY)
+        add_residents(s, "Gempol", 1, last_inbound_at=recently(at))
+        add_kades(s, "Ngerong", "Gempol", 1, last_inbound_at=recently(at))
+    tick(trt, at)
+    assert fake_twilio.messages == []  # quiet hours: both rows wait
+    edit(trt, visit_id, jkt("2026-12-08T22:05"), mulai=time(9), selesai=time(14, 30), lokasi="Balai Desa Ngerong")
+    tick(trt, jkt("2026-12-09T06:00"))
+    for number in (phone(0), kades_phone(1)):
+        bodies = [m.form.get("Body") or str(m.form.get("ContentVariables")) for m in fake_twilio.sent_to(number)]
+        assert len(bodies) == 1, bodies  # the reminder alone: nobody was told the old hours
+        assert "09.00–14.30 WIB" in bodies[0] and "Balai Desa Ngerong" in bodies[0], bodies[0]
+        assert "08.00" not in bodies[0]
+
+
+def test_a_csv_import_that_changes_the_hours_tells_like_an_edit(trt, fake_twilio):
+    """`schedule import` (CLI and console) updating a planned visit's hours or venue is an edit too: the
+    reminded resident and the ticket holder get one correction; an import changing only the offices sends none."""
+    from scheduler.visit_changes import import_schedule
+    from storage.schedule import VisitRow
+
+    at = jkt("2026-12-08T16:00")
+    visit_id = world(trt, at)
+    same_hours = VisitRow(2, VISIT_DAY, "Gempol", "Kantor Kecamatan Gempol", time(8), time(13), ("dispendukcapil",))
+    with trt.sessions.begin() as s:
+        report = import_schedule(s, trt, [same_hours], jkt("2026-12-08T16:05"))
+        assert (report.updated, report.details_changed) == (1, [])
+    new_hours = VisitRow(2, VISIT_DAY, "Gempol", "Balai Desa Wonosunyo", time(9), time(12), None)
+    with trt.sessions.begin() as s:
+        report = import_schedule(s, trt, [new_hours], jkt("2026-12-08T16:06"))
+        assert report.details_changed == [visit_id]
+    tick(trt, jkt("2026-12-08T16:07"))
+    for number in (phone(0), HOLDER):
+        received = changes_received(fake_twilio, number)
+        assert len(received) == 1, received
+        assert "09.00–12.00 WIB" in received[0] and "Balai Desa Wonosunyo" in received[0]
