@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flows.effects import Subscribe
 from flows.engine import Ask, Flow, Step, Turn, choices, say, unhandled
-from flows.places import kecamatan_answer, kecamatan_confirmation
+from flows.places import KECAMATAN_CONFIRMATION, kecamatan_answer, kecamatan_confirmation
 
 
 class S:
@@ -61,4 +61,4 @@ def consent(turn: Turn) -> Step:
 
 FLOW = Flow(name="langganan", entry_intents=("langganan",), start=start,
             steps={S.ASK_KECAMATAN: ask_kecamatan, S.CONFIRM_KECAMATAN: confirm_kecamatan, S.CONSENT: consent},
-            menu_label="menu.item.langganan", asks={S.CONSENT: Ask(CONSENT)}, effects=(Subscribe,))
+            menu_label="menu.item.langganan", asks={S.CONSENT: Ask(CONSENT), S.CONFIRM_KECAMATAN: KECAMATAN_CONFIRMATION}, effects=(Subscribe,))

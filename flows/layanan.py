@@ -9,7 +9,7 @@ from flows.effects import CreateTicket
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.facts import Facts, LayananView
 from flows.phones import NIK_PATTERN, mask_nik
-from flows.places import desa_answer, desa_named, kecamatan_answer, kecamatan_confirmation
+from flows.places import KECAMATAN_CONFIRMATION, desa_answer, desa_named, kecamatan_answer, kecamatan_confirmation
 
 
 class S:
@@ -349,6 +349,7 @@ FLOW = Flow(
     },
     menu_label="menu.item.layanan",
     asks={S.CHOOSE_VISIT: Ask(VISIT), S.CONFIRM: Ask(CONFIRM), S.CHANGE_WHAT: Ask(CHANGE),
+          S.CONFIRM_KECAMATAN: KECAMATAN_CONFIRMATION,
           S.ASK_NAME: Ask(free_text=True, yes=True), S.ASK_NOTE: Ask(free_text=True, optional=True)},
     effects=(CreateTicket,),
     switches=("menu",),

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from flows.engine import Say, Step, Turn, choices, say, unhandled
+from flows.engine import Ask, Say, Step, Turn, choices, say, unhandled
 
 MIN_SCORE = 85  # below this a "match" is more likely another word than a typo of a desa
 MARGIN = 8      # candidates this close to the best are offered as choices
 YES_NO = choices(("yes", say("opt.yes")), ("no", say("opt.no")), yes="yes", no="no")
+# What "Maksudnya Kecamatan …? 1. Ya 2. Bukan" asks, for the flows to declare: without it the policy
+# took a typed "Ya" there for a closing word ("Baik 🙏") and the resident stayed stuck.
+KECAMATAN_CONFIRMATION = Ask(YES_NO)
 
 
 def desa_candidates(nlu, text: str, kecamatan: str | None) -> list[tuple[str, str]]:
@@ -94,8 +97,9 @@ def kecamatan_answer(turn: Turn, *, unknown: Say, ask_state: str, confirm_state:
 def kecamatan_confirmation(turn: Turn, *, ask_again: Say, unknown: Say, ask_state: str, confirm_state: str,
                            then: Callable[[Turn, str], Step]) -> Step:
     """The answer to "Maksudnya Kecamatan …? 1. Ya 2. Bukan"; another name typed is read afresh."""
-    if turn.yes():
+    answer = turn.pick(YES_NO)
+    if answer == "yes":
         return then(turn, turn.slots["kecamatan_guess"])
-    if turn.no():
+    if answer == "no":
         return Step([ask_again], ask_state, {k: v for k, v in turn.slots.items() if k != "kecamatan_guess"})
     return kecamatan_answer(turn, unknown=unknown, ask_state=ask_state, confirm_state=confirm_state, then=then)

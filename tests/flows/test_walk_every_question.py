@@ -16,8 +16,10 @@ from tests.flows.fakes import FakeFacts, turn
 
 REGISTRY = build_registry()
 RULES = policy.Rules()
-ENTRIES = ["menu", "jadwal kenduren mas", "kapan ke gempol", "kapan ke tosari", "daftar ktp", "mau urus kk",
-           "jalan nang martopuro rusak parah", "usul lampu jalan", "ingatkan saya", "hapus data saya", "p"]
+ENTRIES = [["menu"], ["jadwal kenduren mas"], ["kapan ke gempol"], ["kapan ke tosari"], ["daftar ktp"], ["mau urus kk"],
+           ["jalan nang martopuro rusak parah"], ["usul lampu jalan"], ["ingatkan saya"], ["hapus data saya"], ["p"],
+           # an unsure kecamatan: "Maksudnya Kecamatan Gempol? 1. Ya 2. Bukan"
+           ["daftar ktp", "gempul"], ["ingatkan saya", "gempul"]]
 # Answers to the questions that take typed content, so the walk can go on past them.
 TYPED = {"ask_kecamatan": "gempol", "ask_name": "Siti Aminah", "ask_desa": "martopuro", "ask_note": "KTP hilang",
          "ask_deskripsi": "jalan depan SD berlubang parah sepanjang 300 m", "ask_foto": "lewati",
@@ -62,8 +64,12 @@ def step(outcome, text, facts):
 
 def walk(facts, limit=400):
     """Every (question, option) reached from the entries by answering with numbers or typed content."""
-    start = policy.Situation(None, None, {})
-    todo = deque((policy.decide(REGISTRY, RULES, start, turn(e, {}, facts)), 0) for e in ENTRIES)
+    todo = deque()
+    for entry in ENTRIES:
+        outcome = policy.decide(REGISTRY, RULES, policy.Situation(None, None, {}), turn(entry[0], {}, facts))
+        for line in entry[1:]:
+            outcome = step(outcome, line, facts)
+        todo.append((outcome, 0))
     seen, questions = set(), []
     while todo and len(seen) < limit:
         outcome, depth = todo.popleft()
