@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Sequence
+from typing import Callable, Protocol, Sequence
+
+from rapidfuzz import fuzz
 
 # — numbers —
 NUMBER_WORDS: dict[str, int] = {}
@@ -161,6 +163,19 @@ def is_skip(text: str) -> bool:
     return bool(tokens) and " ".join(tokens) in SKIP_PHRASES
 
 
+# Words that say "there is none" ("gak ada", "ndak onok", "mboten wonten"), unlike a bare "tidak".
+_NONE_WORDS = frozenset("ada onok ono enek ana wonten enten kosong nihil none tade tadek tada".split())
+
+
+def is_none(text: str) -> bool:
+    """A skip that says "there is none" rather than "no": at "Mau saya hubungkan dengan petugas?",
+    "ndak onok" still answers the question underneath (the desa), while "tidak" declines."""
+    raw = (text or "").strip()
+    if raw and set(raw) <= set("-_.–— "):
+        return True
+    return is_skip(text) and any(t in _NONE_WORDS for t in words(text))
+
+
 def is_closing(text: str) -> bool:
     """Only thanks or a closing ("suwun nggih", "makasih bu", "ok siap"): answer kindly, move on."""
     tokens = _content(words(text))
@@ -207,21 +222,65 @@ def _token_matches(typed: str, label: str) -> bool:
     return len(typed) >= 4 and label.endswith(typed)  # without the prefix: "beda" for "berbeda"
 
 
-def pick(text: str, labels: Sequence[str], *, yes: int | None = None, no: int | None = None) -> int | None:
+class Lexicon(Protocol):
+    """What the recogniser knows of residents' words (flows/nlu's normaliser), for `pick`."""
+
+    def formal(self, text: str) -> list[str]: ...  # "ingetno aku" -> ["ingatkan", "saya"], "daptar" -> ["daftar"]
+    def known(self, word: str) -> bool: ...  # a real word of some language, not a typo
+
+
+# A typo is read as an option's word only when both are this long and this close: "dukug" → "dukung"
+# (90.9), "ingatkn" → "ingatkan" (93.3); short words are too near each other to guess ("ubah"/"usah").
+FUZZY_MIN_LENGTH = 5
+FUZZY_CUTOFF = 85
+
+
+def pick(text: str, labels: Sequence[str], *, yes: int | None = None, no: int | None = None,
+         lexicon: Lexicon | None = None) -> int | None:
     """Which option (0-based) the answer means, or None. `labels` are the options as shown;
     `yes`/`no` say which option a bare yes or no stands for.
 
     In order: a number; then words of an option's label that no other option has (a prefix or an
     inflection counts); a yes or no word counts for the option it stands for. An answer naming two
-    options, or with more than one word unrelated to any option, means none of them."""
+    options, or with more than one word unrelated to any option, means none of them.
+
+    With a `lexicon`, an answer that picks nothing as written is read again in plain Indonesian
+    (Javanese, krama, slang: "ingetno aku" is "ingatkan saya", "daptar" is "daftar"), labels too,
+    and an unknown word may be a typo of one option's own long word ("dukug"). The same strictness
+    holds: two options named, or unrelated words, pick nothing."""
     n = number(text)
     if n is not None:
         return n - 1 if 1 <= n <= len(labels) else None
     tokens = _content(words(text))
     if not tokens or len(tokens) > _MAX_WORDS:
         return None
-    label_tokens = [{t for t in words(label) if t not in LABEL_STOPWORDS} for label in labels]
-    hits = [0] * len(labels)
+    found = _pick_tokens(tokens, [_label_words(words(label)) for label in labels], yes, no)
+    if found is not None or lexicon is None:
+        return found
+    tokens = _content(lexicon.formal(text))
+    if not tokens or len(tokens) > _MAX_WORDS:
+        return None
+    # Yes and no are read as written only: the normaliser turns "badhe" (krama "want") into "mau",
+    # which would be a yes ("kulo badhe tangled" is no answer to "1. Daftar 2. Pilih tanggal lain").
+    return _pick_tokens(tokens, [_label_words(lexicon.formal(label)) for label in labels], None, None,
+                        typo=lambda t: not lexicon.known(t))
+
+
+def _label_words(tokens: Sequence[str]) -> set[str]:
+    return {t for t in tokens if t not in LABEL_STOPWORDS}
+
+
+def _typo_owners(token: str, label_tokens: Sequence[set[str]]) -> set[int]:
+    """The options with a long word this unknown token is one slip away from."""
+    if len(token) < FUZZY_MIN_LENGTH or not token.isalpha():
+        return set()
+    return {i for i, lt in enumerate(label_tokens)
+            if any(len(t) >= FUZZY_MIN_LENGTH and fuzz.ratio(token, t) >= FUZZY_CUTOFF for t in lt)}
+
+
+def _pick_tokens(tokens: Sequence[str], label_tokens: Sequence[set[str]], yes: int | None, no: int | None,
+                 typo: Callable[[str], bool] | None = None) -> int | None:
+    hits = [0] * len(label_tokens)
     unknown = 0
     for token in tokens:
         owners = {i for i, lt in enumerate(label_tokens) if any(_token_matches(token, t) for t in lt)}
@@ -231,6 +290,8 @@ def pick(text: str, labels: Sequence[str], *, yes: int | None = None, no: int | 
             owners = {yes}
         elif not owners and token in NO_WORDS and no is not None:
             owners = {no}
+        elif not owners and typo is not None and typo(token):
+            owners = _typo_owners(token, label_tokens)
         if len(owners) == 1:
             hits[owners.pop()] += 1
         elif not owners and token not in LABEL_STOPWORDS and token not in THANKS_WORDS:

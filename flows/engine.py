@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Callable, Mapping, Sequence
 
 from flows import answers
@@ -139,7 +140,33 @@ class Turn:
 
     def pick_index(self, labels: Sequence[Say], *, yes: int | None = None, no: int | None = None) -> int | None:
         """For options built from the slots (services, visits, desa): the 0-based index chosen."""
-        return answers.pick(self.text, [self.label(item) for item in labels], yes=yes, no=no)
+        return answers.pick(self.text, [self.label(item) for item in labels], yes=yes, no=no,
+                            lexicon=lexicon_of(self.nlu))
+
+
+@dataclass(frozen=True)
+class _NormaliserLexicon:
+    """answers.Lexicon over the recogniser's normaliser (its first, word-for-word pass)."""
+
+    normaliser: Any
+
+    def formal(self, text: str) -> list[str]:
+        return list(_formal(self.normaliser, text))
+
+    def known(self, word: str) -> bool:
+        return word in self.normaliser.known
+
+
+@lru_cache(maxsize=4096)  # option labels are read again on every answer; the normaliser is pure
+def _formal(normaliser: Any, text: str) -> tuple[str, ...]:
+    from flows.nlu.normalise import tokenise
+
+    return tuple(normaliser.formal(tokenise(text)))
+
+
+def lexicon_of(nlu: Any) -> answers.Lexicon | None:
+    normaliser = getattr(nlu, "normaliser", None)
+    return _NormaliserLexicon(normaliser) if normaliser is not None else None
 
 
 @dataclass(frozen=True)

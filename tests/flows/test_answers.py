@@ -102,3 +102,46 @@ def test_thanks_and_closings(text, closing):
 def test_never_mind_is_a_skip_meaning_drop_it(text, never_mind):
     assert answers.is_never_mind(text) is never_mind
     assert answers.is_skip("nggak usah") and answers.is_skip("gausah")
+
+
+REMIND = ["Ingatkan saya", "Kembali ke menu"]
+MENU = ["Jadwal Kenduren Mas", "Daftar layanan (KTP, KK, akta, BPJS, …)", "Kirim usulan pembangunan desa",
+        "Cek status tiket/usulan", "Pengingat jadwal", "Bicara dengan petugas"]
+REGISTER_OR_OTHER = ["Daftar untuk tanggal ini", "Pilih tanggal lain"]
+
+
+def _lexicon():
+    from flows.engine import lexicon_of
+    from tests.flows.fakes import recogniser
+
+    return lexicon_of(recogniser())
+
+
+@pytest.mark.parametrize("text, labels, yes, no, index", [
+    # Javanese, krama and slang forms of an option's words, read through the recogniser's normaliser
+    ("ingetno aku", AFTER_VISIT, None, None, 1),
+    ("elingno", AFTER_VISIT, None, None, 1),
+    ("elingke aku", REMIND, 0, 1, 0),
+    ("ingetin", REMIND, 0, 1, 0),
+    ("daptar", AFTER_VISIT, None, None, 0),
+    ("dafar", AFTER_VISIT, None, None, 0),
+    ("dhaftar", REGISTER_OR_OTHER, 0, 1, 0),
+    ("daptar", MENU, None, None, 1),
+    # typos of an option's own long word
+    ("dukug", SUPPORT, None, 1, 0),
+    ("ingatkn", AFTER_VISIT, None, None, 1),
+    ("pilih tangal lain", REGISTER_OR_OTHER, 0, 1, 1),
+    # refused: two options named, unrelated words, short words
+    ("daptar terus elingno", AFTER_VISIT, None, None, None),
+    ("ingetno aku kapan ke bangil", AFTER_VISIT, None, None, None),
+    ("tangal", REGISTER_OR_OTHER, 0, 1, None),  # both options say "tanggal"
+    ("ubh", CONFIRM, 0, 2, None),  # too short to guess
+    ("tinggal", REGISTER_OR_OTHER, 0, 1, None),  # a real word, not a typo of "tanggal"
+    ("kulo badhe tangled", REGISTER_OR_OTHER, 0, 1, None),
+    ("nggih daptar", REGISTER_OR_OTHER, 0, 1, 0),
+    ("mboten, tanggal liyane", REGISTER_OR_OTHER, 0, 1, 1),
+    ("kulo badhe", REGISTER_OR_OTHER, 0, 1, None),  # "I want": the normaliser's "mau" is no yes here
+    ("gempol", REMIND, 0, 1, None),
+])
+def test_residents_forms_of_an_option_pick_it_and_never_another(text, labels, yes, no, index):
+    assert answers.pick(text, labels, yes=yes, no=no, lexicon=_lexicon()) == index
