@@ -24,6 +24,7 @@ MESSAGES: dict[str, str] = {
     "menu.thanks": "Sama-sama 🙏 Ketik *MENU* kalau perlu lagi.",
     "menu.closing": "Baik 🙏 Ketik *MENU* kalau perlu lagi.",
     "menu.offer_petugas": "Maaf, sepertinya saya belum paham 🙏 Mau saya hubungkan dengan petugas?\n{options}\nAtau jawab lagi pertanyaan tadi.",
+    "menu.offer_petugas_again": "Masih belum nyambung? Pilih:\n{options}\nAtau jawab lagi pertanyaan tadi.",
     "opt.yes_petugas": "Ya, hubungkan petugas",
     "handoff.left": "Baik, Anda kembali ke asisten otomatis. Petugas sudah kami beri tahu; pertanyaan Anda tetap tercatat.",
     "handoff.relayed": "✓ Pesan Anda sudah diteruskan ke petugas (kode *{kode}*). Ketik *MENU* untuk kembali ke asisten otomatis.",
@@ -122,6 +123,7 @@ MESSAGES: dict[str, str] = {
     # — desa —
     "places.desa_not_found_in": "Desa/kelurahan itu tidak saya temukan di Kecamatan {kecamatan}. Coba tulis lagi namanya.",
     "places.desa_not_found": "Desa/kelurahan itu belum saya temukan. Coba tulis lagi namanya (misalnya *Martopuro*).",
+    "places.desa_needed": "Desa/kelurahannya perlu diisi supaya sampai ke desa yang tepat 🙏 Tulis namanya (misalnya *Martopuro*), atau ketik *BATAL*.",
     "places.desa_option": "Desa {desa}, Kec. {kecamatan}",
     "places.desa_in_many": "Ada beberapa Desa {desa} di Kabupaten Pasuruan. Yang mana?\n{options}",
     "places.desa_which": "Maksudnya yang mana?\n{options}",

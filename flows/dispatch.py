@@ -96,9 +96,23 @@ def context_of(slots: Mapping[str, Any]) -> dict[str, Any]:
     return {k: slots[k] for k in CONTEXT_SLOTS if slots.get(k)}
 
 
+def answers_the_question(text: str) -> bool:
+    """Words that answer the question asked, never a new request, however sure the recogniser is of
+    an intent: one word ("gempol" at the date question), a skip or a no ("mboten wonten", "ndak
+    onok" at the desa question read as a schedule question)."""
+    return len(answers.words(text)) < 2 or answers.is_skip(text) or answers.yes_no(text) is False
+
+
+def leaves_something(flow: Flow) -> bool:
+    """Whether leaving this flow mid-way loses anything: a flow that only informs (the schedule: no
+    effects, nothing typed) has nothing to leave behind, so switching from it needs no "… tadi saya
+    tinggalkan" — its follow-up choices ("1. Daftar 2. Ingatkan saya") are offers, not work."""
+    return bool(flow.effects or flow.typed)
+
+
 def switch_flow(registry: Registry, leaving: str, state: str | None, turn: Turn, target: str) -> Outcome:
-    """A change of mind mid-flow: start `target` with the context carried over, saying what was left;
-    when the resident had typed something that would be lost, ask first."""
+    """A change of mind mid-flow: start `target` with the context carried over, saying what was left
+    (when anything was); when the resident had typed something that would be lost, ask first."""
     flow = registry.flows[leaving]
     if any(turn.slots.get(k) for k in flow.typed):
         return Outcome([say("menu.confirm_leave", leaving=say(f"flow.{leaving}"),
@@ -107,6 +121,8 @@ def switch_flow(registry: Registry, leaving: str, state: str | None, turn: Turn,
                        {"resume": {"flow": leaving, "state": state, "slots": dict(turn.slots)},
                         "switch_to": target, "switch_text": turn.text})
     inner = start(registry, target, turn, context_of(turn.slots))
+    if not leaves_something(flow):
+        return inner
     return replace(inner, replies=[say("menu.left_flow", leaving=say(f"flow.{leaving}")), *inner.replies])
 
 
@@ -211,8 +227,8 @@ def _confident_intent(registry: Registry, turn: Turn, leaving: tuple[str, str] |
     target = registry.by_intent.get(turn.intent)
     if not target:
         return None
-    if leaving is not None and len(answers.words(turn.text)) < 2:
-        return None  # one word ("gempol" at the date question) is an answer gone wrong, not a new request
+    if leaving is not None and answers_the_question(turn.text):
+        return None  # an answer gone wrong ("gempol" at the date question, "ndak onok"), not a new request
     if leaving is not None and turn.intent in URGENT_INTENTS:
         return start(registry, target, turn, context_of(turn.slots))  # a person, at once, with the context
     if leaving is not None and target != leaving[0]:

@@ -41,6 +41,8 @@ def desa_answer(
             return then(turn, _fixed(turn.slots, desa, kec))
         if turn.choice is not None:
             return unhandled(say("common.choose_again", options=labels), state=choose_state)
+    if turn.skipped():  # "mboten wonten", "ndak onok": the desa is needed here, not left out
+        return unhandled(say("places.desa_needed"), state=retry_state)
     candidates = desa_candidates(turn.nlu, turn.text, kecamatan)
     if not candidates:
         if kecamatan:

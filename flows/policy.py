@@ -19,7 +19,9 @@ from typing import Any, Mapping
 
 from flows import answers, referral
 from flows.commands import command_of
-from flows.dispatch import CONFIDENT, MENU_ASKS, Outcome, Registry, context_of, dispatch, main_menu, start, switch_flow
+from flows.dispatch import (
+    CONFIDENT, MENU_ASKS, Outcome, Registry, answers_the_question, context_of, dispatch, main_menu, start, switch_flow,
+)
 from flows.effects import LeaveHandoff, ReferralArrival, RelayToPetugas
 from flows.engine import Ask, Say, Turn, choices, say
 
@@ -144,8 +146,9 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
         return main_menu(registry, lead=say("menu.media_received"))
 
     ask = _ask(registry, rules, situation)
-    if situation.misses >= rules.misses_before_offer:
-        # The last question was "shall I call a petugas?": its answer comes first.
+    if situation.misses >= rules.misses_before_offer and not answers.is_none(turn.text):
+        # The last question was "shall I call a petugas?": its answer comes first ("ndak onok" is
+        # no answer to it, but to the question underneath: not a "no, back to the menu").
         offered = turn.pick(OFFER_HELP)
         if offered == "petugas":
             return replace(start(registry, "petugas", turn, {**context_of(situation.slots),
@@ -170,14 +173,27 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
         return replace(outcome, misses=0)
     misses = situation.misses + 1
     if misses >= rules.misses_before_offer:
-        # Keep the resident's place: a valid answer to the last question still works.
-        return replace(outcome, replies=[say("menu.offer_petugas", options=OFFER_HELP.labels())], misses=misses)
+        # Keep the resident's place: a valid answer to the last question still works. Offered
+        # again, the question's own hint comes back with a short reminder of the offer (the same
+        # apology word for word reads like a machine stuck) — unless the hint has numbered options
+        # of its own: one numbered list per message, or "1" would mean two things.
+        if misses == rules.misses_before_offer:
+            return replace(outcome, replies=[say("menu.offer_petugas", options=OFFER_HELP.labels())], misses=misses)
+        hint = [] if any(_has_options(r) for r in outcome.replies) else list(outcome.replies)
+        return replace(outcome, replies=[*hint, say("menu.offer_petugas_again", options=OFFER_HELP.labels())],
+                       misses=misses)
     return replace(outcome, misses=misses)
+
+
+def _has_options(reply: Say) -> bool:
+    return any(isinstance(v, list) for v in reply.params.values())
 
 
 def _change_of_mind(registry: Registry, situation: Situation, turn: Turn) -> Outcome | None:
     target = registry.by_intent.get(turn.intent)
     if target is None or target == situation.flow or turn.choice is not None or len(answers.words(turn.text)) < 3:
+        return None
+    if answers_the_question(turn.text):
         return None
     norm = " ".join(answers.words(turn.text))
     said_so = any(f" {w} " in f" {norm} " for w in CHANGE_OF_MIND_WORDS)

@@ -136,3 +136,44 @@ def test_a_photo_with_no_question_is_thanked():
     situation = policy.Situation(None, None, {})
     outcome = policy.decide(REGISTRY, RULES, situation, turn("", media_url="https://x/ME1"))
     assert keys(outcome)[0] == "menu.media_received"
+
+
+ASK_DESA = dict(flow="usulan", state="ask_desa", slots={"kategori": "jalan", "deskripsi": "jalan rusak parah di desaku"})
+
+
+@pytest.mark.parametrize("text", ["mboten wonten", "ndak onok", "gak ada", "tidak ada", "ora ono", "lewati"])
+def test_a_skip_or_no_at_a_required_step_is_never_a_change_of_mind(text):
+    outcome = decide(text, **ASK_DESA)
+    assert (outcome.flow, outcome.state) == ("usulan", "ask_desa") and not outcome.understood
+    assert keys(outcome) == ["places.desa_needed"] and outcome.slots["deskripsi"] == ASK_DESA["slots"]["deskripsi"]
+
+
+@pytest.mark.parametrize("text", ["ndak onok", "mboten wonten", "gak ada"])
+def test_none_at_the_petugas_offer_answers_the_question_underneath_not_the_offer(text):
+    outcome = decide(text, **ASK_DESA, misses=2)
+    assert (outcome.flow, outcome.state) == ("usulan", "ask_desa") and not outcome.effects
+
+
+@pytest.mark.parametrize("text, flow", [("tidak", "menu"), ("gak usah", "menu"), ("iyo", "petugas")])
+def test_a_plain_no_or_yes_still_answers_the_petugas_offer(text, flow):
+    outcome = decide(text, **ASK_DESA, misses=2)
+    assert outcome.flow == flow or any(isinstance(e, Handoff) for e in outcome.effects)
+
+
+def test_the_petugas_offer_made_again_is_not_the_same_text():
+    second = decide("qqq www", **ASK_DESA, misses=1)
+    third = decide("zzz aaa", **ASK_DESA, misses=2)
+    fourth = decide("ndak onok", **ASK_DESA, misses=3)
+    assert keys(second) == ["menu.offer_petugas"]
+    assert keys(third) == ["places.desa_not_found", "menu.offer_petugas_again"]  # the question's hint, then the offer
+    assert keys(fourth) == ["places.desa_needed", "menu.offer_petugas_again"]
+    at_a_choice = decide("zzz aaa", **AFTER_VISIT, misses=2)
+    assert keys(at_a_choice) == ["menu.offer_petugas_again"]  # its own options would be a second "1."
+
+
+def test_leaving_a_finished_schedule_answer_leaves_nothing_behind():
+    outcome = decide("aku arep usul lampu PJU mati ae", **AFTER_VISIT)
+    assert outcome.flow == "usulan" and "menu.left_flow" not in keys(outcome)
+    registering = decide("eh, aku arep usul lampu PJU mati ae", flow="langganan", state="consent",
+                         slots={"kecamatan": "Gempol"})
+    assert registering.flow == "usulan" and keys(registering)[0] == "menu.left_flow"  # a pending consent was left

@@ -4,7 +4,7 @@ handoff, thanks answered kindly, changes of mind switch flows, and a way out of 
 import pytest
 from sqlalchemy import select
 
-from storage.models import Conversation, Opd, OutboxMessage, Resident, Staff, StaffRole, Ticket, TicketEvent
+from storage.models import Conversation, Opd, OutboxMessage, Proposal, Resident, Staff, StaffRole, Ticket, TicketEvent
 from tests.handlers.test_flows import petugas, play, schedule  # noqa: F401  (fixtures)
 from tests.whatsapp import Phone
 
@@ -132,3 +132,36 @@ def test_berhenti_in_a_handoff_still_stops_reminders(phone, in_handoff, rt):
 @pytest.mark.parametrize("question", ["Kenduren Mas itu apa sih?", "iki nomer opo to?", "nomer iki gae opo"])
 def test_asking_what_kenduren_mas_is_explains_it_then_offers_the_menu(phone, question):
     play(phone, [(question, "layanan keliling Pemkab Pasuruan", "24 kecamatan", "1. Jadwal Kenduren Mas")])
+
+
+def test_none_at_the_desa_question_is_no_change_of_mind(phone, schedule, rt):
+    play(phone, [
+        ("usul jalan rusak parah di desaku", "untuk desa/kelurahan mana?"),
+        ("mboten wonten", "perlu diisi", "!Beralih", "!Jadwal"),
+        ("ndak onok", "Mau saya hubungkan dengan petugas?"),
+        ("ndak onok", "perlu diisi", "Masih belum nyambung?", "1. Ya, hubungkan petugas", "!Mau saya hubungkan",
+         "!Balas dengan angka"),
+        ("martopuro", "foto atau titik lokasi"),
+        ("lewati", "tercatat"),
+    ])
+    with rt.sessions() as s:
+        (proposal,) = s.scalars(select(Proposal))
+        assert (proposal.desa.nama, proposal.deskripsi) == ("Martopuro", "usul jalan rusak parah di desaku")
+    assert tickets(rt) == []
+
+
+def test_leaving_a_schedule_answer_leaves_nothing_behind(phone, schedule):
+    play(phone, [
+        ("kapan kenduren mas ke gempol", "1. Daftar layanan untuk jadwal ini"),
+        ("aku arep usul lampu PJU mati ae", "*lampu jalan (PJU)*", "!tinggalkan"),
+    ])
+
+
+def test_javanese_and_misspelt_option_words(wa_client, schedule):
+    play(Phone(wa_client, "+6281200000001"), [
+        ("kapan ke tosari", "1. Ingatkan saya"), ("elingno", "*Kecamatan Tosari*", "Setuju?")])
+    play(Phone(wa_client, "+6281200000002"), [
+        ("kapan ke gempol", "1. Daftar layanan untuk jadwal ini"), ("daptar", "Layanan apa yang ingin diurus?")])
+    play(Phone(wa_client, "+6281200000003"), [
+        ("mau bikin ktp", "kecamatan mana"), ("gempol", "2. Pilih tanggal lain"),
+        ("pilih tangal liyane", "Pilih jadwal", "Kec. Purwosari")])
