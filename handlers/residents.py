@@ -22,19 +22,24 @@ _FRESH = {"populate_existing": True}
 
 
 @cache
-def _resident_upsert(dialect: str):
+def _resident_upsert(dialect: str, keyed: bool = False):
+    """`keyed`: the caller names the message by the instant it was written (`message_at`), and a
+    second call for the same message (a Rasa form runs 2–3 actions for one message) counts nothing."""
     now = bindparam("now", type_=UTCDateTime())
+    at = bindparam("message_at", type_=UTCDateTime()) if keyed else now
     table = Resident.__table__
     stmt = insert_for(dialect, table).values(
         phone=bindparam("phone"), channel=bindparam("channel"), created_at=now, role="warga",
-        name=bindparam("name"), name_confirmed=False, last_inbound_at=now, flood_window_start=now, flood_count=1)
+        name=bindparam("name"), name_confirmed=False, last_inbound_at=at, flood_window_start=now, flood_count=1)
     c = table.c
     in_window = c.flood_window_start > bindparam("window_start", type_=UTCDateTime())
+    counted = [(c.last_inbound_at == at, c.flood_count)] if keyed else []
+    window_kept = [(c.last_inbound_at == at, c.flood_window_start)] if keyed else []
     upsert = stmt.on_conflict_do_update(index_elements=[c.phone], set_={
-        "last_inbound_at": now,
+        "last_inbound_at": at,
         "name": case((c.name_confirmed, c.name), else_=func.coalesce(stmt.excluded.name, c.name)),
-        "flood_count": case((in_window, c.flood_count + 1), else_=1),
-        "flood_window_start": case((in_window, c.flood_window_start), else_=now),
+        "flood_count": case(*counted, (in_window, c.flood_count + 1), else_=1),
+        "flood_window_start": case(*window_kept, (in_window, c.flood_window_start), else_=now),
     }).returning(*table.c)
     # A Core upsert read back as the mapped object: the ORM's own bulk-insert path costs more.
     return select(Resident).from_statement(upsert)
@@ -52,12 +57,17 @@ def _conversation_upsert(dialect: str):
 
 
 def resident_by_phone(session: Session, phone: str, channel: str, now: datetime,
-                      profile_name: str | None = None) -> Resident:
+                      profile_name: str | None = None, message_at: datetime | None = None) -> Resident:
     """The resident with this E.164 number, created on first contact. Also remembers the WhatsApp
-    profile name (until the resident gives one) and counts messages in the flood window."""
+    profile name (until the resident gives one) and counts messages in the flood window: every
+    call is one message (a webhook), unless `message_at` names the message, when calls for the
+    same message count once (the Rasa actions)."""
     name = profile_name.strip()[:120] if profile_name and profile_name.strip() else None
     params = {"phone": phone, "channel": channel, "now": now, "name": name, "window_start": now - FLOOD_WINDOW}
-    return session.scalars(_resident_upsert(dialect_name(session)), params, execution_options=_FRESH).one()
+    if message_at is not None:
+        params["message_at"] = message_at
+    statement = _resident_upsert(dialect_name(session), keyed=message_at is not None)
+    return session.scalars(statement, params, execution_options=_FRESH).one()
 
 
 def locked_conversation(session: Session, resident: Resident, channel: str, now: datetime) -> Conversation:

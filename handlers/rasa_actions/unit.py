@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cache
 from typing import Iterator, Sequence
 
@@ -83,6 +83,19 @@ class BadSender(ValueError):
     pass
 
 
+def message_at(tracker: Tracker) -> datetime | None:
+    """When the resident wrote the message these actions answer: Rasa stamps each user event, and a
+    form runs 2–3 actions for one message, so this, not the action call, is what the flood limit
+    counts. None when the tracker carries no user event (then each call counts, as before)."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user" and event.get("timestamp") is not None:
+            try:
+                return datetime.fromtimestamp(float(event["timestamp"]), timezone.utc)
+            except (TypeError, ValueError, OverflowError, OSError):
+                return None
+    return None
+
+
 @contextmanager
 def resident_unit(tracker: Tracker) -> Iterator[Unit]:
     phone = to_e164(tracker.sender_id)
@@ -91,7 +104,7 @@ def resident_unit(tracker: Tracker) -> Iterator[Unit]:
     rt = runtime()
     now = utcnow()
     with rt.sessions.begin() as session:
-        resident = resident_by_phone(session, phone, CHANNEL, now)
+        resident = resident_by_phone(session, phone, CHANNEL, now, message_at=message_at(tracker))
         conversation = locked_conversation(session, resident, CHANNEL, now)
         yield Unit(rt, session, fx.Context(session, resident, conversation, now, rt),
                    DbFacts(session, resident, now, rt.settings.bot_timezone), now)

@@ -202,3 +202,21 @@ def test_actions_go_through_the_same_policy(action_server, rt):
         assert s.scalars(select(Conversation)).one().handoff_ticket_id is None
     status, result = call(action_server, "action_check_status", {}, text="matur nuwun")
     assert "Sama-sama" in texts(result)
+
+
+def test_the_flood_limit_counts_messages_not_action_calls(action_server, rt):
+    """A form runs several actions for one message: 25 calls for one message are one message."""
+    from storage.models import Resident
+
+    one_message = [{"event": "user", "text": "cek status", "timestamp": 1764560000.123456}]
+    for _ in range(25):  # more calls than the limit (20 a minute)
+        status, result = call(action_server, "action_check_status", {}, text="cek status", events=one_message)
+        assert status == 200 and "Mohon tunggu sebentar" not in texts(result)
+    with rt.sessions() as s:
+        assert s.scalars(select(Resident)).one().flood_count == 1
+    second = [*one_message, {"event": "bot", "text": "…", "timestamp": 1764560001.0},
+              {"event": "user", "text": "cek status lagi", "timestamp": 1764560002.5}]
+    call(action_server, "action_check_status", {}, text="cek status lagi", events=second)
+    call(action_server, "action_check_status", {}, text="cek status lagi", events=second)
+    with rt.sessions() as s:
+        assert s.scalars(select(Resident)).one().flood_count == 2
