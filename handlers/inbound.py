@@ -11,10 +11,9 @@ from functools import cache
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from catalogue import for_channel, render
 from flows import antrean, policy
 from flows.dispatch import Registry
-from flows.engine import ResidentView, Turn
+from flows.engine import ResidentView, Turn, say
 from handlers import effects as fx
 from handlers.facts import CLOSED_TICKET, DbFacts
 from handlers.replies import carry_out, render_replies
@@ -62,7 +61,7 @@ def handle_inbound(runtime, registry: Registry, msg: Incoming, now: datetime | N
         return retry_on_disconnect(unit_of_work)
     except Exception:
         log.exception("inbound %s from %s failed; storing it with an apology", msg.message_sid, msg.from_phone)
-        apology = [for_channel(render("menu.error"), msg.channel)]
+        apology = render_replies([say("menu.error")], msg.channel)
         with runtime.sessions.begin() as session:
             stored_id = _store(session, msg, now)
             if stored_id is None:
