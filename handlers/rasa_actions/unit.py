@@ -87,10 +87,10 @@ def message_at(tracker: Tracker) -> datetime | None:
     """When the resident wrote the message these actions answer: Rasa stamps each user event, and a
     form runs 2–3 actions for one message, so this, not the action call, is what the flood limit
     counts. None when the tracker carries no user event (then each call counts, as before)."""
-    for event in reversed(tracker.events or []):
-        if event.get("event") == "user" and event.get("timestamp") is not None:
+    for rasa_event in reversed(tracker.events or []):  # Rasa's own JSON, not a fact
+        if rasa_event.get("event") == "user" and rasa_event.get("timestamp") is not None:
             try:
-                return datetime.fromtimestamp(float(event["timestamp"]), timezone.utc)
+                return datetime.fromtimestamp(float(rasa_event["timestamp"]), timezone.utc)
             except (TypeError, ValueError, OverflowError, OSError):
                 return None
     return None
