@@ -19,13 +19,13 @@ def test_init_twice_changes_nothing(fresh_database_url):
     cli = Cli(fresh_database_url)
     first = cli("init")
     assert first.exit_code == 0, first.output
-    assert "24 kecamatan, 365 desa/kelurahan, 14 OPD, 18 layanan" in first.output
-    assert counts(fresh_database_url) == (24, 365, 14, 18)
+    assert "24 kecamatan, 365 desa/kelurahan, 14 OPD, 19 layanan" in first.output
+    assert counts(fresh_database_url) == (24, 365, 14, 19)
 
     second = cli("init")
     assert second.exit_code == 0, second.output
     assert "tidak ada perubahan" in second.output
-    assert counts(fresh_database_url) == (24, 365, 14, 18)
+    assert counts(fresh_database_url) == (24, 365, 14, 19)
 
 
 def test_reference_data_is_real(rt):
