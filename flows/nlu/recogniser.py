@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flows.nlu import services
+from flows.nlu import aspects, services
 from flows.nlu.classifier import IntentModel
 from flows.nlu.corpus import read_corpus
 from flows.nlu.normalise import Normaliser, tokenise
@@ -175,6 +175,9 @@ class Recogniser:
                 entities[etype] = analysis.entities[etype]
         if analysis.kode:
             entities["kode"] = analysis.kode
+        aspect = aspects.find(analysis.words, named_opd="opd" in entities)
+        if aspect:
+            entities["aspek"] = aspect  # which part of a visit is asked about (flows/jadwal.py answers it)
         return entities
 
     def _command(self, analysis: Analysis) -> str | None:
