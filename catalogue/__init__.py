@@ -11,11 +11,11 @@ import re
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from catalogue import antrean, broadcast, console, petugas, resident
+from catalogue import antrean, broadcast, console, info, petugas, resident
 from flows.engine import Bullets, Say
 
 MESSAGES: Mapping[str, str] = MappingProxyType({**resident.MESSAGES, **broadcast.MESSAGES, **petugas.MESSAGES,
-                                                 **console.MESSAGES, **antrean.MESSAGES})
+                                                 **console.MESSAGES, **antrean.MESSAGES, **info.MESSAGES})
 
 TWILIO_BODY_LIMIT = 1600
 _BOLD = re.compile(r"\*(\S(?:[^*\n]*\S)?)\*")

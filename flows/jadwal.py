@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flows import info
 from flows.antrean import on_the_day
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.facts import ScheduleAnswer, VisitChange, VisitView
+from flows.nlu.aspects import OPD
 
 
 class S:
@@ -43,6 +45,21 @@ def _kecamatan_from(turn: Turn) -> str | None:
     return turn.entities.get("kecamatan")
 
 
+def _aspect(turn: Turn) -> str | None:
+    """The part of a visit asked about (entity `aspek`: which dinas, the hours, the place): a question
+    about one visit even without a place in it. The model's decision stands: a schedule question, or
+    which dinas take part read as a question about the programme (bantuan); nothing else."""
+    aspect = turn.entities.get("aspek")
+    if turn.intent == "jadwal" or (turn.intent == "bantuan" and aspect == OPD):
+        return aspect
+    return None
+
+
+def _about_visit(turn: Turn, visit: VisitView) -> Say:
+    """The visit as asked: its dinas when that is the question, else its card (date, hours, place, dinas)."""
+    return info.opd_answer(turn, visit) if _aspect(turn) == OPD else visit_card(visit)
+
+
 SHOWN_CHANGES = 2  # one phone screen: the changes nearest first, then the visit itself
 
 
@@ -63,7 +80,7 @@ def _show_kecamatan(turn: Turn, kecamatan: str) -> Step:
     if visit is None:
         return Step([*notices, say("jadwal.after_cancel", options=NO_VISIT.labels())],
                     S.NO_VISIT, {"kecamatan": kecamatan})
-    return Step([*notices, visit_card(visit), *on_the_day(turn, visit),
+    return Step([*notices, _about_visit(turn, visit), *on_the_day(turn, visit),
                  say("jadwal.next_actions", options=AFTER_VISIT.labels())],
                 S.AFTER_VISIT, {"kecamatan": kecamatan, "visit_id": visit.id})
 
@@ -75,17 +92,22 @@ def start(turn: Turn) -> Step:
     if kecamatan:
         return _show_kecamatan(turn, kecamatan)
     waktu = turn.entities.get("waktu")
-    if waktu is None and turn.resident.kecamatan:
-        return _show_kecamatan(turn, turn.resident.kecamatan)
+    # Without a place or a time: the kecamatan of the conversation ("jam piro bukak e?" at a card is
+    # about that card's visit), then the resident's own.
+    known = (turn.slots.get("kecamatan") if _aspect(turn) else None) or turn.resident.kecamatan
+    if waktu is None and known:
+        return _show_kecamatan(turn, known)
     visits = turn.facts.next_visits(None, limit=3)
     if not visits:
         return Step([say("jadwal.none_at_all")], None)
     if waktu == "hari_ini":
         lead = say("jadwal.today") if visits[0].is_today else say("jadwal.not_today")
         first = visits[0]
-        return _with_lead(lead, Step([visit_card(first), *on_the_day(turn, first),
+        return _with_lead(lead, Step([_about_visit(turn, first), *on_the_day(turn, first),
                                       say("jadwal.next_actions", options=AFTER_VISIT.labels())],
             S.AFTER_VISIT, {"kecamatan": first.kecamatan, "visit_id": first.id}))
+    if _aspect(turn):
+        return _show_kecamatan(turn, visits[0].kecamatan)  # "sing teko dinas opo ae?": the next visit
     return Step([say("jadwal.upcoming", visits=Bullets([visit_card(v) for v in visits])), say("jadwal.ask_kecamatan")],
                 S.ASK_KECAMATAN)
 
@@ -95,8 +117,11 @@ def _with_lead(lead: Say, step: Step) -> Step:
 
 
 def _new_question(turn: Turn) -> bool:
-    """Another where/when question ("hari ini di mana?") while we wait for an answer: answer it afresh."""
-    return turn.intent == "jadwal" and turn.choice is None and turn.confidence >= 0.6
+    """Another where/when question ("hari ini di mana?"), or one about a part of the visit ("sing teko
+    dinas opo ae?"), while we wait for an answer: answer it afresh."""
+    if turn.choice is not None:
+        return False
+    return (turn.intent == "jadwal" and turn.confidence >= 0.6) or _aspect(turn) is not None
 
 
 def ask_kecamatan(turn: Turn) -> Step:
