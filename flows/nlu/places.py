@@ -90,6 +90,14 @@ class PlaceIndex:
                 i += 1
                 continue
             kind, n, value, score = hit
+            if kind == "kecamatan" and not desa_records:
+                # "pasar sukorejo pohjentrek": a kecamatan's name right before the kecamatan it is a desa
+                # of names that desa (desa Sukorejo is in Pohjentrek, desa Wonorejo in Lumbang).
+                following = self._exact_at(tokens, i + n, None)
+                if following and following[0] == "kecamatan":
+                    as_desa = [d for d in self._desa_by_key.get(name_key(value), []) if d[1] == following[2]]
+                    if as_desa:
+                        kind, value = "desa", as_desa
             if kind == "kecamatan" and found.kecamatan is None:
                 found.kecamatan = KecamatanMatch(value, score, certain=score == 100)
                 found.kecamatan_span = (i, i + n)
@@ -123,7 +131,9 @@ class PlaceIndex:
     def _fuzzy_at(self, tokens: list[str], i: int, mode: str | None):
         for n in (2, 1):
             span = tokens[i : i + n]
-            if len(span) < n or any(not t.isalpha() or t in self._common or _is_marker(t) for t in span):
+            # After "kec." an ordinary word may be the name misspelt ("kec pandan" is Pandaan, not pandan leaves).
+            common = self._common if mode != "kecamatan" else frozenset()
+            if len(span) < n or any(not t.isalpha() or t in common or _is_marker(t) for t in span):
                 continue
             key = "".join(span)
             if len(key) < 4:

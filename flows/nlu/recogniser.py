@@ -48,8 +48,9 @@ ADDRESS_WORDS = frozenset({"min", "pak", "bapak", "bu", "ibu", "mas", "mbak", "k
 # The programme's name is ignored too when looking for a command ("halo kenduren mas").
 PROGRAMME = "kenduren_mas"
 PROGRAMME_WORDS = frozenset({PROGRAMME, "kenduren", "mas"})
-# Intents whose flow works per kecamatan (a visit, a reminder): a desa named there stands for its kecamatan.
-PER_KECAMATAN_INTENTS = frozenset({"jadwal", "langganan"})
+# Intents whose flow works per kecamatan (a visit, a reminder, a service registered for a visit): a desa
+# named there stands for its kecamatan ("cek kesehatan, aku teko siyar" is for Rembang's visit).
+PER_KECAMATAN_INTENTS = frozenset({"jadwal", "langganan", "daftar_layanan"})
 _GREETING_EMOJI = re.compile("[\U0001F44B\U0001F64F\U0001F44D\U0001F60A\U0001F642\u263A]")
 
 

@@ -350,3 +350,38 @@ FUNCTION_WORD_TRAPS = [
 def test_function_words_are_not_places(nlu, text):
     entities = nlu.understand(text).entities
     assert "kecamatan" not in entities and "desa" not in entities, entities
+
+
+# Words one letter from a kecamatan's name (Pandaan, Kraton, Rembang, Nguling) that once became places
+# in the corpus's off-topic and help messages.
+NEAR_NAME_WORDS = [
+    "panduan penggunaan",
+    "wingi katon nang pasar",
+    "usulan kula sampun dipun rembag?",
+    "gak usah ngeling-ngelingno maneh",
+]
+
+
+@pytest.mark.parametrize("text", NEAR_NAME_WORDS)
+def test_words_a_letter_from_a_name_are_not_places(nlu, text):
+    assert "kecamatan" not in nlu.understand(text).entities
+
+
+@pytest.mark.parametrize("text, kecamatan", [
+    ("kec pandan ada cek kesehatan gratis?", "Pandaan"),  # after "kec." an ordinary word may be the name
+    ("sy org lekoq anak udh 17 mau rekam ktp", "Lekok"),
+    ("prigin kpn jadwalnya min", "Prigen"),
+])
+def test_misspelt_kecamatan_in_free_text(nlu, text, kecamatan):
+    assert nlu.understand(text).entities.get("kecamatan") == kecamatan
+
+
+def test_a_kecamatan_name_before_its_own_kecamatan_is_a_desa(nlu):
+    entities = nlu.understand("jalan dekat pasar sukorejo pohjentrek rusak dan becek").entities
+    assert (entities["desa"], entities["kecamatan"]) == ("Sukorejo", "Pohjentrek")
+
+
+def test_a_desa_in_a_service_request_stands_for_its_kecamatan(nlu):
+    """Services are registered for a visit to a kecamatan, like a schedule question."""
+    entities = nlu.understand("aku arep ndaftarno mbah teko siyar cek kesehatan gratis").entities
+    assert entities["desa"] == "Siyar" and entities["kecamatan"] == "Rembang"
