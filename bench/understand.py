@@ -5,6 +5,7 @@
 - trains a recogniser on the train side of the family split (flows/nlu/corpus.py: paraphrases of one
   message stay on one side) and scores the test side: intent accuracy, precision/recall per intent,
   accuracy per slice (length band, register, has-a-place, has-a-service), kecamatan entity F1
+  (the kecamatan named, or the one of a desa that lies in one kecamatan only: what the flows use)
 - `--untuned`: accuracy on data/untuned.jsonl, messages written before the model was tuned and never
   trained or tuned on (the recogniser trained on every family is scored; errors are never printed,
   so that nobody tunes on them)
@@ -82,11 +83,18 @@ def slices(example: dict) -> list[str]:
     ]
 
 
+def kecamatan_read(prediction) -> str | None:
+    """The kecamatan the flows get from a message: named, or the one of a desa that is in one kecamatan
+    only (`desa_kecamatan`; jadwal, langganan and daftar_layanan also copy it to `kecamatan`)."""
+    candidates = prediction.entities.get("desa_kecamatan") or []
+    return prediction.entities.get("kecamatan") or (candidates[0] if len(candidates) == 1 else None)
+
+
 def kecamatan_f1(examples, predictions) -> str:
     tp = fp = fn = 0
     for example, prediction in zip(examples, predictions):
         want = example.get("kecamatan")
-        got = prediction.entities.get("kecamatan")
+        got = kecamatan_read(prediction)
         tp += bool(want and got == want)
         fp += bool(got and got != want)
         fn += bool(want and got != want)
