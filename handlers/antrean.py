@@ -280,8 +280,10 @@ def check_in_by_petugas(s: Session, runtime, staff: Staff, ticket: Ticket, now: 
     if not may_check_in(ticket, now, runtime.settings.bot_timezone):
         return [say("antrean.petugas.not_today", kode=ticket.kode)]
     before = entry_for_ticket(s, ticket)
+    status_before = before.status if before is not None else None  # arrive() may update that same row
     entry, lines = arrive(s, ticket, now, by="petugas")
-    if before is not None and before.status != QueueStatus.WAITING and entry.status != QueueStatus.WAITING:
+    if status_before == entry.status:
+        # Already there (a second tap, or the resident checked in first): nothing new to tell the resident.
         return [say("antrean.petugas.checked_in_again", kode=ticket.kode, label=entry_label(entry),
                     status=say(f"antrean.status.{entry.status}"))]
     if ticket.resident is not None:

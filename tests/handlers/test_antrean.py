@@ -193,6 +193,10 @@ def test_petugas_checks_a_resident_in(wa_client, phone, clock, visit, staff, rt)
     assert "*A-001*" in phone.say("hadir")
     assert "milik dinas lain" in Phone(wa_client, BUDI, "Budi").say(f"#{kode} hadir")
     assert "*panggil*" in rina.say("bantuan")
+    told = len(outbox(rt, phone.number))
+    # A second tap (or after the resident checked in): the same number, and the resident is not told again.
+    assert f"{kode} sudah di antrean: nomor *A-001*" in rina.say(f"#{kode} hadir")
+    assert len(outbox(rt, phone.number)) == told
 
 
 def test_queue_question_gives_each_stands_length_and_wait(wa_client, phone, clock, visit, staff, rt):
