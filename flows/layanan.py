@@ -28,7 +28,7 @@ class S:
 
 VISIT = choices(("register", say("opt.register_this_date")), ("other", say("opt.other_date")), yes="register", no="other")
 CONFIRM = choices(("register", say("opt.yes_register")), ("change", say("opt.change")), ("cancel", say("opt.cancel")),
-                  yes="register", no="cancel")
+                  yes="register", no="change")  # "gak" to "Cek lagi ya" = not right: change, never drop
 CHANGE = choices(("nama", say("opt.change_name")), ("desa", say("opt.change_desa")), ("catatan", say("opt.change_note")),
                  ("jadwal", say("opt.change_visit")))
 
