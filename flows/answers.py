@@ -92,7 +92,10 @@ _INTENSIFIERS = frozenset("pol poll sangat banget bgt sekali sanget tenan temen 
 _NEGATIONS = frozenset("tidak tdk gak ga nggak enggak ndak ora mboten boten kurang".split())
 
 # Words in option labels too common to tell options apart.
-LABEL_STOPWORDS = frozenset("saya untuk ini itu dengan ke di dan atau yang kec kecamatan desa ada".split())
+LABEL_STOPWORDS = frozenset("saya untuk ini itu dengan ke di dan atau yang ada".split())
+# Place words: they name an option where only one has them ("ubah desa" → "2. Desa/kelurahan"), and
+# are no stray word where none does ("ya, desa martopuro" at "1. Ya 2. Bukan").
+_PLACE_WORDS = frozenset("kec kecamatan desa kelurahan".split())
 _MAX_UNKNOWN = 1      # words of an answer that match no option and are no filler
 _MAX_WORDS = 6        # longer messages are statements, not answers to a choice
 
@@ -222,6 +225,20 @@ def _token_matches(typed: str, label: str) -> bool:
     return len(typed) >= 4 and label.endswith(typed)  # without the prefix: "beda" for "berbeda"
 
 
+# The words of the bot's own option labels as residents say them (Javanese ngoko/krama, Madurese),
+# where the recogniser's normaliser has no entry: "ganti jeneng" / "gantos nami" at "2. Ubah" then
+# "1. Nama". Both the answer's and the labels' words are read through this.
+OPTION_SYNONYMS = {
+    "ganti": "ubah", "gantos": "ubah", "gantien": "ubah", "rubah": "ubah", "ngubah": "ubah", "ubahen": "ubah",
+    "benakno": "ubah", "perbaiki": "ubah", "koreksi": "ubah",
+    "jeneng": "nama", "jenenge": "nama", "nami": "nama", "naminipun": "nama", "asma": "nama",
+    "deso": "desa", "desane": "desa", "dusun": "desa",
+    "cathetan": "catatan", "catetan": "catatan", "cathetane": "catatan",
+    "jadwale": "jadwal", "jadual": "jadwal",
+    "liyane": "lain", "liyo": "lain", "liane": "lain", "lainnya": "lain", "sanesipun": "lain",
+}
+
+
 class Lexicon(Protocol):
     """What the recogniser knows of residents' words (flows/nlu's normaliser), for `pick`."""
 
@@ -251,13 +268,13 @@ def pick(text: str, labels: Sequence[str], *, yes: int | None = None, no: int | 
     n = number(text)
     if n is not None:
         return n - 1 if 1 <= n <= len(labels) else None
-    tokens = _content(words(text))
+    tokens = _answer_words(words(text))
     if not tokens or len(tokens) > _MAX_WORDS:
         return None
     found = _pick_tokens(tokens, [_label_words(words(label)) for label in labels], yes, no)
     if found is not None or lexicon is None:
         return found
-    tokens = _content(lexicon.formal(text))
+    tokens = _answer_words(lexicon.formal(text))
     if not tokens or len(tokens) > _MAX_WORDS:
         return None
     # Yes and no are read as written only: the normaliser turns "badhe" (krama "want") into "mau",
@@ -267,7 +284,11 @@ def pick(text: str, labels: Sequence[str], *, yes: int | None = None, no: int | 
 
 
 def _label_words(tokens: Sequence[str]) -> set[str]:
-    return {t for t in tokens if t not in LABEL_STOPWORDS}
+    return {OPTION_SYNONYMS.get(t, t) for t in tokens if t not in LABEL_STOPWORDS}
+
+
+def _answer_words(tokens: Sequence[str]) -> list[str]:
+    return [OPTION_SYNONYMS.get(t, t) for t in _content(tokens)]
 
 
 def _typo_owners(token: str, label_tokens: Sequence[set[str]]) -> set[int]:
@@ -294,7 +315,7 @@ def _pick_tokens(tokens: Sequence[str], label_tokens: Sequence[set[str]], yes: i
             owners = _typo_owners(token, label_tokens)
         if len(owners) == 1:
             hits[owners.pop()] += 1
-        elif not owners and token not in LABEL_STOPWORDS and token not in THANKS_WORDS:
+        elif not owners and token not in LABEL_STOPWORDS and token not in _PLACE_WORDS and token not in THANKS_WORDS:
             unknown += 1
     chosen = [i for i, h in enumerate(hits) if h]
     if len(chosen) != 1 or unknown > _MAX_UNKNOWN:

@@ -108,6 +108,7 @@ REMIND = ["Ingatkan saya", "Kembali ke menu"]
 MENU = ["Jadwal Kenduren Mas", "Daftar layanan (KTP, KK, akta, BPJS, …)", "Kirim usulan pembangunan desa",
         "Cek status tiket/usulan", "Pengingat jadwal", "Bicara dengan petugas"]
 REGISTER_OR_OTHER = ["Daftar untuk tanggal ini", "Pilih tanggal lain"]
+CHANGE = ["Nama", "Desa/kelurahan", "Catatan", "Jadwal"]
 
 
 def _lexicon():
@@ -142,6 +143,15 @@ def _lexicon():
     ("mboten, tanggal liyane", REGISTER_OR_OTHER, 0, 1, 1),
     ("kulo badhe", REGISTER_OR_OTHER, 0, 1, None),  # "I want": the normaliser's "mau" is no yes here
     ("gempol", REMIND, 0, 1, None),
+    # the bot's own option words as residents say them ("2. Ubah" then "1. Nama 2. Desa/kelurahan …")
+    ("ganti", CONFIRM, 0, 2, 1),
+    ("gantos", CONFIRM, 0, 2, 1),
+    ("ganti jeneng", CHANGE, None, None, 0),
+    ("gantos nami", CHANGE, None, None, 0),
+    ("ganti desane", CHANGE, None, None, 1),
+    ("ganti tanggal", CHANGE, None, None, None),  # "Jadwal" is the option's word; "tanggal" names none
+    ("ganti jeneng karo desa", CHANGE, None, None, None),  # two options named
+    ("tanggal liyane", REGISTER_OR_OTHER, 0, 1, 1),
 ])
 def test_residents_forms_of_an_option_pick_it_and_never_another(text, labels, yes, no, index):
     assert answers.pick(text, labels, yes=yes, no=no, lexicon=_lexicon()) == index

@@ -165,3 +165,9 @@ def test_javanese_and_misspelt_option_words(wa_client, schedule):
     play(Phone(wa_client, "+6281200000003"), [
         ("mau bikin ktp", "kecamatan mana"), ("gempol", "2. Pilih tanggal lain"),
         ("pilih tangal liyane", "Pilih jadwal", "Kec. Purwosari")])
+    play(Phone(wa_client, "+6281200000004"), [
+        ("daftar kk", "kecamatan mana"), ("gempol", "1. Daftar untuk tanggal ini"), ("1", "Nama"),
+        ("Siti", "Desa/kelurahan"), ("gempol", "catatan"), ("-", "Cek lagi ya"),
+        ("ganti jeneng", "Nama"), ("Siti Aminah", "Cek lagi ya", "Nama: Siti Aminah"),
+        ("gantos desa", "Desa/kelurahan Anda di Kecamatan Gempol"), ("wonosunyo", "Cek lagi ya", "Desa Wonosunyo"),
+        ("enggih", "Terdaftar")])
