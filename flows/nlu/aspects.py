@@ -18,6 +18,9 @@ LOKASI = "lokasi"
 # ("apa ada dispenduk?", "wonten dinas kesehatan mboten?") asks about that one (see `find`).
 AGENCY_WORDS = frozenset({"dinas", "opd", "instansi", "dinasnya", "opdnya"})
 WHICH_WORDS = frozenset({"apa", "siapa", "mana", "daftar"})
+# Or who comes, without naming an agency: "sinten mawon ingkang rawuh?", "sopo ae sing teko?".
+WHO_WORDS = frozenset({"siapa"})
+ATTEND_WORDS = frozenset({"datang", "hadir", "ikut", "buka"})
 # The hours: "jam berapa", "sampai jam …", "mulai jam …", opening or closing ("bukak e jam piro").
 HOUR_PHRASES = (("jam", "berapa"), ("pukul", "berapa"), ("sampai", "jam"), ("mulai", "jam"), ("jam", "buka"),
                 ("jam", "pelayanan"), ("jam", "layanan"), ("jam", "operasional"))
@@ -30,7 +33,7 @@ def find(words: list[str], named_opd: bool) -> str | None:
     """The aspect asked about, or None for a plain schedule question. Which dinas wins over the
     hours and the place: "jam berapa dan dinas apa saja" is answered by the list, which has both."""
     present = set(words)
-    if named_opd or (present & AGENCY_WORDS and present & WHICH_WORDS):
+    if named_opd or (present & AGENCY_WORDS and present & WHICH_WORDS) or (present & WHO_WORDS and present & ATTEND_WORDS):
         return OPD
     if present & HOUR_WORDS or _has_phrase(words, HOUR_PHRASES):
         return JAM

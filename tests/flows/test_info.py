@@ -45,6 +45,12 @@ AT_GEMPOL_CARD = dict(flow="jadwal", state="after_visit", slots={"kecamatan": "G
     ("apa ada dispenduk pas kenduren mas di rejoso?", "opd"),
     ("wonten dinas kesehatan mboten?", "opd"),
     ("opd sing melu sopo ae", "opd"),
+    ("sinten mawon ingkang rawuh?", "opd"),  # krama: who (all) comes
+    ("sopo ae sing teko?", "opd"),
+    ("sapa beih se dhateng?", "opd"),  # Madurese
+    ("lajeng ngantos jam pinten?", "jam"),  # krama: and until what time?
+    ("siapa petugasnya", None),
+    ("sopo sing ngurus ktp ku", None),
     ("jam piro bukak e?", "jam"),
     ("sampai jam berapa?", "jam"),
     ("tutup e jam piro", "jam"),
