@@ -47,6 +47,12 @@ def build_registry(flows: tuple[Flow, ...] = ALL_FLOWS, menu: tuple[str, ...] = 
     for name in menu:
         if name not in by_name or by_name[name].menu_label is None:
             raise RegistryError(f"main menu names {name!r}, which is not a flow with a menu label")
+    keyword_of: dict[str, str] = {}
+    for flow in flows:
+        for word in flow.keywords:
+            if word in keyword_of:
+                raise RegistryError(f"keyword {word!r} names both {keyword_of[word]!r} and {flow.name!r}")
+            keyword_of[word] = flow.name
     for flow in flows:
         for target in flow.switches:
             if target not in by_name and target not in RESERVED:

@@ -284,7 +284,9 @@ def pick(text: str, labels: Sequence[str], *, yes: int | None = None, no: int | 
 
 
 def _label_words(tokens: Sequence[str]) -> set[str]:
-    return {OPTION_SYNONYMS.get(t, t) for t in tokens if t not in LABEL_STOPWORDS}
+    # A label's first word is what it is about, even a common one: "Desa/kelurahan" (what to change)
+    # answers "ubah desa", while the "desa" of "Kirim usulan pembangunan desa" names nothing.
+    return {OPTION_SYNONYMS.get(t, t) for i, t in enumerate(tokens) if i == 0 or t not in LABEL_STOPWORDS}
 
 
 def _answer_words(tokens: Sequence[str]) -> list[str]:

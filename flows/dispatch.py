@@ -103,6 +103,11 @@ def answers_the_question(text: str) -> bool:
     return len(answers.words(text)) < 2 or answers.is_skip(text) or answers.yes_no(text) is False
 
 
+def names_flow(flow: Flow, text: str) -> bool:
+    """The message is one of the flow's own keywords ("status" typed at the desa question)."""
+    return " ".join(answers.words(text)) in flow.keywords
+
+
 def leaves_something(flow: Flow) -> bool:
     """Whether leaving this flow mid-way loses anything: a flow that only informs (the schedule: no
     effects, nothing typed) has nothing to leave behind, so switching from it needs no "… tadi saya
@@ -227,7 +232,7 @@ def _confident_intent(registry: Registry, turn: Turn, leaving: tuple[str, str] |
     target = registry.by_intent.get(turn.intent)
     if not target:
         return None
-    if leaving is not None and answers_the_question(turn.text):
+    if leaving is not None and answers_the_question(turn.text) and not names_flow(registry.flows[target], turn.text):
         return None  # an answer gone wrong ("gempol" at the date question, "ndak onok"), not a new request
     if leaving is not None and turn.intent in URGENT_INTENTS:
         return start(registry, target, turn, context_of(turn.slots))  # a person, at once, with the context

@@ -195,6 +195,9 @@ class Flow:
     effects: tuple[type[Effect], ...] = ()  # the effect kinds its steps may emit
     switches: tuple[str, ...] = ()  # flows (or "menu") its steps may hand over to
     typed: tuple[str, ...] = ()  # slots the resident typed: leaving the flow loses them, so ask first
+    # Words that alone name this flow ("status", "jadwal"): typed mid-way in another flow they are a
+    # request for it, where any other single word is taken as an answer gone wrong.
+    keywords: tuple[str, ...] = ()
     # Entered from outside a resident's message (e.g. the survey after a petugas closes a ticket):
     # slots → the first question. None: only a message starts this flow.
     enter: Callable[[Mapping[str, Any]], Step] | None = None

@@ -164,7 +164,7 @@ def no_visit(turn: Turn) -> Step:
 
 
 FLOW = Flow(
-    name="jadwal",
+    name="jadwal", keywords=("jadwal", "jadwal kenduren mas", "cek jadwal"),
     entry_intents=("jadwal",),
     start=start,
     steps={S.ASK_KECAMATAN: ask_kecamatan, S.AFTER_VISIT: after_visit, S.NO_VISIT: no_visit},

@@ -60,5 +60,6 @@ def consent(turn: Turn) -> Step:
 
 
 FLOW = Flow(name="langganan", entry_intents=("langganan",), start=start,
+            keywords=("pengingat", "langganan", "pengingat jadwal"),
             steps={S.ASK_KECAMATAN: ask_kecamatan, S.CONFIRM_KECAMATAN: confirm_kecamatan, S.CONSENT: consent},
             menu_label="menu.item.langganan", asks={S.CONSENT: Ask(CONSENT), S.CONFIRM_KECAMATAN: KECAMATAN_CONFIRMATION}, effects=(Subscribe,))

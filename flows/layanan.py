@@ -338,7 +338,7 @@ def _change(turn: Turn, what: str) -> Step:
 
 
 FLOW = Flow(
-    name="layanan",
+    name="layanan", keywords=("layanan", "daftar layanan"),
     entry_intents=("daftar_layanan",),
     start=start,
     steps={

@@ -51,4 +51,5 @@ def ask_kode(turn: Turn) -> Step:
 
 
 FLOW = Flow(name="status", entry_intents=("cek_status",), start=start, steps={S.ASK_KODE: ask_kode},
-            menu_label="menu.item.status")
+            menu_label="menu.item.status",
+            keywords=("status", "cek status", "cek tiket", "status tiket", "cek usulan"))

@@ -163,7 +163,7 @@ def submitted(slots: dict[str, Any]) -> Step:
 
 
 FLOW = Flow(
-    name="usulan",
+    name="usulan", keywords=("usulan", "usul", "kirim usulan"),
     entry_intents=("usulan",),
     start=start,
     steps={S.ASK_KATEGORI: ask_kategori, S.ASK_DESA: ask_desa, S.CHOOSE_DESA: ask_desa,

@@ -8,6 +8,9 @@ CONFIRM = ["Ya, daftarkan", "Ubah", "Batal"]
 VISIT = ["Daftar untuk tanggal ini", "Pilih tanggal lain"]
 AFTER_VISIT = ["Daftar layanan untuk jadwal ini", "Ingatkan saya", "Kembali ke menu"]
 ERASE = ["Ya, hapus data saya", "Tidak jadi"]
+CHANGE = ["Nama", "Desa/kelurahan", "Catatan", "Jadwal"]
+MENU = ["Jadwal Kenduren Mas", "Daftar layanan (KTP-el, KK, KB, bansos, …)", "Kirim usulan pembangunan desa",
+        "Cek status tiket/usulan", "Pengingat jadwal", "Bicara dengan petugas"]
 SUPPORT = ['Dukung *US-0193* — "Jalan utama berlubang" (12 pendukung)', "Usulan saya berbeda"]
 
 
@@ -80,6 +83,10 @@ def test_ratings_in_words(text, score):
     ("aku arep usul lampu PJU mati ae", AFTER_VISIT, None, None, None),
     ("daftar tapi ingatkan juga", AFTER_VISIT, None, None, None),
     ("", CONFIRM, 0, 2, None),
+    ("ubah desa", CHANGE, None, None, 1),  # a label's first word counts, common or not
+    ("desane", CHANGE, None, None, 1),
+    ("ubah kelurahan", CHANGE, None, None, 1),
+    ("desa", MENU, None, None, None),  # the "desa" at the end of "… pembangunan desa" names nothing
 ])
 def test_option_words_pick_the_option(text, labels, yes, no, index):
     assert answers.pick(text, labels, yes=yes, no=no) == index
