@@ -92,9 +92,10 @@ _INTENSIFIERS = frozenset("pol poll sangat banget bgt sekali sanget tenan temen 
 _NEGATIONS = frozenset("tidak tdk gak ga nggak enggak ndak ora mboten boten kurang".split())
 
 # Words in option labels too common to tell options apart.
-LABEL_STOPWORDS = frozenset("saya untuk ini itu dengan ke di dan atau yang ada".split())
-# Place words: they name an option where only one has them ("ubah desa" → "2. Desa/kelurahan"), and
-# are no stray word where none does ("ya, desa martopuro" at "1. Ya 2. Bukan").
+LABEL_STOPWORDS = frozenset("saya untuk ini itu dengan ke di dan atau yang ada kec kecamatan desa".split())
+# Place words: in a label they count only as its first word ("ubah desa" → "2. Desa/kelurahan", while
+# "desa" alone at the menu is not "Kirim usulan pembangunan desa"), and in an answer they are no stray
+# word ("ya, desa martopuro" at "1. Ya 2. Bukan").
 _PLACE_WORDS = frozenset("kec kecamatan desa kelurahan".split())
 _MAX_UNKNOWN = 1      # words of an answer that match no option and are no filler
 _MAX_WORDS = 6        # longer messages are statements, not answers to a choice
