@@ -121,7 +121,7 @@ MESSAGES: dict[str, str] = {
     "layanan.contact_helpdesk": "Petugas {opd} akan menghubungi Anda lewat nomor ini.",
     "layanan.created": "✅ Terdaftar. Kode tiket: *{kode}*\nTunjukkan kode ini di mobil {opd} pada {tanggal}, {jam}, {lokasi}.\nBawa:\n{syarat}\n{contact}\nCek status kapan saja: ketik *STATUS {kode}*.",
     # — desa —
-    "places.desa_not_found_in": "Desa/kelurahan itu tidak saya temukan di Kecamatan {kecamatan}. Coba tulis lagi namanya.",
+    "places.desa_not_found_in": "Desa/kelurahan itu tidak saya temukan di Kecamatan {kecamatan}. Yang ada di sana: {names}.\nKetik salah satu namanya.",
     "places.desa_not_found": "Desa/kelurahan itu belum saya temukan. Coba tulis lagi namanya (misalnya *Martopuro*).",
     "places.desa_needed": "Desa/kelurahannya perlu diisi supaya sampai ke desa yang tepat 🙏 Tulis namanya (misalnya *Martopuro*), atau ketik *BATAL*.",
     "places.desa_option": "Desa {desa}, Kec. {kecamatan}",

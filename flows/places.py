@@ -46,7 +46,9 @@ def desa_answer(
     candidates = desa_candidates(turn.nlu, turn.text, kecamatan)
     if not candidates:
         if kecamatan:
-            return unhandled(say("places.desa_not_found_in", kecamatan=kecamatan), state=retry_state)
+            # "saya lupa nama desanya", a name we do not have: the kecamatan's own list, to pick from.
+            names = ", ".join(turn.nlu.desa_in(kecamatan))
+            return unhandled(say("places.desa_not_found_in", kecamatan=kecamatan, names=names), state=retry_state)
         return unhandled(say("places.desa_not_found"), state=retry_state)
     if len(candidates) == 1:
         desa, kec = candidates[0]

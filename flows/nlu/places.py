@@ -54,7 +54,9 @@ class PlaceIndex:
             if target in kecamatan:
                 self._kec_alias[name_key(alias)] = target
         self._desa_by_key: dict[str, list[tuple[str, str]]] = {}
+        self._desa_of: dict[str, list[str]] = {}
         for name, kec in desa:
+            self._desa_of.setdefault(kec, []).append(name)
             self._desa_by_key.setdefault(name_key(name), []).append((name, kec))
         known = {(n, k) for n, k in desa}
         for alias, name, kec in read_tsv("alias_desa.tsv", 3):
@@ -65,6 +67,10 @@ class PlaceIndex:
         self._common = {w for w in common_words if w not in self._kec_by_key}
 
     # --- lookups
+    def desa_in(self, kecamatan: str) -> list[str]:
+        """The desa/kelurahan of a kecamatan, alphabetically (what to offer a resident who cannot name theirs)."""
+        return sorted(self._desa_of.get(kecamatan, []))
+
     def kecamatan_of_key(self, key: str) -> str | None:
         return self._kec_by_key.get(key) or self._kec_alias.get(key)
 

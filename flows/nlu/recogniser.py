@@ -117,6 +117,10 @@ class Recogniser:
     def match_kecamatan(self, text: str) -> KecamatanMatch | None:
         return self.places.match_kecamatan(tokenise(text))
 
+    def desa_in(self, kecamatan: str) -> list[str]:
+        canonical = self.places.canonical_kecamatan(kecamatan)
+        return self.places.desa_in(canonical) if canonical else []
+
     def match_desa(self, text: str, kecamatan: str | None = None) -> list[DesaMatch]:
         canonical = self.places.canonical_kecamatan(kecamatan) if kecamatan else None
         if kecamatan and canonical is None:

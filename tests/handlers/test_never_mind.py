@@ -62,3 +62,23 @@ def test_no_at_the_registration_summary_asks_what_to_change_and_drops_nothing(ph
                  ("ya daftarkan", "Terdaftar")])
     with rt.sessions() as s:
         assert len(s.scalars(select(Ticket)).all()) == 1
+
+
+def test_a_resident_who_forgot_their_desa_is_shown_the_kecamatans_list(phone, schedule, rt):
+    play(phone, [("daftar ktp", "KTP-el"), ("gempol", "1."), ("1", "Nama"), ("1", "Desa"),
+                 ("saya lupa nama desanya", "tidak saya temukan di Kecamatan Gempol", "Ngerong", "Wonosunyo",
+                  "!Kalisat"),  # only Gempol's own
+                 ("ngerong", "catatan")])
+
+
+def test_every_kecamatans_desa_list_fits_one_message():
+    from bot.nlu import build_recogniser
+    from catalogue import render_say
+    from flows.engine import say
+
+    nlu = build_recogniser()
+    for kecamatan in nlu.places.kecamatan_names:
+        names = nlu.desa_in(kecamatan)
+        assert names, kecamatan
+        text = render_say(say("places.desa_not_found_in", kecamatan=kecamatan, names=", ".join(names)))
+        assert len(text) < 1600, (kecamatan, len(text))
