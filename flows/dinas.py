@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+
+from flows.facts import OpdRef
 
 # Words every official name shares or that only address the agency: naming none of them helps.
 GENERIC_WORDS = frozenset({"dinas", "badan", "kantor", "bagian", "dan", "kabupaten", "kab", "pasuruan", "ke", "di",
@@ -23,11 +24,6 @@ LOOSE_MIN = 85
 _NON_WORD = re.compile(r"[^\w]+")
 
 
-@dataclass(frozen=True)
-class Dinas:
-    key: str
-    singkatan: str
-    nama: str
 
 
 def _norm(text: str) -> str:
@@ -38,7 +34,7 @@ def _meaningful(text: str) -> str:
     return " ".join(w for w in _norm(text).split() if w not in GENERIC_WORDS)
 
 
-def candidates(text: str, dinas: Sequence[Dinas], recognised: str | None = None) -> list[str]:
+def candidates(text: str, dinas: Sequence[OpdRef], recognised: str | None = None) -> list[str]:
     """The keys the words may mean, best first: one is an answer, several are a question back,
     none is unknown. The exact key, abbreviation or name wins; then the recogniser's reading; then
     the official names loosely (every dinas scoring within a point of the best, so a word two

@@ -20,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flows import routing
-from flows.dinas import Dinas, candidates
+from flows.dinas import candidates
+from flows.facts import OpdRef
 from flows.engine import Say, say
 from handlers import notify
 from handlers.facts import CLOSED_TICKET, next_petugas
@@ -66,7 +67,7 @@ def find_dinas(s: Session, runtime, text: str) -> list[Opd]:
     if runtime is not None and text.strip():
         entities = runtime.recogniser.understand(text).entities
         recognised = entities.get("opd") or dinas_of_layanan(s).get(entities.get("layanan") or "")
-    keys = candidates(text, [Dinas(o.key, o.singkatan, o.nama) for o in opds], recognised)
+    keys = candidates(text, [OpdRef(o.key, o.singkatan, o.nama) for o in opds], recognised)
     by_key = {o.key: o for o in opds}
     return [by_key[k] for k in keys]
 

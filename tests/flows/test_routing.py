@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from flows.dinas import Dinas, candidates
+from flows.dinas import candidates
+from flows.facts import OpdRef
 from flows.routing import FIRST_MESSAGES, HELPDESK, ChatSoFar, may_route, named_dinas, route_to
 from storage import reference
 
-DINAS = [Dinas(o.key, o.singkatan, o.nama) for o in reference.opd()]
+DINAS = [OpdRef(o.key, o.singkatan, o.nama) for o in reference.opd()]
 
 
 @pytest.mark.parametrize("typed, recognised, expected", [
@@ -34,7 +35,7 @@ def test_which_dinas_is_named(typed, recognised, expected):
 
 
 def test_a_word_two_dinas_share_is_a_question_not_a_guess():
-    two = [Dinas("dinkes", "Dinas Kesehatan", "Dinas Kesehatan"), Dinas("rsud", "RSUD", "RSUD Kesehatan Bangil")]
+    two = [OpdRef("dinkes", "Dinas Kesehatan", "Dinas Kesehatan"), OpdRef("rsud", "RSUD", "RSUD Kesehatan Bangil")]
     assert candidates("kesehatan", two) == ["dinkes", "rsud"]
 
 
