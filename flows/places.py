@@ -45,15 +45,18 @@ def desa_answer(
         return unhandled(say("places.desa_needed"), state=retry_state)
     candidates = desa_candidates(turn.nlu, turn.text, kecamatan)
     if not candidates:
-        if kecamatan:
-            # "saya lupa nama desanya", a name we do not have: the kecamatan's own list, to pick from.
-            names = ", ".join(turn.nlu.desa_in(kecamatan))
-            return unhandled(say("places.desa_not_found_in", kecamatan=kecamatan, names=names), state=retry_state)
-        return unhandled(say("places.desa_not_found"), state=retry_state)
+        return unhandled(desa_not_found(turn.nlu, kecamatan), state=retry_state)
     if len(candidates) == 1:
         desa, kec = candidates[0]
         return then(turn, _fixed(turn.slots, desa, kec))
     return Step([which_desa(candidates)], choose_state, {**turn.slots, "desa_options": [list(c) for c in candidates]})
+
+
+def desa_not_found(nlu, kecamatan: str | None) -> Say:
+    """No such desa: in a known kecamatan ("saya lupa nama desanya"), its own list to pick from."""
+    if kecamatan:
+        return say("places.desa_not_found_in", kecamatan=kecamatan, names=", ".join(nlu.desa_in(kecamatan)))
+    return say("places.desa_not_found")
 
 
 def _option_labels(candidates: list[tuple[str, str]]) -> list[Say]:

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from flows.engine import say
 from flows.layanan import strip_nik
-from flows.places import desa_candidates, which_desa
+from flows.places import desa_candidates, desa_not_found, which_desa
 from handlers.rasa_actions.unit import runtime, utter
 from storage import reference
 
@@ -47,12 +47,7 @@ class ValidateServiceForm(FormValidationAction):
         candidates = desa_candidates(self.nlu, str(value or ""), kecamatan)
         if len(candidates) == 1:
             return {"desa": candidates[0][0]}
-        if candidates:
-            utter(dispatcher, [which_desa(candidates)])
-        elif kecamatan:
-            utter(dispatcher, [say("places.desa_not_found_in", kecamatan=kecamatan)])
-        else:
-            utter(dispatcher, [say("places.desa_not_found")])
+        utter(dispatcher, [which_desa(candidates) if candidates else desa_not_found(self.nlu, kecamatan)])
         return {"desa": None}
 
     def validate_nama(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict):
