@@ -94,6 +94,17 @@ def supersede_edits(session: Session, visit_id: int, now: datetime) -> int:
     ).rowcount
 
 
+def _anyone_to_tell(session: Session, visit: Visit, superseded_from) -> bool:
+    """Someone knows of the visit: a reminder or correction naming it was sent, a correction of
+    `superseded_from` was cancelled before it went (they are told again), or an open ticket holds it."""
+    told = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(_told_of(visit)),
+                                          OutboxMessage.status.in_(SENT_STATES)).exists()
+    redo = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(superseded_from),
+                                          OutboxMessage.error_message == SUPERSEDED).exists()
+    holders = select(Ticket.id).where(Ticket.visit_id == visit.id, Ticket.status.not_in(CLOSED_TICKET)).exists()
+    return bool(session.scalar(select(told | redo | holders)))
+
+
 def _told_of(visit: Visit):
     """Broadcasts whose sent rows told of this visit: its reminders, and corrections naming it."""
     return _reminders_of(visit.id).union(_naming(visit))
@@ -194,12 +205,7 @@ def correct_visit(session: Session, runtime: Runtime, visit_id: int, now: dateti
     for earlier in supersede(session, visit, now):
         again = correct_visit(session, runtime, earlier, now, tz)
         reissued += again.added if again else 0
-    told = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(_told_of(visit)),
-                                          OutboxMessage.status.in_(SENT_STATES)).exists()
-    redo = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(_own_corrections(visit_id)),
-                                          OutboxMessage.error_message == SUPERSEDED).exists()
-    holders = select(Ticket.id).where(Ticket.visit_id == visit_id, Ticket.status.not_in(CLOSED_TICKET)).exists()
-    if not session.scalar(select(told | redo | holders)):
+    if not _anyone_to_tell(session, visit, _own_corrections(visit_id)):
         return None if not reissued else Correction(0, visit_id, correction_kind(visit), reissued)
     kind = correction_kind(visit)
     outcome = final_visit(visit)
@@ -235,12 +241,7 @@ def correct_edit(session: Session, runtime: Runtime, visit_id: int, now: datetim
     if visit is None or visit.status != VisitStatus.PLANNED:
         return None
     supersede_edits(session, visit_id, now)
-    told = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(_told_of(visit)),
-                                          OutboxMessage.status.in_(SENT_STATES)).exists()
-    redo = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.in_(_edits_of(visit_id)),
-                                          OutboxMessage.error_message == SUPERSEDED).exists()
-    holders = select(Ticket.id).where(Ticket.visit_id == visit_id, Ticket.status.not_in(CLOSED_TICKET)).exists()
-    if not session.scalar(select(told | redo | holders)):
+    if not _anyone_to_tell(session, visit, _edits_of(visit_id)):
         return None
     edits = session.scalar(select(func.count()).select_from(_edits_of(visit_id).subquery()))
     kind = f"{EDITED_PREFIX}{edits + 1}"
