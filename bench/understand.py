@@ -6,9 +6,9 @@
   message stay on one side) and scores the test side: intent accuracy, precision/recall per intent,
   accuracy per slice (length band, register, has-a-place, has-a-service), kecamatan entity F1
   (the kecamatan named, or the one of a desa that lies in one kecamatan only: what the flows use)
-- `--untuned`: accuracy on data/untuned.jsonl, messages written before the model was tuned and never
-  trained or tuned on (the recogniser trained on every family is scored; errors are never printed,
-  so that nobody tunes on them)
+- `--untuned`: accuracy on each untuned set (data/untuned.jsonl, data/untuned2.jsonl: messages written
+  before a round of tuning and never trained or tuned on; the recogniser trained on every family is
+  scored; errors are never printed, so that nobody tunes on them)
 - out-of-scope: share of xSID Indonesian utterances (reminder/* and alarm/* left out: they overlap
   with berhenti/langganan) and of NusaX Javanese/Madurese sentiment sentences read as diluar_topik
 - median, p95 and p99 latency per message (warm), and cold start in a fresh interpreter: import +
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.nlu import build_recogniser  # noqa: E402
 from flows.nlu import INTENTS, LOW_CONFIDENCE, OUT_OF_SCOPE, Recogniser  # noqa: E402
-from flows.nlu.corpus import read_corpus, read_untuned, split, text_key  # noqa: E402
+from flows.nlu.corpus import UNTUNED_FILES, read_corpus, read_untuned, split, text_key  # noqa: E402
 from storage import reference  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
@@ -80,6 +80,7 @@ def slices(example: dict) -> list[str]:
         f"register {example.get('register', '?')}",
         "has a place" if example.get("kecamatan") or example.get("desa") else "no place",
         "has a service" if example.get("layanan") else "no service",
+        *([f"voice {example['voice']}"] if example.get("voice") else []),  # untuned2.jsonl: who wrote it
     ]
 
 
@@ -123,6 +124,10 @@ def score(recogniser, examples: list[dict], title: str, show_errors: bool, detai
     in_scope = [(g, p) for g, p in zip(gold, predicted) if g != OUT_OF_SCOPE]
     rejected = sum(p == OUT_OF_SCOPE for _, p in in_scope)
     print(f"in-scope messages read as diluar_topik: {rejected}/{len(in_scope)}")
+    off_topic = [p for g, p in zip(gold, predicted) if g == OUT_OF_SCOPE]
+    if off_topic:
+        accepted = sum(p != OUT_OF_SCOPE for p in off_topic)
+        print(f"off-topic messages accepted as a request: {accepted / len(off_topic):.3f} ({accepted}/{len(off_topic)})")
     if detail:
         by_slice: dict[str, list[bool]] = defaultdict(list)
         for example, p in zip(examples, predicted):
@@ -161,10 +166,12 @@ def main() -> None:
 
     if "--untuned" in sys.argv:
         seen = {text_key(e["text"]) for e in corpus}
-        untuned = [e for e in read_untuned() if text_key(e["text"]) not in seen]
-        skipped = len(read_untuned()) - len(untuned)
-        score(build_recogniser(), untuned, f"untuned.jsonl (never trained or tuned on; {skipped} messages "
-              "also in the corpus left out; trained on every family)", show_errors=False)
+        full = build_recogniser()
+        for path in UNTUNED_FILES:
+            untuned = [e for e in read_untuned(path) if text_key(e["text"]) not in seen]
+            skipped = len(read_untuned(path)) - len(untuned)
+            score(full, untuned, f"{path.name} (never trained or tuned on; {skipped} messages "
+                  "also in the corpus left out; trained on every family)", show_errors=False)
     print()
 
     xsid = xsid_utterances()

@@ -6,7 +6,8 @@ side, chosen by a hash of its id, so that a paraphrase of a test message is neve
 figure then measures words and phrasings the model has not seen, not its memory.
 
 The running bot trains on every family; the bench trains on the train side and scores the test side.
-data/untuned.jsonl is a separate set written before any tuning and never trained on (bench only).
+data/untuned.jsonl (first round) and data/untuned2.jsonl (second round, issue #27) are separate sets,
+each written before that round's tuning and never trained or tuned on (bench only).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from flows.nlu.resources import DATA_DIR
 
 CORPUS_DIR = DATA_DIR / "corpus"
 UNTUNED_FILE = DATA_DIR / "untuned.jsonl"
+UNTUNED_FILES = (UNTUNED_FILE, DATA_DIR / "untuned2.jsonl")  # one per round, oldest first
 REGISTERS = ("id", "id_formal", "jv_ngoko", "jv_krama", "mad", "mix_en", "legacy")
 TEST_SHARE = 5  # one family in five goes to the test side
 
@@ -70,15 +72,15 @@ def split(examples: list[dict]) -> tuple[list[dict], list[dict]]:
     return train, test
 
 
-def read_untuned() -> list[dict]:
-    return read_jsonl(UNTUNED_FILE)
+def read_untuned(path: Path = UNTUNED_FILE) -> list[dict]:
+    return read_jsonl(path)
 
 
 def data_fingerprint(extra_files: list[Path] = ()) -> str:
     """A hash of every data file the recogniser is built from (and `extra_files`): a cached model
     is valid only for the exact data it was built on."""
     digest = hashlib.sha256()
-    paths = sorted(p for p in DATA_DIR.rglob("*") if p.is_file() and p != UNTUNED_FILE) + list(extra_files)
+    paths = sorted(p for p in DATA_DIR.rglob("*") if p.is_file() and p not in UNTUNED_FILES) + list(extra_files)
     for path in paths:
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())

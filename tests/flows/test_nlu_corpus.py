@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 import pytest
 
 from flows.nlu import INTENTS
-from flows.nlu.corpus import REGISTERS, corpus_files, read_corpus, read_jsonl, read_untuned, split, text_key
+from flows.nlu.corpus import REGISTERS, UNTUNED_FILES, corpus_files, read_corpus, read_jsonl, read_untuned, split, text_key
 from storage import reference
 
 FAMILY = re.compile(r"^[a-z]-\d{4,5}$")  # a letter per writer (o: the project's older examples), a number
@@ -71,12 +71,23 @@ def test_one_text_one_intent(corpus):
     assert {t: i for t, i in intents.items() if len(i) > 1} == {}
 
 
-def test_untuned_set_is_apart(corpus):
-    """The bench scores only untuned messages the corpus does not hold (short ones like "STOP" recur)."""
+@pytest.mark.parametrize("path", UNTUNED_FILES, ids=lambda p: p.name)
+def test_untuned_set_is_apart(corpus, path):
+    """The bench scores only untuned messages the corpus does not hold (short ones like "STOP" recur):
+    enough of them, every intent, and off-topic messages among them."""
     seen = {text_key(e["text"]) for e in corpus}
-    apart = [e for e in read_untuned() if text_key(e["text"]) not in seen]
-    assert len(apart) >= 180
+    apart = [e for e in read_untuned(path) if text_key(e["text"]) not in seen]
+    assert len(apart) >= 150
     assert {e["intent"] for e in apart} == set(INTENTS)
+    assert sum(e["intent"] == "diluar_topik" for e in apart) >= 25
+    assert {e["register"] for e in read_untuned(path)} <= set(REGISTERS)
+
+
+def test_untuned_sets_are_never_trained_on(corpus):
+    """No untuned family id is in the corpus (the recogniser reads corpus/ only)."""
+    families = {e["family"] for e in corpus}
+    for path in UNTUNED_FILES:
+        assert not {e["family"] for e in read_untuned(path)} & families
 
 
 def test_size_and_mix(corpus):
