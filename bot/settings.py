@@ -48,6 +48,13 @@ class Settings:
     console_session_minutes: int = 480
     # A number called and not served within this many minutes is skipped as a no-show.
     antrean_no_show_minutes: int = 10
+    # How many reverse proxies (each adding X-Forwarded-For/-Proto) stand in front of the web app:
+    # the client address of the login limits and logs is read behind them (werkzeug ProxyFix). 0: none.
+    trusted_proxies: int = 0
+    # The Rasa action server (`python -m handlers.rasa_actions`): the shared secret Rasa's
+    # action_endpoint sends (`token:` in endpoints.yml), and the address it listens on.
+    rasa_actions_token: str = ""
+    rasa_actions_host: str = "127.0.0.1"
 
     @property
     def dry_run(self) -> bool:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tests.whatsapp import add_visit
 
 ROOT = Path(__file__).resolve().parents[2]
 SENDER = "+6281234567890"
+TOKEN = "rasa-shared-secret-for-tests"
 DOMAIN = {
     "slots": {name: {"type": "text", "mappings": [{"type": "from_text"}]}
               for name in ("layanan", "kecamatan", "desa", "nama", "kategori", "deskripsi", "kode")},
@@ -35,17 +37,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def procfile_command(name: str) -> str:
+    """The command the Procfile gives a process type, run with this virtualenv's python."""
+    for line in (ROOT / "Procfile").read_text(encoding="utf-8").splitlines():
+        if line.startswith(name + ":"):
+            command = line.split(":", 1)[1].strip()
+            assert command.startswith("python ")
+            return sys.executable + command.removeprefix("python")
+    raise AssertionError(f"no {name} in the Procfile")
+
+
+def start_actions(env_extra: dict, log: Path) -> tuple[subprocess.Popen, int]:
+    """`actions` as the Procfile starts it (`sh -c`, PORT from the environment)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TWILIO_", "RASA_", "SANIC_"))}
+    env.update(PORT=str(port), PYTHONPATH=str(ROOT), **env_extra)
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(["sh", "-c", "exec " + procfile_command("actions")], cwd=ROOT, env=env,
+                                stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+    return proc, port
+
+
 @pytest.fixture(scope="module")
 def server(database_url, tmp_path_factory):
     """One action server per backend for this module; each test still gets a clean database (rt)."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
-    env.update(DATABASE_URL=database_url, SANIC_HOST="127.0.0.1", PYTHONPATH=str(ROOT))
     log = tmp_path_factory.mktemp("rasa") / "actions.log"
-    with log.open("wb") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "handlers.rasa_actions",
-                                 "--port", str(port)], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+    proc, port = start_actions({"DATABASE_URL": database_url, "RASA_ACTIONS_TOKEN": TOKEN}, log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -69,7 +87,8 @@ def action_server(server, rt):
     return server
 
 
-def call(url: str, action: str, slots: dict, *, text: str = "", events: list | None = None):
+def call(url: str, action: str, slots: dict, *, text: str = "", events: list | None = None,
+         token: str | None = TOKEN, headers: dict | None = None):
     body = {
         "next_action": action, "sender_id": SENDER, "version": "3.6.0", "domain": DOMAIN,
         "tracker": {
@@ -80,8 +99,9 @@ def call(url: str, action: str, slots: dict, *, text: str = "", events: list | N
             "latest_action_name": "action_listen",
         },
     }
-    req = urllib.request.Request(url + "/webhook", data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
+    query = "?" + urllib.parse.urlencode({"token": token}) if token is not None else ""
+    req = urllib.request.Request(url + "/webhook" + query, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.status, json.loads(resp.read())
@@ -183,6 +203,7 @@ def test_example_rasa_assistant_names_exactly_our_actions():
     assert set(domain["forms"]["service_form"]["required_slots"]) == {"layanan", "kecamatan", "desa", "nama"}
     endpoints = yaml.load((ROOT / "examples/rasa/endpoints.yml").read_text(encoding="utf-8"))
     assert endpoints["action_endpoint"]["url"].endswith("/webhook")
+    assert endpoints["action_endpoint"]["token"] == "${RASA_ACTIONS_TOKEN}"  # what the server checks
 
 
 def test_actions_go_through_the_same_policy(action_server, rt):
@@ -220,3 +241,84 @@ def test_the_flood_limit_counts_messages_not_action_calls(action_server, rt):
     call(action_server, "action_check_status", {}, text="cek status lagi", events=second)
     with rt.sessions() as s:
         assert s.scalars(select(Resident)).one().flood_count == 2
+
+
+def test_callers_without_the_secret_are_refused_and_change_nothing(action_server, rt):
+    """Rasa's action_endpoint `token:` arrives as ?token=…; a caller without it acts for nobody."""
+    for token, headers in ((None, {}), ("wrong-guess", {}), ("", {}), (None, {"Authorization": "Bearer nope"}),
+                           (TOKEN.upper(), {})):
+        status, result = call(action_server, "action_submit_proposal",
+                              {"kategori": "jalan", "desa": "martopuro", "deskripsi": "jalan berlubang dekat SD"},
+                              token=token, headers=headers)
+        assert status == 401 and result == {"error": "unauthorised"}
+        assert call(action_server, "action_handoff", {}, text="saya mau bicara dengan orang", token=token,
+                    headers=headers)[0] == 401
+        assert call(action_server, "action_check_status", {"kode": "KM-0000"}, token=token,
+                    headers=headers)[0] == 401
+    with rt.sessions() as s:
+        assert s.scalars(select(Proposal)).all() == [] and s.scalars(select(Ticket)).all() == []
+    for path in ("/actions",):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(action_server + path, timeout=5)
+        assert refused.value.code == 401
+        refused.value.close()
+    # The secret as a bearer header (endpoints.yml `headers:`) is accepted too.
+    status, result = call(action_server, "action_check_status", {"kode": "KM-0000"}, token=None,
+                          headers={"Authorization": f"Bearer {TOKEN}"})
+    assert status == 200 and "tidak ditemukan untuk nomor ini" in texts(result)
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses with a socket listening on `port` (from /proc/net/tcp and tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:
+                raw = bytes.fromhex(address)
+                if len(raw) == 4:
+                    found.add(socket.inet_ntop(socket.AF_INET, raw[::-1]))
+                else:
+                    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+                    found.add(socket.inet_ntop(socket.AF_INET6, words))
+    return found
+
+
+def test_the_procfile_server_listens_on_loopback_only(action_server):
+    port = int(action_server.rsplit(":", 1)[1])
+    assert _listening_addresses(port) == {"127.0.0.1"}
+
+
+def test_refuses_to_start_without_the_secret_outside_dry_run(tmp_path, database_url):
+    live = {"DATABASE_URL": database_url, "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "t" * 32}
+    log = tmp_path / "refused.log"
+    proc, port = start_actions(live, log)
+    try:
+        assert proc.wait(60) != 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    said = log.read_text()
+    assert "RASA_ACTIONS_TOKEN is not set" in said and "Traceback" not in said
+    assert _listening_addresses(port) == set()
+    # Without a secret even in dry-run it will not listen beyond this machine.
+    proc, port = start_actions({"DATABASE_URL": database_url, "RASA_ACTIONS_HOST": "0.0.0.0"}, log)
+    try:
+        assert proc.wait(60) != 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert "is not loopback" in log.read_text()
+
+
+def test_gate_rules():
+    from handlers.rasa_actions.server import admitted, presented_token
+
+    assert presented_token({"token": "abc"}, {}) == "abc"
+    assert presented_token({}, {"authorization": "Bearer abc"}) == "abc"
+    assert presented_token({}, {"authorization": "Basic abc"}) == ""
+    assert admitted("abc", "abc", "203.0.113.9") and not admitted("abc", "abd", "127.0.0.1")
+    assert not admitted("abc", "", "127.0.0.1")
+    # Dry-run without a secret: loopback callers only.
+    assert admitted("", "", "127.0.0.1") and admitted("", "", "::1") and not admitted("", "", "10.0.0.4")
