@@ -3,9 +3,50 @@ only at DEBUG. The filter masks the message, its arguments and any traceback tex
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import re
 
 from flows.phones import mask_personal
+
+# What a log line needs readable and is no personal data: client addresses (IPv4/IPv6, with a port)
+# and timestamps. The phone matcher would take `203.0.113.45` or `11:10:54,719` for a number.
+_KEEP = re.compile(r"""
+    \d{4}-\d{2}-\d{2}(?:[T\x20]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?  # ISO date/time
+  | \d{1,2}/[A-Z][a-z]{2}/\d{4}(?::\d{2}:\d{2}:\d{2})?(?:\x20[+-]\d{4})?                         # access-log time
+  | (?<![\d:])\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?![\d:])                                   # time of day
+  | (?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])                                                    # IPv4
+  | (?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])                                   # IPv6
+""", re.VERBOSE)
+
+
+def _kept(token: str) -> bool:
+    if token[:1].isdigit() and token.count(".") == 3 and ":" not in token:
+        try:  # 081.234.567.890 is a phone number written with dots, not an address
+            ipaddress.IPv4Address(token)
+        except ValueError:
+            return False
+    elif ":" in token and not any(c in token for c in "-/ ") and token.count(":") >= 2 and "." not in token:
+        try:
+            ipaddress.IPv6Address(token)
+        except ValueError:
+            return bool(re.fullmatch(r"\d{1,2}:\d{2}:\d{2}", token))
+    return True
+
+
+def mask_log_text(text: str) -> str:
+    """Phone numbers and NIKs masked; IP addresses and timestamps left as they are."""
+    if not text:
+        return text
+    out, last = [], 0
+    for match in _KEEP.finditer(text):
+        if not _kept(match.group(0)):
+            continue
+        out.append(mask_personal(text[last:match.start()]))
+        out.append(match.group(0))
+        last = match.end()
+    out.append(mask_personal(text[last:]))
+    return "".join(out)
 
 
 def mask_phone(text: str | None) -> str:
@@ -18,14 +59,14 @@ class MaskPhonesFilter(logging.Filter):
         if record.args:
             record.msg = record.getMessage()
             record.args = None
-        record.msg = mask_personal(str(record.msg))
+        record.msg = mask_log_text(str(record.msg))
         if record.exc_info and not record.exc_text:
             # A driver's error text quotes the failing values: format it once, masked.
-            record.exc_text = mask_personal(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = mask_log_text(logging.Formatter().formatException(record.exc_info))
         elif record.exc_text:
-            record.exc_text = mask_personal(record.exc_text)
+            record.exc_text = mask_log_text(record.exc_text)
         if record.stack_info:
-            record.stack_info = mask_personal(record.stack_info)
+            record.stack_info = mask_log_text(record.stack_info)
         return True
 
 
