@@ -177,6 +177,14 @@ MESSAGES: dict[str, str] = {
     "hapus.confirm": "Hapus data pribadi Anda (nama, nomor, catatan)? Tiket dan usulan tetap tercatat tanpa identitas untuk statistik Pemkab. Pengingat juga berhenti.\n{options}",
     "hapus.done": "✅ Data pribadi Anda sudah dihapus. Terima kasih telah menggunakan Kenduren Mas.",
     "hapus.kept": "Baik, data Anda tidak dihapus.",
+    # — berhenti: a stop said clearly is done; anything else is asked —
+    "menu.item.berhenti": "Berhenti menerima pengingat",
+    "opt.stop_reminders": "Berhenti menerima pengingat",
+    "opt.erase_data": "Hapus data pribadi saya",
+    "berhenti.which": "Maaf, saya ingin memastikan dulu 🙏 Yang Anda maksud:\n{options}",
+    "berhenti.forwarding": ("Cara meneruskan pengingat ke grup WhatsApp: tekan lama pesan pengingatnya, ketuk tanda panah "
+                            "*Teruskan* (➦), pilih grup warga, lalu kirim. Pengingat untuk kepala desa sudah ditulis untuk "
+                            "diteruskan, lengkap dengan tautan desa Anda. Pengingat Anda tetap berjalan seperti biasa."),
     # — Rasa actions —
     "rasa.bad_sender": "Maaf, nomor pengirim tidak dikenali. Layanan ini memerlukan nomor WhatsApp yang valid.",
     "rasa.missing_slots": "Datanya belum lengkap. Mohon lengkapi dulu pertanyaan sebelumnya.",

@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 from flows.effects import OptOut
 from flows.engine import Ask, Effect, Flow, Say, Step, Turn, choices, say
 
-from flows import answers
+from flows import answers, berhenti
 from flows.commands import (  # noqa: F401  (handlers/handoff.py reads STOP_WORDS and normalise_command here)
     STOP_WORDS, command_of, normalise_command,
 )
@@ -206,7 +206,9 @@ def dispatch(registry: Registry, flow: str | None, state: str | None, turn: Turn
         if (turn.intent in URGENT_INTENTS and turn.confidence >= URGENT and turn.choice is None and not answered
                 and not declined):
             # "ojok kirim pesen maneh" mid-flow is not an answer to the question.
-            return _confident_intent(registry, turn, leaving=(flow, state))
+            urgent = _confident_intent(registry, turn, leaving=(flow, state))
+            if urgent is not None:
+                return urgent
         step = registry.flows[flow].steps[state](turn)
         if not step.unhandled:
             return _finish(registry, flow, step, turn, turn.slots)
@@ -227,11 +229,11 @@ def dispatch(registry: Registry, flow: str | None, state: str | None, turn: Turn
 def _confident_intent(registry: Registry, turn: Turn, leaving: tuple[str, str] | None = None) -> Outcome | None:
     if turn.confidence < CONFIDENT:
         return None
-    if turn.intent == "berhenti":
-        return Outcome([say("langganan.stopped")], None, None, {}, [OptOut()])
-    target = registry.by_intent.get(turn.intent)
+    target = registry.by_intent.get(turn.intent)  # berhenti: flows/berhenti.py stops only when said clearly
     if not target:
         return None
+    if turn.intent == "berhenti" and berhenti.clear_stop(turn.text):
+        return start(registry, target, turn, {})  # "ojok kirim pesen maneh" is never an answer gone wrong
     if leaving is not None and answers_the_question(turn.text) and not names_flow(registry.flows[target], turn.text):
         return None  # an answer gone wrong ("gempol" at the date question, "ndak onok"), not a new request
     if leaving is not None and turn.intent in URGENT_INTENTS:

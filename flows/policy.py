@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Mapping
 
-from flows import answers, referral
+from flows import answers, berhenti, referral
 from flows.commands import command_of
 from flows.dispatch import (
     CONFIDENT, MENU_ASKS, Outcome, Registry, answers_the_question, context_of, dispatch, main_menu, start, switch_flow,
@@ -156,6 +156,10 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
         if offered == "menu":
             return main_menu(registry)
 
+    sensitive = _sensitive(registry, situation, turn, ask)
+    if sensitive is not None:
+        return sensitive
+
     kindly = closing_reply(ask, turn.text)
     if kindly is not None:
         return stay(situation, [kindly])
@@ -183,6 +187,19 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
         return replace(outcome, replies=[*hint, say("menu.offer_petugas_again", options=OFFER_HELP.labels())],
                        misses=misses)
     return replace(outcome, misses=misses)
+
+
+def _sensitive(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
+    """Read by meaning before anything else may take the words: an erasure request starts HAPUS
+    DATA (its confirmation), a question how to forward a reminder gets the forwarding help. Never
+    while the message answers the question asked (a pick of its choices)."""
+    if situation.flow in ("hapus_data", "berhenti") or (ask.choices is not None and turn.pick(ask.choices)):
+        return None
+    if berhenti.erasure(turn.text):
+        return replace(start(registry, "hapus_data", turn, {}), misses=0)
+    if not ask.free_text and berhenti.forwarding(turn.text):
+        return replace(stay(situation, [say("berhenti.forwarding")]), misses=0)
+    return None
 
 
 def _has_options(reply: Say) -> bool:

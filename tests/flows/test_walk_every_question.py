@@ -17,7 +17,7 @@ from tests.flows.fakes import FakeFacts, turn
 REGISTRY = build_registry()
 RULES = policy.Rules()
 ENTRIES = [["menu"], ["jadwal kenduren mas"], ["kapan ke gempol"], ["kapan ke tosari"], ["daftar ktp"], ["mau urus kk"],
-           ["jalan nang martopuro rusak parah"], ["usul lampu jalan"], ["ingatkan saya"], ["hapus data saya"], ["p"],
+           ["jalan nang martopuro rusak parah"], ["usul lampu jalan"], ["ingatkan saya"], ["hapus data saya"], ["p"], ["hapus"],
            # an unsure kecamatan: "Maksudnya Kecamatan Gempol? 1. Ya 2. Bukan"
            ["daftar ktp", "gempul"], ["ingatkan saya", "gempul"]]
 # Answers to the questions that take typed content, so the walk can go on past them.

@@ -36,7 +36,7 @@ REGISTRY = build_registry()
 # typed name (asked first), and two misses (the petugas offer).
 ENTRIES = [["menu"], ["jadwal kenduren mas"], ["kapan ke gempol"], ["kapan ke tosari"], ["daftar ktp"],
            ["mau urus kk"], ["jalan nang martopuro rusak parah"], ["usul lampu jalan"],
-           ["jembatan putus di karangasem"], ["ingatkan saya"], ["hapus data saya"], ["p"], ["cek"],
+           ["jembatan putus di karangasem"], ["ingatkan saya"], ["hapus data saya"], ["hapus"], ["p"], ["cek"],
            ["daftar ktp", "gempul"], ["ingatkan saya", "gempul"],
            ["daftar ktp", "gempol", "1", "Siti Aminah", "kapan kenduren mas ke bangil"],
            ["xq zzv bbrr", "qqq www eee"]]

@@ -1,0 +1,128 @@
+"""berhenti — the sensitive requests, read by meaning: stop messages, erase personal data, or how
+to forward a reminder. Never by one word: "hapus", "batal", "jangan disimpan" are not a STOP.
+
+- Erasure in any register ("tolong hapus data pribadi saya", "busak data kula", "data saya jangan
+  disimpan") starts HAPUS DATA with its confirmation (`erasure`, read by the policy first).
+- "carane nerusno pengingat nang grup?" is a kepala desa asking how to forward: the forwarding help
+  (`forwarding`), never a stop.
+- A stop is done at once only when it is clear: the stop words (flows/commands.py), or a wish to
+  stop what the bot sends ("ojok kirim pesen maneh", "hapus nomor saya dari daftar pengingat").
+  Anything the recogniser read as berhenti without that ("hapus", "udahan", "wis cukup") is asked.
+
+Declared as word sets over answers.words(); pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flows import answers
+from flows.effects import OptOut
+from flows.engine import Ask, Flow, Step, Turn, choices, say, unhandled
+
+# — the words, by meaning —
+ERASE_VERBS = frozenset({
+    "hapus", "hapuskan", "dihapus", "menghapus", "hapusen", "hapusno", "hapusin", "apus", "apusen", "diapus", "busak",
+    "mbusak", "dibusak", "busaken", "busakno", "delete", "didelete", "hilangkan", "ilangi", "ilangno", "musnahkan",
+    "buang", "dibuang", "èapos", "apos", "ebusak", "èbusak",
+})
+DATA_WORDS = frozenset({
+    "data", "datane", "dataku", "datanya", "datae", "datana", "identitas", "identitasku", "nik", "pribadi",
+    "privasi",
+})
+# "data saya jangan disimpan", "ampun disimpen data kula", "datane ojok disimpen"
+KEEP_VERBS = frozenset({"simpan", "disimpan", "menyimpan", "simpen", "disimpen", "nyimpen", "nyimpan", "dicatat",
+                        "direkam", "disimpenaken", "èsimpen", "esimpen", "disimpenno"})
+DONT_WORDS = frozenset({"jangan", "jgn", "ojo", "ojok", "aja", "ampun", "sampun", "usah", "osa", "jha", "jhâ",
+                        "ndak", "gak", "ga", "tidak", "mboten", "ora", "ra", "ta", "tak"})
+# What the bot sends: a stop aimed at one of these is clear.
+MESSAGE_WORDS = frozenset({
+    "pesan", "pesannya", "pesen", "pesene", "pesenna", "pengingat", "pengingatnya", "pengingate", "pengingatipun",
+    "pangèngat", "pangengat", "reminder", "reminders", "notif", "notife", "notifikasi", "info", "informasi",
+    "kabar", "sms", "wa", "whatsapp", "broadcast", "siaran", "langganan", "langganane", "langganannya",
+    "berlangganan", "daftar", "spam", "kirim", "ngirim", "dikirim", "dikirimi", "kintun", "kintuni", "ngintun",
+    "pangintunan", "ngerem", "èkerèm", "èkerèmè", "èkerème", "pengiriman", "msgs", "messages", "diingatkan",
+    "diingetno", "diilingno", "dikabari", "engetaken", "ngingetin", "kabarè", "èkabarè",
+})
+STOP_VERBS = frozenset({
+    "berhenti", "berhentikan", "stop", "distop", "hentikan", "unsubscribe", "unsub", "unreg", "mandek", "mandekno",
+    "mandheg", "kendelaken", "pateni", "matikan", "matiin", "ambu", "èambu", "keluar", "metu", "blokir",
+    "opt", "cancel", "udahan", "cukup", "cokop",
+})
+NUMBER_WORDS = frozenset({"nomor", "nomer", "nomorku", "nomerku", "nomere", "nomernya", "nomornya", "no"})
+# Any form of the verb: meneruskan, diteruskan, terusno, nerusno, neruske, forwardkan, dibagikan, nyebarno.
+# Bare "terus" is also "on and on" ("kok dapat pesan terus"): it counts only with a group named.
+FORWARD_VERB = re.compile(r"^(?:\w*terus\w+|\w*nerus\w*|\w*forward\w*|\w*bagik\w*|\w*share\w*|\w*sebar\w*|"
+                          r"\w*aturaken|kirimno|dikirimno)$")
+FORWARD_TO = frozenset({"grup", "group", "grub", "warga", "wargane", "wargaku", "kelompok", "rt", "rw", "masyarakat"})
+FORWARD_WHAT = frozenset({"pengingat", "pengingate", "pesan", "pesen", "info", "informasi", "jadwal", "siaran",
+                          "broadcast", "pengumuman", "kabar"})
+
+
+def _words(text: str) -> set[str]:
+    return set(answers.words(text))
+
+
+def erasure(text: str) -> bool:
+    """A wish to have one's personal data erased (not to stop messages: "hapus nomor saya dari daftar
+    pengingat" stops, see `clear_stop`)."""
+    w = _words(text)
+    if w & DATA_WORDS and w & ERASE_VERBS:
+        return not (w & MESSAGE_WORDS - {"daftar"}) or "pribadi" in w
+    return bool(w & DATA_WORDS and w & KEEP_VERBS and w & DONT_WORDS)
+
+
+def forwarding(text: str) -> bool:
+    """How to pass a reminder on to a group ("carane nerusno pengingat nang grup?")."""
+    w = _words(text)
+    if "petugas" in w:
+        return False
+    if any(FORWARD_VERB.match(word) for word in w):
+        return bool(w & (FORWARD_TO | FORWARD_WHAT))
+    return "terus" in w and bool(w & FORWARD_TO)
+
+
+def clear_stop(text: str) -> bool:
+    """A wish to stop what the bot sends, said so: a stop word with what it sends, or the message
+    word with a no ("gausah kirim lagi", "ojok dikirimi maneh")."""
+    w = _words(text)
+    if w & ERASE_VERBS and w & NUMBER_WORDS and "daftar" in w:
+        return True  # "hapus nomor saya dari daftar", "nomer kula dipun busak saking daftar"
+    if w & ERASE_VERBS and not (w & MESSAGE_WORDS):
+        return False  # "hapus", "hapus nomor saya": erase what? asked
+    if w & STOP_VERBS and (w & MESSAGE_WORDS or len(w) <= 3 and w & {"stop", "berhenti", "unsubscribe", "unsub",
+                                                                      "unreg", "hentikan", "mandek"}):
+        return True
+    return bool(w & MESSAGE_WORDS - {"daftar", "info"} and w & (DONT_WORDS | STOP_VERBS | ERASE_VERBS))
+
+
+# — the flow: a stop, said clearly, is done; anything else is asked —
+
+class S:
+    WHICH = "which"
+
+
+WHICH = choices(("stop", say("opt.stop_reminders")), ("erase", say("opt.erase_data")), ("menu", say("opt.menu")),
+                yes="stop", no="menu")
+
+
+def start(turn: Turn) -> Step:
+    if clear_stop(turn.text):
+        return Step([say("langganan.stopped")], None, effects=[OptOut()])
+    return Step([say("berhenti.which", options=WHICH.labels())], S.WHICH)
+
+
+def which(turn: Turn) -> Step:
+    answer = turn.pick(WHICH)
+    if answer == "stop":
+        return Step([say("langganan.stopped")], None, effects=[OptOut()])
+    if answer == "erase":
+        return Step([], None, switch_to="hapus_data")
+    if answer == "menu":
+        return Step([], None, switch_to="menu")
+    return unhandled(say("common.choose_again", options=WHICH.labels()), state=S.WHICH)
+
+
+FLOW = Flow(name="berhenti", entry_intents=("berhenti",), start=start, steps={S.WHICH: which},
+            menu_label="menu.item.berhenti", asks={S.WHICH: Ask(WHICH)}, effects=(OptOut,),
+            switches=("hapus_data", "menu"))
