@@ -13,7 +13,8 @@ DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'instance' / 'kenduren.db'}"
 # Message kinds that may go out business-initiated, each with its approved WhatsApp template
 # (TWILIO_TEMPLATE_<KIND>=HX…), used outside the 24-hour window.
 TEMPLATE_KINDS = ("reminder", "kades_reminder", "correction", "ticket_update", "relay", "survey",
-                  "handoff_notice", "handoff_timeout", "proposal_update", "login_code")
+                  "handoff_notice", "handoff_timeout", "proposal_update", "login_code", "camat_brief", "camat_hasil",
+                  "persiapan")
 
 
 @dataclass(frozen=True)

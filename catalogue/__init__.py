@@ -11,11 +11,12 @@ import re
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from catalogue import antrean, broadcast, console, info, petugas, resident
+from catalogue import antrean, broadcast, console, info, petugas, regency, resident
 from flows.engine import Bullets, Say
 
 MESSAGES: Mapping[str, str] = MappingProxyType({**resident.MESSAGES, **broadcast.MESSAGES, **petugas.MESSAGES,
-                                                 **console.MESSAGES, **antrean.MESSAGES, **info.MESSAGES})
+                                                 **console.MESSAGES, **antrean.MESSAGES, **info.MESSAGES,
+                                                 **regency.MESSAGES})
 
 TWILIO_BODY_LIMIT = 1600
 _BOLD = re.compile(r"\*(\S(?:[^*\n]*\S)?)\*")

@@ -289,6 +289,11 @@ MESSAGES: dict[str, str] = {
     "console.broadcasts.limited": "Menampilkan {n} siaran terbaru.",
 }
 
+# The regency-side pages (camat, persiapan, evaluasi, Musrenbang columns) keep their texts beside their messages.
+from catalogue.regency import CONSOLE as _REGENCY  # noqa: E402
+
+MESSAGES.update(_REGENCY)
+
 
 def text(key: str, /, **params: Any) -> str:
     return MESSAGES[key].format(**params) if params else MESSAGES[key]

@@ -183,7 +183,7 @@ def referral_arrival(ctx: Context, d: kinds.ReferralArrival) -> dict[str, Any]:
     if desa is None:
         return {}
     if r.referral_desa_id is None:
-        r.referral_desa_id = desa.id
+        r.referral_desa_id, r.referred_at = desa.id, ctx.now
     if r.desa_id is None:
         r.desa_id, r.kecamatan_id = desa.id, desa.kecamatan_id
     return {}

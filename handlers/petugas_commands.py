@@ -88,6 +88,8 @@ def _role_help(staff: Staff) -> Say:
         jenis = "Kelurahan" if staff.desa.jenis == "kelurahan" else "Desa"
         return say("staff.help_kades", name=staff.name, wilayah=f"{jenis} {staff.desa.nama}",
                    kecamatan=staff.desa.kecamatan.nama)
+    if staff.role == StaffRole.CAMAT and staff.kecamatan is not None:
+        return say("staff.help_camat", name=staff.name, kecamatan=staff.kecamatan.nama)
     return say("staff.help_admin", name=staff.name)
 
 

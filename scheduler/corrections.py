@@ -106,8 +106,10 @@ def _anyone_to_tell(session: Session, visit: Visit, superseded_from) -> bool:
 
 
 def _told_of(visit: Visit):
-    """Broadcasts whose sent rows told of this visit: its reminders, and corrections naming it."""
-    return _reminders_of(visit.id).union(_naming(visit))
+    """Broadcasts whose sent rows told of this visit: its reminders, and corrections naming it. The
+    staff's own messages about it (camat, preparation lists: kinds "staf_…") are not reminders: a
+    correction worded for residents and kepala desa does not go to them."""
+    return _reminders_of(visit.id).where(Broadcast.kind.not_like("staf\\_%", escape="\\")).union(_naming(visit))
 
 
 def _own_corrections(visit_id: int):

@@ -15,6 +15,7 @@ from bot.runtime import Runtime
 from scheduler.antrean_no_shows import skip_no_shows
 from scheduler.corrections import plan_corrections
 from scheduler.handoff_followup import follow_up_handoffs
+from scheduler.regency import plan_regency_messages
 from scheduler.reminders import plan_reminders
 from scheduler.sender import drain_outbox
 
@@ -32,6 +33,8 @@ class Job:
 
 JOBS: list[Job] = [
     Job("plan_reminders", plan_reminders, 60),
+    # The camat's briefs and attendance, each dinas' preparation list.
+    Job("plan_regency_messages", plan_regency_messages, 60),
     Job("plan_corrections", plan_corrections, 60),
     Job("follow_up_handoffs", follow_up_handoffs, 60),
     # Messages the web process had to spool during a database outage, before the drain sends

@@ -22,6 +22,7 @@ class StaffRole(StrEnum):
     PETUGAS = "petugas"
     KADES = "kades"
     ADMIN = "admin"
+    CAMAT = "camat"  # head of a kecamatan: reads their kecamatan, gets messages to forward to the kepala desa
 
 
 class VisitStatus(StrEnum):
@@ -41,6 +42,9 @@ class TicketStatus(StrEnum):
 class ProposalStatus(StrEnum):
     BARU = "baru"
     DIVERIFIKASI = "diverifikasi"
+    # The console's review before Musrenbang: fit to take, to be checked on site, or refused (with a reason).
+    LAYAK = "layak"
+    PERLU_VERIFIKASI = "perlu_verifikasi"
     MUSRENBANG = "musrenbang"
     DITOLAK = "ditolak"
 
@@ -161,6 +165,8 @@ class Resident(Base):
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The desa whose kepala desa's forwarded link brought this resident (reach per desa).
     referral_desa_id: Mapped[int | None] = mapped_column(ForeignKey("desa.id"))
+    # When that link brought them: reach is counted per visit (the run-up from the visit before).
+    referred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Messages in the current one-minute window, for the flood limit (counted in the same upsert
     # that finds the resident, so a busy webhook pays no extra query for it).
@@ -399,8 +405,17 @@ class Proposal(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A duplicate merged in the console points at the proposal that now carries its support.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"), index=True)
+    # Permendagri 86/2017's proposal table (Musrenbang): the activity, how much of what, which
+    # perangkat daerah answers for it, and its rank. None: derived (kategori → kegiatan and OPD,
+    # support → prioritas) until an admin sets it.
+    kegiatan: Mapped[str | None] = mapped_column(String(200))
+    volume: Mapped[float | None]
+    satuan: Mapped[str | None] = mapped_column(String(24))
+    opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id"))
+    prioritas: Mapped[int | None]
 
     desa: Mapped[Desa] = relationship()
+    opd: Mapped[Opd | None] = relationship()
     events: Mapped[list[ProposalEvent]] = relationship(order_by="ProposalEvent.id")
 
 

@@ -1,4 +1,4 @@
-"""`people add-petugas | add-kades | add-admin | list | remove | set-password`: the staff the bot
+"""`people add-petugas | add-kades | add-camat | add-admin | list | remove | set-password`: the staff the bot
 recognises by number, and their console passwords."""
 
 from __future__ import annotations
@@ -82,6 +82,21 @@ def add_kades(phone: str, name: str, desa: str, kecamatan: str) -> None:
     _save(Staff(phone=_phone(phone), name=name.strip(), role=StaffRole.KADES, desa_id=d.id, kecamatan_id=d.kecamatan_id))
 
 
+@people.command("add-camat")
+@click.option("--phone", required=True)
+@click.option("--name", required=True)
+@click.option("--kecamatan", required=True)
+def add_camat(phone: str, name: str, kecamatan: str) -> None:
+    """Tambah camat (pesan H-7/H-3 untuk diteruskan ke kepala desa, kehadiran per desa, konsol baca-saja)."""
+    rt = runtime()
+    kec = rt.recogniser.match_kecamatan(kecamatan)
+    if kec is None or not kec.certain:
+        fail(f"Kecamatan tidak dikenal: {kecamatan}")
+    with rt.sessions() as s:
+        kecamatan_id = s.scalar(select(Kecamatan.id).where(Kecamatan.nama == kec.name))
+    _save(Staff(phone=_phone(phone), name=name.strip(), role=StaffRole.CAMAT, kecamatan_id=kecamatan_id))
+
+
 @people.command("add-admin")
 @click.option("--phone", required=True)
 @click.option("--name", required=True)
@@ -102,7 +117,8 @@ def list_people(role: str | None) -> None:
         if not rows:
             click.echo("Belum ada staf terdaftar.")
         for st in rows:
-            where = (st.opd.key if st.opd else "") or (f"Desa {st.desa.nama}, Kec. {st.desa.kecamatan.nama}" if st.desa else "")
+            where = (st.opd.key if st.opd else "") or (f"Desa {st.desa.nama}, Kec. {st.desa.kecamatan.nama}" if st.desa else "") \
+                or (f"Kec. {st.kecamatan.nama}" if st.kecamatan else "")
             flag = " (koordinator)" if st.is_coordinator else ""
             click.echo(f"{st.role:<8} {readable(st.phone):<15} {st.name:<24} {where}{flag}")
 

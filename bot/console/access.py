@@ -19,7 +19,8 @@ from bot.console.security import new_csrf_token, same_token
 from storage.models import Staff, StaffRole
 
 ADMIN, PETUGAS, KADES = StaffRole.ADMIN.value, StaffRole.PETUGAS.value, StaffRole.KADES.value
-ALL_ROLES = (ADMIN, PETUGAS, KADES)
+CAMAT = StaffRole.CAMAT.value  # reads their own kecamatan only
+ALL_ROLES = (ADMIN, PETUGAS, KADES, CAMAT)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.console import proposal_actions
-from bot.console.access import ADMIN, KADES, Viewer, allow, now, runtime, viewer
+from bot.console.access import ADMIN, CAMAT, KADES, Viewer, allow, now, runtime, viewer
 from bot.console.blueprint import bp
 from bot.console.forms import int_arg
 from bot.console.proposal_export import as_csv, as_xlsx, export_rows
@@ -45,6 +45,8 @@ def visible_proposals(who: Viewer):
     stmt = select(Proposal).join(Proposal.desa).where(Proposal.merged_into_id.is_(None))
     if who.role == KADES:
         stmt = stmt.where(Proposal.desa_id == who.desa_id)
+    elif who.role == CAMAT:
+        stmt = stmt.where(Desa.kecamatan_id == who.kecamatan_id)
     return stmt
 
 
@@ -67,6 +69,8 @@ def load_proposal(s: Session, who: Viewer, kode: str, *, for_update: bool = Fals
     stmt = select(Proposal).where(Proposal.kode == kode.upper())
     if who.role == KADES:
         stmt = stmt.where(Proposal.desa_id == who.desa_id)
+    elif who.role == CAMAT:
+        stmt = stmt.where(Proposal.desa_id.in_(select(Desa.id).where(Desa.kecamatan_id == who.kecamatan_id)))
     if for_update:
         stmt = stmt.with_for_update()
     proposal = s.scalar(stmt)
@@ -76,7 +80,7 @@ def load_proposal(s: Session, who: Viewer, kode: str, *, for_update: bool = Fals
 
 
 @bp.get("/usulan")
-@allow(ADMIN, KADES)
+@allow(ADMIN, KADES, CAMAT)
 def proposals():
     who = viewer()
     f = Filters.from_request()
@@ -86,6 +90,8 @@ def proposals():
         desa_stmt = select(Desa).order_by(Desa.nama)
         if who.role == KADES:
             desa_stmt = desa_stmt.where(Desa.id == who.desa_id)
+        elif who.role == CAMAT:
+            desa_stmt = desa_stmt.where(Desa.kecamatan_id == who.kecamatan_id)
         elif f.kecamatan:
             desa_stmt = desa_stmt.where(Desa.kecamatan_id == f.kecamatan)
         else:
@@ -97,7 +103,7 @@ def proposals():
 
 
 @bp.get("/usulan/<kode>")
-@allow(ADMIN, KADES)
+@allow(ADMIN, KADES, CAMAT)
 def proposal_detail(kode: str):
     who = viewer()
     with runtime().sessions() as s:
@@ -159,12 +165,12 @@ def _export(kind: str) -> Response:
 
 
 @bp.get("/usulan.csv")
-@allow(ADMIN, KADES)
+@allow(ADMIN, KADES, CAMAT)
 def proposals_csv():
     return _export("csv")
 
 
 @bp.get("/usulan.xlsx")
-@allow(ADMIN, KADES)
+@allow(ADMIN, KADES, CAMAT)
 def proposals_xlsx():
     return _export("xlsx")

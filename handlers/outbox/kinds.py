@@ -36,6 +36,11 @@ KINDS: dict[str, Kind] = {
     "reminder": Kind(direct_reply=False, quiet_hours=True, template_vars=("1", "2", "3", "4")),
     "kades_reminder": Kind(direct_reply=False, quiet_hours=True, template_vars=("1", "2", "3", "4", "5")),
     "correction": Kind(direct_reply=False, quiet_hours=True, template_vars=("1", "2", "3")),
+    # The regency's side of a visit (scheduler/regency.py): the camat's forwardable brief (H-7, H-3)
+    # and the attendance per desa after the visit; each dinas' preparation list (H-2).
+    "camat_brief": Kind(direct_reply=False, quiet_hours=True, template_vars=("1", "2", "3")),
+    "camat_hasil": Kind(direct_reply=False, quiet_hours=True, template_vars=("1", "2", "3")),
+    "persiapan": Kind(direct_reply=False, quiet_hours=True, template_vars=("1", "2", "3")),
 }
 DIRECT_REPLY_KINDS = frozenset(name for name, kind in KINDS.items() if kind.direct_reply)
 CHANNELS = frozenset({"whatsapp", "sms"})

@@ -106,3 +106,17 @@ def layanan() -> tuple[LayananRef, ...]:
         )
         for r in _rows("layanan.csv")
     )
+
+
+@dataclass(frozen=True)
+class BekalRef:
+    """What a dinas brings to a visit per registration of a service (blanks, cards, kits)."""
+
+    layanan_key: str
+    item: str
+    per_registration: int
+
+
+@cache
+def bekal() -> tuple[BekalRef, ...]:
+    return tuple(BekalRef(r["layanan_key"], r["item"], int(r["per_pendaftar"])) for r in _rows("bekal.csv"))

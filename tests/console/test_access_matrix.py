@@ -23,6 +23,8 @@ GET_MATRIX = {
     "/console/laporan": {ANON: 302, ADMIN: 200, RINA: 403, KADES_W: 403},
     "/console/laporan/{visit}": {ANON: 302, ADMIN: 200, RINA: 403, KADES_W: 403},
     "/console/siaran": {ANON: 302, ADMIN: 200, RINA: 403, KADES_W: 403},
+    # The camat's own kecamatan (a camat's view: tests/console/test_camat.py).
+    "/console/kecamatan": {ANON: 302, ADMIN: 200, RINA: 403, KADES_W: 403},
 }
 # POST routes: with a valid csrf_token, who may act at all (the body is left empty: a refusal must
 # come before any validation). 302/400 mean "let in" (done, or told what is missing).
