@@ -25,6 +25,8 @@ GET_MATRIX = {
     "/console/siaran": {ANON: 302, ADMIN: 200, RINA: 403, KADES_W: 403},
     # The camat's own kecamatan (a camat's view: tests/console/test_camat.py).
     "/console/kecamatan": {ANON: 302, ADMIN: 200, RINA: 403, KADES_W: 403},
+    # Each dinas' preparation list: Rina's (Dispendukcapil) and Budi's (Dinas Sosial) dinas attend.
+    "/console/persiapan/{visit}": {ANON: 302, ADMIN: 200, RINA: 200, PETUGAS_OTHER: 200, KADES_W: 403},
 }
 # POST routes: with a valid csrf_token, who may act at all (the body is left empty: a refusal must
 # come before any validation). 302/400 mean "let in" (done, or told what is missing).
