@@ -51,6 +51,7 @@ MESSAGES: dict[str, str] = {
     "flow.hapus_data": "hapus data",
     "flow.survei": "survei",
     "flow.menu": "menu",
+    "flow.berhenti": "berhenti pengingat",
     # — shared choices —
     "opt.yes": "Ya",
     "opt.no": "Bukan",

@@ -85,6 +85,15 @@ class RelayToPetugas(Effect):
 
 
 @dataclass(frozen=True)
+class NoteInHandoff(Effect):
+    """While a petugas holds the chat, the bot answered this message itself (a schedule, a status):
+    the ticket's history and its petugas see the question and that it was answered."""
+
+    text: str
+    topic: str
+
+
+@dataclass(frozen=True)
 class ReferralArrival(Effect):
     """A resident arrived through a kepala desa's wa.me link: remember their desa (if unknown)."""
 

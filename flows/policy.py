@@ -22,7 +22,7 @@ from flows.commands import command_of
 from flows.dispatch import (
     CONFIDENT, MENU_ASKS, Outcome, Registry, answers_the_question, context_of, dispatch, main_menu, start, switch_flow,
 )
-from flows.effects import LeaveHandoff, ReferralArrival, RelayToPetugas
+from flows.effects import LeaveHandoff, NoteInHandoff, ReferralArrival, RelayToPetugas
 from flows.engine import Ask, Say, Turn, choices, say
 
 OFFER_HELP = choices(("petugas", say("opt.yes_petugas")), ("menu", say("opt.menu")), yes="petugas", no="menu")
@@ -35,6 +35,13 @@ CHANGE_OF_MIND_WORDS = ("gak sido", "ga sido", "ora sido", "ndak sido", "gak jad
 # "eh gak sido, " before the new request: not part of what the resident now asks for.
 _CHANGE_OF_MIND_LEAD = re.compile(
     r"^\W*(?:eh\W+)?(?:(?:gak|ga|ora|ndak|nggak|tidak)\s+(?:sido|jadi)|batal)\b(?:\s+(?:wis|wes|ae|aja|deh))?[\s,.!]*",
+    re.IGNORECASE)
+
+# "yowes gpp, daftar ae": an acceptance before the request ("never mind, just register") is not part of
+# it, and read whole it misleads the recogniser (it read this one as berhenti).
+_ACCEPT_LEAD = re.compile(
+    r"^\W*(?:(?:yo\s*w[ie]s|ya\s*udah|yaudah|yawes|ok(?:e|ey)?|sip|wis|wes|udah|sudah|gpp|gapapa|"
+    r"(?:gak|ga|nggak|ndak|ora|tidak)\s*(?:pa\s*pa|papa|apa[\s-]*apa|popo|opo[\s-]*opo))\b[\s,.!]*)+",
     re.IGNORECASE)
 
 
@@ -83,7 +90,10 @@ def stay(situation: Situation, replies=(), effects=()) -> Outcome:
                    misses=situation.misses)
 
 
-def screen(registry: Registry, rules: Rules, situation: Situation, message: Message) -> Screened:
+def screen(registry: Registry, rules: Rules, situation: Situation, message: Message, *,
+           reads_in_handoff: bool = False) -> Screened:
+    """`reads_in_handoff`: a message to a petugas is read first (`decide`), so a question the bot
+    can answer is answered; without it (the Rasa path) every message is relayed."""
     if situation.flood_count > rules.flood_limit_per_minute:
         # One polite answer when the limit is crossed, then silence; everything stays stored.
         first = situation.flood_count == rules.flood_limit_per_minute + 1
@@ -93,7 +103,7 @@ def screen(registry: Registry, rules: Rules, situation: Situation, message: Mess
         if cmd in ("menu", "cancel"):
             # Back to the bot; the petugas is told and the ticket stays open.
             return Screened(replace(main_menu(registry, lead=say("handoff.left")), effects=[LeaveHandoff()]))
-        if cmd != "stop":  # BERHENTI always reaches the bot
+        if cmd != "stop" and not (reads_in_handoff and message.text):  # BERHENTI always reaches the bot
             return Screened(stay(situation, effects=[RelayToPetugas(text=message.text, media_url=message.media_url,
                                                                    location=message.location)]))
     lead: list[Say] = []
@@ -142,6 +152,8 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
         return replace(menu, replies=[say("menu.referral", desa=desa.nama), *menu.replies,
                                       say("menu.offer_subscribe", kecamatan=desa.kecamatan)],
                        effects=[ReferralArrival(desa_kode=kode)])
+    if situation.in_handoff and command_of(turn.text) != "stop":  # BERHENTI always reaches the bot
+        return _in_handoff(registry, rules, situation, turn)
     if not turn.text and turn.media_url and not turn.location and situation.flow in (None, "menu"):
         return main_menu(registry, lead=say("menu.media_received"))
 
@@ -156,6 +168,7 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
         if offered == "menu":
             return main_menu(registry)
 
+    turn = _without_acceptance(turn, ask)
     sensitive = _sensitive(registry, situation, turn, ask)
     if sensitive is not None:
         return sensitive
@@ -187,6 +200,53 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
         return replace(outcome, replies=[*hint, say("menu.offer_petugas_again", options=OFFER_HELP.labels())],
                        misses=misses)
     return replace(outcome, misses=misses)
+
+
+# While a petugas holds (or is awaited in) the chat, what the bot answers itself: a clear question of
+# these intents ("kenduren ke pandaan kapan?" at 23:40 on a Sunday). The petugas sees it in the history.
+# Clear = it names what the answer is about (a kecamatan or desa, a ticket code): "jam piro bukane?"
+# alone may be about what the petugas said, and goes to them.
+ANSWERED_IN_HANDOFF = {"jadwal": ("kecamatan", "desa"), "cek_status": ("kode",)}
+ASIDE = "handoff_aside"  # the slot of a bot answer given mid-chat: only a pick of its options goes on
+
+
+def _in_handoff(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -> Outcome:
+    relay = Outcome([], None, None, {}, [RelayToPetugas(text=turn.text, media_url=turn.media_url,
+                                                        location=turn.location)], misses=situation.misses)
+    flow = registry.flows.get(situation.flow or "")
+    if flow is not None:
+        asked = flow.ask(situation.state).choices
+        if not situation.slots.get(ASIDE) or (asked is not None and turn.pick(asked) is not None):
+            # The resident took up the bot's offer (or is mid-way in a flow they chose): the bot goes on.
+            slots = {k: v for k, v in situation.slots.items() if k != ASIDE}
+            outcome = dispatch(registry, situation.flow, situation.state, replace(turn, slots=slots))
+            if outcome.understood:
+                return replace(outcome, misses=0, effects=[*outcome.effects, NoteInHandoff(text=turn.text,
+                                                                                           topic=situation.flow)])
+    target = registry.by_intent.get(turn.intent)
+    named = any(turn.entities.get(k) for k in ANSWERED_IN_HANDOFF.get(turn.intent, ()))
+    if target and named and turn.confidence >= CONFIDENT and not answers_the_question(turn.text):
+        outcome = start(registry, target, turn, context_of(situation.slots))
+        asks = registry.flows[outcome.flow].ask(outcome.state) if outcome.flow in registry.flows else None
+        # An answer, perhaps with offers to pick from; not a question back ("kecamatan mana?"), which
+        # would take the resident's next words (meant for the petugas) as its answer.
+        if outcome.understood and (asks is None or (asks.choices is not None and not asks.free_text)):
+            slots = {**outcome.slots, ASIDE: True} if outcome.flow else {}
+            return replace(outcome, slots=slots, misses=0,
+                           effects=[*outcome.effects, NoteInHandoff(text=turn.text, topic=target)])
+    return relay
+
+
+def _without_acceptance(turn: Turn, ask: Ask) -> Turn:
+    """The request after "yowes gpp," read on its own, when it is surely one."""
+    lead = _ACCEPT_LEAD.match(turn.text)
+    rest = turn.text[lead.end():].strip() if lead else ""
+    if not rest or (ask.choices is not None and turn.pick(ask.choices)) or turn.nlu is None:
+        return turn
+    again = turn.nlu.understand(rest)
+    if again.intent == turn.intent or again.confidence < CONFIDENT:
+        return turn
+    return replace(turn, text=rest, intent=again.intent, entities=dict(again.entities), confidence=again.confidence)
 
 
 def _sensitive(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:

@@ -17,7 +17,7 @@ from flows.phones import mask_niks
 from handlers import notify, transfer
 from handlers.antrean import check_in_effect
 from handlers.codes import insert_with_code
-from handlers.handoff import relay_to_petugas, start_handoff
+from handlers.handoff import answered_by_bot, relay_to_petugas, start_handoff
 from storage.models import (
     Conversation, Desa, InboundMessage, Kecamatan, Layanan, OutboxMessage, OutboxStatus, Proposal, ProposalSupport,
     Resident, Staff, SurveyResponse, Ticket, TicketEvent, Visit,
@@ -177,6 +177,13 @@ def relay(ctx: Context, d: kinds.RelayToPetugas) -> dict[str, Any]:
     return {"replies": [say("handoff.relayed", kode=ticket.kode)]}
 
 
+def note_in_handoff(ctx: Context, d: kinds.NoteInHandoff) -> dict[str, Any]:
+    ticket = ctx.session.get(Ticket, ctx.conversation.handoff_ticket_id) if ctx.conversation.handoff_ticket_id else None
+    if ticket is not None:
+        answered_by_bot(ctx.session, ctx.resident, ticket, d.text, d.topic, ctx.now)
+    return {}
+
+
 def referral_arrival(ctx: Context, d: kinds.ReferralArrival) -> dict[str, Any]:
     r = ctx.resident
     desa = ctx.session.scalar(select(Desa).where(Desa.kode == d.desa_kode))
@@ -202,6 +209,7 @@ EFFECTS: dict[type[Effect], Handler] = {
     kinds.LeaveHandoff: leave_handoff,
     QueueCheckIn: check_in_effect,
     kinds.RelayToPetugas: relay,
+    kinds.NoteInHandoff: note_in_handoff,
     kinds.ReferralArrival: referral_arrival,
 }
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from flows.dispatch import STOP_WORDS, normalise_command
+from flows.dates import jam, tanggal
 from flows.engine import Say, say
+from flows.working_hours import WorkingCalendar
 from flows.routing import HELPDESK
 from flows.phones import mask_niks
 from handlers import notify
@@ -150,7 +152,29 @@ def start_handoff(ctx, d: Mapping[str, Any]) -> dict[str, Any]:
     staff.last_assigned_at = now
     notice(s, staff, ticket, r)
     key = "handoff.connecting_after_confusion" if d.get("reason") == "tidak_paham" else "handoff.connecting"
-    return {"replies": [say(key, opd=ticket.opd.singkatan, kode=ticket.kode)]}
+    later = after_hours(ctx.runtime, now)
+    return {"replies": [say(key, opd=ticket.opd.singkatan, kode=ticket.kode), *([later] if later else [])]}
+
+
+def after_hours(runtime, now: datetime) -> Say | None:
+    """Outside working hours (evenings, weekends, public holidays): when a person will read it."""
+    timezone = getattr(getattr(runtime, "settings", None), "bot_timezone", "Asia/Jakarta")
+    opens = WorkingCalendar(timezone).add(now, timedelta(0))
+    if opens - now < timedelta(minutes=1):
+        return None
+    return say("handoff.after_hours", hari=tanggal(opens.date()), jam=jam(opens.time()))
+
+
+def answered_by_bot(s: Session, resident: Resident, ticket: Ticket, text: str, topic: str, now: datetime) -> None:
+    """The bot answered a question mid-chat: the ticket's history keeps both, and its petugas is told
+    (so they need not answer it again)."""
+    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action="pesan", note=mask_niks(text[:500])))
+    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="bot", action="dijawab_bot", note=topic))
+    staff = ticket.assigned_staff
+    if staff is not None and staff.active:
+        notify.to_staff(s, staff, "relay", say("petugas.bot_answered", kode=ticket.kode, nama=resident.name or "Warga",
+                                               text=mask_niks(text[:300]), topic=say(f"flow.{topic}")),
+                        ticket_id=ticket.id, template_vars={"1": ticket.kode, "2": mask_niks(text[:200])})
 
 
 def notice(s: Session, staff: Staff, ticket: Ticket, r: Resident, key: str = "petugas.handoff_notice",

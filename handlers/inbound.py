@@ -136,7 +136,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
     message = policy.Message(text=text, too_long=bool(msg.body) and len(msg.body) > NLU_MAX_CHARS,
                              media_url=msg.media_url, location=location)
 
-    screened = policy.screen(registry, rules, situation, message)
+    screened = policy.screen(registry, rules, situation, message, reads_in_handoff=True)
     intent = None
     outcome = screened.final
     if outcome is None:
