@@ -24,7 +24,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(twilio_webhooks.bp)
     from bot.console import init_console
+    from bot.web_security import install
 
+    install(app, settings)
     init_console(app, runtime)
     if settings.dry_run:
         import logging

@@ -77,6 +77,7 @@ def serve_command(host: str, port: int, no_scheduler: bool) -> None:
     from werkzeug.serving import make_server
 
     from bot import create_app
+    from bot.web_security import QuietRequestHandler
 
     rt = runtime()
     initialise(rt)
@@ -89,7 +90,7 @@ def serve_command(host: str, port: int, no_scheduler: bool) -> None:
 
         clock = build_background_scheduler(app_rt)
         clock.start()
-    server = make_server(host, port, app, threaded=True)
+    server = make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
     click.echo(dry_run_banner(app_rt.settings))
     click.echo(f"Database: {mask_url(app_rt.settings.database_url)}")
     click.echo(f"Kenduren Mas bot mendengarkan di http://{host}:{server.server_port} "

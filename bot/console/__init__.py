@@ -19,6 +19,7 @@ def init_console(app: Flask, runtime) -> None:
     from bot.console import access, formatting  # noqa: F401  (guards and filters join the blueprint)
     from bot.console.blueprint import bp
     from bot.console.security import secret_key
+    from bot.web_security import cookie_secure
 
     settings = runtime.settings
     app.secret_key = secret_key(settings)
@@ -26,7 +27,7 @@ def init_console(app: Flask, runtime) -> None:
         SESSION_COOKIE_NAME="km_console",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.public_base_url.lower().startswith("https://"),
+        SESSION_COOKIE_SECURE=cookie_secure(settings),
         SESSION_COOKIE_PATH="/console",
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.console_session_minutes),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # a schedule CSV is a few kilobytes

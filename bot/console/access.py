@@ -130,19 +130,6 @@ def _install_guards(bp) -> None:
             abort(400, description="csrf")
         return None
 
-    @bp.after_request
-    def _headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        # Everything is served by the app itself: no other origin is needed, and no inline script runs.
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; img-src 'self' data: https:; style-src 'self'; "
-                                    "script-src 'self'; frame-ancestors 'none'; form-action 'self'")
-        if request.endpoint != "console.static":
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
     @bp.context_processor
     def _template_globals():
         from catalogue import render
