@@ -18,6 +18,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     settings = Settings.from_env(**dict(overrides or {}))
     configure_logging(settings.log_level)
     app = Flask(__name__, instance_relative_config=False)
+    from bot.console.forms import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route: no id beyond the database's
     runtime = Runtime(settings)
     runtime.registry  # the flow declarations are checked at start-up, not on the first message
     app.extensions["kenduren"] = runtime

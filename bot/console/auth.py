@@ -23,8 +23,10 @@ log = logging.getLogger(__name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path inside the console: never an absolute URL an attacker chose."""
-    if target and target.startswith("/console/") and not target.startswith("//") and "\\" not in target:
+    """Only a path inside the console: never an absolute URL an attacker chose, nor one with a
+    control character (CR/LF would split the Location header: a 500 after a good login)."""
+    if (target and target.startswith("/console/") and not target.startswith("//") and "\\" not in target
+            and len(target) <= 2048 and target.isprintable()):
         return target
     return url_for("console.home")
 

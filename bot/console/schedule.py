@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from bot.cli.schedule_cmd import kecamatan_matcher, rotation_summary
 from bot.console.access import ADMIN, PETUGAS, allow, now, runtime, today, viewer
 from bot.console.blueprint import bp
-from bot.console.forms import int_arg
+from bot.console.forms import date_value, int_arg, month_arg
 from catalogue import render_say
 from catalogue.console import text
 from flows.dates import tanggal
@@ -31,11 +31,8 @@ from storage.schedule import VisitRow, default_lokasi, parse_schedule_csv
 log = logging.getLogger(__name__)
 
 
-def _month(raw: str | None) -> date:
-    try:
-        return datetime.strptime(raw or "", "%Y-%m").date()
-    except ValueError:
-        return today().replace(day=1)
+def _month() -> date:
+    return month_arg("bulan") or today().replace(day=1)
 
 
 def _shift(first: date, months: int) -> date:
@@ -61,17 +58,14 @@ def _time(raw: str):
 
 
 def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        return None
+    return date_value(raw)
 
 
 @bp.get("/jadwal")
 @allow(ADMIN, PETUGAS)
 def schedule():
     rt = runtime()
-    first = _month(request.args.get("bulan"))
+    first = _month()
     last = _shift(first, 1)
     with rt.sessions() as s:
         visits = list(s.scalars(select(Visit).where(Visit.tanggal >= first, Visit.tanggal < last)
