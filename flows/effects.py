@@ -19,6 +19,7 @@ class CreateTicket(Effect):
     catatan: str | None = None
     nik_masked: str | None = None
     staff_id: int | None = None
+    relasi: str | None = None  # whom it is for (flows.person.RELATION_WORDS' values); None: the resident
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,14 @@ class VisitView:
 
 
 @dataclass(frozen=True)
+class NearbyVisit:
+    """A planned visit and how far its kecamatan office is from another kecamatan's."""
+
+    visit: VisitView
+    km: int
+
+
+@dataclass(frozen=True)
 class VisitChange:
     """A visit that will not happen as announced: cancelled, or moved to `moved_to_text`."""
 
@@ -231,6 +239,8 @@ class Facts(Protocol):
     def next_visits(self, kecamatan: str | None = None, limit: int = 3) -> Sequence[VisitView]: ...
     def next_visit_to(self, kecamatan: str) -> ScheduleAnswer: ...
     def visit(self, visit_id: int) -> VisitView | None: ...
+    # The next planned visits anywhere, earliest first, each with its distance from `kecamatan`.
+    def visits_near(self, kecamatan: str, limit: int = 10) -> Sequence[NearbyVisit]: ...
     def layanan(self, key: str) -> LayananView | None: ...
     def layanan_list(self) -> Sequence[LayananView]: ...
     def opd_list(self) -> Sequence[OpdRef]: ...  # every dinas, in reference order (opd.csv)

@@ -8,8 +8,11 @@ from typing import Any, Mapping
 from flows.effects import CreateTicket
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.facts import Facts, LayananView
+from flows.person import age_in, read_person, relation_in, rename_in, stated_person_name
 from flows.phones import NIK_PATTERN, mask_nik
-from flows.places import KECAMATAN_CONFIRMATION, desa_answer, desa_named, kecamatan_answer, kecamatan_confirmation
+from flows.places import (
+    KECAMATAN_CONFIRMATION, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation,
+)
 
 
 class S:
@@ -29,6 +32,13 @@ class S:
 VISIT = choices(("register", say("opt.register_this_date")), ("other", say("opt.other_date")), yes="register", no="other")
 CONFIRM = choices(("register", say("opt.yes_register")), ("change", say("opt.change")), ("cancel", say("opt.cancel")),
                   yes="register", no="change")  # "gak" to "Cek lagi ya" = not right: change, never drop
+# The own kecamatan's next visit this far away: the sooner visits nearby are offered too.
+FAR_DAYS = 28
+NEAR_KM = 30
+NEARBY_OFFERED = 3
+# Who KIA is not for (it is the children's identity card, under 17).
+ADULT_RELATIONS = frozenset({"ibu", "bapak", "suami", "istri", "pasangan", "mbah", "mertua"})
+KIA = frozenset({"kia", "kia_ganti"})
 CHANGE = choices(("nama", say("opt.change_name")), ("desa", say("opt.change_desa")), ("catatan", say("opt.change_note")),
                  ("jadwal", say("opt.change_visit")))
 
@@ -107,9 +117,17 @@ def start(turn: Turn) -> Step:
     if named:
         carried.update(desa=named[0], desa_kecamatan=named[1])
         carried.setdefault("kecamatan", named[1])
-    name = stated_name(turn.text)
+    relation = relation_in(turn.text)
+    if relation:
+        carried["relasi"] = relation
+        name = stated_person_name(turn.text)  # "… untuk anak saya, namanya Raka"
+    else:
+        name = stated_name(turn.text)
     if name:
         carried["stated_name"] = name
+    age = age_in(turn.text)
+    if age is not None:
+        carried["umur"] = age
     return _after_layanan(turn, key, carried)
 
 
@@ -143,13 +161,17 @@ def _after_layanan(turn: Turn, key: str, slots: dict[str, Any]) -> Step:
     lay = turn.facts.layanan(key)
     slots = {**slots, "layanan": key}
     intro = _service_intro(lay)
+    if turn.resident.kecamatan and not slots.get("home_kecamatan"):
+        slots["home_kecamatan"] = turn.resident.kecamatan
     if slots.get("visit_id"):
         visit = turn.facts.visit(slots["visit_id"])
         if visit and visit.status == "planned":
             return _prepend(intro, _ask_name(turn, slots))
     kecamatan = slots.get("kecamatan") or turn.resident.kecamatan
     if kecamatan:
-        return _prepend(intro, _offer_visit(turn, {**slots, "kecamatan": kecamatan}))
+        # Asked as "where do you live": the visit offered is the home kecamatan's.
+        return _prepend(intro, _offer_visit(turn, {**slots, "kecamatan": kecamatan,
+                                                   "home_kecamatan": slots.get("home_kecamatan") or kecamatan}))
     return Step([intro, say("layanan.ask_kecamatan")], S.ASK_KECAMATAN, slots)
 
 
@@ -162,7 +184,7 @@ def _prepend_all(replies: list[Say], step: Step) -> Step:
 
 
 def _kecamatan_chosen(turn: Turn, kecamatan: str) -> Step:
-    return _offer_visit(turn, {**turn.slots, "kecamatan": kecamatan})
+    return _offer_visit(turn, {**turn.slots, "kecamatan": kecamatan, "home_kecamatan": kecamatan})
 
 
 _KECAMATAN_STATES = dict(unknown=say("layanan.kecamatan_unknown"), ask_state=S.ASK_KECAMATAN,
@@ -182,9 +204,26 @@ def _offer_visit(turn: Turn, slots: dict[str, Any]) -> Step:
     if not visits:
         return _pick_other(turn, slots, lead=say("layanan.no_visit_here", kecamatan=slots["kecamatan"]))
     v = visits[0]
+    nearby = _sooner_nearby(turn, slots["kecamatan"], v)
+    if nearby:
+        # Weeks away: the soonest visits nearby too (this is why residents travel).
+        weeks = max(2, round((v.tanggal - turn.now.date()).days / 7))
+        slots = {**slots, "visit_ids": [v.id, *(n.visit.id for n in nearby)],
+                 "visit_km": {str(n.visit.id): n.km for n in nearby}, "with_other": True}
+        return Step([say("layanan.far_visit", kecamatan=v.kecamatan, tanggal=v.tanggal_text, minggu=weeks,
+                         options=_visit_labels(turn, slots))], S.PICK_OTHER_VISIT, slots)
     return Step([say("layanan.next_visit_here", kecamatan=v.kecamatan, tanggal=v.tanggal_text, jam=v.jam_text,
                      lokasi=v.lokasi, options=VISIT.labels())],
                 S.CHOOSE_VISIT, {**slots, "visit_id": v.id})
+
+
+def _sooner_nearby(turn: Turn, kecamatan: str, own) -> list:
+    """Visits to other kecamatan nearby before the own kecamatan's, when that one is weeks away."""
+    if (own.tanggal - turn.now.date()).days <= FAR_DAYS:
+        return []
+    near = [n for n in turn.facts.visits_near(kecamatan, limit=12)
+            if n.visit.kecamatan != kecamatan and n.visit.tanggal < own.tanggal and n.km <= NEAR_KM]
+    return near[:NEARBY_OFFERED]
 
 
 def choose_visit(turn: Turn) -> Step:
@@ -206,24 +245,63 @@ def _pick_other(turn: Turn, slots: dict[str, Any], lead: Say | None = None) -> S
     visits = [v for v in turn.facts.next_visits(None, limit=8) if v.status == "planned"][:5]
     if not visits:
         return Step([*([lead] if lead else []), say("layanan.no_visits_at_all")], None)
-    options = [say("layanan.visit_option", kecamatan=v.kecamatan, tanggal=v.tanggal_text) for v in visits]
-    return Step([*([lead] if lead else []), say("layanan.pick_visit", options=options)], S.PICK_OTHER_VISIT,
-                {**slots, "visit_ids": [v.id for v in visits]})
+    slots = {k: v for k, v in slots.items() if k not in ("visit_km", "with_other")}
+    slots["visit_ids"] = [v.id for v in visits]
+    return Step([*([lead] if lead else []), say("layanan.pick_visit", options=_visit_labels(turn, slots))],
+                S.PICK_OTHER_VISIT, slots)
+
+
+def _visits_offered(turn: Turn, slots) -> list:
+    return [v for v in (turn.facts.visit(i) for i in slots.get("visit_ids") or []) if v]
+
+
+def _visit_labels(turn: Turn, slots) -> list[Say]:
+    km = slots.get("visit_km") or {}
+    home = slots.get("home_kecamatan")
+    labels = []
+    for v in _visits_offered(turn, slots):
+        if str(v.id) in km:
+            labels.append(say("layanan.visit_option_km", kecamatan=v.kecamatan, tanggal=v.tanggal_text, km=km[str(v.id)]))
+        elif km and v.kecamatan == home:
+            labels.append(say("layanan.visit_option_home", kecamatan=v.kecamatan, tanggal=v.tanggal_text))
+        else:
+            labels.append(say("layanan.visit_option", kecamatan=v.kecamatan, tanggal=v.tanggal_text))
+    if slots.get("with_other"):
+        labels.append(say("opt.other_date"))
+    return labels
 
 
 def pick_other_visit(turn: Turn) -> Step:
-    ids = turn.slots.get("visit_ids") or []
-    visits = [v for v in (turn.facts.visit(i) for i in ids) if v]
-    options = [say("layanan.visit_option", kecamatan=v.kecamatan, tanggal=v.tanggal_text) for v in visits]
+    visits = _visits_offered(turn, turn.slots)
+    options = _visit_labels(turn, turn.slots)
     i = turn.pick_index(options)
     if i is None:
         return unhandled(say("common.choose_again", options=options), state=S.PICK_OTHER_VISIT)
+    if i >= len(visits):  # "Pilih tanggal lain"
+        return _pick_other(turn, dict(turn.slots))
     visit = visits[i]
-    return _after_visit(turn, {**turn.slots, "visit_id": visit.id, "kecamatan": visit.kecamatan})
+    slots = {k: v for k, v in turn.slots.items() if k not in ("visit_km", "with_other")}
+    return _after_visit(turn, {**slots, "visit_id": visit.id, "kecamatan": visit.kecamatan})
+
+
+def _who(slots: Mapping[str, Any]) -> Say:
+    return say(f"relasi.{slots['relasi']}") if slots.get("relasi") else say("relasi.anda")
+
+
+def _for_child(slots: Mapping[str, Any]) -> bool:
+    return slots.get("layanan") in KIA and slots.get("relasi") is None
 
 
 def _ask_name(turn: Turn, slots: dict[str, Any]) -> Step:
     # A name said in the first message is offered, not taken: one "1" confirms it.
+    if _for_child(slots):
+        slots = {**slots, "relasi": "anak"}  # KIA is a child's card: the child's name is asked
+    slots = {k: v for k, v in slots.items() if k != "name_offer"}
+    if slots.get("relasi"):
+        offer = slots.get("stated_name")
+        if offer:
+            return Step([say("layanan.ask_name_offer", name=offer)], S.ASK_NAME, {**slots, "name_offer": offer})
+        return Step([say("layanan.ask_name_for", who=_who(slots))], S.ASK_NAME, slots)
     offer = slots.get("stated_name") or turn.resident.name or turn.resident.profile_name
     if offer:
         return Step([say("layanan.ask_name_offer", name=offer)], S.ASK_NAME, {**slots, "name_offer": offer})
@@ -231,27 +309,75 @@ def _ask_name(turn: Turn, slots: dict[str, Any]) -> Step:
 
 
 def ask_name(turn: Turn) -> Step:
+    """The person's name, taken out of the sentence it came in; who it is for and their age too."""
     offered = bool(turn.slots.get("name_offer")) and (turn.choice == 1 or turn.yes())
+    slots = dict(turn.slots)
+    lead: list[Say] = []
     if offered:
-        name, nik = turn.slots["name_offer"], None
+        name = slots["name_offer"]
     else:
-        name, nik = strip_nik(turn.text.strip())
-    slots = {**turn.slots, "nik_masked": nik or turn.slots.get("nik_masked")}
-    lead = [say("layanan.nik_not_needed")] if nik else []
-    if len(name) < 2 or (turn.choice is not None and not offered):
-        return unhandled(*lead, say("layanan.name_invalid"), state=S.ASK_NAME)
+        text, nik = strip_nik(turn.text.strip())
+        if nik:
+            slots["nik_masked"] = nik
+            lead.append(say("layanan.nik_not_needed"))
+        if turn.choice is not None:
+            return unhandled(*lead, say("layanan.name_invalid"), state=S.ASK_NAME)
+        answer = read_person(text)
+        if answer.relation and answer.relation != slots.get("relasi"):
+            slots["relasi"] = answer.relation
+            slots.pop("name_offer", None)  # the offer was the resident's own name
+        elif answer.self_ and slots.get("relasi") and not _for_child(slots):
+            slots.pop("relasi")
+        if answer.age is not None:
+            slots["umur"] = answer.age
+        name = answer.name
+        if name is None:
+            if answer.self_ and not slots.get("relasi"):
+                return _prepend_all(lead, _ask_name(turn, slots))
+            if answer.relation or answer.age is not None:
+                # "bapak saya umur 72 tahun": who it is for, not yet the name.
+                return Step([*lead, say("layanan.ask_name_for", who=_who(slots))], S.ASK_NAME,
+                            {k: v for k, v in slots.items() if k != "name_offer"})
+            return unhandled(*lead, say("layanan.name_invalid"), state=S.ASK_NAME)
     slots["nama"] = name[:120]
+    lead.extend(_age_rules(slots))
     if slots.pop("editing", None):
         return _prepend_all(lead, _confirm(turn, slots))
     if slots.get("desa"):  # named in the first message (start)
         return _prepend_all([*lead, say("layanan.desa_from_message", desa=slots["desa"],
                                         kecamatan=slots["desa_kecamatan"])], _ask_note(turn, slots))
-    return Step([*lead, say("layanan.ask_desa", kecamatan=slots["kecamatan"])], S.ASK_DESA, slots)
+    return Step([*lead, _ask_desa_say(slots)], S.ASK_DESA, slots)
+
+
+def _age_rules(slots: dict[str, Any]) -> list[Say]:
+    """Where age and relation decide: KIA is for children under 17, KTP-el from 17 (or married)."""
+    age, relation = slots.get("umur"), slots.get("relasi")
+    if slots.get("layanan") in KIA and ((age is not None and age >= 17) or relation in ADULT_RELATIONS):
+        slots["layanan"] = "ktp" if slots["layanan"] == "kia" else "ktp_ganti"
+        return [say("layanan.kia_adult")]
+    if slots.get("layanan") == "ktp" and age is not None and age < 17:
+        return [say("layanan.ktp_minor")]
+    return []
+
+
+def _ask_desa_say(slots: Mapping[str, Any]) -> Say:
+    home = slots.get("home_kecamatan")
+    if home:
+        return say("layanan.ask_desa", who=_who(slots), kecamatan=home)
+    return say("layanan.ask_desa_home", who=_who(slots))
+
+
+def _desa_in(turn: Turn, kecamatan: str) -> Step:
+    return Step([say("layanan.ask_desa_in", kecamatan=kecamatan, names=", ".join(turn.nlu.desa_in(kecamatan)))],
+                S.ASK_DESA, {**{k: v for k, v in turn.slots.items() if k != "desa_options"},
+                             "home_kecamatan": kecamatan})
 
 
 def ask_desa(turn: Turn) -> Step:
-    return desa_answer(turn, kecamatan=turn.slots.get("kecamatan"), choose_state=S.CHOOSE_DESA,
-                       retry_state=S.ASK_DESA, then=_ask_note)
+    visit = turn.facts.visit(turn.slots["visit_id"]) if turn.slots.get("visit_id") else None
+    prefer = [turn.slots.get("home_kecamatan"), visit.kecamatan if visit else turn.slots.get("kecamatan")]
+    return home_desa_answer(turn, prefer=prefer, choose_state=S.CHOOSE_DESA, retry_state=S.ASK_DESA,
+                            then=_ask_note, ask_in=_desa_in)
 
 
 def _ask_note(turn: Turn, slots: dict[str, Any]) -> Step:
@@ -277,8 +403,10 @@ def ask_note(turn: Turn) -> Step:
 def _confirm(turn: Turn, slots: dict[str, Any]) -> Step:
     lay = turn.facts.layanan(slots["layanan"])
     visit = turn.facts.visit(slots["visit_id"])
+    untuk = say("layanan.untuk", who=_who(slots)) if slots.get("relasi") else ""
     return Step([say("layanan.confirm", layanan=lay.nama_pendek, opd=lay.opd.singkatan, nama=slots["nama"],
-                     desa=slots["desa"], kecamatan=slots["desa_kecamatan"], tanggal=visit.tanggal_text,
+                     untuk=untuk, desa=slots["desa"], kecamatan=slots["desa_kecamatan"],
+                     visit_kecamatan=visit.kecamatan, tanggal=visit.tanggal_text,
                      lokasi=visit.lokasi, catatan=slots.get("catatan") or "-",
                      options=CONFIRM.labels())],
                 S.CONFIRM, slots)
@@ -299,11 +427,15 @@ def registered(facts: Facts, slots: Mapping[str, Any]) -> Step:
         None,
         effects=[CreateTicket(layanan=lay.key, visit_id=visit.id, nama=slots["nama"], desa=slots["desa"],
                               desa_kecamatan=slots["desa_kecamatan"], catatan=slots.get("catatan"),
-                              nik_masked=slots.get("nik_masked"), staff_id=contact.staff_id if contact else None)],
+                              nik_masked=slots.get("nik_masked"), staff_id=contact.staff_id if contact else None,
+                              relasi=slots.get("relasi"))],
     )
 
 
 def confirm(turn: Turn) -> Step:
+    renamed = rename_in(turn.text)  # "ubah nama Raka", "ubah nama, jenenge Raka tok": in one step
+    if renamed is not None and renamed.name:
+        return _confirm(turn, {**turn.slots, "nama": renamed.name[:120]})
     answer = turn.pick(CONFIRM)
     if answer == "register":
         return registered(turn.facts, turn.slots)
@@ -330,7 +462,7 @@ def _change(turn: Turn, what: str) -> Step:
         return _ask_name(turn, slots)
     if what == "desa":
         slots.pop("desa_options", None)
-        return Step([say("layanan.ask_desa", kecamatan=slots["kecamatan"])], S.ASK_DESA, slots)
+        return Step([_ask_desa_say(slots)], S.ASK_DESA, slots)
     if what == "catatan":
         slots.pop("editing")
         return Step([say("layanan.ask_note")], S.ASK_NOTE, slots)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any, Callable, Mapping
 
 from flows.engine import Ask, Say, Step, Turn, choices, say, unhandled
@@ -110,3 +112,96 @@ def kecamatan_confirmation(turn: Turn, *, ask_again: Say, unknown: Say, ask_stat
     if answer == "no":
         return Step([ask_again], ask_state, {k: v for k, v in turn.slots.items() if k != "kecamatan_guess"})
     return kecamatan_answer(turn, unknown=unknown, ask_state=ask_state, confirm_state=confirm_state, then=then)
+
+
+def km_between(lat1: float, lng1: float, lat2: float, lng2: float) -> int:
+    """Great-circle distance in whole kilometres (between two kecamatan offices)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2)
+    return round(2 * 6371 * math.asin(math.sqrt(a)))
+
+
+# "bkn purwodadi", "dudu desa Gerbo", "sanes Tutur": a place the resident says is not theirs.
+_NEGATED_PLACE = re.compile(
+    r"(?<![\w'])(?:bukan|bkn|bukane|dudu|duduk|sanes|benten|bunten|bhunten|tidak\s+di|gak\s+di|ora\s+ing)\s+"
+    r"(?:(?:desa|ds|kec|kecamatan|kelurahan|kel|wong|org|orang|tiyang|oreng|warga)\.?\s+)?[\w'-]+",
+    re.IGNORECASE)
+
+
+def without_negated_places(text: str) -> str:
+    return re.sub(r"\s+", " ", _NEGATED_PLACE.sub(" ", text or "")).strip()
+
+
+def home_desa_answer(
+    turn: Turn,
+    *,
+    prefer: list[str],
+    choose_state: str,
+    retry_state: str,
+    then: Callable[[Turn, dict[str, Any]], Step],
+    ask_in: Callable[[Turn, str], Step],
+) -> Step:
+    """Where the person lives, which need not be where the visit is: any desa of the regency.
+
+    The kecamatan in `prefer` (home first, then the visit's) are looked at first, then the whole
+    regency. "desa X kecamatan Y", "wong X", "aku tinggal di X" and "sy org gempol bkn purwodadi"
+    are read; a kecamatan named without a desa (`ask_in`) asks for the desa there."""
+    from flows.nlu.normalise import tokenise
+
+    options: list[list[str]] = turn.slots.get("desa_options") or []
+    if options:
+        labels = _option_labels([tuple(o) for o in options])
+        i = turn.pick_index(labels)
+        if i is not None:
+            desa, kec = options[i]
+            return then(turn, _fixed(turn.slots, desa, kec))
+        if turn.choice is not None:
+            return unhandled(say("common.choose_again", options=labels), state=choose_state)
+    if turn.skipped():
+        return unhandled(say("places.desa_needed"), state=retry_state)
+    text = without_negated_places(turn.text)
+    prefer = [k for k in dict.fromkeys(prefer) if k]
+    places = getattr(turn.nlu, "places", None)
+    found = places.find(tokenise(text)) if places is not None else None
+    named_kec = found.kecamatan.name if found and found.kecamatan and found.kecamatan.certain else None
+    candidates: list[tuple[str, str]] = []
+    if found and found.desa:
+        where = list(found.desa_kecamatan)
+        if named_kec in where:
+            where = [named_kec]
+        candidates = [(found.desa, k) for k in where]
+    elif named_kec:
+        # A kecamatan's name alone: a desa of that name where the person may live, else the kecamatan.
+        exact = [(m.name, m.kecamatan) for m in turn.nlu.match_desa(text) if m.score >= 100]
+        chosen = [c for k in prefer for c in exact if c[1] == k][:1]
+        if chosen:
+            candidates = chosen
+        else:
+            return ask_in(turn, named_kec)
+    else:
+        for k in prefer:
+            candidates = desa_candidates(turn.nlu, text, k)
+            if candidates:
+                break
+        else:
+            candidates = desa_candidates(turn.nlu, text, None)
+    if len(candidates) > 1:
+        # A name shared by several kecamatan: the one where the person lives or the visit is.
+        in_preferred = next(([c for c in candidates if c[1] == k] for k in prefer
+                             if any(c[1] == k for c in candidates)), None)
+        candidates = in_preferred or candidates
+    if not candidates:
+        home = prefer[0] if prefer else None
+        return unhandled(desa_not_found_anywhere(turn.nlu, home), state=retry_state)
+    if len(candidates) == 1:
+        desa, kec = candidates[0]
+        return then(turn, _fixed(turn.slots, desa, kec))
+    return Step([which_desa(candidates)], choose_state, {**turn.slots, "desa_options": [list(c) for c in candidates]})
+
+
+def desa_not_found_anywhere(nlu, kecamatan: str | None) -> Say:
+    """No such desa in the regency: the home kecamatan's list when known, and how to name another."""
+    if kecamatan:
+        return say("places.desa_not_found_in_any", kecamatan=kecamatan, names=", ".join(nlu.desa_in(kecamatan)))
+    return say("places.desa_not_found")

@@ -52,16 +52,19 @@ def create_ticket(ctx: Context, d: kinds.CreateTicket) -> dict[str, Any]:
     visit = s.get(Visit, d.visit_id)
     staff = s.get(Staff, d.staff_id) if d.staff_id else None
     ticket = Ticket(resident_id=r.id, layanan_id=lay.id, opd_id=lay.opd_id, visit_id=visit.id if visit else None,
-                    desa_id=desa.id, nama=d.nama, catatan=d.catatan, nik_masked=d.nik_masked,
+                    desa_id=desa.id, nama=d.nama, relasi=d.relasi, catatan=d.catatan, nik_masked=d.nik_masked,
                     assigned_staff_id=staff.id if staff else None, created_at=ctx.now, updated_at=ctx.now)
     kode = insert_with_code(s, "KM", ticket)
     s.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action="dibuat", status=ticket.status))
     if staff:
         staff.last_assigned_at = ctx.now
-    r.name, r.name_confirmed = d.nama, True
-    r.desa_id, r.kecamatan_id = desa.id, desa.kecamatan_id
-    if d.nik_masked:
-        r.nik_masked = d.nik_masked
+    if d.relasi is None:  # the resident's own: their name and home; a relative's are the ticket's only
+        r.name, r.name_confirmed = d.nama, True
+        r.desa_id, r.kecamatan_id = desa.id, desa.kecamatan_id
+        if d.nik_masked:
+            r.nik_masked = d.nik_masked
+    elif r.desa_id is None:
+        r.desa_id, r.kecamatan_id = desa.id, desa.kecamatan_id
     return {"kode": kode}
 
 

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from flows.dates import tanggal
 from flows.facts import (
-    DesaRef, LayananView, OpdRef, PetugasContact, ProposalView, Requirement, ScheduleAnswer, SimilarProposal,
+    DesaRef, LayananView, NearbyVisit, OpdRef, PetugasContact, ProposalView, Requirement, ScheduleAnswer, SimilarProposal,
     StatusItem, TicketView, VisitView, mismatches,
 )
 from flows.phones import readable
+from flows.places import km_between
 from handlers.antrean import QueueFacts
 from handlers.views import change_view, opd_ref, visit_view
 from storage.models import (
@@ -63,6 +64,13 @@ class DbFacts(QueueFacts):
         answer = next_visit(self.s, kecamatan_id, self.today)
         return ScheduleAnswer(visit_view(answer.visit, self.today) if answer.visit else None,
                               tuple(change_view(c) for c in answer.changes))
+
+    def visits_near(self, kecamatan: str, limit: int = 10) -> Sequence[NearbyVisit]:
+        home = self.s.scalar(select(Kecamatan).where(Kecamatan.nama == kecamatan))
+        if home is None:
+            return []
+        return [NearbyVisit(visit_view(v, self.today), km_between(home.lat, home.lng, v.kecamatan.lat, v.kecamatan.lng))
+                for v in upcoming_planned(self.s, self.today, None, limit)]
 
     def _kecamatan_id(self, nama: str) -> int | None:
         return self.s.scalar(select(Kecamatan.id).where(Kecamatan.nama == nama))

@@ -343,7 +343,10 @@ class Ticket(Base):
     opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), index=True)
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))
     desa_id: Mapped[int | None] = mapped_column(ForeignKey("desa.id"))
+    # The person the ticket is for (a resident registers their child, parent, …): their name and desa;
+    # `relasi` says who they are to the resident holding the ticket (NULL: the resident themselves).
     nama: Mapped[str | None] = mapped_column(String(120))
+    relasi: Mapped[str | None] = mapped_column(String(16))
     catatan: Mapped[str | None] = mapped_column(Text)
     nik_masked: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(24), default=TicketStatus.BARU)

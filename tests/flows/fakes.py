@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 from flows import dates
 from flows.engine import ResidentView, Turn
 from flows.facts import (
-    AntreanDay, DesaRef, LayananView, OpdRef, PetugasContact, Requirement, ScheduleAnswer, SimilarProposal,
+    AntreanDay, DesaRef, LayananView, NearbyVisit, OpdRef, PetugasContact, Requirement, ScheduleAnswer, SimilarProposal,
     StatusItem, VisitState, VisitView,
 )
 from storage import reference
@@ -47,6 +47,15 @@ class FakeFacts:
 
     def visit(self, visit_id: int) -> VisitView | None:
         return next((v for v in self.visits if v.id == visit_id), None)
+
+    def visits_near(self, kecamatan: str, limit: int = 10) -> Sequence[NearbyVisit]:
+        from flows.places import km_between
+
+        where = {k.nama: (k.lat, k.lng) for k in reference.kecamatan()}
+        if kecamatan not in where:
+            return []
+        return [NearbyVisit(v, km_between(*where[kecamatan], *where[v.kecamatan]))
+                for v in sorted(self.visits, key=lambda v: v.tanggal) if v.status == "planned"][:limit]
 
     def layanan(self, key: str) -> LayananView | None:
         return next((s for s in self.layanan_list() if s.key == key), None)

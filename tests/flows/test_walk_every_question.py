@@ -62,7 +62,7 @@ def step(outcome, text, facts):
     return policy.decide(REGISTRY, RULES, situation, turn(text, slots, facts))
 
 
-def walk(facts, limit=400):
+def walk(facts, limit=700):
     """Every (question, option) reached from the entries by answering with numbers or typed content."""
     todo = deque()
     for entry in ENTRIES:

@@ -61,7 +61,8 @@ def test_the_visit_in_context_is_the_one_registered_for(phone, schedule, rt):
         ("kapan kenduren mas ke purwosari", "Kecamatan Purwosari"),
         ("daftar", "Layanan apa yang ingin diurus?"),
         ("ktp", "Nama sesuai KK?"),
-        ("1", "Desa/kelurahan Anda di Kecamatan Purwosari"),
+        # Asking about Purwosari's visit says nothing of where the resident lives.
+        ("1", "Desa/kelurahan tempat tinggal Anda?"),
         ("martopuro", "catatan"), ("gak ada", "Cek lagi ya", "Kantor Kecamatan Purwosari"),
         ("ya daftarkan", "Terdaftar"),
     ])

@@ -12,7 +12,8 @@ def test_register_with_option_words_and_a_skip(phone, schedule, petugas, rt):
         ("gempol", "1. Daftar untuk tanggal ini"),
         ("pilih tanggal lain", "Pilih jadwal", "Kec. Purwosari"),
         ("purwosari", "Nama sesuai KK?"),
-        ("nggih", "Desa/kelurahan Anda di Kecamatan Purwosari"),
+        # Home (Gempol) and the visit (Purwosari) are two things; a desa anywhere is taken.
+        ("nggih", "Desa/kelurahan Anda di Kecamatan Gempol"),
         ("martopuro", "catatan untuk petugas"),
         ("lewati", "Cek lagi ya", "Catatan: -"),
         ("ubah nama", "Nama sesuai KK?"),

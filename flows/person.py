@@ -1,0 +1,218 @@
+"""Who a registration is for, and the name taken out of the sentence it came in.
+
+Residents register for their children, parents, spouse, grandparents, and say so in their own words:
+"untuk anak saya", "putu kula", "ana' kaule", "eh bukan aku, nama anakku Raka", "Ibu kula asmanipun
+Siti Aminah", "bapak saya umur 72 tahun", "nyamana Hasan", "atas nama Dewi". Pure functions of the
+text; the table of tests is tests/flows/test_person.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Relation words as residents write them (Indonesian, Javanese ngoko/krama, Madurese) → the relation.
+RELATION_WORDS: dict[str, str] = {}
+for _rel, _words in {
+    "anak": "anak anaku anakku anake anakke anakipun putra putri putrane putrine putrinipun putranipun ana' ana "
+            "anak'eh ana'en ana'na",
+    "ibu": "ibu ibuk ibuku ibune mak emak emakku mamak mama mamah mboke mbok simbok biyung ibunipun embu' embu "
+           "ebu' ebu ebhu' ibukku",
+    "bapak": "bapak bapakku bapake ayah ayahku abah abahku rama ramane bapa' eppa' eppa bapakipun bapa",
+    "suami": "suami suamiku lanangku lake' lakeh lakek lakik kakung",
+    "istri": "istri istriku bini biniku wedokku rabi rabine bine bini'",
+    "pasangan": "bojo bojoku bojone garwo garwa garwane garwanipun garwaku",
+    "mbah": "mbah mbahku mbahe nenek kakek eyang eyangku simbah embah nenekku kakekku mbah_kakung mbah_putri "
+            "juju' juju kaki nyai",
+    "cucu": "cucu cucuku putu putuku putune wayah wayahipun kompoy kompoi",
+    "adik": "adik adikku adike adhik adhiku adi' rayi rayine",
+    "kakak": "kakak kakakku mbakyu kangmas masku mbakku kaka' kakang",
+    "mertua": "mertua mertuaku maratuwa morotuwo marasepuh",
+    "keponakan": "keponakan ponakan ponakanku keponakanku kapona'an",
+}.items():
+    for _w in _words.split():
+        RELATION_WORDS[_w.replace("_", " ")] = _rel
+
+# Relations read from a word only next to a possessive or a "for" (a bare "ibu"/"bu" is how one
+# addresses the bot's reader, "mas"/"mbak" too, so they never count alone).
+_POSSESSIVE = r"(?:saya|sy|aku|ku|kula|kulo|dalem|kaule|kaula|kule|engkok|sengko|gue|gw|ane)"
+_FOR = r"(?:untuk|utk|untk|buat|bwt|kanggo|kangge|gawe|gae|damel|kaangguy|kaanggui|ngangguy|atas\s+nama|an)"
+_SELF = re.compile(r"\b(?:diri\s+sendiri|saya\s+sendiri|sy\s+sendiri|aku\s+(?:dewe|dhewe|dewek|dhewek|sendiri)|"
+                   r"kula\s+(?:piyambak|piambak|kiyambak)|kulo\s+(?:piyambak|piambak)|dewe|dhewe|piyambak|"
+                   r"kaule\s+dibi'|dibi'|engkok\s+dibi'|untuk\s+saya|buat\s+saya|kanggo\s+aku|gawe\s+aku|"
+                   r"kangge\s+kula|damel\s+kula)\b", re.IGNORECASE)
+
+_REL_ALTS = "|".join(sorted((re.escape(w) for w in RELATION_WORDS), key=len, reverse=True))
+# "anak saya", "ana' kaule", "putu kula", "anakku", "untuk ibu", "kanggo mbahku".
+_RELATION = re.compile(
+    rf"(?:(?<![\w'])(?:{_FOR})\s+(?P<a>{_REL_ALTS})(?![\w'])|(?<![\w'])(?P<b>{_REL_ALTS})\s+{_POSSESSIVE}(?![\w'])|"
+    rf"(?<![\w'])(?P<c>(?:{_REL_ALTS}))(?:ku|ne|e|ipun|nipun)?(?![\w']))",
+    re.IGNORECASE)
+# Words a relation may stand alone as (they carry a possessive of their own: "anakku", "putune").
+_OWNED = re.compile(r"(?:ku|ne|ipun|nipun|e)$")
+# Relation words that alone are an address or too common to mean the relation without a possessive.
+_ADDRESS_ONLY = frozenset("ibu ibuk bapak bapa mak mbok ayah abah mbah kakak adik rama kaki nyai bojo anak ana "
+                          "cucu putra putri eyang nenek kakek embah simbah mama mamah mamak".split())
+
+# Where a name is said to start: "nama(nya|ne) [relation] [possessive] X", "jenenge X", "asmanipun X".
+_NAME_MARK = re.compile(
+    r"(?<![\w'])(?:nama|namanya|namane|nami|naminipun|namine|asma|asmane|asmanipun|jeneng|jenenge|jenengipun|"
+    r"jenengku|namaku|asmaku|nyamana|nyama|nyamaepon|nyamanah|atas\s+nama|a\.?\s?n\.?)(?![\w'])"
+    rf"(?:\s+(?:{_REL_ALTS}))?(?:\s+{_POSSESSIVE})?(?:\s+(?:adalah|ialah|yaiku|inggih\s+punika|yaitu|iku|niku))?"
+    r"[\s:,=-]*", re.IGNORECASE)
+# Words that end a name in a sentence.
+STOP_AFTER_NAME = frozenset(
+    """dari saka seko teko soko saking asli asal warga desa dusun kelurahan kecamatan kec ds di ing wonten mau arep
+    badhe ingin pengen pingin kepingin minta nyuwun umur umure umuripun usia usianya yuswa yuswane taun tahun thn
+    nik alamat tinggal rt rw dan lan karo kaliyan sareng ktp kk akta kia bansos salah keliru beda berbeda tidak gak
+    ora mboten belum sudah wis sampun kok ganti ada typo kurang lebih tok thok mawon wae ae aja saja pak bu mas mbak
+    kak min lho loh ya yo nggih ngih iya sing yang seng ingkang kelas sekolah lahir lair mau kudu harus perlu
+    tapi tp nanging namung terus trus lalu kemudian sama ambi juga jg uga ugi""".split())
+# Titles before a name are how one is addressed, not the name on the KK.
+TITLES = frozenset("bapak pak ibu bu mas mbak sdr sdri saudara saudari an a.n".split())
+# Words that never are (part of) a name: a sentence typed at the name question is asked again.
+NOT_NAME_WORDS = frozenset(
+    """saya aku kula kulo sy dalem kaule engkok untuk buat kanggo gawe damel mau ingin arep badhe pengen pingin
+    daftar daftarkan ndaftar ndaptar bikin buat urus ngurus gimana bagaimana piye pripun kapan dimana nang neng
+    ning teng ke di dari ya iya nggih ngih tidak gak ora mboten enggak nggak bukan bkn dudu sanes umur usia
+    tahun taun thn yuswa sudah wis sampun belum durung bisa isa iso saged apa opo nopo napa ini iki niki itu iku
+    niku tolong minta nyuwun mohon terima kasih suwun matur nuwun makasih sakalangkong anak ibu bapak suami istri
+    mbah nenek kakek cucu putu adik kakak eh loh lho anu nama nami jeneng asma ktp kk kia akta bansos layanan
+    tiket jadwal desa kecamatan ok oke siap sendiri dewe dhewe piyambak dibi' kabeh semua halo hai assalamualaikum selamat pagi siang sore malam""".split())
+_AGE = re.compile(r"(?:umur|umure|umuripun|usia|usianya|yuswa|yuswane|omor|omorra)\s*:?\s*(\d{1,3})|"
+                  r"(\d{1,3})\s*(?:th|thn|tahun|taun|tahunan|warsa|taon)\b", re.IGNORECASE)
+_NAME_WORD = re.compile(r"^[^\W\d_][\w'.-]*$")
+_LEAD = re.compile(r"^\W*(?:eh+|oh+|maaf|sori|sorry|lho|loh|anu)\b[\s,.!]*", re.IGNORECASE)
+_NEGATED_SELF = re.compile(r"\b(?:bukan|bkn|dudu|sanes|benten|bunten|bhunten)\s+(?:aku|saya|sy|kula|kulo|kaule|engkok)\b"
+                           r"(?:\s+(?:sendiri|dewe|piyambak))?", re.IGNORECASE)
+_RENAME = re.compile(
+    r"^\W*(?:ubah|ganti|gantos|gantien|rubah|ngubah|benakno|benerno|perbaiki|koreksi|ralat|salah)\s+"
+    r"(?:nama|namanya|namane|jeneng|jenenge|nami|naminipun|asma|asmanipun|nyama|nyamana)\b[\s,:=-]*(?:jadi|dados|dadi|menjadi|mbe|dhaddhi)?[\s,:=-]*(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL)
+MAX_NAME_WORDS = 5
+
+
+@dataclass(frozen=True)
+class PersonAnswer:
+    """What an answer to "for whom / what name" said; `name` only when it is a name."""
+
+    name: str | None = None
+    relation: str | None = None   # RELATION_WORDS' values; None: not said
+    self_: bool = False           # "untuk saya sendiri", "aku dewe"
+    age: int | None = None
+    not_a_name: bool = False      # something was typed where a name was asked, and it is no name
+
+
+def relation_in(text: str) -> str | None:
+    """The relation a message names ("untuk anak saya" → "anak"), None when it names none."""
+    text = _NEGATED_SELF.sub(" ", text or "")
+    for m in _RELATION.finditer(text):
+        word = (m.group("a") or m.group("b") or m.group("c")).lower()
+        if m.group("c") is not None:
+            whole = m.group(0).lower()
+            # Alone, a relation word counts only with a possessive of its own ("anakku", "putune").
+            if whole in _ADDRESS_ONLY or (whole == word and word in _ADDRESS_ONLY):
+                continue
+            if whole == word and not _OWNED.search(word) and word not in ("putu", "wayah", "kompoy", "kompoi"):
+                continue
+        rel = RELATION_WORDS.get(word) or RELATION_WORDS.get(_OWNED.sub("", word))
+        if rel:
+            return rel
+    return None
+
+
+def age_in(text: str) -> int | None:
+    m = _AGE.search(text or "")
+    if not m:
+        return None
+    age = int(m.group(1) or m.group(2))
+    return age if age <= 120 else None
+
+
+def is_for_self(text: str) -> bool:
+    return bool(_SELF.search(text or "")) and relation_in(text) is None
+
+
+def clean_name(words: list[str]) -> str | None:
+    """Words of a name as typed, up to the first that ends it; None when they are no name."""
+    kept: list[str] = []
+    for word in words:
+        bare = word.casefold().strip(".,;:!?\"")
+        if not bare:
+            continue
+        if not kept and bare in TITLES:
+            continue
+        if bare in STOP_AFTER_NAME or bare.isdigit():
+            break
+        kept.append(word.strip(".,;:!?\""))
+    return as_name(" ".join(kept))
+
+
+def as_name(text: str) -> str | None:
+    """The text itself when it reads as a person's name (1–5 words of letters, none of them a word
+    of a sentence), title-cased when typed all in lower case; else None."""
+    words = (text or "").split()
+    if not words or len(words) > MAX_NAME_WORDS:
+        return None
+    if any(not _NAME_WORD.match(w) for w in words):
+        return None
+    if any(w.casefold().strip(".") in NOT_NAME_WORDS for w in words):
+        return None
+    name = " ".join(words)
+    if len(name) < 2 or len(name) > 120:
+        return None
+    return name.title() if name == name.lower() or name == name.upper() else name
+
+
+def stated_person_name(text: str) -> str | None:
+    """The name after a name marker ("nama anakku Raka", "jenenge Bagus", "asmanipun Siti", "nyamana
+    Hasan", "atas nama Dewi"), None when no marker is followed by a name."""
+    for m in _NAME_MARK.finditer(text or ""):
+        rest = text[m.end():]
+        rest = re.split(r"[,;.!?\n]", rest, maxsplit=1)[0]
+        name = clean_name(rest.split())
+        if name:
+            return name
+    return None
+
+
+def read_person(text: str) -> PersonAnswer:
+    """An answer to the name question, in any of the ways residents give one."""
+    raw = (text or "").strip()
+    body = _LEAD.sub("", raw)
+    relation = relation_in(body)
+    age = age_in(body)
+    self_ = relation is None and bool(_SELF.search(body))
+    name = stated_person_name(body)
+    if name is None:
+        # No marker: the whole answer, or what is left once the relation and "for" words are out.
+        rest = _NEGATED_SELF.sub(" ", body)
+        rest = _SELF.sub(" ", rest)
+        rest = re.sub(rf"(?<![\w']){_FOR}(?![\w'])", " ", rest, flags=re.IGNORECASE)
+        rest = _RELATION.sub(" ", rest) if relation else rest
+        rest = _AGE.sub(" ", rest)
+        parts = [p.strip() for p in re.split(r"[,;:\n]", rest) if p.strip()]
+        for part in parts or [""]:
+            name = clean_name(part.split())
+            if name:
+                break
+    typed_something = bool(re.search(r"\w", body))
+    not_a_name = name is None and typed_something and relation is None and not self_ and age is None
+    return PersonAnswer(name=name, relation=relation, self_=self_, age=age, not_a_name=not_a_name)
+
+
+def rename_in(text: str) -> PersonAnswer | None:
+    """ "ubah nama Raka", "ubah nama, jenenge Raka tok", "ganti jeneng dadi Siti": the new name in one
+    step. None when the message is not a change of name; a PersonAnswer without a name when it is one
+    with no usable name in it (the name is then asked)."""
+    m = _RENAME.match(text or "")
+    if not m:
+        return None
+    rest = m.group("rest").strip()
+    if not rest:
+        return PersonAnswer()
+    answer = read_person(rest)
+    if answer.name is None:
+        name = clean_name(rest.replace(",", " ").split())
+        return PersonAnswer(name=name, relation=answer.relation)
+    return answer

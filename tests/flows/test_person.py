@@ -1,0 +1,89 @@
+"""Who a registration is for and the name inside the sentence: a table of residents' answers
+(Indonesian, Javanese ngoko and krama, Madurese, typos), and what is never taken as a name."""
+
+import pytest
+
+from flows.person import read_person, relation_in, rename_in
+from flows.places import without_negated_places
+
+# (answer at the name question, name, relation, age)
+ANSWERS = [
+    ("Siti Aminah", "Siti Aminah", None, None),
+    ("siti aminah", "Siti Aminah", None, None),
+    ("Bu Sumarti", "Sumarti", None, None),
+    ("eh bukan aku, nama anakku Raka", "Raka", "anak", None),
+    ("eh bukan aku, nama anakku Raka Pratama umur 8 tahun", "Raka Pratama", "anak", 8),
+    ("Ibu kula asmanipun Siti Aminah", "Siti Aminah", "ibu", None),
+    ("bapak saya umur 72 tahun", None, "bapak", 72),
+    ("untuk anak saya", None, "anak", None),
+    ("untuk anak saya, namanya Dinda", "Dinda", "anak", None),
+    ("putu kula", None, "cucu", None),
+    ("putu kula asmanipun Bagus", "Bagus", "cucu", None),
+    ("ana' kaule", None, "anak", None),
+    ("ana' kaule nyamana Hasan", "Hasan", "anak", None),
+    ("nyamana Hasan", "Hasan", None, None),
+    ("atas nama Dewi Lestari", "Dewi Lestari", None, None),
+    ("jenenge Bagus Setiawan", "Bagus Setiawan", None, None),
+    ("anakku jenenge Raka umur 10", "Raka", "anak", 10),
+    ("kanggo mbahku", None, "mbah", None),
+    ("gawe bojoku, jenenge Sulastri", "Sulastri", "pasangan", None),
+    ("suami saya, nama Slamet", "Slamet", "suami", None),
+    ("nama anak sy Budi Santoso dari desa Gerbo", "Budi Santoso", "anak", None),
+    ("Putri Ayu", "Putri Ayu", None, None),
+    ("Muhammad Ali", "Muhammad Ali", None, None),
+]
+
+
+@pytest.mark.parametrize("text,name,relation,age", ANSWERS)
+def test_name_relation_and_age_out_of_the_sentence(text, name, relation, age):
+    answer = read_person(text)
+    assert (answer.name, answer.relation, answer.age) == (name, relation, age)
+    assert not answer.not_a_name
+
+
+# Typed at the name question and no name: asked again with an example, never stored.
+NOT_NAMES = ["1234", "3514", "saya mau daftar ktp untuk besok", "gimana caranya", "kapan jadwalnya",
+             "iya betul itu", "ok siap"]
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_what_is_not_a_name(text):
+    answer = read_person(text)
+    assert answer.name is None
+
+
+@pytest.mark.parametrize("text", ["aku dewe", "sy sendiri", "kula piyambak", "untuk saya sendiri"])
+def test_for_oneself(text):
+    answer = read_person(text)
+    assert answer.self_ and answer.relation is None and answer.name is None
+
+
+@pytest.mark.parametrize("text,relation", [
+    ("mau bikin akta lahir anak saya", "anak"), ("KTP ibu saya hilang", "ibu"), ("daftar KIA putuku", "cucu"),
+    ("ngurus kk kanggo mbahku", "mbah"), ("mau daftar ktp", None), ("bu, kapan jadwal ke gempol", None),
+    ("pak, anak ini gimana", None), ("saya ibu rumah tangga", None),
+])
+def test_relation_in_a_first_message(text, relation):
+    assert relation_in(text) == relation
+
+
+@pytest.mark.parametrize("text,name", [
+    ("ubah nama Raka", "Raka"), ("ubah nama, jenenge Raka tok", "Raka"), ("ganti jeneng dadi Siti Aminah", "Siti Aminah"),
+    ("gantos nami Sulastri", "Sulastri"), ("ubah nama", None),
+])
+def test_rename_in_one_step(text, name):
+    assert rename_in(text).name == name
+
+
+@pytest.mark.parametrize("text", ["ubah desa", "ya daftarkan", "Raka"])
+def test_not_a_rename(text):
+    assert rename_in(text) is None
+
+
+@pytest.mark.parametrize("text,left", [
+    ("sy org gempol kak bkn purwodadi", "sy org gempol kak"),
+    ("bukan desa gerbo, wonosari tutur", ", wonosari tutur"),
+    ("dudu tutur, aku tosari", ", aku tosari"),
+])
+def test_a_place_said_not_to_be_theirs_is_dropped(text, left):
+    assert without_negated_places(text) == left
