@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bot.cli import (
-    broadcast_cmd, chat, core, people_cmd, report_cmd, schedule_cmd, scheduler_cmd, understand_cmd, visit_cmd,
+    broadcast_cmd, chat, core, people_cmd, poster_cmd, report_cmd, schedule_cmd, scheduler_cmd, understand_cmd, visit_cmd,
 )
 
 
@@ -15,7 +15,7 @@ def cli() -> None:
 
 
 for module in (core, schedule_cmd, visit_cmd, chat, understand_cmd, people_cmd, scheduler_cmd, broadcast_cmd,
-               report_cmd):
+               report_cmd, poster_cmd):
     for command in module.COMMANDS:
         cli.add_command(command)
 

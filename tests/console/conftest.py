@@ -35,6 +35,8 @@ class World:
     dinsos_ticket: str
     wonosunyo_proposal: str
     kejapanan_proposal: str
+    wonosunyo_id: int = 0
+    gempol_id: int = 0
 
 
 def csrf_of(html: str) -> str:
@@ -117,7 +119,7 @@ def world(rt) -> World:
             s.flush()
             s.add(ProposalSupport(proposal_id=p.id, resident_id=resident.id, created_at=now))
             proposals.append(p)
-    return World(visit_id, "KM-1001", "KM-2002", "US-0101", "US-0202")
+    return World(visit_id, "KM-1001", "KM-2002", "US-0101", "US-0202", wonosunyo.id, gempol.id)
 
 
 @pytest.fixture

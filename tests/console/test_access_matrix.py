@@ -26,6 +26,8 @@ GET_MATRIX = {
     # The camat's own kecamatan (a camat's view: tests/console/test_camat.py).
     "/console/kecamatan": {ANON: 302, ADMIN: 200, RINA: 403, KADES_W: 403},
     # Each dinas' preparation list: Rina's (Dispendukcapil) and Budi's (Dinas Sosial) dinas attend.
+    "/console/poster/{desa}.pdf": {ANON: 302, ADMIN: 200, RINA: 200, KADES_W: 200},
+    "/console/poster/kecamatan/{kecamatan}.pdf": {ANON: 302, ADMIN: 200, RINA: 200, KADES_W: 403},
     "/console/persiapan/{visit}": {ANON: 302, ADMIN: 200, RINA: 200, PETUGAS_OTHER: 200, KADES_W: 403},
 }
 # POST routes: with a valid csrf_token, who may act at all (the body is left empty: a refusal must
@@ -46,7 +48,7 @@ POST_MATRIX = {
 
 def _fill(path: str, world) -> str:
     return path.format(visit=world.visit_id, ticket=world.capil_ticket, proposal=world.wonosunyo_proposal,
-                       other_proposal=world.kejapanan_proposal)
+                       other_proposal=world.kejapanan_proposal, desa=world.wonosunyo_id, kecamatan=world.gempol_id)
 
 
 def _viewer(who, as_role, console):
