@@ -1,8 +1,8 @@
 """regency side: when a resident came through a kepala desa's link (reach per visit), and the
 Musrenbang columns of a proposal (kegiatan, volume, satuan, perangkat daerah, prioritas)
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import storage.db
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
