@@ -49,17 +49,18 @@ def may_handle(s: Session, staff: Staff, ticket: Ticket) -> bool:
     return is_helpdesk(staff) and bool(s.scalar(select(_without_petugas(ticket.opd_id))))
 
 
-def staff_backlog(s: Session, staff: Staff) -> tuple[list[Ticket], int]:
-    """The open tickets a petugas may act on, unassigned first, oldest first; and how many more."""
+def staff_backlog(s: Session, staff: Staff, offset: int = 0, limit: int = BACKLOG_SHOWN) -> tuple[list[Ticket], int]:
+    """The open tickets a petugas may act on, unassigned first, oldest first (from `offset`); and
+    how many more come after them."""
     mine = [Ticket.opd_id == staff.opd_id, Ticket.assigned_staff_id == staff.id]
     if is_helpdesk(staff):
         mine.append(_without_petugas(Ticket.opd_id))
     where = (or_(*mine), Ticket.status.not_in(CLOSED_TICKET))
     tickets = s.scalars(select(Ticket).where(*where)
                         .order_by(Ticket.assigned_staff_id.is_not(None), Ticket.created_at, Ticket.id)
-                        .limit(BACKLOG_SHOWN)).all()
+                        .offset(offset).limit(limit)).all()
     total = s.scalar(select(func.count()).select_from(Ticket).where(*where)) or 0
-    return list(tickets), max(0, total - len(tickets))
+    return list(tickets), max(0, total - offset - len(tickets))
 
 
 def holder_for(s: Session, ticket: Ticket, now: datetime) -> tuple[Staff | None, bool]:

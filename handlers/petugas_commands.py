@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flows.dates import tanggal
 from flows.engine import Bullets, Say, say
 from handlers import antrean, notify, transfer
 from handlers.codes import TICKET_PREFIX
@@ -113,15 +115,23 @@ def _at_the_stand(ctx: Ctx, m: re.Match[str]) -> list[Say]:
     return antrean.skip_by_petugas(ctx.s, ctx.staff, ticket, ctx.now)
 
 
+# `tiket` fits one phone screen: a page of short lines, "tiket 2" for the next.
+BACKLOG_PAGE = 5
+
+
 def _backlog(ctx: Ctx, m: re.Match[str]) -> list[Say]:
-    tickets, more = staff_backlog(ctx.s, ctx.staff)
+    page = max(1, int(m.group("page") or 1))
+    first = (page - 1) * BACKLOG_PAGE
+    tickets, more = staff_backlog(ctx.s, ctx.staff, offset=first, limit=BACKLOG_PAGE)
     if not tickets:
-        return [say("petugas.no_tickets")]
+        return [say("petugas.no_tickets") if page == 1 else say("petugas.backlog_no_page", page=page)]
     lines = [say("petugas.ticket_line", kode=t.kode, layanan=t.layanan.nama_pendek if t.layanan else say("petugas.chat"),
-                 nama=t.nama or "Warga", status=say(f"status.ticket.{t.status}"), who=_holder(ctx.staff, t))
+                 nama=(t.nama or "Warga")[:20], status=say(f"status.ticket.{t.status}"), who=_holder(ctx.staff, t))
              for t in tickets]
+    total = first + len(tickets) + more
     return [say("petugas.backlog", opd=ctx.staff.opd.singkatan if ctx.staff.opd else "-", items=Bullets(lines),
-                more=say("petugas.backlog_more", n=more) if more else "")]
+                first=first + 1, last=first + len(tickets), total=total,
+                more=say("petugas.backlog_more", next=page + 1) if more else "")]
 
 
 def _holder(me: Staff, ticket: Ticket) -> Say:
@@ -149,10 +159,69 @@ def _on_ticket(ctx: Ctx, m: re.Match[str]) -> list[Say]:
     rest = m.group("rest").strip()
     word, _, tail = rest.partition(" ")
     if word.casefold() == "selesai":
-        return _close(ctx, ticket, tail.strip() or None)
+        return _finish(ctx, ticket, tail.strip())
     if word.casefold() == "status":
+        new, note = parse_status(tail.strip())
+        if new == TicketStatus.SELESAI:
+            return _finish(ctx, ticket, note or "")
         return _set_status(ctx, ticket, tail.strip())
-    return _reply(ctx, ticket, rest)
+    return _reply(ctx, ticket, message_of(rest))
+
+
+# "#KM-1754 pesan Selamat pagi": the help's own word for "your message" is not part of it — unless it
+# begins the sentence ("pesan Anda sudah kami terima", "pesannya sudah sampai").
+_REPLY_WORD = re.compile(r"^(?:pesan|balas|balasan|jawab|kirim|reply)\b[\s:,.\-]*", re.IGNORECASE)
+_SENTENCE_GOES_ON = frozenset({"anda", "bapak", "ibu", "sampeyan", "panjenengan", "njenengan", "saudara", "sudah",
+                               "sampun", "belum", "tersebut", "ini", "itu", "sudah", "kami", "warga", "dari", "ke"})
+
+
+def message_of(rest: str) -> str:
+    m = _REPLY_WORD.match(rest)
+    if m is None:
+        return rest
+    after = rest[m.end():]
+    first = after.split(maxsplit=1)[0].casefold().strip(",.!?") if after.split() else ""
+    return after.strip() if after.strip() and first not in _SENTENCE_GOES_ON else rest
+
+
+_CONFIRM_WORDS = frozenset({"ya", "yakin", "pasti", "benar", "betul", "iya", "sudah"})
+
+
+def _finish(ctx: Ctx, ticket: Ticket, tail: str) -> list[Say]:
+    """"selesai": a chat that is only a chat ends; a registration whose visit is still ahead is
+    asked first (the petugas most likely meant "done talking": #KODE tutup)."""
+    first, _, note = tail.partition(" ")
+    confirmed = first.casefold().strip(",.!") in _CONFIRM_WORDS
+    if not confirmed and ticket.status not in CLOSED_TICKET and _visit_ahead(ctx, ticket):
+        return [say("petugas.confirm_finish", kode=ticket.kode, layanan=ticket.layanan.nama_pendek,
+                    tanggal=tanggal(ticket.visit.tanggal))]
+    return _close(ctx, ticket, (note if confirmed else tail).strip() or None)
+
+
+def _visit_ahead(ctx: Ctx, ticket: Ticket) -> bool:
+    if ticket.layanan is None or ticket.visit is None:
+        return False
+    timezone = getattr(getattr(ctx.runtime, "settings", None), "bot_timezone", "Asia/Jakarta")
+    return ticket.visit.tanggal > ctx.now.astimezone(ZoneInfo(timezone)).date()
+
+
+def _end_chat(ctx: Ctx, m: re.Match[str]) -> list[Say]:
+    """#KODE tutup: the conversation ends; a service ticket stays open for its visit."""
+    ticket, refusal = _ticket(ctx, kode_of(m))
+    if refusal:
+        return [refusal]
+    if ticket.layanan is None:  # a chat and nothing else: ending it closes the ticket
+        return _close(ctx, ticket, m.group("note").strip() or None)
+    conversation = _conversation_of(ctx.s, ticket)
+    if conversation is not None:
+        conversation.handoff_ticket_id = None
+    _event(ctx, ticket, "percakapan_ditutup", note=m.group("note").strip() or None)
+    when = say("handoff.visit_when", tanggal=tanggal(ticket.visit.tanggal)) if ticket.visit is not None else ""
+    if ticket.resident is not None and ticket.resident.phone and conversation is not None:
+        notify.to_resident(ctx.s, ticket.resident, "ticket_update",
+                           say("handoff.chat_ended", kode=ticket.kode, layanan=ticket.layanan.nama_pendek, when=when),
+                           ticket_id=ticket.id, template_vars={"1": ticket.kode, "2": ticket.status})
+    return [say("petugas.chat_ended", kode=ticket.kode, layanan=ticket.layanan.nama_pendek)]
 
 
 def _transfer(ctx: Ctx, m: re.Match[str]) -> list[Say]:
@@ -178,13 +247,16 @@ def _transfer(ctx: Ctx, m: re.Match[str]) -> list[Say]:
 
 COMMANDS: list[Command] = [
     Command(re.compile(r"^(bantuan|help|menu|perintah|\?)$", re.IGNORECASE), _help),
-    Command(re.compile(r"^tiket(\s+(saya|dinas))?$", re.IGNORECASE), _backlog),
+    Command(re.compile(r"^tiket(?:\s+(?:saya|dinas))?(?:\s+(?:hal(?:aman)?\.?\s*)?(?P<page>\d{1,3}))?$", re.IGNORECASE),
+            _backlog),
     Command(re.compile(rf"^ambil\s+{CODE}\s*$", re.IGNORECASE), _claim),
     Command(re.compile("^(" + "|".join(sorted(antrean.CALL_WORDS)) + ")$", re.IGNORECASE), _call_next),
     Command(re.compile(rf"^{CODE}[\s:,.]*(?P<word>hadir|lewati)\s*$", re.IGNORECASE), _at_the_stand),
     # Only "alihkan": a word a petugas would not begin a message to the resident with.
     Command(re.compile(rf"^{CODE}[\s:,.]*alihkan\b(?:\s+ke\b)?[\s:,.]*(?P<dinas>.*)$", re.IGNORECASE | re.DOTALL),
             _transfer),
+    Command(re.compile(rf"^{CODE}[\s:,.]*(?:tutup|akhiri)\b[\s:,.]*(?P<note>.*)$", re.IGNORECASE | re.DOTALL),
+            _end_chat),
     Command(re.compile(rf"^{CODE}[\s:,.]*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL), _on_ticket),
 ]
 

@@ -23,7 +23,7 @@ def test_report_of_one_visit(cli, rt, settings):
             p.send(line)
     with rt.sessions() as s:
         kode = s.scalars(select(Ticket.kode).order_by(Ticket.id)).first()
-    Phone(client, "+6281298765432", "Rina").send(f"#{kode} selesai")
+    Phone(client, "+6281298765432", "Rina").send(f"#{kode} selesai ya")
     warga[0].send("4")
     warga[0].send("1")
     for line in ("dalan rusak parah nang wonosunyo", "1", "1"):

@@ -217,7 +217,7 @@ def test_survey_after_ticket_closed(phone, schedule, petugas, rt, wa_client):
     with rt.sessions() as s:
         kode = s.scalars(select(Ticket.kode)).one()
     officer = Phone(wa_client, "+6281298765432", "Rina")
-    assert "ditutup" in officer.say(f"#{kode} selesai KTP sudah jadi")
+    assert "ditutup" in officer.say(f"#{kode} selesai ya KTP sudah jadi")
     play(phone, [("5", "Ada saran"), ("mantap pelayanannya", "Terima kasih atas penilaian")])
     with rt.sessions() as s:
         survey = s.scalars(select(SurveyResponse)).one()

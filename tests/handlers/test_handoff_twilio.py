@@ -67,7 +67,7 @@ def test_resident_to_petugas_and_back_through_twilio(live_app, fake, rt):
     assert "ContentSid" not in relayed.form  # she wrote just now: free text inside the window
     assert "Sumarti: suwun bu, jam piro?" in relayed.body
 
-    rina.send(f"#{kode} selesai")
+    rina.send(f"#{kode} selesai ya")
     deliver(live_app)
     last_two = [m.body for m in fake.sent_to(resident.number)[-2:]]
     assert "sudah *selesai* ditangani" in last_two[0] and "Balas 1 (buruk) sampai 5" in last_two[1]

@@ -35,7 +35,7 @@ def test_cukup_at_the_survey_comment_is_a_skip_not_an_opt_out(phone, schedule, p
                  ("-", "Cek lagi"), ("1", "Terdaftar")])
     with rt.sessions() as s:
         kode = s.scalars(select(Ticket.kode)).one()
-    assert "ditutup" in Phone(wa_client, "+6281298765432", "Rina").say(f"#{kode} selesai")
+    assert "ditutup" in Phone(wa_client, "+6281298765432", "Rina").say(f"#{kode} selesai ya")
     play(phone, [("mantep pol pelayanane", "Ada saran"), ("cukup", "Terima kasih atas penilaian",
                                                            "!tidak akan menerima pengingat")])
     with rt.sessions() as s:

@@ -44,7 +44,7 @@ def test_unknown_code_and_unknown_command(wa_client, staff, rt):
     rina = Phone(wa_client, RINA, "Rina")
     assert "tidak ditemukan" in rina.say("#KM-0000 halo")
     assert "tidak dikenali" in rina.say("apa kabar")
-    assert "#KODE pesan" in rina.say("bantuan")
+    assert "#KODE teks" in rina.say("bantuan")
 
 
 def test_status_change_notifies_resident_and_is_in_history(wa_client, ticket, phone, rt):
@@ -52,7 +52,7 @@ def test_status_change_notifies_resident_and_is_in_history(wa_client, ticket, ph
     assert "Menunggu dokumen" in rina.say(f"#{ticket} status menunggu_dokumen bawa KK asli")
     assert "status sekarang *Menunggu dokumen*" in outbox(rt, phone.number)[-1]
     assert ticket in rina.say("tiket")
-    assert "ditutup" in rina.say(f"#{ticket} status selesai")
+    assert "ditutup" in rina.say(f"#{ticket} status selesai ya")
     with rt.sessions() as s:
         t = s.scalars(select(Ticket)).one()
         assert [(e.actor, e.action, e.status) for e in t.events] == [
@@ -76,7 +76,7 @@ def test_handoff_relays_both_ways_and_survey_after_close(wa_client, phone, ticke
     assert phone.send("sisan takon, KK-ne piye?") == []
     assert "Sumarti: matur nuwun bu, jam piro?" in outbox(rt, RINA)[-2]
 
-    assert "ditutup" in rina.say(f"#{ticket} selesai")
+    assert "ditutup" in rina.say(f"#{ticket} selesai ya")
     assert "(KTP-el) sudah *selesai* ditangani Bu Rina" in outbox(rt, phone.number)[-2]
     assert "Balas 1 (buruk) sampai 5" in outbox(rt, phone.number)[-1]
     assert "Terima kasih" in phone.say("4")  # the survey flow takes the rating

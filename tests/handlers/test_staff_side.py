@@ -83,7 +83,7 @@ def test_tiket_lists_the_dinas_backlog_unassigned_first_oldest_first(wa_client, 
     rina, sari = Phone(wa_client, RINA, "Rina"), Phone(wa_client, SARI, "Sari")
     assert "sekarang Anda tangani" in rina.say(f"ambil {codes[0]}")  # the oldest is taken
     backlog = sari.say("tiket")
-    assert "Tiket terbuka Dispendukcapil" in backlog
+    assert "Tiket Dispendukcapil 1–3 dari 3" in backlog
     lines = [line for line in backlog.splitlines() if line.startswith("• ")]
     assert [next(c for c in codes if c in line) for line in lines] == [codes[1], codes[2], codes[0]]
     assert "belum diambil" in lines[0] and lines[2].endswith("Bu Rina")
@@ -128,7 +128,7 @@ def test_claim_in_any_code_form(rina, ktp, rt):
 # — closing ———————————————————————————————————————————————————————————————————————————
 
 def test_closing_a_service_ticket_says_what_was_done(phone, rina, ktp, rt):
-    assert "ditutup" in rina.say(f"#{ktp} selesai KTP-el sudah dicetak, ambil di kantor desa")
+    assert "ditutup" in rina.say(f"#{ktp} selesai ya KTP-el sudah dicetak, ambil di kantor desa")
     closing = outbox(rt, phone.number)[-2]
     assert f"Tiket *{ktp}* (KTP-el) sudah *selesai* ditangani Bu Rina (Dispendukcapil)" in closing
     assert "KTP-el sudah dicetak" in closing and "Percakapan dengan petugas selesai" not in closing
