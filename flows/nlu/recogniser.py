@@ -51,6 +51,9 @@ PROGRAMME_WORDS = frozenset({PROGRAMME, "kenduren", "mas"})
 # Intents whose flow works per kecamatan (a visit, a reminder, a service registered for a visit): a desa
 # named there stands for its kecamatan ("cek kesehatan, aku teko siyar" is for Rembang's visit).
 PER_KECAMATAN_INTENTS = frozenset({"jadwal", "langganan", "daftar_layanan"})
+# Entity `kecamatan_asal`, beside every `kecamatan`: whether the message names the kecamatan or it was
+# inferred from the one kecamatan of a named desa (a flow may confirm an inferred one before acting).
+KECAMATAN_NAMED, KECAMATAN_FROM_DESA = "disebut", "dari_desa"
 _GREETING_EMOJI = re.compile("[\U0001F44B\U0001F64F\U0001F44D\U0001F60A\U0001F642\u263A]")
 
 
@@ -169,12 +172,14 @@ class Recogniser:
         places = analysis.places
         if places.kecamatan:
             entities["kecamatan"] = places.kecamatan.name
+            entities["kecamatan_asal"] = KECAMATAN_NAMED
         if places.desa:
             entities["desa"] = places.desa
             entities["desa_kecamatan"] = list(places.desa_kecamatan)
             if intent in PER_KECAMATAN_INTENTS and not places.kecamatan and len(places.desa_kecamatan) == 1:
                 # "kapan nang sidogiri?": the caravan visits a kecamatan, so a desa answers for its own.
                 entities["kecamatan"] = places.desa_kecamatan[0]
+                entities["kecamatan_asal"] = KECAMATAN_FROM_DESA
         for etype in ENTITY_TYPES:
             if etype in analysis.entities:
                 entities[etype] = analysis.entities[etype]

@@ -138,7 +138,7 @@ def test_understanding_shape(nlu):
     assert result.intent in INTENTS
     data = result.as_dict()
     assert set(data) == {"intent", "entities", "confidence"}
-    assert data["entities"] == {"kecamatan": "Gempol"}
+    assert data["entities"] == {"kecamatan": "Gempol", "kecamatan_asal": "disebut"}
     assert 0 <= data["confidence"] <= 1 and round(data["confidence"], 3) == data["confidence"]
     with pytest.raises(AttributeError):
         result.intent = "sapaan"
@@ -214,6 +214,16 @@ def test_shared_desa_name_lists_every_kecamatan(nlu):
     entities = nlu.understand("jalan berlubang di desa kalirejo").entities
     assert entities["desa"] == "Kalirejo"
     assert entities["desa_kecamatan"] == ["Bangil", "Gondangwetan", "Kraton", "Sukorejo"]
+
+
+def test_the_output_says_whether_the_kecamatan_was_named_or_inferred(nlu):
+    named = nlu.understand("kapan kenduren mas nang kec kraton?").entities
+    assert named["kecamatan"] == "Kraton" and named["kecamatan_asal"] == "disebut"
+    inferred = nlu.understand("kapan kenduren mas nang sidogiri?").entities
+    assert inferred["kecamatan"] == "Kraton" and inferred["kecamatan_asal"] == "dari_desa"
+    both = nlu.understand("kapan kenduren mas nang desa sidogiri kecamatan kraton?").entities
+    assert both["kecamatan_asal"] == "disebut"
+    assert "kecamatan_asal" not in nlu.understand("dalan nang desa martopuro rusak").entities  # no kecamatan at all
 
 
 def test_kecamatan_disambiguates_desa(nlu):
