@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.db import Base, UTCDateTime, utcnow
@@ -201,6 +201,9 @@ class Staff(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The web console's password (werkzeug scrypt hash), set by `people set-password`; None: no password login.
     password_hash: Mapped[str | None] = mapped_column(String(256))
+    # A console session carries the version it began under; logout, a new password and `people remove`
+    # raise it, which ends every session of this person (the cookie alone cannot be revoked).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     opd: Mapped[Opd | None] = relationship()
     desa: Mapped[Desa | None] = relationship()
@@ -463,17 +466,16 @@ class ProposalEvent(Base):
     staff: Mapped[Staff | None] = relationship()
 
 
-class ConsoleLoginAttempt(Base):
-    """Console login attempts, counted per key (a hash of the phone, or of the client address) so the
-    limit holds across web instances and restarts."""
+class ConsoleLoginCounter(Base):
+    """Console login limits: one row per key (a hash of what is counted: a phone, a client address, a
+    phone from one address or device, code requests), incremented atomically (INSERT … ON CONFLICT
+    DO UPDATE … RETURNING) so the limit holds under concurrency and across web instances."""
 
-    __tablename__ = "console_login_attempt"
-    __table_args__ = (Index("ix_console_login_attempt_key_at", "key", "at"),)
+    __tablename__ = "console_login_counter"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    success: Mapped[bool] = mapped_column(default=False)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class ConsoleLoginCode(Base):

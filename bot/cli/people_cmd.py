@@ -127,12 +127,15 @@ def list_people(role: str | None) -> None:
 @click.option("--phone", required=True)
 def remove(phone: str) -> None:
     """Nonaktifkan staf (riwayat tiket tetap tersimpan)."""
+    from bot.console.security import end_sessions
+
     e164 = _phone(phone)
     with runtime().sessions.begin() as s:
         st = s.scalar(select(Staff).where(Staff.phone == e164, Staff.active.is_(True)))
         if st is None:
             fail(f"Tidak ada staf aktif dengan nomor {readable(e164)}")
         released = release_staff(s, st, utcnow())
+        end_sessions(s, st.id)  # a console cookie of theirs opens nothing any more
     back = f" {released} tiket terbuka kembali ke antrean dinas." if released else ""
     click.echo(f"{readable(e164)} dinonaktifkan.{back}")
 
@@ -148,7 +151,7 @@ def _read_password() -> str:
 @click.option("--phone", required=True)
 def set_password(phone: str) -> None:
     """Atur kata sandi konsol web untuk staf (dibaca dari stdin, disimpan sebagai hash)."""
-    from bot.console.security import MIN_PASSWORD_LENGTH, hash_password
+    from bot.console.security import MIN_PASSWORD_LENGTH, end_sessions, hash_password
 
     e164 = _phone(phone)
     password = _read_password()
@@ -159,6 +162,7 @@ def set_password(phone: str) -> None:
         if st is None:
             fail(f"Tidak ada staf aktif dengan nomor {readable(e164)}; tambahkan dulu dengan people add-….")
         st.password_hash = hash_password(password)
+        end_sessions(s, st.id)  # sessions begun under the old password end
     click.echo(f"Kata sandi konsol untuk {readable(e164)} disimpan.")
 
 

@@ -94,6 +94,7 @@ def log_in(staff: Staff) -> None:
     session.clear()  # no value from before the login survives it (session fixation)
     session.permanent = True
     session["staff_id"] = staff.id
+    session["sv"] = staff.session_version  # raised by logout, a new password, `people remove`
     session["login_at"] = int(time.time())
     session["csrf"] = new_csrf_token()
 
@@ -109,8 +110,8 @@ def _load_viewer() -> Viewer | None:
         return None
     with runtime().sessions() as s:
         staff = s.get(Staff, staff_id)
-        if staff is None or not staff.active:
-            session.clear()
+        if staff is None or not staff.active or session.get("sv") != staff.session_version:
+            session.clear()  # removed, or this person's sessions were ended (logout elsewhere, new password)
             return None
         return Viewer(staff.id, staff.name, staff.role, staff.opd_id, staff.desa_id, staff.kecamatan_id,
                       staff.is_coordinator)

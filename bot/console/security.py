@@ -1,5 +1,5 @@
-"""The console's secrets: the cookie-signing key, password hashes, one-time codes, CSRF tokens and
-the login rate limit (kept in the database, so it holds across web instances and restarts)."""
+"""The console's secrets: the cookie-signing key, password hashes, one-time codes (kept as hashes only),
+CSRF tokens, session versions and known-device cookies. The login limits are bot.console.limits."""
 
 from __future__ import annotations
 
@@ -10,18 +10,15 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from bot.settings import PROJECT_DIR, Settings
-from storage.models import ConsoleLoginAttempt, ConsoleLoginCode
+from storage.models import ConsoleLoginCode, Staff
 
 SECRET_FILE = PROJECT_DIR / "instance" / "console_secret_key"
 MIN_PASSWORD_LENGTH = 10
-ATTEMPT_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_PHONE = 5
-MAX_FAILURES_PER_ADDRESS = 20
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_DIGITS = 6
 # A hash that no password matches, checked when the phone is unknown so both cases take as long.
@@ -63,30 +60,53 @@ def same_token(a: str | None, b: str | None) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(a, b)
 
 
-def attempt_key(kind: str, value: str) -> str:
-    """Attempts are counted per hash, so the table holds no phone numbers or addresses."""
-    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+def end_sessions(session: Session, staff_id: int) -> None:
+    """Every console session of this person ends (logout, a new password, `people remove`)."""
+    session.execute(update(Staff).where(Staff.id == staff_id).values(session_version=Staff.session_version + 1))
 
 
-def recent_failures(session: Session, key: str, now: datetime) -> int:
-    return session.scalar(select(func.count()).select_from(ConsoleLoginAttempt).where(
-        ConsoleLoginAttempt.key == key, ConsoleLoginAttempt.success.is_(False),
-        ConsoleLoginAttempt.at > now - ATTEMPT_WINDOW)) or 0
+# -- known devices: where a staff member logged in before keeps its own login allowance ----------
+DEVICE_COOKIE = "km_device"
+DEVICE_DAYS = 180
 
 
-def is_limited(session: Session, phone_key: str, address_key: str, now: datetime) -> bool:
-    return (recent_failures(session, phone_key, now) >= MAX_FAILURES_PER_PHONE
-            or recent_failures(session, address_key, now) >= MAX_FAILURES_PER_ADDRESS)
+def _device_signer(secret: str):
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(secret, salt="km-console-device")
 
 
-def record_attempt(session: Session, keys: list[str], success: bool, now: datetime) -> None:
-    for key in keys:
-        session.add(ConsoleLoginAttempt(key=key, at=now, success=success))
-    if success:  # a good login forgives the phone's earlier typos
-        session.execute(delete(ConsoleLoginAttempt).where(ConsoleLoginAttempt.key == keys[0],
-                                                          ConsoleLoginAttempt.success.is_(False)))
-    # Old rows say nothing any more; keep the table small.
-    session.execute(delete(ConsoleLoginAttempt).where(ConsoleLoginAttempt.at < now - 4 * ATTEMPT_WINDOW))
+def _phone_tag(phone: str) -> str:
+    return hashlib.sha256(f"device:{phone}".encode()).hexdigest()[:24]
+
+
+def device_token(secret: str, phone: str, device: str) -> str:
+    return _device_signer(secret).dumps({"p": _phone_tag(phone), "d": device})
+
+
+def known_device(secret: str, token: str | None, phone: str) -> str | None:
+    """The device id when `token` is a device cookie this phone's login left (not forged, not stale)."""
+    if not token or len(token) > 512:
+        return None
+    from itsdangerous import BadSignature
+
+    try:
+        data = _device_signer(secret).loads(token, max_age=DEVICE_DAYS * 86400)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(data, dict) or not hmac.compare_digest(str(data.get("p", "")), _phone_tag(phone)):
+        return None
+    device = data.get("d")
+    return device if isinstance(device, str) and 8 <= len(device) <= 64 else None
+
+
+def new_device_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def waste_like_issue_code() -> None:
+    """The CPU issue_code spends, for a number that is not staff (the answer must not tell)."""
+    hash_password("0" * CODE_DIGITS)
 
 
 def issue_code(session: Session, staff_id: int, now: datetime) -> str:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,7 +35,7 @@ from bot.logging_setup import mask_phone
 from bot.transport import OutgoingMessage, SendError, Sender
 from catalogue import for_channel
 from handlers.outbox.claim import Claimed, Lease, backoff
-from handlers.outbox.kinds import DIRECT_REPLY_KINDS
+from handlers.outbox.kinds import DIRECT_REPLY_KINDS, SCRUBBED_BODY, SECRET_KINDS
 from handlers.outbox.recover import find_earlier_send
 from handlers.status_callback import callbacks_waiting, replay_stored
 from storage.db import UTCDateTime
@@ -200,13 +200,16 @@ class Deliverer:
                                                "at": at, "templated": via_template}).rowcount == 1
             if not done:
                 log.error("outbox %s: no longer claimed by %s when recording its SID", row.id, self.lease.worker)
+            elif row.kind in SECRET_KINDS:
+                conn.execute(_SCRUB_SECRET, {"row_id": row.id})
             elif callbacks_waiting(conn, sid):
                 with Session(bind=conn) as session:  # a callback came first: apply it now
                     replay_stored(session, sid)
                     session.flush()
 
     def _finish(self, row: Claimed, status: str, code: str | None, message: str | None) -> str:
-        self._update(row, status=status, error_code=code, error_message=message, claimed_until=None)
+        self._update(row, status=status, error_code=code, error_message=message, claimed_until=None,
+                     **({"body": SCRUBBED_BODY, "template_vars": null()} if row.kind in SECRET_KINDS else {}))
         log.info("outbox %s to %s: %s (%s)", row.id, mask_phone(row.to_phone), status, message or code)
         return str(status)
 
@@ -282,6 +285,9 @@ def _staff_recipient(s) -> Recipient:
 
 
 _OUTBOX = OutboxMessage.__table__
+# A login code's row keeps no code once Twilio has it (the code table keeps only its hash).
+_SCRUB_SECRET = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id")).values(body=SCRUBBED_BODY,
+                                                                                  template_vars=null())
 _RECORD_SENT = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == OutboxStatus.CLAIMED,

@@ -22,6 +22,8 @@ class Kind:
     # The variables its approved WhatsApp template takes ({{1}}, {{2}} …), used outside the
     # 24-hour window; () = no template: free text only, inside the window.
     template_vars: tuple[str, ...] = ()
+    # The body carries a secret (a login code): scrubbed from the row once it is sent or given up.
+    secret: bool = False
 
 
 KINDS: dict[str, Kind] = {
@@ -31,7 +33,7 @@ KINDS: dict[str, Kind] = {
     "handoff_timeout": Kind(direct_reply=True, quiet_hours=False, template_vars=("1",)),
     "ticket_update": Kind(direct_reply=True, quiet_hours=False, template_vars=("1", "2")),
     "proposal_update": Kind(direct_reply=True, quiet_hours=False, template_vars=("1", "2")),
-    "login_code": Kind(direct_reply=True, quiet_hours=False, template_vars=("1",)),
+    "login_code": Kind(direct_reply=True, quiet_hours=False, template_vars=("1",), secret=True),
     "survey": Kind(direct_reply=False, quiet_hours=False, template_vars=("1",)),
     "reminder": Kind(direct_reply=False, quiet_hours=True, template_vars=("1", "2", "3", "4")),
     "kades_reminder": Kind(direct_reply=False, quiet_hours=True, template_vars=("1", "2", "3", "4", "5")),
@@ -43,6 +45,8 @@ KINDS: dict[str, Kind] = {
     "persiapan": Kind(direct_reply=False, quiet_hours=True, template_vars=("1", "2", "3")),
 }
 DIRECT_REPLY_KINDS = frozenset(name for name, kind in KINDS.items() if kind.direct_reply)
+SECRET_KINDS = frozenset(name for name, kind in KINDS.items() if kind.secret)
+SCRUBBED_BODY = "(isi rahasia dihapus setelah terkirim)"
 CHANNELS = frozenset({"whatsapp", "sms"})
 SENT_STATES = (OutboxStatus.QUEUED, OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.READ)
 

@@ -39,6 +39,11 @@ class World:
     gempol_id: int = 0
 
 
+def session_cookie(response) -> str:
+    """The Set-Cookie of the console session (a login also leaves the known-device cookie)."""
+    return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("km_console="))
+
+
 def csrf_of(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 

@@ -85,14 +85,14 @@ def test_hsts_when_the_public_address_is_https(rt, settings):
       "twilio_auth_token": "t" * 32}, True),                            # live, even on loopback
 ])
 def test_the_console_cookie_is_secure_unless_local_dry_run(rt, settings, world, overrides, secure):
-    from tests.console.conftest import RINA, Console
+    from tests.console.conftest import RINA, Console, session_cookie
 
     app = _make(settings, **overrides)
     try:
         c = Console(app.test_client())
         response = c.login(RINA)
         assert response.status_code == 302
-        assert ("Secure" in response.headers["Set-Cookie"]) is secure
+        assert ("Secure" in session_cookie(response)) is secure
     finally:
         app.extensions["kenduren"].dispose()
 
