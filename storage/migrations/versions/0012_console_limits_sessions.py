@@ -2,8 +2,8 @@
 guesses on PostgreSQL were all checked against a limit of 5), and a session version per staff member
 so logout, a new password and `people remove` end every session
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 from alembic import op
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import storage.db
 
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
