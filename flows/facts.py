@@ -97,6 +97,17 @@ class LayananView:
 
 
 @dataclass(frozen=True)
+class SourcedAnswer:
+    """An answer to a question around a service, with its sources (storage/reference/tanya_jawab.csv)."""
+
+    kunci: str        # "diwakilkan.ktp.rekam"
+    layanan: str      # a layanan key, or "umum"
+    jawaban: str      # sent as written
+    sumber: str       # "title — publisher — URL — date | …"
+    confirmed: bool   # False: said with care
+
+
+@dataclass(frozen=True)
 class PetugasContact:
     """The petugas a new ticket goes to (round-robin), as the resident is told."""
 
@@ -244,6 +255,7 @@ class Facts(Protocol):
     def layanan(self, key: str) -> LayananView | None: ...
     def layanan_list(self) -> Sequence[LayananView]: ...
     def opd_list(self) -> Sequence[OpdRef]: ...  # every dinas, in reference order (opd.csv)
+    def sourced_answers(self) -> Sequence[SourcedAnswer]: ...  # tanya_jawab.csv, in file order
     def petugas_contact(self, opd_key: str) -> PetugasContact | None: ...
     def ticket_for_resident(self, kode: str) -> StatusItem | None: ...
     def open_items_of_resident(self) -> Sequence[StatusItem]: ...

@@ -9,6 +9,9 @@ service list without a text to keep in step. Pure: flows/jadwal.py decides when 
 
 from __future__ import annotations
 
+import re
+
+from flows import answers
 from flows.engine import Bullets, Say, Turn, say
 from flows.facts import OpdRef, VisitView
 
@@ -42,3 +45,200 @@ def _offers(opd: OpdRef, offers: dict[str, list[str]], key: str) -> Say | str:
 
 def _line(opd: OpdRef, offers: dict[str, list[str]]) -> Say:
     return say("info.opd_line", opd=_name(opd), layanan=_offers(opd, offers, "info.opd_line_offers"))
+
+
+# — sourced answers: the questions residents ask around a service —————————————————————————————
+#
+# "boleh diwakilkan istri saya?", "fotokopi piro lembar?", "gratis ta?", "kalau telat gimana?", "sapi
+# saya birahi", "usulan saya kapan dibangun?": answered from storage/reference/tanya_jawab.csv, in the
+# context of the service at hand (named in the message, the conversation's, or the resident's ticket),
+# short, one message, with its source; an unconfirmed answer is said with care; a question of a known
+# topic with no answer for that service says so and offers a petugas.
+
+# A service of layanan.csv → the key its answers are filed under in tanya_jawab.csv.
+DATA_SERVICE = {"ktp_ganti": "ktp", "kk_ganti": "kk", "kia_ganti": "kia"}
+DUKCAPIL = frozenset({"ktp", "ktp_ganti", "kk", "kk_ganti", "akta", "akta_kematian", "kia", "kia_ganti"})
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_PERSON = r"(?:istri|isteri|suami|bojo\w*|garwa\w*|semah\w*|anak\w*|putra\w*|putri\w*|cucu\w*|putu\w*|ana|kompoy\w*|bine|bini|lake|keluarga\w*|saudara\w*|sedulur\w*|adik\w*|kakak\w*|mbak\w*|mas|tetangga\w*|tonggo\w*|bapak\w*|ibu\w*|mbok\w*|emak\w*|wong liy[ao]|orang lain|tiyang sanes|oreng laen)"
+_COME = r"(?:datang|teko|rawuh|dateng|dhateng|mangkat|berangkat|ngurus\w*|ngurusaken|ngurusin|mengurus\w*|entar|ambil|njupuk|mundut|wakil\w*)"
+# Each topic: how residents ask it, and which answer (kunci) fits, first match wins:
+# (words that refine it or None, the services it is for or None, kunci).
+TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, frozenset[str] | None, str], ...]], ...] = (
+    ("darurat", _re(r"\bbirahi\b|\bbrahi\b|minta kawin|\b(?:sapi|ternak|kambing|wedhus|embek|sapine|sapiku)\w*\b.*\b(?:sakit|ngiler|lumpuh|mati|demam|lara|gerah)\b|\b(?:sakit|ngiler|lumpuh|lara)\b.*\b(?:sapi|ternak|kambing|wedhus)\w*\b|\b(?:banjir\w*|longsor\w*|kebakaran|angin kencang|puting beliung)\b.*\b(?:lapor\w*|mana|nandi|ngendi|endi|pundi|gimana|bagaimana|piye|pripun|yok opo|yak apa|tolong|tulung|hubungi|telepon|telpon)\b|\b(?:lapor\w*|hubungi|telepon|telpon)\b.*\b(?:banjir\w*|longsor\w*|kebakaran|angin kencang|puting beliung)\b|\bdarurat\b|\bkecelakaan\b|\bgawat\b|sakit parah|\bpingsan\b|\bambulan\w*"), (
+        (_re(r"birahi|brahi|kawin"), None, "darurat.sapi_birahi"),
+        (_re(r"sapi|ternak|kambing|wedhus|embek"), None, "darurat.ternak_sakit"),
+        (_re(r"banjir|longsor|kebakaran|angin|puting"), None, "darurat.bencana"),
+        (None, None, "darurat.kesehatan"),
+    )),
+    ("musrenbang", _re(r"\bmusrenbang\b|musyawarah desa|\bmusdes\b|\bkapan\b.*\b(?:di)?(?:bangun|kerjakan|garap|aspal|perbaiki|benahi|dandani|realisasi\w*|cor)\b|\b(?:di)?(?:bangun|dikerjakan|digarap|diaspal|diperbaiki|direalisasi\w*|terealisasi|dicor)\b.*\bkapan\b|\busulan\w*\b.*\b(?:kapan|dibahas|langsung)\b|\b(?:kapan|dibahas)\b.*\busulan\w*|langsung (?:di)?(?:kerjakan|bangun|garap)|\bdana desa\b"), (
+        (_re(r"langsung|kenduren"), None, "musrenbang.kenduren_mas"),
+        (_re(r"dibahas|musyawarah|musdes|musrenbang"), None, "musrenbang.dibahas"),
+        (_re(r"dana desa|\bgang\b|saluran desa|jalan desa|skala desa|lewat mana"), None, "musrenbang.skala_desa"),
+        (None, None, "musrenbang.dibangun"),
+    )),
+    ("syarat_donor", _re(r"\bdonor\w*\b.*\b(?:syarat\w*|boleh|oleh|angsal|olle|umur|usia|berat|hamil|menyusui|tato\w*|tindik|flu|demam|pilek|sakit|sebelum|persiapan|makan|tidur|begadang)\b|\b(?:syarat\w*|boleh|oleh|angsal|umur|usia|hamil|menyusui|tato\w*|flu|demam|sebelum)\b.*\bdonor\w*"), (
+        (_re(r"sebelum|persiapan|makan|tidur|begadang|siap"), None, "syarat_donor.persiapan"),
+        (_re(r"flu|demam|pilek|batuk|sakit"), None, "syarat_donor.flu"),
+        (_re(r"hamil|menyusui|tato|tindik|melahirkan|nyusoni"), None, "syarat_donor.hamil_tato"),
+        (_re(r"umur|usia"), None, "umur.donor_darah"),
+        (None, None, "syarat_donor.siapa"),
+    )),
+    ("diwakilkan", _re(r"\b(?:di|me|ng|è)?wakil\w*|\bèwakèlè|\bmakele|\btitip\w*|\bnitip\w*|\bdi(?:gantikan|gantiin|ganti)\b|\bgantikan\b|\bwong liy[ao]\b|\borang lain\b|\btiyang sanes\b|\boreng laen\b|\b(?:datang|hadir|teko|rawuh|dateng) (?:sendiri|dewe|piyambak|dhibi)\b|\b(?:harus|kudu|wajib|kedah|kodu) (?:ikut|melu|tumut|hadir|teko|datang|rawuh|dateng)\b|\b(?:boleh|oleh|angsal|bisa|iso|saget|olle|isa)\b.*\b" + _PERSON + r"\b.*\b" + _COME + r"\b|\b" + _PERSON + r"\b.*\b(?:saja|aja|ae|mawon|beih|bae|thok)\b.*\b(?:yang|sing|ingkang|se)\b.*\b" + _COME + r"\b"), (
+        (_re(r"sakit|sepuh|tua|lumpuh|stroke|gerah|lara|mboten saged|ora iso metu"), frozenset({"ktp", "ktp_ganti"}), "diwakilkan.ktp.sakit"),
+        (_re(r"ambil|njupuk|mundut|jupuk|pundhut"), frozenset({"ktp", "ktp_ganti"}), "diwakilkan.ktp.ambil"),
+        (None, frozenset({"ktp", "ktp_ganti"}), "diwakilkan.ktp.rekam"),
+        (None, frozenset({"kk", "kk_ganti"}), "diwakilkan.kk"),
+        (None, frozenset({"akta"}), "diwakilkan.akta"),
+        (None, frozenset({"akta_kematian"}), "diwakilkan.akta_kematian"),
+        (None, frozenset({"kia", "kia_ganti"}), "diwakilkan.kia"),
+        (None, frozenset({"kb"}), "diwakilkan.kb"),
+        (None, frozenset({"cek_kesehatan"}), "diwakilkan.cek_kesehatan"),
+        (None, frozenset({"donor_darah"}), "diwakilkan.donor_darah"),
+        (None, frozenset({"peternakan"}), "diwakilkan.peternakan"),
+        (None, frozenset({"bansos"}), "diwakilkan.bansos"),
+        (None, frozenset({"kartu_kuning"}), "diwakilkan.kartu_kuning"),
+        (None, frozenset({"perizinan"}), "diwakilkan.perizinan"),
+        (None, None, "diwakilkan.ktp.rekam diwakilkan.kb diwakilkan.kk"),  # no service: who must come, who may not
+    )),
+    ("terlewat", _re(r"\bterlambat\b|\btelat\b|kesiangan|\bkeri\b|\bterlewat\w*|\bkelewat\w*|ketinggalan|\b(?:gak|ga|tidak|ora|ndak|nggak|mboten|boten|gk|tdk|ta)\s+(?:sempat|sempet|iso teko|bisa datang|saged rawuh|saged dateng|teko|datang|hadir)\b|berhalangan|keluar (?:dari )?antre\w*|\bninggal\w*\b.*\bantre\w*|(?:tinggal|pergi|keluar|metu|medal) (?:sebentar|sedhela|sedelok|sek|disik|riyin)|\bsarapan\b|\bke toilet\b|\bke kamar mandi\b|\bsholat\b|\bsolat\b"), (
+        (_re(r"terlambat|telat|kesiangan|keri|antre|nomor|nomer|dipanggil|sebentar|sedhela|sedelok|sek|disik|riyin|sarapan|toilet|kamar mandi|sholat|solat"), None, "terlewat.terlambat"),
+        (_re(r"kesehatan|\bkb\b|\bnib\b|kartu kuning|dinas lain|\bckg\b"), None, "terlewat.dinas_lain"),
+        (None, frozenset({"cek_kesehatan", "kb", "perizinan", "kartu_kuning"}), "terlewat.dinas_lain"),
+        (None, None, "terlewat.dukcapil"),
+    )),
+    ("biaya", _re(r"\bbayar\w*|\bmbayar\w*|\bbiaya\w*|\bongkos\w*|\btarif\w*|\bpungli\b|\bduit\w*|\bbênnyar|\bbennyar|\bajar\b|\bgratis\b\W*\b(?:ta|to|a|kah|ya|yo|nggak|ngga|gak|ga|tidak|nopo|mboten|napa|ora|ndak|gk|tah|toh)\b|\b(?:apa|apakah|opo|nopo|menapa|napa|apa ya)\b.*\bgratis\b|\bgratis\b.*\b(?:apa|opo|nopo|napa)\b|\bharga\w*|\bregane\b|\bberapa duit\b"), (
+        (_re(r"polisi|kehilangan|polsek"), None, "biaya.ktp_surat_polisi"),
+        (None, DUKCAPIL | {None}, "biaya.umum"),
+        (None, frozenset({"cek_kesehatan"}), "biaya.cek_kesehatan"),
+        (None, frozenset({"kb"}), "biaya.kb"),
+        (None, frozenset({"kartu_kuning"}), "biaya.kartu_kuning"),
+        (None, frozenset({"perizinan"}), "biaya.perizinan"),
+        (_re(r"pmk|vaksin"), frozenset({"peternakan"}), "biaya.peternakan_pmk"),
+        (None, frozenset({"peternakan"}), "biaya.peternakan_ib"),
+    )),
+    ("fotokopi", _re(r"\bfoto ?ko?pi\w*|\bfoto ?cop[iy]\w*|\bpoto ?ko?pi\w*|\bfotocopi\w*|\bfc\b|\bfc an\b|\bkopian\w*|\b(?:perlu|harus|kudu|wajib|apa|apakah|opo|nopo|usah)\b.*\blegalisir\w*|\bdilegalisir\b"), (
+        (_re(r"legalisir|hvs"), frozenset({"kk", "kk_ganti", "akta", "akta_kematian"}), "fotokopi.kk"),
+        (_re(r"staples|berkali|sering|chip|cip"), None, "fotokopi.ktp"),
+        (None, frozenset({"kartu_kuning"}), "fotokopi.kartu_kuning"),
+        (None, DUKCAPIL | {None}, "fotokopi.umum"),
+    )),
+    ("waktu_jadi", _re(r"\b(?:kapan|berapa lama|brp lama|piro suwe|pinten dinten|sampai kapan|sampe kapan|berapa hari|piro dino)\b.*\b(?:jadi\w*|dadi\w*|dados\w*|selesai|rampung|terbit|mari|jadine|dadine)\b|\b(?:jadi\w*|dadi\w*|dados\w*|jadine|dadine|rampung|terbit)\b.*\b(?:kapan|berapa lama|piro suwe|pinten|lama|suwe)\b|\b(?:diambil|ambil|njupuk|dijupuk|mundut|dipundhut)\b.*\b(?:mana|ngendi|endi|pundi|dimana|kapan)\b|\b(?:mana|ngendi|endi|pundi|dimana)\b.*\b(?:diambil|ngambil|njupuk|dijupuk|mundut)\b|\blangsung jadi\b|\bjadi hari itu\b|\bhari itu juga\b|\bberlaku berapa\b"), (
+        (None, frozenset({"ktp", "ktp_ganti"}), "waktu_jadi.ktp"),
+        (None, frozenset({"kk", "kk_ganti"}), "waktu_jadi.kk"),
+        (None, frozenset({"akta", "akta_kematian", "kia", "kia_ganti"}), "waktu_jadi.akta"),
+        (None, frozenset({"kartu_kuning"}), "waktu_jadi.kartu_kuning"),
+        (None, frozenset({"perizinan"}), "waktu_jadi.perizinan"),
+        (None, frozenset({"bansos"}), "waktu_jadi.bansos"),
+    )),
+    ("hilang_rusak", _re(r"\b(?:surat|keterangan)\b.*\b(?:polisi|kepolisian|polsek|kehilangan)\b|\b(?:polisi|kepolisian|polsek)\b"), (
+        (None, frozenset({"kk", "kk_ganti"}), "hilang_rusak.kk"),
+        (None, frozenset({"kia", "kia_ganti"}), "hilang_rusak.kia"),
+        (None, frozenset({"akta", "akta_kematian"}), "hilang_rusak.akta"),
+        (None, None, "hilang_rusak.ktp"),
+    )),
+    ("umur", _re(r"\b(?:umur|usia|yuswa|umure|usiane|umurnya)\b"), (
+        (None, frozenset({"ktp", "ktp_ganti"}), "umur.ktp"),
+        (None, frozenset({"kia", "kia_ganti"}), "umur.kia"),
+        (None, frozenset({"cek_kesehatan"}), "umur.cek_kesehatan"),
+        (None, frozenset({"kartu_kuning"}), "umur.kartu_kuning"),
+        (None, frozenset({"donor_darah"}), "umur.donor_darah"),
+    )),
+)
+# Topics whose answer needs a service; asked without one (and none in context) → which service?
+NEEDS_SERVICE = frozenset({"waktu_jadi", "umur", "biaya"})
+# Words that make a "kapan jadi" a status question of the resident's own ticket ("KTP saya sudah jadi belum?").
+_STATUS_QUESTION = _re(r"\b(?:sudah|udah|wis|wes|sampun|dah)\s+(?:jadi|dadi|dados|selesai|rampung|mari)\b")
+
+
+def topic_of(text: str) -> str | None:
+    """The topic of a question around a service, or None ("daftar ktp" asks none)."""
+    norm = " ".join(answers.words(text))
+    if not norm:
+        return None
+    for name, asked, _ in TOPICS:
+        if asked.search(norm):
+            if name == "waktu_jadi" and _STATUS_QUESTION.search(norm):
+                return None
+            return name
+    if norm == "gratis" and text.strip().endswith("?"):
+        return "biaya"
+    return None
+
+
+def _service_in_context(turn: Turn) -> str | None:
+    """The service the question is about: named in it, the conversation's, or the resident's ticket."""
+    named = turn.entities.get("layanan") or turn.slots.get("layanan")
+    if named:
+        return named
+    by_name = {s.nama_pendek: s.key for s in turn.facts.layanan_list()}
+    for item in turn.facts.open_items_of_resident():
+        key = by_name.get(getattr(item, "layanan", ""))
+        if key:
+            return key
+    return None
+
+
+def _pick(topic: str, norm: str, service: str | None) -> str | None:
+    for name, _, rows in TOPICS:
+        if name != topic:
+            continue
+        for refine, services, kunci in rows:
+            if refine is not None and not refine.search(norm):
+                continue
+            if services is not None and service not in services:
+                continue
+            return kunci
+    return None
+
+
+def sourced_answer(turn: Turn) -> Say | None:
+    """The answer to a question around a service, or None when the message asks none."""
+    topic = topic_of(turn.text)
+    if topic is None:
+        return None
+    service = _service_in_context(turn)
+    norm = " ".join(answers.words(turn.text))
+    kunci = _pick(topic, norm, service)
+    lay = turn.facts.layanan(service) if service else None
+    if kunci is None:
+        if service is None and topic in NEEDS_SERVICE:
+            return say("info.which_service", topic=say(f"info.topic.{topic}"))
+        return say("info.unknown", topic=say(f"info.topic.{topic}"),
+                   layanan=lay.nama_pendek if lay else say("info.this_service"))
+    visit_line: Say | str = ""
+    if topic == "terlewat":
+        day = turn.facts.antrean_today()
+        if kunci == "terlewat.terlambat" and any(v.places for v in day.visits):
+            return None  # at the vehicle with a number: the queue flow knows where it stands
+        if day.upcoming_ticket is not None:
+            t = day.upcoming_ticket
+            visit_line = say("info.your_visit", kode=t.kode, tanggal=t.tanggal_text, jam=t.jam_text, lokasi=t.lokasi)
+    rows = {a.kunci: a for a in turn.facts.sourced_answers()}
+    found = [rows[k] for k in kunci.split() if k in rows]
+    if not found:
+        return say("info.unknown", topic=say(f"info.topic.{topic}"),
+                   layanan=lay.nama_pendek if lay else say("info.this_service"))
+    careful = not all(a.confirmed for a in found)
+    about = say("info.about", layanan=lay.nama_pendek) if lay and len(found) == 1 and found[0].layanan != "umum" else ""
+    return say("info.sourced", about=about, jawaban=" ".join(a.jawaban for a in found),
+               care=say("info.care") if careful else "", visit=visit_line, sumber=_sources(found))
+
+
+def _sources(found) -> str:
+    """The first source of each answer, short: "Kompas TV, 9 Mei 2024"; how many more there are."""
+    shown, more = [], 0
+    for a in found:
+        sources = [s.strip() for s in a.sumber.split(" | ") if s.strip()]
+        if sources:
+            parts = [p.strip() for p in sources[0].split(" — ")]
+            short = ", ".join(p for p in (parts[1] if len(parts) > 1 else parts[0], parts[-1] if len(parts) > 3 else "")
+                              if p)
+            if short not in shown:
+                shown.append(short)
+            more += len(sources) - 1
+    return "; ".join(shown) + (f" (+{more} sumber lain)" if more else "")

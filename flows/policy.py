@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Mapping
 
-from flows import answers, berhenti, referral
+from flows import answers, berhenti, info, referral
 from flows.commands import command_of
 from flows.dispatch import (
     CONFIDENT, MENU_ASKS, Outcome, Registry, answers_the_question, context_of, dispatch, main_menu, start, switch_flow,
@@ -173,6 +173,10 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
     if sensitive is not None:
         return sensitive
 
+    answered = _sourced(situation, turn, ask)
+    if answered is not None:
+        return answered
+
     kindly = closing_reply(ask, turn.text)
     if kindly is not None:
         return stay(situation, [kindly])
@@ -224,6 +228,9 @@ def _in_handoff(registry: Registry, rules: Rules, situation: Situation, turn: Tu
                 return replace(outcome, misses=0, effects=[*outcome.effects, NoteInHandoff(text=turn.text,
                                                                                            topic=situation.flow)])
     target = registry.by_intent.get(turn.intent)
+    sourced = info.sourced_answer(turn) if turn.text else None
+    if sourced is not None:
+        return Outcome([sourced], None, None, {}, [NoteInHandoff(text=turn.text, topic="info")])
     named = any(turn.entities.get(k) for k in ANSWERED_IN_HANDOFF.get(turn.intent, ()))
     if target and named and turn.confidence >= CONFIDENT and not answers_the_question(turn.text):
         outcome = start(registry, target, turn, context_of(situation.slots))
@@ -235,6 +242,21 @@ def _in_handoff(registry: Registry, rules: Rules, situation: Situation, turn: Tu
             return replace(outcome, slots=slots, misses=0,
                            effects=[*outcome.effects, NoteInHandoff(text=turn.text, topic=target)])
     return relay
+
+
+def _sourced(situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
+    """A question around a service ("boleh diwakilkan?", "fotokopi piro?", "sapi birahi"): answered from
+    the sourced reference in one message, keeping the resident's place. Never where typed content is
+    the answer (a note, a proposal), nor where the message picks an option of the question asked."""
+    if ask.free_text or situation.flow in ("hapus_data", "berhenti", "survei"):
+        return None
+    if ask.choices is not None and turn.pick(ask.choices) is not None:
+        return None
+    answer = info.sourced_answer(turn)
+    if answer is None:
+        return None
+    mid_flow = situation.flow not in (None, "menu")
+    return replace(stay(situation, [answer, *([say("info.back_to_question")] if mid_flow else [])]), misses=0)
 
 
 def _without_acceptance(turn: Turn, ask: Ask) -> Turn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from functools import cache
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from flows.dates import tanggal
 from flows.facts import (
     DesaRef, LayananView, NearbyVisit, OpdRef, PetugasContact, ProposalView, Requirement, ScheduleAnswer, SimilarProposal,
-    StatusItem, TicketView, VisitView, mismatches,
+    SourcedAnswer, StatusItem, TicketView, VisitView, mismatches,
 )
 from flows.phones import readable
 from flows.places import km_between
@@ -96,6 +97,9 @@ class DbFacts(QueueFacts):
     def opd_list(self) -> Sequence[OpdRef]:
         return [opd_ref(o) for o in self.s.scalars(select(Opd).order_by(Opd.id))]
 
+    def sourced_answers(self) -> Sequence[SourcedAnswer]:
+        return sourced_answer_views()
+
     def petugas_contact(self, opd_key: str) -> PetugasContact | None:
         opd = self.s.scalar(select(Opd).where(Opd.key == opd_key))
         staff = next_petugas(self.s, opd.id) if opd else None
@@ -174,3 +178,12 @@ def check(implementation: type = DbFacts) -> None:
     found = mismatches(implementation)
     if found:
         raise FactsMismatch("; ".join(found))
+
+
+@cache
+def sourced_answer_views() -> tuple[SourcedAnswer, ...]:
+    """The shipped reference, read once (it changes only with a release)."""
+    from storage import reference
+
+    return tuple(SourcedAnswer(kunci=r.kunci, layanan=r.layanan, jawaban=r.jawaban, sumber=r.sumber,
+                               confirmed=r.confirmed) for r in reference.tanya_jawab())

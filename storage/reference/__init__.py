@@ -120,3 +120,23 @@ class BekalRef:
 @cache
 def bekal() -> tuple[BekalRef, ...]:
     return tuple(BekalRef(r["layanan_key"], r["item"], int(r["per_pendaftar"])) for r in _rows("bekal.csv"))
+
+
+@dataclass(frozen=True)
+class SourcedAnswerRef:
+    """One sourced answer to a question around a service (tanya_jawab.csv; README.md here)."""
+
+    kunci: str
+    topik: str
+    layanan: str  # a layanan key, or "umum"
+    pertanyaan: str
+    jawaban: str
+    sumber: str
+    confirmed: bool
+
+
+@cache
+def tanya_jawab() -> tuple[SourcedAnswerRef, ...]:
+    return tuple(SourcedAnswerRef(r["kunci"], r["topik"], r["layanan"], r["pertanyaan"], r["jawaban_id"], r["sumber"],
+                                  r["status"] == "confirmed")
+                 for r in _rows("tanya_jawab.csv"))

@@ -12,7 +12,7 @@ from flows import dates
 from flows.engine import ResidentView, Turn
 from flows.facts import (
     AntreanDay, DesaRef, LayananView, NearbyVisit, OpdRef, PetugasContact, Requirement, ScheduleAnswer, SimilarProposal,
-    StatusItem, VisitState, VisitView,
+    SourcedAnswer, StatusItem, VisitState, VisitView,
 )
 from storage import reference
 
@@ -68,6 +68,10 @@ class FakeFacts:
 
     def opd_list(self) -> Sequence[OpdRef]:
         return list(_opds().values())
+
+    def sourced_answers(self) -> Sequence[SourcedAnswer]:
+        return [SourcedAnswer(kunci=r.kunci, layanan=r.layanan, jawaban=r.jawaban, sumber=r.sumber,
+                              confirmed=r.confirmed) for r in reference.tanya_jawab()]
 
     def petugas_contact(self, opd_key: str) -> PetugasContact | None:
         return None

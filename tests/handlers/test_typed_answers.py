@@ -74,7 +74,7 @@ def test_rating_in_words(phone, schedule, petugas, rt, wa_client):
                  ("-", "Cek lagi"), ("1", "Terdaftar")])
     with rt.sessions() as s:
         kode = s.scalars(select(Ticket.kode)).one()
-    assert "ditutup" in Phone(wa_client, "+6281298765432", "Rina").say(f"#{kode} selesai")
+    assert "ditutup" in Phone(wa_client, "+6281298765432", "Rina").say(f"#{kode} selesai ya")
     play(phone, [("apik pol", "Ada saran"), ("gak ada", "Terima kasih atas penilaian")])
     with rt.sessions() as s:
         survey = s.scalars(select(SurveyResponse)).one()

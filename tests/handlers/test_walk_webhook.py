@@ -239,7 +239,7 @@ def test_every_optional_step_answered_with_a_skip_word_stores_nothing(wa_client,
         with rt.sessions() as s:
             ticket = s.scalars(select(Ticket).join(Resident).where(Resident.phone == phone.number)).one()
             assert ticket.catatan is None, skip
-        assert "ditutup" in rina.say(f"#{ticket.kode} selesai")
+        assert "ditutup" in rina.say(f"#{ticket.kode} selesai ya")
         play(phone, [("4", "saran"), (skip, "Terima kasih atas penilaian")])
         # usulan.ask_foto
         proposer = fresh_phone(wa_client)

@@ -1,0 +1,115 @@
+"""Sourced answers to the questions residents ask around a service (pure, on fake facts and the
+shipped reference): the question → the answer → its source, in several registers; the service in
+context decides which answer; unconfirmed answers are said with care; unknown says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalogue import render_say
+from flows import build_registry, info, policy
+from flows.facts import TicketView
+from storage import reference
+from tests.flows.fakes import FakeFacts, turn
+
+REGISTRY = build_registry()
+ROWS = {r.kunci: r for r in reference.tanya_jawab()}
+
+
+def answer(text, slots=None, facts=None) -> str:
+    said = info.sourced_answer(turn(text, slots, facts))
+    assert said is not None, f"{text!r} was not answered"
+    return render_say(said)
+
+
+# question (resident's words) → the answer's row (tanya_jawab.csv kunci); several registers
+TABLE = [
+    ("KTP: boleh diwakilkan istri saya?", {"layanan": "ktp"}, "diwakilkan.ktp.rekam"),
+    ("angsal putu kula mawon ingkang dateng?", {"layanan": "ktp"}, "diwakilkan.ktp.rekam"),          # krama
+    ("olle bine kaula se entar?", {"layanan": "kk"}, "diwakilkan.kk"),                                # Madurese
+    ("bapak saya sudah sepuh tidak bisa datang, bisa diwakilkan?", {"layanan": "ktp"}, "diwakilkan.ktp.sakit"),
+    ("ktp yg udah jadi bisa diambilkan anak sy? boleh diwakilkan?", {"layanan": "ktp"}, "diwakilkan.ktp.ambil"),
+    ("donor darah iso diwakilno ta?", {}, "diwakilkan.donor_darah"),
+    ("fotokopi berapa lembar?", {}, "fotokopi.umum"),
+    ("kk model baru perlu dilegalisir?", {"layanan": "kk"}, "fotokopi.kk"),
+    ("gratis ta?", {"layanan": "kk"}, "biaya.umum"),
+    ("kawin suntik sapi bayar ora?", {}, "biaya.peternakan_ib"),
+    ("cek kesehatan mbayar gak?", {}, "biaya.cek_kesehatan"),
+    ("ktp e jadine kapan", {}, "waktu_jadi.ktp"),
+    ("kartu kuning jadinya berapa lama?", {}, "waktu_jadi.kartu_kuning"),
+    ("ktp hilang perlu surat polisi?", {}, "hilang_rusak.ktp"),
+    ("kalau telat gimana?", {}, "terlewat.terlambat"),
+    ("mau sarapan dulu, boleh keluar antrean sebentar?", {}, "terlewat.terlambat"),
+    ("nek aku gak sempat teko piye, ngurus kk nang ngendi?", {"layanan": "kk"}, "terlewat.dukcapil"),
+    ("sapi saya birahi", {}, "darurat.sapi_birahi"),
+    ("sapiku ngiler ora gelem mangan", {}, "darurat.ternak_sakit"),
+    ("omah kebanjiran, banjir nang desa, lapor nandi?", {}, "darurat.bencana"),
+    ("usulan saya kapan dibangun?", {}, "musrenbang.dibangun"),
+    ("usulan saya kapan dibahas?", {}, "musrenbang.dibahas"),
+    ("usulan di kenduren mas langsung dikerjakan?", {}, "musrenbang.kenduren_mas"),
+    ("habis flu boleh donor?", {}, "syarat_donor.flu"),
+    ("syarat donor darah apa saja", {}, "syarat_donor.siapa"),
+    ("sebelum donor harus bagaimana", {}, "syarat_donor.persiapan"),
+    ("umur berapa bisa bikin ktp", {}, "umur.ktp"),
+]
+
+
+@pytest.mark.parametrize("text, slots, kunci", TABLE, ids=[t[0] for t in TABLE])
+def test_question_gets_its_sourced_answer(text, slots, kunci):
+    said = answer(text, slots)
+    row = ROWS[kunci]
+    assert row.jawaban in said
+    assert "📚 Sumber:" in said
+    first_source = row.sumber.split(" | ")[0].split(" — ")
+    assert first_source[1] in said  # the publisher of the answer's first source
+    assert ("belum kami pastikan" in said) == (not row.confirmed)  # unconfirmed: said with care
+    assert len(said) <= 900  # one short message
+
+
+def test_without_a_service_who_must_come_and_who_may_not():
+    said = answer("apa boleh diwakilkan istri saya?")
+    for kunci in ("diwakilkan.ktp.rekam", "diwakilkan.kb", "diwakilkan.kk"):
+        assert ROWS[kunci].jawaban in said
+
+
+def test_the_service_of_the_residents_ticket_is_the_context():
+    facts = FakeFacts(items=[TicketView(kode="KM-1001", layanan="Kartu Keluarga (KK)", status="baru",
+                                        updated_text="-", note="-", contact="-")])
+    assert ROWS["diwakilkan.kk"].jawaban in answer("boleh diwakilkan istri saya?", facts=facts)
+
+
+def test_a_topic_with_no_answer_for_the_service_says_so_and_offers_a_petugas():
+    said = answer("legalisir ijazah bayar?", {"layanan": "pendidikan"})
+    assert "belum ada di data kami" in said and "PETUGAS" in said
+
+
+def test_a_topic_that_needs_a_service_asks_which():
+    assert "Layanan apa" in answer("jadinya kapan ya?")
+
+
+@pytest.mark.parametrize("text", ["daftar ktp", "mau KB gratis", "KTP saya sudah jadi belum?", "kapan ke gempol",
+                                  "jalan depan rumah rusak parah", "halo", "cek status KM-1234"])
+def test_what_is_no_question_around_a_service_is_left_alone(text):
+    assert info.sourced_answer(turn(text)) is None
+
+
+def test_only_the_two_national_numbers_are_ever_said():
+    import re
+    for row in reference.tanya_jawab():
+        assert set(re.findall(r"\b\d{3,}\b", row.jawaban)) <= {"112", "119", "2026"} | set(
+            re.findall(r"\b(?:19|20)\d\d\b", row.jawaban)), row.kunci
+
+
+def test_at_a_question_the_answer_keeps_the_residents_place():
+    start = policy.decide(REGISTRY, policy.Rules(), policy.Situation(None, None, {}), turn("daftar ktp"))
+    situation = policy.Situation(start.flow, start.state, dict(start.slots))
+    asked = policy.decide(REGISTRY, policy.Rules(), situation, turn("fotokopi berapa lembar?", dict(start.slots)))
+    assert (asked.flow, asked.state) == (start.flow, start.state) and asked.misses == 0
+    assert "lanjutkan menjawab" in render_say(asked.replies[-1])
+
+
+def test_every_row_the_table_names_exists():
+    for _, _, rows in info.TOPICS:
+        for _, _, kunci in rows:
+            for k in kunci.split():
+                assert k in ROWS, k

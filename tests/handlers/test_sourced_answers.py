@@ -1,0 +1,65 @@
+"""Questions around a service through the signed webhook (SQLite and PostgreSQL): one short sourced
+message in the context of the service or ticket at hand, the resident's place kept, nothing created;
+asked while a petugas holds the chat, the bot answers and the petugas is told."""
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import Opd, OutboxMessage, Staff, StaffRole, Ticket
+from tests.handlers.test_flows import play, schedule  # noqa: F401  (fixtures)
+from tests.whatsapp import RINA
+
+
+def tickets(rt):
+    with rt.sessions() as s:
+        return list(s.scalars(select(Ticket)))
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("sapi saya birahi, piye?", "Sapi birahi tidak bisa menunggu Kenduren Mas"),
+    ("sapiku birahi saiki, iso nunggu kenduren ta?", "Hari itu juga hubungi inseminator"),
+    ("gratis ta?", "GRATIS menurut undang-undang"),
+    ("fotokopi piro lembar?", "1 lembar fotokopi"),
+    ("menawi kula telat pripun?", "langsung lapor ke petugas di meja layanan"),
+    ("usulan saya kapan dibangun?", "paling cepat dibangun tahun depan"),
+    ("ada yang pingsan, ambulan nomer piro?", "119 atau 112"),
+])
+def test_a_question_around_a_service_gets_one_sourced_answer(phone, schedule, rt, question, expected):
+    replies = phone.send(question)
+    assert len(replies) == 1 and expected in replies[0] and "📚 Sumber:" in replies[0]
+    assert tickets(rt) == []  # a cow in heat gets no ticket months out
+
+
+def test_unconfirmed_is_said_with_care(phone, schedule):
+    play(phone, [("fotokopi berapa lembar?", "belum kami pastikan", "cek lagi ke petugas")])
+
+
+def test_mid_registration_the_answer_is_for_that_service_and_the_place_is_kept(phone, schedule, rt):
+    play(phone, [
+        ("daftar ktp", "KTP-el", "kecamatan mana"),
+        ("boleh diwakilkan istri saya?", "*KTP-el*", "Tidak bisa diwakilkan", "lanjutkan menjawab"),
+        ("gempol", "1. Daftar untuk tanggal ini"),
+    ])
+
+
+def test_the_residents_ticket_is_the_context(phone, schedule, rt):
+    play(phone, [("mau urus kk", "Kartu Keluarga"), ("gempol", "1. Daftar"), ("1", "Nama sesuai KK?"),
+                 ("1", "Desa/kelurahan"), ("gempol", "catatan"), ("gak ada", "Cek lagi"), ("ya daftarkan", "Terdaftar")])
+    play(phone, [("istri saya saja yang datang boleh?", "surat kuasa", "!sidik jari")])
+
+
+def test_unknown_says_so_and_offers_a_petugas(phone, schedule, rt):
+    play(phone, [("legalisir ijazah bayar?", "belum ada di data kami", "PETUGAS")])
+    assert tickets(rt) == []  # offered, never opened by itself
+
+
+def test_asked_while_a_petugas_holds_the_chat_the_bot_answers_and_the_petugas_is_told(phone, schedule, rt):
+    with rt.sessions.begin() as s:
+        kominfo = s.scalars(select(Opd).where(Opd.key == "diskominfo")).one()
+        s.add(Staff(phone=RINA, name="Bu Rina", role=StaffRole.PETUGAS, opd_id=kominfo.id))
+    play(phone, [("aku njaluk ngomong karo petugas", "saya sambungkan ke petugas"),
+                 ("gratis ta urus kk?", "GRATIS", "!diteruskan ke petugas")])
+    with rt.sessions() as s:
+        last = s.scalars(select(OutboxMessage).where(OutboxMessage.to_phone == RINA)
+                         .order_by(OutboxMessage.id.desc())).first()
+        assert "gratis ta urus kk?" in last.body and "Sudah dijawab asisten otomatis" in last.body
