@@ -17,6 +17,7 @@ MESSAGES: dict[str, str] = {
     "menu.item.status": "Cek status tiket/usulan",
     "menu.item.langganan": "Pengingat jadwal",
     "menu.item.petugas": "Bicara dengan petugas",
+    "menu.item.antrean": "Antrean di lokasi Kenduren Mas",
     "menu.cancelled": "Baik, dibatalkan. Tidak ada yang disimpan.",
     "menu.invalid_choice": "Pilihan itu tidak ada. Balas angka 1 sampai {n}.",
     "menu.not_understood": "Maaf, saya belum paham maksud Bapak/Ibu 🙏",

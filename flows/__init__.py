@@ -32,6 +32,9 @@ def build_registry(flows: tuple[Flow, ...] = ALL_FLOWS, menu: tuple[str, ...] = 
         if flow.name in by_name or flow.name in RESERVED:
             raise RegistryError(f"duplicate or reserved flow name {flow.name!r}")
         by_name[flow.name] = flow
+        if flow.entry_intents and flow.menu_label is None:
+            # An unsure intent is asked back as "Maksudnya <label>?": a flow entered by intent needs its label.
+            raise RegistryError(f"flow {flow.name!r} enters on an intent but has no menu label")
         for intent in flow.entry_intents:
             if intent not in INTENTS:
                 raise RegistryError(f"flow {flow.name!r} enters on unknown intent {intent!r}")

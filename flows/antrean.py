@@ -307,4 +307,5 @@ FLOW = Flow(
     # The visits and stands offered are built from the day's facts; the name is typed content.
     asks={S.ASK_NAME: Ask(free_text=True)},
     effects=(QueueCheckIn,),
+    menu_label="menu.item.antrean",  # not on the menu, but named when the bot asks "Maksudnya …?"
 )

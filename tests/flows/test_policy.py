@@ -177,3 +177,15 @@ def test_leaving_a_finished_schedule_answer_leaves_nothing_behind():
     registering = decide("eh, aku arep usul lampu PJU mati ae", flow="langganan", state="consent",
                          slots={"kecamatan": "Gempol"})
     assert registering.flow == "usulan" and keys(registering)[0] == "menu.left_flow"  # a pending consent was left
+
+
+@pytest.mark.parametrize("intent", sorted(REGISTRY.by_intent))
+def test_an_unsure_intent_is_asked_back_with_its_flow_named(intent):
+    """Every flow an intent enters can be named in "Maksudnya …?": an unsure 'antrean' once rendered a
+    Say without a catalogue key and the resident got the outage apology instead of a question."""
+    from catalogue import render
+
+    outcome = policy.decide(REGISTRY, RULES, policy.Situation(flow=None, state=None, slots={}),
+                            turn("hmm", intent=intent, confidence=0.3))
+    texts = [render(r.key, **r.params) for r in outcome.replies]
+    assert texts and all(texts)
