@@ -11,6 +11,11 @@ def tanggal(d: date) -> str:
     return format_date(d, "EEEE, d MMMM y", locale="id")
 
 
+def tanggal_pendek(d: date) -> str:
+    """`7 Des 2026`: a date in a list, where the weekday is noise."""
+    return format_date(d, "d MMM y", locale="id")
+
+
 def jam(t: time) -> str:
     return f"{t.hour:02d}.{t.minute:02d}"
 

@@ -148,8 +148,12 @@ class SimilarProposal:
     """Another open proposal in the same desa that reads alike (the resident may support it)."""
 
     kode: str
-    deskripsi_short: str  # the other resident's words, shortened; flows redact them before showing
+    kategori: str  # key of usulan.kategori.*
+    desa: str
+    created: date  # local date it was made
     support_count: int
+    # Not the other resident's words: a description may name people and places (a name, an
+    # address, "depan rumah Pak …"); what a resident needs to choose is what, where, when, how many.
 
 
 @dataclass(frozen=True)

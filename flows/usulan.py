@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flows.effects import CreateProposal, SupportProposal
-from flows.engine import Ask, Flow, Step, Turn, say, unhandled
-from flows.phones import redact_for_others
+from flows.dates import tanggal_pendek
+from flows.engine import Ask, Flow, Say, Step, Turn, say, unhandled
 from flows.places import YES_NO, desa_answer, which_desa
 
 KATEGORI = ("jalan", "jembatan", "irigasi", "drainase", "lampu_jalan", "air_bersih", "sampah", "tanggul",
@@ -107,20 +108,27 @@ def _check_similar(turn: Turn, slots: dict[str, Any]) -> Step:
     similar = list(turn.facts.similar_proposals(slots["desa"], slots["desa_kecamatan"], slots["deskripsi"]))[:3]
     if not similar:
         return _ask_foto(slots)
-    # Another resident's words: nothing of theirs that identifies a person (a number, a NIK).
-    shown = [(p.kode, redact_for_others(p.deskripsi_short), p.support_count) for p in similar]
+    # What, where, when and how many: never another resident's own words.
+    shown = [[p.kode, p.kategori, p.desa, p.created.isoformat(), p.support_count] for p in similar]
     options = _support_options(shown)
     return Step([say("usulan.similar_found", desa=slots["desa"], options=options)], S.OFFER_SUPPORT,
-                {**slots, "similar": [list(p) for p in shown]})
+                {**slots, "similar": shown})
+
+
+def _support_option(entry) -> Say:
+    if len(entry) == 5:
+        kode, kategori, desa, created, n = entry
+        return say("usulan.support_option", kode=kode, kategori=say(f"usulan.kategori.{kategori}"), desa=desa,
+                   tanggal=tanggal_pendek(date.fromisoformat(created)), n=n)
+    return say("usulan.support_option_kode", kode=entry[0], n=entry[-1])  # a conversation begun before
 
 
 def _support_options(similar) -> list:
-    options = [say("usulan.support_option", kode=kode, deskripsi=deskripsi, n=n) for kode, deskripsi, n in similar]
-    return [*options, say("opt.mine_is_different")]
+    return [*(_support_option(entry) for entry in similar), say("opt.mine_is_different")]
 
 
 def offer_support(turn: Turn) -> Step:
-    similar = [tuple(p) if isinstance(p, list) else (p, "", 0) for p in turn.slots.get("similar") or []]
+    similar = [list(p) if isinstance(p, list) else [p, 0] for p in turn.slots.get("similar") or []]
     options = _support_options(similar)
     i = turn.pick_index(options, no=len(similar))
     if i is not None and i < len(similar):

@@ -147,7 +147,8 @@ class DbFacts(QueueFacts):
         )
         scored = sorted(((fuzz.token_set_ratio(text.lower(), p.deskripsi.lower()), p) for p in rows),
                         key=lambda sp: -sp[0])
-        return [SimilarProposal(kode=p.kode, deskripsi_short=_short(p.deskripsi), support_count=p.support_count)
+        return [SimilarProposal(kode=p.kode, kategori=p.kategori, desa=desa,
+                                created=p.created_at.astimezone(self.zone).date(), support_count=p.support_count)
                 for score, p in scored if score >= SIMILAR_SCORE]
 
     def desa_by_kode(self, kode: str) -> DesaRef | None:

@@ -124,3 +124,27 @@ def test_the_similar_proposals_list_shows_nothing_personal(wa_client, rt):
     shown = second.say("1")
     assert "Sudah ada usulan serupa" in shown
     assert "3456" not in shown and "0812" not in shown and "3514" not in shown, shown
+
+
+def test_similar_proposals_show_what_where_when_and_support_not_the_residents_words(wa_client, rt):
+    """Category, desa, date and support count: another resident's free text (a name, an address) never."""
+    from flows.dates import tanggal_pendek
+    from tests.whatsapp import jakarta_today
+
+    add_visit(rt, "Purwosari", 24)
+    first = Phone(wa_client, "+6281111111111", "Pak Darto")
+    play(first, [
+        ("jalan di martopuro rusak parah banyak lubang depan rumah Pak Darto RT 03 RW 01 gang Kenanga",
+         "*jalan rusak*"),
+        ("1", "foto atau titik lokasi"),
+        ("1", "Kode: *US-"),
+    ])
+    with rt.sessions() as s:
+        kode = s.scalars(select(Proposal.kode)).one()
+    second = Phone(wa_client, "+6282222222222", "Bu Ani")
+    second.send("jalan di martopuro rusak parah banyak lubang")
+    shown = second.say("1")
+    assert "Sudah ada usulan serupa" in shown
+    assert f"*{kode}* — jalan rusak, Desa Martopuro, {tanggal_pendek(jakarta_today())} (1 pendukung)" in shown, shown
+    for theirs in ("Darto", "Kenanga", "RT 03", "depan rumah", "banyak lubang"):
+        assert theirs not in shown, shown

@@ -4,6 +4,7 @@ words must do what its number does; every optional step answered with a skip wor
 from __future__ import annotations
 
 import json
+from datetime import date
 from collections import deque
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from catalogue import for_channel, render_say
 from flows import answers, build_registry, policy
 from flows.engine import Say
+
 from flows.facts import SimilarProposal
 from tests.flows.fakes import FakeFacts, turn
 
@@ -24,7 +26,8 @@ ENTRIES = [["menu"], ["jadwal kenduren mas"], ["kapan ke gempol"], ["kapan ke to
 TYPED = {"ask_kecamatan": "gempol", "ask_name": "Siti Aminah", "ask_desa": "martopuro", "ask_note": "KTP hilang",
          "ask_deskripsi": "jalan depan SD berlubang parah sepanjang 300 m", "ask_foto": "lewati",
          "comment": "pelayanannya cepat", "rating": "4", "ask_kode": "KM-0001"}
-SIMILAR = [SimilarProposal(kode="US-0193", deskripsi_short="Jalan utama berlubang", support_count=12)]
+SIMILAR = [SimilarProposal(kode="US-0193", kategori="jalan", desa="Martopuro", created=date(2026, 11, 20),
+                           support_count=12)]
 
 
 def options_of(outcome) -> list[Say]:
