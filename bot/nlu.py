@@ -30,15 +30,23 @@ CACHE_DIR = PROJECT_DIR / "instance" / "nlu"
 KEPT = 3  # older artefacts beyond this many are removed
 
 
+# Loaded once per process: a recogniser is read-only, and every app or Runtime of the process
+# (the test suite makes hundreds) may share it.
+_LOADED: dict[Path, Recogniser] = {}
+
+
 def build_recogniser(cache_dir: Path | None = CACHE_DIR) -> Recogniser:
     """The recogniser, trained on every labelled family; loaded from `cache_dir` when built before."""
     if cache_dir is None:
         return _train()
     path = cache_dir / f"recogniser-{fingerprint()}.pickle"
+    if path in _LOADED:
+        return _LOADED[path]
     try:
         with path.open("rb") as f:
             recogniser = pickle.load(f)
         if isinstance(recogniser, Recogniser):
+            _LOADED[path] = recogniser
             return recogniser
     except FileNotFoundError:
         pass
@@ -46,6 +54,7 @@ def build_recogniser(cache_dir: Path | None = CACHE_DIR) -> Recogniser:
         log.warning("recogniser cache %s unreadable; rebuilding", path.name)
     recogniser = _train()
     _store(recogniser, path)
+    _LOADED[path] = recogniser
     return recogniser
 
 

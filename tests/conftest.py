@@ -32,9 +32,20 @@ def initialised(url: str) -> str:
 
 def new_database(backend: str, tmp_path_factory) -> str:
     if backend == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return f"sqlite:///{tmp_path_factory.mktemp(f'db-{dbs.worker()}') / 'test.db'}"
     dbs.require_postgres()
     return dbs.create_postgres_database()
+
+
+# Tests that drive a real process of their own (a browser, the Rasa action server) are `slow`;
+# the sender's kill tests say so themselves. `-m "not slow"` leaves them out of a quick loop.
+SLOW_FIXTURES = frozenset({"browser", "action_server"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -61,13 +72,19 @@ def fresh_database_url(backend, tmp_path_factory):
 
 
 def _clear(rt: Runtime) -> None:
+    """Empty every table but the reference data, children first, and start ids again at 1.
+
+    DELETE, not TRUNCATE: a test leaves a few rows, and PostgreSQL's TRUNCATE of ~30 tables
+    (new files for each) took 0.7 s per test, a third of the suite."""
     tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     with rt.engine.begin() as conn:
-        if rt.engine.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for t in tables:
-                conn.execute(t.delete())
+        for t in tables:
+            conn.execute(t.delete())
+        if rt.engine.dialect.name == "postgresql":  # SQLite starts again at 1 in an empty table
+            with_ids = [t.name for t in tables if "id" in t.c]
+            conn.execute(text("SELECT setval(seq, 1, false) FROM (SELECT pg_get_serial_sequence(quote_ident(n), 'id')"
+                              " AS seq FROM unnest(CAST(:names AS text[])) AS n) AS s WHERE seq IS NOT NULL"),
+                         {"names": with_ids})
 
 
 @pytest.fixture

@@ -133,6 +133,7 @@ def assert_each_row_sent_exactly_once(trt, fake) -> tuple[int, int]:
     return duplicates, missed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_killed_sender_restarted_sends_each_message_exactly_once(trt, fake_twilio, database_url, tmp_path, shape):
     sender, in_window, several = SHAPES[shape]
@@ -174,6 +175,7 @@ def claimants(trt) -> int:
                         .where(OutboxMessage.status == OutboxStatus.CLAIMED))
 
 
+@pytest.mark.slow
 def test_two_senders_at_once_send_each_message_exactly_once(trt, fake_twilio, database_url, tmp_path):
     """Both senders hold claimed rows before either may send: without that line-up, the first
     sender could send all 200 before the second had started (it did, in 2 of 4 runs)."""
