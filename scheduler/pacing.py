@@ -1,41 +1,150 @@
-"""Pacing: a token bucket shared by a worker's threads, and a clock that can start at any instant."""
+"""Pacing: the account's rate shared by every sending process, and the clocks a sender keeps.
+
+`SharedPace` keeps one rate in the database (table send_pace: the theoretical arrival time of
+the next free slot, GCRA, in the database's clock). A process reserves a few slots at a time in
+one UPDATE … RETURNING and sends at those instants, so all senders together (send-workers, the
+clock's drain, a `scheduler tick`) stay under SEND_RATE_PER_SECOND: a second worker adds
+resilience, not rate. Residents' messages reserve one slot at a time with no horizon; bulk rows
+may only reserve while the next free slot is less than `BULK_HORIZON` ahead, so a reply waits
+behind at most that much of a broadcast, never behind the broadcast.
+
+`DatabaseClock` is the database's clock as seen from a process (leases); `OffsetClock` is a
+simulated now that flows (what is *due*).
+"""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections import deque
 from datetime import datetime, timedelta
 
+from sqlalchemy import Engine, text
 
-class TokenBucket:
-    """At most `rate` acquisitions per second, `burst` at once (default 1: strict pacing).
+from storage.db import database_now
+from storage.dialect import insert_for
+from storage.models import SendPace
 
-    Implemented as its equivalent virtual-scheduling form (GCRA): each caller reserves the next
-    free slot under a lock and sleeps until it. With burst 1, any two acquisitions are at least
-    1/rate apart, so no window of any length ever holds more than rate × length (+ burst − 1).
-    """
+# Pace this much under the configured rate: requests leave at their slots but reach Twilio with
+# jitter (a loaded machine, the network), which can bunch a few into one window.
+PACING_HEADROOM = 0.93
+# A slot found more than this late (the process was busy) is skipped, not used: sending late on
+# several slots at once would bunch them. Bounds a window's overshoot to rate × LATE_SLOT.
+LATE_SLOT = 0.02
+# Bulk (broadcast) slots are reserved about this much ahead at a time, and only while the
+# account's next free slot is at most BULK_HORIZON away.
+BULK_CHUNK_SECONDS = 0.1
+BULK_HORIZON = 0.2
+ACCOUNT_KEY = "account"
 
-    def __init__(self, rate: float, burst: int = 1, *, monotonic=time.monotonic, sleep=time.sleep):
+_RESERVE_PG = text("""
+    UPDATE send_pace SET tat = GREATEST(tat, extract(epoch FROM statement_timestamp())) + :span
+    WHERE key = :key AND (CAST(:horizon AS double precision) IS NULL
+                          OR tat <= extract(epoch FROM statement_timestamp()) + :horizon)
+    RETURNING tat, extract(epoch FROM statement_timestamp())""")
+_RESERVE_SQLITE = text("""
+    UPDATE send_pace SET tat = max(tat, :now) + :span
+    WHERE key = :key AND (:horizon IS NULL OR tat <= :now + :horizon)
+    RETURNING tat, :now""")
+_PEEK_PG = text("SELECT tat, extract(epoch FROM clock_timestamp()) FROM send_pace WHERE key = :key")
+_PEEK_SQLITE = text("SELECT tat, :now FROM send_pace WHERE key = :key")
+
+
+class SharedPace:
+    """Slots of one shared rate for one lane of one process (thread-safe)."""
+
+    def __init__(self, engine: Engine, rate: float, *, key: str = ACCOUNT_KEY, chunk: int = 1,
+                 horizon: float | None = None, headroom: float = PACING_HEADROOM,
+                 monotonic=time.monotonic, sleep=time.sleep):
         if rate <= 0:
             raise ValueError("rate must be positive")
-        self.interval = 1.0 / rate
-        self.tolerance = (burst - 1) * self.interval
+        self.engine, self.key, self.chunk, self.horizon = engine, key, max(1, chunk), horizon
+        self.interval = 1.0 / (rate * headroom)
         self._monotonic, self._sleep = monotonic, sleep
         self._lock = threading.Lock()
-        self._next = monotonic()  # theoretical arrival time of the next acquisition
+        self._slots: deque[float] = deque()  # local monotonic instants reserved for this lane
+        self.reservations = self.skipped = 0
+        self._pg = engine.dialect.name == "postgresql"
+        with engine.begin() as conn:
+            conn.execute(insert_for(engine.dialect.name, SendPace).values(key=key, tat=0.0)
+                         .on_conflict_do_nothing(index_elements=["key"]))
+
+    @classmethod
+    def bulk(cls, engine: Engine, rate: float, **kw) -> SharedPace:
+        return cls(engine, rate, chunk=math.ceil(rate * BULK_CHUNK_SECONDS), horizon=BULK_HORIZON, **kw)
+
+    @classmethod
+    def resident(cls, engine: Engine, rate: float, **kw) -> SharedPace:
+        return cls(engine, rate, chunk=1, horizon=None, **kw)
 
     def acquire(self) -> None:
+        """Block until this process may make one more request under the shared rate."""
         with self._lock:
-            now = self._monotonic()
-            slot = max(now, self._next - self.tolerance)
-            self._next = max(now, self._next) + self.interval
+            while True:
+                if not self._slots:
+                    self._reserve()
+                slot = self._slots.popleft()
+                now = self._monotonic()
+                if slot >= now - LATE_SLOT:
+                    break
+                self.skipped += 1
         if slot > now:
             self._sleep(slot - now)
 
+    def _reserve(self) -> None:
+        while True:
+            reserved = self.try_reserve()
+            if reserved is not None:
+                first, db_now, answered = reserved
+                start = answered + (first - db_now)  # this process's monotonic instant of the first slot
+                self._slots.extend(start + i * self.interval for i in range(self.chunk))
+                self.reservations += 1
+                return
+            # Busy: the account's next free slot is further ahead than this lane may reserve.
+            tat, db_now = self.peek()
+            self._sleep(max(0.001, min(1.0, tat - db_now - (self.horizon or 0.0))))
+
+    def _params(self) -> dict:
+        return {"key": self.key, "span": self.chunk * self.interval, "horizon": self.horizon, "now": time.time()}
+
+    def try_reserve(self) -> tuple[float, float, float] | None:
+        """Reserve `chunk` slots: (the first slot, the database's now — both epoch seconds in the
+        database's clock — and this process's monotonic instant when it answered), or None when
+        this lane may not reserve that far ahead now."""
+        with self.engine.begin() as conn:
+            if self._pg:
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")  # a lost slot is harmless
+            row = conn.execute(_RESERVE_PG if self._pg else _RESERVE_SQLITE, self._params()).first()
+            answered = self._monotonic()
+        if row is None:
+            return None
+        tat, db_now = float(row[0]), float(row[1])
+        return tat - self.chunk * self.interval, db_now, answered
+
+    def peek(self) -> tuple[float, float]:
+        """(the next free slot, the database's now), epoch seconds."""
+        with self.engine.connect() as conn:
+            row = conn.execute(_PEEK_PG if self._pg else _PEEK_SQLITE, self._params()).first()
+        return float(row[0]), float(row[1])
+
+
+class DatabaseClock:
+    """The database's clock, read once and carried on by this process's monotonic clock: what a
+    lease is measured in (handlers.outbox.claim), whatever `--now` a tick simulates."""
+
+    def __init__(self, engine: Engine):
+        with engine.connect() as conn:
+            self._start = database_now(conn)
+        self._t0 = time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._t0)
+
 
 class OffsetClock:
-    """Now, as seen from a given starting instant: `scheduler tick --now …` runs its jobs as if the
-    wall clock were there, while time still flows (leases and backoff stay meaningful)."""
+    """Now, as seen from a given starting instant: `scheduler tick --now …` decides what is due as
+    if the wall clock were there, while time still flows."""
 
     def __init__(self, start: datetime):
         self.start = start

@@ -1,8 +1,15 @@
-"""Drain the outbox: worker threads claim rows and send them at SEND_RATE_PER_SECOND.
+"""Drain the outbox: worker threads claim rows and send them at the account's rate.
 
-SEND_RATE_PER_SECOND is per sender process (one token bucket shared by its threads): with N
-sender processes, set it to the account's budget divided by N. How a row is sent exactly once is
-described in handlers.outbox.
+SEND_RATE_PER_SECOND is the account's rate: every sending process (each `scheduler
+send-worker`, the clock's drain, a `scheduler tick`) takes its slots from one pace kept in the
+database (scheduler.pacing.SharedPace), so adding a worker adds resilience, not rate.
+
+Two lanes (handlers.outbox.kinds.Lane), each claimed on its own: residents' messages (replies,
+relays, login codes, ticket news) by `RESIDENT_THREADS` threads that look every
+`RESIDENT_POLL` seconds and take a slot at once; broadcasts by the other threads in batches,
+reserving slots only a little ahead (pacing.BULK_HORIZON). A reply is therefore never queued
+behind a broadcast, whatever its size. How a row is sent exactly once is in handlers.outbox;
+which clock decides what (due vs. held) in handlers.outbox.claim.
 """
 
 from __future__ import annotations
@@ -14,30 +21,25 @@ import socket
 import threading
 import uuid
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Callable
 
 from bot.runtime import Runtime
 from bot.transport import Sender, build_sender
-from handlers.outbox import PREFETCH, Deliverer, Lease, cancel_stale, claim, count_sendable
+from handlers.outbox import PREFETCH, Deliverer, Lane, Lease, cancel_stale, claim, count_sendable
+from handlers.outbox.claim import resident_waiting
 from handlers.quiet_hours import quiet_hours_of
-from scheduler.pacing import OffsetClock, TokenBucket
+from scheduler.pacing import DatabaseClock, OffsetClock, SharedPace
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE_SECONDS = 60.0
-# Requests leave evenly spaced but reach Twilio with jitter, which can bunch two of them into one
-# window; pacing 1 % under the configured rate keeps every window at or under it.
-PACING_HEADROOM = 0.99
-WINDOW_SECONDS = 10.0
-
-
-def pacing_burst(rate: float) -> int:
-    """Slots a momentarily busy worker may catch up on: half of what the headroom leaves free in a
-    10 s window, so a window never goes above the rate, and stalls (a claim, a slow commit) do
-    not turn into a shortfall."""
-    return max(1, int(rate * WINDOW_SECONDS * (1 - PACING_HEADROOM) / 2))
 DEFAULT_HTTP_TIMEOUT = 10.0
+BATCH_SECONDS = 2.0
+# Residents' lane: threads per sending process, how often they look, how many rows a claim takes.
+RESIDENT_THREADS = 2
+RESIDENT_POLL = 0.1
+RESIDENT_BATCH = 4
 
 
 def worker_name() -> str:
@@ -46,33 +48,40 @@ def worker_name() -> str:
 
 def thread_count(rate: float, dialect: str) -> int:
     # One request takes a few ms on a good link, ~100-300 ms to Twilio from Indonesia: enough
-    # threads to keep the bucket busy, few enough for one connection pool.
+    # threads to keep the pace busy, few enough for one connection pool.
     wanted = max(1, min(16, math.ceil(rate / 25)))
     return min(wanted, 4) if dialect == "sqlite" else wanted
 
 
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
 class OutboxDrain:
-    """One pass over the outbox: returns when nothing is sendable now (or `stop` is set)."""
+    """Sends the outbox: `run(now)` once until nothing is sendable (the clock, a tick), `serve()`
+    until stopped (a send-worker)."""
 
     def __init__(self, runtime: Runtime, *, lease_seconds: float = DEFAULT_LEASE_SECONDS,
                  http_timeout: float = DEFAULT_HTTP_TIMEOUT, threads: int | None = None,
-                 sender_factory: Callable[[], Sender] | None = None, worker: str | None = None,
-                 bucket: TokenBucket | None = None):
+                 sender_factory: Callable[[], Sender] | None = None, worker: str | None = None):
         self.runtime = runtime
         settings = runtime.settings
         self.lease = Lease(worker or worker_name(), lease_seconds, http_timeout)
         if self.lease.send_margin.total_seconds() >= lease_seconds:
             raise ValueError(f"lease of {lease_seconds}s leaves no time to send (HTTP timeout {http_timeout}s)")
         self.rate = float(settings.send_rate_per_second)
-        self.bucket = bucket or TokenBucket(self.rate * PACING_HEADROOM, burst=pacing_burst(self.rate))
+        self.bulk_pace = SharedPace.bulk(runtime.engine, self.rate)
+        self.resident_pace = SharedPace.resident(runtime.engine, self.rate)
         self.threads = threads or thread_count(self.rate, runtime.engine.dialect.name)
         if sender_factory is None:
             shared = build_sender(settings, http_timeout=http_timeout) if settings.dry_run else None
             sender_factory = (lambda: shared) if shared else (lambda: build_sender(settings, http_timeout=http_timeout))
         self.sender_factory = sender_factory
-        # Each claim holds about half the usable lease of work for one thread.
+        # Each claim holds about BATCH_SECONDS of work at the account's full rate (at most a
+        # quarter of the usable lease: other senders sharing the rate slow a thread down), so
+        # that several senders share a broadcast instead of the first one holding most of it.
         usable = lease_seconds - self.lease.send_margin.total_seconds()
-        self.batch = max(1, min(200, math.floor(self.rate * usable / 2 / self.threads)))
+        self.batch = max(1, min(200, math.floor(self.rate * min(BATCH_SECONDS, usable / 4) / self.threads)))
 
     def first_batch(self, index: int) -> int:
         """Thread `index`'s first claim: staggered (1/threads, 2/threads, … of a batch), so that the
@@ -81,10 +90,13 @@ class OutboxDrain:
         in one second every batch."""
         return max(1, math.ceil(self.batch * (index + 1) / self.threads))
 
+    # -- one pass (the clock's job, a tick) ----------------------------------------------------
     def run(self, now: datetime, *, stop: threading.Event | None = None,
             on_done: Callable[[str], None] | None = None) -> Counter:
+        """Send everything due at `now` (a tick may simulate it; leases stay on the database's
+        clock) and return the outcomes."""
         stop = stop or threading.Event()
-        clock = OffsetClock(now)
+        due = OffsetClock(now)
         quiet = quiet_hours_of(self.runtime.settings)
         with self.runtime.sessions.begin() as session:
             stale = cancel_stale(session, now)
@@ -92,29 +104,79 @@ class OutboxDrain:
         counts: Counter = Counter({"stale": stale} if stale else {})
         if not waiting:
             return counts  # idle: no threads, no Twilio clients
+        bulk_done = threading.Event()
+        self._pass(due, stop, counts, on_done, bulk_done=bulk_done)
+        return counts
+
+    # -- until stopped (a send-worker) ---------------------------------------------------------
+    def serve(self, stop: threading.Event, *, idle: float = 1.0,
+              on_pass: Callable[[Counter], None] | None = None) -> Counter:
+        """Send until `stop` is set: residents' lane always watched (every RESIDENT_POLL s), the
+        bulk lane drained pass after pass, `idle` seconds apart when there is nothing."""
+        total: Counter = Counter()
         lock = threading.Lock()
+        residents = self._start_resident_lane(now_utc, stop, total, lock, None, stop)
+        try:
+            while not stop.is_set():
+                counts = self._bulk_pass(now_utc, stop, total, lock, None)
+                if on_pass and counts:
+                    on_pass(counts)
+                if not counts:
+                    stop.wait(idle)
+        finally:
+            stop.set()
+            for t in residents:
+                t.join()
+        return total
+
+    # -- the threads ----------------------------------------------------------------------------
+    def _pass(self, due, stop, counts, on_done, *, bulk_done: threading.Event) -> None:
+        lock = threading.Lock()
+        residents = self._start_resident_lane(due, stop, counts, lock, on_done, bulk_done)
+        try:
+            self._bulk_pass(due, stop, counts, lock, on_done)
+        finally:
+            bulk_done.set()
+            for t in residents:
+                t.join()
+
+    def _deliverer(self, due, lease_clock, pace) -> Deliverer:
+        return Deliverer(self.runtime.sessions, self.sender_factory(), lease=self.lease,
+                         templates=dict(self.runtime.settings.templates), clock=due, lease_clock=lease_clock,
+                         pace=pace.acquire)
+
+    def _send(self, deliverer: Deliverer, rows, stop, counts, lock, on_done) -> None:
+        for i, row in enumerate(rows):
+            if i % PREFETCH == 0:
+                deliverer.prefetch(rows[i:i + PREFETCH])
+            outcome = deliverer.release(row) if stop.is_set() else deliverer.deliver(row)
+            with lock:
+                counts[outcome] += 1
+            if on_done:
+                on_done(outcome)
+
+    def _bulk_pass(self, due, stop, counts, lock, on_done) -> Counter:
+        """Bulk threads until the bulk lane has nothing due; returns this pass's outcomes."""
+        lease_clock = DatabaseClock(self.runtime.engine)
+        quiet = quiet_hours_of(self.runtime.settings)
+        mine: Counter = Counter()
         errors: list[BaseException] = []
 
         def work(index: int) -> None:
-            deliverer = Deliverer(self.runtime.sessions, self.sender_factory(), lease=self.lease,
-                                  templates=dict(self.runtime.settings.templates), clock=clock,
-                                  pace=self.bucket.acquire)
+            deliverer = self._deliverer(due, lease_clock, self.bulk_pace)
             limit = self.first_batch(index)
             try:
                 while not stop.is_set():
                     with self.runtime.sessions.begin() as session:
-                        rows = claim(session, lease=self.lease, now=clock(), limit=limit, quiet=quiet)
+                        rows = claim(session, lease=self.lease, now=due(), limit=limit, quiet=quiet, lane=Lane.BULK)
                     if not rows:
                         return
                     limit = self.batch
-                    for i, row in enumerate(rows):
-                        if i % PREFETCH == 0:
-                            deliverer.prefetch(rows[i:i + PREFETCH])
-                        outcome = deliverer.release(row) if stop.is_set() else deliverer.deliver(row)
-                        with lock:
-                            counts[outcome] += 1
-                        if on_done:
-                            on_done(outcome)
+                    here: Counter = Counter()
+                    self._send(deliverer, rows, stop, here, threading.Lock(), on_done)
+                    with lock:
+                        counts.update(here)
+                        mine.update(here)
             except BaseException as exc:  # noqa: BLE001  (reported after the other threads end)
                 log.exception("sender thread failed")
                 errors.append(exc)
@@ -126,7 +188,38 @@ class OutboxDrain:
             t.join()
         if errors:
             raise errors[0]
-        return counts
+        return mine
+
+    def _start_resident_lane(self, due, stop, counts, lock, on_done, until: threading.Event) -> list[threading.Thread]:
+        """Threads that send residents' rows as soon as they are due; they return once `until` is
+        set and nothing of their lane is left (or at once when `stop` is set)."""
+        quiet = quiet_hours_of(self.runtime.settings)
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            lease_clock = DatabaseClock(self.runtime.engine)
+            deliverer = self._deliverer(due, lease_clock, self.resident_pace)
+            try:
+                while not stop.is_set():
+                    with self.runtime.sessions.begin() as session:
+                        rows = (claim(session, lease=self.lease, now=due(), limit=RESIDENT_BATCH, quiet=quiet,
+                                      lane=Lane.RESIDENT)
+                                if resident_waiting(session, due()) else [])
+                    if rows:
+                        self._send(deliverer, rows, stop, counts, lock, on_done)
+                    elif until.is_set():
+                        return
+                    else:
+                        until.wait(RESIDENT_POLL)
+            except BaseException as exc:  # noqa: BLE001
+                log.exception("residents' sender thread failed")
+                errors.append(exc)
+
+        pool = [threading.Thread(target=work, name=f"outbox-resident-{i}", daemon=True)
+                for i in range(RESIDENT_THREADS)]
+        for t in pool:
+            t.start()
+        return pool
 
 
 def drain_outbox(runtime: Runtime, now: datetime, **options) -> Counter:

@@ -26,6 +26,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def database_now(connection) -> datetime:
+    """The database's clock: the instant every process agrees on, whatever its own clock or a
+    simulated `--now` says. Leases (who holds an outbox row, until when) and the shared send pace
+    are kept on it. A SQLite file lives on one machine, whose clock it is."""
+    if connection.dialect.name == "postgresql":
+        return connection.exec_driver_sql("SELECT clock_timestamp()").scalar_one().astimezone(UTC)
+    return utcnow()
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp that is always timezone-aware UTC in Python.
 

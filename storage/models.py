@@ -6,7 +6,8 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import (JSON, Column, Float, ForeignKey, Index, Integer, SmallInteger, String, Table, Text,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.db import Base, UTCDateTime, utcnow
@@ -281,7 +282,7 @@ class OutboxMessage(Base):
         UniqueConstraint("broadcast_id", "staff_id"),
         # Only rows still to send (and rows held by a sender): these indexes stay small however
         # long the sent history grows, so a claim costs the same on day 1 and after a year.
-        Index("ix_outbox_message_due", "next_attempt_at",
+        Index("ix_outbox_message_due", "lane", "next_attempt_at",
               postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
         Index("ix_outbox_message_held", "claimed_until",
               postgresql_where=text("status = 'claimed'"), sqlite_where=text("status = 'claimed'")),
@@ -293,6 +294,9 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
+    # Which queue it waits in (handlers.outbox.kinds.Lane): residents' messages are claimed on
+    # their own, ahead of broadcasts, so a reply never waits behind 20,000 reminders.
+    lane: Mapped[int] = mapped_column(SmallInteger, default=1, server_default=text("1"))
     channel: Mapped[str] = mapped_column(String(16))
     to_phone: Mapped[str] = mapped_column(String(20))
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"))
@@ -319,6 +323,17 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SendPace(Base):
+    """One shared rate (the account's, or one sender number's): the theoretical arrival time of
+    its next free slot, in the database's clock (epoch seconds). Every sending process reserves
+    its slots here (scheduler.pacing.SharedPace), so the rate holds across all of them."""
+
+    __tablename__ = "send_pace"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tat: Mapped[float] = mapped_column(Float)
 
 
 class StatusCallback(Base):

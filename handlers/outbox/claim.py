@@ -1,10 +1,17 @@
 """Claiming: which rows a sender takes, for how long, and the rule that makes recovery sound.
 
-A claim (one short transaction) picks sendable rows with `FOR UPDATE SKIP LOCKED` (PostgreSQL;
-SQLite's `BEGIN IMMEDIATE` serialises claims instead), sets `status=claimed`,
-`claimed_by=<worker>`, `claimed_until=now+lease`, and commits. Nobody else touches a claimed row
-while its lease runs. Rows whose lease ran out (their sender died, or an attempt of its own was
-ambiguous) come first: they need a lookup at Twilio (handlers.outbox.recover).
+A claim (one short transaction) picks sendable rows of one lane (handlers.outbox.kinds.Lane)
+with `FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite's `BEGIN IMMEDIATE` serialises claims
+instead), sets `status=claimed`, `claimed_by=<worker>`, `claimed_until=now+lease`, and commits.
+Nobody else touches a claimed row while its lease runs. Rows whose lease ran out (their sender
+died, or an attempt of its own was ambiguous) come first: they need a lookup at Twilio
+(handlers.outbox.recover).
+
+Two clocks, never mixed: what is *due* (next_attempt_at, expires_at, quiet hours) is judged at
+the caller's `now`, which a `scheduler tick --now …` may simulate; who *holds* a row (the lease:
+claimed_until, and updated_at while claimed, which recovery compares with Twilio's own times) is
+always the database's clock (storage.db.database_now), the one every process and machine agrees
+on. A tick hours behind the real time once took rows that live workers held and sent them twice.
 
 At most one row is in flight (claimed) per recipient: see `_nothing_else_in_flight`.
 """
@@ -15,10 +22,12 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import and_, func, literal, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
+from handlers.outbox.kinds import Lane
 from handlers.quiet_hours import QuietHours
+from storage.db import UTCDateTime, database_now, utcnow
 from storage.models import OutboxMessage, OutboxStatus
 
 BACKOFF_BASE = timedelta(seconds=30)
@@ -100,14 +109,19 @@ def _one_per_recipient(rows: list[OutboxMessage], taken: set[tuple[str, str]]) -
     return kept
 
 
-def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: QuietHours) -> list[Claimed]:
-    """Claim up to `limit` rows for `lease.worker`, at most one per recipient and none to a
-    recipient with a row already in flight. Call inside a transaction that commits at once."""
+def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: QuietHours,
+          lane: Lane | None = None) -> list[Claimed]:
+    """Claim up to `limit` rows (of `lane`, or any) due at `now` for `lease.worker`, at most one per
+    recipient and none to a recipient with a row already in flight. The lease is taken on the
+    database's clock. Call inside a transaction that commits at once."""
     quiet_now = quiet.contains(now)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text(_CLAIM_LOCK_SQL))
+    held_now = database_now(session.connection())
 
     def sendable(stmt):
+        if lane is not None:
+            stmt = stmt.where(OutboxMessage.lane == int(lane))
         if quiet_now:
             stmt = stmt.where(OutboxMessage.respects_quiet_hours.is_(False))
         return stmt.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
@@ -116,17 +130,17 @@ def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: Q
     # Leases that ran out first: their rows have waited longest and need a lookup.
     orphans = _one_per_recipient(list(session.scalars(sendable(select(OutboxMessage).where(
         OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.next_attempt_at <= now,
-        OutboxMessage.claimed_until <= now, _nothing_else_in_flight(now, orphan=True))))), taken)
+        OutboxMessage.claimed_until <= held_now, _nothing_else_in_flight(held_now, orphan=True))))), taken)
     rows = list(orphans)
     if len(rows) < limit:
         rows += _one_per_recipient(list(session.scalars(sendable(select(OutboxMessage).where(
             OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now),
-            _nothing_else_in_flight(now, orphan=False)))
+            _nothing_else_in_flight(held_now, orphan=False)))
             .limit(limit - len(rows)))), taken)
     if not rows:
         return []
-    until = now + timedelta(seconds=lease.seconds)
+    until = held_now + timedelta(seconds=lease.seconds)
     claimed = [
         Claimed(r.id, r.kind, r.channel, r.to_phone, r.body, r.resident_id, r.staff_id, r.template_vars,
                 r.via_template, r.attempts + 1, until, r.expires_at,
@@ -144,7 +158,7 @@ def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: Q
                         execution_options={"synchronize_session": False})
     fresh = [r.id for r in rows if r.status == OutboxStatus.PENDING]
     if fresh:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(fresh)).values(**take, updated_at=now),
+        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(fresh)).values(**take, updated_at=held_now),
                         execution_options={"synchronize_session": False})
     return claimed
 
@@ -158,11 +172,26 @@ def backoff(attempts: int) -> timedelta:
 
 def count_sendable(session: Session, now: datetime, quiet: QuietHours) -> int:
     """Rows a drain at `now` would pick up (for progress bars and idle checks)."""
+    held_now = database_now(session.connection())
     stmt = select(func.count()).select_from(OutboxMessage).where(
         OutboxMessage.next_attempt_at <= now,
         or_(and_(OutboxMessage.status == OutboxStatus.PENDING,
                  or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now)),
-            and_(OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.claimed_until <= now)))
+            and_(OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.claimed_until <= held_now)))
     if quiet.contains(now):
         stmt = stmt.where(OutboxMessage.respects_quiet_hours.is_(False))
     return session.scalar(stmt) or 0
+
+
+def resident_waiting(session: Session, now: datetime) -> bool:
+    """Whether a residents' row is due at `now` (a look without locks, before a claim, so that
+    the residents' lane can look often without queueing behind the claims of a broadcast)."""
+    held_now = (func.now() if session.get_bind().dialect.name == "postgresql"
+                else literal(utcnow(), UTCDateTime()))
+    resident = OutboxMessage.lane == int(Lane.RESIDENT)
+    pending = select(OutboxMessage.id).where(resident, OutboxMessage.status == OutboxStatus.PENDING,
+                                             OutboxMessage.next_attempt_at <= now)
+    orphan = select(OutboxMessage.id).where(resident, OutboxMessage.status == OutboxStatus.CLAIMED,
+                                            OutboxMessage.claimed_until <= held_now,
+                                            OutboxMessage.next_attempt_at <= now)
+    return bool(session.scalar(select(or_(pending.exists(), orphan.exists()))))

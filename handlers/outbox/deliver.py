@@ -52,6 +52,10 @@ TRANSIENT_CODES = frozenset({20429, 63018, 30001, 21611})
 OPTED_OUT_CODE = 21610
 OUTSIDE_WINDOW_CODE = 63016
 MAX_ATTEMPTS = 8
+# What deliver() returns when the row turned out to be no longer ours when its outcome was
+# written: its lease ran out and another sender took it. Should never happen; a tick exits
+# non-zero when it does (bot.cli.scheduler_cmd).
+LOST = "lost_claim"
 
 
 @dataclass(frozen=True)
@@ -64,14 +68,17 @@ class Recipient:
 class Deliverer:
     """Sends claimed rows one by one: consent, 24-hour window, template, send, record.
 
-    One per worker thread (its own Twilio client). `clock` gives the current instant, `pace`
-    blocks until the rate limit allows one more request.
+    One per worker thread (its own Twilio client). `clock` says what is due (a tick may simulate
+    it: expiry, the 24-hour window, when to retry); `lease_clock` is the database's clock, in
+    which leases run and attempts are dated for the lookup at Twilio (handlers.outbox.claim);
+    `pace` blocks until the account's rate allows one more request.
     """
 
     def __init__(self, sessions: sessionmaker, sender: Sender, *, lease: Lease, templates: dict[str, str],
-                 clock: Callable[[], datetime], pace: Callable[[], None] = lambda: None):
+                 clock: Callable[[], datetime], lease_clock: Callable[[], datetime],
+                 pace: Callable[[], None] = lambda: None):
         self.sessions, self.sender, self.lease = sessions, sender, lease
-        self.templates, self.clock, self.pace = templates, clock, pace
+        self.templates, self.clock, self.lease_clock, self.pace = templates, clock, lease_clock, pace
         self._consent: dict[tuple[str, int], tuple[Recipient, float]] = {}
 
     # -- one row ---------------------------------------------------------------------------
@@ -84,7 +91,8 @@ class Deliverer:
                 return self._retry_lookup_later(row, exc)
             if sid:
                 try:
-                    self._record_sent(row, sid, via_template=row.via_template)
+                    if not self._record_sent(row, sid, via_template=row.via_template):
+                        return LOST
                 except IntegrityError:
                     # Another row holds that SID now: it was that row's message, sent while we
                     # looked and recorded just before us. Look again later, when it is known.
@@ -116,8 +124,7 @@ class Deliverer:
                                             f"outside the 24-hour window (63016) and {message}")
                     continue
                 return self._failed_send(row, exc)
-            self._record_sent(row, result.sid, via_template=use_template)
-            return "sent"
+            return "sent" if self._record_sent(row, result.sid, via_template=use_template) else LOST
         return self._finish(row, OutboxStatus.FAILED, str(OUTSIDE_WINDOW_CODE), "template also refused (63016)")
 
     # -- decisions -------------------------------------------------------------------------
@@ -139,7 +146,7 @@ class Deliverer:
 
     def _may_still_send(self, row: Claimed) -> bool:
         self.pace()
-        return self.clock() < row.claimed_until - self.lease.send_margin
+        return self.lease_clock() < row.claimed_until - self.lease.send_margin
 
     def _find_earlier_send(self, row: Claimed) -> str | None:
         return find_earlier_send(self.sessions, self.sender, row, self.templates)
@@ -178,7 +185,7 @@ class Deliverer:
 
     def _update(self, row: Claimed, *, touch: bool = True, **values) -> bool:
         # Untouched means untouched: without a value the column's onupdate would set it.
-        values["updated_at"] = self.clock() if touch else OutboxMessage.updated_at
+        values["updated_at"] = self.lease_clock() if touch else OutboxMessage.updated_at
         with self.sessions.begin() as session:
             _no_fsync_wait(session)
             done = session.execute(update(OutboxMessage).where(self._ours(row)).values(**values)).rowcount == 1
@@ -189,10 +196,11 @@ class Deliverer:
                           values.get("status"))
             return done
 
-    def _record_sent(self, row: Claimed, sid: str, *, via_template: bool) -> None:
+    def _record_sent(self, row: Claimed, sid: str, *, via_template: bool) -> bool:
+        """False when the row was no longer ours (its lease ran out and another sender took it)."""
         # The per-message hot path of a broadcast: a prebuilt statement instead of _update's.
         # Plain Core on a connection: the ORM session's machinery is the larger cost here.
-        at = self.clock()
+        at = self.lease_clock()
         with self.sessions.kw["bind"].begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql(_SYNC_OFF_SQL)  # see _no_fsync_wait
@@ -200,29 +208,35 @@ class Deliverer:
                                                "at": at, "templated": via_template}).rowcount == 1
             if not done:
                 log.error("outbox %s: no longer claimed by %s when recording its SID", row.id, self.lease.worker)
-            elif row.kind in SECRET_KINDS:
-                conn.execute(_SCRUB_SECRET, {"row_id": row.id})
-            elif callbacks_waiting(conn, sid):
-                with Session(bind=conn) as session:  # a callback came first: apply it now
-                    replay_stored(session, sid)
-                    session.flush()
+            else:
+                if row.kind in SECRET_KINDS:
+                    conn.execute(_SCRUB_SECRET, {"row_id": row.id})
+                if callbacks_waiting(conn, sid):
+                    with Session(bind=conn) as session:  # a callback came first: apply it now
+                        replay_stored(session, sid)
+                        session.flush()
+            return done
 
     def _finish(self, row: Claimed, status: str, code: str | None, message: str | None) -> str:
-        self._update(row, status=status, error_code=code, error_message=message, claimed_until=None,
-                     **({"body": SCRUBBED_BODY, "template_vars": null()} if row.kind in SECRET_KINDS else {}))
+        scrub = {"body": SCRUBBED_BODY, "template_vars": null()} if row.kind in SECRET_KINDS else {}
+        if not self._update(row, status=status, error_code=code, error_message=message, claimed_until=None, **scrub):
+            return LOST
         log.info("outbox %s to %s: %s (%s)", row.id, mask_phone(row.to_phone), status, message or code)
         return str(status)
 
     def release(self, row: Claimed) -> str:
         """Lease too short to start another request safely: hand the row back untouched."""
-        self._update(row, status=OutboxStatus.PENDING, claimed_by=None, claimed_until=None,
-                     attempts=OutboxMessage.attempts - 1)
+        if not self._update(row, status=OutboxStatus.PENDING, claimed_by=None, claimed_until=None,
+                            attempts=OutboxMessage.attempts - 1):
+            return LOST
         return "released"
 
     def _retry_lookup_later(self, row: Claimed, exc: SendError) -> str:
-        at = self.clock() + backoff(row.attempts)
-        self._update(row, touch=False, claimed_until=at, next_attempt_at=at,
-                     error_message=f"could not ask Twilio about an interrupted send: {exc.message}")
+        wait = backoff(row.attempts)
+        if not self._update(row, touch=False, claimed_until=self.lease_clock() + wait,
+                            next_attempt_at=self.clock() + wait,
+                            error_message=f"could not ask Twilio about an interrupted send: {exc.message}"):
+            return LOST
         return "retry"
 
     def _failed_send(self, row: Claimed, exc: SendError) -> str:
@@ -233,22 +247,26 @@ class Deliverer:
                 with self.sessions.begin() as session:
                     session.execute(update(Resident).where(Resident.id == row.resident_id,
                                                            Resident.opted_out_at.is_(None))
-                                    .values(opted_out_at=self.clock()))
+                                    .values(opted_out_at=self.lease_clock()))
             return self._finish(row, OutboxStatus.FAILED, code, "recipient unsubscribed (21610); opted out")
         transient = (exc.http_status == 429 or exc.code in TRANSIENT_CODES
                      or (exc.http_status is None and exc.code is None))
         if exc.ambiguous or transient:
             if row.attempts >= MAX_ATTEMPTS and not exc.ambiguous:
                 return self._finish(row, OutboxStatus.FAILED, code, f"gave up after {row.attempts} attempts: {described}")
-            at = self.clock() + backoff(row.attempts)
+            wait = backoff(row.attempts)
+            at = self.clock() + wait
             if exc.ambiguous:
-                # It may have reached Twilio: stay claimed; the lease ends at `at` and the
-                # next claim asks Twilio before anything is sent again.
-                self._update(row, touch=False, claimed_until=at, next_attempt_at=at, error_code=code,
-                             error_message=f"unclear whether Twilio got it, will check: {described}")
+                # It may have reached Twilio: stay claimed; the lease (database clock) ends after
+                # the backoff and the next claim asks Twilio before anything is sent again.
+                kept = self._update(row, touch=False, claimed_until=self.lease_clock() + wait, next_attempt_at=at,
+                                    error_code=code,
+                                    error_message=f"unclear whether Twilio got it, will check: {described}")
             else:
-                self._update(row, status=OutboxStatus.PENDING, claimed_by=None, claimed_until=None,
-                             next_attempt_at=at, error_code=code, error_message=f"will retry: {described}")
+                kept = self._update(row, status=OutboxStatus.PENDING, claimed_by=None, claimed_until=None,
+                                    next_attempt_at=at, error_code=code, error_message=f"will retry: {described}")
+            if not kept:
+                return LOST
             log.warning("outbox %s to %s: %s; retry at %s", row.id, mask_phone(row.to_phone), described, at)
             return "retry"
         return self._finish(row, OutboxStatus.FAILED, code, described)

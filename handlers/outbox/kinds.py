@@ -8,8 +8,17 @@ when it may go out business-initiated.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 from storage.models import OutboxStatus
+
+
+class Lane(IntEnum):
+    """The queue a row waits in (outbox_message.lane). Every sender claims each lane on its own
+    and takes residents' rows first, so a reply is never queued behind a broadcast."""
+
+    RESIDENT = 0  # replies, relays, login codes, news of the person's own ticket
+    BULK = 1  # reminders, corrections, surveys
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,11 @@ class Kind:
     template_vars: tuple[str, ...] = ()
     # The body carries a secret (a login code): scrubbed from the row once it is sent or given up.
     secret: bool = False
+
+    @property
+    def lane(self) -> Lane:
+        # What the person asked for goes ahead of what everybody gets.
+        return Lane.RESIDENT if self.direct_reply else Lane.BULK
 
 
 KINDS: dict[str, Kind] = {

@@ -41,7 +41,7 @@ def enqueue(session: Session, *, kind: str, channel: str, to_phone: str, body: s
         raise ValueError(f"body of {len(body)} characters; split it (limit {TWILIO_BODY_LIMIT})")
     now = utcnow()
     quiet = declared.quiet_hours if respects_quiet_hours is None else respects_quiet_hours
-    row = OutboxMessage(kind=kind, channel=channel, to_phone=to_phone, body=body, resident_id=resident_id,
+    row = OutboxMessage(kind=kind, lane=int(declared.lane), channel=channel, to_phone=to_phone, body=body, resident_id=resident_id,
                         staff_id=staff_id, ticket_id=ticket_id, broadcast_id=broadcast_id,
                         template_vars=template_vars, via_template=False,
                         respects_quiet_hours=quiet, status=OutboxStatus.PENDING,
@@ -74,10 +74,10 @@ def insert_broadcast_rows(session: Session, recipients: Select, *, recipient: st
         raise ValueError(f"recipient must be resident_id or staff_id, not {recipient!r}")
     ts = UTCDateTime()
     source = recipients.add_columns(
-        literal(kind), literal(broadcast_id), literal(body) if isinstance(body, str) else body, json_literal(session, template_vars), literal(False),
+        literal(kind), literal(int(declared.lane)), literal(broadcast_id), literal(body) if isinstance(body, str) else body, json_literal(session, template_vars), literal(False),
         literal(declared.quiet_hours), literal(OutboxStatus.PENDING.value), literal(0), literal(send_from, ts),
         literal(expires_at, ts), literal(now, ts), literal(now, ts))
-    columns = ["channel", "to_phone", recipient, "kind", "broadcast_id", "body", "template_vars", "via_template",
+    columns = ["channel", "to_phone", recipient, "kind", "lane", "broadcast_id", "body", "template_vars", "via_template",
                "respects_quiet_hours", "status", "attempts", "next_attempt_at", "expires_at", "created_at",
                "updated_at"]
     stmt = (insert_for(dialect_name(session), OutboxMessage).from_select(columns, source)

@@ -169,6 +169,16 @@ def test_killed_sender_restarted_sends_each_message_exactly_once(trt, fake_twili
     assert_each_row_sent_exactly_once(trt, fake_twilio)
 
 
+def backoff_passed(trt) -> datetime:
+    """As if a retry's backoff had passed: the held rows' leases (database clock) end now; the
+    returned instant is when their retry is due."""
+    with trt.sessions.begin() as s:
+        due = s.scalar(select(func.max(OutboxMessage.next_attempt_at)))
+        s.execute(update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.CLAIMED)
+                  .values(claimed_until=datetime.now(UTC) - timedelta(seconds=1), updated_at=OutboxMessage.updated_at))
+    return due + timedelta(seconds=1)
+
+
 def claimants(trt) -> int:
     with trt.sessions() as s:
         return s.scalar(select(func.count(func.distinct(OutboxMessage.claimed_by)))
@@ -213,7 +223,7 @@ def test_a_read_timeout_is_resolved_by_asking_twilio_not_by_sending_again(trt, f
     with trt.sessions() as s:
         row = s.scalar(select(OutboxMessage))
     assert row.status == OutboxStatus.CLAIMED and row.twilio_sid is None
-    assert drain.run(row.claimed_until + timedelta(seconds=1))["recovered"] == 1
+    assert drain.run(backoff_passed(trt))["recovered"] == 1
     assert len(fake_twilio.messages) == 1
     with trt.sessions() as s:
         row = s.scalar(select(OutboxMessage))
@@ -230,24 +240,26 @@ def test_a_5xx_is_checked_with_twilio_then_sent_once(trt, fake_twilio, status):
     fake_twilio.fail_next(1, status=status)
     drain = OutboxDrain(trt)
     assert drain.run(datetime.now(UTC))["retry"] == 1
-    with trt.sessions() as s:
-        until = s.scalar(select(OutboxMessage.claimed_until))
-    assert drain.run(until + timedelta(seconds=1))["sent"] == 1
+    assert drain.run(backoff_passed(trt))["sent"] == 1
     assert len(fake_twilio.messages) == 1 and len(fake_twilio.requests) == 3  # POST, GET (lookup), POST
 
 
-def test_an_ambiguous_failure_keeps_when_the_attempt_began(trt, fake_twilio):
-    """The lookup window starts at the attempt; a write that moved it would look in the wrong place."""
-    began = datetime.now(UTC) + timedelta(days=1)  # a drain whose clock is not the machine's
+def test_an_ambiguous_failure_keeps_when_the_attempt_began_on_the_database_clock(trt, fake_twilio):
+    """The lookup window starts at the attempt, dated on the database's clock (Twilio's dates are
+    real ones), not on a tick's simulated now; a write that moved it would look in the wrong place."""
+    simulated = datetime.now(UTC) + timedelta(days=1)  # a tick whose --now is not the real time
     with trt.sessions.begin() as s:
-        [rid] = add_residents(s, "Gempol", 1, last_inbound_at=began - timedelta(hours=1))
+        [rid] = add_residents(s, "Gempol", 1, last_inbound_at=simulated - timedelta(hours=1))
         enqueue(s, kind="ticket_update", channel="whatsapp", to_phone=phone(0), body="Tiket KM-4821 selesai.",
                 resident_id=rid)
     fake_twilio.fail_next(1, status=503)
-    assert OutboxDrain(trt).run(began)["retry"] == 1
+    assert OutboxDrain(trt).run(simulated)["retry"] == 1
     with trt.sessions() as s:
         row = s.scalar(select(OutboxMessage))
-    assert row.status == OutboxStatus.CLAIMED and abs(row.updated_at - began) < timedelta(minutes=1)
+    real = datetime.now(UTC)
+    assert row.status == OutboxStatus.CLAIMED and abs(row.updated_at - real) < timedelta(minutes=1)
+    # The lease runs on the real clock too: about one backoff from now, not from the simulated now.
+    assert real < row.claimed_until < real + timedelta(minutes=2)
 
 
 def test_a_later_message_to_the_same_number_is_not_taken_for_an_interrupted_send(trt, fake_twilio):

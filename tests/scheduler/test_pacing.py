@@ -1,56 +1,57 @@
-"""Pacing: never above the configured rate in any 10 s window, and stalls are caught up."""
+"""The account's pace: slots reserved in the database, never shared by two senders, bulk only a
+little ahead; and the sender's threads claiming one after another."""
 
-import bisect
+from datetime import UTC, datetime
 
-import pytest
+from sqlalchemy import update
 
-from scheduler.pacing import TokenBucket
-from scheduler.sender import PACING_HEADROOM, WINDOW_SECONDS, pacing_burst
-
-
-class FakeTime:
-    def __init__(self):
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
+from scheduler.pacing import BULK_HORIZON, PACING_HEADROOM, SharedPace
+from storage.models import SendPace
 
 
-def window_counts(times: list[float], width: float = WINDOW_SECONDS) -> list[int]:
-    """Messages in every window [t, t + width) starting at each send, and at every 0.1 s."""
-    starts = sorted(set(times) | {i / 10 for i in range(int(times[-1] * 10))})
-    return [bisect.bisect_left(times, s + width) - bisect.bisect_left(times, s)
-            for s in starts if s + width <= times[-1]]
+def test_senders_reserve_disjoint_slots_of_one_rate(trt):
+    """Three processes' worth of paces on one account: every reservation starts where the previous
+    one (whoever made it) ended, so together they never exceed the rate."""
+    rate = 50.0
+    paces = [SharedPace(trt.engine, rate, chunk=5) for _ in range(3)]
+    spans = []
+    for i in range(9):
+        first, db_now, _ = paces[i % 3].try_reserve()
+        spans.append((first, first + 5 * paces[0].interval))
+    for (_, end), (start, _) in zip(spans, spans[1:]):
+        assert start >= end - 1e-6, "two senders got overlapping slots"
+    assert abs(paces[0].interval - 1 / (rate * PACING_HEADROOM)) < 1e-12
 
 
-@pytest.mark.parametrize("rate", [50, 200, 400])
-def test_windows_stay_under_the_rate_even_after_stalls(rate):
-    clock = FakeTime()
-    bucket = TokenBucket(rate * PACING_HEADROOM, burst=pacing_burst(rate), monotonic=clock.monotonic,
-                         sleep=clock.sleep)
-    times = []
-    for n in range(rate * 40):
-        if n % (rate * 3) == rate:  # a claim or a slow commit: the sender is away for a moment
-            clock.now += 0.04
-        bucket.acquire()
-        times.append(clock.now)
-        clock.now += 0.0005  # the send itself
-    counts = window_counts(times)
-    assert max(counts) <= rate * WINDOW_SECONDS
-    assert min(counts) >= rate * WINDOW_SECONDS * 0.95
+def test_bulk_waits_when_the_account_is_booked_ahead_but_residents_do_not(trt):
+    bulk = SharedPace.bulk(trt.engine, 20.0)
+    resident = SharedPace.resident(trt.engine, 20.0)
+    with trt.engine.begin() as conn:  # the next free slot 5 s ahead (a burst of replies, say)
+        conn.execute(update(SendPace).values(tat=datetime.now(UTC).timestamp() + 5))
+    assert bulk.try_reserve() is None
+    first, db_now, _ = resident.try_reserve()
+    assert first - db_now > BULK_HORIZON  # a reply takes the next free slot, whatever the horizon
+    tat, now = bulk.peek()
+    assert tat - now > 4.5
 
 
-def test_strict_bucket_spaces_every_acquisition():
-    clock = FakeTime()
-    bucket = TokenBucket(100, monotonic=clock.monotonic, sleep=clock.sleep)
-    times = []
-    for _ in range(50):
-        bucket.acquire()
-        times.append(clock.now)
-    assert all(b - a >= 0.01 - 1e-9 for a, b in zip(times, times[1:]))
+def test_a_late_slot_is_skipped_not_bunched(trt):
+    """A process that woke up late (busy) does not spend several past slots at once."""
+    class Clock:
+        t = 1000.0
+
+        def monotonic(self):
+            return self.t
+
+        def sleep(self, s):
+            self.t += s
+
+    clock = Clock()
+    pace = SharedPace(trt.engine, 100.0, chunk=10, monotonic=clock.monotonic, sleep=clock.sleep)
+    pace.acquire()
+    clock.t += 0.5  # away for half a second: the other 9 reserved slots are past
+    pace.acquire()
+    assert pace.skipped == 9
 
 
 def test_sender_threads_run_out_of_rows_one_after_another(trt):
