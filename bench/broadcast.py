@@ -1,6 +1,10 @@
 """Benchmark: planning a reminder for 100,000 subscribers, and the sender's pace against the fake.
 
     .venv/bin/python bench/broadcast.py [--residents 100000] [--seconds 20] [--rates 50,200,400]
+    .venv/bin/python bench/broadcast.py --storm [--recipients 20000] [--rate 300] [--inbound 40]
+
+--storm: two send-workers and a late tick drain a 20,000-row reminder while residents write to
+two web instances and relays go out (bench/storm.py says what it measures).
 
 Creates its own PostgreSQL database (TEST_POSTGRES_URL's server) and drops it afterwards.
 Goals: planning ≤ 10 s and ≤ 200 MB; sending within 5 % of the configured rate in every 10-second
@@ -144,7 +148,21 @@ def main() -> None:
     parser.add_argument("--residents", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each send run")
     parser.add_argument("--rates", default="50,200,400")
+    parser.add_argument("--storm", action="store_true", help="the storm of bench/storm.py instead")
+    parser.add_argument("--recipients", type=int, default=20_000)
+    parser.add_argument("--rate", type=float, default=300.0, help="SEND_RATE_PER_SECOND of the storm")
+    parser.add_argument("--inbound", type=float, default=40.0, help="inbound msg/s during the storm")
+    parser.add_argument("--inbound-seconds", type=float, default=20.0)
+    parser.add_argument("--hours-off", type=float, default=2.0, help="how far the tick's --now is from real time")
+    parser.add_argument("--timeout", type=float, default=400.0, help="bound on the storm's drain (s)")
     args = parser.parse_args()
+    if args.storm:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from storm import run_storm
+
+        dbs.require_postgres = lambda: None  # noqa: E731
+        run_storm(args)
+        return
     dbs.require_postgres = lambda: None  # noqa: E731  (here an unreachable server is an error, not a skip)
     url = dbs.create_postgres_database()
     print(f"database: {url.rsplit('/', 1)[-1]} (dropped afterwards)")

@@ -102,10 +102,15 @@ class OutboxDrain:
             stale = cancel_stale(session, now)
             waiting = count_sendable(session, now, quiet)
         counts: Counter = Counter({"stale": stale} if stale else {})
-        if not waiting:
-            return counts  # idle: no threads, no Twilio clients
-        bulk_done = threading.Event()
-        self._pass(due, stop, counts, on_done, bulk_done=bulk_done)
+        while waiting and not stop.is_set():
+            before = sum(counts.values())
+            self._pass(due, stop, counts, on_done, bulk_done=threading.Event())
+            if sum(counts.values()) == before:
+                break
+            # Again while the pass got somewhere: a broadcast row that waited for an older
+            # residents' row to the same person (order per recipient) is sendable now.
+            with self.runtime.sessions() as session:
+                waiting = count_sendable(session, due(), quiet)
         return counts
 
     # -- until stopped (a send-worker) ---------------------------------------------------------

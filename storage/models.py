@@ -290,6 +290,11 @@ class OutboxMessage(Base):
         # a number after a crash then belongs to that one row.
         Index("ix_outbox_message_in_flight", "channel", "to_phone",
               postgresql_where=text("status = 'claimed'"), sqlite_where=text("status = 'claimed'")),
+        # Residents' rows still to send, per recipient: a broadcast row waits for an older one
+        # (handlers.outbox.claim, order per recipient across lanes).
+        Index("ix_outbox_message_resident_waiting", "channel", "to_phone",
+              postgresql_where=text("status IN ('pending', 'claimed') AND lane = 0"),
+              sqlite_where=text("status IN ('pending', 'claimed') AND lane = 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -100,6 +100,19 @@ def _nothing_else_in_flight(now: datetime, *, orphan: bool):
     return ~other.exists()
 
 
+def _nothing_earlier_in_the_residents_lane():
+    """No older residents' row to the same recipient is still waiting or in flight.
+
+    Residents' rows may overtake broadcasts (a reply goes before a reminder), never the other way
+    round: a survey written with the "your ticket is done" message that it follows must not
+    arrive first."""
+    other = select(_OTHER.id).where(_OTHER.lane == int(Lane.RESIDENT),
+                                    _OTHER.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]),
+                                    _OTHER.channel == OutboxMessage.channel, _OTHER.to_phone == OutboxMessage.to_phone,
+                                    _OTHER.id < OutboxMessage.id)
+    return ~other.exists()
+
+
 def _one_per_recipient(rows: list[OutboxMessage], taken: set[tuple[str, str]]) -> list[OutboxMessage]:
     kept = []
     for r in rows:
@@ -122,6 +135,8 @@ def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: Q
     def sendable(stmt):
         if lane is not None:
             stmt = stmt.where(OutboxMessage.lane == int(lane))
+        if lane != Lane.RESIDENT:
+            stmt = stmt.where(_nothing_earlier_in_the_residents_lane())
         if quiet_now:
             stmt = stmt.where(OutboxMessage.respects_quiet_hours.is_(False))
         return stmt.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)

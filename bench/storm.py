@@ -1,0 +1,255 @@
+"""The storm: a reminder to ≥ 20,000 residents drained by two send-workers and a late tick, while
+residents write to two web instances and petugas relays wait to go out (issue #28).
+
+    .venv/bin/python bench/broadcast.py --storm [--recipients 20000] [--rate 300] [--inbound 40]
+        [--inbound-seconds 20] [--hours-off 2] [--timeout 400]
+
+Creates its own PostgreSQL database (dropped afterwards), a fake Twilio in a process of its own
+(tests/fake_twilio.py), two gunicorn instances of `bot:create_app()` (1 worker × 4 threads each),
+and measures, in one run:
+
+- webhook latency without senders: `--inbound` msg/s (half to each instance) for
+  `--inbound-seconds`, p50/p99 (open loop, bench/webhook.py's client);
+- the storm: `--recipients` rows planned at `--hours-off` hours before the real time, drained by
+  two `scheduler send-worker`s and a `scheduler tick --now <that time>`; meanwhile the same
+  inbound load again (p50/p99 "during"), and a petugas relay enqueued every 0.5 s to a resident of
+  its own (the residents' lane): the time from its commit to its arrival at the fake Twilio;
+- afterwards, from the fake's own record: duplicates, missed, the most sent in any 1-, 3- and
+  10-second window against SEND_RATE_PER_SECOND, the drain's overall rate, reply latency
+  p50/p95/max, the tick's exit status.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from sqlalchemy import func, select, text  # noqa: E402
+
+import webhook as wh  # noqa: E402  (bench/webhook.py: the signed-message client and gunicorn runner)
+from bot.runtime import Runtime  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from storage.models import OutboxMessage, OutboxStatus  # noqa: E402
+
+VISIT_DAY_OFFSET = 10
+PROBE_EVERY = 0.5
+PROBE_FIRST = 90_000_000
+
+
+def pct(values: list[float], p: float) -> float:
+    data = sorted(values)
+    if not data:
+        return float("nan")
+    return data[min(len(data) - 1, max(0, int(round(p / 100 * len(data) + 0.5)) - 1))]
+
+
+def most_in_window(times: list[float], width: float) -> int:
+    import bisect
+
+    times = sorted(times)
+    return max((bisect.bisect_left(times, t + width) - i for i, t in enumerate(times)), default=0)
+
+
+def seed(rt: Runtime, recipients: int, probes: int, simulated: datetime) -> int:
+    from scheduler.reminders import plan_broadcast
+    from storage.models import Kecamatan, Opd, Visit
+
+    with rt.sessions.begin() as s:
+        k = s.scalar(select(Kecamatan).where(Kecamatan.nama == "Gempol"))
+        other = s.scalar(select(Kecamatan).where(Kecamatan.nama == "Bangil"))
+        from datetime import time as t
+
+        v = Visit(tanggal=date.today() + timedelta(days=VISIT_DAY_OFFSET), mulai=t(8), selesai=t(13),
+                  kecamatan_id=k.id, lokasi="Kantor Kecamatan Gempol", status="planned", opd=list(s.scalars(select(Opd))))
+        s.add(v)
+        s.flush()
+        visit_id = v.id
+    with rt.engine.begin() as conn:
+        for kid, first, n in ((k.id, 0, recipients), (other.id, PROBE_FIRST, probes)):
+            conn.execute(text("""
+                INSERT INTO resident (phone, channel, name_confirmed, role, subscribed_kecamatan_id, subscribed_at,
+                                      last_inbound_at, created_at)
+                SELECT '+62813' || lpad((:first + g)::text, 8, '0'), 'whatsapp', false, 'warga', :k, now(), now(), now()
+                FROM generate_series(1, :n) g"""), {"first": first, "k": kid, "n": n})
+    with rt.sessions.begin() as s:
+        planned = plan_broadcast(s, rt, visit_id, "h1", simulated, datetime.now(UTC) + timedelta(days=2), simulated)
+    return planned.recipients
+
+
+def inbound(servers, messages, rate: float, seconds: float, label: str) -> list:
+    results: list = [None] * len(servers)
+
+    def one(i, server):
+        results[i] = wh.open_loop(server.port, messages, rate / len(servers), seconds, 8, f"{label}-{i}")
+
+    threads = [threading.Thread(target=one, args=(i, srv)) for i, srv in enumerate(servers)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return results
+
+
+def merged(results) -> tuple[list[float], int, int]:
+    lat = [x for r in results for x in r.latencies]
+    return lat, sum(r.ok for r in results), sum(r.error_count for r in results)
+
+
+def run_storm(args) -> None:
+    print("machine: 2 cores shared with six other engineers' work (tests, benches) — figures are noisy "
+          "and a floor of what a dedicated host gives")
+    url = wh.create_pg_database()
+    print(f"database: {url.rsplit('/', 1)[-1]} (dropped afterwards)")
+    procs: list[subprocess.Popen] = []
+    servers: list = []
+    tmp = Path(tempfile.mkdtemp(prefix="storm-"))
+    fake_proc = None
+    rt = None
+    try:
+        wh.initialise_database(url)
+        rt = Runtime(Settings.from_env(environ={}, database_url=url, log_level="WARNING", quiet_hours="00:00-00:00"))
+        real = datetime.now(UTC)
+        simulated = real - timedelta(hours=args.hours_off)
+        probes = int(args.timeout / PROBE_EVERY) + 10
+
+        dump = tmp / "fake.jsonl"
+        fake_proc = subprocess.Popen([sys.executable, "-m", "tests.fake_twilio", "--account-sid", wh.ACCOUNT_SID,
+                                      "--auth-token", wh.AUTH_TOKEN, "--dump", str(dump)], cwd=ROOT,
+                                     stdout=subprocess.PIPE, text=True)
+        fake_url = fake_proc.stdout.readline().strip()
+
+        env = wh.app_env(url)
+        env.update(TWILIO_WHATSAPP_FROM="whatsapp:+6281100000000", TWILIO_API_BASE_URL=fake_url,
+                   SEND_RATE_PER_SECOND=str(args.rate), QUIET_HOURS="00:00-00:00", PYTHONPATH=str(ROOT),
+                   REMINDER_PLAN="h1:1@16:00")
+        servers = [wh.Gunicorn("bot:create_app()", env, 1, 4, tmp, f"web{i}") for i in range(2)]
+        for srv in servers:
+            srv.wait_healthy()
+        messages = wh.Messages()
+        inbound(servers, messages, 10, 2, "warm-up")  # each worker builds its recogniser
+
+        quiet = inbound(servers, messages, args.inbound, args.inbound_seconds, "without")
+        lat0, ok0, err0 = merged(quiet)
+
+        started = time.perf_counter()
+        total = seed(rt, args.recipients, probes, simulated)
+        print(f"planned {total} rows in {time.perf_counter() - started:.1f} s (due at {simulated:%H:%M} UTC, "
+              f"{args.hours_off} h before the real time)")
+        t0 = time.monotonic()
+        log = lambda name: open(tmp / f"{name}.log", "w")  # noqa: E731
+        for i in range(2):
+            procs.append(subprocess.Popen([sys.executable, "-m", "bot", "scheduler", "send-worker", "--idle", "0.2"],
+                                          cwd=ROOT, env=env, stdout=log(f"worker{i}"), stderr=subprocess.STDOUT))
+        tick = subprocess.Popen([sys.executable, "-m", "bot", "scheduler", "tick", "--now", simulated.isoformat()],
+                                cwd=ROOT, env={**env, "TQDM_DISABLE": "1"}, stdout=log("tick"), stderr=subprocess.STDOUT)
+
+        probe_times: dict[str, float] = {}
+        stop_probes = threading.Event()
+
+        def probe() -> None:
+            from handlers.outbox import enqueue
+            from storage.models import Resident
+
+            n = 0
+            while not stop_probes.is_set() and n < probes:
+                phone = f"+62813{PROBE_FIRST + n + 1:08d}"
+                with rt.sessions.begin() as s:
+                    rid = s.scalar(select(Resident.id).where(Resident.phone == phone))
+                    enqueue(s, kind="relay", channel="whatsapp", to_phone=phone, resident_id=rid,
+                            body="Petugas: berkas Anda sudah kami terima, silakan datang jam 09.00.")
+                probe_times[phone] = time.monotonic()  # committed
+                n += 1
+                stop_probes.wait(PROBE_EVERY)
+
+        prober = threading.Thread(target=probe, daemon=True)
+        time.sleep(3)  # the senders are up
+        prober.start()
+        during = inbound(servers, messages, args.inbound, args.inbound_seconds, "during")
+        lat1, ok1, err1 = merged(during)
+
+        def unfinished() -> int:
+            with rt.sessions() as s:
+                return s.scalar(select(func.count()).select_from(OutboxMessage).where(
+                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]),
+                    OutboxMessage.kind != "relay"))
+
+        deadline = t0 + args.timeout
+        while unfinished() and time.monotonic() < deadline:
+            time.sleep(1)
+        stop_probes.set()
+        prober.join()
+        while time.monotonic() < deadline:
+            with rt.sessions() as s:
+                left = s.scalar(select(func.count()).select_from(OutboxMessage).where(
+                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED])))
+            if not left:
+                break
+            time.sleep(0.5)
+        drained_in = time.monotonic() - t0
+        tick_status = tick.wait(timeout=60)
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            p.wait(timeout=30)
+        fake_proc.send_signal(signal.SIGTERM)
+        fake_proc.wait(timeout=60)
+        sent = [json.loads(line) for line in dump.read_text().splitlines()]
+
+        with rt.sessions() as s:
+            rows = s.execute(select(OutboxMessage.twilio_sid, OutboxMessage.kind, OutboxMessage.status,
+                                    OutboxMessage.claimed_by)).all()
+        held = {r.twilio_sid for r in rows if r.twilio_sid}
+        missed = sum(1 for r in rows if not r.twilio_sid)
+        per_phone: dict[str, int] = {}
+        for m in sent:
+            if not m["body"].startswith("Petugas"):
+                per_phone[m["to"]] = per_phone.get(m["to"], 0) + 1
+        duplicates = len(sent) - len({m["sid"] for m in sent} & held)
+        twice = sum(1 for c in per_phone.values() if c > 1)
+        broadcast_at = [m["at"] for m in sent if not m["body"].startswith("Petugas")]
+        all_at = [m["at"] for m in sent]
+        replies = [m["at"] - probe_times[m["to"]] for m in sent if m["to"] in probe_times]
+        by_sender: dict[str, int] = {}
+        for r in rows:
+            by_sender[r.claimed_by or "-"] = by_sender.get(r.claimed_by or "-", 0) + 1
+        span = max(broadcast_at) - min(broadcast_at) if broadcast_at else 0
+
+        print(f"\nstorm: {args.recipients} recipients + {len(replies)} relays, SEND_RATE_PER_SECOND={args.rate:g}, "
+              f"2 send-workers + a tick --now {args.hours_off} h off; inbound {args.inbound:g} msg/s on 2 web instances")
+        print(f"  drained in {drained_in:.1f} s; broadcast at {(len(broadcast_at) - 1) / span if span else 0:.1f}/s overall; "
+              f"rows per sender {sorted(by_sender.values(), reverse=True)}; tick exit status {tick_status}")
+        print(f"  duplicates {duplicates} (residents with the reminder twice: {twice}), missed {missed}")
+        for width in (1, 3, 10):
+            most = most_in_window(all_at, width)
+            print(f"  most sent in any {width:>2} s window: {most} (limit {args.rate * width:g}) "
+                  f"→ {'OK' if most <= args.rate * width else 'OVER'}")
+        print(f"  relay handed to Twilio after commit: p50 {pct(replies, 50) * 1000:.0f} ms, "
+              f"p95 {pct(replies, 95) * 1000:.0f} ms, max {max(replies, default=float('nan')) * 1000:.0f} ms "
+              f"({len(replies)} relays) → {'OK' if pct(replies, 95) <= 1.0 else 'OVER 1 s'}")
+        p99_0, p99_1 = pct(lat0, 99) * 1000, pct(lat1, 99) * 1000
+        print(f"  webhook without senders: p50 {pct(lat0, 50) * 1000:.1f} ms, p99 {p99_0:.1f} ms ({ok0} ok, {err0} errors)")
+        print(f"  webhook during the storm: p50 {pct(lat1, 50) * 1000:.1f} ms, p99 {p99_1:.1f} ms ({ok1} ok, {err1} errors)"
+              f" → ×{p99_1 / p99_0:.2f} {'OK' if p99_1 <= 2 * p99_0 else 'OVER 2×'}")
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+        for srv in servers:
+            srv.stop()
+        if fake_proc is not None and fake_proc.poll() is None:
+            fake_proc.kill()
+        if rt is not None:
+            rt.dispose()
+        wh.drop_pg_database(url)
