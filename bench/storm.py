@@ -238,6 +238,12 @@ def run_storm(args) -> None:
         print(f"  relay handed to Twilio after commit: p50 {pct(replies, 50) * 1000:.0f} ms, "
               f"p95 {pct(replies, 95) * 1000:.0f} ms, max {max(replies, default=float('nan')) * 1000:.0f} ms "
               f"({len(replies)} relays) → {'OK' if pct(replies, 95) <= 1.0 else 'OVER 1 s'}")
+        buckets: dict[int, list[float]] = {}
+        for m in sent:
+            if m["to"] in probe_times:
+                buckets.setdefault(int((probe_times[m["to"]] - t0) // 10), []).append(m["at"] - probe_times[m["to"]])
+        print("  relay latency by 10 s of the run (p50/max ms): " + ", ".join(
+            f"{k * 10}s {pct(v, 50) * 1000:.0f}/{max(v) * 1000:.0f}" for k, v in sorted(buckets.items())))
         p99_0, p99_1 = pct(lat0, 99) * 1000, pct(lat1, 99) * 1000
         print(f"  webhook without senders: p50 {pct(lat0, 50) * 1000:.1f} ms, p99 {p99_0:.1f} ms ({ok0} ok, {err0} errors)")
         print(f"  webhook during the storm: p50 {pct(lat1, 50) * 1000:.1f} ms, p99 {p99_1:.1f} ms ({ok1} ok, {err1} errors)"

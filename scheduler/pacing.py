@@ -29,9 +29,11 @@ from storage.models import SendPace
 # Pace this much under the configured rate: requests leave at their slots but reach Twilio with
 # jitter (a loaded machine, the network), which can bunch a few into one window.
 PACING_HEADROOM = 0.93
-# A slot found more than this late (the process was busy) is skipped, not used: sending late on
-# several slots at once would bunch them. Bounds a window's overshoot to rate × LATE_SLOT.
-LATE_SLOT = 0.02
+# A bulk slot found more than this late (the process was busy) is skipped, not used: sending late
+# on several slots at once would bunch them. Bounds a window's overshoot to rate × LATE_SLOT.
+# Residents' slots are always used, however late: a starved process would otherwise skip slot
+# after slot while a reply waits, and they bunch at most one per residents' thread.
+LATE_SLOT = 0.05
 # Bulk (broadcast) slots are reserved about this much ahead at a time, and only while the
 # account's next free slot is at most BULK_HORIZON away.
 BULK_CHUNK_SECONDS = 0.1
@@ -55,11 +57,11 @@ class SharedPace:
     """Slots of one shared rate for one lane of one process (thread-safe)."""
 
     def __init__(self, engine: Engine, rate: float, *, key: str = ACCOUNT_KEY, chunk: int = 1,
-                 horizon: float | None = None, headroom: float = PACING_HEADROOM,
+                 horizon: float | None = None, late: float | None = LATE_SLOT, headroom: float = PACING_HEADROOM,
                  monotonic=time.monotonic, sleep=time.sleep):
         if rate <= 0:
             raise ValueError("rate must be positive")
-        self.engine, self.key, self.chunk, self.horizon = engine, key, max(1, chunk), horizon
+        self.engine, self.key, self.chunk, self.horizon, self.late = engine, key, max(1, chunk), horizon, late
         self.interval = 1.0 / (rate * headroom)
         self._monotonic, self._sleep = monotonic, sleep
         self._lock = threading.Lock()
@@ -76,7 +78,7 @@ class SharedPace:
 
     @classmethod
     def resident(cls, engine: Engine, rate: float, **kw) -> SharedPace:
-        return cls(engine, rate, chunk=1, horizon=None, **kw)
+        return cls(engine, rate, chunk=1, horizon=None, late=None, **kw)
 
     def acquire(self) -> None:
         """Block until this process may make one more request under the shared rate."""
@@ -86,7 +88,7 @@ class SharedPace:
                     self._reserve()
                 slot = self._slots.popleft()
                 now = self._monotonic()
-                if slot >= now - LATE_SLOT:
+                if self.late is None or slot >= now - self.late:
                     break
                 self.skipped += 1
         if slot > now:
