@@ -138,3 +138,21 @@ def test_bot_serve_names_no_versions(database_url, tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(5)
+
+
+def test_a_500_page_carries_the_headers_too(rt, settings):
+    app = _make(settings)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def boom():
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/boom-for-test", "boom_for_test", boom)
+    try:
+        response = app.test_client().get("/boom-for-test")
+        assert response.status_code == 500
+        for header, value in EXPECTED.items():
+            assert response.headers.get(header) == value
+        assert "Traceback" not in response.get_data(as_text=True)
+    finally:
+        app.extensions["kenduren"].dispose()
