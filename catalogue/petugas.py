@@ -30,6 +30,8 @@ MESSAGES: dict[str, str] = {
     # — to the petugas —
     "petugas.handoff_notice": "🔔 *{kode}* — {nama} ({desa}) minta bicara dengan petugas.\nPesan terakhir:\n{last}\nBalas: tulis *#{kode}* lalu pesannya • Akhiri obrolan: *#{kode} tutup*",
     "petugas.relay": "💬 *{kode}* — {nama}: {text}\nBalas: tulis *#{kode}* lalu pesannya",
+    "petugas.ticket_cancelled": "❌ *{kode}* — {nama} ({layanan}) dibatalkan oleh warga: tidak jadi datang {tanggal}.",
+    "petugas.ticket_moved": "📅 *{kode}* — {nama} ({layanan}) pindah jadwal oleh warga: {dari} → *{ke}*. Kode tiket tetap.",
     "petugas.resident_left": "↩️ *{kode}* — {nama} kembali ke asisten otomatis (mengetik MENU/BATAL). Tiket tetap terbuka; balasan Anda tetap sampai: tulis *#{kode}* lalu pesannya.",
     "petugas.escalated": "⏰ *{kode}* ({opd}) belum dibalas petugas selama 1 hari kerja. Mohon ditindaklanjuti: *ambil {kode}*.",
     "petugas.help": "Perintah petugas:\n• *#KODE teks* — balas warga (mis. *#KM-4821 Selamat pagi*)\n• *#KODE tutup* — akhiri obrolan (tiket layanan tetap terbuka)\n• *#KODE selesai [catatan]* — layanan selesai, tiket ditutup\n• *#KODE status diteruskan / menunggu dokumen / selesai / ditolak [catatan]*\n• *#KODE alihkan dinas* — alihkan ke dinas lain (mis. dinsos, capil, dinkes)\n• *ambil KODE* — ambil tiket\n• *tiket* — tiket terbuka dinas Anda\n• *bantuan* — daftar perintah ini\nKode boleh ditulis #KM-4821, KM 4821 atau km4821.",

@@ -5,7 +5,7 @@ Adding a flow: write one module with a `FLOW`, list it here, add its texts to th
 
 from __future__ import annotations
 
-from flows import antrean, berhenti, hapus_data, jadwal, langganan, layanan, petugas, status, survei, usulan
+from flows import antrean, berhenti, hapus_data, jadwal, langganan, layanan, petugas, status, survei, tiket, usulan
 from flows.dispatch import Registry
 from flows.engine import Flow
 
@@ -14,7 +14,7 @@ INTENTS = ("jadwal", "daftar_layanan", "usulan", "cek_status", "petugas", "berhe
 
 ALL_FLOWS: tuple[Flow, ...] = (
     jadwal.FLOW, layanan.FLOW, usulan.FLOW, status.FLOW, langganan.FLOW, petugas.FLOW,
-    hapus_data.FLOW, survei.FLOW, antrean.FLOW, berhenti.FLOW,
+    hapus_data.FLOW, survei.FLOW, antrean.FLOW, berhenti.FLOW, tiket.FLOW,
 )
 MAIN_MENU = ("jadwal", "layanan", "usulan", "status", "langganan", "petugas")
 RESERVED = {"menu"}  # handled by the dispatcher itself

@@ -23,6 +23,21 @@ class CreateTicket(Effect):
 
 
 @dataclass(frozen=True)
+class CancelTicket(Effect):
+    """The resident cancels their own ticket: status dibatalkan, the dinas told; reminders untouched."""
+
+    kode: str
+
+
+@dataclass(frozen=True)
+class MoveTicket(Effect):
+    """The resident moves their own ticket to another visit: same code, the petugas told."""
+
+    kode: str
+    visit_id: int
+
+
+@dataclass(frozen=True)
 class CreateProposal(Effect):
     kategori: str
     desa: str

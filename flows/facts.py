@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Literal, Protocol, Sequence
 
 VisitState = Literal["planned", "cancelled", "moved"]  # storage.models.VisitStatus
-TicketState = Literal["baru", "diteruskan", "menunggu_dokumen", "selesai", "ditolak"]  # TicketStatus
+TicketState = Literal["baru", "diteruskan", "menunggu_dokumen", "selesai", "ditolak", "dibatalkan"]  # TicketStatus
 ProposalState = Literal["baru", "diverifikasi", "musrenbang", "ditolak"]  # ProposalStatus
 PlaceState = Literal["waiting", "called", "served", "skipped"]  # QueueStatus
 Finished = Literal["ya", "sebagian", "tidak"]  # whether a service is finished on the spot (layanan.csv)
@@ -126,6 +126,19 @@ class TicketView:
     updated_text: str
     note: str          # the last petugas note, quoted, or "-"
     contact: str       # the petugas assigned (name, dinas, WA number), or the dinas
+
+
+@dataclass(frozen=True)
+class OwnTicket:
+    """One of the resident's open tickets, to cancel or move: for whom, which dinas, which visit."""
+
+    kode: str
+    layanan: str          # the service's short name, or the dinas'
+    opd: OpdRef
+    nama: str | None      # the person it is for
+    relasi: str | None    # who they are to the resident (None: themselves)
+    status: TicketState
+    visit: VisitView | None
 
 
 @dataclass(frozen=True)
@@ -263,6 +276,8 @@ class Facts(Protocol):
     def petugas_contact(self, opd_key: str) -> PetugasContact | None: ...
     def ticket_for_resident(self, kode: str) -> StatusItem | None: ...
     def open_items_of_resident(self) -> Sequence[StatusItem]: ...
+    # The resident's open tickets whose visit is today or later (or has none), soonest first.
+    def own_tickets(self) -> Sequence[OwnTicket]: ...
     def similar_proposals(self, desa: str, kecamatan: str, text: str) -> Sequence[SimilarProposal]: ...
     def nearest_kecamatan(self, lat: float, lng: float) -> str | None: ...
     def desa_by_kode(self, kode: str) -> DesaRef | None: ...

@@ -40,7 +40,10 @@ def start_with(facts: Facts, kode: str | None) -> Step:
     items = facts.open_items_of_resident()
     if not items:
         return Step([say("status.none")], None)
-    return Step([say("status.mine", items=Bullets([item_card(i) for i in items[:5]]))], None)
+    replies = [say("status.mine", items=Bullets([item_card(i) for i in items[:5]]))]
+    if any(isinstance(i, TicketView) and i.status not in ("selesai", "ditolak", "dibatalkan") for i in items):
+        replies.append(say("status.own_ticket_hint"))  # flows/tiket.py reads the answer
+    return Step(replies, None)
 
 
 def ask_kode(turn: Turn) -> Step:

@@ -18,9 +18,10 @@ from handlers import notify, transfer
 from handlers.antrean import check_in_effect
 from handlers.codes import insert_with_code
 from handlers.handoff import answered_by_bot, relay_to_petugas, start_handoff
+from flows.dates import tanggal
 from storage.models import (
-    Conversation, Desa, InboundMessage, Kecamatan, Layanan, OutboxMessage, OutboxStatus, Proposal, ProposalSupport,
-    Resident, Staff, SurveyResponse, Ticket, TicketEvent, Visit,
+    Broadcast, Conversation, Desa, InboundMessage, Kecamatan, Layanan, OutboxMessage, OutboxStatus, Proposal,
+    ProposalSupport, Resident, Staff, StaffRole, SurveyResponse, Ticket, TicketEvent, TicketStatus, Visit,
 )
 
 
@@ -66,6 +67,76 @@ def create_ticket(ctx: Context, d: kinds.CreateTicket) -> dict[str, Any]:
     elif r.desa_id is None:
         r.desa_id, r.kecamatan_id = desa.id, desa.kecamatan_id
     return {"kode": kode}
+
+
+def _own_open_ticket(ctx: Context, kode: str) -> Ticket | None:
+    from handlers.facts import CLOSED_TICKET  # handlers.facts imports handlers.antrean, which imports this
+
+    return ctx.session.scalar(select(Ticket).where(Ticket.kode == kode, Ticket.resident_id == ctx.resident.id,
+                                                   Ticket.status.not_in(CLOSED_TICKET)).with_for_update())
+
+
+def _tell_dinas(ctx: Context, ticket: Ticket, message, status_text: str) -> None:
+    """The petugas holding the ticket, or else every active petugas of its dinas."""
+    s = ctx.session
+    staff = [ticket.assigned_staff] if ticket.assigned_staff and ticket.assigned_staff.active else list(s.scalars(
+        select(Staff).where(Staff.opd_id == ticket.opd_id, Staff.role == StaffRole.PETUGAS, Staff.active.is_(True))))
+    for member in staff:
+        notify.to_staff(s, member, "ticket_update", message, ticket_id=ticket.id,
+                        template_vars={"1": ticket.kode, "2": status_text})
+
+
+def _ticket_layanan(ticket: Ticket) -> str:
+    return ticket.layanan.nama_pendek if ticket.layanan else ticket.opd.singkatan
+
+
+def cancel_ticket(ctx: Context, d: kinds.CancelTicket) -> dict[str, Any]:
+    ticket = _own_open_ticket(ctx, d.kode)
+    if ticket is None:
+        return {}
+    ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.DIBATALKAN, ctx.now, ctx.now
+    ctx.session.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action="dibatalkan",
+                                status=TicketStatus.DIBATALKAN))
+    tanggal_text = tanggal(ticket.visit.tanggal) if ticket.visit else "-"
+    _tell_dinas(ctx, ticket, say("petugas.ticket_cancelled", kode=ticket.kode, nama=ticket.nama or "Warga",
+                                 layanan=_ticket_layanan(ticket), tanggal=tanggal_text), "dibatalkan warga")
+    return {"kode": ticket.kode}
+
+
+def move_ticket(ctx: Context, d: kinds.MoveTicket) -> dict[str, Any]:
+    s = ctx.session
+    ticket = _own_open_ticket(ctx, d.kode)
+    visit = s.get(Visit, d.visit_id)
+    if ticket is None or visit is None:
+        return {}
+    old = ticket.visit
+    ticket.visit_id, ticket.updated_at = visit.id, ctx.now
+    dari = f"{tanggal(old.tanggal)} (Kec. {old.kecamatan.nama})" if old else "-"
+    ke = f"{tanggal(visit.tanggal)} (Kec. {visit.kecamatan.nama})"
+    s.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action="pindah_jadwal", status=ticket.status,
+                      note=f"{dari} → {ke}"))
+    if old is not None:
+        _drop_reminders_of(ctx, old)
+    _tell_dinas(ctx, ticket, say("petugas.ticket_moved", kode=ticket.kode, nama=ticket.nama or "Warga",
+                                 layanan=_ticket_layanan(ticket), dari=dari, ke=ke), f"pindah ke {tanggal(visit.tanggal)}")
+    return {"kode": ticket.kode}
+
+
+def _drop_reminders_of(ctx: Context, visit: Visit) -> None:
+    """Reminders of the old visit still waiting for this resident go only if nothing else brings them
+    there: no other open ticket for it, no subscription to its kecamatan (the new visit's come as usual)."""
+    from handlers.facts import CLOSED_TICKET
+    from storage.subscriptions import is_subscribed
+
+    s, r = ctx.session, ctx.resident
+    other = s.scalar(select(Ticket.id).where(Ticket.resident_id == r.id, Ticket.visit_id == visit.id,
+                                             Ticket.status.not_in(CLOSED_TICKET)).limit(1))
+    if other is not None or is_subscribed(s, r, visit.kecamatan_id):
+        return
+    s.execute(update(OutboxMessage)
+              .where(OutboxMessage.resident_id == r.id, OutboxMessage.status == OutboxStatus.PENDING,
+                     OutboxMessage.broadcast_id.in_(select(Broadcast.id).where(Broadcast.visit_id == visit.id)))
+              .values(status=OutboxStatus.CANCELED, error_message="ticket moved to another visit"))
 
 
 def create_proposal(ctx: Context, d: kinds.CreateProposal) -> dict[str, Any]:
@@ -202,6 +273,8 @@ def referral_arrival(ctx: Context, d: kinds.ReferralArrival) -> dict[str, Any]:
 # One handler per effect class. A class without one is refused at start-up (`check`).
 EFFECTS: dict[type[Effect], Handler] = {
     kinds.CreateTicket: create_ticket,
+    kinds.CancelTicket: cancel_ticket,
+    kinds.MoveTicket: move_ticket,
     kinds.CreateProposal: create_proposal,
     kinds.SupportProposal: support_proposal,
     kinds.Subscribe: subscribe,

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from flows.dates import tanggal
 from flows.facts import (
-    DesaRef, LayananView, NearbyVisit, OpdRef, PetugasContact, ProposalView, Requirement, ScheduleAnswer, SimilarProposal,
-    SourcedAnswer, StatusItem, TicketView, VisitView, mismatches,
+    DesaRef, LayananView, NearbyVisit, OpdRef, OwnTicket, PetugasContact, ProposalView, Requirement, ScheduleAnswer,
+    SimilarProposal, SourcedAnswer, StatusItem, TicketView, VisitView, mismatches,
 )
 from flows.phones import readable
 from flows.places import km_between
@@ -29,7 +29,7 @@ from storage.models import (
 from storage.schedule import next_visit, upcoming_planned
 
 SIMILAR_SCORE = 60
-CLOSED_TICKET = (TicketStatus.SELESAI, TicketStatus.DITOLAK)
+CLOSED_TICKET = (TicketStatus.SELESAI, TicketStatus.DITOLAK, TicketStatus.DIBATALKAN)
 
 
 def next_petugas(session: Session, opd_id: int) -> Staff | None:
@@ -137,6 +137,18 @@ class DbFacts(QueueFacts):
                                                           Proposal.status != ProposalStatus.DITOLAK)
                                    .order_by(Proposal.id.desc()).limit(5))
         return [*(self._ticket_view(t) for t in tickets), *(self._proposal_view(p) for p in proposals)]
+
+    def own_tickets(self) -> Sequence[OwnTicket]:
+        rows = self.s.scalars(
+            select(Ticket).outerjoin(Ticket.visit)
+            .where(Ticket.resident_id == self.resident.id, Ticket.status.not_in(CLOSED_TICKET),
+                   or_(Ticket.visit_id.is_(None), Visit.tanggal >= self.today))
+            .options(joinedload(Ticket.opd), joinedload(Ticket.layanan))
+            .order_by(Visit.tanggal, Ticket.id).limit(10))
+        return [OwnTicket(kode=t.kode, layanan=t.layanan.nama_pendek if t.layanan else t.opd.singkatan,
+                          opd=opd_ref(t.opd), nama=t.nama, relasi=t.relasi, status=t.status,
+                          visit=visit_view(t.visit, self.today) if t.visit else None)
+                for t in rows]
 
     def similar_proposals(self, desa: str, kecamatan: str, text: str) -> Sequence[SimilarProposal]:
         rows = self.s.scalars(

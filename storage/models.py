@@ -38,6 +38,7 @@ class TicketStatus(StrEnum):
     MENUNGGU_DOKUMEN = "menunggu_dokumen"
     SELESAI = "selesai"
     DITOLAK = "ditolak"
+    DIBATALKAN = "dibatalkan"  # by the resident holding it ("batal", "ora sido teko")
 
 
 class ProposalStatus(StrEnum):

@@ -11,8 +11,8 @@ from typing import Any, Mapping, Sequence
 from flows import dates
 from flows.engine import ResidentView, Turn
 from flows.facts import (
-    AntreanDay, DesaRef, LayananView, NearbyVisit, OpdRef, PetugasContact, Requirement, ScheduleAnswer, SimilarProposal,
-    SourcedAnswer, StatusItem, VisitState, VisitView,
+    AntreanDay, DesaRef, LayananView, NearbyVisit, OpdRef, OwnTicket, PetugasContact, Requirement, ScheduleAnswer,
+    SimilarProposal, SourcedAnswer, StatusItem, VisitState, VisitView,
 )
 from storage import reference
 
@@ -30,6 +30,12 @@ def _visit(id_: int, kecamatan: str, tanggal: date, status: VisitState = "planne
                      opd=(_opds()["dispendukcapil"],), is_today=False, moved_to_text=None)
 
 
+def own_ticket(kode: str = "KM-0001", visit: VisitView | None = None, nama: str = "Siti Aminah") -> OwnTicket:
+    """An open ticket of the resident's (Dispendukcapil, KTP-el) for `visit` (Gempol's by default)."""
+    return OwnTicket(kode=kode, layanan="KTP-el", opd=_opds()["dispendukcapil"], nama=nama, relasi=None,
+                     status="baru", visit=visit or _visit(1, "Gempol", date(2026, 12, 10)))
+
+
 @dataclass
 class FakeFacts:
     visits: list[VisitView] = field(default_factory=lambda: [
@@ -37,6 +43,7 @@ class FakeFacts:
         _visit(3, "Bangil", date(2026, 12, 17))])
     similar: list[SimilarProposal] = field(default_factory=list)
     items: list[StatusItem] = field(default_factory=list)
+    tickets: list[OwnTicket] = field(default_factory=list)
 
     def next_visits(self, kecamatan: str | None = None, limit: int = 3) -> Sequence[VisitView]:
         return [v for v in self.visits if kecamatan in (None, v.kecamatan)][:limit]
@@ -81,6 +88,9 @@ class FakeFacts:
 
     def open_items_of_resident(self) -> Sequence[StatusItem]:
         return self.items
+
+    def own_tickets(self) -> Sequence[OwnTicket]:
+        return list(self.tickets)
 
     def similar_proposals(self, desa: str, kecamatan: str, text: str) -> Sequence[SimilarProposal]:
         return self.similar

@@ -14,14 +14,16 @@ from flows import answers, build_registry, policy
 from flows.engine import Say
 
 from flows.facts import SimilarProposal
-from tests.flows.fakes import FakeFacts, turn
+from tests.flows.fakes import FakeFacts, own_ticket, turn
 
 REGISTRY = build_registry()
 RULES = policy.Rules()
 ENTRIES = [["menu"], ["jadwal kenduren mas"], ["kapan ke gempol"], ["kapan ke tosari"], ["daftar ktp"], ["mau urus kk"],
            ["jalan nang martopuro rusak parah"], ["usul lampu jalan"], ["ingatkan saya"], ["hapus data saya"], ["p"], ["hapus"],
            # an unsure kecamatan: "Maksudnya Kecamatan Gempol? 1. Ya 2. Bukan"
-           ["daftar ktp", "gempul"], ["ingatkan saya", "gempul"]]
+           ["daftar ktp", "gempul"], ["ingatkan saya", "gempul"],
+           # a resident's own ticket: what to do with it, cancel it, move it
+           ["tiketku"], ["gak iso teko"], ["batalno"], ["ganti tanggal"]]
 # Answers to the questions that take typed content, so the walk can go on past them.
 TYPED = {"ask_kecamatan": "gempol", "ask_name": "Siti Aminah", "ask_desa": "martopuro", "ask_note": "KTP hilang",
          "ask_deskripsi": "jalan depan SD berlubang parah sepanjang 300 m", "ask_foto": "lewati",
@@ -89,7 +91,8 @@ def walk(facts, limit=700):
     return questions
 
 
-@pytest.mark.parametrize("facts", [FakeFacts(), FakeFacts(similar=SIMILAR)], ids=["plain", "similar"])
+@pytest.mark.parametrize("facts", [FakeFacts(tickets=[own_ticket()]), FakeFacts(similar=SIMILAR, tickets=[own_ticket()])],
+                         ids=["plain", "similar"])
 def test_every_option_answered_with_its_words_does_what_its_number_does(facts):
     questions = walk(facts)
     covered = {(q.flow, q.state) for q in questions}

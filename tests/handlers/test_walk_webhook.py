@@ -39,7 +39,10 @@ ENTRIES = [["menu"], ["jadwal kenduren mas"], ["kapan ke gempol"], ["kapan ke to
            ["jembatan putus di karangasem"], ["ingatkan saya"], ["hapus data saya"], ["hapus"], ["p"], ["cek"],
            ["daftar ktp", "gempul"], ["ingatkan saya", "gempul"],
            ["daftar ktp", "gempol", "1", "Siti Aminah", "kapan kenduren mas ke bangil"],
-           ["xq zzv bbrr", "qqq www eee"]]
+           ["xq zzv bbrr", "qqq www eee"],
+           # a ticket held: what to do when one cannot come, and cancelling it
+           ["daftar ktp", "gempol", "1", "Siti Aminah", "gempol", "-", "1", "gak iso teko"],
+           ["daftar ktp", "gempol", "1", "Siti Aminah", "gempol", "-", "1", "batalno"]]
 # What a resident types at the questions that take content, so the walk goes on past them.
 TYPED = {"ask_kecamatan": "gempol", "ask_name": "Siti Aminah", "ask_note": "KTP hilang",
          "ask_deskripsi": "jalan depan SD berlubang parah sepanjang 300 m", "ask_foto": "lewati",

@@ -1,0 +1,240 @@
+"""tiket — a resident's own tickets: listed, cancelled (confirmed once) or moved to another visit
+where that dinas comes (same code). A message about coming, the date or cancelling from someone
+holding an open ticket is about that ticket first (`about_own_ticket`, asked by the policy).
+
+Cancelling never stops reminders; stopping reminders (BERHENTI) never cancels a ticket.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from flows import answers
+from flows.effects import CancelTicket, MoveTicket
+from flows.engine import Ask, Flow, Say, Step, Turn, choices, say, unhandled
+from flows.facts import OwnTicket, VisitView
+
+
+class S:
+    CHOOSE_TICKET = "choose_ticket"
+    WHAT = "what"
+    CONFIRM_CANCEL = "confirm_cancel"
+    PICK_VISIT = "pick_visit"
+
+
+WHAT = choices(("move", say("opt.move_ticket")), ("cancel", say("opt.cancel_ticket")),
+               ("keep", say("opt.keep_ticket")))
+CONFIRM_CANCEL = choices(("yes", say("opt.yes_cancel_ticket")), ("no", say("opt.keep_ticket")), yes="yes", no="no")
+MOVE_OPTIONS = 5
+
+# What residents say about their own ticket (Indonesian, Javanese ngoko/krama, Madurese, typos).
+_CANCEL = re.compile(
+    r"\b(?:batal|batalkan|batalno|batalin|batalke|dibatalkan|dibatalno|cancel|cancelkan|"
+    r"(?:gak|ga|gk|ngga|nggak|enggak|ndak|nda|tidak|tdk|ora|mboten|boten|tak|ta')\s+(?:jadi|jd|sido|sida|sios|dhaddhi|dadi)|"
+    r"urung\s+sido|wurung)\b", re.IGNORECASE)
+_MOVE = re.compile(
+    r"\b(?:ganti|gantos|ubah|pindah|pindahkan|pindahno|mindah|ngalih|geser|undur|diundur|mundur|tunda|ditunda|reschedule)"
+    r"\s+(?:ke\s+)?(?:tanggal|tgl|tangal|jadwal|jadwale|jadwalnya|dinten|hari|dino|minggu|wektu|waktu|ari)\b|"
+    r"\b(?:minggu|minggon|pekan)\s+(?:ngarep|depan|ngajeng|ngarepe|mbesok|berikutnya|selanjutnya|adha')\b|"
+    r"\b(?:jadwal|tanggal|tgl|hari|dino|dinten)\s+(?:lain|liyane|liyo|sanes|laen|laennah)\b|"
+    r"\b(?:tanggal|tgl|jadwal)\s+(?:sing\s+)?(?:liya|liane|liyane)\b", re.IGNORECASE)
+_CANT_COME = re.compile(
+    r"\b(?:gak|ga|gk|ngga|nggak|enggak|ndak|nda|tidak|tdk|ora|mboten|boten|tak|ta')\s+"
+    r"(?:iso|isa|bisa|bs|bisoh|saged|sempat|sempet|kober)\s+"
+    r"(?:teko|teka|datang|dtg|dateng|rawuh|dhateng|dugi|mrene|mrana|ke\s+sana|mangkat|budhal|entar|dhatengah)\b|"
+    r"\b(?:berhalangan|halangan|ada\s+acara|onok\s+acara|ono\s+acara|wonten\s+acara|repot)\b", re.IGNORECASE)
+# "… gak sido teko", "gak jadi datang", "mboten sios rawuh": not coming at all.
+_NOT_COMING = re.compile(
+    r"\b(?:gak|ga|gk|ngga|nggak|enggak|ndak|tidak|tdk|ora|mboten|boten|tak|ta')\s+(?:jadi|jd|sido|sios|dadi|dhaddhi)\s+"
+    r"(?:teko|teka|datang|dtg|dateng|rawuh|dhateng|mrene|melok|ikut|daftar|entar)\b", re.IGNORECASE)
+_LIST = re.compile(r"^\W*(?:cek\s+|lihat\s+|liat\s+|deleng\s+)?(?:tiketku|tiket\s+(?:saya|aku|kula|kulo|ku|kaule)|"
+                   r"pendaftaranku|pendaftaran\s+(?:saya|aku|kula|kulo|ku)|daftaranku|daftaran\s+(?:saya|aku|kula)|"
+                   r"tiket\s+sing\s+tak\s+daftar|kode\s+tiketku|kode\s+tiket\s+(?:saya|aku))\W*$", re.IGNORECASE)
+_DAY = re.compile(r"\b(?:tgl|tanggal|tangal|tang|tg)\.?\s*(\d{1,2})\b", re.IGNORECASE)
+
+
+def wish_of(text: str) -> str | None:
+    """What a message wants of the resident's own ticket: "cancel", "move", "either" (cannot come:
+    ask which), "list", or None when it is not about one."""
+    text = text or ""
+    if _LIST.search(text):
+        return "list"
+    if _MOVE.search(text):
+        return "move"
+    if _NOT_COMING.search(text):
+        return "cancel"
+    if _CANT_COME.search(text):
+        return "either"
+    if _CANCEL.search(text):
+        return "cancel"
+    return None
+
+
+def about_own_ticket(turn: Turn) -> str | None:
+    """The wish, when the message is about a ticket the resident holds (else None: read it as usual)."""
+    wish = wish_of(turn.text)
+    if wish is None:
+        return None
+    return wish if turn.facts.own_tickets() else None
+
+
+def own_ticket_first(registry, flow: str | None, turn: Turn):
+    """For the policy: a message about coming, the date or cancelling, from a resident holding an
+    open ticket, outside a flow that would lose something, starts this flow (dispatch.Outcome), else None."""
+    from flows.dispatch import leaves_something, start as start_flow
+
+    current = registry.flows.get(flow or "")
+    if flow == FLOW.name or (current is not None and leaves_something(current)):
+        return None
+    wish = about_own_ticket(turn)
+    if wish is None:
+        return None
+    return start_flow(registry, FLOW.name, turn, {"wish": wish})
+
+
+def _person(t: OwnTicket) -> str:
+    return t.nama or "-"
+
+
+def _card(t: OwnTicket) -> Say:
+    v = t.visit
+    return say("tiket.card", kode=t.kode, layanan=t.layanan, nama=_person(t),
+               tanggal=v.tanggal_text if v else "-", kecamatan=v.kecamatan if v else "-")
+
+
+def _chosen_by_text(turn: Turn, tickets: Sequence[OwnTicket]) -> OwnTicket | None:
+    kode = (turn.entities.get("kode") or "").upper()
+    if kode:
+        return next((t for t in tickets if t.kode == kode), None)
+    m = _DAY.search(turn.text)
+    if m:
+        on_day = [t for t in tickets if t.visit and t.visit.tanggal.day == int(m.group(1))]
+        if len(on_day) == 1:
+            return on_day[0]
+    return None
+
+
+def start(turn: Turn) -> Step:
+    tickets = list(turn.facts.own_tickets())
+    if not tickets:
+        return Step([say("tiket.none")], None)
+    wish = turn.slots.get("wish") or wish_of(turn.text)
+    chosen = _chosen_by_text(turn, tickets)
+    if chosen is None and len(tickets) == 1:
+        chosen = tickets[0]
+    if chosen is None:
+        key = "tiket.mine" if wish in (None, "list") else f"tiket.which_{wish}"
+        return Step([say(key, options=[_card(t) for t in tickets])], S.CHOOSE_TICKET,
+                    {"wish": wish, "kodes": [t.kode for t in tickets]})
+    return _act(turn, chosen, wish)
+
+
+def _ticket(turn: Turn, kode: str | None) -> OwnTicket | None:
+    return next((t for t in turn.facts.own_tickets() if t.kode == kode), None)
+
+
+def _act(turn: Turn, t: OwnTicket, wish: str | None) -> Step:
+    slots = {"kode": t.kode}
+    if wish == "cancel":
+        return Step([say("tiket.confirm_cancel", card=_card(t), options=CONFIRM_CANCEL.labels())],
+                    S.CONFIRM_CANCEL, slots)
+    if wish == "move":
+        return _offer_visits(turn, t)
+    lead = "tiket.cant_come" if wish == "either" else "tiket.one"
+    return Step([say(lead, card=_card(t), options=WHAT.labels())], S.WHAT, slots)
+
+
+def choose_ticket(turn: Turn) -> Step:
+    tickets = [t for t in turn.facts.own_tickets() if t.kode in (turn.slots.get("kodes") or [])]
+    labels = [_card(t) for t in tickets]
+    chosen = _chosen_by_text(turn, tickets)
+    if chosen is None:
+        i = turn.pick_index(labels)
+        chosen = tickets[i] if i is not None else None
+    if chosen is None:
+        return unhandled(say("common.choose_again", options=labels), state=S.CHOOSE_TICKET)
+    return _act(turn, chosen, turn.slots.get("wish") if turn.slots.get("wish") != "list" else None)
+
+
+def what(turn: Turn) -> Step:
+    t = _ticket(turn, turn.slots.get("kode"))
+    if t is None:
+        return Step([say("tiket.none")], None)
+    answer = turn.pick(WHAT)
+    if answer is None:
+        answer = {"move": "move", "cancel": "cancel"}.get(wish_of(turn.text) or "")
+    if answer == "keep":
+        return _kept(t)
+    if answer in ("move", "cancel"):
+        return _act(turn, t, answer)
+    return unhandled(say("common.choose_again", options=WHAT.labels()), state=S.WHAT)
+
+
+def _kept(t: OwnTicket) -> Step:
+    v = t.visit
+    return Step([say("tiket.kept", kode=t.kode, tanggal=v.tanggal_text if v else "-", lokasi=v.lokasi if v else "-")],
+                None)
+
+
+def confirm_cancel(turn: Turn) -> Step:
+    t = _ticket(turn, turn.slots.get("kode"))
+    if t is None:
+        return Step([say("tiket.none")], None)
+    answer = turn.pick(CONFIRM_CANCEL)
+    if answer is None and wish_of(turn.text) == "cancel" and answers.yes_no(turn.text) is not False:
+        answer = "yes"  # "iyo batalno", "nggih, mboten sios"
+    if answer == "yes":
+        return Step([say("tiket.cancelled", kode=t.kode, opd=t.opd.singkatan)], None,
+                    effects=[CancelTicket(kode=t.kode)])
+    if answer == "no":
+        return _kept(t)
+    if wish_of(turn.text) == "move":
+        return _offer_visits(turn, t)
+    return unhandled(say("common.choose_again", options=CONFIRM_CANCEL.labels()), state=S.CONFIRM_CANCEL)
+
+
+def _other_visits(turn: Turn, t: OwnTicket) -> list[VisitView]:
+    current = t.visit.id if t.visit else None
+    return [v for v in turn.facts.next_visits(None, limit=30)
+            if v.status == "planned" and v.id != current and any(o.key == t.opd.key for o in v.opd)][:MOVE_OPTIONS]
+
+
+def _visit_label(v: VisitView) -> Say:
+    return say("layanan.visit_option", kecamatan=v.kecamatan, tanggal=v.tanggal_text)
+
+
+def _offer_visits(turn: Turn, t: OwnTicket) -> Step:
+    visits = _other_visits(turn, t)
+    if not visits:
+        return Step([say("tiket.no_other_visit", kode=t.kode, opd=t.opd.singkatan)], None)
+    return Step([say("tiket.pick_visit", kode=t.kode, opd=t.opd.singkatan,
+                     options=[_visit_label(v) for v in visits])],
+                S.PICK_VISIT, {"kode": t.kode, "visit_ids": [v.id for v in visits]})
+
+
+def pick_visit(turn: Turn) -> Step:
+    t = _ticket(turn, turn.slots.get("kode"))
+    if t is None:
+        return Step([say("tiket.none")], None)
+    visits = [v for v in (turn.facts.visit(i) for i in turn.slots.get("visit_ids") or []) if v]
+    labels = [_visit_label(v) for v in visits]
+    i = turn.pick_index(labels)
+    if i is None:
+        found = turn.entities.get("kecamatan")
+        at = [j for j, v in enumerate(visits) if v.kecamatan == found]
+        i = at[0] if found and at else None
+    if i is None:
+        return unhandled(say("common.choose_again", options=labels), state=S.PICK_VISIT)
+    v = visits[i]
+    return Step([say("tiket.moved", kode=t.kode, tanggal=v.tanggal_text, jam=v.jam_text, lokasi=v.lokasi,
+                     opd=t.opd.singkatan)], None, effects=[MoveTicket(kode=t.kode, visit_id=v.id)])
+
+
+FLOW = Flow(
+    name="tiket", entry_intents=(), start=start,
+    steps={S.CHOOSE_TICKET: choose_ticket, S.WHAT: what, S.CONFIRM_CANCEL: confirm_cancel, S.PICK_VISIT: pick_visit},
+    keywords=("tiketku", "tiket saya", "pendaftaranku", "pendaftaran saya"),
+    asks={S.WHAT: Ask(WHAT), S.CONFIRM_CANCEL: Ask(CONFIRM_CANCEL)},
+    effects=(CancelTicket, MoveTicket),
+)

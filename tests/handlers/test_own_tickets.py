@@ -1,0 +1,125 @@
+"""A resident's own tickets through the signed webhook, on SQLite and PostgreSQL: listed, cancelled
+(confirmed once, the dinas told, reminders untouched) or moved to another visit (same code, the
+petugas told, the new date's reminders follow). Stopping reminders never cancels a ticket."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import OutboxMessage, Resident, Ticket, TicketEvent, TicketStatus
+from tests.handlers.test_flows import play
+from tests.whatsapp import RINA, add_visit, jakarta_today
+
+
+@pytest.fixture
+def visits(rt):
+    return {"tutur": add_visit(rt, "Tutur", 5), "gempol": add_visit(rt, "Gempol", 12),
+            "bangil": add_visit(rt, "Bangil", 19)}
+
+
+def register_ktp(phone, kecamatan="tutur", name="1", desa="tutur"):
+    if "kecamatan mana" in phone.say("daftar ktp"):
+        play(phone, [(kecamatan, "1. Daftar")])
+    play(phone, [("1", "Nama"), (name, "Desa/kelurahan"), (desa, "catatan"), ("-", "Cek lagi"),
+                 ("1", "Terdaftar")])
+
+
+def tickets(rt) -> list[Ticket]:
+    with rt.sessions() as s:
+        found = list(s.scalars(select(Ticket).order_by(Ticket.id)))
+        s.expunge_all()
+        return found
+
+
+def told(rt, phone_number) -> list[str]:
+    with rt.sessions() as s:
+        return [o.body for o in s.scalars(select(OutboxMessage).where(OutboxMessage.to_phone == phone_number)
+                                          .order_by(OutboxMessage.id))]
+
+
+def resident(rt) -> Resident:
+    with rt.sessions() as s:
+        r = s.scalars(select(Resident)).one()
+        s.expunge_all()
+        return r
+
+
+@pytest.mark.parametrize("words", [
+    "batalno, aku gak sido teko",        # ngoko: read as a stop before
+    "mboten sios rawuh",                 # krama
+    "gak jadi datang kak",               # Indonesian, informal
+    "batal",
+    "ta' dhaddhi entar",                 # Madurese
+    "ora sido",
+])
+def test_cancel_own_ticket_confirmed_once_dinas_told_reminders_untouched(phone, staff, visits, rt, words):
+    play(phone, [("ingatkan jadwal tutur", "Setuju?"), ("1", "Siap")])
+    register_ktp(phone)
+    kode = tickets(rt)[0].kode
+    play(phone, [
+        (words, "Batalkan tiket", kode, "1. Ya, batalkan", "!tidak akan menerima pengingat"),
+        ("1", f"Tiket *{kode}* dibatalkan", "Pengingat jadwal Kenduren Mas Anda tidak berubah"),
+    ])
+    ticket = tickets(rt)[0]
+    assert ticket.status == TicketStatus.DIBATALKAN
+    with rt.sessions() as s:
+        assert [e.action for e in s.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id))] \
+            == ["dibuat", "dibatalkan"]
+    assert any(kode in body and "dibatalkan oleh warga" in body for body in told(rt, RINA))
+    r = resident(rt)
+    assert r.opted_out_at is None and r.subscribed_kecamatan_id is not None
+
+
+def test_saying_no_keeps_the_ticket(phone, staff, visits, rt):
+    register_ktp(phone)
+    play(phone, [("mboten sios rawuh", "Batalkan tiket"), ("mboten", "tetap berlaku")])
+    assert tickets(rt)[0].status == TicketStatus.BARU
+
+
+def test_cannot_come_on_the_date_moves_the_ticket_keeping_its_code(phone, staff, visits, rt):
+    register_ktp(phone)
+    before = tickets(rt)[0]
+    day = (jakarta_today() + timedelta(days=5)).day
+    play(phone, [
+        (f"lek aku gak iso teko tgl {day} piye?", "Tidak apa-apa", before.kode, "1. Pindah ke jadwal lain",
+         "2. Batalkan tiket"),
+        ("pindah", "ke jadwal mana", "Kec. Gempol", "Kec. Bangil", "!Kec. Tutur"),
+        ("bangil", f"Tiket *{before.kode}* dipindah", "Kantor Kecamatan Bangil", "Kodenya tetap"),
+    ])
+    after = tickets(rt)[0]
+    assert (after.kode, after.visit_id, after.status) == (before.kode, visits["bangil"], TicketStatus.BARU)
+    assert any(before.kode in body and "pindah jadwal" in body for body in told(rt, RINA))
+
+
+@pytest.mark.parametrize("words", ["ganti tanggal", "pindah jadwal", "minggu ngarep wae", "gantos dinten sanes"])
+def test_move_words(phone, staff, visits, rt, words):
+    register_ktp(phone)
+    play(phone, [(words, "ke jadwal mana", "Kec. Gempol"), ("1", "dipindah", "Kantor Kecamatan Gempol")])
+    assert tickets(rt)[0].visit_id == visits["gempol"]
+
+
+def test_tiketku_lists_several_and_each_can_be_cancelled(phone, staff, visits, rt):
+    register_ktp(phone)
+    register_ktp(phone, name="untuk anak saya, namanya Raka", desa="blarang")
+    first, second = tickets(rt)
+    play(phone, [
+        ("tiketku", "Tiket Anda yang masih berlaku", f"{first.kode}* — KTP-el untuk Sumarti",
+         f"{second.kode}* — KTP-el untuk Raka"),
+        ("2", "Mau apa?", second.kode),
+        ("batalkan tiket", "Batalkan tiket", second.kode),
+        ("nggih", "dibatalkan"),
+    ])
+    assert [t.status for t in tickets(rt)] == [TicketStatus.BARU, TicketStatus.DIBATALKAN]
+    play(phone, [("STATUS", first.kode, "Balas *batal* atau *ganti tanggal*", "!" + second.kode + "*")])
+
+
+def test_stopping_reminders_never_cancels_a_ticket(phone, staff, visits, rt):
+    register_ktp(phone)
+    play(phone, [("BERHENTI", "tidak akan menerima pengingat")])
+    assert tickets(rt)[0].status == TicketStatus.BARU
+    assert resident(rt).opted_out_at is not None
+
+
+def test_without_a_ticket_batal_is_what_it_always_was(phone, visits, rt):
+    play(phone, [("batal", "!Batalkan tiket"), ("gak iso teko", "!Tiket Anda")])
