@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Mapping
 
-from flows import answers, berhenti, info, referral
+from flows import answers, berhenti, info, referral, tiket
 from flows.commands import command_of
 from flows.dispatch import (
     CONFIDENT, MENU_ASKS, Outcome, Registry, answers_the_question, context_of, dispatch, main_menu, start, switch_flow,
@@ -169,6 +169,11 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
             return main_menu(registry)
 
     turn = _without_acceptance(turn, ask)
+    # "batalno", "gak iso teko tgl 14", "ganti tanggal" from a ticket holder: about that ticket first
+    # (before a stop or erasure is read into it: cancelling never stops reminders).
+    own = tiket.own_ticket_first(registry, situation.flow, turn)
+    if own is not None:
+        return own
     sensitive = _sensitive(registry, situation, turn, ask)
     if sensitive is not None:
         return sensitive
