@@ -97,12 +97,12 @@ def send_code():
     raw_phone = request.form.get("phone", "")[:64]
     phone = to_e164(raw_phone) or raw_phone.strip()[:32]
     address, at, rt = client_address(), now(), runtime()
+    with rt.sessions.begin() as s:
+        refused = count_code_request(s, phone, address, at)
+    if refused:  # the same for staff and strangers, and not padded: a flood holds no thread for long
+        log.warning("console login code refused (%s): %s from %s", refused, mask_phone(phone), address)
+        return _login_page(429, error=text("console.login.limited"), phone=raw_phone)
     try:
-        with rt.sessions.begin() as s:
-            refused = count_code_request(s, phone, address, at)
-        if refused:
-            log.warning("console login code refused (%s): %s from %s", refused, mask_phone(phone), address)
-            return _login_page(429, error=text("console.login.limited"), phone=raw_phone)
         with rt.sessions.begin() as s:
             staff = s.scalar(select(Staff).where(Staff.phone == phone, Staff.active.is_(True),
                                                  Staff.role.in_(ALL_ROLES)))
