@@ -22,6 +22,7 @@ VisitState = Literal["planned", "cancelled", "moved"]  # storage.models.VisitSta
 TicketState = Literal["baru", "diteruskan", "menunggu_dokumen", "selesai", "ditolak", "dibatalkan"]  # TicketStatus
 ProposalState = Literal["baru", "diverifikasi", "musrenbang", "ditolak"]  # ProposalStatus
 PlaceState = Literal["waiting", "called", "served", "skipped"]  # QueueStatus
+RequirementKind = Literal["dokumen", "tindakan", "syarat"]  # storage.reference.REQUIREMENT_MARKS
 Finished = Literal["ya", "sebagian", "tidak"]  # whether a service is finished on the spot (layanan.csv)
 
 
@@ -85,6 +86,9 @@ class ScheduleAnswer:
 class Requirement:
     text: str
     confirmed: bool  # False: "biasanya … (tanyakan petugas)"
+    # "dokumen": brought (original, plus a copy); "tindakan": done there ("datang sendiri untuk foto");
+    # "syarat": a condition of the person, never brought ("sehat, sudah makan", "anggota kelompok tani").
+    kind: RequirementKind = "dokumen"
 
 
 @dataclass(frozen=True)

@@ -92,11 +92,16 @@ def stated_name(text: str) -> str | None:
     return name.title() if name == name.lower() else name
 
 
-def requirement_lines(lay: LayananView) -> Bullets:
-    return Bullets([
-        say("layanan.req", text=r.text) if r.confirmed else say("layanan.req_unconfirmed", text=r.text)
-        for r in lay.persyaratan
-    ])
+def requirement_lines(lay: LayananView) -> Say:
+    """What to bring (documents) as bullets; then what is done there and the conditions of the person,
+    apart: "Sehat, cukup tidur dan sudah makan" is not a paper to photocopy."""
+    def line(r):
+        return say("layanan.req", text=r.text) if r.confirmed else say("layanan.req_unconfirmed", text=r.text)
+
+    documents = [line(r) for r in lay.persyaratan if r.kind == "dokumen"]
+    others = [line(r) for r in lay.persyaratan if r.kind != "dokumen"]
+    return say("layanan.req_block", documents=Bullets(documents) if documents else say("layanan.req_none"),
+               others=say("layanan.req_others", items=Bullets(others)) if others else "")
 
 
 def _service_intro(lay: LayananView) -> Say:

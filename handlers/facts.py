@@ -82,7 +82,8 @@ class DbFacts(QueueFacts):
 
     def _layanan_view(self, lay: Layanan) -> LayananView:
         return LayananView(key=lay.key, nama_pendek=lay.nama_pendek, opd=opd_ref(lay.opd),
-                           persyaratan=tuple(Requirement(r["text"], bool(r["confirmed"])) for r in lay.persyaratan),
+                           persyaratan=tuple(Requirement(r["text"], bool(r["confirmed"]), r.get("kind", "dokumen"))
+                                             for r in lay.persyaratan),
                            selesai_di_tempat=lay.selesai_di_tempat)
 
     def layanan(self, key: str) -> LayananView | None:

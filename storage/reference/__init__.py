@@ -16,6 +16,9 @@ DATA_DIR = Path(__file__).resolve().parent
 # A persyaratan item starting with this marker was not confirmed for Pasuruan (layanan.md):
 # residents are told "biasanya … tanyakan petugas" for it.
 UNCONFIRMED_MARK = "~"
+# Each item is a document to bring unless marked (after "~"): "!" an action done there, "=" a
+# condition of the person (eligibility), which is never something to bring or photocopy.
+REQUIREMENT_MARKS = {"!": "tindakan", "=": "syarat"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class OpdRef:
 class Requirement:
     text: str
     confirmed: bool
+    kind: str = "dokumen"  # "dokumen", "tindakan" or "syarat"
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,13 @@ def opd() -> tuple[OpdRef, ...]:
 
 
 def _requirement(item: str) -> Requirement:
-    if item.startswith(UNCONFIRMED_MARK):
-        return Requirement(item[len(UNCONFIRMED_MARK):].strip(), confirmed=False)
-    return Requirement(item.strip(), confirmed=True)
+    item = item.strip()
+    confirmed = not item.startswith(UNCONFIRMED_MARK)
+    item = item.removeprefix(UNCONFIRMED_MARK).strip()
+    kind = REQUIREMENT_MARKS.get(item[:1], "dokumen")
+    if item[:1] in REQUIREMENT_MARKS:
+        item = item[1:].strip()
+    return Requirement(item, confirmed=confirmed, kind=kind)
 
 
 @cache

@@ -39,6 +39,6 @@ def test_reference_data_is_real(rt):
             "bpbd", "dkbpp", "dinkes", "disperindag", "dispendik", "dpmptsp", "pmi"}
         ktp = s.scalar(select(Layanan).where(Layanan.key == "ktp"))
         assert ktp.opd.key == "dispendukcapil"
-        assert {"text": "KK asli (bawa juga 1 fotokopi)", "confirmed": True} in ktp.persyaratan
+        assert {"text": "KK asli (bawa juga 1 fotokopi)", "confirmed": True, "kind": "dokumen"} in ktp.persyaratan
         kb = s.scalar(select(Layanan).where(Layanan.key == "kb"))
         assert all(not r["confirmed"] for r in kb.persyaratan)  # layanan.md: unconfirmed for Pasuruan

@@ -69,7 +69,7 @@ class FakeFacts:
 
     def layanan_list(self) -> Sequence[LayananView]:
         return [LayananView(key=s.key, nama_pendek=s.nama_pendek, opd=_opds()[s.opd_key],
-                            persyaratan=tuple(Requirement(r.text, r.confirmed) for r in s.persyaratan),
+                            persyaratan=tuple(Requirement(r.text, r.confirmed, r.kind) for r in s.persyaratan),
                             selesai_di_tempat=s.selesai_di_tempat)
                 for s in reference.layanan()]
 

@@ -134,4 +134,4 @@ def test_another_intent_keeps_the_models_decision():
 def test_what_to_bring_for_a_named_service_reaches_its_persyaratan(text, layanan, first):
     intro = reply(run(text), "layanan.intro")
     assert intro.params["layanan"] == layanan
-    assert intro.params["syarat"].items[0].params["text"].startswith(first)
+    assert intro.params["syarat"].params["documents"].items[0].params["text"].startswith(first)

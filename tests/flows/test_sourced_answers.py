@@ -113,3 +113,23 @@ def test_every_row_the_table_names_exists():
         for _, _, kunci in rows:
             for k in kunci.split():
                 assert k in ROWS, k
+
+
+def test_every_persyaratan_line_is_a_document_an_action_or_a_condition():
+    """Conditions of the person are never listed as something to bring (or photocopy)."""
+    for lay in reference.layanan():
+        for r in lay.persyaratan:
+            assert r.kind in ("dokumen", "tindakan", "syarat"), (lay.key, r.text)
+    donor = {r.text: r.kind for r in next(x for x in reference.layanan() if x.key == "donor_darah").persyaratan}
+    assert "Sehat, cukup tidur dan sudah makan" not in donor
+    assert [k for t, k in donor.items() if "sehat" in t.lower() or "umur" in t.lower()] == ["syarat", "syarat"]
+    assert {r.kind for r in next(x for x in reference.layanan() if x.key == "pertanian").persyaratan} >= {"syarat"}
+
+
+def test_what_to_bring_shows_conditions_apart():
+    from flows.layanan import requirement_lines
+    from tests.flows.fakes import FakeFacts
+
+    said = render_say(requirement_lines(FakeFacts().layanan("donor_darah")))
+    brought, _, rest = said.partition("bukan berkas")
+    assert "KTP/SIM" in brought and "Badan sehat" not in brought and "Badan sehat" in rest
