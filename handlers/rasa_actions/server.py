@@ -15,16 +15,30 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+import os
 from functools import partial
 
 log = logging.getLogger("handlers.rasa_actions")
 
 OPEN_PATHS = frozenset({"/health"})
+GATED = "KENDUREN_ACTIONS_GATED"  # set by main() for itself and Sanic's worker process
 TOKEN_PARAM = "token"
 
 
 class Refused(SystemExit):
     """The server must not start as configured (the message says why and what to set)."""
+
+
+def refuse_ungated_server() -> None:
+    """rasa-sdk's own CLI serves any caller: loading these actions into it without our gate is refused."""
+    import sys
+
+    for name in ("__main__", "__mp_main__"):
+        spec = getattr(sys.modules.get(name), "__spec__", None)
+        if spec is not None and spec.name == "rasa_sdk.__main__" and os.environ.get(GATED) != "1":
+            raise Refused("These actions answer for any resident: start them with `python -m handlers.rasa_actions` "
+                          "(the Procfile's `actions`), which requires RASA_ACTIONS_TOKEN, not with "
+                          "`python -m rasa_sdk`.")
 
 
 def is_loopback(host: str) -> bool:
@@ -101,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging(settings.log_level)
     host = args.host or settings.rasa_actions_host
     check_config(settings, host)  # SystemExit with the reason when it must not start
+    os.environ[GATED] = "1"
     executor = ActionExecutor()
     executor.register_package(args.actions_module or args.actions)
     loader = AppLoader(factory=partial(create_app, executor, settings.rasa_actions_token,

@@ -322,3 +322,15 @@ def test_gate_rules():
     assert not admitted("abc", "", "127.0.0.1")
     # Dry-run without a secret: loopback callers only.
     assert admitted("", "", "127.0.0.1") and admitted("", "", "::1") and not admitted("", "", "10.0.0.4")
+
+
+def test_the_old_ungated_command_refuses_to_serve_the_actions(tmp_path, database_url):
+    """`python -m rasa_sdk --actions handlers.rasa_actions` (the old Procfile) would serve without the gate."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "RASA_", "SANIC_", "KENDUREN_"))}
+    env.update(DATABASE_URL=database_url, PYTHONPATH=str(ROOT), RASA_ACTIONS_TOKEN=TOKEN, SANIC_HOST="127.0.0.1")
+    done = subprocess.run([sys.executable, "-m", "rasa_sdk", "--actions", "handlers.rasa_actions", "--port", str(port)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "python -m handlers.rasa_actions" in done.stdout + done.stderr
+    assert _listening_addresses(port) == set()
