@@ -62,6 +62,22 @@ MESSAGES: dict[str, str] = {
     "persiapan_var_dinas": "{dinas}",
     "persiapan_var_where": "Kec. {kecamatan}, {tanggal}",
     "persiapan_var_count": "{total} pendaftar, sekitar {walk_in} datang langsung",
+    # — the proposal flow's Musrenbang measure (flows/usulan.SATUAN) —
+    "usulan.ask_volume.meter": "Kira-kira berapa *meter* panjang {kategori} yang perlu diperbaiki/dibangun? Balas angkanya (misalnya *300* atau *1,5 km*), atau *lewati* bila tidak tahu.",
+    "usulan.ask_volume.titik": "Kira-kira berapa *titik* lampu jalan yang dibutuhkan? Balas angkanya (misalnya *5*), atau *lewati* bila tidak tahu.",
+    "usulan.ask_volume_again.meter": "Mohon balas panjangnya dengan angka, misalnya *300* (meter) atau *1,5 km*. Tidak tahu? Balas *lewati*.",
+    "usulan.ask_volume_again.titik": "Mohon balas jumlah titik lampunya dengan angka, misalnya *5*. Tidak tahu? Balas *lewati*.",
+    # — the Musrenbang export: the activity a category means, by default —
+    "musrenbang.kegiatan.jalan": "Perbaikan/peningkatan jalan",
+    "musrenbang.kegiatan.jembatan": "Pembangunan/perbaikan jembatan",
+    "musrenbang.kegiatan.irigasi": "Rehabilitasi saluran irigasi",
+    "musrenbang.kegiatan.drainase": "Pembangunan/normalisasi saluran drainase",
+    "musrenbang.kegiatan.lampu_jalan": "Pemasangan penerangan jalan umum (PJU)",
+    "musrenbang.kegiatan.air_bersih": "Penyediaan sarana air bersih",
+    "musrenbang.kegiatan.sampah": "Penanganan sampah",
+    "musrenbang.kegiatan.tanggul": "Pembangunan/perbaikan tanggul/plengsengan",
+    "musrenbang.kegiatan.fasilitas_umum": "Pembangunan/perbaikan fasilitas umum",
+    "musrenbang.kegiatan.lainnya": "Usulan pembangunan lainnya",
     # — the console's review of a proposal, as the resident reads its status —
     "status.proposal.layak": "Layak dibawa ke Musrenbang",
     "status.proposal.perlu_verifikasi": "Perlu verifikasi lapangan",

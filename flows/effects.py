@@ -46,6 +46,9 @@ class CreateProposal(Effect):
     media_url: str | None = None
     lat: float | None = None
     lng: float | None = None
+    # The Musrenbang form's measure, where the category has one (flows/usulan.SATUAN).
+    volume: float | None = None
+    satuan: str | None = None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Literal, Protocol, Sequence
 
 VisitState = Literal["planned", "cancelled", "moved"]  # storage.models.VisitStatus
 TicketState = Literal["baru", "diteruskan", "menunggu_dokumen", "selesai", "ditolak", "dibatalkan"]  # TicketStatus
-ProposalState = Literal["baru", "diverifikasi", "musrenbang", "ditolak"]  # ProposalStatus
+ProposalState = Literal["baru", "diverifikasi", "layak", "perlu_verifikasi", "musrenbang", "ditolak"]  # ProposalStatus
 PlaceState = Literal["waiting", "called", "served", "skipped"]  # QueueStatus
 RequirementKind = Literal["dokumen", "tindakan", "syarat"]  # storage.reference.REQUIREMENT_MARKS
 Finished = Literal["ya", "sebagian", "tidak"]  # whether a service is finished on the spot (layanan.csv)

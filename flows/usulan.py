@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
+from flows import answers
 from flows.effects import CreateProposal, SupportProposal
 from flows.dates import tanggal_pendek
 from flows.engine import Ask, Flow, Say, Step, Turn, say, unhandled
@@ -13,6 +15,19 @@ from flows.places import YES_NO, desa_answer, which_desa
 KATEGORI = ("jalan", "jembatan", "irigasi", "drainase", "lampu_jalan", "air_bersih", "sampah", "tanggul",
             "fasilitas_umum", "lainnya")
 MIN_WORDS = 3
+# The Musrenbang form's volume and satuan, asked where a category has a natural measure: how many
+# meters of road, drainage or embankment, how many street lamps. Other categories leave them to the
+# admin (the console's Musrenbang columns).
+SATUAN = {"jalan": "meter", "jembatan": "meter", "irigasi": "meter", "drainase": "meter", "tanggul": "meter",
+          "lampu_jalan": "titik"}
+MAX_VOLUME = 100_000  # 100 km of road, or lamps: beyond is a typo (a phone number, a year)
+_UNIT_WORDS = {"meter": ("m", "meter", "mtr", "meteran", "km", "kilo", "kilometer"),
+               "titik": ("titik", "lampu", "tiang", "buah", "unit", "biji", "titik lampu")}
+_KM = ("km", "kilo", "kilometer")
+# "I don't know" in the registers residents write: the measure is left to the admin, like a skip.
+_DONT_KNOW = re.compile(r"\b(?:(?:tidak|gak|ga|nggak|ndak|gk|tdk|ora|mboten|belum|blm|kurang)\s*(?:tau|tahu|tw|ngerti|ngertos|"
+                        r"paham|yakin)|embuh|mboh|duka|kurang\s*ngerti|tak\s*taoh|ta\s*taoh)\b")
+_QTY = re.compile(r"(?<![\w.,])(\d{1,6}(?:[.,]\d{1,2})?)(?![\d.,]*\d)\s*(?:an\b)?\s*([a-z]+)?")
 
 
 class S:
@@ -22,6 +37,7 @@ class S:
     CONFIRM_PLACE = "confirm_place"
     ASK_DESKRIPSI = "ask_deskripsi"
     OFFER_SUPPORT = "offer_support"
+    ASK_VOLUME = "ask_volume"
     ASK_FOTO = "ask_foto"
 
 
@@ -107,7 +123,7 @@ def ask_deskripsi(turn: Turn) -> Step:
 def _check_similar(turn: Turn, slots: dict[str, Any]) -> Step:
     similar = list(turn.facts.similar_proposals(slots["desa"], slots["desa_kecamatan"], slots["deskripsi"]))[:3]
     if not similar:
-        return _ask_foto(slots)
+        return _ask_volume(slots)
     # What, where, when and how many: never another resident's own words.
     shown = [[p.kode, p.kategori, p.desa, p.created.isoformat(), p.support_count] for p in similar]
     options = _support_options(shown)
@@ -135,8 +151,53 @@ def offer_support(turn: Turn) -> Step:
         kode = similar[i][0]
         return Step([say("usulan.supported", kode=kode)], None, effects=[SupportProposal(kode=kode)])
     if i == len(similar):
-        return _ask_foto(dict(turn.slots))
+        return _ask_volume(dict(turn.slots))
     return unhandled(say("common.choose_again", options=options), state=S.OFFER_SUPPORT)
+
+
+def quantity(text: str, satuan: str, *, unit_required: bool = False) -> float | None:
+    """A measure in the resident's words: "300", "300 m", "1,5 km" (1500 meter), "sekitar 200an meter",
+    "5 titik", "lima". With `unit_required` (reading a description), only a number followed by a word
+    of the unit counts, so "RT 3" or "sejak 2019" is no length."""
+    text = (text or "").casefold()
+    for m in _QTY.finditer(text):
+        value, unit = float(m.group(1).replace(",", ".")), m.group(2) or ""
+        if unit and unit not in _UNIT_WORDS[satuan] and unit not in ("an",):
+            if unit_required:
+                continue
+            unit = ""
+        if unit_required and not unit:
+            continue
+        if satuan == "meter" and unit in _KM:
+            value *= 1000
+        if 0 < value <= MAX_VOLUME:
+            return round(value, 2)
+    if not unit_required:  # a number word in a short answer: "lima", "lampune mati telu"
+        said = [answers.NUMBER_WORDS[w] for w in answers.words(text) if w in answers.NUMBER_WORDS]
+        if len(said) == 1 and len(text.split()) <= 5:
+            return float(said[0])
+    return None
+
+
+def _ask_volume(slots: dict[str, Any]) -> Step:
+    satuan = SATUAN.get(slots.get("kategori", ""))
+    if satuan is None or slots.get("volume"):
+        return _ask_foto(slots)
+    found = quantity(slots.get("deskripsi", ""), satuan, unit_required=True)
+    if found:  # "jalan berlubang sepanjang 300 m": already said
+        return _ask_foto({**slots, "volume": found, "satuan": satuan})
+    return Step([say(f"usulan.ask_volume.{satuan}", kategori=_kategori_say(slots["kategori"]))], S.ASK_VOLUME, slots)
+
+
+def ask_volume(turn: Turn) -> Step:
+    slots = dict(turn.slots)
+    satuan = SATUAN.get(slots.get("kategori", ""), "meter")
+    if turn.skipped() or answers.is_none(turn.text) or _DONT_KNOW.search(answers.normalise(turn.text)):
+        return _ask_foto(slots)
+    found = quantity(turn.text, satuan)
+    if found is None:
+        return unhandled(say(f"usulan.ask_volume_again.{satuan}"), state=S.ASK_VOLUME)
+    return _ask_foto({**slots, "volume": found, "satuan": satuan})
 
 
 def _ask_foto(slots: dict[str, Any]) -> Step:
@@ -166,7 +227,7 @@ def submitted(slots: dict[str, Any]) -> Step:
         None,
         effects=[CreateProposal(kategori=slots["kategori"], desa=slots["desa"], desa_kecamatan=slots["desa_kecamatan"],
                                 deskripsi=slots["deskripsi"], media_url=slots.get("media_url"), lat=slots.get("lat"),
-                                lng=slots.get("lng"))],
+                                lng=slots.get("lng"), volume=slots.get("volume"), satuan=slots.get("satuan"))],
     )
 
 
@@ -176,9 +237,10 @@ FLOW = Flow(
     start=start,
     steps={S.ASK_KATEGORI: ask_kategori, S.ASK_DESA: ask_desa, S.CHOOSE_DESA: ask_desa,
            S.CONFIRM_PLACE: confirm_place, S.ASK_DESKRIPSI: ask_deskripsi, S.OFFER_SUPPORT: offer_support,
-           S.ASK_FOTO: ask_foto},
+           S.ASK_VOLUME: ask_volume, S.ASK_FOTO: ask_foto},
     menu_label="menu.item.usulan",
     asks={S.CONFIRM_PLACE: Ask(YES_NO), S.ASK_DESKRIPSI: Ask(free_text=True),
+          S.ASK_VOLUME: Ask(free_text=True, optional=True),
           S.ASK_FOTO: Ask(free_text=True, optional=True)},
     effects=(CreateProposal, SupportProposal),
     typed=("deskripsi",),

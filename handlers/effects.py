@@ -143,8 +143,8 @@ def create_proposal(ctx: Context, d: kinds.CreateProposal) -> dict[str, Any]:
     s, r = ctx.session, ctx.resident
     desa = desa_by_name(s, d.desa, d.desa_kecamatan)
     proposal = Proposal(resident_id=r.id, kategori=d.kategori, desa_id=desa.id, deskripsi=mask_niks(d.deskripsi),
-                        media_url=d.media_url, lat=d.lat, lng=d.lng, support_count=1,
-                        created_at=ctx.now, updated_at=ctx.now)
+                        media_url=d.media_url, lat=d.lat, lng=d.lng, volume=d.volume, satuan=d.satuan,
+                        support_count=1, created_at=ctx.now, updated_at=ctx.now)
     kode = insert_with_code(s, "US", proposal)
     s.add(ProposalSupport(proposal_id=proposal.id, resident_id=r.id, created_at=ctx.now))
     if r.desa_id is None:

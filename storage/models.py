@@ -433,16 +433,16 @@ class Proposal(Base):
     # A duplicate merged in the console points at the proposal that now carries its support.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"), index=True)
     # Permendagri 86/2017's proposal table (Musrenbang): the activity, how much of what, which
-    # perangkat daerah answers for it, and its rank. None: derived (kategori → kegiatan and OPD,
-    # support → prioritas) until an admin sets it.
+    # perangkat daerah answers for it (a key of storage/reference/perangkat_daerah.csv), and its
+    # rank. None: derived (kategori → kegiatan and perangkat daerah, support → prioritas, in
+    # storage/musrenbang.py) until an admin sets it.
     kegiatan: Mapped[str | None] = mapped_column(String(200))
     volume: Mapped[float | None]
     satuan: Mapped[str | None] = mapped_column(String(24))
-    opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id"))
+    perangkat_daerah: Mapped[str | None] = mapped_column(String(32))
     prioritas: Mapped[int | None]
 
     desa: Mapped[Desa] = relationship()
-    opd: Mapped[Opd | None] = relationship()
     events: Mapped[list[ProposalEvent]] = relationship(order_by="ProposalEvent.id")
 
 

@@ -81,3 +81,36 @@ def merge(session: Session, staff: Staff, duplicate: Proposal, target: Proposal,
                            say("console.proposal_merged", kode=duplicate.kode, target=target.kode),
                            template_vars={"1": duplicate.kode, "2": target.kode})
     return text("console.proposal.merged", kode=duplicate.kode, target=target.kode, n=target.support_count)
+
+
+REVIEW_DECISIONS = ("layak", "perlu_verifikasi", "ditolak")
+
+
+def review_refusal(decision: str, reason: str | None) -> str | None:
+    if decision not in REVIEW_DECISIONS:
+        return text("console.proposal.bad_status")
+    if decision == "ditolak" and not reason:
+        return text("console.usulan.reason_needed")
+    return None
+
+
+def review(session: Session, staff: Staff, proposal: Proposal, decision: str, reason: str | None,
+           now: datetime) -> str:
+    """The console's review before Musrenbang: layak / perlu verifikasi / ditolak (with its reason);
+    the resident is told, with the reason, like any status change."""
+    return set_status(session, staff, proposal, decision, reason, now)
+
+
+def set_musrenbang(session: Session, staff: Staff, proposal: Proposal, *, kegiatan: str | None,
+                   volume: float | None, satuan: str | None, perangkat_daerah: str | None, prioritas: int | None,
+                   now: datetime) -> str:
+    """The Musrenbang columns an admin sets (None: back to the derived value), written to the history."""
+    before = (proposal.kegiatan, proposal.volume, proposal.satuan, proposal.perangkat_daerah, proposal.prioritas)
+    proposal.kegiatan, proposal.volume, proposal.satuan = kegiatan, volume, satuan
+    proposal.perangkat_daerah, proposal.prioritas = perangkat_daerah, prioritas
+    after = (kegiatan, volume, satuan, perangkat_daerah, prioritas)
+    if before != after:
+        note = "; ".join(f"{name}: {value if value is not None else '-'}" for name, value in
+                         zip(("kegiatan", "volume", "satuan", "perangkat daerah", "prioritas"), after))
+        _event(session, proposal, staff, now, "musrenbang", note=note[:500])
+    return text("console.usulan.saved", kode=proposal.kode)

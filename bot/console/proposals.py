@@ -14,9 +14,12 @@ from bot.console import proposal_actions
 from bot.console.access import ADMIN, CAMAT, KADES, Viewer, allow, now, runtime, viewer
 from bot.console.blueprint import bp
 from bot.console.forms import int_arg
-from bot.console.proposal_export import as_csv, as_xlsx, export_rows
+from bot.console.proposal_export import (
+    as_csv, as_xlsx, export_rows, kegiatan_of, musrenbang_csv, musrenbang_rows, musrenbang_xlsx, perangkat_daerah_of,
+)
 from catalogue.console import text
 from flows.usulan import KATEGORI
+from storage import reference
 from storage.models import Desa, Kecamatan, Proposal, ProposalEvent, ProposalStatus, Staff
 
 LIST_LIMIT = 500
@@ -29,13 +32,16 @@ class Filters:
     kategori: str | None
     status: str | None
     pendukung: int | None
+    tahun: int | None = None
 
     @classmethod
     def from_request(cls) -> Filters:
         kategori = request.args.get("kategori") or None
         status = request.args.get("status") or None
+        tahun = int_arg("tahun")
         return cls(int_arg("kecamatan"), int_arg("desa"), kategori if kategori in KATEGORI else None,
-                   status if status in {s.value for s in ProposalStatus} else None, int_arg("pendukung"))
+                   status if status in {s.value for s in ProposalStatus} else None, int_arg("pendukung"),
+                   tahun if tahun is not None and 2000 <= tahun <= 2099 else None)
 
     def query_args(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -62,6 +68,13 @@ def filtered(who: Viewer, f: Filters):
         stmt = stmt.where(Proposal.status == f.status)
     if f.pendukung:
         stmt = stmt.where(Proposal.support_count >= f.pendukung)
+    if f.tahun:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(runtime().settings.bot_timezone)
+        stmt = stmt.where(Proposal.created_at >= datetime(f.tahun, 1, 1, tzinfo=zone),
+                          Proposal.created_at < datetime(f.tahun + 1, 1, 1, tzinfo=zone))
     return stmt.order_by(Proposal.support_count.desc(), Proposal.created_at.desc(), Proposal.id)
 
 
@@ -113,9 +126,12 @@ def proposal_detail(kode: str):
         merged = list(s.scalars(select(Proposal).where(Proposal.merged_into_id == proposal.id)))
         candidates = proposal_actions.merge_candidates(s, proposal) if who.is_admin else []
         target = s.get(Proposal, proposal.merged_into_id) if proposal.merged_into_id else None
+        pd = perangkat_daerah_of(proposal)
         return render_template("console/proposal.html", proposal=proposal, events=events, merged=merged,
                                candidates=candidates, target=target, statuses=[s.value for s in ProposalStatus],
-                               tz=runtime().settings.bot_timezone)
+                               tz=runtime().settings.bot_timezone, kegiatan=kegiatan_of(proposal), pd=pd,
+                               perangkat_daerah=reference.perangkat_daerah(),
+                               reviews=proposal_actions.REVIEW_DECISIONS)
 
 
 @bp.post("/usulan/<kode>/status")
@@ -153,15 +169,88 @@ def proposal_merge(kode: str):
 def _export(kind: str) -> Response:
     who = viewer()
     f = Filters.from_request()
+    stamp = now().strftime("%Y%m%d")
+    if request.args.get("format") == "musrenbang":
+        return _export_musrenbang(kind, who, f, stamp)
     with runtime().sessions() as s:
         rows = export_rows(list(s.scalars(filtered(who, f))), runtime().settings.bot_timezone)
-    stamp = now().strftime("%Y%m%d")
     if kind == "csv":
         body, mimetype = as_csv(rows), "text/csv; charset=utf-8"
     else:
         body, mimetype = as_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mimetype,
                      headers={"Content-Disposition": f'attachment; filename="usulan-{stamp}.{kind}"'})
+
+
+def _export_musrenbang(kind: str, who: Viewer, f: Filters, stamp: str) -> Response:
+    """The Musrenbang table, by kecamatan and year (the filters of the list), refused proposals left out."""
+    with runtime().sessions() as s:
+        rows = musrenbang_rows(list(s.scalars(filtered(who, f))))
+        kec = s.get(Kecamatan, f.kecamatan) if f.kecamatan else None
+    where = f"Kec. {kec.nama}" if kec else "Kabupaten Pasuruan"
+    title = f"Usulan Musrenbang {where} {f.tahun or ''}".strip() + " (Kenduren Mas)"
+    suffix = "-".join(x for x in ("musrenbang", kec.nama.lower().replace(" ", "_") if kec else "", str(f.tahun or ""),
+                                  stamp) if x)
+    if kind == "csv":
+        body, mimetype = musrenbang_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = musrenbang_xlsx(rows, title), \
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="usulan-{suffix}.{kind}"'})
+
+
+@bp.post("/usulan/<kode>/tinjau")
+@allow(ADMIN)
+def proposal_review(kode: str):
+    decision = request.form.get("keputusan", "")
+    reason = request.form.get("alasan", "").strip()[:500] or None
+    with runtime().sessions.begin() as s:
+        proposal = load_proposal(s, viewer(), kode, for_update=True)
+        refusal = proposal_actions.review_refusal(decision, reason) or (
+            text("console.proposal.bad_status") if proposal.merged_into_id else None)
+        if refusal:
+            flash(refusal, "error")
+            return redirect(url_for("console.proposal_detail", kode=proposal.kode))
+        message = proposal_actions.review(s, s.get_one(Staff, viewer().id), proposal, decision, reason, now())
+        kode = proposal.kode
+    flash(message, "ok")
+    return redirect(url_for("console.proposal_detail", kode=kode))
+
+
+def _float_field(name: str) -> tuple[float | None, bool]:
+    raw = request.form.get(name, "").strip().replace(",", ".")
+    if not raw:
+        return None, True
+    try:
+        value = float(raw)
+    except ValueError:
+        return None, False
+    return value, 0 < value <= 10_000_000
+
+
+@bp.post("/usulan/<kode>/musrenbang")
+@allow(ADMIN)
+def proposal_musrenbang(kode: str):
+    volume, volume_ok = _float_field("volume")
+    raw_rank = request.form.get("prioritas", "").strip()
+    prioritas = int(raw_rank) if raw_rank.isdigit() and 1 <= int(raw_rank) <= 9999 else None
+    rank_ok = not raw_rank or prioritas is not None
+    pd = request.form.get("perangkat_daerah", "").strip() or None
+    if pd is not None and pd not in {x.key for x in reference.perangkat_daerah()}:
+        pd = None
+    with runtime().sessions.begin() as s:
+        proposal = load_proposal(s, viewer(), kode, for_update=True)
+        if not (volume_ok and rank_ok):
+            flash(text("console.usulan.bad_fields"), "error")
+            return redirect(url_for("console.proposal_detail", kode=proposal.kode))
+        message = proposal_actions.set_musrenbang(
+            s, s.get_one(Staff, viewer().id), proposal, kegiatan=request.form.get("kegiatan", "").strip()[:200] or None,
+            volume=volume, satuan=request.form.get("satuan", "").strip()[:24] or None, perangkat_daerah=pd,
+            prioritas=prioritas, now=now())
+        kode = proposal.kode
+    flash(message, "ok")
+    return redirect(url_for("console.proposal_detail", kode=kode))
 
 
 @bp.get("/usulan.csv")

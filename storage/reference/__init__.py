@@ -148,3 +148,26 @@ def tanya_jawab() -> tuple[SourcedAnswerRef, ...]:
     return tuple(SourcedAnswerRef(r["kunci"], r["topik"], r["layanan"], r["pertanyaan"], r["jawaban_id"], r["sumber"],
                                   r["status"] == "confirmed")
                  for r in _rows("tanya_jawab.csv"))
+
+
+@dataclass(frozen=True)
+class PerangkatDaerahRef:
+    """A regency agency that answers for development proposals (Musrenbang), and the proposal
+    categories it takes by default."""
+
+    key: str
+    singkatan: str
+    nama: str
+    kategori: tuple[str, ...]
+
+
+@cache
+def perangkat_daerah() -> tuple[PerangkatDaerahRef, ...]:
+    return tuple(PerangkatDaerahRef(r["key"], r["singkatan"], r["nama"],
+                                    tuple(k.strip() for k in r["kategori"].split(";") if k.strip()))
+                 for r in _rows("perangkat_daerah.csv"))
+
+
+def perangkat_daerah_for(kategori: str) -> PerangkatDaerahRef | None:
+    """The agency a proposal of this category goes to unless an admin chose another."""
+    return next((p for p in perangkat_daerah() if kategori in p.kategori), None)

@@ -42,6 +42,8 @@ POST_MATRIX = {
     "/console/jadwal/rotasi": {ANON: 302, RINA: 403, KADES_W: 403, ADMIN: 302},
     "/console/usulan/{proposal}/status": {ANON: 302, RINA: 403, KADES_W: 403, ADMIN: 302},
     "/console/usulan/{proposal}/gabung": {ANON: 302, RINA: 403, KADES_W: 403, ADMIN: 302},
+    "/console/usulan/{proposal}/tinjau": {ANON: 302, RINA: 403, KADES_W: 403, ADMIN: 302},
+    "/console/usulan/{proposal}/musrenbang": {ANON: 302, RINA: 403, KADES_W: 403, ADMIN: 302},
     "/console/jadwal/{visit}/batal": {ANON: 302, RINA: 403, KADES_W: 403, ADMIN: 302},
 }
 

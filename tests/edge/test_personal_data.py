@@ -113,7 +113,8 @@ def test_the_similar_proposals_list_shows_nothing_personal(wa_client, rt):
     first = Phone(wa_client, "+6281111111111", "Pak Darto")
     play(first, [
         (f"jalan di martopuro rusak parah banyak lubang hub 0812-3456-7890 NIK {NIK}", "*jalan rusak*"),
-        ("1", "foto atau titik lokasi"),
+        ("1", "berapa *meter*"),
+        ("lewati", "foto atau titik lokasi"),
         ("1", "Kode: *US-"),
     ])
     with rt.sessions() as s:

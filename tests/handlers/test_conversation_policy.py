@@ -47,7 +47,8 @@ def test_a_change_of_mind_at_the_name_prompt_is_not_the_name(phone, schedule, rt
         ("1", "Nama sesuai KK?"),
         ("eh gak sido, aku arep usul lampu PJU mati ae", "pendaftaran layanan tadi saya tinggalkan",
          "*lampu jalan (PJU)*", "desa/kelurahan mana", "!Desa/kelurahan Anda di Kecamatan"),
-        ("martopuro", "foto atau titik lokasi"),
+        ("martopuro", "berapa *titik*"),
+        ("lampune loro", "foto atau titik lokasi"),
         ("lewati", "tercatat"),
     ])
     with rt.sessions() as s:
@@ -142,7 +143,8 @@ def test_none_at_the_desa_question_is_no_change_of_mind(phone, schedule, rt):
         ("ndak onok", "Mau saya hubungkan dengan petugas?"),
         ("ndak onok", "perlu diisi", "Masih belum nyambung?", "1. Ya, hubungkan petugas", "!Mau saya hubungkan",
          "!Balas dengan angka"),
-        ("martopuro", "foto atau titik lokasi"),
+        ("martopuro", "berapa *meter*"),
+        ("lewati", "foto atau titik lokasi"),
         ("lewati", "tercatat"),
     ])
     with rt.sessions() as s:

@@ -140,7 +140,8 @@ def test_duplicate_proposal_is_offered_for_support(wa_client, schedule, rt):
     play(first, [
         ("dalan nang desaku rusak parah pak, martopuro", "Terima kasih sudah peduli desa", "*jalan rusak*",
          "*Desa Martopuro, Kec. Purwosari*"),
-        ("1", "foto atau titik lokasi"),
+        ("1", "berapa *meter*"),
+        ("kiro-kiro 300an meter", "foto atau titik lokasi"),
         ("1", "Usulan *jalan rusak* untuk Desa Martopuro tercatat", "Kode: *US-", "Musrenbang"),
     ])
     second = Phone(wa_client, "+6282222222222", "Bu Ani")
@@ -152,12 +153,14 @@ def test_duplicate_proposal_is_offered_for_support(wa_client, schedule, rt):
     with rt.sessions() as s:
         proposal = s.scalars(select(Proposal)).one()
         assert proposal.support_count == 2
+        assert (proposal.volume, proposal.satuan) == (300, "meter")  # "kiro-kiro 300an meter"
         assert len(s.scalars(select(ProposalSupport)).all()) == 2
 
 
 def test_someone_elses_code_reveals_nothing(wa_client, schedule, rt):
     owner = Phone(wa_client, "+6281111111111", "Pak Darto")
-    play(owner, [("dalan rusak parah nang martopuro", "Martopuro"), ("1", "foto"), ("1", "Kode: *US-")])
+    play(owner, [("dalan rusak parah nang martopuro", "Martopuro"), ("1", "berapa"), ("lewati", "foto"),
+                 ("1", "Kode: *US-")])
     with rt.sessions() as s:
         kode = s.scalars(select(Proposal.kode)).one()
     other = Phone(wa_client, "+6283333333333", "Orang Lain")
@@ -201,7 +204,7 @@ def test_timeout_mid_flow(phone, schedule, rt):
 
 def test_erase_my_data(phone, schedule, rt):
     play(phone, [
-        ("dalan rusak parah nang martopuro", "Martopuro"), ("1", "foto"), ("1", "Kode"),
+        ("dalan rusak parah nang martopuro", "Martopuro"), ("1", "berapa"), ("gak ngerti", "foto"), ("1", "Kode"),
         ("hapus data saya", "Hapus data pribadi", "1. Ya, hapus data saya"),
         ("1", "sudah dihapus"),
     ])
@@ -244,7 +247,9 @@ def test_unsure_kecamatan_is_asked_back_never_guessed(phone, schedule):
 def test_proposal_naming_an_ambiguous_desa_asks_the_kecamatan(phone, schedule, rt):
     play(phone, [
         ("dalan nang desaku rusak parah pak, kalirejo", "beberapa Desa Kalirejo", "Kec. Bangil", "Kec. Kraton"),
-        ("2", "foto atau titik lokasi"),
+        ("2", "berapa *meter*"),
+        ("sak kilo", "angka"),
+        ("1 km", "foto atau titik lokasi"),
         ("1", "Usulan *jalan rusak* untuk Desa Kalirejo tercatat"),
     ])
     with rt.sessions() as s:
@@ -290,14 +295,16 @@ def test_sms_replies_are_plain_text(wa_client, schedule, rt):
 
 
 def test_proposal_with_photo_and_location(phone, schedule, rt):
-    play(phone, [("jembatan di martopuro ambrol kena banjir", "*Desa Martopuro, Kec. Purwosari*"), ("1", "foto")])
+    play(phone, [("jembatan di martopuro ambrol kena banjir", "*Desa Martopuro, Kec. Purwosari*"), ("1", "berapa"),
+                 ("skip", "foto")])
     answer = phone.say("", NumMedia="1", MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
                        MediaContentType0="image/jpeg")
     assert "tercatat" in answer
     with rt.sessions() as s:
         proposal = s.scalars(select(Proposal)).one()
         assert proposal.kategori == "jembatan" and proposal.media_url.endswith("/Media/ME1")
-    play(phone, [("lampu jalan mati di desa martopuro sudah sebulan", "Martopuro"), ("1", "foto")])
+    play(phone, [("lampu jalan mati di desa martopuro sudah sebulan", "Martopuro"), ("1", "berapa *titik*"),
+                 ("lampune mati telu", "foto")])
     assert "tercatat" in phone.say("", Latitude="-7.7601", Longitude="112.7302")
     with rt.sessions() as s:
         lamp = s.scalars(select(Proposal).where(Proposal.kategori == "lampu_jalan")).one()

@@ -40,7 +40,8 @@ def test_numbers_in_words_and_emoji(phone, schedule):
 def test_proposal_skip_words_are_never_the_description(phone, schedule, rt):
     play(phone, [
         ("dalan nang desaku rusak parah pak, martopuro", "*Desa Martopuro, Kec. Purwosari*"),
-        ("iyo", "foto atau titik lokasi"),
+        ("iyo", "berapa *meter*"),
+        ("ndak ngerti", "foto atau titik lokasi"),
         ("gak onok foto", "tercatat"),
     ])
     with rt.sessions() as s:
@@ -52,7 +53,8 @@ def test_support_and_erase_in_words(wa_client, phone, schedule, rt):
     from tests.whatsapp import Phone
 
     first = Phone(wa_client, "+6281111111111", "Pak Darto")
-    play(first, [("jalan di martopuro rusak parah banyak lubang", "Martopuro"), ("1", "foto"), ("lewati", "tercatat")])
+    play(first, [("jalan di martopuro rusak parah banyak lubang", "Martopuro"), ("1", "berapa"), ("200", "foto"),
+                 ("lewati", "tercatat")])
     play(phone, [
         ("dalan nang martopuro rusak parah", "Martopuro"),
         ("nggih", "Sudah ada usulan serupa"),

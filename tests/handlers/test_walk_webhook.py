@@ -198,7 +198,8 @@ def walk_every_question(client, rt, *, one_per_flow: bool = False, max_depth: in
 def test_every_option_answered_with_its_words_does_what_its_number_does(wa_client, rt, schedule, staff, backend):
     # One proposal already there, so the walk also meets "Sudah ada usulan serupa" (support or not).
     first = fresh_phone(wa_client)
-    play(first, [("jalan di martopuro rusak parah banyak lubang", "Martopuro"), ("1", "foto"), ("lewati", "tercatat")])
+    play(first, [("jalan di martopuro rusak parah banyak lubang", "Martopuro"), ("1", "berapa"), ("lewati", "foto"),
+                 ("lewati", "tercatat")])
     covered, failures, calls = walk_every_question(wa_client, rt, one_per_flow=backend == "postgresql")
     print(f"{len(covered)} questions, {calls} webhook calls", *covered.items(), sep="\n")
     assert not failures, "\n".join(failures)
@@ -225,10 +226,11 @@ def skips(backend):
     return SKIPS if backend == "sqlite" else SKIPS[-1:]
 
 
-def test_the_optional_steps_are_the_note_the_photo_and_the_comment():
+def test_the_optional_steps_are_the_note_the_measure_the_photo_and_the_comment():
     optional = {(name, state) for name, flow in REGISTRY.flows.items() for state, ask in flow.asks.items()
                 if ask.optional}
-    assert optional == {("layanan", "ask_note"), ("usulan", "ask_foto"), ("survei", "comment")}
+    assert optional == {("layanan", "ask_note"), ("usulan", "ask_volume"), ("usulan", "ask_foto"),
+                        ("survei", "comment")}
 
 
 def test_every_optional_step_answered_with_a_skip_word_stores_nothing(wa_client, rt, schedule, staff, skips):
@@ -248,13 +250,15 @@ def test_every_optional_step_answered_with_a_skip_word_stores_nothing(wa_client,
         proposer = fresh_phone(wa_client)
         play(proposer, [("lampu jalan mati total di martopuro", "Martopuro")])
         if "serupa" in proposer.say("1"):  # the last round's proposal: this one is another
-            play(proposer, [("usulan saya berbeda", "foto")])
-        play(proposer, [(skip, "tercatat")])
+            play(proposer, [("usulan saya berbeda", "berapa")])
+        # usulan.ask_volume (how many lamps) and usulan.ask_foto, both skipped
+        play(proposer, [(skip, "foto"), (skip, "tercatat")])
     with rt.sessions() as s:
         surveys = list(s.scalars(select(SurveyResponse)))
         proposals = list(s.scalars(select(Proposal)))
         tickets = list(s.scalars(select(Ticket)))
     assert [(x.rating, x.comment) for x in surveys] == [(4, None)] * len(skips)
     assert len(proposals) == len(skips) and all(p.media_url is None and p.lat is None for p in proposals)
+    assert all(p.volume is None and p.satuan is None for p in proposals)
     assert all(not any(skip == p.deskripsi or p.deskripsi.endswith(f". {skip}") for skip in SKIPS) for p in proposals)
     assert all(t.catatan is None for t in tickets)
