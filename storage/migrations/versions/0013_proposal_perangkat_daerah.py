@@ -2,16 +2,16 @@
 (a key of storage/reference/perangkat_daerah.csv — roads are Dinas PU's, not one of the caravan's
 14 OPD), instead of proposal.opd_id
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
