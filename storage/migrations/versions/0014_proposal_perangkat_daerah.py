@@ -2,16 +2,16 @@
 (a key of storage/reference/perangkat_daerah.csv — roads are Dinas PU's, not one of the caravan's
 14 OPD), instead of proposal.opd_id
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0013'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
