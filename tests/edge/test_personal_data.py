@@ -137,7 +137,8 @@ def test_similar_proposals_show_what_where_when_and_support_not_the_residents_wo
     play(first, [
         ("jalan di martopuro rusak parah banyak lubang depan rumah Pak Darto RT 03 RW 01 gang Kenanga",
          "*jalan rusak*"),
-        ("1", "foto atau titik lokasi"),
+        ("1", "berapa *meter*"),
+        ("kurang luwih 50 meter", "foto atau titik lokasi"),
         ("1", "Kode: *US-"),
     ])
     with rt.sessions() as s:
