@@ -11,6 +11,7 @@ Two passes, kept apart so each can be checked against its source:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,7 +25,7 @@ DROP = "_"
 KODE_TOKEN = "__kode__"
 TYPO_CUTOFF = 85  # "rsak" -> "rusak" (88.9), "jembtan" -> "jembatan" (93.3)
 
-_TOKEN = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
+_TOKEN = re.compile(r"[a-z0-9_]+(?:'[a-z]*)?")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
 _DOUBLE = re.compile(r"([a-z])\1")
 _REDUPLICATED = re.compile(r"^([a-z]{3,})2$")
@@ -32,9 +33,16 @@ _JAVANESE_SUFFIXES = ("nipun", "ipun", "ne", "e", "ku", "mu", "nya")
 
 
 def tokenise(text: str) -> list[str]:
-    """Lower-case word tokens; punctuation and emoji are dropped, apostrophes kept (Madurese)."""
+    """Lower-case word tokens; punctuation and emoji are dropped, apostrophes kept (Madurese). A final
+    apostrophe stays only on the Madurese words the lexicon spells with one ("ta'" is "no", "ta" the
+    Javanese question particle; "ja'" is "don't"); elsewhere it is a closing quote."""
     text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("`", "'")
-    return _TOKEN.findall(text)
+    return [t if not t.endswith("'") or t in _glottal_words() else t.rstrip("'") for t in _TOKEN.findall(text)]
+
+
+@functools.cache
+def _glottal_words() -> frozenset[str]:
+    return frozenset(k for k in read_mapping("normalisasi.tsv") if k.endswith("'"))
 
 
 def _sastrawi_roots() -> set[str]:
