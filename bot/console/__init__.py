@@ -12,7 +12,7 @@ from importlib import import_module
 
 from flask import Flask, redirect, url_for
 
-PAGES = ("auth", "home", "tickets", "schedule", "proposals", "reports", "antrean", "kecamatan", "persiapan", "poster")
+PAGES = ("auth", "home", "tickets", "schedule", "proposals", "reports", "antrean", "kecamatan", "persiapan", "poster", "evaluasi")
 
 
 def init_console(app: Flask, runtime) -> None:

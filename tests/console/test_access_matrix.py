@@ -25,6 +25,7 @@ GET_MATRIX = {
     "/console/siaran": {ANON: 302, ADMIN: 200, RINA: 403, KADES_W: 403},
     # The camat's own kecamatan (a camat's view: tests/console/test_camat.py).
     "/console/kecamatan": {ANON: 302, ADMIN: 200, RINA: 403, KADES_W: 403},
+    "/console/evaluasi": {ANON: 302, ADMIN: 200, RINA: 403, KADES_W: 403},
     # Each dinas' preparation list: Rina's (Dispendukcapil) and Budi's (Dinas Sosial) dinas attend.
     "/console/poster/{desa}.pdf": {ANON: 302, ADMIN: 200, RINA: 200, KADES_W: 200},
     "/console/poster/kecamatan/{kecamatan}.pdf": {ANON: 302, ADMIN: 200, RINA: 200, KADES_W: 403},
