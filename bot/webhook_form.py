@@ -23,6 +23,7 @@ SID_MAX = 64
 PHONE_FIELD_MAX = 64
 BODY_MAX = 5000
 PROFILE_NAME_MAX = 120
+MEDIA_TYPE_MAX = 100
 URL_MAX = 2048
 BUTTON_PAYLOAD_MAX = 256
 NUM_MEDIA_MAX = 10
@@ -96,6 +97,7 @@ def parse_incoming(form) -> Incoming | None:
         profile_name=optional_text(form.get("ProfileName"), PROFILE_NAME_MAX),
         num_media=bounded_int(form.get("NumMedia"), 0, NUM_MEDIA_MAX),
         media_url=http_url(form.get("MediaUrl0")),
+        media_type=optional_text(form.get("MediaContentType0"), MEDIA_TYPE_MAX),
         latitude=latitude,
         longitude=longitude,
         button_payload=_masked(optional_text(form.get("ButtonPayload"), BUTTON_PAYLOAD_MAX)),

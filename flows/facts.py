@@ -112,6 +112,15 @@ class SourcedAnswer:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A photo or a pin the resident sent without words in the last 30 minutes, not yet attached."""
+
+    media_url: str | None
+    lat: float | None
+    lng: float | None
+
+
+@dataclass(frozen=True)
 class PetugasContact:
     """The petugas a new ticket goes to (round-robin), as the resident is told."""
 
@@ -277,6 +286,8 @@ class Facts(Protocol):
     def layanan_list(self) -> Sequence[LayananView]: ...
     def opd_list(self) -> Sequence[OpdRef]: ...  # every dinas, in reference order (opd.csv)
     def sourced_answers(self) -> Sequence[SourcedAnswer]: ...  # tanya_jawab.csv, in file order
+    def recent_attachment(self) -> Attachment | None: ...  # a photo/pin sent alone ≤ 30 min ago, unused
+    def nearest_desa(self, lat: float, lng: float) -> DesaRef | None: ...  # the desa a pin falls in
     def petugas_contact(self, opd_key: str) -> PetugasContact | None: ...
     def ticket_for_resident(self, kode: str) -> StatusItem | None: ...
     def open_items_of_resident(self) -> Sequence[StatusItem]: ...

@@ -43,6 +43,13 @@ def desa_answer(
             return then(turn, _fixed(turn.slots, desa, kec))
         if turn.choice is not None:
             return unhandled(say("common.choose_again", options=labels), state=choose_state)
+    if turn.location is not None and not turn.text.strip():
+        # A pin (📎 → Lokasi) at the desa question: the desa it falls in (nearest desa centre).
+        found = turn.facts.nearest_desa(*turn.location)
+        if found is not None and kecamatan in (None, found.kecamatan):
+            # The pin is where the matter is: kept with it (a proposal carries it as its location).
+            lat, lng = turn.location
+            return then(turn, {**_fixed(turn.slots, found.nama, found.kecamatan), "lat": lat, "lng": lng})
     if turn.skipped():  # "mboten wonten", "ndak onok": the desa is needed here, not left out
         return unhandled(say("places.desa_needed"), state=retry_state)
     candidates = desa_candidates(turn.nlu, turn.text, kecamatan)

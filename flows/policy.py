@@ -75,6 +75,28 @@ class Message:
     too_long: bool = False
     media_url: str | None = None
     location: tuple[float, float] | None = None
+    media: str | None = None  # media_kind() of the attachment
+
+
+# A photo or pin sent without words is kept this long for the proposal the resident then starts.
+ATTACHMENT_KEPT = timedelta(minutes=30)
+
+
+# What an attachment is, by its content type (Twilio's MediaContentType0). WhatsApp sends stickers as
+# image/webp and contact cards as text/vcard.
+def media_kind(content_type: str | None) -> str:
+    kind = (content_type or "").split(";")[0].strip().casefold()
+    if kind.startswith("audio/"):
+        return "voice"
+    if kind == "image/webp":
+        return "sticker"
+    if kind in ("text/vcard", "text/x-vcard", "text/directory"):
+        return "contact"
+    if kind.startswith("video/"):
+        return "video"
+    if kind.startswith("image/") or not kind:
+        return "photo"
+    return "document"
 
 
 @dataclass(frozen=True)
@@ -115,6 +137,14 @@ def screen(registry: Registry, rules: Rules, situation: Situation, message: Mess
         situation = replace(situation, flow=None, state=None, slots={}, misses=0)
     if not message.text and not message.location and not message.media_url:
         return Screened(stay(situation, [*lead, say("menu.empty")]))
+    if not message.text and message.media == "voice":
+        # No offline Indonesian speech model ships in a package: say so, and how else to ask.
+        return Screened(stay(situation, [*lead, say("media.voice")]))
+    if not message.text and message.media in ("sticker", "contact"):
+        # A sticker or a contact card mid-question: a friendly word, never a misunderstanding.
+        mid_flow = situation.flow not in (None, "menu")
+        return Screened(stay(situation, [*lead, say("media.ignored_mid_flow" if mid_flow else "media.ignored",
+                                                    what=say(f"media.{message.media}"))]))
     return Screened(None, tuple(lead), situation)
 
 

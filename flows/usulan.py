@@ -61,6 +61,10 @@ def start(turn: Turn) -> Step:
     if desa and len(candidates) == 1:
         slots.update(desa=desa, desa_kecamatan=candidates[0])
     lead = [say("usulan.thanks")]
+    kept = turn.facts.recent_attachment()  # a photo or pin sent alone just before (kept 30 minutes)
+    if kept is not None:
+        slots.update({k: v for k, v in (("media_url", kept.media_url), ("lat", kept.lat), ("lng", kept.lng)) if v is not None})
+        lead.append(say("usulan.attached"))
     if "kategori" not in slots:
         return Step([*lead, _ask_kategori()], S.ASK_KATEGORI, slots)
     if desa and len(candidates) > 1:
@@ -201,6 +205,8 @@ def ask_volume(turn: Turn) -> Step:
 
 
 def _ask_foto(slots: dict[str, Any]) -> Step:
+    if slots.get("media_url") or slots.get("lat") is not None:
+        return submitted(slots)  # sent before the proposal began: attached already
     return Step([say("usulan.ask_foto")], S.ASK_FOTO, slots)
 
 
@@ -222,8 +228,11 @@ def ask_foto(turn: Turn) -> Step:
 
 def submitted(slots: dict[str, Any]) -> Step:
     """The proposal is saved and the resident told its code. Shared with the Rasa action."""
+    photo, pin = bool(slots.get("media_url")), slots.get("lat") is not None
+    what = "both" if photo and pin else "photo" if photo else "pin" if pin else None
     return Step(
-        [say("usulan.created", kategori=_kategori_say(slots["kategori"]), desa=slots["desa"])],
+        [say("usulan.created", kategori=_kategori_say(slots["kategori"]), desa=slots["desa"],
+             lampiran=say("usulan.summary_attached", what=say(f"usulan.summary_{what}")) if what else "")],
         None,
         effects=[CreateProposal(kategori=slots["kategori"], desa=slots["desa"], desa_kecamatan=slots["desa_kecamatan"],
                                 deskripsi=slots["deskripsi"], media_url=slots.get("media_url"), lat=slots.get("lat"),

@@ -15,15 +15,16 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from flows.dates import tanggal
 from flows.facts import (
-    DesaRef, LayananView, NearbyVisit, OpdRef, OwnTicket, PetugasContact, ProposalView, Requirement, ScheduleAnswer,
+    Attachment, DesaRef, LayananView, NearbyVisit, OpdRef, OwnTicket, PetugasContact, ProposalView, Requirement, ScheduleAnswer,
     SimilarProposal, SourcedAnswer, StatusItem, TicketView, VisitView, mismatches,
 )
 from flows.phones import readable
+from flows.policy import ATTACHMENT_KEPT, media_kind
 from flows.places import km_between
 from handlers.antrean import QueueFacts
 from handlers.views import change_view, opd_ref, visit_view
 from storage.models import (
-    Desa, Kecamatan, Layanan, Opd, Proposal, ProposalStatus, Resident, Staff, StaffRole, Ticket, TicketStatus,
+    Desa, InboundMessage, Kecamatan, Layanan, Opd, Proposal, ProposalStatus, Resident, Staff, StaffRole, Ticket, TicketStatus,
     Visit,
 )
 from storage.schedule import next_visit, upcoming_planned
@@ -97,6 +98,42 @@ class DbFacts(QueueFacts):
 
     def opd_list(self) -> Sequence[OpdRef]:
         return [opd_ref(o) for o in self.s.scalars(select(Opd).order_by(Opd.id))]
+
+    def recent_attachment(self) -> Attachment | None:
+        """The last photo or pin this resident sent with no words, within ATTACHMENT_KEPT, that no
+        proposal of theirs carries yet (stickers, voice notes and contact cards are no photos)."""
+        if not self.resident.phone:
+            return None
+        row = self.s.execute(
+            select(InboundMessage.media_url, InboundMessage.latitude, InboundMessage.longitude,
+                   InboundMessage.media_type)
+            .where(InboundMessage.from_phone == self.resident.phone, InboundMessage.body == "",
+                   InboundMessage.received_at >= self.now - ATTACHMENT_KEPT,
+                   or_(InboundMessage.media_url.is_not(None), InboundMessage.latitude.is_not(None)))
+            .order_by(InboundMessage.id.desc()).limit(1)).first()
+        if row is None:
+            return None
+        url, lat, lng, media_type = row
+        if url is not None and media_kind(media_type) != "photo":
+            url = None
+        if url is None and lat is None:
+            return None
+        used = select(Proposal.id).where(Proposal.resident_id == self.resident.id,
+                                         or_(Proposal.media_url == url, (Proposal.lat == lat) & (Proposal.lng == lng)))
+        if self.s.scalar(used.limit(1)) is not None:
+            return None
+        return Attachment(media_url=url, lat=lat, lng=lng)
+
+    def nearest_desa(self, lat: float, lng: float) -> DesaRef | None:
+        """The desa whose centre is nearest (the reference holds centroids, not boundaries); none
+        farther than ~0.1° (≈ 11 km): not in Kabupaten Pasuruan."""
+        best, best_d = None, math.inf
+        for nama, d_lat, d_lng, kec in self.s.execute(select(Desa.nama, Desa.lat, Desa.lng, Kecamatan.nama)
+                                                      .join(Desa.kecamatan)):
+            dist = (lat - d_lat) ** 2 + ((lng - d_lng) * math.cos(math.radians(lat))) ** 2
+            if dist < best_d:
+                best, best_d = DesaRef(nama=nama, kecamatan=kec), dist
+        return best if best_d <= 0.1 ** 2 else None
 
     def sourced_answers(self) -> Sequence[SourcedAnswer]:
         return sourced_answer_views()

@@ -40,6 +40,7 @@ class Incoming:
     num_media: int = 0
     media_url: str | None = None
     latitude: float | None = None
+    media_type: str | None = None  # MediaContentType0
     longitude: float | None = None
     button_payload: str | None = None
 
@@ -72,8 +73,8 @@ def handle_inbound(runtime, registry: Registry, msg: Incoming, now: datetime | N
         return apology
 
 
-_STORED_FIELDS = ("message_sid", "channel", "from_phone", "body", "num_media", "media_url", "latitude", "longitude",
-                  "button_payload")
+_STORED_FIELDS = ("message_sid", "channel", "from_phone", "body", "num_media", "media_url", "media_type", "latitude",
+                  "longitude", "button_payload")
 
 
 # The statements below run on every message: built once (per dialect), on the table rather than
@@ -134,7 +135,8 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
     rules = rules_of(runtime.settings)
     situation = situation_of(session, conversation, resident, now)
     message = policy.Message(text=text, too_long=bool(msg.body) and len(msg.body) > NLU_MAX_CHARS,
-                             media_url=msg.media_url, location=location)
+                             media_url=msg.media_url, location=location,
+                             media=policy.media_kind(msg.media_type) if msg.media_url else None)
 
     screened = policy.screen(registry, rules, situation, message, reads_in_handoff=True)
     intent = None

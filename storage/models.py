@@ -245,6 +245,7 @@ class InboundMessage(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     num_media: Mapped[int] = mapped_column(default=0)
     media_url: Mapped[str | None] = mapped_column(Text)
+    media_type: Mapped[str | None] = mapped_column(String(100))  # MediaContentType0: "audio/ogg", "image/webp"
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     button_payload: Mapped[str | None] = mapped_column(String(256))

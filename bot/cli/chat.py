@@ -11,7 +11,8 @@ from bot.cli.context import fail, runtime
 from flows.phones import to_e164
 from handlers.inbound import Incoming, handle_inbound
 
-HELP = "Ketik pesan seperti di WhatsApp. /lokasi LAT LNG mengirim titik lokasi, /foto URL mengirim foto, /keluar untuk berhenti."
+HELP = ("Ketik pesan seperti di WhatsApp. /lokasi LAT LNG mengirim titik lokasi, /foto URL mengirim foto, /suara "
+        "mengirim pesan suara, /stiker sebuah stiker, /kontak sebuah kartu kontak, /keluar untuk berhenti.")
 
 
 def _incoming(phone: str, name: str | None, line: str) -> Incoming:
@@ -23,7 +24,12 @@ def _incoming(phone: str, name: str | None, line: str) -> Incoming:
         except ValueError:
             pass
     if parts and parts[0] == "/foto" and len(parts) == 2:
-        return Incoming(sid, "whatsapp", phone, "", name, num_media=1, media_url=parts[1])
+        return Incoming(sid, "whatsapp", phone, "", name, num_media=1, media_url=parts[1], media_type="image/jpeg")
+    # What WhatsApp sends for a voice note, a sticker and a contact card (MediaContentType0).
+    attachment = {"/suara": "audio/ogg", "/stiker": "image/webp", "/kontak": "text/vcard"}.get(parts[0] if parts else "")
+    if attachment:
+        url = parts[1] if len(parts) == 2 else f"https://api.twilio.com/media/{sid}"
+        return Incoming(sid, "whatsapp", phone, "", name, num_media=1, media_url=url, media_type=attachment)
     return Incoming(sid, "whatsapp", phone, line, name)
 
 

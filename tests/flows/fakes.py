@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 from flows import dates
 from flows.engine import ResidentView, Turn
 from flows.facts import (
-    AntreanDay, DesaRef, LayananView, NearbyVisit, OpdRef, OwnTicket, PetugasContact, Requirement, ScheduleAnswer,
+    AntreanDay, Attachment, DesaRef, LayananView, NearbyVisit, OpdRef, OwnTicket, PetugasContact, Requirement, ScheduleAnswer,
     SimilarProposal, SourcedAnswer, StatusItem, VisitState, VisitView,
 )
 from storage import reference
@@ -43,6 +43,7 @@ class FakeFacts:
         _visit(3, "Bangil", date(2026, 12, 17))])
     similar: list[SimilarProposal] = field(default_factory=list)
     items: list[StatusItem] = field(default_factory=list)
+    attachment: Attachment | None = None
     tickets: list[OwnTicket] = field(default_factory=list)
 
     def next_visits(self, kecamatan: str | None = None, limit: int = 3) -> Sequence[VisitView]:
@@ -75,6 +76,13 @@ class FakeFacts:
 
     def opd_list(self) -> Sequence[OpdRef]:
         return list(_opds().values())
+
+    def recent_attachment(self) -> Attachment | None:
+        return self.attachment
+
+    def nearest_desa(self, lat: float, lng: float) -> DesaRef | None:
+        best = min(reference.desa(), key=lambda d: (d.lat - lat) ** 2 + (d.lng - lng) ** 2)
+        return DesaRef(nama=best.nama, kecamatan=best.kecamatan)
 
     def sourced_answers(self) -> Sequence[SourcedAnswer]:
         return [SourcedAnswer(kunci=r.kunci, layanan=r.layanan, jawaban=r.jawaban, sumber=r.sumber,

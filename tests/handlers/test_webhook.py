@@ -76,7 +76,7 @@ def test_duplicate_message_sid_is_processed_once_and_answered_the_same(phone, rt
 @pytest.mark.parametrize("form, expect", [
     ({"Body": ""}, "kosong"),
     ({"Body": "", "NumMedia": "1", "MediaUrl0": "https://api.twilio.com/media/ME1", "MediaContentType0": "image/jpeg"},
-     "lampiran"),
+     "fotonya sudah saya terima"),
     ({"Body": "", "Latitude": "-7.6", "Longitude": "112.7"}, "Kecamatan"),
     ({"Body": "x" * 5000}, "panjang"),
     ({"Body": "🙏🙏🙏 😀"}, "MENU"),
