@@ -20,7 +20,7 @@ from storage.models import (
 from storage.reports import WIB, _previous_visit_day
 
 # A registration that will not come: refused, or cancelled by its holder.
-NOT_COMING = (TicketStatus.DITOLAK,)
+NOT_COMING = (TicketStatus.DITOLAK, TicketStatus.DIBATALKAN)
 
 
 def day_start(day: date) -> datetime:
@@ -66,14 +66,30 @@ def desa_figures(session: Session, visit: Visit) -> list[DesaFigure]:
     registered = dict(session.execute(
         select(ticket_desa, func.count()).select_from(Ticket).outerjoin(Resident, Resident.id == Ticket.resident_id)
         .where(Ticket.visit_id == visit.id, Ticket.status.not_in(NOT_COMING)).group_by(ticket_desa)).all())
-    came = select(QueueEntry.ticket_id).where(QueueEntry.visit_id == visit.id, QueueEntry.ticket_id.is_not(None))
     attended = dict(session.execute(
         select(ticket_desa, func.count()).select_from(Ticket).outerjoin(Resident, Resident.id == Ticket.resident_id)
-        .where(Ticket.id.in_(came)).group_by(ticket_desa)).all())
+        .where(came_to(visit)).group_by(ticket_desa)).all())
     rows = session.execute(select(Desa.id, Desa.nama, Desa.jenis).where(Desa.kecamatan_id == visit.kecamatan_id)
                            .order_by(Desa.nama)).all()
     return [DesaFigure(i, nama, jenis, reach.get(i, 0), registered.get(i, 0), attended.get(i, 0))
             for i, nama, jenis in rows]
+
+
+def came_to(visit: Visit):
+    """A registration for the visit whose holder came: checked in at a stand, or served on the day
+    itself (a dinas that does not use the antrean closes the ticket "selesai" on the spot)."""
+    checked_in = select(QueueEntry.ticket_id).where(QueueEntry.visit_id == visit.id, QueueEntry.ticket_id.is_not(None))
+    return (Ticket.visit_id == visit.id) & (
+        Ticket.id.in_(checked_in)
+        | ((Ticket.status == TicketStatus.SELESAI) & (Ticket.closed_at >= day_start(visit.tanggal))
+           & (Ticket.closed_at < day_start(visit.tanggal + timedelta(days=1)))))
+
+
+def served_on_the_spot_without_queue(session: Session, visit: Visit) -> int:
+    """Tickets closed "selesai" on the visit's day that never went through the antrean."""
+    queued = select(QueueEntry.ticket_id).where(QueueEntry.visit_id == visit.id, QueueEntry.ticket_id.is_not(None))
+    return session.scalar(select(func.count()).select_from(Ticket).where(
+        came_to(visit), Ticket.id.not_in(queued))) or 0
 
 
 def lowest_reach(figures: list[DesaFigure]) -> list[DesaFigure]:
@@ -241,8 +257,9 @@ def event_lines(session: Session, *, kecamatan_id: int | None = None, start: dat
     for visit in visits:
         line = EventLine(visit, registrations=registrations.get(visit.id, 0))
         rows = entries.get(visit.id, [])
-        line.attendance = len({r[0] for r in rows if r[0] is not None}) + sum(r[0] is None for r in rows)
-        line.served = sum(r[1] == QueueStatus.SERVED for r in rows)
+        unqueued = served_on_the_spot_without_queue(session, visit)
+        line.attendance = len({r[0] for r in rows if r[0] is not None}) + sum(r[0] is None for r in rows) + unqueued
+        line.served = sum(r[1] == QueueStatus.SERVED for r in rows) + unqueued
         line.no_shows = sum(r[1] == QueueStatus.SKIPPED for r in rows)
         waits = [(called - (rejoined or checked_in)).total_seconds() / 60 for _, status, checked_in, called, rejoined
                  in rows if status == QueueStatus.SERVED and called is not None]

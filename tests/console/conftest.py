@@ -26,6 +26,7 @@ BUDI = "+6281277777777"      # petugas Dinsos
 KADES_W = "+6281300000001"   # kepala desa Wonosunyo (Gempol)
 KADES_K = "+6281300000003"   # kepala desa Kejapanan (Gempol)
 RESIDENT = "+6281234567890"
+CAMAT_G = "+6281300000009"   # camat of Gempol
 
 
 @dataclass
@@ -101,6 +102,7 @@ def world(rt) -> World:
         _staff(s, BUDI, "Pak Budi", StaffRole.PETUGAS, opd_id=dinsos.id)
         _staff(s, KADES_W, "Pak Kades Wonosunyo", StaffRole.KADES, desa_id=wonosunyo.id, kecamatan_id=gempol.id)
         _staff(s, KADES_K, "Bu Kades Kejapanan", StaffRole.KADES, desa_id=kejapanan.id, kecamatan_id=gempol.id)
+        _staff(s, CAMAT_G, "Pak Camat Gempol", StaffRole.CAMAT, kecamatan_id=gempol.id)
         resident = Resident(phone=RESIDENT, name="Sumarti", desa_id=wonosunyo.id, kecamatan_id=gempol.id,
                             last_inbound_at=now)
         s.add(resident)

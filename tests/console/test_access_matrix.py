@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.console.conftest import ADMIN, BUDI, KADES_W, RINA
+from tests.console.conftest import ADMIN, BUDI, CAMAT_G, KADES_W, RINA
 
 ANON, PETUGAS_OTHER = "anon", "petugas_lain"
 # path template → {viewer: status}; {visit} {ticket} {proposal} are filled from the world.
@@ -48,6 +48,22 @@ POST_MATRIX = {
     "/console/jadwal/{visit}/batal": {ANON: 302, RINA: 403, KADES_W: 403, ADMIN: 302},
 }
 
+# The camat of Gempol (the world's kecamatan): their kecamatan's proposals, page, evaluation and
+# posters, read-only; nothing else, and no POST at all.
+CAMAT_GET = {
+    "/console/": 200, "/console/login": 200, "/console/tiket": 403, "/console/tiket/{ticket}": 403,
+    "/console/jadwal": 403, "/console/usulan": 200, "/console/usulan/{proposal}": 200,
+    "/console/usulan/{other_proposal}": 200, "/console/usulan.csv": 200, "/console/usulan.xlsx": 200,
+    "/console/laporan": 403, "/console/laporan/{visit}": 403, "/console/siaran": 403, "/console/kecamatan": 200,
+    "/console/evaluasi": 200, "/console/poster/{desa}.pdf": 200, "/console/poster/kecamatan/{kecamatan}.pdf": 200,
+    "/console/persiapan/{visit}": 403,
+}
+for _path, _status in CAMAT_GET.items():
+    GET_MATRIX[_path][CAMAT_G] = _status
+for _row in POST_MATRIX.values():
+    _row[CAMAT_G] = 403
+ROLES = (ANON, ADMIN, RINA, KADES_W, PETUGAS_OTHER, CAMAT_G)
+
 
 def _fill(path: str, world) -> str:
     return path.format(visit=world.visit_id, ticket=world.capil_ticket, proposal=world.wonosunyo_proposal,
@@ -62,7 +78,7 @@ def _viewer(who, as_role, console):
 
 
 def test_get_routes_per_role(world, as_role, console):
-    viewers = {who: _viewer(who, as_role, console) for who in (ANON, ADMIN, RINA, KADES_W, PETUGAS_OTHER)}
+    viewers = {who: _viewer(who, as_role, console) for who in ROLES}
     for path, expected in GET_MATRIX.items():
         for who, status in expected.items():
             response = viewers[who].client.get(_fill(path, world))
@@ -72,7 +88,7 @@ def test_get_routes_per_role(world, as_role, console):
 
 
 def test_post_routes_per_role(world, as_role, console):
-    viewers = {who: _viewer(who, as_role, console) for who in (ANON, ADMIN, RINA, KADES_W, PETUGAS_OTHER)}
+    viewers = {who: _viewer(who, as_role, console) for who in ROLES}
     for path, expected in POST_MATRIX.items():
         for who, status in expected.items():
             v = viewers[who]

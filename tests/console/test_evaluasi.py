@@ -21,7 +21,8 @@ CAMAT_BANGIL = "+6281355500002"
 
 def _events(rt):
     """Gempol on 4 Nov (3 registered, 2 came, 1 served after 12 minutes, 1 no-show, ratings 4 and 5,
-    Wonosunyo's link brought 2) and Bangil on 18 Nov (1 registered, nobody came)."""
+    Wonosunyo's link brought 2) and Bangil on 18 Nov (2 registered, one served on the spot without
+    the antrean)."""
     with rt.sessions.begin() as s:
         kec = {k.nama: k for k in s.scalars(select(Kecamatan).where(Kecamatan.nama.in_(("Gempol", "Bangil"))))}
         capil = s.scalar(select(Opd).where(Opd.key == "dispendukcapil"))
@@ -44,6 +45,9 @@ def _events(rt):
             s.add(t)
             tickets.append(t)
         s.add(Ticket(kode="KM-950", opd_id=capil.id, visit_id=bangil.id))
+        # Served at Bangil's stand without the antrean: closed "selesai" on the day itself.
+        s.add(Ticket(kode="KM-951", opd_id=capil.id, visit_id=bangil.id, status="selesai",
+                     closed_at=datetime(2026, 11, 18, 4, 0, tzinfo=UTC)))
         s.flush()
         s.add(QueueEntry(visit_id=gempol.id, opd_id=capil.id, number=1, position=1, ticket_id=tickets[0].id,
                          resident_id=people[0].id, status=QueueStatus.SERVED, checked_in_at=day,
@@ -63,7 +67,8 @@ def test_event_lines_figures(world, rt):
     assert (g.registrations, g.attendance, g.served, g.no_shows, g.median_wait, g.satisfaction, g.reach) == (
         3, 2, 1, 1, 12.0, 4.5, 2)
     assert "Wonosunyo" not in {d.desa for d in g.lowest}  # it brought 2, the others none
-    assert lines["Pendopo Bangil"].attendance == 0 and lines["Pendopo Bangil"].registrations == 1
+    b = lines["Pendopo Bangil"]
+    assert (b.registrations, b.attendance, b.served, b.no_shows) == (2, 1, 1, 0)
 
 
 def test_admin_compares_events_filters_and_sees_the_lowest_reach(world, as_role, rt):

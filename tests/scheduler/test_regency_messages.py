@@ -130,6 +130,10 @@ def test_preparation_list_per_dinas_at_h2(trt, fake_twilio):
     at = jkt("2026-12-07T07:00")
     visit = world(trt, at)
     tick(trt, jkt("2026-12-06T07:00"))  # the H-3 brief first
+    with trt.sessions.begin() as s:  # a registration its holder cancelled is nothing to prepare for
+        person = s.scalar(select(Resident).where(Resident.phone == "+628125550000"))
+        s.add(Ticket(kode="KM-1009", resident_id=person.id, layanan_id=_layanan(s, "ktp").id,
+                     opd_id=_opd(s, "dispendukcapil").id, visit_id=visit, status="dibatalkan"))
     planned = tick(trt, at)["plan_regency_messages"]
     assert [(p.kind, p.recipients) for p in planned] == [("staf_persiapan", 2)]
     capil = fake_twilio.sent_to(RINA)[0].form["Body"]
