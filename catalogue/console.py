@@ -127,6 +127,7 @@ MESSAGES: dict[str, str] = {
     "console.status.menunggu_dokumen": "Menunggu dokumen",
     "console.status.selesai": "Selesai",
     "console.status.ditolak": "Ditolak",
+    "console.status.dibatalkan": "Dibatalkan warga",
     # — schedule —
     "console.schedule.title": "Jadwal kunjungan",
     "console.schedule.calendar": "Kalender {bulan}",
