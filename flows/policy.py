@@ -22,7 +22,7 @@ from flows.commands import command_of
 from flows.dispatch import (
     CONFIDENT, MENU_ASKS, Outcome, Registry, answers_the_question, context_of, dispatch, main_menu, start, switch_flow,
 )
-from flows.effects import LeaveHandoff, NoteInHandoff, ReferralArrival, RelayToPetugas
+from flows.effects import LeaveHandoff, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
 from flows.engine import Ask, Say, Turn, choices, say
 
 OFFER_HELP = choices(("petugas", say("opt.yes_petugas")), ("menu", say("opt.menu")), yes="petugas", no="menu")
@@ -50,6 +50,7 @@ class Rules:
     """The numbers of the policy (from Settings)."""
 
     idle_timeout: timedelta = timedelta(minutes=30)
+    survey_window: timedelta = timedelta(hours=24)  # a late rating is still an answer
     flood_limit_per_minute: int = 20
     misses_before_offer: int = 2
 
@@ -131,7 +132,7 @@ def screen(registry: Registry, rules: Rules, situation: Situation, message: Mess
     lead: list[Say] = []
     if message.too_long:
         lead.append(say("menu.too_long"))
-    if situation.flow and situation.idle_for > rules.idle_timeout:
+    if situation.flow and situation.idle_for > (rules.survey_window if situation.flow == "survei" else rules.idle_timeout):
         lead.append(say("menu.idle_reset", where=say(f"flow.{situation.flow}"),
                         minutes=int(rules.idle_timeout.total_seconds() // 60)))
         situation = replace(situation, flow=None, state=None, slots={}, misses=0)
@@ -184,6 +185,10 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
                        effects=[ReferralArrival(desa_kode=kode)])
     if situation.in_handoff and command_of(turn.text) != "stop":  # BERHENTI always reaches the bot
         return _in_handoff(registry, rules, situation, turn)
+    if situation.flow == "survei":
+        aside = _survey_aside(registry, rules, situation, turn)
+        if aside is not None:
+            return aside
     if not turn.text and turn.media_url and not turn.location and situation.flow in (None, "menu"):
         return main_menu(registry, lead=say("menu.media_received"))
 
@@ -277,6 +282,31 @@ def _in_handoff(registry: Registry, rules: Rules, situation: Situation, turn: Tu
             return replace(outcome, slots=slots, misses=0,
                            effects=[*outcome.effects, NoteInHandoff(text=turn.text, topic=target)])
     return relay
+
+
+# At the survey's comment (free text), only a request this sure, of these intents, is not the comment.
+SURVEY_COMMENT_SWITCH = 0.9
+SURVEY_ASIDE_INTENTS = ("jadwal", "cek_status", "antrean", "daftar_layanan", "usulan", "langganan", "petugas")
+
+
+def _survey_aside(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -> Outcome | None:
+    """The survey never makes another message misread: at the rating, anything that is no rating (nor
+    thanks) is read afresh as if no survey were asked, never a miss; at the comment, a clear request
+    ("kapan ke gempol?") saves the rating without a comment and is answered. None: the survey's answer."""
+    idle = replace(situation, flow=None, state=None, slots={}, misses=0)
+    if situation.state == "rating":
+        if turn.rating() is not None or answers.is_thanks(turn.text) or answers.is_closing(turn.text):
+            return None
+        return decide(registry, rules, idle, turn)
+    if situation.state == "comment":
+        sure = (turn.intent in SURVEY_ASIDE_INTENTS and turn.confidence >= SURVEY_COMMENT_SWITCH
+                and not answers_the_question(turn.text)) or command_of(turn.text) is not None
+        kode, rating = situation.slots.get("ticket_kode"), situation.slots.get("rating")
+        if not sure or not kode or rating is None:
+            return None
+        fresh = decide(registry, rules, idle, turn)
+        return replace(fresh, effects=[SaveSurvey(ticket_kode=kode, rating=rating, comment=None), *fresh.effects])
+    return None
 
 
 def _sourced(situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
