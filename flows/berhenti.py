@@ -24,7 +24,7 @@ from flows.engine import Ask, Flow, Step, Turn, choices, say, unhandled
 ERASE_VERBS = frozenset({
     "hapus", "hapuskan", "dihapus", "menghapus", "hapusen", "hapusno", "hapusin", "apus", "apusen", "diapus", "busak",
     "mbusak", "dibusak", "busaken", "busakno", "delete", "didelete", "hilangkan", "ilangi", "ilangno", "musnahkan",
-    "buang", "dibuang", "èapos", "apos", "ebusak", "èbusak",
+    "buang", "dibuang", "èapos", "apos", "ebusak", "èbusak", "lupakan", "lupakno", "dilupakan", "dilalekno",
 })
 DATA_WORDS = frozenset({
     "data", "datane", "dataku", "datanya", "datae", "datana", "identitas", "identitasku", "nik", "pribadi",
@@ -69,7 +69,7 @@ def erasure(text: str) -> bool:
     w = _words(text)
     if w & DATA_WORDS and w & ERASE_VERBS:
         return not (w & MESSAGE_WORDS - {"daftar"}) or "pribadi" in w
-    return bool(w & DATA_WORDS and w & KEEP_VERBS and w & DONT_WORDS)
+    return bool(w & (DATA_WORDS | NUMBER_WORDS) and w & KEEP_VERBS and w & DONT_WORDS)
 
 
 def forwarding(text: str) -> bool:

@@ -69,7 +69,7 @@ _COME = r"(?:datang|teko|rawuh|dateng|dhateng|mangkat|berangkat|ngurus\w*|ngurus
 # Each topic: how residents ask it, and which answer (kunci) fits, first match wins:
 # (words that refine it or None, the services it is for or None, kunci).
 TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, frozenset[str] | None, str], ...]], ...] = (
-    ("darurat", _re(r"\bbirahi\b|\bbrahi\b|minta kawin|\b(?:sapi|ternak|kambing|wedhus|embek|sapine|sapiku)\w*\b.*\b(?:sakit|ngiler|lumpuh|mati|demam|lara|gerah)\b|\b(?:sakit|ngiler|lumpuh|lara)\b.*\b(?:sapi|ternak|kambing|wedhus)\w*\b|\b(?:banjir\w*|longsor\w*|kebakaran|angin kencang|puting beliung)\b.*\b(?:lapor\w*|mana|nandi|ngendi|endi|pundi|gimana|bagaimana|piye|pripun|yok opo|yak apa|tolong|tulung|hubungi|telepon|telpon)\b|\b(?:lapor\w*|hubungi|telepon|telpon)\b.*\b(?:banjir\w*|longsor\w*|kebakaran|angin kencang|puting beliung)\b|\bdarurat\b|\bkecelakaan\b|\bgawat\b|sakit parah|\bpingsan\b|\bambulan\w*"), (
+    ("darurat", _re(r"\bbirahi\b|\bbrahi\b|minta kawin|\b(?:sapi|ternak|kambing|wedhus|embek|sapine|sapiku)\w*\b.*\b(?:sakit|ngiler|lumpuh|mati|demam|lara|gerah)\b|\b(?:sakit|ngiler|lumpuh|lara)\b.*\b(?:sapi|ternak|kambing|wedhus)\w*\b|\b(?:banjir\w*|longsor\w*|kebakaran|angin kencang|puting beliung)\b.*\b(?:lapor\w*|mana|nandi|ngendi|endi|pundi|gimana|bagaimana|piye|pripun|yok opo|yak apa|tolong|tulung|hubungi|telepon|telpon)\b|\b(?:lapor\w*|hubungi|telepon|telpon)\b.*\b(?:banjir\w*|longsor\w*|kebakaran|angin kencang|puting beliung)\b|\bdarurat\b|\bkecelakaan\b|\bgawat darurat\b|sakit parah|\bpingsan\b|\bambulan\w*"), (
         (_re(r"birahi|brahi|kawin"), None, "darurat.sapi_birahi"),
         (_re(r"sapi|ternak|kambing|wedhus|embek"), None, "darurat.ternak_sakit"),
         (_re(r"banjir|longsor|kebakaran|angin|puting"), None, "darurat.bencana"),
@@ -127,7 +127,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (None, frozenset({"kartu_kuning"}), "fotokopi.kartu_kuning"),
         (None, DUKCAPIL | {None}, "fotokopi.umum"),
     )),
-    ("waktu_jadi", _re(r"\b(?:kapan|berapa lama|brp lama|piro suwe|pinten dinten|sampai kapan|sampe kapan|berapa hari|piro dino)\b.*\b(?:jadi\w*|dadi\w*|dados\w*|selesai|rampung|terbit|mari|jadine|dadine)\b|\b(?:jadi\w*|dadi\w*|dados\w*|jadine|dadine|rampung|terbit)\b.*\b(?:kapan|berapa lama|piro suwe|pinten|lama|suwe)\b|\b(?:diambil|ambil|njupuk|dijupuk|mundut|dipundhut)\b.*\b(?:mana|ngendi|endi|pundi|dimana|kapan)\b|\b(?:mana|ngendi|endi|pundi|dimana)\b.*\b(?:diambil|ngambil|njupuk|dijupuk|mundut)\b|\blangsung jadi\b|\bjadi hari itu\b|\bhari itu juga\b|\bberlaku berapa\b"), (
+    ("waktu_jadi", _re(r"\b(?:kapan|berapa lama|brp lama|piro suwe|pinten dinten|sampai kapan|sampe kapan|berapa hari|piro dino)\b.*\b(?:jadi\w*|dadi\w*|dados\w*|rampung|terbit|jadine|dadine)\b|\b(?:jadi\w*|dadi\w*|dados\w*|jadine|dadine|rampung|terbit)\b.*\b(?:kapan|berapa lama|piro suwe|pinten|lama|suwe)\b|\b(?:diambil|ambil|njupuk|dijupuk|mundut|dipundhut)\b.*\b(?:mana|ngendi|endi|pundi|dimana|kapan)\b|\b(?:mana|ngendi|endi|pundi|dimana)\b.*\b(?:diambil|ngambil|njupuk|dijupuk|mundut)\b|\blangsung jadi\b|\bjadi hari itu\b|\bhari itu juga\b|\bberlaku berapa\b"), (
         (None, frozenset({"ktp", "ktp_ganti"}), "waktu_jadi.ktp"),
         (None, frozenset({"kk", "kk_ganti"}), "waktu_jadi.kk"),
         (None, frozenset({"akta", "akta_kematian", "kia", "kia_ganti"}), "waktu_jadi.akta"),

@@ -88,7 +88,8 @@ def test_a_topic_that_needs_a_service_asks_which():
 
 
 @pytest.mark.parametrize("text", ["daftar ktp", "mau KB gratis", "KTP saya sudah jadi belum?", "kapan ke gempol",
-                                  "jalan depan rumah rusak parah", "halo", "cek status KM-1234"])
+                                  "jalan depan rumah rusak parah", "halo", "cek status KM-1234",
+                                  "kapan kenduren mas selesai?", "gawat, ktp saya hilang"])
 def test_what_is_no_question_around_a_service_is_left_alone(text):
     assert info.sourced_answer(turn(text)) is None
 

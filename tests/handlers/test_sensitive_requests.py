@@ -25,6 +25,8 @@ def subscribe(phone):
     "datane aku ojok disimpen yo",           # ngoko
     "tolong apos data pribadi kaule",        # Madurese
     "hapusen dataku",
+    "jangan simpan nomor saya",
+    "tolong lupakan data saya",
 ])
 def test_erasure_in_any_register_asks_to_confirm_and_stops_nothing(phone, schedule, rt, words):
     subscribe(phone)
