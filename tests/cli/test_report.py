@@ -26,7 +26,7 @@ def test_report_of_one_visit(cli, rt, settings):
     Phone(client, "+6281298765432", "Rina").send(f"#{kode} selesai ya")
     warga[0].send("4")
     warga[0].send("1")
-    for line in ("dalan rusak parah nang wonosunyo", "1", "1"):
+    for line in ("dalan rusak parah nang wonosunyo", "1", "200 meter", "1"):
         warga[1].send(line)
     Phone(client, "+6285799999999", None).send(referral_text("Wonosunyo", "35.14.12.2001"))
     app.extensions["kenduren"].dispose()
