@@ -75,6 +75,9 @@ def server(database_url, tmp_path_factory):
                 os.killpg(proc.pid, signal.SIGKILL)
                 pytest.fail("action server did not start: " + log.read_text()[-2000:])
             time.sleep(0.2)
+    # The first action builds the language recogniser in the server (seconds on a busy machine): once,
+    # here, with time to spare, so no test's own call waits for it.
+    call(url, "action_next_visit", {"kecamatan": "gempol"}, timeout=180)
     yield url
     # Sanic serves from a spawned worker process: end the whole group, not just the parent.
     # (Its graceful shutdown takes seconds; it holds nothing worth keeping.)
@@ -88,7 +91,7 @@ def action_server(server, rt):
 
 
 def call(url: str, action: str, slots: dict, *, text: str = "", events: list | None = None,
-         token: str | None = TOKEN, headers: dict | None = None):
+         token: str | None = TOKEN, headers: dict | None = None, timeout: float = 30):
     body = {
         "next_action": action, "sender_id": SENDER, "version": "3.6.0", "domain": DOMAIN,
         "tracker": {
@@ -103,7 +106,7 @@ def call(url: str, action: str, slots: dict, *, text: str = "", events: list | N
     req = urllib.request.Request(url + "/webhook" + query, data=json.dumps(body).encode(), method="POST",
                                  headers={"Content-Type": "application/json", **(headers or {})})
     try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.status, json.loads(resp.read())
     except urllib.error.HTTPError as err:
         return err.code, json.loads(err.read() or b"{}")
