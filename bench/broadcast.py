@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select, text  # noqa: E402
 
-from bot.runtime import Runtime  # noqa: E402
-from bot.settings import PROJECT_DIR, Settings  # noqa: E402
+from core.runtime import Runtime  # noqa: E402
+from core.settings import PROJECT_DIR, Settings  # noqa: E402
 from scheduler.reminders import plan_broadcast  # noqa: E402
 from storage.loader import load_reference_data  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

@@ -26,8 +26,8 @@ import requests  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from bot import create_app  # noqa: E402
-from bot.runtime import Runtime  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from core.runtime import Runtime  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from storage.loader import load_reference_data  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Staff, StaffRole  # noqa: E402

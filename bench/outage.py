@@ -36,7 +36,7 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
-from bot.settings import PROJECT_DIR  # noqa: E402
+from core.settings import PROJECT_DIR  # noqa: E402
 from catalogue import render  # noqa: E402
 from storage.models import InboundMessage, OutboxMessage  # noqa: E402
 from tests import dbs  # noqa: E402

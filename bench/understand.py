@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.nlu import build_recogniser  # noqa: E402
+from core.nlu import build_recogniser  # noqa: E402
 from flows.nlu import INTENTS, LOW_CONFIDENCE, OUT_OF_SCOPE, Recogniser  # noqa: E402
 from flows.nlu.corpus import UNTUNED_FILES, read_corpus, read_untuned, split, text_key  # noqa: E402
 from storage import reference  # noqa: E402
@@ -69,7 +69,7 @@ def cold_start_seconds(cache_dir: str | None) -> tuple[float, float]:
     the wall time that cost plus the wait for a core."""
     code = (
         "import sys, time; t = time.perf_counter(); sys.path.insert(0, %r); from pathlib import Path;"
-        "from bot.nlu import build_recogniser; build_recogniser(%s); print(time.perf_counter() - t)"
+        "from core.nlu import build_recogniser; build_recogniser(%s); print(time.perf_counter() - t)"
     ) % (str(ROOT), f"Path({cache_dir!r})" if cache_dir else "None")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)

@@ -587,8 +587,8 @@ def initialise_database(url: str) -> None:
     """What `python -m bot init` does: migrate, then load the reference data."""
     sys.path.insert(0, str(ROOT))
     from bot.cli.core import initialise
-    from bot.runtime import Runtime
-    from bot.settings import Settings
+    from core.runtime import Runtime
+    from core.settings import Settings
 
     rt = Runtime(Settings.from_env(environ={}, database_url=url, log_level="WARNING"))
     try:

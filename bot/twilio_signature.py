@@ -13,7 +13,7 @@ import logging
 from flask import Request
 from twilio.request_validator import RequestValidator
 
-from bot.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}

@@ -12,7 +12,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import WSGIRequestHandler
 
-from bot.settings import Settings
+from core.settings import Settings
 
 # Everything is served by the app itself: no other origin is needed, and no inline script runs.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "

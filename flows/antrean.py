@@ -14,6 +14,7 @@ from typing import Any, Sequence
 from flows.engine import Ask, Bullets, Effect, Flow, Say, Step, Turn, say, unhandled
 from flows.facts import AntreanDay, QueuePlace, Stand, TodayVisit, VisitView
 from flows.nlu.results import INTENTS as KNOWN_INTENTS, OUT_OF_SCOPE
+from flows.visit_card import visit_card
 
 
 @dataclass(frozen=True)
@@ -221,8 +222,6 @@ def _outside_hours(turn: Turn, day: AntreanDay, lead: Say | None = None) -> Step
         replies.append(say("antrean.your_ticket_visit", kode=ticket.kode, opd=ticket.opd.singkatan,
                            tanggal=ticket.tanggal_text, jam=ticket.jam_text, lokasi=ticket.lokasi))
     elif day.next_visit:
-        from flows.jadwal import visit_card  # jadwal shows this flow's queue lines: import at call time
-
         replies.append(say("antrean.next_visit", card=visit_card(day.next_visit)))
     else:
         replies.append(say("antrean.none_planned"))

@@ -105,7 +105,8 @@ class Turn:
     location: tuple[float, float] | None = None
     media_url: str | None = None
 
-    # How an option's label reads (the catalogue); flow tests may pass their own.
+    # How an option's label reads: the catalogue's render_say, passed in by the handler (flows/ never
+    # imports the catalogue, which imports this module); flow tests may pass their own.
     render: Callable[[Say], str] | None = None
 
     @property
@@ -127,11 +128,9 @@ class Turn:
         return answers.rating(self.text)
 
     def label(self, item: Say) -> str:
-        if self.render is not None:
-            return self.render(item)
-        from catalogue import render_say  # the catalogue imports this module: resolved at call time
-
-        return render_say(item)
+        if self.render is None:  # flows never import the catalogue (it imports this module)
+            raise TypeError("Turn.render is not set: the handler passes catalogue.render_say")
+        return self.render(item)
 
     def pick(self, asked: Choices) -> str | None:
         """The value of the option the resident chose (by number, its words, yes/no), or None."""

@@ -2,7 +2,7 @@
 
 A flow never sees a database row or a dict of one. The handler (handlers.facts.DbFacts) answers
 each question with the views below, the flow tests' fake (tests/flows/fakes.py) with the same
-views, and `mismatches()` — run at start-up (bot/runtime.py) and by tests/flows/test_facts_contract.py —
+views, and `mismatches()` — run at start-up (core/runtime.py) and by tests/flows/test_facts_contract.py —
 refuses an implementation whose questions, parameters or answer types differ from the protocol.
 
 Status fields hold the storage enums' values (storage.models.VisitStatus, TicketStatus, …: StrEnums,

@@ -7,8 +7,9 @@ from dataclasses import replace
 from flows import info
 from flows.antrean import on_the_day
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
-from flows.facts import ScheduleAnswer, VisitChange, VisitView
+from flows.facts import ScheduleAnswer, VisitView
 from flows.nlu.aspects import OPD
+from flows.visit_card import visit_card
 
 
 class S:
@@ -20,23 +21,6 @@ class S:
 # The options after a visit is shown, and after none is found (answered by number or by their words).
 AFTER_VISIT = choices(("register", say("opt.register_here")), ("remind", say("opt.remind_me")), ("menu", say("opt.menu")))
 NO_VISIT = choices(("remind", say("opt.remind_me")), ("menu", say("opt.menu")), yes="remind", no="menu")
-
-
-def visit_card(v: VisitView | VisitChange) -> Say:
-    """One visit as the resident sees it, cancelled or moved ones flagged."""
-    if v.status == "cancelled":
-        return say("jadwal.visit_cancelled", kecamatan=v.kecamatan, tanggal=v.tanggal_text)
-    if v.status == "moved":
-        return say("jadwal.visit_moved", kecamatan=v.kecamatan, tanggal=v.tanggal_text,
-                   tanggal_baru=v.moved_to_text or "-")
-    return say("jadwal.visit", kecamatan=v.kecamatan, tanggal=v.tanggal_text, jam=v.jam_text,
-               lokasi=v.lokasi, opd=opd_summary(v.opd_names))
-
-
-def opd_summary(names: list[str], shown: int = 4) -> Say | str:
-    if len(names) <= shown:
-        return ", ".join(names)
-    return say("jadwal.opd_more", names=", ".join(names[:shown]), n=len(names) - shown)
 
 
 def _kecamatan_from(turn: Turn) -> str | None:

@@ -20,7 +20,7 @@ from handlers.codes import insert_with_code
 from handlers.views import opd_ref, visit_view
 from storage import queue, reference
 from storage.models import (
-    Opd, QueueEntry, QueueStatus, Staff, Ticket, TicketEvent, TicketStatus, Visit, VisitStatus,
+    CLOSED_TICKET, Opd, QueueEntry, QueueStatus, Staff, Ticket, TicketEvent, TicketStatus, Visit, VisitStatus,
 )
 
 # People line up before the doors open; a number may be taken this long before the visit starts.
@@ -80,8 +80,6 @@ class QueueFacts:
     today, now, timezone and opd_list)."""
 
     def antrean_today(self) -> AntreanDay:
-        from handlers.facts import CLOSED_TICKET  # handlers.facts mixes this class in: import at call time
-
         s, resident = self.s, self.resident
         visits = []
         for v in _today_visits(s, self.today):

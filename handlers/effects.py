@@ -31,7 +31,7 @@ class Context:
     resident: Resident
     conversation: Conversation
     now: datetime
-    runtime: Any  # bot.runtime.Runtime, for effects that notify staff
+    runtime: Any  # core.runtime.Runtime, for effects that notify staff
 
 
 Handler = Callable[[Context, Any], dict[str, Any]]

@@ -23,14 +23,13 @@ from flows.policy import ATTACHMENT_KEPT, media_kind
 from flows.places import km_between
 from handlers.antrean import QueueFacts
 from handlers.views import change_view, opd_ref, visit_view
-from storage.models import (
-    Desa, InboundMessage, Kecamatan, Layanan, Opd, Proposal, ProposalStatus, Resident, Staff, StaffRole, Ticket, TicketStatus,
-    Visit,
+from storage.models import (  # noqa: F401  (CLOSED_TICKET: handlers import it from here too)
+    CLOSED_TICKET, Desa, InboundMessage, Kecamatan, Layanan, Opd, Proposal, ProposalStatus, Resident, Staff,
+    StaffRole, Ticket, TicketStatus, Visit,
 )
 from storage.schedule import next_visit, upcoming_planned
 
 SIMILAR_SCORE = 60
-CLOSED_TICKET = (TicketStatus.SELESAI, TicketStatus.DITOLAK, TicketStatus.DIBATALKAN)
 
 
 def next_petugas(session: Session, opd_id: int) -> Staff | None:

@@ -11,6 +11,7 @@ from functools import cache
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from catalogue import render_say
 from flows import antrean, policy
 from flows.dispatch import Registry
 from flows.engine import ResidentView, Turn, say
@@ -151,7 +152,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
                     confidence=confidence,
                     slots=dict(situation.slots), resident=_view(resident, msg),
                     facts=DbFacts(session, resident, now, runtime.settings.bot_timezone), nlu=runtime.recogniser,
-                    now=now, location=location, media_url=msg.media_url)
+                    now=now, location=location, media_url=msg.media_url, render=render_say)
         outcome = policy.decide(registry, rules, situation, turn)
     results, added = carry_out(fx.Context(session, resident, conversation, now, runtime), outcome.effects)
     if conversation in session:  # erase_data may leave the conversation as the only trace

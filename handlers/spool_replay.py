@@ -7,19 +7,15 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from bot.webhook_form import parse_incoming
 from catalogue import split_body
-from handlers.inbound import handle_inbound
+from handlers.inbound import Incoming, handle_inbound
 from handlers.outbox import enqueue
 from storage.db import utcnow
 from storage.models import InboundMessage, Resident, Staff
 
 
-def replay_one(runtime, form: dict[str, str], received_at: datetime) -> bool:
-    """False when the form is not a Twilio message (nothing done); raises when the database fails."""
-    incoming = parse_incoming(form)
-    if incoming is None:
-        return False
+def replay_one(runtime, incoming: Incoming, received_at: datetime) -> bool:
+    """True once handled (raises when the database fails)."""
     # The handler stores the SID once; a repeat (a replay interrupted after that commit) gets
     # the replies stored the first time, without doing anything again.
     replies = handle_inbound(runtime, runtime.registry, incoming, now=received_at)

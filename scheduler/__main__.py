@@ -2,9 +2,9 @@
 
 import logging
 
-from bot.logging_setup import configure_logging
-from bot.runtime import Runtime
-from bot.settings import Settings
+from core.logging_setup import configure_logging
+from core.runtime import Runtime
+from core.settings import Settings
 from scheduler.clock import build_blocking_scheduler
 
 settings = Settings.from_env()

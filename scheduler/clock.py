@@ -8,7 +8,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.runtime import Runtime
+from core.runtime import Runtime
 from scheduler.jobs import JOBS
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from catalogue import render
-from bot.runtime import Runtime
+from core.runtime import Runtime
 from flows.dates import tanggal
 from handlers.facts import CLOSED_TICKET
 from handlers.outbox import SENT_STATES, insert_broadcast_rows

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Callable
 
-from bot.inbound_spool import replay_spool
-from bot.runtime import Runtime
+from handlers.inbound_spool import replay_spool
+from core.runtime import Runtime
 from scheduler.antrean_no_shows import skip_no_shows
 from scheduler.corrections import plan_corrections
 from scheduler.handoff_followup import follow_up_handoffs

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from bot.runtime import Runtime
+from core.runtime import Runtime
 from catalogue import TWILIO_BODY_LIMIT, render
 from flows.dates import rentang_jam, tanggal
 from handlers.outbox import enqueue

@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue import MESSAGES, render
-from bot.runtime import Runtime
+from core.runtime import Runtime
 from flows.referral import wa_me_link
 from handlers.facts import CLOSED_TICKET
 from handlers.outbox import enqueue, insert_broadcast_rows

@@ -24,8 +24,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Callable
 
-from bot.runtime import Runtime
-from bot.transport import Sender, build_sender
+from core.runtime import Runtime
+from handlers.transport import Sender, build_sender
 from handlers.outbox import PREFETCH, Deliverer, Lane, Lease, cancel_stale, claim, count_sendable
 from handlers.outbox.claim import resident_waiting
 from handlers.quiet_hours import quiet_hours_of

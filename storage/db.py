@@ -80,7 +80,7 @@ def make_engine(url: str, **kwargs) -> Engine:
     kwargs.setdefault("pool_recycle", 1800)
     if url.startswith("postgresql"):
         # A database host that does not answer must fail a webhook well inside Twilio's 15 s,
-        # so the message can still be spooled (bot.inbound_spool) and answered.
+        # so the message can still be spooled (handlers.inbound_spool) and answered.
         connect_args = dict(kwargs.get("connect_args") or {})
         connect_args.setdefault("connect_timeout", 5)
         kwargs["connect_args"] = connect_args

@@ -41,6 +41,10 @@ class TicketStatus(StrEnum):
     DIBATALKAN = "dibatalkan"  # by the resident holding it ("batal", "ora sido teko")
 
 
+# A ticket in one of these is closed: no petugas works on it, no reminder or correction is about it.
+CLOSED_TICKET = (TicketStatus.SELESAI, TicketStatus.DITOLAK, TicketStatus.DIBATALKAN)
+
+
 class ProposalStatus(StrEnum):
     BARU = "baru"
     DIVERIFIKASI = "diverifikasi"

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from bot import create_app
-from bot.runtime import Runtime
-from bot.settings import Settings
+from core.runtime import Runtime
+from core.settings import Settings
 from storage.db import Base
 from storage.loader import load_reference_data
 from storage.migrate import upgrade

@@ -3,7 +3,7 @@
 from dataclasses import fields
 from pathlib import Path
 
-from bot.settings import PROJECT_DIR, TEMPLATE_KINDS, Settings
+from core.settings import PROJECT_DIR, TEMPLATE_KINDS, Settings
 
 
 def _names() -> set[str]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot.cli.context import fail, runtime
-from bot.logging_setup import mask_phone
+from core.logging_setup import mask_phone
 from flows.dates import tanggal
 from scheduler.stats import BroadcastFigures, error_breakdown, figures
 from storage.models import Broadcast, OutboxMessage, Visit

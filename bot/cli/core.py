@@ -8,26 +8,10 @@ import os
 import click
 
 from bot.cli.context import runtime
-from bot.settings import mask_url
+from core.settings import mask_url
 from storage.loader import LoadReport
 
 log = logging.getLogger(__name__)
-
-
-def require_schema(rt) -> None:
-    """A database that `init` never set up (or cannot be reached) gets a sentence, not a traceback."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bot.cli.context import fail
-    from storage.migrate import current_revision
-
-    try:
-        revision = current_revision(rt.engine)
-    except SQLAlchemyError as exc:
-        fail(f"Database {mask_url(rt.settings.database_url)} tidak dapat dibuka ({type(exc).__name__}). "
-             "Periksa DATABASE_URL dan apakah server database berjalan.")
-    if revision is None:
-        fail(f"Database {mask_url(rt.settings.database_url)} belum disiapkan: jalankan `python -m bot init` dulu.")
 
 
 def initialise(rt) -> LoadReport:

@@ -12,7 +12,7 @@ import click
 from tqdm import tqdm
 
 from bot.cli.context import fail, runtime
-from bot.logging_setup import configure_logging
+from core.logging_setup import configure_logging
 
 
 def parse_instant(text: str | None, timezone: str) -> datetime:

@@ -11,7 +11,7 @@ import click
 @click.command("understand")
 def understand_command() -> None:
     """Tampilkan apa yang dipahami bot dari tiap baris stdin (JSON per baris)."""
-    from bot.nlu import build_recogniser  # no database needed for this command
+    from core.nlu import build_recogniser  # no database needed for this command
 
     recogniser = build_recogniser()
     for line in sys.stdin:

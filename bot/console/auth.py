@@ -15,7 +15,7 @@ from bot.console.security import (
     DEVICE_COOKIE, DEVICE_DAYS, device_token, end_sessions, issue_code, known_device, new_device_id,
     password_matches, use_code, waste_like_issue_code,
 )
-from bot.logging_setup import mask_phone
+from core.logging_setup import mask_phone
 from catalogue.console import text
 from flows.engine import say
 from flows.phones import to_e164

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bot.settings import PROJECT_DIR, Settings
+from core.settings import PROJECT_DIR, Settings
 from storage.models import ConsoleLoginCode, Staff
 
 SECRET_FILE = PROJECT_DIR / "instance" / "console_secret_key"

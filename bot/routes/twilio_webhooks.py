@@ -1,7 +1,7 @@
 """POST /twilio/messages (inbound SMS/WhatsApp → TwiML reply) and POST /twilio/status (callbacks).
 
-Every field is bounded and cleaned at the edge (bot.webhook_form) before a handler sees it.
-A message the database cannot store goes to the inbound spool (bot.inbound_spool) and the
+Every field is bounded and cleaned at the edge (handlers.webhook_form) before a handler sees it.
+A message the database cannot store goes to the inbound spool (handlers.inbound_spool) and the
 resident is told it is kept; while the spool holds anything, new messages queue behind it, so
 each resident's messages are handled in the order they came.
 """
@@ -14,9 +14,9 @@ from flask import Blueprint, Response, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 
 from catalogue import for_channel, render
-from bot.logging_setup import mask_phone
+from core.logging_setup import mask_phone
 from bot.twilio_signature import is_authentic
-from bot.webhook_form import parse_incoming, parse_status, xml_safe
+from handlers.webhook_form import parse_incoming, parse_status, xml_safe
 from handlers.inbound import handle_inbound
 from storage.db import utcnow
 
@@ -59,7 +59,7 @@ def messages():
 def _spooled(runtime, incoming, why: str) -> Response:
     received_at = utcnow()
     try:
-        path = runtime.spool.put(request.form, received_at, request.headers.get("X-Twilio-Signature", ""))
+        path = runtime.spool.put(incoming, received_at, request.headers.get("X-Twilio-Signature", ""))
     except OSError as exc:
         log.error("inbound %s from %s %s, and the spool could not keep it (%s): LOST",
                   incoming.message_sid, mask_phone(incoming.from_phone), why, exc)

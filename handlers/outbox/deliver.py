@@ -31,8 +31,8 @@ from sqlalchemy import and_, bindparam, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.logging_setup import mask_phone
-from bot.transport import OutgoingMessage, SendError, Sender
+from core.logging_setup import mask_phone
+from handlers.transport import OutgoingMessage, SendError, Sender
 from catalogue import for_channel
 from handlers.outbox.claim import Claimed, Lease, backoff
 from handlers.outbox.kinds import DIRECT_REPLY_KINDS, SCRUBBED_BODY, SECRET_KINDS

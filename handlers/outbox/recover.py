@@ -25,7 +25,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.transport import Sender, SentRecord
+from handlers.transport import Sender, SentRecord
 from catalogue import for_channel
 from handlers.outbox.claim import Claimed
 from storage.models import OutboxMessage, StatusCallback

@@ -12,7 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from flows import layanan, status, usulan
 from flows.effects import Handoff
 from flows.engine import Step, say
-from flows.jadwal import schedule_cards, visit_card
+from flows.jadwal import schedule_cards
+from flows.visit_card import visit_card
 from flows.places import desa_candidates, which_desa
 from handlers.rasa_actions.unit import BadSender, resident_unit, utter
 

@@ -104,8 +104,8 @@ def main(argv: list[str] | None = None) -> None:
     from sanic import Sanic
     from sanic.worker.loader import AppLoader
 
-    from bot.logging_setup import configure_logging
-    from bot.settings import Settings
+    from core.logging_setup import configure_logging
+    from core.settings import Settings
 
     parser = create_argument_parser()
     parser.set_defaults(actions="handlers.rasa_actions")

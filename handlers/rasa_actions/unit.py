@@ -12,8 +12,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from bot.runtime import Runtime
-from bot.settings import Settings
+from core.runtime import Runtime
+from core.settings import Settings
 from flows.engine import Say, Step
 from flows.phones import to_e164
 from handlers import effects as fx

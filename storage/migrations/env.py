@@ -24,7 +24,7 @@ connection = config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    from bot.settings import Settings
+    from core.settings import Settings
 
     engine = make_engine(Settings.from_env().database_url)
     with engine.connect() as conn:

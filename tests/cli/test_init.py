@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from bot.runtime import Runtime
+from core.runtime import Runtime
 from storage.models import Desa, Kecamatan, Layanan, Opd
 from tests.conftest import BASE_SETTINGS, Cli
 

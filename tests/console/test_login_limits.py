@@ -144,7 +144,7 @@ def test_failed_logins_and_lockouts_are_logged_with_masked_number_and_address(ap
     assert len(failed) == MAX_FAILURES_PER_PAIR and len(refused) == 1
     for line in failed + refused:
         assert STRANGER in line
-    from bot.logging_setup import mask_log_text
+    from core.logging_setup import mask_log_text
 
     for line in failed + refused:
         masked = mask_log_text(line)

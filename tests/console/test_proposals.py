@@ -123,7 +123,7 @@ def test_news_of_their_own_proposal_reaches_a_resident_who_stopped_reminders(wor
     """Opting out of reminders does not silence news the resident was promised (like ticket news)."""
     from datetime import UTC, datetime
 
-    from bot.runtime import Runtime
+    from core.runtime import Runtime
     from scheduler.sender import drain_outbox
     from tests.fake_twilio import FakeTwilio
     from tests.scheduler.conftest import fake_settings

@@ -50,7 +50,7 @@ def test_the_banner_says_which(settings):
 
 
 def test_the_setting_is_read_from_the_environment():
-    from bot.settings import Settings
+    from core.settings import Settings
 
     assert Settings.from_env(environ={"DRY_RUN_ALLOW_FORWARDED": "1"}).dry_run_allow_forwarded is True
     assert Settings.from_env(environ={}).dry_run_allow_forwarded is False

@@ -9,7 +9,7 @@ import logging
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from bot.logging_setup import MaskPhonesFilter, configure_logging, mask_log_text
+from core.logging_setup import MaskPhonesFilter, configure_logging, mask_log_text
 from flows.phones import to_e164
 
 NIK = "3514010101010001"

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from bot import create_app
 from catalogue import render
+from handlers.webhook_form import parse_incoming
 from storage.models import InboundMessage, OutboxMessage
 from tests import dbs
 from tests.conftest import BASE_SETTINGS, Cli, initialised, new_database
@@ -125,7 +126,7 @@ def test_messages_during_an_outage_are_kept_and_answered_once_in_order(outage_ap
     assert replies > 0 and any("Gempol" in body for body in to_sumarti)  # "jadwal" then "gempol", in that order
 
     # A replay cut short after its commit (the file not yet removed) adds nothing when run again.
-    again = runtime.spool.put(sent[2], __import__("storage.db", fromlist=["utcnow"]).utcnow())
+    again = runtime.spool.put(parse_incoming(sent[2]), __import__("storage.db", fromlist=["utcnow"]).utcnow())
     assert runtime.spool.replay(runtime).replayed == 1 and not again.exists()
     assert counts(runtime) == (stored, processed, replies)
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from bot.logging_setup import MaskPhonesFilter
+from core.logging_setup import MaskPhonesFilter
 from flows.phones import mask_personal, redact_for_others
 from storage.models import InboundMessage, Opd, OutboxMessage, Proposal, Staff, StaffRole
 from tests.handlers.test_flows import play

@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from functools import cache
 from typing import Any, Mapping, Sequence
 
+from catalogue import render_say
 from flows import dates
 from flows.engine import ResidentView, Turn
 from flows.facts import (
@@ -115,7 +116,7 @@ class FakeFacts:
 
 @cache
 def recogniser():
-    from bot.nlu import build_recogniser
+    from core.nlu import build_recogniser
 
     return build_recogniser()
 
@@ -132,4 +133,5 @@ def turn(text: str, slots: Mapping[str, Any] | None = None, facts: FakeFacts | N
     return Turn(text=text, intent=intent or (understood.intent if understood else "diluar_topik"),
                 entities=dict(understood.entities) if understood else {},
                 confidence=confidence if confidence is not None else (understood.confidence if understood else 0.0),
-                slots=dict(slots or {}), resident=RESIDENT, facts=facts or FakeFacts(), nlu=nlu, now=NOW, **extra)
+                slots=dict(slots or {}), resident=RESIDENT, facts=facts or FakeFacts(), nlu=nlu, now=NOW,
+                **{"render": render_say, **extra})

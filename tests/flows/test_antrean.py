@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from catalogue import render_say
 from flows import antrean
 from flows.antrean import QueueCheckIn
 from flows.engine import ResidentView, Turn
@@ -37,7 +38,7 @@ class Day:
 def turn(text, facts, at=datetime(2026, 12, 9, 2, 0, tzinfo=UTC), slots=None, entities=None, intent="antrean"):
     return Turn(text=text, intent=intent, entities=entities or {}, confidence=0.9, slots=slots or {},
                 resident=ResidentView("Sumarti", "Sumarti", "Gempol", None, None, False, "whatsapp"),
-                facts=facts, nlu=None, now=at)
+                facts=facts, nlu=None, now=at, render=render_say)
 
 
 @pytest.mark.parametrize("text, checks_in, asks", [

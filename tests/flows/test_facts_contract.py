@@ -31,7 +31,7 @@ def test_every_question_is_answered_with_the_same_parameters_and_views(implement
 
 
 def test_the_start_up_check_refuses_an_answer_that_drifted():
-    check()  # what bot/runtime.py runs before the first message
+    check()  # what core/runtime.py runs before the first message
 
     class Drifted(DbFacts):
         def visit(self, visit_id: int) -> dict:  # a dict again

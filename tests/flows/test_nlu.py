@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu import build_recogniser
+from core.nlu import build_recogniser
 from flows.nlu import INTENTS, LOW_CONFIDENCE, Understanding
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from bot.nlu import build_recogniser
+from core.nlu import build_recogniser
 from flows.nlu.normalise import Normaliser, tokenise
 from flows.nlu.recogniser import training_vocabulary
 from flows.nlu.resources import DATA_DIR, read_indocollex, read_mapping

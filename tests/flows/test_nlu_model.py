@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.nlu import build_recogniser
+from core.nlu import build_recogniser
 from flows.nlu.classifier import CHAR_WB, WORDS, IntentModel, char_wb_ngrams, fit_sklearn, sklearn_scores, word_ngrams
 from flows.nlu.corpus import read_corpus, split
 

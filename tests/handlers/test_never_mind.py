@@ -72,7 +72,7 @@ def test_a_resident_who_forgot_their_desa_is_shown_the_kecamatans_list(phone, sc
 
 
 def test_every_kecamatans_desa_list_fits_one_message():
-    from bot.nlu import build_recogniser
+    from core.nlu import build_recogniser
     from catalogue import render_say
     from flows.engine import say
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.runtime import Runtime
+from core.runtime import Runtime
 from storage.models import Desa, Kecamatan, Opd, Resident, Staff, StaffRole, Visit, VisitStatus
 from tests.fake_twilio import FakeTwilio
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.settings import PROJECT_DIR
+from core.settings import PROJECT_DIR
 from handlers.outbox import enqueue
 from scheduler.reminders import plan_broadcast
 from scheduler.sender import OutboxDrain
@@ -266,7 +266,7 @@ def test_a_later_message_to_the_same_number_is_not_taken_for_an_interrupted_send
     """A worker died mid-send half an hour ago; just now another worker sent the same text to the
     same resident for another row and has not recorded its SID yet. The dead worker's row must be
     sent, not 'recovered' with the other row's message."""
-    from bot.transport import OutgoingMessage, build_sender
+    from handlers.transport import OutgoingMessage, build_sender
 
     now = datetime.now(UTC)
     body = "Pengingat: besok Kenduren Mas di Kantor Kecamatan Gempol."

@@ -28,6 +28,6 @@ def test_direct_replies_are_the_kinds_the_table_marks():
 
 
 def test_every_kind_a_template_can_be_configured_for_takes_template_variables():
-    from bot.settings import TEMPLATE_KINDS
+    from core.settings import TEMPLATE_KINDS
 
     assert set(TEMPLATE_KINDS) <= {k for k, v in KINDS.items() if v.template_vars}

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
-from bot.runtime import Runtime
+from core.runtime import Runtime
 from scheduler.jobs import JOBS
 from storage.models import Broadcast, OutboxMessage, OutboxStatus, Resident
 from tests.scheduler.conftest import (BOT_NUMBER, TEMPLATES, add_kades, add_residents, add_visit, jkt, kades_phone, phone,

@@ -1,6 +1,6 @@
 """The Twilio sender's HTTP client: proxies from the environment are honoured, read once."""
 
-from bot.transport.twilio_rest import TwilioSender
+from handlers.transport.twilio_rest import TwilioSender
 from tests.conftest import BASE_SETTINGS
 
 

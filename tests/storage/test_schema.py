@@ -3,7 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from bot.runtime import Runtime
+from core.runtime import Runtime
 from storage.db import Base
 from storage.migrate import current_revision, upgrade
 from tests.conftest import BASE_SETTINGS

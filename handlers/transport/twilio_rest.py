@@ -11,7 +11,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from bot.transport import OutgoingMessage, SendError, SendResult, SentRecord
+from handlers.transport.interface import OutgoingMessage, SendError, SendResult, SentRecord
 
 # twilio-python logs every request URL (phone numbers in list queries) at INFO.
 logging.getLogger("twilio.http_client").setLevel(logging.WARNING)

@@ -1,9 +1,5 @@
-"""Outbound transport: what the outbox hands to Twilio, and what comes back.
-
-`build_sender(settings)` gives a `TwilioSender` (REST through twilio-python) or, without Twilio
-credentials, a `DryRunSender` that only records and prints. One sender per worker thread: the
-Twilio HTTP client is not documented as thread-safe.
-"""
+"""What the outbox hands to a transport, and what comes back: the interface every sender keeps
+(handlers.transport.twilio_rest, handlers.transport.dry_run, the tests' fakes)."""
 
 from __future__ import annotations
 
@@ -58,20 +54,3 @@ class Sender(Protocol):
     def send(self, message: OutgoingMessage) -> SendResult: ...
 
     def find_sent(self, channel: str, to_phone: str, since: datetime) -> list[SentRecord]: ...
-
-
-def build_sender(settings, *, http_timeout: float = 10.0) -> Sender:
-    if settings.dry_run:
-        from bot.transport.dry_run import DryRunSender
-
-        return DryRunSender()
-    from bot.transport.twilio_rest import TwilioSender
-
-    return TwilioSender(settings, http_timeout=http_timeout)
-
-
-def sender_for(runtime, *, http_timeout: float = 10.0) -> Sender:
-    return build_sender(runtime.settings, http_timeout=http_timeout)
-
-
-__all__ = ["OutgoingMessage", "SendResult", "SentRecord", "SendError", "Sender", "build_sender", "sender_for"]

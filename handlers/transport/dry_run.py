@@ -9,8 +9,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import TextIO
 
-from bot.logging_setup import mask_phone
-from bot.transport import OutgoingMessage, SendResult, SentRecord
+from core.logging_setup import mask_phone
+from handlers.transport.interface import OutgoingMessage, SendResult, SentRecord
 
 log = logging.getLogger(__name__)
 

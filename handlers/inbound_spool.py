@@ -6,6 +6,11 @@ written to a temporary name, fsync'd, renamed into place (atomic) and the direct
 a file either is there whole or not at all, and survives a crash or power loss once the resident
 has been told it is kept.
 
+A file holds the message as the route parsed it at the edge (handlers.webhook_form): the same
+`Incoming` the route hands to the handler, NIKs already masked, so nothing is parsed twice and no
+NIK reaches the disk. (A file of an older version, holding Twilio's raw form, is parsed on reading
+by the same function.)
+
 Replay takes the files in arrival order (their names start with the arrival time in
 nanoseconds), runs each through the normal inbound handler and puts its replies into the outbox
 (kind "reply"). Exactly once per MessageSid: the handler stores each SID once and answers a
@@ -28,12 +33,14 @@ import os
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterator
 
-from bot.settings import PROJECT_DIR
+from core.settings import PROJECT_DIR
+from handlers.inbound import Incoming
+from handlers.webhook_form import parse_incoming
 
 log = logging.getLogger(__name__)
 SUFFIX = ".json"
@@ -48,7 +55,7 @@ def spool_dir(settings) -> Path:
 @dataclass(frozen=True)
 class Spooled:
     path: Path
-    form: dict[str, str]
+    incoming: Incoming | None  # None: a file of an older version whose form is not a Twilio message
     received_at: datetime
 
 
@@ -70,11 +77,11 @@ class InboundSpool:
         self._next_try = 0.0
 
     # -- writing --------------------------------------------------------------------------------
-    def put(self, form: Mapping[str, str], received_at: datetime, signature: str = "") -> Path:
-        """Keep one signed form durably; raises OSError when the disk cannot take it."""
+    def put(self, incoming: Incoming, received_at: datetime, signature: str = "") -> Path:
+        """Keep one message durably; raises OSError when the disk cannot take it."""
         self.directory.mkdir(parents=True, exist_ok=True)
         name = f"{time.time_ns():020d}-{os.getpid()}-{next(self._counter):06d}{SUFFIX}"
-        record = {"form": dict(form), "received_at": received_at.astimezone(UTC).isoformat(),
+        record = {"incoming": asdict(incoming), "received_at": received_at.astimezone(UTC).isoformat(),
                   "signature": signature}
         tmp = self.directory / f".{name}.tmp"
         with open(tmp, "w", encoding="utf-8") as f:
@@ -108,8 +115,11 @@ class InboundSpool:
 
     def read(self, path: Path) -> Spooled:
         record = json.loads(path.read_text(encoding="utf-8"))
-        return Spooled(path, {str(k): str(v) for k, v in record["form"].items()},
-                       datetime.fromisoformat(record["received_at"]))
+        if "incoming" in record:
+            incoming = Incoming(**record["incoming"])
+        else:  # written by a version that kept Twilio's form
+            incoming = parse_incoming({str(k): str(v) for k, v in record["form"].items()})
+        return Spooled(path, incoming, datetime.fromisoformat(record["received_at"]))
 
     def remove(self, path: Path) -> None:
         path.unlink(missing_ok=True)
@@ -170,7 +180,7 @@ class InboundSpool:
                 counts[1] += 1
                 continue
             try:
-                known = replay_one(runtime, entry.form, entry.received_at)
+                known = entry.incoming is not None and replay_one(runtime, entry.incoming, entry.received_at)
             except Exception as exc:  # the database is still away: keep the file, try later
                 log.warning("spool: replay stopped, database not answering (%s); %d waiting",
                             type(exc).__name__, self.depth())

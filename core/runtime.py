@@ -13,7 +13,7 @@ from typing import Callable
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
-from bot.settings import Settings
+from core.settings import Settings
 from storage.db import make_engine, make_sessionmaker, utcnow
 
 
@@ -32,14 +32,14 @@ class Runtime:
 
     @cached_property
     def recogniser(self):
-        from bot.nlu import build_recogniser
+        from core.nlu import build_recogniser
 
         return build_recogniser()
 
     @cached_property
     def spool(self):
-        """Where inbound messages wait while the database cannot store them (bot.inbound_spool)."""
-        from bot.inbound_spool import InboundSpool, spool_dir
+        """Where inbound messages wait while the database cannot store them (handlers.inbound_spool)."""
+        from handlers.inbound_spool import InboundSpool, spool_dir
 
         return InboundSpool(spool_dir(self.settings))
 
