@@ -46,8 +46,9 @@ if not any(isinstance(finder, _MovedModules) for finder in sys.meta_path):
     sys.meta_path.insert(0, _MovedModules())
 
 
-def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Flask app factory. `overrides` replace settings by name (e.g. {"database_url": …})."""
+def create_app(overrides: Mapping[str, Any] | None = None, *, announce_dry_run: bool = True) -> Flask:
+    """Flask app factory. `overrides` replace settings by name (e.g. {"database_url": …}).
+    `announce_dry_run=False`: the caller says DRY-RUN itself (`serve`'s banner), so it is said once."""
     from core.logging_setup import configure_logging
     from bot.routes import health, twilio_webhooks
 
@@ -67,7 +68,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     install(app, settings)
     init_console(app, runtime)
-    if settings.dry_run:
+    if settings.dry_run and announce_dry_run:
         import logging
 
         logging.getLogger("bot").warning(

@@ -58,6 +58,16 @@ def build_recogniser(cache_dir: Path | None = CACHE_DIR) -> Recogniser:
     return recogniser
 
 
+def cache_dir_of(settings) -> Path:
+    """NLU_CACHE_DIR, else instance/nlu."""
+    return Path(settings.nlu_cache_dir) if settings.nlu_cache_dir else CACHE_DIR
+
+
+def is_built(cache_dir: Path = CACHE_DIR) -> bool:
+    """Whether build_recogniser will load rather than train (training takes ~10 s, once)."""
+    return (cache_dir / f"recogniser-{fingerprint()}.pickle").is_file()
+
+
 def fingerprint() -> str:
     digest = hashlib.sha256()
     code = sorted((PROJECT_DIR / "flows" / "nlu").glob("*.py")) + [Path(__file__)]

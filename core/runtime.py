@@ -32,9 +32,9 @@ class Runtime:
 
     @cached_property
     def recogniser(self):
-        from core.nlu import build_recogniser
+        from core.nlu import build_recogniser, cache_dir_of
 
-        return build_recogniser()
+        return build_recogniser(cache_dir_of(self.settings))
 
     @cached_property
     def spool(self):

@@ -1,8 +1,13 @@
-"""Settings from the environment (a `.env` file may set them), as listed in the README."""
+"""Settings from the environment (a `.env` file may set them), as listed in the README.
+
+The `.env` read is the project folder's, or the file ENV_FILE names (a deployment's
+/etc/kenduren.env, a test's own file); a variable set in the environment wins over the file.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -56,6 +61,13 @@ class Settings:
     # action_endpoint sends (`token:` in endpoints.yml), and the address it listens on.
     rasa_actions_token: str = ""
     rasa_actions_host: str = "127.0.0.1"
+    # The port `python -m bot serve` listens on (gunicorn's comes from the Procfile's $PORT).
+    port: int = 5000
+    # Where the trained recogniser is kept between starts (default: instance/nlu).
+    nlu_cache_dir: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "database_url", normalise_database_url(self.database_url))
 
     @property
     def dry_run(self) -> bool:
@@ -64,10 +76,12 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """From `environ`, or from the process environment over the `.env` file (see above).
+        A number that is not one raises SettingsError, whose message says which and what to write."""
         if environ is None:
             from dotenv import dotenv_values
 
-            environ = {**dotenv_values(PROJECT_DIR / ".env"), **os.environ}
+            environ = {**dotenv_values(env_file()), **os.environ}
         values: dict[str, Any] = {}
         for f in fields(cls):
             raw = environ.get(f.name.upper())
@@ -75,10 +89,12 @@ class Settings:
                 continue
             if f.type in ("bool",):
                 values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
-            elif f.type in ("float",):
-                values[f.name] = float(raw)
-            elif f.type in ("int",):
-                values[f.name] = int(raw)
+            elif f.type in ("float", "int"):
+                try:
+                    values[f.name] = float(raw) if f.type == "float" else int(raw)
+                except ValueError:
+                    raise SettingsError(f"{f.name.upper()}={raw!r} bukan angka: tulis angka saja, misalnya "
+                                        f"{f.name.upper()}={f.default}, atau hapus barisnya.") from None
             else:
                 values[f.name] = raw
         values["templates"] = {
@@ -95,11 +111,37 @@ class Settings:
         return replace(self, **overrides)
 
 
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message is the one line an operator reads."""
+
+
+def env_file() -> Path:
+    """The `.env` file settings are read from: ENV_FILE, else the project folder's."""
+    return Path(os.environ["ENV_FILE"]) if os.environ.get("ENV_FILE") else PROJECT_DIR / ".env"
+
+
+# Heroku-style and driverless PostgreSQL URLs name the driver this project installs (psycopg 3).
+_POSTGRES_SCHEME = re.compile(r"^(postgres|postgresql)://", re.IGNORECASE)
+
+
+def normalise_database_url(url: str) -> str:
+    """`postgres://…` (as Heroku and many hosts write it) and `postgresql://…` → `postgresql+psycopg://…`;
+    surrounding blanks and quotes dropped; empty → the embedded SQLite."""
+    url = (url or "").strip().strip("'\"").strip()
+    if not url:
+        return DEFAULT_DATABASE_URL
+    return _POSTGRES_SCHEME.sub("postgresql+psycopg://", url, count=1)
+
+
 def mask_url(url: str) -> str:
-    """A database URL without its password, for logs."""
+    """A database URL without its password, for logs (also one that does not parse)."""
     from sqlalchemy.engine import make_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001  (a typo'd URL is shown, never its password)
+        return re.sub(r"([^:/@\s]*):[^@\s]*@", r"\1:***@", url)
 
 
-__all__ = ["Settings", "DEFAULT_DATABASE_URL", "PROJECT_DIR", "TEMPLATE_KINDS", "mask_url"]
+__all__ = ["Settings", "SettingsError", "DEFAULT_DATABASE_URL", "PROJECT_DIR", "TEMPLATE_KINDS", "env_file",
+           "mask_url", "normalise_database_url"]

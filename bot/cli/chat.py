@@ -7,7 +7,7 @@ import uuid
 
 import click
 
-from bot.cli.context import fail, runtime
+from bot.cli.context import fail, prepare_recogniser, runtime
 from flows.phones import to_e164
 from handlers.inbound import Incoming, handle_inbound
 
@@ -42,6 +42,7 @@ def chat_command(phone: str, name: str | None) -> None:
     if e164 is None:
         fail(f"Nomor tidak valid: {phone}")
     rt = runtime()
+    prepare_recogniser(rt)
     interactive = sys.stdin.isatty()
     if interactive:
         click.echo(HELP)

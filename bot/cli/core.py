@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
+import re
+import sys
 
 import click
 
-from bot.cli.context import runtime
+from bot.cli.context import database_answers, prepare_recogniser, runtime
 from core.settings import mask_url
 from storage.loader import LoadReport
 
@@ -27,7 +28,9 @@ def initialise(rt) -> LoadReport:
 def init_command() -> None:
     """Buat/perbarui skema database dan muat data referensi (aman diulang)."""
     rt = runtime()
-    report = initialise(rt)
+    with database_answers(rt):
+        report = initialise(rt)
+    prepare_recogniser(rt)  # trained now, once, rather than at the first `serve`
     t = report.totals
     click.echo(f"Database: {mask_url(rt.settings.database_url)}")
     click.echo(f"{t['kecamatan']} kecamatan, {t['desa']} desa/kelurahan, {t['opd']} OPD, {t['layanan']} layanan.")
@@ -54,27 +57,28 @@ def dry_run_banner(settings) -> str:
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Alamat yang didengarkan.")
-@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 5000)), show_default="5000 atau $PORT")
+@click.option("--port", type=int, default=None, show_default="PORT dari .env/lingkungan, atau 5000")
 @click.option("--no-scheduler", is_flag=True, help="Jangan jalankan penjadwal di proses ini.")
-def serve_command(host: str, port: int, no_scheduler: bool) -> None:
+def serve_command(host: str, port: int | None, no_scheduler: bool) -> None:
     """Jalankan web app dan penjadwal dalam satu proses (untuk satu mesin)."""
     from werkzeug.serving import make_server
 
     from bot import create_app
-    from bot.web_security import QuietRequestHandler
 
     rt = runtime()
-    initialise(rt)
-    app = create_app()
+    with database_answers(rt):
+        initialise(rt)
+    app = create_app(announce_dry_run=False)  # the banner below says it, once
     app_rt = app.extensions["kenduren"]
-    app_rt.recogniser  # built now rather than on the first resident's message
+    prepare_recogniser(app_rt)  # built now rather than on the first resident's message
     clock = None
     if not no_scheduler:
         from scheduler.clock import build_background_scheduler
 
         clock = build_background_scheduler(app_rt)
         clock.start()
-    server = make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
+    port = app_rt.settings.port if port is None else port
+    server = make_server(host, port, app, threaded=True, request_handler=request_handler())
     click.echo(dry_run_banner(app_rt.settings))
     click.echo(f"Database: {mask_url(app_rt.settings.database_url)}")
     click.echo(f"Kenduren Mas bot mendengarkan di http://{host}:{server.server_port} "
@@ -88,6 +92,24 @@ def serve_command(host: str, port: int, no_scheduler: bool) -> None:
         if clock:
             clock.shutdown(wait=False)
         app_rt.dispose()
+
+
+def request_handler():
+    """The access log's handler: werkzeug colours status codes with ANSI escapes even into a file
+    or a pipe; only a terminal gets them."""
+    from bot.web_security import QuietRequestHandler
+
+    if sys.stderr.isatty():
+        return QuietRequestHandler
+
+    class PlainRequestHandler(QuietRequestHandler):
+        def log(self, type: str, message: str, *args) -> None:
+            super().log(type, message, *(_ANSI.sub("", a) if isinstance(a, str) else a for a in args))
+
+    return PlainRequestHandler
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 COMMANDS = [init_command, serve_command]
