@@ -16,7 +16,7 @@ from flows.dates import jam, rentang_jam
 from flows.engine import Say, say
 from flows.facts import AntreanDay, QueuePlace, Stand, TicketAtVisit, TodayVisit, UpcomingTicket
 from handlers import notify
-from handlers.codes import insert_with_code
+from handlers.codes import TICKET_PREFIX, insert_with_code
 from handlers.views import opd_ref, visit_view
 from storage import queue, reference
 from storage.models import (
@@ -173,7 +173,7 @@ def _walk_in_ticket(s: Session, ctx, visit: Visit, opd_key: str, nama: str) -> t
         return ticket, False
     ticket = Ticket(resident_id=r.id, opd_id=opd.id, visit_id=visit.id, desa_id=r.desa_id, nama=nama,
                     catatan="Daftar langsung di lokasi (antrean)", created_at=now, updated_at=now)
-    insert_with_code(s, "KM", ticket)
+    insert_with_code(s, TICKET_PREFIX, ticket)
     s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action="dibuat", status=ticket.status,
                       note="datang langsung"))
     if not r.name_confirmed:

@@ -16,7 +16,7 @@ from flows.engine import Effect, say
 from flows.phones import mask_niks
 from handlers import notify, transfer
 from handlers.antrean import check_in_effect
-from handlers.codes import insert_with_code
+from handlers.codes import PROPOSAL_PREFIX, TICKET_PREFIX, insert_with_code
 from handlers.handoff import answered_by_bot, relay_to_petugas, start_handoff
 from flows.dates import tanggal
 from storage.models import (
@@ -55,7 +55,7 @@ def create_ticket(ctx: Context, d: kinds.CreateTicket) -> dict[str, Any]:
     ticket = Ticket(resident_id=r.id, layanan_id=lay.id, opd_id=lay.opd_id, visit_id=visit.id if visit else None,
                     desa_id=desa.id, nama=d.nama, relasi=d.relasi, catatan=d.catatan, nik_masked=d.nik_masked,
                     assigned_staff_id=staff.id if staff else None, created_at=ctx.now, updated_at=ctx.now)
-    kode = insert_with_code(s, "KM", ticket)
+    kode = insert_with_code(s, TICKET_PREFIX, ticket)
     s.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action="dibuat", status=ticket.status))
     if staff:
         staff.last_assigned_at = ctx.now
@@ -145,7 +145,7 @@ def create_proposal(ctx: Context, d: kinds.CreateProposal) -> dict[str, Any]:
     proposal = Proposal(resident_id=r.id, kategori=d.kategori, desa_id=desa.id, deskripsi=mask_niks(d.deskripsi),
                         media_url=d.media_url, lat=d.lat, lng=d.lng, volume=d.volume, satuan=d.satuan,
                         support_count=1, created_at=ctx.now, updated_at=ctx.now)
-    kode = insert_with_code(s, "US", proposal)
+    kode = insert_with_code(s, PROPOSAL_PREFIX, proposal)
     s.add(ProposalSupport(proposal_id=proposal.id, resident_id=r.id, created_at=ctx.now))
     if r.desa_id is None:
         r.desa_id, r.kecamatan_id = desa.id, desa.kecamatan_id

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from flows.dates import tanggal
 from flows.engine import Bullets, Say, say
 from handlers import antrean, notify, transfer
+from flows import codes
 from handlers.codes import TICKET_PREFIX
 from handlers.entry import enter_flow
 from handlers.facts import CLOSED_TICKET
@@ -28,7 +29,7 @@ from handlers.handoff import may_handle, staff_backlog, take_chat
 from storage.models import Conversation, Staff, StaffRole, Ticket, TicketEvent, TicketStatus
 
 # A ticket code as staff type it: "#KM-6905", "#KM 6905", "KM-6905", "km6905", "# km 6905".
-CODE = rf"#?\s*(?P<prefix>{TICKET_PREFIX})\s*[-.]?\s*(?P<digits>\d{{4,8}})\b"
+CODE = rf"#?\s*{codes.typed((TICKET_PREFIX,))}"
 # A kepala desa's or admin's MENU is the resident menu (they use the bot like residents do).
 ROLE_HELP_WORDS = ("bantuan", "help", "?", "perintah")
 # Status words as typed: "menunggu dokumen", "menunggu_dokumen", "Menunggu-Dokumen".
@@ -65,7 +66,7 @@ class Command:
 
 
 def kode_of(m: re.Match[str]) -> str:
-    return f"{m.group('prefix').upper()}-{m.group('digits')}"
+    return codes.code(m.group('prefix'), m.group('digits'))
 
 
 def handle_staff_message(s: Session, runtime, staff: Staff, text: str, now: datetime) -> list[Say] | None:

@@ -18,6 +18,7 @@ from bot.console.proposal_export import (
     as_csv, as_xlsx, export_rows, kegiatan_of, musrenbang_csv, musrenbang_rows, musrenbang_xlsx, perangkat_daerah_of,
 )
 from catalogue.console import text
+from flows import codes
 from flows.usulan import KATEGORI
 from storage import reference
 from storage.models import Desa, Kecamatan, Proposal, ProposalEvent, ProposalStatus, Staff
@@ -79,7 +80,7 @@ def filtered(who: Viewer, f: Filters):
 
 
 def load_proposal(s: Session, who: Viewer, kode: str, *, for_update: bool = False) -> Proposal:
-    stmt = select(Proposal).where(Proposal.kode == kode.upper())
+    stmt = select(Proposal).where(Proposal.kode == (codes.normalise(kode) or kode.upper()))
     if who.role == KADES:
         stmt = stmt.where(Proposal.desa_id == who.desa_id)
     elif who.role == CAMAT:

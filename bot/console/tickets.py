@@ -18,6 +18,7 @@ from bot.console.access import ADMIN, PETUGAS, Viewer, allow, now, runtime, view
 from bot.console.blueprint import bp
 from bot.console.forms import int_arg
 from catalogue.console import text
+from flows import codes
 from flows.working_hours import WORKING_DAY, WorkingCalendar
 from handlers.antrean import may_check_in
 from handlers.facts import CLOSED_TICKET
@@ -59,7 +60,7 @@ def visible_tickets(who: Viewer):
 
 
 def load_ticket(s: Session, who: Viewer, kode: str, *, for_update: bool = False) -> Ticket:
-    stmt = visible_tickets(who).where(Ticket.kode == kode.upper())
+    stmt = visible_tickets(who).where(Ticket.kode == (codes.normalise(kode) or kode.upper()))
     if for_update:
         stmt = stmt.with_for_update()
     ticket = s.scalar(stmt)

@@ -6,9 +6,9 @@ Phrases come from data/entitas.tsv and are normalised with the same pass as the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from flows import codes
 from flows.nlu.resources import read_tsv
 
 ENTITY_TYPES = ("layanan", "opd", "kategori", "waktu")
@@ -16,15 +16,14 @@ ENTITY_TYPES = ("layanan", "opd", "kategori", "waktu")
 # phrase anywhere in the message wins over them.
 _WEAK = frozenset({"jalan", "air", "lampu", "gelap", "saluran", "kering", "gedung", "lubang", "sungai", "donor", "perekaman"})
 
-KODE = re.compile(r"(?<![a-z0-9])(km|us)\s*[-_.:/#]?\s*(\d{3,6})(?![0-9])", re.IGNORECASE)
 
 
 def find_kode(text: str) -> tuple[str | None, str]:
     """First ticket code as typed, normalised ("km 4821" -> "KM-4821"), and the text without it."""
-    match = KODE.search(text)
+    match = codes.find(text)
     if not match:
         return None, text
-    kode = f"{match.group(1).upper()}-{match.group(2)}"
+    kode = codes.code(match.group("prefix"), match.group("digits"))
     return kode, text[: match.start()] + " __kode__ " + text[match.end() :]
 
 
