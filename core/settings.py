@@ -15,11 +15,9 @@ from typing import Any, Mapping
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'instance' / 'kenduren.db'}"
 
-# Message kinds that may go out business-initiated, each with its approved WhatsApp template
-# (TWILIO_TEMPLATE_<KIND>=HX…), used outside the 24-hour window.
-TEMPLATE_KINDS = ("reminder", "kades_reminder", "correction", "ticket_update", "relay", "survey",
-                  "handoff_notice", "handoff_timeout", "proposal_update", "login_code", "camat_brief", "camat_hasil",
-                  "persiapan")
+# TWILIO_TEMPLATE_<KIND>=HX…: the approved WhatsApp template of a message kind, used outside the
+# 24-hour window. Which kinds take one is the kinds table's to say (handlers.outbox.kinds.TEMPLATE_KINDS).
+TEMPLATE_PREFIX = "TWILIO_TEMPLATE_"
 
 
 @dataclass(frozen=True)
@@ -97,11 +95,8 @@ class Settings:
                                         f"{f.name.upper()}={f.default}, atau hapus barisnya.") from None
             else:
                 values[f.name] = raw
-        values["templates"] = {
-            kind: environ[f"TWILIO_TEMPLATE_{kind.upper()}"]
-            for kind in TEMPLATE_KINDS
-            if environ.get(f"TWILIO_TEMPLATE_{kind.upper()}")
-        }
+        values["templates"] = {name[len(TEMPLATE_PREFIX):].lower(): sid.strip() for name, sid in environ.items()
+                               if name.upper().startswith(TEMPLATE_PREFIX) and sid and sid.strip()}
         if "bot_whatsapp_number" not in values and values.get("twilio_whatsapp_from"):
             values["bot_whatsapp_number"] = values["twilio_whatsapp_from"].removeprefix("whatsapp:")
         settings = cls(**values)
@@ -143,5 +138,5 @@ def mask_url(url: str) -> str:
         return re.sub(r"([^:/@\s]*):[^@\s]*@", r"\1:***@", url)
 
 
-__all__ = ["Settings", "SettingsError", "DEFAULT_DATABASE_URL", "PROJECT_DIR", "TEMPLATE_KINDS", "env_file",
+__all__ = ["Settings", "SettingsError", "DEFAULT_DATABASE_URL", "PROJECT_DIR", "TEMPLATE_PREFIX", "env_file",
            "mask_url", "normalise_database_url"]

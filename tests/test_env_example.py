@@ -3,7 +3,8 @@
 from dataclasses import fields
 from pathlib import Path
 
-from core.settings import PROJECT_DIR, TEMPLATE_KINDS, Settings
+from core.settings import PROJECT_DIR, Settings
+from handlers.outbox.kinds import TEMPLATE_KINDS
 
 
 def _names() -> set[str]:

@@ -59,6 +59,8 @@ KINDS: dict[str, Kind] = {
     "persiapan": Kind(direct_reply=False, quiet_hours=True, template_vars=("1", "2", "3")),
 }
 DIRECT_REPLY_KINDS = frozenset(name for name, kind in KINDS.items() if kind.direct_reply)
+# The kinds an approved WhatsApp template may carry (TWILIO_TEMPLATE_<KIND>, .env.example).
+TEMPLATE_KINDS = tuple(name for name, kind in KINDS.items() if kind.template_vars)
 SECRET_KINDS = frozenset(name for name, kind in KINDS.items() if kind.secret)
 SCRUBBED_BODY = "(isi rahasia dihapus setelah terkirim)"
 CHANNELS = frozenset({"whatsapp", "sms"})

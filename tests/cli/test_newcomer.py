@@ -19,7 +19,8 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.cli.context import PREPARING_NLU
-from core.settings import PROJECT_DIR, TEMPLATE_KINDS, Settings
+from core.settings import PROJECT_DIR, Settings
+from handlers.outbox.kinds import TEMPLATE_KINDS
 from tests import dbs
 
 SETTING_NAMES = [f.name.upper() for f in fields(Settings) if f.name != "templates"]

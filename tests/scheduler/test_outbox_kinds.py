@@ -28,6 +28,9 @@ def test_direct_replies_are_the_kinds_the_table_marks():
 
 
 def test_every_kind_a_template_can_be_configured_for_takes_template_variables():
-    from core.settings import TEMPLATE_KINDS
+    from core.settings import Settings
+    from handlers.outbox.kinds import TEMPLATE_KINDS
 
-    assert set(TEMPLATE_KINDS) <= {k for k, v in KINDS.items() if v.template_vars}
+    assert set(TEMPLATE_KINDS) == {k for k, v in KINDS.items() if v.template_vars} and "reminder" in TEMPLATE_KINDS
+    environ = {f"TWILIO_TEMPLATE_{kind.upper()}": f"HX{n}" for n, kind in enumerate(TEMPLATE_KINDS)}
+    assert set(Settings.from_env(environ=environ).templates) == set(TEMPLATE_KINDS)
