@@ -83,3 +83,14 @@ def add_visit(rt, kecamatan: str, days_ahead: int, *, start=time(8), end=time(13
         s.add(v)
         s.flush()
         return v.id
+
+
+def outbox(rt, to: str) -> list[str]:
+    """The bodies the outbox holds for one number, oldest first (what the sender will send them)."""
+    from sqlalchemy import select
+
+    from storage.models import OutboxMessage
+
+    with rt.sessions() as s:
+        return [o.body for o in s.scalars(select(OutboxMessage).where(OutboxMessage.to_phone == to)
+                                          .order_by(OutboxMessage.id))]

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from handlers.codes import insert_with_code
 from scheduler.antrean_no_shows import skip_no_shows
 from storage.models import (
-    Kecamatan, Opd, OutboxMessage, QueueEntry, QueueStatus, Resident, Ticket, TicketStatus, Visit,
+    Kecamatan, Opd, QueueEntry, QueueStatus, Resident, Ticket, TicketStatus, Visit,
 )
-from tests.whatsapp import BUDI, RINA, Phone
+from tests.whatsapp import BUDI, RINA, Phone, outbox
 
 WIB = ZoneInfo("Asia/Jakarta")
 DAY = date(2026, 12, 9)  # a Wednesday
@@ -71,11 +71,6 @@ def ticket_for(rt, phone: str, name: str, visit_id: int, opd_key: str = "dispend
                         created_at=wib(10, day=DAY - timedelta(days=3)), updated_at=wib(10, day=DAY - timedelta(days=3)))
         return insert_with_code(s, "KM", ticket)
 
-
-def outbox(rt, to: str) -> list[str]:
-    with rt.sessions() as s:
-        return [o.body for o in s.scalars(select(OutboxMessage).where(OutboxMessage.to_phone == to)
-                                          .order_by(OutboxMessage.id))]
 
 
 def entry(rt, phone: str) -> QueueEntry | None:

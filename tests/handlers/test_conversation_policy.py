@@ -4,9 +4,9 @@ handoff, thanks answered kindly, changes of mind switch flows, and a way out of 
 import pytest
 from sqlalchemy import select
 
-from storage.models import Conversation, Opd, OutboxMessage, Proposal, Resident, Staff, StaffRole, Ticket, TicketEvent
+from storage.models import Conversation, Opd, Proposal, Resident, Staff, StaffRole, Ticket, TicketEvent
 from tests.handlers.test_flows import petugas, play, schedule  # noqa: F401  (fixtures)
-from tests.whatsapp import Phone
+from tests.whatsapp import Phone, outbox as outbox_to
 
 RINA = "+6281298765432"
 
@@ -103,11 +103,6 @@ def in_handoff(phone, schedule, rt, wa_client):
     play(phone, [("aku njaluk ngomong karo wong, dudu mesin", "saya sambungkan ke petugas")])
     return Phone(wa_client, RINA, "Rina")
 
-
-def outbox_to(rt, phone_number) -> list[str]:
-    with rt.sessions() as s:
-        return [o.body for o in s.scalars(select(OutboxMessage).where(OutboxMessage.to_phone == phone_number)
-                                          .order_by(OutboxMessage.id))]
 
 
 @pytest.mark.parametrize("word", ["MENU", "batal"])

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from storage.models import Conversation, Opd, OutboxMessage, Staff, StaffRole, Ticket, TicketEvent
+from storage.models import Conversation, Opd, Staff, StaffRole, Ticket, TicketEvent
 from tests.handlers.test_antrean import Clock
 from tests.handlers.test_flows import play, schedule  # noqa: F401  (fixtures)
-from tests.whatsapp import RINA
+from tests.whatsapp import RINA, outbox as outbox_to
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -22,11 +22,6 @@ def kominfo_petugas(rt):
         kominfo = s.scalars(select(Opd).where(Opd.key == "diskominfo")).one()
         s.add(Staff(phone=RINA, name="Bu Rina", role=StaffRole.PETUGAS, opd_id=kominfo.id))
 
-
-def outbox_to(rt, number) -> list[str]:
-    with rt.sessions() as s:
-        return [o.body for o in s.scalars(select(OutboxMessage).where(OutboxMessage.to_phone == number)
-                                          .order_by(OutboxMessage.id))]
 
 
 def tickets(rt):

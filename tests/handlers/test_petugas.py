@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from flows.referral import referral_text
-from storage.models import Opd, OutboxMessage, Resident, Staff, StaffRole, Ticket
-from tests.whatsapp import BUDI, RINA, Phone, add_visit
+from storage.models import Opd, Resident, Staff, StaffRole, Ticket
+from tests.whatsapp import BUDI, RINA, Phone, add_visit, outbox
 
 
 
@@ -17,11 +17,6 @@ def ticket(phone, staff, rt):
     with rt.sessions() as s:
         return s.scalars(select(Ticket.kode)).one()
 
-
-def outbox(rt, to: str) -> list[str]:
-    with rt.sessions() as s:
-        return [o.body for o in s.scalars(select(OutboxMessage).where(OutboxMessage.to_phone == to)
-                                          .order_by(OutboxMessage.id))]
 
 
 def test_resident_typing_a_petugas_command_is_just_a_resident(phone, ticket, rt):

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import Conversation, Desa, Kecamatan, Opd, OutboxMessage, Staff, StaffRole, Ticket
-from tests.whatsapp import Phone, add_visit
+from tests.whatsapp import Phone, add_visit, outbox
 
 RINA = "+6281298765432"     # Dispendukcapil
 SARI = "+6281298765433"     # Dispendukcapil too
@@ -26,11 +26,6 @@ def add_staff(rt, phone: str, name: str, opd: str | None = None, role: str = Sta
             staff.desa_id, staff.kecamatan_id = d.id, d.kecamatan_id
         s.add(staff)
 
-
-def outbox(rt, to: str) -> list[str]:
-    with rt.sessions() as s:
-        return [o.body for o in s.scalars(select(OutboxMessage).where(OutboxMessage.to_phone == to)
-                                          .order_by(OutboxMessage.id))]
 
 
 def register(phone) -> str:

@@ -5,19 +5,14 @@ Through the signed webhook on SQLite and PostgreSQL; what each phone was sent is
 import pytest
 from sqlalchemy import select
 
-from storage.models import Conversation, Opd, OutboxMessage, Staff, StaffRole, Ticket
+from storage.models import Conversation, Opd, Staff, StaffRole, Ticket
 from tests.handlers.test_staff_side import add_staff
-from tests.whatsapp import BUDI, RINA, Phone, add_visit
+from tests.whatsapp import BUDI, RINA, Phone, add_visit, outbox
 
 ANI = "+6281200000009"  # helpdesk (Diskominfo)
 KADES = "+6281311111111"
 ASK_FOR_A_PERSON = "Nyuwun sewu, saged kula matur kaliyan petugas?"  # no topic: to the helpdesk
 
-
-def outbox(rt, to: str) -> list[str]:
-    with rt.sessions() as s:
-        return [o.body for o in s.scalars(select(OutboxMessage).where(OutboxMessage.to_phone == to)
-                                          .order_by(OutboxMessage.id))]
 
 
 def the_ticket(rt) -> Ticket:
