@@ -82,7 +82,7 @@ def database_problem(url: str, exc: BaseException) -> str:
     if isinstance(exc, ImportError):
         return (f"DATABASE_URL meminta driver '{exc.name or exc}' yang tidak terpasang ({shown}): "
                 f"tulis seperti {URL_EXAMPLE}.")
-    return (f"Database {shown} tidak dapat dihubungi: {_why(url, exc)}. Periksa DATABASE_URL di .env "
+    return (f"Database {shown} tidak dapat dibuka: {_why(url, exc)}. Periksa DATABASE_URL di .env "
             "(host, port, nama database, pengguna, sandi) dan apakah server databasenya berjalan.")
 
 
