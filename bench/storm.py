@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from sqlalchemy import func, select, text  # noqa: E402
 
 import webhook as wh  # noqa: E402  (bench/webhook.py: the signed-message client and gunicorn runner)
-from bot.runtime import Runtime  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from core.runtime import Runtime  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from storage.models import OutboxMessage, OutboxStatus  # noqa: E402
 
 VISIT_DAY_OFFSET = 10

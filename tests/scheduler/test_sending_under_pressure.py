@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.settings import PROJECT_DIR
+from core.settings import PROJECT_DIR
 from handlers.outbox import enqueue
 from scheduler.reminders import plan_broadcast
 from storage.models import OutboxMessage
