@@ -10,7 +10,7 @@ Who is counted:
 - one phone from one client address, or from one known device (a signed cookie a successful login
   leaves): 5 failures per 15 minutes close that pair only, so guesses from elsewhere never lock the
   staff member out of their own device or address;
-- one client address, whatever phone: 20 per 15 minutes;
+- one client address (an IPv6 /64), whatever phone: 20 per 15 minutes;
 - one phone from everywhere: past 10 per 15 minutes the phone is under attack and each address that
   is not a known device gets a single try, so guessing from many addresses is still slowed while a
   staff member on a fresh address can still type the right password once.
@@ -22,6 +22,7 @@ Keys are hashes: the table holds no phone number or address.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,6 +39,19 @@ MAX_FAILURES_PER_ADDRESS = 20      # one address, any phone
 PHONE_UNDER_ATTACK = 10            # one phone from everywhere: beyond this, one try per unknown address
 MAX_CODES_PER_PHONE_PER_DAY = 5
 MAX_CODE_REQUESTS_PER_ADDRESS = 10
+
+
+def address_bucket(address: str) -> str:
+    """What one client address counts as: an IPv6 host usually holds a whole /64, so the /64."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
 def counter_key(kind: str, *parts: str) -> str:
@@ -84,6 +98,7 @@ class Attempt:
 
 def count_login_attempt(session: Session, phone: str, address: str, device: str | None, now: datetime) -> Attempt:
     """Count the attempt first (atomically), then say whether it may be checked at all."""
+    address = address_bucket(address)
     if device:  # a device this phone logged in from before: its own allowance, whoever else guesses
         pair_key = counter_key("login-device", phone, device)
         pair = bump(session, pair_key, WINDOW, now)
@@ -111,6 +126,7 @@ def login_succeeded(session: Session, attempt: Attempt) -> None:
 
 def count_code_request(session: Session, phone: str, address: str, now: datetime) -> str | None:
     """Count a code request; the reason when it must not be sent (the same for staff and strangers)."""
+    address = address_bucket(address)
     per_phone = bump(session, counter_key("code-phone", phone), DAY, now)
     per_address = bump(session, counter_key("code-address", address), WINDOW, now)
     prune(session, now)

@@ -185,3 +185,16 @@ def app(rt, settings):
     application.config["TESTING"] = True
     yield application
     application.extensions["kenduren"].dispose()
+
+
+def test_an_ipv6_host_counts_as_its_64(app, world):
+    """Rotating through one's own /64 (2**64 addresses) gets no fresh allowance."""
+    from bot.console.limits import address_bucket
+
+    assert address_bucket("2001:db8:1:2::1") == address_bucket("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert address_bucket("203.0.113.5") == "203.0.113.5" and address_bucket("::ffff:203.0.113.5") == "203.0.113.5"
+    stranger = fresh(app)
+    for n in range(MAX_FAILURES_PER_PAIR):
+        assert guess(stranger, address=f"2001:db8:1:2::{n + 1:x}") == 401
+    assert guess(stranger, address="2001:db8:1:2::abcd") == 429
+    assert guess(fresh(app), address="2001:db8:9:9::1", password=PASSWORD) == 302
