@@ -16,6 +16,7 @@ MESSAGES: dict[str, str] = {
     "handoff.no_petugas": "Saat ini belum ada petugas {opd} yang bisa dihubungi lewat WhatsApp. Pesan Anda tercatat dengan kode *{kode}* dan akan ditindaklanjuti pada jam kerja.",
     "handoff.from_petugas": "👤 {name} ({opd}): {text}",
     "handoff.chat_ended": "Percakapan dengan petugas (*{kode}*) sudah diakhiri. Pendaftaran *{layanan}* Anda tetap berlaku{when}. Ketik *MENU* untuk pilihan lain.",
+    "handoff.chat_ended_case_open": "Percakapan dengan petugas (*{kode}*) diakhiri untuk sekarang; urusan Anda tetap dicatat dan ditindaklanjuti {opd}.{note}\nCek kapan saja: ketik *STATUS {kode}*.",
     "handoff.visit_when": " untuk kunjungan {tanggal}",
     "handoff.closed": "Percakapan dengan petugas (*{kode}*) selesai.{note}\nAnda kembali dilayani asisten otomatis; ketik *MENU* untuk pilihan.",
     # A service ticket closed: say what was done, by whom.
@@ -40,7 +41,7 @@ MESSAGES: dict[str, str] = {
     "petugas.not_your_opd": "Tiket {kode} milik dinas lain; Anda tidak dapat mengubahnya.",
     "petugas.sent": "✓ Terkirim ke warga ({kode}).",
     "petugas.confirm_finish": "{kode} adalah pendaftaran *{layanan}* untuk kunjungan {tanggal}, yang belum berlangsung. Hanya mengakhiri obrolan? Ketik *#{kode} tutup* (pendaftarannya tetap berlaku). Layanannya memang sudah selesai? Ketik *#{kode} selesai ya*.",
-    "petugas.chat_ended": "✓ Obrolan {kode} diakhiri. Pendaftaran {layanan}-nya tetap berlaku; warga kembali ke asisten otomatis.",
+    "petugas.chat_ended": "✓ Obrolan {kode} diakhiri; tiketnya ({layanan}) tetap terbuka dan warga kembali ke asisten otomatis. Kalau urusannya memang sudah selesai: *#{kode} selesai ya*.",
     "petugas.closed": "✓ {kode} ditutup. Warga kembali ke asisten otomatis dan menerima survei.",
     "petugas.status_set": "✓ Status {kode}: {status}. Warga sudah dikabari.",
     "petugas.bad_status": "Status tidak dikenal. Tulis misalnya *#KM-4821 status menunggu dokumen bawa KK asli*. Pilihan: diteruskan, menunggu dokumen, selesai, ditolak.",

@@ -193,7 +193,8 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
         return main_menu(registry, lead=say("menu.media_received"))
 
     ask = _ask(registry, rules, situation)
-    if situation.misses >= rules.misses_before_offer and not answers.is_none(turn.text):
+    if (situation.misses >= rules.misses_before_offer and not answers.is_none(turn.text)
+            and info.topic_of(turn.text) is None):  # "… bayar mboten?" is a question, not a no
         # The last question was "shall I call a petugas?": its answer comes first ("ndak onok" is
         # no answer to it, but to the question underneath: not a "no, back to the menu").
         offered = turn.pick(OFFER_HELP)
@@ -203,7 +204,7 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
         if offered == "menu":
             return main_menu(registry)
 
-    turn = _without_acceptance(turn, ask)
+    turn = _read_again(_without_acceptance(turn, ask))
     # "batalno", "gak iso teko tgl 14", "ganti tanggal" from a ticket holder: about that ticket first
     # (before a stop or erasure is read into it: cancelling never stops reminders).
     own = tiket.own_ticket_first(registry, situation.flow, turn)
@@ -315,13 +316,37 @@ def _sourced(situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
     the answer (a note, a proposal), nor where the message picks an option of the question asked."""
     if ask.free_text or situation.flow in ("hapus_data", "berhenti", "survei"):
         return None
-    if ask.choices is not None and turn.pick(ask.choices) is not None:
+    # A number picks an option; a question ending in a tag word ("KB bayar mboten?", "oleh ora?") is
+    # still a question, not the no of a yes/no question.
+    if turn.choice is not None or info.topic_of(turn.text) is None:
         return None
     answer = info.sourced_answer(turn)
     if answer is None:
         return None
     mid_flow = situation.flow not in (None, "menu")
     return replace(stay(situation, [answer, *([say("info.back_to_question")] if mid_flow else [])]), misses=0)
+
+
+# "bisa bicara dengan petugas dinsos?", "aku pengen ngomong karo wong capil": a person asked for (of that
+# dinas), not a registration of its service.
+_WANTS_PERSON = re.compile(
+    r"\b(?:bicara|berbicara|ngomong|ngobrol|omong|omongan|ngendika|matur|hubungi|hubungkan|sambung\w*|telpon|telepon|"
+    r"chat|ngechat)\b.*\b(?:petugas|operator|admin|orang|wong|tiyang|oreng|manusia|pegawai|staf|staff)\b"
+    r"|\b(?:petugas|operator|orang|wong|manusia|pegawai)\b.*\b(?:bicara|ngomong|ngobrol|hubungi|sambung\w*)\b",
+    re.IGNORECASE)
+# "antreane tutup jam piro?", "sampai jam berapa antrean dibuka?": the visit's hours, not the live queue.
+_QUEUE_HOURS = re.compile(r"\b(?:jam|pukul|sampai|sampe|tutup|buka|bukak|mulai)\b.*\b(?:berapa|brp|piro|pinten|pira|kapan)\b"
+                          r"|\b(?:berapa|brp|piro|pinten|kapan)\b.*\b(?:tutup|buka|bukak|mulai|jam)\b", re.IGNORECASE)
+
+
+def _read_again(turn: Turn) -> Turn:
+    """Two readings the recogniser gets wrong by category, corrected by what the words say."""
+    norm = " ".join(answers.words(turn.text))
+    if turn.intent != "petugas" and _WANTS_PERSON.search(norm):
+        return replace(turn, intent="petugas", confidence=max(turn.confidence, 0.95))
+    if turn.intent == "antrean" and _QUEUE_HOURS.search(norm):
+        return replace(turn, intent="jadwal", confidence=max(turn.confidence, CONFIDENT))
+    return turn
 
 
 def _without_acceptance(turn: Turn, ask: Ask) -> Turn:

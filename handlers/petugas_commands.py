@@ -193,6 +193,9 @@ def _finish(ctx: Ctx, ticket: Ticket, tail: str) -> list[Say]:
     asked first (the petugas most likely meant "done talking": #KODE tutup)."""
     first, _, note = tail.partition(" ")
     confirmed = first.casefold().strip(",.!") in _CONFIRM_WORDS
+    if not confirmed and ticket.status not in CLOSED_TICKET and _GOES_ON.search(tail):
+        # "selesai dulu, nanti saya kabari": done talking, the case goes on.
+        return _end(ctx, ticket, tail, keep_open=True)
     if not confirmed and ticket.status not in CLOSED_TICKET and _visit_ahead(ctx, ticket):
         return [say("petugas.confirm_finish", kode=ticket.kode, layanan=ticket.layanan.nama_pendek,
                     tanggal=tanggal(ticket.visit.tanggal))]
@@ -206,23 +209,40 @@ def _visit_ahead(ctx: Ctx, ticket: Ticket) -> bool:
     return ticket.visit.tanggal > ctx.now.astimezone(ZoneInfo(timezone)).date()
 
 
+# Words after "selesai" that say the case goes on: the chat ends, the ticket stays open.
+_GOES_ON = re.compile(r"\b(?:nanti|lanjut\w*|dilanjut\w*|tunggu|menunggu|kabari|dikabari|kabarin|dulu|sementara|"
+                      r"sek|disik|riyin|belum|ditindaklanjuti|menyusul|nyusul)\b", re.IGNORECASE)
+
+
 def _end_chat(ctx: Ctx, m: re.Match[str]) -> list[Say]:
     """#KODE tutup: the conversation ends; a service ticket stays open for its visit."""
     ticket, refusal = _ticket(ctx, kode_of(m))
     if refusal:
         return [refusal]
-    if ticket.layanan is None:  # a chat and nothing else: ending it closes the ticket
-        return _close(ctx, ticket, m.group("note").strip() or None)
+    note = m.group("note").strip()
+    return _end(ctx, ticket, note, keep_open=bool(_GOES_ON.search(note)))
+
+
+def _end(ctx: Ctx, ticket: Ticket, note: str, keep_open: bool) -> list[Say]:
+    if ticket.layanan is None and not keep_open:  # a chat and nothing else: ending it closes the ticket
+        return _close(ctx, ticket, note or None)
+    if ticket.status in CLOSED_TICKET:
+        return [say("petugas.already_closed", kode=ticket.kode)]
     conversation = _conversation_of(ctx.s, ticket)
     if conversation is not None:
         conversation.handoff_ticket_id = None
-    _event(ctx, ticket, "percakapan_ditutup", note=m.group("note").strip() or None)
-    when = say("handoff.visit_when", tanggal=tanggal(ticket.visit.tanggal)) if ticket.visit is not None else ""
+    _event(ctx, ticket, "percakapan_ditutup", note=note or None)
+    what = ticket.layanan.nama_pendek if ticket.layanan is not None else ticket.opd.singkatan
     if ticket.resident is not None and ticket.resident.phone and conversation is not None:
-        notify.to_resident(ctx.s, ticket.resident, "ticket_update",
-                           say("handoff.chat_ended", kode=ticket.kode, layanan=ticket.layanan.nama_pendek, when=when),
+        if ticket.layanan is not None:
+            when = say("handoff.visit_when", tanggal=tanggal(ticket.visit.tanggal)) if ticket.visit is not None else ""
+            text = say("handoff.chat_ended", kode=ticket.kode, layanan=what, when=when)
+        else:
+            text = say("handoff.chat_ended_case_open", kode=ticket.kode, opd=what,
+                       note=say("ticket.note_line", note=note) if note else "")
+        notify.to_resident(ctx.s, ticket.resident, "ticket_update", text,
                            ticket_id=ticket.id, template_vars={"1": ticket.kode, "2": ticket.status})
-    return [say("petugas.chat_ended", kode=ticket.kode, layanan=ticket.layanan.nama_pendek)]
+    return [say("petugas.chat_ended", kode=ticket.kode, layanan=what)]
 
 
 def _transfer(ctx: Ctx, m: re.Match[str]) -> list[Say]:

@@ -79,3 +79,15 @@ def test_in_working_hours_nothing_is_said_of_them(wa_app, phone, schedule, komin
 def test_christmas_day_waits_for_the_next_working_day(wa_app, phone, schedule, kominfo_petugas, rt):
     wa_app.extensions["kenduren"].clock = Clock(datetime(2026, 12, 25, 10, 0, tzinfo=WIB))  # Friday, a holiday
     play(phone, [("petugas", "di luar jam kerja", "Senin, 28 Desember 2026 pukul 08.00 WIB")])
+
+
+def test_asking_for_a_person_of_a_dinas_is_a_handoff_to_that_dinas(wa_client, phone, schedule, rt):
+    with rt.sessions.begin() as s:
+        dinsos = s.scalars(select(Opd).where(Opd.key == "dinsos")).one()
+        s.add(Staff(phone="+6281277777777", name="Pak Budi", role=StaffRole.PETUGAS, opd_id=dinsos.id))
+    play(phone, [("bisa bicara dengan petugas dinsos?", "saya sambungkan ke petugas *Dinas Sosial*",
+                  "!Layanan apa")])
+
+
+def test_a_question_of_the_queues_hours_is_the_schedules(phone, schedule, rt):
+    play(phone, [("antreane kenduren nang gempol tutup jam piro?", "Kecamatan Gempol", "08.00–13.00")])

@@ -93,3 +93,14 @@ def test_tiket_fits_one_screen_and_pages(wa_client, rina, rt):
     shown = "".join([first, second])
     assert all(c in shown for c in codes)
     assert "halaman 9" in rina.say("tiket 9")
+
+
+@pytest.mark.parametrize("words", ["selesai dulu ya, nanti saya kabari", "tutup dulu, berkasnya menunggu dari desa"])
+def test_done_talking_while_the_case_goes_on_keeps_the_ticket_open(wa_client, phone, rt, words):
+    add_staff(rt, RINA, "Bu Rina", "diskominfo")
+    rina = Phone(wa_client, RINA, "Rina")
+    phone.say("aku njaluk ngomong karo petugas")
+    kode = ticket_of_resident(rt)
+    assert "tetap terbuka" in rina.say(f"#{kode} {words}")
+    assert ticket_of(rt, kode).status == "baru" and held(rt) is None
+    assert "diakhiri untuk sekarang" in outbox(rt, phone.number)[-1]

@@ -63,3 +63,9 @@ def test_asked_while_a_petugas_holds_the_chat_the_bot_answers_and_the_petugas_is
         last = s.scalars(select(OutboxMessage).where(OutboxMessage.to_phone == RINA)
                          .order_by(OutboxMessage.id.desc())).first()
         assert "gratis ta urus kk?" in last.body and "Sudah dijawab asisten otomatis" in last.body
+
+
+def test_a_question_ending_in_a_tag_word_at_a_yes_no_question_is_no_no(phone, schedule, rt):
+    play(phone, [("ingatkan aku kenduren mas gempol", "Setuju?"),
+                 ("pengingatnya bayar mboten?", "!tidak ada pengingat"),
+                 ("1", "Siap")])
