@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from flows.dispatch import Registry, enter
 from flows.engine import Say
+from handlers.residents import save_outcome
 from storage.models import Conversation, Resident
 
 
@@ -29,8 +30,5 @@ def enter_flow(session: Session, resident: Resident, flow_name: str, slots: Mapp
     conversation = session.scalar(select(Conversation).where(Conversation.resident_id == resident.id)
                                   .order_by(Conversation.updated_at.desc()).limit(1).with_for_update())
     if conversation is not None:
-        conversation.flow, conversation.state = outcome.flow, outcome.state
-        conversation.slots = dict(outcome.slots)
-        conversation.misunderstood = 0
-        conversation.updated_at = now
+        save_outcome(conversation, outcome, now)  # entered afresh: outcome.misses is 0
     return list(outcome.replies)

@@ -18,7 +18,7 @@ from flows.engine import ResidentView, Turn, say
 from handlers import effects as fx
 from handlers.facts import CLOSED_TICKET, DbFacts
 from handlers.replies import carry_out, render_replies
-from handlers.residents import locked_conversation, resident_by_phone
+from handlers.residents import locked_conversation, resident_by_phone, save_outcome
 from storage.db import UTCDateTime, retry_on_disconnect
 from storage.dialect import dialect_name, insert_for
 from storage.models import Conversation, InboundMessage, Resident, Staff, Ticket
@@ -156,10 +156,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
         outcome = policy.decide(registry, rules, situation, turn)
     results, added = carry_out(fx.Context(session, resident, conversation, now, runtime), outcome.effects)
     if conversation in session:  # erase_data may leave the conversation as the only trace
-        conversation.flow, conversation.state = outcome.flow, outcome.state
-        conversation.slots = dict(outcome.slots)
-        conversation.misunderstood = outcome.misses
-        conversation.updated_at = now
+        save_outcome(conversation, outcome, now)
     return render_replies([*screened.lead, *outcome.replies, *added], msg.channel, results), intent
 
 

@@ -76,3 +76,13 @@ def locked_conversation(session: Session, resident: Resident, channel: str, now:
     interleaving."""
     params = {"resident_id": resident.id, "channel": channel, "now": now, "slots": {}}
     return session.scalars(_conversation_upsert(dialect_name(session)), params, execution_options=_FRESH).one()
+
+
+def save_outcome(conversation: Conversation, outcome, now: datetime) -> None:
+    """What a flow decided, remembered (a flows.dispatch.Outcome): the one place every entry point — a
+    WhatsApp message, a flow entered from outside, a Rasa action — writes the conversation's flow,
+    state, slots and count of messages not understood."""
+    conversation.flow, conversation.state = outcome.flow, outcome.state
+    conversation.slots = dict(outcome.slots)
+    conversation.misunderstood = outcome.misses
+    conversation.updated_at = now

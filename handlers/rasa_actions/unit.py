@@ -19,7 +19,7 @@ from flows.phones import to_e164
 from handlers import effects as fx
 from handlers.facts import DbFacts
 from handlers.replies import carry_out, render_replies
-from handlers.residents import locked_conversation, resident_by_phone
+from handlers.residents import locked_conversation, resident_by_phone, save_outcome
 from storage.db import utcnow
 
 CHANNEL = "whatsapp"  # Rasa fronts the same WhatsApp conversation; replies render the same way
@@ -62,8 +62,7 @@ class Unit:
                 return False
             final = policy.stay(situation, [kindly])
         results, added = carry_out(self.ctx, final.effects)
-        conversation.flow, conversation.state, conversation.slots = final.flow, final.state, dict(final.slots)
-        conversation.updated_at = self.now
+        save_outcome(conversation, final, self.now)
         utter(dispatcher, [*final.replies, *added], results)
         return True
 

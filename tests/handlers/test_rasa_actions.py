@@ -220,10 +220,13 @@ def test_actions_go_through_the_same_policy(action_server, rt):
     assert "sambungkan ke petugas" in texts(result)
     status, result = call(action_server, "action_next_visit", {}, text="jam piro bukane?")
     assert "diteruskan ke petugas" in texts(result) and "Kenduren Mas ke" not in texts(result)
+    with rt.sessions.begin() as s:  # one message not understood before: MENU starts afresh, as on WhatsApp
+        s.scalars(select(Conversation)).one().misunderstood = 1
     status, result = call(action_server, "action_next_visit", {}, text="MENU")
     assert "kembali ke asisten otomatis" in texts(result)
     with rt.sessions() as s:
-        assert s.scalars(select(Conversation)).one().handoff_ticket_id is None
+        conversation = s.scalars(select(Conversation)).one()
+        assert conversation.handoff_ticket_id is None and conversation.misunderstood == 0
     status, result = call(action_server, "action_check_status", {}, text="matur nuwun")
     assert "Sama-sama" in texts(result)
 
