@@ -186,5 +186,6 @@ CONSOLE: dict[str, str] = {
     "console.evaluasi.chart_satisfaction": "Kepuasan per kunjungan",
     "console.evaluasi.chart_reach": "Jangkauan lewat tautan desa per kunjungan",
     "console.evaluasi.lowest_overall": "Jangkauan terendah di rentang ini: {desa} (Kec. {kecamatan}, {n} warga, kunjungan {tanggal}).",
+    "console.evaluasi.per_desa": "Jangkauan, pendaftar dan kehadiran per desa",
     "console.evaluasi.print": "Halaman ini bisa dicetak (Ctrl+P) tanpa menu dan formulir.",
 }

@@ -78,6 +78,8 @@ def test_admin_compares_events_filters_and_sees_the_lowest_reach(world, as_role,
     assert "Pendopo" not in page  # aggregates and places only
     assert "Gempol" in page and "Bangil" in page and "12,0" in page and "4,50" in page
     assert page.count("<svg") == 4 and "Jangkauan terendah di rentang ini" in page
+    per_desa = page[page.index('id="per-desa"'):]
+    assert "Desa Wonosunyo</td>" in per_desa and "(terendah)" in per_desa  # every desa of each event
     # Every asset is the app's own: no other origin anywhere in the page.
     assert not re.search(r'(src|href)="(https?:)?//', page)
     only_gempol = admin.get(f"/console/evaluasi?kecamatan={gempol}").get_data(as_text=True)
