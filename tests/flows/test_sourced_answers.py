@@ -44,6 +44,7 @@ TABLE = [
     ("sapi saya birahi", {}, "darurat.sapi_birahi"),
     ("sapiku ngiler ora gelem mangan", {}, "darurat.ternak_sakit"),
     ("omah kebanjiran, banjir nang desa, lapor nandi?", {}, "darurat.bencana"),
+    ("omah kebanjiran, lapor nandi?", {}, "darurat.bencana"),
     ("usulan saya kapan dibangun?", {}, "musrenbang.dibangun"),
     ("usulan saya kapan dibahas?", {}, "musrenbang.dibahas"),
     ("usulan di kenduren mas langsung dikerjakan?", {}, "musrenbang.kenduren_mas"),
