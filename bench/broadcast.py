@@ -61,11 +61,13 @@ def add_residents(rt: Runtime, kecamatan_id: int, count: int, first: int) -> Non
     """Set-based: the bench measures planning, not seeding."""
     with rt.engine.begin() as conn:
         conn.execute(text("""
-            INSERT INTO resident (phone, channel, name_confirmed, role, subscribed_kecamatan_id, subscribed_at,
-                                  last_inbound_at, created_at)
-            SELECT '+62812' || lpad((:first + g)::text, 8, '0'), 'whatsapp', false, 'warga', :k, now(),
-                   now(), now()
-            FROM generate_series(1, :n) g"""), {"first": first, "k": kecamatan_id, "n": count})
+            WITH r AS (
+                INSERT INTO resident (phone, channel, name_confirmed, role, subscribed_at, last_inbound_at, created_at,
+                                      flood_count)
+                SELECT '+62812' || lpad((:first + g)::text, 8, '0'), 'whatsapp', false, 'warga', now(), now(), now(), 0
+                FROM generate_series(1, :n) g RETURNING id)
+            INSERT INTO subscription (resident_id, kecamatan_id, created_at) SELECT id, :k, now() FROM r"""),
+            {"first": first, "k": kecamatan_id, "n": count})
 
 
 def bench_planning(rt: Runtime, residents: int) -> None:

@@ -79,10 +79,14 @@ def seed(rt: Runtime, recipients: int, probes: int, simulated: datetime) -> int:
     with rt.engine.begin() as conn:
         for kid, first, n in ((k.id, 0, recipients), (other.id, PROBE_FIRST, probes)):
             conn.execute(text("""
-                INSERT INTO resident (phone, channel, name_confirmed, role, subscribed_kecamatan_id, subscribed_at,
-                                      last_inbound_at, created_at)
-                SELECT '+62813' || lpad((:first + g)::text, 8, '0'), 'whatsapp', false, 'warga', :k, now(), now(), now()
-                FROM generate_series(1, :n) g"""), {"first": first, "k": kid, "n": n})
+                WITH r AS (
+                    INSERT INTO resident (phone, channel, name_confirmed, role, subscribed_at, last_inbound_at,
+                                          created_at, flood_count)
+                    SELECT '+62813' || lpad((:first + g)::text, 8, '0'), 'whatsapp', false, 'warga', now(), now(),
+                           now(), 0
+                    FROM generate_series(1, :n) g RETURNING id)
+                INSERT INTO subscription (resident_id, kecamatan_id, created_at) SELECT id, :k, now() FROM r"""),
+                {"first": first, "k": kid, "n": n})
     with rt.sessions.begin() as s:
         planned = plan_broadcast(s, rt, visit_id, "h1", simulated, datetime.now(UTC) + timedelta(days=2), simulated)
     return planned.recipients

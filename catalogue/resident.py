@@ -151,6 +151,12 @@ MESSAGES: dict[str, str] = {
     "places.desa_not_found_in_any": ("Desa/kelurahan itu tidak saya temukan di Kecamatan {kecamatan} maupun di kecamatan lain. "
                                      "Yang ada di Kecamatan {kecamatan}: {names}.\nKetik salah satu namanya, atau desa dan "
                                      "kecamatannya (misalnya *Kutorejo, Pandaan*)."),
+    "places.outside": ("Mohon maaf, {place} tidak termasuk wilayah Kenduren Mas: Kenduren Mas adalah layanan keliling "
+                       "Pemerintah Kabupaten Pasuruan. Kalau Anda tinggal di Kabupaten Pasuruan, ketik nama kecamatan atau desanya."),
+    "places.outside_nearest": ("Mohon maaf, {place} tidak termasuk wilayah Kenduren Mas: Kenduren Mas adalah layanan "
+                               "keliling Pemerintah Kabupaten Pasuruan. Jadwal terdekat dari sana: *{tanggal}* di Kec. "
+                               "{kecamatan} ({lokasi}) — siapa pun boleh datang bertanya. Untuk mendaftar atau diingatkan, "
+                               "ketik *{kecamatan}*; kalau Anda tinggal di Kabupaten Pasuruan, ketik kecamatan atau desanya."),
     "places.desa_not_found": "Desa/kelurahan itu belum saya temukan. Coba tulis lagi namanya (misalnya *Martopuro*).",
     "places.desa_needed": "Desa/kelurahannya perlu diisi supaya sampai ke desa yang tepat 🙏 Tulis namanya (misalnya *Martopuro*), atau ketik *BATAL*.",
     "places.desa_option": "Desa {desa}, Kec. {kecamatan}",
@@ -237,6 +243,13 @@ MESSAGES: dict[str, str] = {
     "langganan.kecamatan_unknown": "Nama kecamatannya belum saya kenali. Ketik nama kecamatan di Kabupaten Pasuruan (misalnya *Bangil*).",
     "langganan.consent": "Anda akan menerima pengingat Kenduren Mas untuk *Kecamatan {kecamatan}* (3 hari sebelum, sehari sebelum, dan pagi hari H) lewat nomor ini. Setuju?\n{options}",
     "langganan.subscribed": "✅ Siap, Anda akan diingatkan setiap Kenduren Mas datang ke Kecamatan {kecamatan}. Berhenti kapan saja: balas *BERHENTI*.",
+    "langganan.current": "Saat ini Anda menerima pengingat untuk Kecamatan {kecamatan}.",
+    "langganan.already": "Anda sudah menerima pengingat untuk Kecamatan {kecamatan}. Tambah kecamatan lain: ketik namanya, misalnya *ingatkan Bangil*.",
+    "langganan.also": "Pengingat untuk Kecamatan {kecamatan} tetap berjalan.",
+    "langganan.stop_which": "Anda menerima pengingat untuk beberapa kecamatan. Hentikan yang mana?\n{options}",
+    "langganan.stop_option": "Kec. {kecamatan}",
+    "langganan.stopped_some": "Baik, pengingat untuk Kecamatan {stopped} dihentikan. Pengingat untuk Kecamatan {left} tetap berjalan; balas *BERHENTI* lalu *semua* untuk menghentikan semuanya.",
+    "opt.stop_all": "Semua",
     "langganan.not_subscribed": "Baik, tidak ada pengingat yang dikirim. Balas *MENU* untuk pilihan lain.",
     # — hapus data —
     "hapus.confirm": "Hapus data pribadi Anda (nama, nomor, catatan)? Tiket dan usulan tetap tercatat tanpa identitas untuk statistik Pemkab. Pengingat juga berhenti.\n{options}",

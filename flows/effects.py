@@ -62,8 +62,15 @@ class Subscribe(Effect):
 
 
 @dataclass(frozen=True)
+class Unsubscribe(Effect):
+    """Stop the reminders of one kecamatan only (the resident has others)."""
+
+    kecamatan: str
+
+
+@dataclass(frozen=True)
 class OptOut(Effect):
-    pass
+    """Stop all reminders (every kecamatan)."""
 
 
 @dataclass(frozen=True)

@@ -196,7 +196,7 @@ class ResidentView:
     profile_name: str | None  # the WhatsApp profile name, offered as the name
     kecamatan: str | None
     desa: str | None
-    subscribed_kecamatan: str | None
+    subscriptions: tuple[str, ...]  # the kecamatan the resident gets reminders for
     opted_out: bool
     channel: str
 

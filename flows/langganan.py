@@ -1,12 +1,18 @@
-"""langganan — reminders for a kecamatan with explicit consent; MULAI opts back in.
+"""langganan — reminders for one or more kecamatan with explicit consent; MULAI opts back in.
 
-Stopping (BERHENTI/STOP/…) is a global command handled by the dispatcher at once.
+"ingetno gempol karo pandaan" subscribes both and says so; a second request adds, never silently
+replaces. Stopping (BERHENTI/STOP/… and a clear wish to stop, read by the dispatcher and
+flows/berhenti.py) comes here with `stopping`: with several kecamatan it asks which, or stops all on
+"semua". Stopping reminders never cancels a ticket.
 """
 
 from __future__ import annotations
 
-from flows.effects import Subscribe
-from flows.engine import Ask, Flow, Step, Turn, choices, say, unhandled
+from typing import Sequence
+
+from flows import answers
+from flows.effects import OptOut, Subscribe, Unsubscribe
+from flows.engine import Ask, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.places import KECAMATAN_CONFIRMATION, kecamatan_answer, kecamatan_confirmation
 
 
@@ -14,29 +20,70 @@ class S:
     ASK_KECAMATAN = "ask_kecamatan"
     CONFIRM_KECAMATAN = "confirm_kecamatan"
     CONSENT = "consent"
+    STOP_WHICH = "stop_which"
 
 
 CONSENT = choices(("yes", say("opt.yes_remind")), ("no", say("opt.no_thanks")), yes="yes", no="no")
+ALL_WORDS = frozenset("semua semuanya kabeh kabehe sedanten sadaya sadoyo sadayana sakabehe kabbhi kabbhiya all".split())
+
+
+def kecamatan_list(names: Sequence[str]) -> str:
+    """"Gempol", "Gempol dan Pandaan", "Gempol, Pandaan dan Bangil"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} dan {names[-1]}"
+
+
+def kecamatan_named(turn: Turn) -> list[str]:
+    """Every kecamatan the message names, in its order: the recogniser's (typos too), then any other
+    written out ("ingetno gempol karo pandaan")."""
+    found = [turn.entities["kecamatan"]] if turn.entities.get("kecamatan") else []
+    places = getattr(turn.nlu, "places", None)
+    if places is None:
+        return found
+    from flows.nlu.normalise import tokenise
+    from flows.nlu.places import name_key
+
+    tokens = tokenise(turn.text)
+    for n in (3, 2, 1):
+        for i in range(len(tokens) - n + 1):
+            name = places.kecamatan_of_key(name_key("".join(tokens[i:i + n])))
+            if name and name not in found:
+                found.append(name)
+    return found
 
 
 def start(turn: Turn) -> Step:
-    kecamatan = (turn.slots.get("kecamatan") or turn.entities.get("kecamatan")
-                 or turn.resident.subscribed_kecamatan or turn.resident.kecamatan)
-    if kecamatan is None:
-        return Step([say("langganan.ask_kecamatan")], S.ASK_KECAMATAN)
-    return _consent(kecamatan)
+    if turn.slots.get("stopping"):
+        return stopping(turn)
+    named = kecamatan_named(turn) or [k for k in [turn.slots.get("kecamatan")] if k]
+    if not named:
+        mine = turn.resident.subscriptions
+        home = turn.resident.kecamatan
+        if home and home not in mine:
+            named = [home]
+        else:
+            lead = [say("langganan.current", kecamatan=kecamatan_list(mine))] if mine else []
+            return Step([*lead, say("langganan.ask_kecamatan")], S.ASK_KECAMATAN)
+    return _consent(turn, named)
 
 
-def _consent(kecamatan: str) -> Step:
-    return Step([say("langganan.consent", kecamatan=kecamatan, options=CONSENT.labels())],
-                S.CONSENT, {"kecamatan": kecamatan})
+def _consent(turn: Turn, kecamatan: Sequence[str]) -> Step:
+    mine = turn.resident.subscriptions
+    new = [k for k in kecamatan if k not in mine]
+    if not new:
+        return Step([say("langganan.already", kecamatan=kecamatan_list(mine))], None)
+    return Step([say("langganan.consent", kecamatan=kecamatan_list(new), options=CONSENT.labels())],
+                S.CONSENT, {"kecamatan": new[0], "kecamatan_list": new})
 
 
 _KECAMATAN_STATES = dict(unknown=say("langganan.kecamatan_unknown"), ask_state=S.ASK_KECAMATAN,
-                         confirm_state=S.CONFIRM_KECAMATAN, then=lambda turn, kecamatan: _consent(kecamatan))
+                         confirm_state=S.CONFIRM_KECAMATAN, then=lambda turn, kecamatan: _consent(turn, [kecamatan]))
 
 
 def ask_kecamatan(turn: Turn) -> Step:
+    named = kecamatan_named(turn)
+    if len(named) > 1:
+        return _consent(turn, named)
     return kecamatan_answer(turn, **_KECAMATAN_STATES)
 
 
@@ -45,21 +92,73 @@ def confirm_kecamatan(turn: Turn) -> Step:
 
 
 def consent(turn: Turn) -> Step:
-    kecamatan = turn.slots["kecamatan"]
+    kecamatan = list(turn.slots.get("kecamatan_list") or [turn.slots["kecamatan"]])
     answer = turn.pick(CONSENT)
     if answer == "yes":
-        return Step([say("langganan.subscribed", kecamatan=kecamatan)], None, effects=[Subscribe(kecamatan=kecamatan)])
+        others = [k for k in turn.resident.subscriptions if k not in kecamatan]
+        replies: list[Say] = [say("langganan.subscribed", kecamatan=kecamatan_list(kecamatan))]
+        if others:  # added, never replacing: say what stays
+            replies.append(say("langganan.also", kecamatan=kecamatan_list(others)))
+        return Step(replies, None, effects=[Subscribe(kecamatan=k) for k in kecamatan])
     if answer == "no":
         return Step([say("langganan.not_subscribed")], None)
+    named = kecamatan_named(turn)
     found = turn.nlu.match_kecamatan(turn.text)
-    if found is not None and found.certain:
+    if len(named) > 1 or (found is not None and found.certain):
         # Another kecamatan changes the question; the same one repeated is not a yes (consent
         # stays explicit), so it is asked again rather than read as a new schedule question.
-        return _consent(found.name)
+        return _consent(turn, named if len(named) > 1 else [found.name])
     return unhandled(say("common.choose_again", options=CONSENT.labels()), state=S.CONSENT)
+
+
+# — stopping —
+
+def _stop_labels(mine: Sequence[str]) -> list[Say]:
+    return [*(say("langganan.stop_option", kecamatan=k) for k in mine), say("opt.stop_all")]
+
+
+def _says_all(text: str) -> bool:
+    return bool(set(answers.words(text)) & ALL_WORDS)
+
+
+def stopping(turn: Turn) -> Step:
+    """A stop: all at once with one kecamatan (or "semua"), the named ones, or asked which."""
+    mine = list(turn.resident.subscriptions)
+    named = [k for k in kecamatan_named(turn) if k in mine]
+    if len(mine) <= 1 or _says_all(turn.text) or (named and len(named) == len(mine)):
+        return Step([say("langganan.stopped")], None, effects=[OptOut()])
+    if named:
+        return _stop_some(mine, named)
+    return Step([say("langganan.stop_which", options=_stop_labels(mine))], S.STOP_WHICH, {"mine": mine})
+
+
+def _stop_some(mine: Sequence[str], stopped: Sequence[str]) -> Step:
+    left = [k for k in mine if k not in stopped]
+    return Step([say("langganan.stopped_some", stopped=kecamatan_list(stopped), left=kecamatan_list(left))], None,
+                effects=[Unsubscribe(kecamatan=k) for k in stopped])
+
+
+def stop_which(turn: Turn) -> Step:
+    mine = list(turn.slots.get("mine") or [])
+    labels = _stop_labels(mine)
+    i = turn.pick_index(labels)
+    if i is None and _says_all(turn.text):
+        i = len(mine)
+    named = [k for k in kecamatan_named(turn) if k in mine]
+    if i is None and named:
+        return _stop_some(mine, named) if len(named) < len(mine) else Step(
+            [say("langganan.stopped")], None, effects=[OptOut()])
+    if i is None:
+        return unhandled(say("common.choose_again", options=labels), state=S.STOP_WHICH)
+    if i >= len(mine):
+        return Step([say("langganan.stopped")], None, effects=[OptOut()])
+    return _stop_some(mine, [mine[i]])
 
 
 FLOW = Flow(name="langganan", entry_intents=("langganan",), start=start,
             keywords=("pengingat", "langganan", "pengingat jadwal"),
-            steps={S.ASK_KECAMATAN: ask_kecamatan, S.CONFIRM_KECAMATAN: confirm_kecamatan, S.CONSENT: consent},
-            menu_label="menu.item.langganan", asks={S.CONSENT: Ask(CONSENT), S.CONFIRM_KECAMATAN: KECAMATAN_CONFIRMATION}, effects=(Subscribe,))
+            steps={S.ASK_KECAMATAN: ask_kecamatan, S.CONFIRM_KECAMATAN: confirm_kecamatan, S.CONSENT: consent,
+                   S.STOP_WHICH: stop_which},
+            menu_label="menu.item.langganan",
+            asks={S.CONSENT: Ask(CONSENT), S.CONFIRM_KECAMATAN: KECAMATAN_CONFIRMATION},
+            effects=(Subscribe, Unsubscribe, OptOut))

@@ -19,6 +19,7 @@ from handlers.antrean import check_in_effect
 from handlers.codes import PROPOSAL_PREFIX, TICKET_PREFIX, insert_with_code
 from handlers.handoff import answered_by_bot, relay_to_petugas, start_handoff
 from flows.dates import tanggal
+from storage import subscriptions
 from storage.models import (
     Broadcast, Conversation, Desa, InboundMessage, Kecamatan, Layanan, OutboxMessage, OutboxStatus, Proposal,
     ProposalSupport, Resident, Staff, StaffRole, SurveyResponse, Ticket, TicketEvent, TicketStatus, Visit,
@@ -169,14 +170,28 @@ def support_proposal(ctx: Context, d: kinds.SupportProposal) -> dict[str, Any]:
 def subscribe(ctx: Context, d: kinds.Subscribe) -> dict[str, Any]:
     r = ctx.resident
     kec = kecamatan_by_name(ctx.session, d.kecamatan)
-    r.subscribed_kecamatan_id, r.subscribed_at, r.opted_out_at = kec.id, ctx.now, None
+    subscriptions.subscribe(ctx.session, r, kec.id, ctx.now)
     if r.kecamatan_id is None:
         r.kecamatan_id = kec.id
     return {}
 
 
+def unsubscribe(ctx: Context, d: kinds.Unsubscribe) -> dict[str, Any]:
+    """One kecamatan's reminders stop; the others (and tickets) stay."""
+    kec = kecamatan_by_name(ctx.session, d.kecamatan)
+    subscriptions.unsubscribe(ctx.session, ctx.resident, kec.id)
+    ctx.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.resident_id == ctx.resident.id, OutboxMessage.status == OutboxStatus.PENDING,
+               OutboxMessage.broadcast_id.in_(select(Broadcast.id).join(Visit, Visit.id == Broadcast.visit_id)
+                                              .where(Visit.kecamatan_id == kec.id)))
+        .values(status=OutboxStatus.CANCELED, error_message="unsubscribed from this kecamatan"))
+    return {}
+
+
 def opt_out(ctx: Context, d: kinds.OptOut) -> dict[str, Any]:
     ctx.resident.opted_out_at = ctx.now
+    subscriptions.unsubscribe(ctx.session, ctx.resident)  # MULAI asks afresh, never resumes old ones silently
     # Nothing business-initiated that is still waiting may go out any more.
     ctx.session.execute(
         update(OutboxMessage)
@@ -200,7 +215,8 @@ def erase_data(ctx: Context, d: kinds.EraseData) -> dict[str, Any]:
               .values(status=OutboxStatus.CANCELED, error_message="data erased"))
     r.phone = r.name = r.nik_masked = None
     r.name_confirmed = False
-    r.desa_id = r.referral_desa_id = r.subscribed_kecamatan_id = None
+    r.desa_id = r.referral_desa_id = None
+    subscriptions.unsubscribe(s, r)
     r.subscribed_at, r.opted_out_at, r.erased_at = None, ctx.now, ctx.now
     s.execute(delete(Conversation).where(Conversation.resident_id == r.id, Conversation.id != ctx.conversation.id))
     return {}
@@ -279,6 +295,7 @@ EFFECTS: dict[type[Effect], Handler] = {
     kinds.SupportProposal: support_proposal,
     kinds.Subscribe: subscribe,
     kinds.OptOut: opt_out,
+    kinds.Unsubscribe: unsubscribe,
     kinds.EraseData: erase_data,
     kinds.SaveSurvey: save_survey,
     kinds.Handoff: handoff,

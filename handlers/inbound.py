@@ -20,6 +20,7 @@ from handlers.facts import CLOSED_TICKET, DbFacts
 from handlers.replies import carry_out, render_replies
 from handlers.residents import locked_conversation, resident_by_phone, save_outcome
 from storage.db import UTCDateTime, retry_on_disconnect
+from storage.subscriptions import kecamatan_of
 from storage.dialect import dialect_name, insert_for
 from storage.models import Conversation, InboundMessage, Resident, Staff, Ticket
 
@@ -150,7 +151,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
         situation = screened.situation
         turn = Turn(text=text, intent=intent, entities=dict(understanding.entities) if understanding else {},
                     confidence=confidence,
-                    slots=dict(situation.slots), resident=_view(resident, msg),
+                    slots=dict(situation.slots), resident=_view(session, resident, msg),
                     facts=DbFacts(session, resident, now, runtime.settings.bot_timezone), nlu=runtime.recogniser,
                     now=now, location=location, media_url=msg.media_url, render=render_say)
         outcome = policy.decide(registry, rules, situation, turn)
@@ -178,11 +179,11 @@ def situation_of(session: Session, conversation: Conversation, resident: Residen
         flood_count=resident.flood_count)
 
 
-def _view(resident: Resident, msg: Incoming) -> ResidentView:
+def _view(session: Session, resident: Resident, msg: Incoming) -> ResidentView:
     return ResidentView(
         name=resident.name, profile_name=msg.profile_name, channel=msg.channel,
         kecamatan=resident.kecamatan.nama if resident.kecamatan else None,
         desa=resident.desa.nama if resident.desa else None,
-        subscribed_kecamatan=resident.subscribed_kecamatan.nama if resident.subscribed_kecamatan else None,
+        subscriptions=tuple(kecamatan_of(session, resident)),
         opted_out=resident.opted_out_at is not None,
     )

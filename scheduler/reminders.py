@@ -30,6 +30,7 @@ from flows.referral import wa_me_link
 from handlers.facts import CLOSED_TICKET
 from handlers.outbox import enqueue, insert_broadcast_rows
 from handlers.quiet_hours import quiet_hours_of
+from storage import subscriptions
 from storage.dialect import dialect_name, insert_for
 from storage.models import Broadcast, Desa, OutboxMessage, OutboxStatus, Resident, Staff, StaffRole, Ticket, Visit
 from storage.schedule import upcoming_planned
@@ -144,7 +145,8 @@ def plan_broadcast(session: Session, runtime: Runtime, visit_id: int, kind: str,
 
 
 def subscribers_of(kecamatan_id: int) -> list[ColumnElement[bool]]:
-    return [Resident.subscribed_kecamatan_id == kecamatan_id]
+    # One row per (resident, kecamatan) and ON CONFLICT per (broadcast, resident): exactly once each.
+    return [subscriptions.subscribers_of(kecamatan_id)]
 
 
 def ticket_holders_of(visit_id: int) -> list[ColumnElement[bool]]:

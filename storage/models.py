@@ -165,7 +165,8 @@ class Resident(Base):
     role: Mapped[str] = mapped_column(String(16), default="warga")
     desa_id: Mapped[int | None] = mapped_column(ForeignKey("desa.id"))
     kecamatan_id: Mapped[int | None] = mapped_column(ForeignKey("kecamatan.id"), index=True)
-    # Reminder subscription: consent given at subscribed_at for subscribed_kecamatan_id.
+    # Reminder subscriptions are rows of `subscription` (one per kecamatan); consent last given at subscribed_at.
+    # Legacy, always NULL since migration 0016 and never read (dropping it would rebuild this table on SQLite).
     subscribed_kecamatan_id: Mapped[int | None] = mapped_column(ForeignKey("kecamatan.id"), index=True)
     subscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -183,8 +184,24 @@ class Resident(Base):
 
     desa: Mapped[Desa | None] = relationship(foreign_keys=[desa_id])
     kecamatan: Mapped[Kecamatan | None] = relationship(foreign_keys=[kecamatan_id])
-    subscribed_kecamatan: Mapped[Kecamatan | None] = relationship(foreign_keys=[subscribed_kecamatan_id])
+    subscriptions: Mapped[list[Subscription]] = relationship(order_by="Subscription.id", back_populates="resident",
+                                                             cascade="all, delete-orphan")
     referral_desa: Mapped[Desa | None] = relationship(foreign_keys=[referral_desa_id])
+
+
+class Subscription(Base):
+    """A resident's consent to reminders of one kecamatan (lives in Gempol, works in Pandaan: two rows)."""
+
+    __tablename__ = "subscription"
+    __table_args__ = (UniqueConstraint("resident_id", "kecamatan_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"), index=True)
+    kecamatan_id: Mapped[int] = mapped_column(ForeignKey("kecamatan.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    resident: Mapped[Resident] = relationship(back_populates="subscriptions")
+    kecamatan: Mapped[Kecamatan] = relationship()
 
 
 class Staff(Base):

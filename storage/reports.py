@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage import subscriptions
 from storage.queue import StandFigures, stand_figures
 
 from storage.models import (
@@ -69,7 +70,7 @@ def visit_report(session: Session, visit_id: int) -> VisitReport | None:
     supporters = session.scalar(select(func.coalesce(func.sum(Proposal.support_count - 1), 0))
                                 .join(Proposal.desa).where(*in_kecamatan))
     subscribers = session.scalar(select(func.count()).select_from(Resident).where(
-        Resident.subscribed_kecamatan_id == visit.kecamatan_id, Resident.opted_out_at.is_(None)))
+        subscriptions.subscribers_of(visit.kecamatan_id), Resident.opted_out_at.is_(None)))
     referrals = dict(session.execute(
         select(Desa.nama, func.count()).join(Resident, Resident.referral_desa_id == Desa.id)
         .where(Desa.kecamatan_id == visit.kecamatan_id).group_by(Desa.nama).order_by(Desa.nama)).all())
@@ -93,7 +94,7 @@ def desa_reach(session: Session, desa_id: int) -> DesaReach | None:
         return None
     referred = session.scalar(select(func.count()).select_from(Resident).where(Resident.referral_desa_id == desa_id))
     subscribed = session.scalar(select(func.count()).select_from(Resident).where(
-        Resident.referral_desa_id == desa_id, Resident.subscribed_kecamatan_id.is_not(None),
+        Resident.referral_desa_id == desa_id, subscriptions.subscribed_to_any(),
         Resident.opted_out_at.is_(None)))
     proposals = session.scalar(select(func.count()).select_from(Proposal).where(
         Proposal.desa_id == desa_id, Proposal.merged_into_id.is_(None)))

@@ -121,7 +121,7 @@ def recogniser():
     return build_recogniser()
 
 
-RESIDENT = ResidentView(name=None, profile_name="Sumarti", kecamatan=None, desa=None, subscribed_kecamatan=None,
+RESIDENT = ResidentView(name=None, profile_name="Sumarti", kecamatan=None, desa=None, subscriptions=(),
                         opted_out=False, channel="whatsapp")
 
 

@@ -2,6 +2,7 @@
 (SQLite and PostgreSQL): none of them may opt the resident out of reminders or start another flow."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from storage.models import Resident, SurveyResponse, Ticket
 from tests.handlers.test_flows import petugas, play, schedule  # noqa: F401  (fixtures)
@@ -10,7 +11,7 @@ from tests.whatsapp import Phone
 
 def resident(rt) -> Resident:
     with rt.sessions() as s:
-        return s.scalars(select(Resident)).one()
+        return s.scalars(select(Resident).options(selectinload(Resident.subscriptions))).one()
 
 
 def test_gak_usah_mid_flow_is_no_opt_out(phone, schedule, rt):
@@ -26,7 +27,7 @@ def test_gak_usah_mid_flow_is_no_opt_out(phone, schedule, rt):
         ("gak usah", "!tidak akan menerima pengingat"),
     ])
     r = resident(rt)
-    assert r.opted_out_at is None and r.subscribed_kecamatan_id is not None
+    assert r.opted_out_at is None and r.subscriptions
 
 
 def test_cukup_at_the_survey_comment_is_a_skip_not_an_opt_out(phone, schedule, petugas, rt, wa_client):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from storage.models import OutboxMessage, Resident, Ticket, TicketEvent, TicketStatus
 from tests.handlers.test_flows import play
@@ -40,7 +41,7 @@ def told(rt, phone_number) -> list[str]:
 
 def resident(rt) -> Resident:
     with rt.sessions() as s:
-        r = s.scalars(select(Resident)).one()
+        r = s.scalars(select(Resident).options(selectinload(Resident.subscriptions))).one()
         s.expunge_all()
         return r
 
@@ -68,7 +69,7 @@ def test_cancel_own_ticket_confirmed_once_dinas_told_reminders_untouched(phone, 
             == ["dibuat", "dibatalkan"]
     assert any(kode in body and "dibatalkan oleh warga" in body for body in told(rt, RINA))
     r = resident(rt)
-    assert r.opted_out_at is None and r.subscribed_kecamatan_id is not None
+    assert r.opted_out_at is None and len(r.subscriptions) == 1
 
 
 def test_saying_no_keeps_the_ticket(phone, staff, visits, rt):

@@ -120,7 +120,7 @@ def seen(rt, phone: Phone, replies: list[str]) -> Seen:
                      for p in s.scalars(select(Proposal).where(Proposal.resident_id == resident.id).order_by(Proposal.id))]
         supports = [x.proposal_id for x in s.scalars(select(ProposalSupport).where(ProposalSupport.resident_id == resident.id))]
         rows = {"tickets": tickets, "proposals": proposals, "supports": supports,
-                "subscribed": resident.subscribed_kecamatan_id, "opted_out": resident.opted_out_at is not None,
+                "subscribed": [x.kecamatan_id for x in resident.subscriptions], "opted_out": resident.opted_out_at is not None,
                 "erased": resident.erased_at is not None, "name": resident.name,
                 "handoff": conv.handoff_ticket_id is not None}
         return Seen(replies, conv.flow, conv.state, dict(conv.slots or {}), rows, conv.misunderstood)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core.runtime import Runtime
-from storage.models import Desa, Kecamatan, Opd, Resident, Staff, StaffRole, Visit, VisitStatus
+from storage.models import Desa, Kecamatan, Opd, Resident, Staff, StaffRole, Subscription, Visit, VisitStatus
 from tests.fake_twilio import FakeTwilio
 
 BOT_NUMBER = "+6281100000000"
@@ -63,7 +63,8 @@ def phone(n: int) -> str:
 def add_residents(session, nama: str, count: int, *, start: int = 0, last_inbound_at: datetime | None = None,
                   **fields) -> list[int]:
     kid = kecamatan_id(session, nama)
-    rows = [Resident(phone=phone(start + i), channel="whatsapp", subscribed_kecamatan_id=kid,
+    rows = [Resident(phone=phone(start + i), channel="whatsapp",
+                     subscriptions=[Subscription(kecamatan_id=kid, created_at=datetime(2026, 11, 1, tzinfo=UTC))],
                      subscribed_at=datetime(2026, 11, 1, tzinfo=UTC), last_inbound_at=last_inbound_at, **fields)
             for i in range(count)]
     session.add_all(rows)

@@ -1,0 +1,79 @@
+"""Reminders for several kecamatan per resident, through the signed webhook on SQLite and PostgreSQL:
+both named at once, a second request adds, BERHENTI with several asks which or stops all on
+"semua"; the reminder planner reads the table and plans each (broadcast, resident) once."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from scheduler.reminders import plan_broadcast
+from storage.models import OutboxMessage, Resident, Subscription
+from tests.handlers.test_flows import play
+from tests.whatsapp import add_visit
+
+
+def subscribed(rt) -> list[str]:
+    with rt.sessions() as s:
+        return [x.kecamatan.nama for x in s.scalars(select(Subscription).order_by(Subscription.id))]
+
+
+@pytest.mark.parametrize("words", [
+    "ingetno gempol karo pandaan",                    # ngoko
+    "tolong ingatkan jadwal gempol dan pandaan",      # Indonesian
+    "kula nyuwun dipun engetaken gempol kaliyan pandaan",  # krama
+])
+def test_two_kecamatan_at_once(phone, rt, words):
+    play(phone, [(words, "*Kecamatan Gempol dan Pandaan*", "Setuju?"), ("1", "Kecamatan Gempol dan Pandaan")])
+    assert subscribed(rt) == ["Gempol", "Pandaan"]
+
+
+def test_a_second_request_adds_and_says_what_stays(phone, rt):
+    play(phone, [
+        ("ingatkan saya jadwal gempol", "*Kecamatan Gempol*", "Setuju?"), ("1", "Siap"),
+        ("aku kerjo nang pandaan, ingetno pisan", "*Kecamatan Pandaan*"),
+        ("iyo", "Kecamatan Pandaan", "Pengingat untuk Kecamatan Gempol tetap berjalan"),
+        ("ingatkan gempol", "sudah menerima pengingat untuk Kecamatan Gempol dan Pandaan"),
+    ])
+    assert subscribed(rt) == ["Gempol", "Pandaan"]
+
+
+def test_berhenti_with_several_asks_which_then_semua(phone, rt):
+    play(phone, [
+        ("ingetno gempol karo pandaan", "Setuju?"), ("1", "Siap"),
+        ("ingatkan bangil juga", "*Kecamatan Bangil*"), ("1", "Gempol dan Pandaan tetap berjalan"),
+        ("BERHENTI", "Hentikan yang mana?", "1. Kec. Gempol", "2. Kec. Pandaan", "3. Kec. Bangil", "4. Semua"),
+        ("pandaan", "pengingat untuk Kecamatan Pandaan dihentikan", "Gempol dan Bangil tetap berjalan"),
+    ])
+    assert subscribed(rt) == ["Gempol", "Bangil"]
+    play(phone, [("stop", "Hentikan yang mana?"), ("semua", "tidak akan menerima pengingat lagi")])
+    assert subscribed(rt) == []
+    with rt.sessions() as s:
+        assert s.scalars(select(Resident)).one().opted_out_at is not None
+
+
+def test_berhenti_naming_one_of_several_stops_that_one(phone, rt):
+    play(phone, [("ingetno gempol karo pandaan", "Setuju?"), ("1", "Siap"),
+                 ("ojok kirim pengingat pandaan maneh", "Pandaan dihentikan", "Gempol tetap berjalan")])
+    assert subscribed(rt) == ["Gempol"]
+
+
+def test_berhenti_with_one_stops_at_once(phone, rt):
+    play(phone, [("ingatkan gempol", "Setuju?"), ("1", "Siap"), ("BERHENTI", "tidak akan menerima pengingat lagi")])
+    assert subscribed(rt) == []
+
+
+def test_the_planner_reads_the_table_once_per_resident(phone, rt):
+    gempol, pandaan = add_visit(rt, "Gempol", 2), add_visit(rt, "Pandaan", 3)
+    play(phone, [("ingetno gempol karo pandaan", "Setuju?"), ("1", "Siap")])
+    # The same resident also holds a ticket for Gempol's visit: still one reminder row.
+    play(phone, [("daftar ktp", "KTP-el"), ("gempol", "1. Daftar"), ("1", "Nama"), ("1", "Desa"), ("gempol", "catatan"),
+                 ("-", "Cek lagi"), ("1", "Terdaftar")])
+    now = datetime.now(UTC)
+    with rt.sessions.begin() as s:
+        for visit_id in (gempol, pandaan):
+            plan_broadcast(s, rt, visit_id, "h1", now, now + timedelta(days=1), now)
+            plan_broadcast(s, rt, visit_id, "h1", now, now + timedelta(days=1), now)  # a second clock: nothing new
+    with rt.sessions() as s:
+        rows = s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "reminder"))
+    assert rows == 2  # one per visit, for the one resident
