@@ -106,16 +106,20 @@ WHICH = choices(("stop", say("opt.stop_reminders")), ("erase", say("opt.erase_da
                 yes="stop", no="menu")
 
 
+# The stop itself is the reminder flow's (one kecamatan, several: which, or all).
+STOP = Step([], None, slots={"stopping": True}, switch_to="langganan")
+
+
 def start(turn: Turn) -> Step:
     if clear_stop(turn.text):
-        return Step([say("langganan.stopped")], None, effects=[OptOut()])
+        return STOP
     return Step([say("berhenti.which", options=WHICH.labels())], S.WHICH)
 
 
 def which(turn: Turn) -> Step:
     answer = turn.pick(WHICH)
     if answer == "stop":
-        return Step([say("langganan.stopped")], None, effects=[OptOut()])
+        return STOP
     if answer == "erase":
         return Step([], None, switch_to="hapus_data")
     if answer == "menu":
@@ -125,4 +129,4 @@ def which(turn: Turn) -> Step:
 
 FLOW = Flow(name="berhenti", entry_intents=("berhenti",), start=start, steps={S.WHICH: which},
             menu_label="menu.item.berhenti", asks={S.WHICH: Ask(WHICH)}, effects=(OptOut,),
-            switches=("hapus_data", "menu"))
+            switches=("hapus_data", "menu", "langganan"))

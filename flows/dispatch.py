@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
-from flows.effects import OptOut
 from flows.engine import Ask, Effect, Flow, Say, Step, Turn, choices, say
 
 from flows import answers, berhenti
@@ -151,8 +150,8 @@ def _global(registry: Registry, flow: str | None, turn: Turn) -> Outcome | None:
     if cmd == "cancel":
         lead = say("menu.cancelled") if flow not in (None, "menu") else None
         return main_menu(registry, lead=lead)
-    if cmd == "stop":
-        return Outcome([say("langganan.stopped")], None, None, {}, [OptOut()])
+    if cmd == "stop":  # one kecamatan or "semua": all at once; several: asked which (flows/langganan.py)
+        return start(registry, "langganan", turn, {"stopping": True})
     if cmd == "start":
         return _start(registry, "langganan", replace(turn, intent="langganan"))
     if cmd == "human":
