@@ -100,7 +100,11 @@ def _fixed(slots: Mapping[str, Any], desa: str, kecamatan: str) -> dict[str, Any
 
 def kecamatan_answer(turn: Turn, *, unknown: Say, ask_state: str, confirm_state: str,
                      then: Callable[[Turn, str], Step]) -> Step:
-    """A typed kecamatan: taken when sure, asked back ("Maksudnya Kecamatan Gempol?") when not."""
+    """A typed kecamatan: taken when sure, asked back ("Maksudnya Kecamatan Gempol?") when not; a place
+    outside the regency (Kota Pasuruan, Sidoarjo …) is said kindly, with the nearest visit."""
+    outside = outside_answer(turn, ask_state)
+    if outside is not None:
+        return outside
     found = turn.nlu.match_kecamatan(turn.text)
     if found is None:
         return unhandled(unknown, state=ask_state)
@@ -167,6 +171,9 @@ def home_desa_answer(
             return unhandled(say("common.choose_again", options=labels), state=choose_state)
     if turn.skipped():
         return unhandled(say("places.desa_needed"), state=retry_state)
+    outside = outside_answer(turn, retry_state)
+    if outside is not None:
+        return outside
     text = without_negated_places(turn.text)
     prefer = [k for k in dict.fromkeys(prefer) if k]
     places = getattr(turn.nlu, "places", None)
@@ -212,3 +219,63 @@ def desa_not_found_anywhere(nlu, kecamatan: str | None) -> Say:
     if kecamatan:
         return say("places.desa_not_found_in_any", kecamatan=kecamatan, names=", ".join(nlu.desa_in(kecamatan)))
     return say("places.desa_not_found")
+
+
+# — outside the regency —
+# Kota Pasuruan (a separate city inside the regency) and the neighbours' common names, each with the
+# regency's kecamatan next to it (where the nearest visit is looked for). Kenduren Mas is Kabupaten
+# Pasuruan's; a resident from there is told so kindly, and offered the nearest visit if they can come.
+OUTSIDE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("Kota Pasuruan", ("kota pasuruan", "kodya pasuruan", "kota psr", "kotamadya pasuruan", "pasuruan kota",
+                       "purworejo", "bugul kidul", "bugulkidul", "bugul", "gadingrejo", "gading rejo", "panggungrejo",
+                       "panggung rejo", "pohjentrek kota"),
+     ("Pohjentrek", "Kraton", "Gondangwetan", "Rejoso", "Bangil")),
+    ("Kabupaten Sidoarjo", ("sidoarjo", "sidoardjo", "porong", "tanggulangin", "krembung", "jabon", "sda"),
+     ("Gempol", "Beji", "Bangil")),
+    ("Kota Surabaya", ("surabaya", "suroboyo", "sby"), ("Gempol", "Beji", "Bangil")),
+    ("Kabupaten Mojokerto", ("mojokerto", "ngoro", "trawas", "pacet", "mojosari"), ("Prigen", "Gempol", "Pandaan")),
+    ("Kabupaten Malang", ("malang", "lawang", "singosari", "jabung", "poncokusumo", "tumpang"),
+     ("Purwodadi", "Tutur", "Prigen")),
+    ("Kota Batu", ("kota batu",), ("Prigen", "Purwodadi")),
+    ("Kabupaten Probolinggo", ("probolinggo", "tongas", "sumberasih", "sukapura"),
+     ("Nguling", "Lumbang", "Tosari")),
+)
+_OUTSIDE_RE = [(label, re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s*") for n in names)
+                                  + r")(?![\w'])", re.IGNORECASE), near)
+               for label, names, near in OUTSIDE]
+_KABUPATEN_PASURUAN = re.compile(r"\b(?:kab(?:upaten)?\.?\s*pasuruan|kab\s*psr)\b", re.IGNORECASE)
+
+
+def outside_regency(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """(the place's name, the regency's kecamatan next to it) when the text names a place outside
+    Kabupaten Pasuruan; None otherwise ("bangil kabupaten pasuruan" is inside)."""
+    text = text or ""
+    for label, pattern, near in _OUTSIDE_RE:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        if label != "Kota Pasuruan" and _KABUPATEN_PASURUAN.search(text):
+            continue
+        return label, near
+    return None
+
+
+def nearest_visit_to(turn: Turn, near: tuple[str, ...]):
+    """The soonest planned visit among these kecamatan (None: none planned)."""
+    visits = [v for k in near for v in turn.facts.next_visits(k, limit=1) if v.status == "planned"]
+    return min(visits, key=lambda v: v.tanggal) if visits else None
+
+
+def outside_answer(turn: Turn, retry_state: str) -> Step | None:
+    """Said kindly when a place outside the regency is named where a kecamatan/desa is asked."""
+    found = outside_regency(turn.text)
+    if found is None:
+        return None
+    if any(m.score >= 100 for m in turn.nlu.match_desa(turn.text)) and found[0] != "Kota Pasuruan":
+        return None  # "pusung malang" is desa Pusungmalang (Puspo), not Kabupaten Malang
+    label, near = found
+    visit = nearest_visit_to(turn, near)
+    if visit is None:
+        return Step([say("places.outside", place=label)], retry_state, dict(turn.slots))
+    return Step([say("places.outside_nearest", place=label, kecamatan=visit.kecamatan, tanggal=visit.tanggal_text,
+                     lokasi=visit.lokasi)], retry_state, dict(turn.slots))

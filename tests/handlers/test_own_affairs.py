@@ -145,3 +145,33 @@ def test_kia_is_for_a_child(phone, far_home, rt):
         ("tutur", "catatan"),
         ("-", "Layanan: KTP-el", "Nama: Sumini (ibu Anda)"),
     ])
+
+
+@pytest.mark.parametrize("answer,place", [
+    ("purworejo kota pasuruan", "Kota Pasuruan"),
+    ("aku wong bugul kidul", "Kota Pasuruan"),
+    ("kula saking panggungrejo", "Kota Pasuruan"),
+    ("sy org sidoarjo kak", "Kabupaten Sidoarjo"),
+])
+def test_outside_the_regency_is_said_kindly_with_the_nearest_visit(phone, rt, answer, place):
+    add_visit(rt, "Kraton", 4)
+    add_visit(rt, "Gempol", 9)
+    nearest = "Kec. Kraton" if place == "Kota Pasuruan" else "Kec. Gempol"
+    play(phone, [
+        ("mau bikin kk", "kecamatan mana"),
+        (answer, f"{place} tidak termasuk", "Kabupaten Pasuruan", "Jadwal terdekat", nearest,
+         "!Maksudnya Kecamatan"),
+        (nearest.removeprefix("Kec. ").lower(), "1. Daftar untuk tanggal ini"),
+    ])
+
+
+def test_outside_at_the_desa_question_and_for_reminders(phone, far_home):
+    play(phone, [
+        ("ingatkan saya", "kecamatan mana"),
+        ("sidoarjo", "Kabupaten Sidoarjo tidak termasuk", "Kec. Gempol"),
+        ("gempol", "*Kecamatan Gempol*", "Setuju?"),
+        ("2", "tidak ada pengingat"),
+        ("daftar kk", "kecamatan mana"), ("tutur", "1. Daftar"), ("1", "Nama"),
+        ("1", "Desa/kelurahan"),
+        ("sy wong gadingrejo kota pasuruan", "Kota Pasuruan tidak termasuk", "!catatan"),
+    ])
