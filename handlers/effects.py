@@ -21,7 +21,7 @@ from handlers.handoff import answered_by_bot, relay_to_petugas, start_handoff
 from flows.dates import tanggal
 from storage import subscriptions
 from storage.models import (
-    Broadcast, Conversation, Desa, InboundMessage, Kecamatan, Layanan, OutboxMessage, OutboxStatus, Proposal,
+    CLOSED_TICKET, Broadcast, Conversation, Desa, InboundMessage, Kecamatan, Layanan, OutboxMessage, OutboxStatus, Proposal,
     ProposalSupport, Resident, Staff, StaffRole, SurveyResponse, Ticket, TicketEvent, TicketStatus, Visit,
 )
 
@@ -71,8 +71,6 @@ def create_ticket(ctx: Context, d: kinds.CreateTicket) -> dict[str, Any]:
 
 
 def _own_open_ticket(ctx: Context, kode: str) -> Ticket | None:
-    from handlers.facts import CLOSED_TICKET  # handlers.facts imports handlers.antrean, which imports this
-
     return ctx.session.scalar(select(Ticket).where(Ticket.kode == kode, Ticket.resident_id == ctx.resident.id,
                                                    Ticket.status.not_in(CLOSED_TICKET)).with_for_update())
 
@@ -126,13 +124,10 @@ def move_ticket(ctx: Context, d: kinds.MoveTicket) -> dict[str, Any]:
 def _drop_reminders_of(ctx: Context, visit: Visit) -> None:
     """Reminders of the old visit still waiting for this resident go only if nothing else brings them
     there: no other open ticket for it, no subscription to its kecamatan (the new visit's come as usual)."""
-    from handlers.facts import CLOSED_TICKET
-    from storage.subscriptions import is_subscribed
-
     s, r = ctx.session, ctx.resident
     other = s.scalar(select(Ticket.id).where(Ticket.resident_id == r.id, Ticket.visit_id == visit.id,
                                              Ticket.status.not_in(CLOSED_TICKET)).limit(1))
-    if other is not None or is_subscribed(s, r, visit.kecamatan_id):
+    if other is not None or subscriptions.is_subscribed(s, r, visit.kecamatan_id):
         return
     s.execute(update(OutboxMessage)
               .where(OutboxMessage.resident_id == r.id, OutboxMessage.status == OutboxStatus.PENDING,

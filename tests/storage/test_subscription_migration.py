@@ -2,7 +2,7 @@
 
 from sqlalchemy import text
 
-from bot.runtime import Runtime
+from core.runtime import Runtime
 from storage.migrate import upgrade
 from tests.conftest import BASE_SETTINGS
 
