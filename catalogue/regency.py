@@ -24,7 +24,8 @@ MESSAGES: dict[str, str] = {
         "— Pemkab Pasuruan"
     ),
     "camat_kapan_h7": "seminggu lagi",
-    "camat_kapan_h3": "3 hari lagi",
+    "camat_kapan_lusa": "lusa",
+    "camat_kapan_hari": "{n} hari lagi",
     "camat_reach_intro": "Warga yang datang lewat tautan tiap desa pada kunjungan lalu ({tanggal_lalu}):\n{daftar}",
     "camat_reach_line": "• {desa}: {n} warga",
     "camat_reach_more": "• … dan {n} desa/kelurahan lain",

@@ -74,7 +74,8 @@ def plan_regency_messages(runtime: Runtime, now: datetime) -> list[PlannedStaff]
             continue
         due = [(kind, _at(day - timedelta(days=n), tz)) for kind, n in CAMAT_PLAN]
         come = [(kind, at) for kind, at in due if at <= now]
-        if come:
+        # From H-1 the kepala desa have their own reminders: a brief to forward would come too late.
+        if come and now < _at(day - timedelta(days=1), tz):
             kind, at = come[-1]
             expires = min([later for _, later in due if later > at] + [starts])
             planned += _plan(runtime, visit_id, kind, at, expires, now)
@@ -115,7 +116,17 @@ def camats_of(session: Session, kecamatan_id: int) -> list[tuple[int, str]]:
         .order_by(Staff.id)).all())
 
 
-def camat_brief(session: Session, visit: Visit, kind: str) -> tuple[str, dict[str, str]]:
+def kapan(day: date, today: date) -> str:
+    """"seminggu lagi", "3 hari lagi", "lusa": as far as the visit really is when the brief is written."""
+    days = (day - today).days
+    if days == 7:
+        return render("camat_kapan_h7")
+    if days == 2:
+        return render("camat_kapan_lusa")
+    return render("camat_kapan_hari", n=days)
+
+
+def camat_brief(session: Session, visit: Visit, kind: str, today: date) -> tuple[str, dict[str, str]]:
     facts = _visit_facts(visit)
     last = last_held_visit(session, visit.kecamatan_id, visit.tanggal)
     if last is None:
@@ -132,8 +143,7 @@ def camat_brief(session: Session, visit: Visit, kind: str) -> tuple[str, dict[st
         reach = (render("camat_reach_intro", tanggal_lalu=tanggal(last.tanggal), daftar="\n".join(lines)) + "\n"
                  + render("camat_reach_lowest", desa=names))
         lowest_var = render("camat_reach_lowest_var", desa=names, n=lowest[0].reach) if lowest else "-"
-    kapan = render("camat_kapan_h7" if kind == CAMAT_H7 else "camat_kapan_h3")
-    body = render("camat_brief", kapan=kapan, jangkauan=reach, **facts)
+    body = render("camat_brief", kapan=kapan(visit.tanggal, today), jangkauan=reach, **facts)
     return body, {"1": facts["kecamatan"], "2": facts["tanggal"], "3": lowest_var}
 
 
@@ -160,7 +170,9 @@ def enqueue_camat(session: Session, runtime: Runtime, broadcast_id: int, kind: s
     camats = camats_of(session, visit.kecamatan_id)
     if not camats:
         return 0
-    body, template_vars = camat_result(session, visit) if kind == CAMAT_HASIL else camat_brief(session, visit, kind)
+    today = send_from.astimezone(ZoneInfo(runtime.settings.bot_timezone)).date()  # the day it goes out
+    body, template_vars = camat_result(session, visit) if kind == CAMAT_HASIL \
+        else camat_brief(session, visit, kind, today)
     outbox_kind = "camat_hasil" if kind == CAMAT_HASIL else "camat_brief"
     for staff_id, phone in camats:
         row = enqueue(session, kind=outbox_kind, channel="whatsapp", to_phone=phone, body=_fit(body),

@@ -82,6 +82,9 @@ _PLAN_LINES = {
                                  f"{r.recipients} penerima (siaran #{r.broadcast_id}).", "Tidak ada pengingat baru."),
     "plan_corrections": (lambda r: f"Koreksi {r.kind} (kunjungan #{r.visit_id}): {r.added} penerima ditambahkan "
                                    f"(siaran #{r.broadcast_id}).", "Tidak ada koreksi baru."),
+    "plan_regency_messages": (lambda r: f"Pesan staf {r.kind.removeprefix('staf_')} (kunjungan #{r.visit_id}): "
+                                        f"{r.recipients} penerima (siaran #{r.broadcast_id}).",
+                              "Tidak ada pesan camat/persiapan baru."),
 }
 
 

@@ -119,11 +119,20 @@ def test_camat_brief_h7_then_h3_names_each_desa_and_the_fewest(trt, fake_twilio)
     _once_each(trt)
 
 
-def test_a_schedule_imported_late_sends_only_the_latest_brief(trt, fake_twilio):
+def test_a_schedule_imported_late_sends_only_the_latest_brief_worded_for_its_day(trt, fake_twilio):
     at = jkt("2026-12-07T09:00")  # after H-3 and H-2
     world(trt, at)
     kinds = sorted(p.kind for p in tick(trt, at)["plan_regency_messages"])
     assert kinds == ["staf_camat_h3", "staf_persiapan"]
+    body = fake_twilio.sent_to(CAMAT_GEMPOL)[0].form["Body"]
+    assert "datang lusa" in body and "3 hari lagi" not in body
+
+
+def test_from_h1_the_camat_gets_no_brief_but_the_dinas_still_their_list(trt, fake_twilio):
+    at = jkt("2026-12-08T09:00")
+    world(trt, at)
+    assert [p.kind for p in tick(trt, at)["plan_regency_messages"]] == ["staf_persiapan"]
+    assert fake_twilio.sent_to(CAMAT_GEMPOL) == [] and len(fake_twilio.sent_to(RINA)) == 1
 
 
 def test_preparation_list_per_dinas_at_h2(trt, fake_twilio):
@@ -217,3 +226,10 @@ def test_two_clocks_at_once_plan_each_message_once(trt, fake_twilio):
     seen = _once_each(trt)
     assert {kind for kind, _ in seen} == {"staf_camat_h3", "staf_persiapan"}
     assert len(seen) == 3  # the camat, Rina, Budi
+
+
+def test_scheduler_tick_says_what_it_planned_for_the_staff(trt, cli):
+    visit = world(trt, jkt("2026-12-02T07:00"))
+    out = cli("scheduler", "tick", "--now", "2026-12-02T07:00+07:00").output
+    assert f"Pesan staf camat_h7 (kunjungan #{visit}): 1 penerima" in out
+    assert "Tidak ada pesan camat/persiapan baru." in cli("scheduler", "tick", "--now", "2026-12-02T07:01+07:00").output
