@@ -31,7 +31,11 @@ class Settings:
     twilio_api_base_url: str = ""
     public_base_url: str = ""
     bot_timezone: str = "Asia/Jakarta"
+    # The account's outbound rate, shared by every sending process (scheduler.pacing).
     send_rate_per_second: float = 10.0
+    # Own rates of sender numbers when several are configured: "whatsapp:+62811…=80,KENDURENMAS=10"
+    # (each also within the account's rate).
+    send_rate_per_sender: str = ""
     # Number residents write to, for the wa.me links in kepala desa reminders (E.164 digits).
     bot_whatsapp_number: str = ""
     # Reminder kinds: name:days-before@HH:MM, comma-separated.

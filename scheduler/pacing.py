@@ -39,6 +39,7 @@ LATE_SLOT = 0.05
 BULK_CHUNK_SECONDS = 0.1
 BULK_HORIZON = 0.2
 ACCOUNT_KEY = "account"
+SENDER_KEY = "sender:{}"  # a sender number's own rate (SEND_RATE_PER_SENDER)
 
 _RESERVE_PG = text("""
     UPDATE send_pace SET tat = GREATEST(tat, extract(epoch FROM statement_timestamp())) + :span
@@ -51,6 +52,21 @@ _RESERVE_SQLITE = text("""
     RETURNING tat, :now""")
 _PEEK_PG = text("SELECT tat, extract(epoch FROM clock_timestamp()) FROM send_pace WHERE key = :key")
 _PEEK_SQLITE = text("SELECT tat, :now FROM send_pace WHERE key = :key")
+
+
+def sender_rates(text: str) -> dict[str, float]:
+    """SEND_RATE_PER_SENDER: "whatsapp:+6281100000000=80,KENDURENMAS=10" → {sender: rate}."""
+    rates: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        sender, sep, rate = part.rpartition("=")
+        try:
+            value = float(rate)
+        except ValueError:
+            value = 0.0
+        if not sep or not sender.strip() or value <= 0:
+            raise ValueError(f"SEND_RATE_PER_SENDER: {part!r} is not sender=rate (e.g. whatsapp:+6281100000000=80)")
+        rates[sender.strip()] = value
+    return rates
 
 
 class SharedPace:

@@ -2,7 +2,8 @@
 
 SEND_RATE_PER_SECOND is the account's rate: every sending process (each `scheduler
 send-worker`, the clock's drain, a `scheduler tick`) takes its slots from one pace kept in the
-database (scheduler.pacing.SharedPace), so adding a worker adds resilience, not rate.
+database (scheduler.pacing.SharedPace), so adding a worker adds resilience, not rate. With
+several sender numbers, SEND_RATE_PER_SENDER gives a number its own pace as well.
 
 Two lanes (handlers.outbox.kinds.Lane), each claimed on its own: residents' messages (replies,
 relays, login codes, ticket news) by `RESIDENT_THREADS` threads that look every
@@ -25,11 +26,11 @@ from datetime import UTC, datetime
 from typing import Callable
 
 from core.runtime import Runtime
-from handlers.transport import Sender, build_sender
+from handlers.transport import Sender, build_sender, sender_of
 from handlers.outbox import PREFETCH, Deliverer, Lane, Lease, cancel_stale, claim, count_sendable
 from handlers.outbox.claim import resident_waiting
 from handlers.quiet_hours import quiet_hours_of
-from scheduler.pacing import DatabaseClock, OffsetClock, SharedPace
+from scheduler.pacing import SENDER_KEY, DatabaseClock, OffsetClock, SharedPace, sender_rates
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ class OutboxDrain:
         self.rate = float(settings.send_rate_per_second)
         self.bulk_pace = SharedPace.bulk(runtime.engine, self.rate)
         self.resident_pace = SharedPace.resident(runtime.engine, self.rate)
+        self.sender_rates = sender_rates(settings.send_rate_per_sender)
+        self._sender_paces: dict[tuple[Lane, str], SharedPace] = {}
+        self._paces_lock = threading.Lock()
         self.threads = threads or thread_count(self.rate, runtime.engine.dialect.name)
         if sender_factory is None:
             shared = build_sender(settings, http_timeout=http_timeout) if settings.dry_run else None
@@ -145,10 +149,33 @@ class OutboxDrain:
             for t in residents:
                 t.join()
 
-    def _deliverer(self, due, lease_clock, pace) -> Deliverer:
+    def pace(self, lane: Lane) -> Callable[[str], None]:
+        """What a thread of `lane` waits on before each request: the sender number's own rate, if
+        it has one (SEND_RATE_PER_SENDER), then the account's. The account's slot is taken last,
+        right before the request, so the account's rate holds exactly."""
+        account = self.bulk_pace if lane == Lane.BULK else self.resident_pace
+        if not self.sender_rates:
+            return lambda _channel: account.acquire()
+
+        def acquire(channel: str) -> None:
+            sender = sender_of(self.runtime.settings, channel)
+            rate = self.sender_rates.get(sender or "")
+            if rate:
+                with self._paces_lock:
+                    own = self._sender_paces.get((lane, sender))
+                    if own is None:
+                        make = SharedPace.bulk if lane == Lane.BULK else SharedPace.resident
+                        own = self._sender_paces[(lane, sender)] = make(self.runtime.engine, rate,
+                                                                        key=SENDER_KEY.format(sender))
+                own.acquire()
+            account.acquire()
+
+        return acquire
+
+    def _deliverer(self, due, lease_clock, lane: Lane) -> Deliverer:
         return Deliverer(self.runtime.sessions, self.sender_factory(), lease=self.lease,
                          templates=dict(self.runtime.settings.templates), clock=due, lease_clock=lease_clock,
-                         pace=pace.acquire)
+                         pace=self.pace(lane))
 
     def _send(self, deliverer: Deliverer, rows, stop, counts, lock, on_done) -> None:
         for i, row in enumerate(rows):
@@ -168,7 +195,7 @@ class OutboxDrain:
         errors: list[BaseException] = []
 
         def work(index: int) -> None:
-            deliverer = self._deliverer(due, lease_clock, self.bulk_pace)
+            deliverer = self._deliverer(due, lease_clock, Lane.BULK)
             limit = self.first_batch(index)
             try:
                 while not stop.is_set():
@@ -203,7 +230,7 @@ class OutboxDrain:
 
         def work() -> None:
             lease_clock = DatabaseClock(self.runtime.engine)
-            deliverer = self._deliverer(due, lease_clock, self.resident_pace)
+            deliverer = self._deliverer(due, lease_clock, Lane.RESIDENT)
             try:
                 while not stop.is_set():
                     with self.runtime.sessions.begin() as session:

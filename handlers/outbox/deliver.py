@@ -71,12 +71,13 @@ class Deliverer:
     One per worker thread (its own Twilio client). `clock` says what is due (a tick may simulate
     it: expiry, the 24-hour window, when to retry); `lease_clock` is the database's clock, in
     which leases run and attempts are dated for the lookup at Twilio (handlers.outbox.claim);
-    `pace` blocks until the account's rate allows one more request.
+    `pace(channel)` blocks until the account's rate (and the sender number's, if it has its own)
+    allows one more request.
     """
 
     def __init__(self, sessions: sessionmaker, sender: Sender, *, lease: Lease, templates: dict[str, str],
                  clock: Callable[[], datetime], lease_clock: Callable[[], datetime],
-                 pace: Callable[[], None] = lambda: None):
+                 pace: Callable[[str], None] = lambda _channel: None):
         self.sessions, self.sender, self.lease = sessions, sender, lease
         self.templates, self.clock, self.lease_clock, self.pace = templates, clock, lease_clock, pace
         self._consent: dict[tuple[str, int], tuple[Recipient, float]] = {}
@@ -145,7 +146,7 @@ class Deliverer:
                                content_variables=dict(row.template_vars))
 
     def _may_still_send(self, row: Claimed) -> bool:
-        self.pace()
+        self.pace(row.channel)
         return self.lease_clock() < row.claimed_until - self.lease.send_margin
 
     def _find_earlier_send(self, row: Claimed) -> str | None:

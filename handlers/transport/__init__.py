@@ -7,7 +7,7 @@ Twilio HTTP client is not documented as thread-safe.
 
 from __future__ import annotations
 
-from handlers.transport.interface import OutgoingMessage, SendError, Sender, SendResult, SentRecord
+from handlers.transport.interface import OutgoingMessage, SendError, Sender, SendResult, SentRecord, sender_of
 
 
 def build_sender(settings, *, http_timeout: float = 10.0) -> Sender:
@@ -24,4 +24,4 @@ def sender_for(runtime, *, http_timeout: float = 10.0) -> Sender:
     return build_sender(runtime.settings, http_timeout=http_timeout)
 
 
-__all__ = ["OutgoingMessage", "SendResult", "SentRecord", "SendError", "Sender", "build_sender", "sender_for"]
+__all__ = ["OutgoingMessage", "SendResult", "SentRecord", "SendError", "Sender", "build_sender", "sender_for", "sender_of"]

@@ -54,3 +54,12 @@ class Sender(Protocol):
     def send(self, message: OutgoingMessage) -> SendResult: ...
 
     def find_sent(self, channel: str, to_phone: str, since: datetime) -> list[SentRecord]: ...
+
+
+def sender_of(settings, channel: str) -> str | None:
+    """The Twilio sender a message of `channel` goes from: our number, or the Messaging Service."""
+    if channel == "whatsapp" and settings.twilio_whatsapp_from:
+        return settings.twilio_whatsapp_from
+    if channel == "sms" and settings.twilio_sms_from:
+        return settings.twilio_sms_from
+    return settings.twilio_messaging_service_sid or None

@@ -11,7 +11,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from handlers.transport.interface import OutgoingMessage, SendError, SendResult, SentRecord
+from handlers.transport.interface import OutgoingMessage, SendError, SendResult, SentRecord, sender_of
 
 # twilio-python logs every request URL (phone numbers in list queries) at INFO.
 logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
@@ -48,13 +48,11 @@ class TwilioSender:
                                 if settings.public_base_url else None)
 
     def _sender_fields(self, channel: str) -> dict[str, str]:
-        s = self.settings
-        if channel == "whatsapp" and s.twilio_whatsapp_from:
-            return {"from_": s.twilio_whatsapp_from}
-        if channel == "sms" and s.twilio_sms_from:
-            return {"from_": s.twilio_sms_from}
-        if s.twilio_messaging_service_sid:
-            return {"messaging_service_sid": s.twilio_messaging_service_sid}
+        sender = sender_of(self.settings, channel)
+        if sender and sender == self.settings.twilio_messaging_service_sid:
+            return {"messaging_service_sid": sender}
+        if sender:
+            return {"from_": sender}
         raise SendError(f"no Twilio sender configured for {channel} "
                         "(TWILIO_WHATSAPP_FROM / TWILIO_SMS_FROM / TWILIO_MESSAGING_SERVICE_SID)")
 

@@ -62,3 +62,40 @@ def test_sender_threads_run_out_of_rows_one_after_another(trt):
     firsts = [drain.first_batch(i) for i in range(drain.threads)]
     assert firsts == sorted(set(firsts)), "each thread's first claim differs in size"
     assert firsts[-1] == drain.batch and firsts[0] <= drain.batch // drain.threads + 1
+
+
+def test_a_sender_number_with_its_own_rate_is_paced_by_it_too(trt, fake_twilio):
+    """SEND_RATE_PER_SENDER: the WhatsApp number at 5/s under an account of 200/s; SMS unaffected.
+    Bounds, not a stopwatch: six slots 1/(5 × headroom) apart cannot all be used in less than
+    five intervals (minus the lateness a slot may have), while at 200/s they would take ~30 ms."""
+    from datetime import timedelta
+
+    from handlers.outbox import enqueue
+    from scheduler.sender import OutboxDrain
+    from tests.scheduler.conftest import BOT_NUMBER, add_residents, phone
+
+    now = datetime.now(UTC)
+    trt.settings = trt.settings.with_overrides(send_rate_per_sender=f"whatsapp:{BOT_NUMBER}=5")
+    with trt.sessions.begin() as s:
+        ids = add_residents(s, "Gempol", 12, last_inbound_at=now - timedelta(minutes=5))
+        for n, rid in enumerate(ids):
+            enqueue(s, kind="ticket_update", channel="whatsapp" if n < 6 else "sms", to_phone=phone(n),
+                    body=f"Tiket KM-{n:04d} selesai.", resident_id=rid)
+    assert OutboxDrain(trt).run(datetime.now(UTC))["sent"] == 12
+    whatsapp = sorted(m.at for m in fake_twilio.messages if m.to.startswith("whatsapp:"))
+    sms = sorted(m.at for m in fake_twilio.messages if not m.to.startswith("whatsapp:"))
+    interval = 1 / (5 * PACING_HEADROOM)
+    assert whatsapp[-1] - whatsapp[0] >= 5 * interval - 0.3
+    assert len(sms) == 6
+
+
+def test_sender_rates_are_read_or_refused_clearly():
+    import pytest
+
+    from scheduler.pacing import sender_rates
+
+    assert sender_rates("whatsapp:+6281100000000=80, KENDURENMAS=10") == {"whatsapp:+6281100000000": 80.0,
+                                                                         "KENDURENMAS": 10.0}
+    assert sender_rates("") == {}
+    with pytest.raises(ValueError, match="SEND_RATE_PER_SENDER"):
+        sender_rates("KENDURENMAS:10")
