@@ -305,7 +305,7 @@ class OutboxMessage(Base):
         UniqueConstraint("broadcast_id", "staff_id"),
         # Only rows still to send (and rows held by a sender): these indexes stay small however
         # long the sent history grows, so a claim costs the same on day 1 and after a year.
-        Index("ix_outbox_message_due", "lane", "next_attempt_at",
+        Index("ix_outbox_message_due", "lane", "next_attempt_at", "id",
               postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
         Index("ix_outbox_message_held", "claimed_until",
               postgresql_where=text("status = 'claimed'"), sqlite_where=text("status = 'claimed'")),
