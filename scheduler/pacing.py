@@ -36,8 +36,8 @@ PACING_HEADROOM = 0.93
 LATE_SLOT = 0.05
 # Bulk (broadcast) slots are reserved about this much ahead at a time, and only while the
 # account's next free slot is at most BULK_HORIZON away.
-BULK_CHUNK_SECONDS = 0.1
-BULK_HORIZON = 0.2
+BULK_CHUNK_SECONDS = 0.05
+BULK_HORIZON = 0.05
 ACCOUNT_KEY = "account"
 SENDER_KEY = "sender:{}"  # a sender number's own rate (SEND_RATE_PER_SENDER)
 

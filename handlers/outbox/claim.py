@@ -79,9 +79,13 @@ def cancel_stale(session: Session, now: datetime) -> int:
 
 
 _OTHER = aliased(OutboxMessage)
-# Claims take turns on PostgreSQL (SQLite's BEGIN IMMEDIATE already serialises them), so that
-# "nothing else in flight to this recipient" is read after the previous claim committed.
-_CLAIM_LOCK_SQL = "SELECT pg_advisory_xact_lock(4821120612)"
+# On PostgreSQL a claim holds a transaction lock per recipient (SQLite's BEGIN IMMEDIATE already
+# serialises claims), and reads "nothing else in flight to this recipient" again once it holds
+# them, in a statement of its own, so after any other claim to that recipient committed. Claims
+# to other recipients never wait for each other: a reply's claim does not queue behind a
+# broadcast's (one lock for all claims made it wait seconds).
+_RECIPIENT_LOCKS_SQL = text(
+    "SELECT k FROM unnest(CAST(:keys AS text[])) AS k WHERE pg_try_advisory_xact_lock(4821, hashtext(k))")
 
 
 def _nothing_else_in_flight(now: datetime, *, orphan: bool):
@@ -113,6 +117,26 @@ def _nothing_earlier_in_the_residents_lane():
     return ~other.exists()
 
 
+def _recipients_held(session: Session, rows: list[OutboxMessage], held_now: datetime,
+                     lane: Lane | None) -> list[OutboxMessage]:
+    """The rows whose recipient this claim could lock (another claim holds the rest) and that are
+    still free once it holds them, read in a new statement (a snapshot after any other claim to
+    those recipients committed)."""
+    keys = {f"{r.channel}:{r.to_phone}" for r in rows}
+    locked = set(session.scalars(_RECIPIENT_LOCKS_SQL, {"keys": sorted(keys)}))
+    rows = [r for r in rows if f"{r.channel}:{r.to_phone}" in locked]
+    if not rows:
+        return []
+    other = select(_OTHER.id).where(_OTHER.status == OutboxStatus.CLAIMED, _OTHER.channel == OutboxMessage.channel,
+                                    _OTHER.to_phone == OutboxMessage.to_phone, _OTHER.id != OutboxMessage.id,
+                                    or_(OutboxMessage.status == OutboxStatus.PENDING, _OTHER.claimed_until > held_now))
+    free = select(OutboxMessage.id).where(OutboxMessage.id.in_([r.id for r in rows]), ~other.exists())
+    if lane != Lane.RESIDENT:
+        free = free.where(_nothing_earlier_in_the_residents_lane())
+    still = set(session.scalars(free))
+    return [r for r in rows if r.id in still]
+
+
 def _one_per_recipient(rows: list[OutboxMessage], taken: set[tuple[str, str]]) -> list[OutboxMessage]:
     kept = []
     for r in rows:
@@ -128,8 +152,7 @@ def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: Q
     recipient and none to a recipient with a row already in flight. The lease is taken on the
     database's clock. Call inside a transaction that commits at once."""
     quiet_now = quiet.contains(now)
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(_CLAIM_LOCK_SQL))
+    postgres = session.get_bind().dialect.name == "postgresql"
     held_now = database_now(session.connection())
 
     def sendable(stmt):
@@ -153,6 +176,9 @@ def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: Q
             or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now),
             _nothing_else_in_flight(held_now, orphan=False)))
             .limit(limit - len(rows)))), taken)
+    if rows and postgres:
+        rows = _recipients_held(session, rows, held_now, lane)
+        orphans = [r for r in orphans if r in rows]
     if not rows:
         return []
     until = held_now + timedelta(seconds=lease.seconds)
