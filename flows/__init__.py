@@ -8,9 +8,7 @@ from __future__ import annotations
 from flows import antrean, berhenti, hapus_data, jadwal, langganan, layanan, petugas, status, survei, tiket, usulan
 from flows.dispatch import Registry
 from flows.engine import Flow
-
-INTENTS = ("jadwal", "daftar_layanan", "usulan", "cek_status", "petugas", "berhenti", "langganan", "sapaan",
-           "bantuan", "diluar_topik", "antrean")
+from flows.nlu.results import INTENTS  # the recogniser's intents: a flow may enter on any of them
 
 ALL_FLOWS: tuple[Flow, ...] = (
     jadwal.FLOW, layanan.FLOW, usulan.FLOW, status.FLOW, langganan.FLOW, petugas.FLOW,
