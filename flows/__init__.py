@@ -45,6 +45,9 @@ def build_registry(flows: tuple[Flow, ...] = ALL_FLOWS, menu: tuple[str, ...] = 
         for state in flow.asks:
             if state not in flow.steps:
                 raise RegistryError(f"flow {flow.name!r} declares a question for unknown state {state!r}")
+    located = [flow.name for flow in flows if flow.on_location]
+    if len(located) > 1 or any(not by_name[name].entry_intents for name in located):
+        raise RegistryError(f"a location alone may start one flow with an entry intent, not {located}")
     for name in menu:
         if name not in by_name or by_name[name].menu_label is None:
             raise RegistryError(f"main menu names {name!r}, which is not a flow with a menu label")

@@ -301,6 +301,7 @@ def _stand_line(stand: Stand) -> Say:
 FLOW = Flow(
     name="antrean",
     entry_intents=("antrean",),
+    reads_intent=entry_intent,
     start=start,
     steps={S.CHOOSE_VISIT: choose_visit, S.CHOOSE_OPD: choose_opd, S.ASK_NAME: ask_name},
     # The visits and stands offered are built from the day's facts; the name is typed content.

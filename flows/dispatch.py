@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
 from flows.engine import Ask, Effect, Flow, Say, Step, Turn, choices, say
+from flows.nlu.results import OUT_OF_SCOPE
 
 from flows import answers, berhenti
 from flows.commands import (  # noqa: F401  (handlers/handoff.py reads STOP_WORDS and normalise_command here)
@@ -259,3 +260,18 @@ def by_intent(registry: Registry, turn: Turn) -> Outcome:
     outcome = main_menu(registry, lead=say("menu.not_understood"))
     return replace(outcome, understood=False)
 
+
+def intent_of(registry: Registry, text: str, understood: tuple[str, float] | None,
+              location: tuple[float, float] | None) -> tuple[str, float]:
+    """The intent a message enters with: the recogniser's (`understood`: intent, confidence); without
+    words, a location is the question of the flow declared `on_location`; then each flow's own
+    `reads_intent` rule may read it as that flow's."""
+    if understood is not None:
+        intent, confidence = understood
+    else:
+        located = next((f for f in registry.flows.values() if f.on_location), None) if location else None
+        intent, confidence = (located.entry_intents[0], 1.0) if located else (OUT_OF_SCOPE, 0.0)
+    for flow in registry.flows.values():
+        if flow.reads_intent is not None:
+            intent, confidence = flow.reads_intent(text, intent, confidence)
+    return intent, confidence

@@ -200,6 +200,11 @@ class Flow:
     # Entered from outside a resident's message (e.g. the survey after a petugas closes a ticket):
     # slots → the first question. None: only a message starts this flow.
     enter: Callable[[Mapping[str, Any]], Step] | None = None
+    # A rule of this flow's own that may read a message as its intent before the recogniser's word
+    # is final: (text, intent, confidence) → (intent, confidence). Applied by flows.dispatch.intent_of.
+    reads_intent: Callable[[str, str, float], tuple[str, float]] | None = None
+    # A location sent without words is a question for this flow (one flow at most).
+    on_location: bool = False
 
     def ask(self, state: str | None) -> Ask:
         return self.asks.get(state or "", Ask())

@@ -150,6 +150,7 @@ def no_visit(turn: Turn) -> Step:
 FLOW = Flow(
     name="jadwal", keywords=("jadwal", "jadwal kenduren mas", "cek jadwal"),
     entry_intents=("jadwal",),
+    on_location=True,  # a shared location alone: "where is Kenduren Mas near here?"
     start=start,
     steps={S.ASK_KECAMATAN: ask_kecamatan, S.AFTER_VISIT: after_visit, S.NO_VISIT: no_visit},
     menu_label="menu.item.jadwal",

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from catalogue import render_say
-from flows import antrean, policy
+from flows import dispatch, policy
 from flows.dispatch import Registry
 from flows.engine import ResidentView, Turn, say
 from handlers import effects as fx
@@ -145,9 +145,8 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
     outcome = screened.final
     if outcome is None:
         understanding = runtime.recogniser.understand(text) if text else None
-        intent = understanding.intent if understanding else ("jadwal" if location else "diluar_topik")
-        confidence = understanding.confidence if understanding else (1.0 if location else 0.0)
-        intent, confidence = antrean.entry_intent(text, intent, confidence)
+        intent, confidence = dispatch.intent_of(
+            registry, text, (understanding.intent, understanding.confidence) if understanding else None, location)
         situation = screened.situation
         turn = Turn(text=text, intent=intent, entities=dict(understanding.entities) if understanding else {},
                     confidence=confidence,
