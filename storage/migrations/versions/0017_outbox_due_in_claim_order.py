@@ -5,16 +5,16 @@ and sorted every pending row by id for each claim (150 ms at 20,000 rows, under 
 lock, so a reply's claim queued behind broadcast claims for seconds). With id in the index a
 claim reads the first rows in order and stops.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0016'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
