@@ -7,9 +7,10 @@ import click
 from bot.cli.context import fail, runtime
 from flows.dates import tanggal
 from scheduler.stats import figures
+from storage.models import TicketStatus
 from storage.reports import visit_report
 
-STATUS_ORDER = ("baru", "diteruskan", "menunggu_dokumen", "selesai", "ditolak")
+STATUS_ORDER = tuple(TicketStatus)  # the enum's own order; a second list here had lost 'dibatalkan'
 
 
 @click.command("report")
