@@ -11,9 +11,15 @@ MESSAGES: dict[str, str] = {
                    "ke 24 kecamatan. Di sana Bapak/Ibu bisa mengurus KTP-el, KK, akta, KIA, KB, info bansos, cek "
                    "kesehatan, kartu kuning, dan menyampaikan usulan pembangunan desa. Lewat nomor ini Anda bisa:"),
     "menu.main": "Balas dengan angka:\n{options}\nKetik *MENU* kapan saja untuk kembali ke sini, *BATAL* untuk membatalkan.",
+    # `<key>.tap`: the question above WhatsApp buttons or a list, where the text asks for a number.
+    "menu.main.tap": "Silakan pilih.\nKetik *MENU* kapan saja untuk kembali ke sini, *BATAL* untuk membatalkan.",
     "menu.item.jadwal": "Jadwal Kenduren Mas",
     "menu.item.layanan": "Daftar layanan (KTP-el, KK, KB, bansos, …)",
+    # Short labels (`<key>.short`): what a WhatsApp button (≤ 20) or list item (≤ 24) shows where the
+    # long label does not fit; the long one stays for SMS and becomes the list item's description.
+    "menu.item.layanan.short": "Daftar layanan",
     "menu.item.usulan": "Kirim usulan pembangunan desa",
+    "menu.item.usulan.short": "Kirim usulan desa",
     "menu.item.status": "Cek status tiket/usulan",
     "menu.item.langganan": "Pengingat jadwal",
     "menu.item.petugas": "Bicara dengan petugas",
@@ -83,6 +89,10 @@ MESSAGES: dict[str, str] = {
     "opt.mine_is_different": "Usulan saya berbeda",
     "common.choose_number": "Mohon balas dengan angka 1 sampai {n}, atau ketik *MENU*.",
     "common.choose_again": "Maaf, jawabannya belum saya pahami. Balas angkanya atau tulis pilihannya:\n{options}\nAtau ketik *MENU*.",
+    "common.choose_again.tap": "Maaf, jawabannya belum saya pahami. Pilih salah satu atau tulis pilihannya. Atau ketik *MENU*.",
+    # A WhatsApp list picker's button, and a tap on a button of a question asked earlier.
+    "interactive.list_button": "Lihat pilihan",
+    "interactive.stale": "Tombol itu dari pertanyaan sebelumnya 🙏 Silakan pilih dari pertanyaan terakhir saya, atau ketik *MENU* untuk kembali ke awal.",
     "opt.change_name": "Nama",
     "opt.change_desa": "Desa/kelurahan",
     "opt.change_note": "Catatan",
@@ -258,7 +268,9 @@ MESSAGES: dict[str, str] = {
     # — berhenti: a stop said clearly is done; anything else is asked —
     "menu.item.berhenti": "Berhenti menerima pengingat",
     "opt.stop_reminders": "Berhenti menerima pengingat",
+    "opt.stop_reminders.short": "Berhenti pengingat",  # a WhatsApp button (≤ 20)
     "opt.erase_data": "Hapus data pribadi saya",
+    "opt.erase_data.short": "Hapus data saya",
     "berhenti.which": "Maaf, saya ingin memastikan dulu 🙏 Yang Anda maksud:\n{options}",
     "berhenti.forwarding": ("Cara meneruskan pengingat ke grup WhatsApp: tekan lama pesan pengingatnya, ketuk tanda panah "
                             "*Teruskan* (➦), pilih grup warga, lalu kirim. Pengingat untuk kepala desa sudah ditulis untuk "

@@ -16,6 +16,7 @@ from flows import dispatch, policy
 from flows.dispatch import Registry
 from flows.engine import ResidentView, Turn, say
 from handlers import effects as fx
+from handlers import interactive
 from handlers.facts import CLOSED_TICKET, DbFacts
 from handlers.replies import carry_out, render_replies
 from handlers.residents import locked_conversation, resident_by_phone, save_outcome
@@ -133,6 +134,13 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
     resident = resident_by_phone(session, msg.from_phone, msg.channel, now, msg.profile_name)
     conversation = locked_conversation(session, resident, msg.channel, now)
     text = _text_of(msg)
+    tap = interactive.tap_of(msg.button_payload)
+    if tap is not None:
+        if tap.token != conversation.asked:
+            # A button of an earlier question: answering the current one with it could pick
+            # something the resident never saw. Nothing changes; they answer the last question.
+            return render_replies([say("interactive.stale")], msg.channel), None
+        text = str(tap.number)  # the option's number: every question with choices takes it
     location = (msg.latitude, msg.longitude) if msg.latitude is not None and msg.longitude is not None else None
     rules = rules_of(runtime.settings)
     situation = situation_of(session, conversation, resident, now)
@@ -155,9 +163,11 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
                     now=now, location=location, media_url=msg.media_url, render=render_say)
         outcome = policy.decide(registry, rules, situation, turn)
     results, added = carry_out(fx.Context(session, resident, conversation, now, runtime), outcome.effects)
+    replies = [*screened.lead, *outcome.replies, *added]
     if conversation in session:  # erase_data may leave the conversation as the only trace
         save_outcome(conversation, outcome, now)
-    return render_replies([*screened.lead, *outcome.replies, *added], msg.channel, results), intent
+        conversation.asked = interactive.asked_token(replies)
+    return render_replies(replies, msg.channel, results), intent
 
 
 def rules_of(settings) -> policy.Rules:

@@ -100,7 +100,8 @@ def parse_incoming(form) -> Incoming | None:
         media_type=optional_text(form.get("MediaContentType0"), MEDIA_TYPE_MAX),
         latitude=latitude,
         longitude=longitude,
-        button_payload=_masked(optional_text(form.get("ButtonPayload"), BUTTON_PAYLOAD_MAX)),
+        # A tap: a quick-reply button's id (ButtonPayload) or a list item's (ListId).
+        button_payload=_masked(optional_text(form.get("ButtonPayload") or form.get("ListId"), BUTTON_PAYLOAD_MAX)),
     )
 
 

@@ -250,8 +250,25 @@ class Conversation(Base):
     # While set, a petugas holds the chat: messages are relayed instead of going to flows.
     handoff_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The token of the last question sent with choices (handlers.interactive.question_token): a tap
+    # carrying another token is a button of an earlier question.
+    asked: Mapped[str | None] = mapped_column(String(32))
 
     resident: Mapped[Resident] = relationship()
+
+
+class ContentTemplate(Base):
+    """A Content API template of an interactive question, one per shape (kind + number of options),
+    created at first use (handlers.interactive.content_sid_for) and shared by every process."""
+
+    __tablename__ = "content_template"
+    __table_args__ = (UniqueConstraint("kind", "size", name="uq_content_template_shape"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # quick-reply | list-picker
+    size: Mapped[int] = mapped_column(Integer)
+    content_sid: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class InboundMessage(Base):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -78,13 +79,33 @@ class Sent:
         """The body Twilio's API shows: empty for a template sent through a Messaging Service."""
         return "" if "ContentSid" in self.form and self.via_messaging_service else self.body
 
+    content: dict | None = None  # the Content resource of a ContentSid created in this fake
+
+    @property
+    def variables(self) -> dict[str, str]:
+        return json.loads(self.form.get("ContentVariables") or "{}")
+
     @property
     def body(self) -> str:
         """What the recipient reads (a template rendered with its variables)."""
         if "ContentSid" in self.form:
-            variables = json.loads(self.form.get("ContentVariables") or "{}")
-            return f"[{self.form['ContentSid']}] " + " | ".join(str(v) for v in variables.values())
+            if self.content is not None:
+                return render_content(self.content, self.variables)
+            return f"[{self.form['ContentSid']}] " + " | ".join(str(v) for v in self.variables.values())
         return self.form.get("Body", "")
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        """(title, id) of the quick-reply buttons or list items the recipient can tap."""
+        if self.content is None:
+            return []
+        types = self.content["types"]
+        fill = lambda text: _fill(text, {**self.content.get("variables", {}), **self.variables})  # noqa: E731
+        if "twilio/quick-reply" in types:
+            return [(fill(a["title"]), fill(a["id"])) for a in types["twilio/quick-reply"]["actions"]]
+        if "twilio/list-picker" in types:
+            return [(fill(i["item"]), fill(i["id"])) for i in types["twilio/list-picker"]["items"]]
+        return []
 
     def resource(self, account_sid: str) -> dict:
         created = format_datetime(self.date_created.replace(microsecond=0), usegmt=True)
@@ -115,6 +136,8 @@ class FakeTwilio:
         self.messages: list[Sent] = []
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
+        self.contents: dict[str, dict] = {}  # Content API resources by HX… SID
+        self.waiting = 0  # content creates held by hold()
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._sid_prefix = uuid.uuid4().hex[:16]  # unique across fakes, numbered within one
@@ -217,12 +240,12 @@ class FakeTwilio:
         expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         return header == f"Basic {expected}"
 
-    def _fault_for(self, form: dict[str, str]) -> Fault | None:
+    def _fault_for(self, form: dict[str, str], *, freeform: bool) -> Fault | None:
         with self._lock:
             for fault in self.faults:
                 if fault.to and _phone(form.get("To", "")) != fault.to:
                     continue
-                if fault.freeform_only and "ContentSid" in form:
+                if fault.freeform_only and not freeform:
                     continue
                 if fault.remaining is not None:
                     fault.remaining -= 1
@@ -241,14 +264,40 @@ class FakeTwilio:
                 json.loads(form["ContentVariables"])
             except ValueError:
                 return 400, _error(400, 21656, "ContentVariables is not valid JSON")
-        fault = self._fault_for(form)
+        content = self.contents.get(form.get("ContentSid", ""))
+        if form.get("ContentSid", "").startswith("HX") and form["ContentSid"] not in self.contents \
+                and form["ContentSid"].startswith(f"HX{self._sid_prefix}"):
+            return 404, _error(404, 20404, "Content not found")
+        # Quick replies and list pickers exist only inside the 24-hour window, like free text.
+        freeform = "ContentSid" not in form or (
+            content is not None and any(t in content["types"] for t in SESSION_ONLY_TYPES))
+        fault = self._fault_for(form, freeform=freeform)
         if fault is not None:
             return fault.status, _error(fault.status, fault.code, fault.message)
         with self._lock:
             sid = self.nth_sid(next(self._ids))
-            sent = Sent(sid, form, datetime.now(UTC), time.monotonic())
+            sent = Sent(sid, form, datetime.now(UTC), time.monotonic(), content=content)
             self.messages.append(sent)
         return 201, sent.resource(self.account_sid)
+
+    # -- the Content API (content.twilio.com/v1/Content) ------------------------------------------
+    def create_content(self, request: dict) -> tuple[int, dict]:
+        problem = _content_problem(request)
+        if problem:
+            return 400, _error(400, 20001, problem)
+        with self._lock:
+            sid = f"HX{self._sid_prefix}{next(self._ids):016x}"
+            created = format_datetime(datetime.now(UTC).replace(microsecond=0), usegmt=True)
+            resource = {"sid": sid, "account_sid": self.account_sid, "friendly_name": request.get("friendly_name"),
+                        "language": request.get("language", "en"), "variables": request.get("variables") or {},
+                        "types": request["types"], "date_created": created, "date_updated": created,
+                        "url": f"https://content.twilio.com/v1/Content/{sid}", "links": {}}
+            self.contents[sid] = resource
+        return 201, resource
+
+    def content_creates(self) -> int:
+        with self._lock:
+            return sum(1 for r in self.requests if r.method == "POST" and r.path.rstrip("/") == "/v1/Content")
 
     def _list(self, query: dict[str, str]) -> dict:
         to, from_ = query.get("To"), query.get("From")
@@ -292,6 +341,18 @@ class FakeTwilio:
                 form = {k: v[-1] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}
                 if not fake._authorised(self.headers.get("Authorization")):
                     return self._reply(401, _error(401, 20003, "Authenticate"), form)
+                if urllib.parse.urlsplit(self.path).path.rstrip("/") == "/v1/Content":
+                    try:
+                        request = json.loads(raw)
+                    except ValueError:
+                        return self._reply(400, _error(400, 20001, "Invalid JSON"), {})
+                    with fake._lock:
+                        fake.waiting += 1
+                    fake._open.wait(timeout=60)  # hold() lines content creates up too
+                    with fake._lock:
+                        fake.waiting -= 1
+                    status, payload = fake.create_content(request if isinstance(request, dict) else {})
+                    return self._reply(status, payload, {"json": raw})
                 if urllib.parse.urlsplit(self.path).path != prefix + ".json":
                     return self._reply(404, _error(404, 20404, "Not found"), form)
                 fake._open.wait(timeout=60)
@@ -309,13 +370,86 @@ class FakeTwilio:
                     return self._reply(401, _error(401, 20003, "Authenticate"), query)
                 if parts.path == prefix + ".json":
                     return self._reply(200, fake._list(query), query)
+                if parts.path.startswith("/v1/Content/"):
+                    with fake._lock:
+                        content = fake.contents.get(parts.path[len("/v1/Content/"):])
+                    if content is not None:
+                        return self._reply(200, content, query)
                 if parts.path.startswith(prefix + "/") and parts.path.endswith(".json"):
                     sent = fake.find(parts.path[len(prefix) + 1:-5])
                     if sent is not None:
                         return self._reply(200, sent.resource(fake.account_sid), query)
                 self._reply(404, _error(404, 20404, "Not found"), query)
 
+            def do_DELETE(self) -> None:
+                path = urllib.parse.urlsplit(self.path).path
+                if not fake._authorised(self.headers.get("Authorization")):
+                    return self._reply(401, _error(401, 20003, "Authenticate"), {})
+                with fake._lock:
+                    gone = fake.contents.pop(path[len("/v1/Content/"):], None) if path.startswith("/v1/Content/") else None
+                if gone is None:
+                    return self._reply(404, _error(404, 20404, "Not found"), {})
+                with fake._lock:
+                    fake.requests.append(Request("DELETE", self.path, {}, 204))
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
         return Handler
+
+
+SESSION_ONLY_TYPES = ("twilio/quick-reply", "twilio/list-picker")
+_VARIABLE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def _fill(text: str, variables: dict) -> str:
+    return _VARIABLE.sub(lambda m: str(variables.get(m.group(1), m.group(0))), text)
+
+
+def _content_problem(request: dict) -> str | None:
+    """Why Twilio would refuse this create request (the limits of quick-reply and list-picker)."""
+    types = request.get("types")
+    if not isinstance(types, dict) or not types:
+        return "types is required"
+    if "twilio/quick-reply" in types:
+        qr = types["twilio/quick-reply"]
+        actions = qr.get("actions") or []
+        if not qr.get("body") or not 1 <= len(actions) <= 10:
+            return "twilio/quick-reply needs a body and 1-10 actions"
+        if any(not a.get("title") or not a.get("id") for a in actions):
+            return "every quick-reply action needs a title and an id"
+    if "twilio/list-picker" in types:
+        lp = types["twilio/list-picker"]
+        items = lp.get("items") or []
+        if not lp.get("body") or not lp.get("button") or not 1 <= len(items) <= 10:
+            return "twilio/list-picker needs a body, a button and 1-10 items"
+        if any(not i.get("item") or not i.get("id") for i in items):
+            return "every list item needs an item and an id"
+    return None
+
+
+def render_content(content: dict, variables: dict) -> str:
+    """What a WhatsApp resident sees of a quick-reply or list-picker message (text form), with the
+    limits Twilio enforces at send time checked: an over-long value would not be sent."""
+    values = {**content.get("variables", {}), **variables}
+    types = content["types"]
+    if "twilio/quick-reply" in types:
+        qr = types["twilio/quick-reply"]
+        body = _fill(qr["body"], values)
+        titles = [_fill(a["title"], values) for a in qr["actions"]]
+        assert len(body) <= 1024 and all(len(t) <= 20 for t in titles), (body, titles)
+        return body + "\n" + " ".join(f"[{t}]" for t in titles)
+    if "twilio/list-picker" in types:
+        lp = types["twilio/list-picker"]
+        body = _fill(lp["body"], values)
+        lines = [body, f"[{_fill(lp['button'], values)}]"]
+        for item in lp["items"]:
+            title, description = _fill(item["item"], values), _fill(item.get("description", ""), values).strip()
+            assert len(title) <= 24 and len(description) <= 72, (title, description)
+            lines.append(f"• {title}" + (f" — {description}" if description else ""))
+        assert len(body) <= 1024
+        return "\n".join(lines)
+    return json.dumps(types)
 
 
 def _phone(address: str) -> str:

@@ -43,6 +43,8 @@ class TwilioSender:
             # Domain.base_url is read on every request (twilio/base/domain.py), so message
             # create/list go to the fake or staging host.
             self.client.api.base_url = settings.twilio_api_base_url.rstrip("/")
+            # … and so do the Content API's (content.twilio.com/v1/Content: interactive questions).
+            self.client.content.base_url = settings.twilio_api_base_url.rstrip("/")
         self.settings = settings
         self.status_callback = (settings.public_base_url.rstrip("/") + "/twilio/status"
                                 if settings.public_base_url else None)
