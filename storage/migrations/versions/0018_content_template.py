@@ -3,16 +3,16 @@ and list pickers), one per shape (kind + number of options), created at first us
 process; conversation.asked: the token of the last question sent with choices, so a tap on a button of
 an earlier question is recognised as stale instead of answering the current one.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0017'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
