@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue import MESSAGES, for_channel, render, render_say
 from flows.engine import Say
+from handlers.replies import render_replies
 from storage.db import utcnow
 from storage.dialect import dialect_name, insert_for
 from storage.models import ContentTemplate
@@ -153,6 +154,25 @@ def interactive_of(question: Say, results: Mapping[str, Any] | None = None) -> I
             description = ""  # the short title names it; the long one is in the SMS text
         items.append(Choice(f"{token}.{n}", short, description))
     return Interactive(LIST_PICKER, body, tuple(items), button=render(LIST_BUTTON_KEY), text=text)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One answer for a channel: the text messages, and the question as content when it can be one
+    (sent after the texts; `question.text` is its numbered fallback)."""
+
+    texts: list[str]
+    question: Interactive | None = None
+
+
+def render_for(replies: Sequence[Say], channel: str, results: Mapping[str, Any] | None = None) -> Rendered:
+    """The hook a WhatsApp REST send uses: a question with choices at the end becomes content; any
+    other channel, or a question that does not fit, is the numbered text `render_replies` gives."""
+    question = question_of(replies) if channel == "whatsapp" else None
+    content = interactive_of(question, results) if question is not None else None
+    if content is None:
+        return Rendered(render_replies(replies, channel, dict(results or {})))
+    return Rendered(render_replies(replies[:-1], channel, dict(results or {})), content)
 
 
 def _label(option: Any) -> str:

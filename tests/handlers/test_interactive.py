@@ -213,3 +213,16 @@ def test_a_tap_field_is_bounded_at_the_edge(phone, rt):
     phone.say("menu")
     reply = phone.say("", ListId="x" * 10_000)
     assert reply  # a friendly answer, never a 500
+
+
+def test_render_for_whatsapp_sends_texts_then_the_question_as_content_and_other_channels_text():
+    replies = [say("menu.greeting", name="Sumarti"), say("hapus.confirm", options=ERASE.labels())]
+    whatsapp = interactive.render_for(replies, "whatsapp")
+    assert whatsapp.texts == ["Halo Sumarti 👋 Saya asisten *Kenduren Mas* Pemkab Pasuruan."]
+    assert whatsapp.question.kind == QUICK_REPLY and "1. Ya, hapus data saya" in whatsapp.question.text
+    sms = interactive.render_for(replies, "sms")
+    assert sms.question is None and sms.texts == render_replies(replies, "sms")
+    assert "1. Ya, hapus data saya" in sms.texts[0]
+    # No question at the end, or one that cannot be content: the numbered text as today.
+    long = [say("layanan.choose", options=[f"Layanan {n}" for n in range(1, 20)])]
+    assert interactive.render_for(long, "whatsapp") == interactive.Rendered(render_replies(long, "whatsapp"))
