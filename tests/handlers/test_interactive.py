@@ -226,3 +226,32 @@ def test_render_for_whatsapp_sends_texts_then_the_question_as_content_and_other_
     # No question at the end, or one that cannot be content: the numbered text as today.
     long = [say("layanan.choose", options=[f"Layanan {n}" for n in range(1, 20)])]
     assert interactive.render_for(long, "whatsapp") == interactive.Rendered(render_replies(long, "whatsapp"))
+
+
+def test_every_declared_question_fits_buttons_or_a_list():
+    """By category, not by sentence: every question a flow declares with fixed choices is buttons
+    (≤ 3, each title ≤ 20 with the catalogue's short labels) or a list (4–10) — never numbered text."""
+    registry = build_registry()
+    for name, flow in registry.flows.items():
+        for state, ask in flow.asks.items():
+            if ask.choices is None:
+                continue
+            content = interactive_of(say("common.choose_again", options=ask.choices.labels()))
+            expected = QUICK_REPLY if len(ask.choices.options) <= 3 else LIST_PICKER
+            assert content is not None and content.kind == expected, (name, state)
+
+
+def test_no_question_above_buttons_asks_for_a_number():
+    """A question whose text says "reply with a number" has a `.tap` wording for buttons and lists."""
+    from catalogue import MESSAGES
+
+    for key, text in MESSAGES.items():
+        if "{options}" in text and "angka" in text:
+            content = interactive_of(say(key, **{name: "x" for name in _fields(text)}, options=["Satu", "Dua", "Tiga", "Empat"]))
+            assert content is None or "angka" not in content.body, key
+
+
+def _fields(text: str) -> set[str]:
+    import string
+
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name and name != "options"}
