@@ -10,6 +10,9 @@ import holidays
 
 OPEN, CLOSE = time(8, 0), time(16, 0)
 WORKING_DAY = timedelta(hours=8)
+# A resident who asked for a person is answered within this much working time, or the clock
+# follows up (scheduler.handoff_followup); the console shows the same deadline.
+RESIDENT_WAIT = timedelta(hours=2)
 
 
 def rotation_dates(start: date, every: int, count: int, calendar: "WorkingCalendar | None" = None) -> list[date]:

@@ -3,17 +3,16 @@ back (their message stays with the ticket); after 1 working day the OPD's coordi
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import or_, select
 
 from flows.engine import say
-from flows.working_hours import WORKING_DAY, WorkingCalendar
+from flows.working_hours import RESIDENT_WAIT, WORKING_DAY, WorkingCalendar
 from handlers import notify
 from handlers.facts import CLOSED_TICKET
 from storage.models import Conversation, Staff, StaffRole, Ticket, TicketEvent
 
-RESIDENT_WAIT = timedelta(hours=2)
 
 
 def _unanswered(now: datetime):

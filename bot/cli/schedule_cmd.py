@@ -8,21 +8,13 @@ from pathlib import Path
 import click
 
 from bot.cli.context import fail, runtime, today
+from bot.schedules import kecamatan_matcher, rotation_summary
 from flows.dates import rentang_jam, tanggal
 from storage import reference
 from storage.models import VisitStatus
-from catalogue import render, render_say
+from catalogue import render_say
 from scheduler.visit_changes import import_schedule, import_warnings, plan_rotation
 from storage.schedule import parse_schedule_csv, upcoming_visits
-
-
-def kecamatan_matcher(rt):
-    """Canonical kecamatan for a typed name; only a certain match counts for an import."""
-    def match(text: str) -> str | None:
-        found = rt.recogniser.match_kecamatan(text)
-        return found.name if found is not None and found.certain else None
-
-    return match
 
 
 @click.group("schedule")
@@ -76,19 +68,6 @@ def generate_command(start, every: str, order: str) -> None:
         plan = plan_rotation(session, names, start.date(), int(every))
         report = import_schedule(session, rt, plan.rows, datetime.now(UTC))
     click.echo(rotation_summary(plan, report))
-
-
-def rotation_summary(plan, report) -> str:
-    """What a rotation did, in words (the console shows the same lines)."""
-    lines = []
-    if plan.rows:
-        lines.append(render("console.schedule.rotation_done", n=len(plan.rows), first=plan.rows[0].tanggal.isoformat(),
-                            last=plan.rows[-1].tanggal.isoformat(), added=report.added, updated=report.updated,
-                            unchanged=report.unchanged))
-    if plan.skipped:
-        lines.append(render("console.schedule.rotation_nothing") if not plan.rows else
-                     render("console.schedule.rotation_skipped", n=len(plan.skipped), names=", ".join(plan.skipped)))
-    return "\n".join(lines)
 
 
 @schedule.command("list")

@@ -12,7 +12,7 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bot.cli.schedule_cmd import kecamatan_matcher, rotation_summary
+from bot.schedules import kecamatan_matcher, rotation_summary
 from bot.console.access import ADMIN, PETUGAS, allow, now, runtime, today, viewer
 from bot.console.blueprint import bp
 from bot.console.forms import date_value, int_arg, month_arg

@@ -19,10 +19,9 @@ from bot.console.blueprint import bp
 from bot.console.forms import int_arg
 from catalogue.console import text
 from flows import codes
-from flows.working_hours import WORKING_DAY, WorkingCalendar
+from flows.working_hours import RESIDENT_WAIT, WORKING_DAY, WorkingCalendar
 from handlers.antrean import may_check_in
 from handlers.facts import CLOSED_TICKET
-from scheduler.handoff_followup import RESIDENT_WAIT
 from storage.models import (
     Desa, Kecamatan, Opd, OutboxMessage, Staff, Ticket, TicketEvent, TicketStatus, Visit,
 )
