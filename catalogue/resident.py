@@ -95,6 +95,7 @@ MESSAGES: dict[str, str] = {
     # A WhatsApp list picker's button, and a tap on a button of a question asked earlier.
     "interactive.list_button": "Lihat pilihan",
     "interactive.stale": "Tombol itu dari pertanyaan sebelumnya 🙏 Silakan pilih dari pertanyaan terakhir saya, atau ketik *MENU* untuk kembali ke awal.",
+    "opt.other_desa": "Lain",
     "opt.change_name": "Nama",
     "opt.change_desa": "Desa/kelurahan",
     "opt.change_note": "Catatan",
@@ -149,6 +150,7 @@ MESSAGES: dict[str, str] = {
     "layanan.nik_not_needed": "Kami tidak memerlukan NIK lewat WhatsApp; nomor itu tidak kami simpan utuh. Bawa saja dokumennya saat datang.",
     "layanan.desa_from_message": "Desa {desa}, Kec. {kecamatan} (dari pesan Anda; bisa diubah sebelum didaftarkan).",
     "layanan.ask_desa": "Desa/kelurahan {who} di Kecamatan {kecamatan}?",
+    "layanan.desa_offer": "Desa/kelurahan {who}: Desa {desa}, Kec. {kecamatan}?\n{options}\nAtau ketik desa lain.",
     "layanan.ask_desa_home": "Desa/kelurahan tempat tinggal {who}? Tulis desa dan kecamatannya, misalnya *Kutorejo, Pandaan*.",
     "layanan.ask_desa_in": "Kecamatan {kecamatan}, desa/kelurahan apa? Yang ada di sana: {names}.",
     "layanan.ask_note": "Ada catatan untuk petugas (misalnya: KTP hilang, data salah)? Ketik catatannya, atau balas *1* untuk lewati.",

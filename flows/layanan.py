@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Mapping
 
 from flows.effects import CreateTicket
@@ -39,6 +40,8 @@ NEARBY_OFFERED = 3
 # Who KIA is not for (it is the children's identity card, under 17).
 ADULT_RELATIONS = frozenset({"ibu", "bapak", "suami", "istri", "pasangan", "mbah", "mertua"})
 KIA = frozenset({"kia", "kia_ganti"})
+# "Desa Gerbo, Kec. Purwodadi? 1. Ya 2. Lain": a desa already known is offered, not asked again.
+KNOWN_DESA = choices(("yes", say("opt.yes")), ("other", say("opt.other_desa")), yes="yes", no="other")
 CHANGE = choices(("nama", say("opt.change_name")), ("desa", say("opt.change_desa")), ("catatan", say("opt.change_note")),
                  ("jadwal", say("opt.change_visit")))
 
@@ -351,7 +354,21 @@ def ask_name(turn: Turn) -> Step:
     if slots.get("desa"):  # named in the first message (start)
         return _prepend_all([*lead, say("layanan.desa_from_message", desa=slots["desa"],
                                         kecamatan=slots["desa_kecamatan"])], _ask_note(turn, slots))
-    return Step([*lead, _ask_desa_say(slots)], S.ASK_DESA, slots)
+    return _prepend_all(lead, _ask_desa(turn, slots))
+
+
+def _known_desa(turn: Turn) -> tuple[str, str] | None:
+    """The resident's desa already known (an earlier ticket, the kepala desa's link, a pin)."""
+    r = turn.resident
+    return (r.desa, r.kecamatan) if r.desa and r.kecamatan else None
+
+
+def _ask_desa(turn: Turn, slots: dict[str, Any]) -> Step:
+    known = _known_desa(turn)
+    if known:
+        return Step([say("layanan.desa_offer", who=_who(slots), desa=known[0], kecamatan=known[1],
+                         options=KNOWN_DESA.labels())], S.ASK_DESA, {**slots, "desa_offer": list(known)})
+    return Step([_ask_desa_say(slots)], S.ASK_DESA, slots)
 
 
 def _age_rules(slots: dict[str, Any]) -> list[Say]:
@@ -379,6 +396,15 @@ def _desa_in(turn: Turn, kecamatan: str) -> Step:
 
 
 def ask_desa(turn: Turn) -> Step:
+    offer = turn.slots.get("desa_offer")
+    if offer:
+        answer = turn.pick(KNOWN_DESA)
+        slots = {k: v for k, v in turn.slots.items() if k != "desa_offer"}
+        if answer == "yes":
+            return _ask_note(turn, {**slots, "desa": offer[0], "desa_kecamatan": offer[1]})
+        if answer == "other":
+            return Step([_ask_desa_say(slots)], S.ASK_DESA, slots)
+        turn = replace(turn, slots=slots)  # another desa typed instead: read it
     visit = turn.facts.visit(turn.slots["visit_id"]) if turn.slots.get("visit_id") else None
     prefer = [turn.slots.get("home_kecamatan"), visit.kecamatan if visit else turn.slots.get("kecamatan")]
     return home_desa_answer(turn, prefer=prefer, choose_state=S.CHOOSE_DESA, retry_state=S.ASK_DESA,
@@ -487,7 +513,8 @@ FLOW = Flow(
     menu_label="menu.item.layanan",
     asks={S.CHOOSE_VISIT: Ask(VISIT), S.CONFIRM: Ask(CONFIRM), S.CHANGE_WHAT: Ask(CHANGE),
           S.CONFIRM_KECAMATAN: KECAMATAN_CONFIRMATION,
-          S.ASK_NAME: Ask(free_text=True, yes=True), S.ASK_NOTE: Ask(free_text=True, optional=True)},
+          S.ASK_NAME: Ask(free_text=True, yes=True), S.ASK_NOTE: Ask(free_text=True, optional=True),
+          S.ASK_DESA: Ask(yes=True)},  # "nggih" to "Desa Gerbo? 1. Ya 2. Lain" is an answer, not a closing
     effects=(CreateTicket,),
     switches=("menu",),
     typed=("nama", "catatan"),

@@ -169,6 +169,10 @@ def home_desa_answer(
             return then(turn, _fixed(turn.slots, desa, kec))
         if turn.choice is not None:
             return unhandled(say("common.choose_again", options=labels), state=choose_state)
+    if turn.location is not None and not turn.text.strip():
+        found = turn.facts.nearest_desa(*turn.location)  # a pin: the desa it falls in
+        if found is not None:
+            return then(turn, _fixed(turn.slots, found.nama, found.kecamatan))
     if turn.skipped():
         return unhandled(say("places.desa_needed"), state=retry_state)
     outside = outside_answer(turn, retry_state)

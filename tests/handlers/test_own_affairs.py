@@ -175,3 +175,25 @@ def test_outside_at_the_desa_question_and_for_reminders(phone, far_home):
         ("1", "Desa/kelurahan"),
         ("sy wong gadingrejo kota pasuruan", "Kota Pasuruan tidak termasuk", "!catatan"),
     ])
+
+
+@pytest.mark.parametrize("answer,then,desa", [
+    ("nggih", "catatan", "Desa Blarang"),                                   # the offer taken
+    ("2", "Desa/kelurahan Anda di Kecamatan Tutur?", None),                 # "Lain": asked as usual
+    ("wong ngembal", "catatan", "Desa Ngembal"),                            # another typed at once
+])
+def test_a_known_desa_is_offered_not_asked_again(phone, far_home, rt, answer, then, desa):
+    play(phone, [("daftar kk", "kecamatan mana"), ("tutur", "1. Daftar"), ("1", "Nama"), ("1", "Desa/kelurahan"),
+                 ("blarang", "catatan"), ("-", "Cek lagi"), ("1", "Terdaftar")])
+    play(phone, [("daftar kk", "1. Daftar"), ("1", "Nama"), ("1", "Desa Blarang, Kec. Tutur?", "1. Ya", "2. Lain"),
+                 (answer, then)])
+    if desa:
+        play(phone, [("-", f"{desa}, Kec. Tutur")])
+
+
+def test_the_kepala_desa_link_gives_the_desa(phone, far_home):
+    from flows.referral import referral_text
+
+    play(phone, [(referral_text("Gerbo", "35.14.01.2001"), "Gerbo"),
+                 ("daftar kk", "Kenduren Mas berikutnya di Purwodadi"), ("1", "Nama"),
+                 ("1", "Desa Gerbo, Kec. Purwodadi?", "1. Ya"), ("1", "catatan")])
