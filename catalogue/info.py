@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     # — sourced answers to questions around a service (flows/info.py, storage/reference/tanya_jawab.csv) —
     "info.sourced": "{about}{jawaban}{care}{visit}\n📚 Sumber: {sumber}\nMasih ada yang belum jelas? Ketik *PETUGAS* untuk bertanya ke petugas.",
     "info.about": "*{layanan}*: ",
+    "info.requirements": "*{layanan}* ({opd}) — yang dibawa (asli, plus 1 fotokopi):\n{syarat}\nUntuk mendaftar, ketik *MENU* lalu pilih Daftar layanan.",
     "info.your_visit": "\n📅 Jadwal Anda ({kode}): {tanggal}, {jam}, {lokasi}.",
     "info.care": "\n⚠️ Info ini belum kami pastikan untuk Kabupaten Pasuruan; mohon cek lagi ke petugas.",
     "info.which_service": "Soal {topic}, jawabannya tergantung layanannya. Layanan apa yang Anda maksud? Tulis misalnya *{topic} KTP* atau *{topic} kartu kuning*.",

@@ -24,6 +24,7 @@ from flows.dispatch import (
 )
 from flows.effects import LeaveHandoff, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
 from flows.engine import Ask, Say, Turn, choices, say
+from flows.layanan import requirement_lines
 
 OFFER_HELP = choices(("petugas", say("opt.yes_petugas")), ("menu", say("opt.menu")), yes="petugas", no="menu")
 # At a free-text question (a name, a note) a message this sure of another intent is a change of mind,
@@ -252,6 +253,9 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
 # Clear = it names what the answer is about (a kecamatan or desa, a ticket code): "jam piro bukane?"
 # alone may be about what the petugas said, and goes to them.
 ANSWERED_IN_HANDOFF = {"jadwal": ("kecamatan", "desa"), "cek_status": ("kode",)}
+# A question of what to bring ("syarat e KK opo ae?", "gowo opo?", "betah napa mawon?").
+_ASKS_REQUIREMENTS = re.compile(r"\b(?:syarat\w*|persyaratan\w*|bawa\w*|gowo\w*|beto|betah|dibutuhkan|perlu apa|"
+                                r"apa saja|opo ae|napa mawon|berkas\w*|dokumen\w*)\b", re.IGNORECASE)
 ASIDE = "handoff_aside"  # the slot of a bot answer given mid-chat: only a pick of its options goes on
 
 
@@ -272,6 +276,12 @@ def _in_handoff(registry: Registry, rules: Rules, situation: Situation, turn: Tu
     sourced = info.sourced_answer(turn) if turn.text else None
     if sourced is not None:
         return Outcome([sourced], None, None, {}, [NoteInHandoff(text=turn.text, topic="info")])
+    service = turn.entities.get("layanan")
+    lay = turn.facts.layanan(service) if service and _ASKS_REQUIREMENTS.search(turn.text) else None
+    if lay is not None:  # "syarat e KK opo ae?": the list, without starting a registration mid-chat
+        return Outcome([say("info.requirements", layanan=lay.nama_pendek, opd=lay.opd.singkatan,
+                            syarat=requirement_lines(lay))], None, None, {},
+                       [NoteInHandoff(text=turn.text, topic="layanan")])
     named = any(turn.entities.get(k) for k in ANSWERED_IN_HANDOFF.get(turn.intent, ()))
     if target and named and turn.confidence >= CONFIDENT and not answers_the_question(turn.text):
         outcome = start(registry, target, turn, context_of(situation.slots))
