@@ -136,11 +136,16 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
     text = _text_of(msg)
     tap = interactive.tap_of(msg.button_payload)
     if tap is not None:
-        if tap.token != conversation.asked:
-            # A button of an earlier question: answering the current one with it could pick
-            # something the resident never saw. Nothing changes; they answer the last question.
+        if tap.token == conversation.asked:
+            text = str(tap.number)  # the option's number: every question with choices takes it
+        elif conversation.asked is not None:
+            # A button of an earlier question while another waits: answering that one with it
+            # could pick something the resident never saw. Nothing changes; they answer the last.
             return render_replies([say("interactive.stale")], msg.channel), None
-        text = str(tap.number)  # the option's number: every question with choices takes it
+        else:
+            # No question waits (e.g. a menu item tapped again later): the tapped title (the
+            # message's body) reads as if typed.
+            text = _CONTROL.sub(" ", msg.body or "").strip()[:NLU_MAX_CHARS]
     location = (msg.latitude, msg.longitude) if msg.latitude is not None and msg.longitude is not None else None
     rules = rules_of(runtime.settings)
     situation = situation_of(session, conversation, resident, now)

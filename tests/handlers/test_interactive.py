@@ -255,3 +255,14 @@ def _fields(text: str) -> set[str]:
     import string
 
     return {name for _, name, _, _ in string.Formatter().parse(text) if name and name != "options"}
+
+
+def test_a_tap_on_an_old_list_when_no_question_waits_reads_as_its_title(phone, rt):
+    phone.say("menu")
+    menu = _asked(rt, phone)
+    assert "Belum ada tiket" in phone.say("Cek status tiket/usulan", ListId=f"{menu}.4",
+                                          ListTitle="Cek status tiket/usulan")
+    assert _asked(rt, phone) is None  # that answer asked nothing
+    # Scrolling up and tapping the menu again: taken as the item's words, not refused.
+    reply = phone.say("Pengingat jadwal", ListId=f"{menu}.5", ListTitle="Pengingat jadwal")
+    assert "Tombol itu" not in reply and "Pengingat untuk kecamatan mana" in reply
