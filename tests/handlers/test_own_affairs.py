@@ -197,3 +197,11 @@ def test_the_kepala_desa_link_gives_the_desa(phone, far_home):
     play(phone, [(referral_text("Gerbo", "35.14.01.2001"), "Gerbo"),
                  ("daftar kk", "Kenduren Mas berikutnya di Purwodadi"), ("1", "Nama"),
                  ("1", "Desa Gerbo, Kec. Purwodadi?", "1. Ya"), ("1", "catatan")])
+
+
+@pytest.mark.parametrize("first", ["mau daftar ktp, kenduren mas ke bangil kapan ya",
+                                   "kula badhe ndamel ktp, kenduren mas dhateng bangil kapan nggih"])
+def test_two_requests_in_one_message_the_schedule_answered_then_the_service(phone, rt, first):
+    add_visit(rt, "Bangil", 6)
+    play(phone, [(first, "Kecamatan Bangil", "1. Daftar layanan untuk jadwal ini"),
+                 ("1", "*KTP-el*", "Nama sesuai KK?", "!Layanan apa yang ingin diurus")])
