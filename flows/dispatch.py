@@ -25,6 +25,8 @@ LEAVE_FLOW = choices(("leave", say("opt.leave_flow")), ("stay", say("opt.stay_in
 MENU_ASKS = {"confirm_intent": Ask(DID_YOU_MEAN), "confirm_leave": Ask(LEAVE_FLOW)}
 # What a conversation knows that the next flow may use: "kapan ke bangil" then "daftar" is for Bangil.
 CONTEXT_SLOTS = ("kecamatan", "layanan", "visit_id")
+# Named in the message that starts a flow and kept for the next one (two requests in one message).
+NAMED_CONTEXT = ("layanan",)
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,11 @@ def _start(registry: Registry, flow_name: str, turn: Turn) -> Outcome:
 
 
 def start(registry: Registry, flow_name: str, turn: Turn, carried: Mapping[str, Any]) -> Outcome:
-    """Start a flow on this message, with what the conversation carried over from the last one."""
+    """Start a flow on this message, with what the conversation carried over from the last one, and
+    a service the message named: "mau daftar ktp, ke bangil kapan?" is answered with Bangil's visit and
+    its "1. Daftar layanan" then registers the KTP, instead of asking the service again."""
     flow = registry.flows[flow_name]
+    carried = {**carried, **{k: turn.entities[k] for k in NAMED_CONTEXT if turn.entities.get(k)}}
     fresh = replace(turn, slots=dict(carried))
     return _finish(registry, flow_name, flow.start(fresh), fresh, carried)
 
