@@ -166,9 +166,12 @@ def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: Q
 
     taken: set[tuple[str, str]] = set()
     # Leases that ran out first: their rows have waited longest and need a lookup.
+    # An orphan is looked up at Twilio one HTTP timeout after its lease ended: a request of a
+    # sender that died (or stalled) just after its last check may reach Twilio a moment late.
+    orphaned_by = held_now - timedelta(seconds=lease.http_timeout)
     orphans = _one_per_recipient(list(session.scalars(sendable(select(OutboxMessage).where(
         OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.next_attempt_at <= now,
-        OutboxMessage.claimed_until <= held_now, _nothing_else_in_flight(held_now, orphan=True))))), taken)
+        OutboxMessage.claimed_until <= orphaned_by, _nothing_else_in_flight(held_now, orphan=True))))), taken)
     rows = list(orphans)
     if len(rows) < limit:
         rows += _one_per_recipient(list(session.scalars(sendable(select(OutboxMessage).where(

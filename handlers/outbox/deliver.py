@@ -181,8 +181,10 @@ class Deliverer:
 
     # -- writing outcomes (each only while the row is still ours) --------------------------
     def _ours(self, row: Claimed):
+        # The same claim, not only the same worker: every claim counts an attempt, so a thread
+        # that stalled past its lease cannot write over a sibling thread's later claim of the row.
         return and_(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.CLAIMED,
-                    OutboxMessage.claimed_by == self.lease.worker)
+                    OutboxMessage.claimed_by == self.lease.worker, OutboxMessage.attempts == row.attempts)
 
     def _update(self, row: Claimed, *, touch: bool = True, **values) -> bool:
         # Untouched means untouched: without a value the column's onupdate would set it.
@@ -205,7 +207,8 @@ class Deliverer:
         with self.sessions.kw["bind"].begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql(_SYNC_OFF_SQL)  # see _no_fsync_wait
-            done = conn.execute(_RECORD_SENT, {"row_id": row.id, "worker": self.lease.worker, "sid": sid,
+            done = conn.execute(_RECORD_SENT, {"row_id": row.id, "worker": self.lease.worker, "claim_attempts": row.attempts,
+                                               "sid": sid,
                                                "at": at, "templated": via_template}).rowcount == 1
             if not done:
                 log.error("outbox %s: no longer claimed by %s when recording its SID", row.id, self.lease.worker)
@@ -310,7 +313,7 @@ _SCRUB_SECRET = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id")).value
 _RECORD_SENT = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == OutboxStatus.CLAIMED,
-           _OUTBOX.c.claimed_by == bindparam("worker"))
+           _OUTBOX.c.claimed_by == bindparam("worker"), _OUTBOX.c.attempts == bindparam("claim_attempts"))
     .values(status=OutboxStatus.QUEUED, twilio_sid=bindparam("sid"), sent_at=bindparam("at", type_=UTCDateTime()),
             updated_at=bindparam("at", type_=UTCDateTime()), via_template=bindparam("templated"),
             claimed_until=None, error_code=None, error_message=None)

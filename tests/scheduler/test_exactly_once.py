@@ -26,7 +26,11 @@ from storage.models import OutboxMessage, OutboxStatus
 from tests.scheduler.conftest import BOT_NUMBER, TEMPLATES, add_residents, add_visit, phone
 
 RECIPIENTS = 200
-WORKER = ["-m", "bot", "scheduler", "send-worker", "--lease", "3", "--http-timeout", "0.5", "--idle", "0.2"]
+# A lease of 8 s sends only while 5 s of it are left (2 × HTTP timeout + 1 s) and an orphan is
+# looked up 2 s after its lease: a request of the killed sender has 7 s to reach the fake. With
+# 3 s / 0.5 s the killed sender's last requests, recorded late by a fake starved of CPU (load
+# 15–35), came after the lookup and were sent again.
+WORKER = ["-m", "bot", "scheduler", "send-worker", "--lease", "8", "--http-timeout", "2", "--idle", "0.2"]
 
 
 def broadcast_now(trt, count: int = RECIPIENTS, *, in_window: bool = True) -> int:
@@ -175,7 +179,7 @@ def backoff_passed(trt) -> datetime:
     with trt.sessions.begin() as s:
         due = s.scalar(select(func.max(OutboxMessage.next_attempt_at)))
         s.execute(update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.CLAIMED)
-                  .values(claimed_until=datetime.now(UTC) - timedelta(seconds=1), updated_at=OutboxMessage.updated_at))
+                  .values(claimed_until=datetime.now(UTC) - timedelta(minutes=1), updated_at=OutboxMessage.updated_at))
     return due + timedelta(seconds=1)
 
 
