@@ -73,6 +73,10 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (_re(r"birahi|brahi|kawin"), None, "darurat.sapi_birahi"),
         (_re(r"sapi|ternak|kambing|wedhus|embek"), None, "darurat.ternak_sakit"),
         (_re(r"banjir|longsor|kebakaran|angin|puting"), None, "darurat.bencana"),
+        # A body in danger is the ambulance's, whatever else is named; "darurat" said of a lost or needed
+        # document (a KTP for an operation next week) is where to get that document fast, not 119.
+        (_re(r"pingsan|ambulan|kecelakaan|sakit parah|sesak|kejang|berdarah|ndak sadar|gak sadar|tidak sadar"), None, "darurat.kesehatan"),
+        (_re(r"\b(?:ktp\w*|kk|kartu keluarga|akta\w*|akte\w*|kia|surat pindah|dokumen\w*|berkas\w*)\b"), None, "terlewat.dukcapil"),
         (None, None, "darurat.kesehatan"),
     )),
     ("musrenbang", _re(r"\bmusrenbang\b|musyawarah desa|\bmusdes\b|\bkapan\b.*\b(?:di)?(?:bangun|kerjakan|garap|aspal|perbaiki|benahi|dandani|realisasi\w*|cor)\b|\b(?:di)?(?:bangun|dikerjakan|digarap|diaspal|diperbaiki|direalisasi\w*|terealisasi|dicor)\b.*\bkapan\b|\busulan\w*\b.*\b(?:kapan|dibahas|langsung)\b|\b(?:kapan|dibahas)\b.*\busulan\w*|langsung (?:di)?(?:kerjakan|bangun|garap)|\bdana desa\b"), (

@@ -45,6 +45,9 @@ TABLE = [
     ("sapiku ngiler ora gelem mangan", {}, "darurat.ternak_sakit"),
     ("omah kebanjiran, banjir nang desa, lapor nandi?", {}, "darurat.bencana"),
     ("omah kebanjiran, lapor nandi?", {}, "darurat.bencana"),
+    ("darurat bu, ada yang pingsan di jalan, ktp nya jatuh", {}, "darurat.kesehatan"),
+    ("darurat, akta anakku dibutuhne sekolah minggu iki, gak iso ngenteni", {}, "terlewat.dukcapil"),
+    ("penting darurat: kk kula ical, dipun betahaken kangge rumah sakit", {}, "terlewat.dukcapil"),  # krama
     ("usulan saya kapan dibangun?", {}, "musrenbang.dibangun"),
     ("usulan saya kapan dibahas?", {}, "musrenbang.dibahas"),
     ("usulan di kenduren mas langsung dikerjakan?", {}, "musrenbang.kenduren_mas"),
