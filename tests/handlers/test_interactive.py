@@ -67,11 +67,17 @@ def test_more_than_ten_choices_or_a_label_that_cannot_be_cut_stay_numbered_text(
     assert interactive_of(say("layanan.choose", options=["x" * 30, "Satu", "Dua", "Tiga"])) is None
 
 
-def test_sms_and_the_terminal_keep_numbered_text():
+def test_sms_keeps_numbered_text():
     replies = [say("hapus.confirm", options=ERASE.labels())]
-    for channel in ("sms", "chat"):
-        text = render_replies(replies, channel)[0]
-        assert "1. Ya, hapus data saya" in text and "2. Tidak jadi" in text
+    assert interactive.render_for(replies, "sms").question is None
+    text = render_replies(replies, "sms")[0]
+    assert "1. Ya, hapus data saya" in text and "2. Tidak jadi" in text
+
+
+def test_the_terminal_chat_shows_the_list_as_numbered_text(cli):
+    result = cli("chat", "--phone", "+6281234567890", input="menu\n")
+    assert result.exit_code == 0, result.output
+    assert "1. Jadwal Kenduren Mas" in result.output and "6. Bicara dengan petugas" in result.output
 
 
 def test_a_tap_id_names_the_question_and_the_number():
