@@ -142,6 +142,8 @@ def interactive_of(question: Say, results: Mapping[str, Any] | None = None) -> I
     token = question_token(question)
     labels = [_label(o) for o in options]
     shorts = [_short(o) or label for o, label in zip(options, labels)]
+    if not all(shorts):
+        return None  # a button needs a title (Twilio refuses a blank one)
     if len(options) <= QUICK_REPLY_MAX and all(len(s) <= TITLE_MAX for s in shorts):
         choices = tuple(Choice(f"{token}.{n}", s) for n, s in enumerate(shorts, start=1))
         return Interactive(QUICK_REPLY, body, choices, text=text)

@@ -272,3 +272,34 @@ def test_a_tap_on_an_old_list_when_no_question_waits_reads_as_its_title(phone, r
     # Scrolling up and tapping the menu again: taken as the item's words, not refused.
     reply = phone.say("Pengingat jadwal", ListId=f"{menu}.5", ListTitle="Pengingat jadwal")
     assert "Tombol itu" not in reply and "Pengingat untuk kecamatan mana" in reply
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_LABEL = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=120)
+
+
+seen: set[str] = set()
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(labels=st.lists(_LABEL, min_size=1, max_size=14))
+def test_any_question_is_content_within_twilio_limits_or_numbered_text(labels):
+    question = say("common.choose_again", options=labels)
+    content = interactive_of(question)
+    if content is None:
+        return
+    seen.add(content.kind)
+    assert content.size == len(labels) <= interactive.LIST_MAX and len(content.body) <= interactive.BODY_MAX
+    limit = interactive.TITLE_MAX if content.kind == QUICK_REPLY else interactive.ITEM_MAX
+    for n, choice in enumerate(content.choices, start=1):
+        assert 0 < len(choice.title.strip()) and len(choice.title) <= limit
+        assert len(choice.description) <= interactive.DESCRIPTION_MAX
+        assert len(choice.id) <= 200 and interactive.tap_of(choice.id) == interactive.Tap(
+            interactive.question_token(question), n)
+    assert set(content.variables()) == set(interactive.template_of(content.kind, content.size)["variables"])
+
+
+def test_the_property_above_saw_both_shapes():
+    test_any_question_is_content_within_twilio_limits_or_numbered_text()
+    assert seen == {QUICK_REPLY, LIST_PICKER}
