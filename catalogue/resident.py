@@ -232,6 +232,8 @@ MESSAGES: dict[str, str] = {
     "tiket.confirm_cancel": "Batalkan tiket {card}?\n{options}",
     "tiket.cancelled": ("Tiket *{kode}* dibatalkan; petugas {opd} sudah kami kabari. Pengingat jadwal Kenduren Mas Anda "
                         "tidak berubah (berhenti: balas *BERHENTI*). Daftar lagi kapan saja: ketik *MENU*."),
+    "tiket.when": "Tiket Anda: {card}\nDatang {jam} di {lokasi}; tunjukkan kodenya di mobil dinasnya.\nTidak bisa datang? Balas *ganti tanggal* atau *batal*.",
+    "tiket.when_all": "Tiket Anda:\n{items}\nTidak bisa datang? Balas *ganti tanggal* atau *batal*.",
     "tiket.kept": "Baik, tiket *{kode}* tetap berlaku: {tanggal}, {lokasi}.",
     "tiket.no_other_visit": "Belum ada jadwal lain yang didatangi {opd}. Tiket *{kode}* tetap berlaku; kalau tidak jadi datang, balas *batal*.",
     "tiket.pick_visit": "Pindah tiket *{kode}* ke jadwal mana? ({opd} datang di semua jadwal ini)\n{options}",

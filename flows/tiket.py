@@ -12,7 +12,7 @@ from typing import Sequence
 
 from flows import answers
 from flows.effects import CancelTicket, MoveTicket
-from flows.engine import Ask, Flow, Say, Step, Turn, choices, say, unhandled
+from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.facts import OwnTicket, VisitView
 
 
@@ -51,6 +51,14 @@ _NOT_COMING = re.compile(
 _LIST = re.compile(r"^\W*(?:cek\s+|lihat\s+|liat\s+|deleng\s+)?(?:tiketku|tiket\s+(?:saya|aku|kula|kulo|ku|kaule)|"
                    r"pendaftaranku|pendaftaran\s+(?:saya|aku|kula|kulo|ku)|daftaranku|daftaran\s+(?:saya|aku|kula)|"
                    r"tiket\s+sing\s+tak\s+daftar|kode\s+tiketku|kode\s+tiket\s+(?:saya|aku))\W*$", re.IGNORECASE)
+# "kapan aku kudu teko?", "tanggal berapa saya datang?", "jadwalku kapan": the resident's own date.
+_WHEN = re.compile(
+    r"\b(?:kapan|kpn|tanggal\s+(?:berapa|brp|piro|pira|pinten)|tgl\s+(?:berapa|brp|piro|pira|pinten)|"
+    r"jam\s+(?:berapa|brp|piro|pira|pinten)|hari\s+apa|dino\s+opo|dinten\s+menapa)\b.*"
+    r"\b(?:aku|saya|sy|kula|kulo|kaule|engkok|awakku|aq)\s+(?:\w+\s+)?(?:datang|dtg|dateng|teko|teka|rawuh|dhateng|"
+    r"kesana|ke\s+sana|mrono|mrana|entar|ngurus|dilayani)\b|"
+    r"\b(?:jadwalku|jadwal\s+(?:saya|aku|kula|kulo|sy)|giliranku|tiketku\s+(?:kapan|tanggal|tgl))\b",
+    re.IGNORECASE)
 _DAY = re.compile(r"\b(?:tgl|tanggal|tangal|tang|tg)\.?\s*(\d{1,2})\b", re.IGNORECASE)
 
 
@@ -68,6 +76,8 @@ def wish_of(text: str) -> str | None:
         return "either"
     if _CANCEL.search(text):
         return "cancel"
+    if _WHEN.search(text):
+        return "when"
     return None
 
 
@@ -123,6 +133,8 @@ def start(turn: Turn) -> Step:
     chosen = _chosen_by_text(turn, tickets)
     if chosen is None and len(tickets) == 1:
         chosen = tickets[0]
+    if wish == "when" and chosen is None:  # all of them with their dates, and how to change one
+        return Step([say("tiket.when_all", items=Bullets([_card(t) for t in tickets]))], None)
     if chosen is None:
         key = "tiket.mine" if wish in (None, "list") else f"tiket.which_{wish}"
         return Step([say(key, options=[_card(t) for t in tickets])], S.CHOOSE_TICKET,
@@ -141,6 +153,10 @@ def _act(turn: Turn, t: OwnTicket, wish: str | None) -> Step:
                     S.CONFIRM_CANCEL, slots)
     if wish == "move":
         return _offer_visits(turn, t)
+    if wish == "when":
+        v = t.visit
+        return Step([say("tiket.when", card=_card(t), jam=v.jam_text if v else "-", lokasi=v.lokasi if v else "-")],
+                    None)
     lead = "tiket.cant_come" if wish == "either" else "tiket.one"
     return Step([say(lead, card=_card(t), options=WHAT.labels())], S.WHAT, slots)
 

@@ -124,3 +124,18 @@ def test_stopping_reminders_never_cancels_a_ticket(phone, staff, visits, rt):
 
 def test_without_a_ticket_batal_is_what_it_always_was(phone, visits, rt):
     play(phone, [("batal", "!Batalkan tiket"), ("gak iso teko", "!Tiket Anda")])
+
+
+@pytest.mark.parametrize("words", ["kapan aku kudu teko?", "tanggal berapa saya harus datang", "tgl piro kula rawuh",
+                                   "jadwalku kapan"])
+def test_when_do_i_come_is_about_the_own_ticket(phone, staff, visits, rt, words):
+    register_ktp(phone)
+    kode = tickets(rt)[0].kode
+    play(phone, [(words, kode, "Kantor Kecamatan Tutur", "ganti tanggal")])
+
+
+def test_when_with_several_tickets_lists_them_all(phone, staff, visits, rt):
+    register_ktp(phone)
+    register_ktp(phone, name="untuk anak saya, namanya Raka", desa="blarang")
+    first, second = tickets(rt)
+    play(phone, [("kapan aku teko?", first.kode, second.kode, "untuk Raka")])
