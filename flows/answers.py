@@ -39,7 +39,7 @@ NUMBER_FILLERS = frozenset(
 
 # Politeness and particles that carry no answer: "nggih pak", "gak ada bu", "yang itu aja".
 FILLERS = frozenset("""
-    aja saja ae wae mawon tok pak bu bapak ibu mas mbak mba kak dik cak ning lek deh dong lah kok sih
+    aja saja ae wae mawon tok pak bu bapak ibu mas mbak mba kak dik cak ning lek deh dong lah kok sih min gan
     wis wes sampun udah sudah nih tuh itu iku kuwi niku ini iki niki punika mpun yawis
 """.split())
 
@@ -190,6 +190,14 @@ def is_closing(text: str) -> bool:
 
 def is_thanks(text: str) -> bool:
     return is_closing(text) and any(t in THANKS_WORDS for t in words(text))
+
+
+def is_yes_then_thanks(text: str) -> bool:
+    """"nggih, matur nuwun", "iya makasih", "ya sakalangkong": a yes said first, thanks after — an answer.
+    Thanks first with a softening particle after ("suwun nggih", "makasih ya") stays thanks only."""
+    tokens = _content(words(text))
+    return (len(tokens) >= 2 and tokens[0] in YES_WORDS and tokens[0] not in THANKS_WORDS
+            and any(t in THANKS_WORDS for t in tokens[1:]) and yes_no(text) is True)
 
 
 def rating(text: str, top: int = 5) -> int | None:

@@ -166,7 +166,10 @@ def _takes_yes(ask: Ask) -> bool:
 
 def closing_reply(ask: Ask, text: str) -> Say | None:
     """Thanks and closings get a short friendly word in any state, and are never a miss. Thanks are
-    never an answer ("suwun nggih" is not a yes); a bare "ok"/"nggih" is one where yes is asked."""
+    never an answer ("suwun nggih" is not a yes); a bare "ok"/"nggih" is one where yes is asked, and so
+    is a yes said before the thanks ("nggih, matur nuwun" at the summary registers)."""
+    if _takes_yes(ask) and answers.is_yes_then_thanks(text):
+        return None
     if answers.is_thanks(text):
         return say("menu.thanks")
     if answers.is_closing(text) and not (_takes_yes(ask) and answers.yes_no(text) is not None):

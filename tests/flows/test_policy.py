@@ -74,6 +74,17 @@ def test_thanks_and_closings_keep_the_place_and_are_no_miss(text, situation, key
     assert (outcome.flow, outcome.state, outcome.misses) == (situation["flow"], situation["state"], 1)
 
 
+@pytest.mark.parametrize("text", ["inggih, matur suwun sanget", "iya makasih ya", "ya, kalangkong", "yes thx min"])
+def test_a_yes_before_the_thanks_answers_a_yes_question(text):
+    outcome = decide(text, **CONSENT)
+    assert [type(e) for e in outcome.effects] == [Subscribe]
+
+
+@pytest.mark.parametrize("text", ["oke makasih min", "sip suwun gan"])
+def test_a_closing_with_an_address_word_is_thanks_where_no_yes_is_asked(text):
+    assert keys(decide(text, flow=None, state=None, slots={})) == ["menu.thanks"]
+
+
 def test_a_bare_ok_answers_a_yes_question():
     outcome = decide("ok", **CONSENT)
     assert [type(e) for e in outcome.effects] == [Subscribe]

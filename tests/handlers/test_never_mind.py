@@ -83,3 +83,13 @@ def test_every_kecamatans_desa_list_fits_one_message():
         assert names, kecamatan
         text = render_say(say("places.desa_not_found_in", kecamatan=kecamatan, names=", ".join(names)))
         assert len(text) < 1600, (kecamatan, len(text))
+
+
+def test_a_yes_with_thanks_at_the_registration_summary_registers(phone, schedule, rt):
+    """"nggih, matur suwun" at "Cek lagi" is a yes said politely: it registers (it once only got "Sama-sama"
+    and the resident left believing they were registered); thanks first ("suwun nggih") stays thanks."""
+    play(phone, [("daftar ktp", "KTP-el"), ("gempol", "1."), ("1", "Nama"), ("1", "Desa"), ("gempol", "catatan"),
+                 ("-", "Cek lagi"), ("suwun nggih", "Sama-sama", "!Terdaftar"),
+                 ("enggih, matur suwun sanget", "Terdaftar")])
+    with rt.sessions() as s:
+        assert len(s.scalars(select(Ticket)).all()) == 1
