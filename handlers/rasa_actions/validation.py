@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from flows.engine import say
 from flows.layanan import strip_nik
+from flows.person import read_person
 from flows.places import desa_candidates, desa_not_found, which_desa
 from handlers.rasa_actions.unit import runtime, utter
 from storage import reference
@@ -54,7 +55,8 @@ class ValidateServiceForm(FormValidationAction):
         name, nik = strip_nik(str(value or "").strip())
         if nik:
             utter(dispatcher, [say("layanan.nik_not_needed")])
-        if len(name) < 2:
+        person = read_person(name).name  # "nama anakku Raka" → Raka; a sentence or digits are no name
+        if person is None:
             utter(dispatcher, [say("layanan.name_invalid")])
             return {"nama": None}
-        return {"nama": name[:120]}
+        return {"nama": person[:120]}

@@ -136,6 +136,18 @@ def test_validation_normalises_and_rejects_in_indonesian(action_server):
     assert "tidak saya temukan di Kecamatan Gempol" in texts(result)
 
 
+@pytest.mark.parametrize("typed,stored", [("eh bukan aku, nama anakku Raka", "Raka"),
+                                          ("Ibu kula asmanipun Siti Aminah", "Siti Aminah"),
+                                          ("saya mau daftar ktp besok", None), ("3514", None)])
+def test_the_name_is_taken_out_of_its_sentence(action_server, typed, stored):
+    events = [{"event": "user", "text": typed}, {"event": "slot", "name": "nama", "value": typed}]
+    status, result = call(action_server, "validate_service_form", {"nama": typed}, events=events)
+    assert status == 200
+    assert slot_events(result) == {"nama": stored}
+    if stored is None:
+        assert "misalnya *Siti Aminah*" in texts(result)
+
+
 def test_register_service_then_status_on_whatsapp(action_server, rt, phone):
     add_visit(rt, "Gempol", 10)
     status, result = call(action_server, "action_register_service",
