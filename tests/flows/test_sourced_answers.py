@@ -40,6 +40,9 @@ TABLE = [
     ("ktp hilang perlu surat polisi?", {}, "hilang_rusak.ktp"),
     ("kalau telat gimana?", {}, "terlewat.terlambat"),
     ("mau sarapan dulu, boleh keluar antrean sebentar?", {}, "terlewat.terlambat"),
+    ("aku teko jam 12 isih dilayani ora?", {}, "terlewat.terlambat"),                 # arriving late, no "telat"
+    ("menawi kula dugi jam sewelas, taksih dipun layani?", {}, "terlewat.terlambat"),  # krama
+    ("sy baru bisa dateng jam setengah 1, masih bisa dilayani kah", {}, "terlewat.terlambat"),
     ("nek aku gak sempat teko piye, ngurus kk nang ngendi?", {"layanan": "kk"}, "terlewat.dukcapil"),
     ("sapi saya birahi", {}, "darurat.sapi_birahi"),
     ("sapiku ngiler ora gelem mangan", {}, "darurat.ternak_sakit"),
