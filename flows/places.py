@@ -102,6 +102,10 @@ def kecamatan_answer(turn: Turn, *, unknown: Say, ask_state: str, confirm_state:
                      then: Callable[[Turn, str], Step]) -> Step:
     """A typed kecamatan: taken when sure, asked back ("Maksudnya Kecamatan Gempol?") when not; a place
     outside the regency (Kota Pasuruan, Sidoarjo …) is said kindly, with the nearest visit."""
+    if turn.location is not None and not turn.text.strip():
+        near = turn.facts.nearest_kecamatan(*turn.location)  # a pin: the kecamatan it falls in
+        if near is not None:
+            return then(turn, near)
     outside = outside_answer(turn, ask_state)
     if outside is not None:
         return outside

@@ -205,3 +205,12 @@ def test_two_requests_in_one_message_the_schedule_answered_then_the_service(phon
     add_visit(rt, "Bangil", 6)
     play(phone, [(first, "Kecamatan Bangil", "1. Daftar layanan untuk jadwal ini"),
                  ("1", "*KTP-el*", "Nama sesuai KK?", "!Layanan apa yang ingin diurus")])
+
+
+def test_a_pin_answers_the_kecamatan_and_the_desa(phone, far_home):
+    play(phone, [("daftar kk", "kecamatan mana")])
+    # Desa Gerbo's centre (Kec. Purwodadi), sent as a WhatsApp location.
+    assert "Kenduren Mas berikutnya di Purwodadi" in phone.say("", Latitude="-7.853644", Longitude="112.772217")
+    play(phone, [("1", "Nama"), ("1", "Desa/kelurahan")])
+    assert "catatan" in phone.say("", Latitude="-7.853644", Longitude="112.772217")
+    play(phone, [("-", "Desa Gerbo, Kec. Purwodadi")])
