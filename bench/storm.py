@@ -153,11 +153,15 @@ def run_storm(args) -> None:
               f"{args.hours_off} h before the real time)")
         t0 = time.monotonic()
         log = lambda name: open(tmp / f"{name}.log", "w")  # noqa: E731
+        # --nice: the senders at a lower CPU priority than the web instances (one shared host).
+        lower = (lambda: os.nice(args.nice)) if args.nice else None  # noqa: E731
         for i in range(2):
             procs.append(subprocess.Popen([sys.executable, "-m", "bot", "scheduler", "send-worker", "--idle", "0.2"],
-                                          cwd=ROOT, env=env, stdout=log(f"worker{i}"), stderr=subprocess.STDOUT))
+                                          cwd=ROOT, env=env, stdout=log(f"worker{i}"), stderr=subprocess.STDOUT,
+                                          preexec_fn=lower))
         tick = subprocess.Popen([sys.executable, "-m", "bot", "scheduler", "tick", "--now", simulated.isoformat()],
-                                cwd=ROOT, env={**env, "TQDM_DISABLE": "1"}, stdout=log("tick"), stderr=subprocess.STDOUT)
+                                cwd=ROOT, env={**env, "TQDM_DISABLE": "1"}, stdout=log("tick"), stderr=subprocess.STDOUT,
+                                preexec_fn=lower)
 
         probe_times: dict[str, float] = {}
         stop_probes = threading.Event()
@@ -239,7 +243,7 @@ def run_storm(args) -> None:
         span = max(broadcast_at) - min(broadcast_at) if broadcast_at else 0
 
         print(f"\nstorm: {args.recipients} recipients + {len(replies)} relays, SEND_RATE_PER_SECOND={args.rate:g}, "
-              f"2 send-workers + a tick --now {args.hours_off} h off; inbound {args.inbound:g} msg/s on 2 web instances")
+              f"2 send-workers + a tick --now {args.hours_off} h off (nice {args.nice}); inbound {args.inbound:g} msg/s on 2 web instances")
         print(f"  drained in {drained_in:.1f} s; broadcast at {(len(broadcast_at) - 1) / span if span else 0:.1f}/s overall; "
               f"rows per sender {sorted(by_sender.values(), reverse=True)}; tick exit status {tick_status}")
         print(f"  duplicates {duplicates} (residents with the reminder twice: {twice}), missed {missed}")
