@@ -60,12 +60,26 @@ _WHEN = re.compile(
     r"\b(?:jadwalku|jadwal\s+(?:saya|aku|kula|kulo|sy)|giliranku|tiketku\s+(?:kapan|tanggal|tgl))\b",
     re.IGNORECASE)
 _DAY = re.compile(r"\b(?:tgl|tanggal|tangal|tang|tg)\.?\s*(\d{1,2})\b", re.IGNORECASE)
+# "jangan dibatalkan", "ojo dibatalno", "bukan, …", "tetap datang": keeping the ticket, never a cancel.
+_KEEP = re.compile(
+    r"\b(?:jangan|jgn|ojo|ojok|aja|ampun|ja'|gak\s+usah|ga\s+usah|ndak\s+usah|nggak\s+usah|tidak\s+usah|tdk\s+usah|"
+    r"ora\s+usah|ora\s+sah|rasah|mboten\s+usah|boten\s+usah|sanes|bukan|bkn|duduk|dudu)\b\W*(?:\w+\W+){0,1}"
+    r"(?:di|e)?batal\w*|\b(?:tetap|tetep|tetep\s+wae|tetap\s+saja)\s+(?:datang|teko|dateng|rawuh|dhateng|daftar|entar)\b",
+    re.IGNORECASE)
+# "jadwal gempol batal ta?", "apa kenduren mas e dibatalkan?": asking whether the VISIT is off, not a wish.
+_VISIT_OFF_QUESTION = re.compile(
+    r"\b(?:jadwal\w*|kenduren|acara\w*|kegiatan\w*|mobil\w*|kunjungan\w*|layanan\w*)\b.*\b(?:di)?batal\w*\b"
+    r"(?:.*\?|(?:\W*(?:ta|tah|kah|ya|yo|gak|nggak|ngga|ga|ora|apa|opo|nopo|tidak|mboten|napa|enggak|a|belum|durung)){1,2}\W*$)|"
+    r"\b(?:apa|apakah|opo|nopo|menapa|napa)\b.*\b(?:jadwal\w*|kenduren|acara\w*|kegiatan\w*)\b.*\b(?:di)?batal\w*",
+    re.IGNORECASE)
 
 
 def wish_of(text: str) -> str | None:
     """What a message wants of the resident's own ticket: "cancel", "move", "either" (cannot come:
     ask which), "list", or None when it is not about one."""
     text = text or ""
+    if _KEEP.search(text) or _VISIT_OFF_QUESTION.search(text):
+        return None
     if _LIST.search(text):
         return "list"
     if _MOVE.search(text):
@@ -197,7 +211,7 @@ def confirm_cancel(turn: Turn) -> Step:
     t = _ticket(turn, turn.slots.get("kode"))
     if t is None:
         return Step([say("tiket.none")], None)
-    answer = turn.pick(CONFIRM_CANCEL)
+    answer = "no" if _KEEP.search(turn.text or "") else turn.pick(CONFIRM_CANCEL)
     if answer is None and wish_of(turn.text) == "cancel" and answers.yes_no(turn.text) is not False:
         answer = "yes"  # "iyo batalno", "nggih, mboten sios"
     if answer == "yes":

@@ -72,6 +72,26 @@ def test_cancel_own_ticket_confirmed_once_dinas_told_reminders_untouched(phone, 
     assert r.opted_out_at is None and len(r.subscriptions) == 1
 
 
+@pytest.mark.parametrize("keep", [
+    "ojo dibatalno, aku mung takon",            # ngoko
+    "bukan, jangan dibatalin ya kak",            # Indonesian, informal
+    "sampun dipun batalaken, kula tetep rawuh",  # krama ("sampun" = don't)
+])
+def test_a_negated_cancel_keeps_the_ticket(phone, staff, visits, rt, keep):
+    """"jangan dibatalkan" holds a cancel word: at the confirmation it once CANCELLED the ticket it meant to keep."""
+    register_ktp(phone)
+    play(phone, [("gak jadi datang kak", "Batalkan tiket"), (keep, "tetap berlaku", "!dibatalkan")])
+    assert tickets(rt)[0].status == TicketStatus.BARU
+
+
+@pytest.mark.parametrize("question", ["jadwal tutur batal ta?", "apakah kenduren mas di tutur dibatalkan?",
+                                      "acarane dibatalno opo ora"])
+def test_asking_whether_the_visit_is_off_is_no_wish_to_cancel(phone, staff, visits, rt, question):
+    register_ktp(phone)
+    assert "Batalkan tiket" not in phone.say(question)
+    assert tickets(rt)[0].status == TicketStatus.BARU
+
+
 def test_saying_no_keeps_the_ticket(phone, staff, visits, rt):
     register_ktp(phone)
     play(phone, [("mboten sios rawuh", "Batalkan tiket"), ("mboten", "tetap berlaku")])
