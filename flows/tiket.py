@@ -224,10 +224,10 @@ def confirm_cancel(turn: Turn) -> Step:
     return unhandled(say("common.choose_again", options=CONFIRM_CANCEL.labels()), state=S.CONFIRM_CANCEL)
 
 
-def _other_visits(turn: Turn, t: OwnTicket) -> list[VisitView]:
+def _other_visits(turn: Turn, t: OwnTicket, limit: int | None = MOVE_OPTIONS) -> list[VisitView]:
     current = t.visit.id if t.visit else None
     return [v for v in turn.facts.next_visits(None, limit=30)
-            if v.status == "planned" and v.id != current and any(o.key == t.opd.key for o in v.opd)][:MOVE_OPTIONS]
+            if v.status == "planned" and v.id != current and any(o.key == t.opd.key for o in v.opd)][:limit]
 
 
 def _visit_label(v: VisitView) -> Say:
@@ -251,12 +251,14 @@ def pick_visit(turn: Turn) -> Step:
     labels = [_visit_label(v) for v in visits]
     i = turn.pick_index(labels)
     if i is None:
+        # A kecamatan named beyond the few offered ("gempol wae"): its next visit where that dinas comes.
         found = turn.entities.get("kecamatan")
-        at = [j for j, v in enumerate(visits) if v.kecamatan == found]
-        i = at[0] if found and at else None
-    if i is None:
-        return unhandled(say("common.choose_again", options=labels), state=S.PICK_VISIT)
-    v = visits[i]
+        at = [v for v in (visits + _other_visits(turn, t, limit=None)) if found and v.kecamatan == found]
+        if not at:
+            return unhandled(say("common.choose_again", options=labels), state=S.PICK_VISIT)
+        v = at[0]
+    else:
+        v = visits[i]
     return Step([say("tiket.moved", kode=t.kode, tanggal=v.tanggal_text, jam=v.jam_text, lokasi=v.lokasi,
                      opd=t.opd.singkatan)], None, effects=[MoveTicket(kode=t.kode, visit_id=v.id)])
 

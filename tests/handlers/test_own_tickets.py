@@ -159,3 +159,14 @@ def test_when_with_several_tickets_lists_them_all(phone, staff, visits, rt):
     register_ktp(phone, name="untuk anak saya, namanya Raka", desa="blarang")
     first, second = tickets(rt)
     play(phone, [("kapan aku teko?", first.kode, second.kode, "untuk Raka")])
+
+
+def test_moving_to_a_kecamatan_beyond_the_few_offered(phone, staff, visits, rt):
+    """Only the five soonest visits are listed; a kecamatan named beyond them ('pandaan wae') is still found
+    (a resident was trapped between a short list and 'pilih lagi')."""
+    later = [add_visit(rt, k, 20 + n) for n, k in enumerate(("Beji", "Prigen", "Sukorejo", "Purwosari"))]
+    pandaan = add_visit(rt, "Pandaan", 40)
+    register_ktp(phone)
+    play(phone, [("pindah jadwal", "ke jadwal mana", "!Pandaan"),
+                 ("sing pandaan wae", "dipindah", "Kantor Kecamatan Pandaan")])
+    assert tickets(rt)[0].visit_id == pandaan and later
