@@ -58,9 +58,13 @@ def start(turn: Turn) -> Step:
     named = kecamatan_named(turn) or [k for k in [turn.slots.get("kecamatan")] if k]
     if not named:
         mine = turn.resident.subscriptions
+        # "ingatkan saya" from someone holding a ticket: the kecamatan of the visit they go to comes before home
+        # (a Tosari resident registered for the Puspo visit was offered Tosari's reminders, twice).
+        going = [t.visit.kecamatan for t in turn.facts.own_tickets() if t.visit is not None]
         home = turn.resident.kecamatan
-        if home and home not in mine:
-            named = [home]
+        fresh = [k for k in [*going, home] if k and k not in mine]
+        if fresh:
+            named = fresh[:1]
         else:
             lead = [say("langganan.current", kecamatan=kecamatan_list(mine))] if mine else []
             return Step([*lead, say("langganan.ask_kecamatan")], S.ASK_KECAMATAN)

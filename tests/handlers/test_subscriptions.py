@@ -77,3 +77,13 @@ def test_the_planner_reads_the_table_once_per_resident(phone, rt):
     with rt.sessions() as s:
         rows = s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "reminder"))
     assert rows == 2  # one per visit, for the one resident
+
+
+def test_remind_me_from_a_ticket_holder_offers_the_visit_they_go_to(phone, rt):
+    """Home is Gempol, the ticket is for the Tutur visit: "ingatkan saya" offers Tutur first."""
+    add_visit(rt, "Tutur", 5)
+    add_visit(rt, "Gempol", 60)
+    play(phone, [("daftar kk", "kecamatan mana"), ("tutur", "1. Daftar"), ("1", "Nama"), ("Sulastri", "Desa"),
+                 ("kepulungan gempol", "catatan"), ("-", "Cek lagi"), ("1", "Terdaftar"),
+                 ("ingetno aku yo", "*Kecamatan Tutur*", "!Gempol*"), ("1", "Siap")])
+    assert subscribed(rt) == ["Tutur"]
