@@ -112,6 +112,9 @@ def consent(turn: Turn) -> Step:
         # Another kecamatan changes the question; the same one repeated is not a yes (consent
         # stays explicit), so it is asked again rather than read as a new schedule question.
         return _consent(turn, named if len(named) > 1 else [found.name])
+    if found is not None and answers.yes_no(turn.text) is None:
+        # Another kecamatan typed unsure ("gempul" when Tutur was offered): asked back like at the question.
+        return kecamatan_answer(turn, **_KECAMATAN_STATES)
     return unhandled(say("common.choose_again", options=CONSENT.labels()), state=S.CONSENT)
 
 
