@@ -27,6 +27,7 @@ _FILLERS = frozenset(
 
 FUZZY_CUTOFF = 85  # free text: one typo in a 5-8 letter name
 ANSWER_CUTOFF = 70  # a short answer to "kecamatan mana?" may be further off; flows confirm it
+COMMON_WORD_SCORE = 90  # a known word counts as a kecamatan's typo only this close ("gratis" ~ Grati)
 CERTAIN_SCORE = 88
 CERTAIN_MARGIN = 8
 SHORT_WORD = 4  # common words this short are never read as a misspelt name
@@ -175,6 +176,8 @@ class PlaceIndex:
             if len(cand) < 3:
                 continue
             for choice, score, _ in process.extract(cand, self._kec_keys, scorer=fuzz.ratio, limit=3):
+                if cand in self._common and score < COMMON_WORD_SCORE:
+                    continue  # a known word a few letters from a name: Madurese "engkok" (I) is not Lekok
                 name = self.kecamatan_of_key(choice)
                 scored[name] = max(scored.get(name, 0.0), score)
         ranked = sorted(scored.items(), key=lambda kv: -kv[1])

@@ -193,7 +193,8 @@ def test_far_typo_asks_first(nlu, typed):
     assert match is not None and not match.certain
 
 
-@pytest.mark.parametrize("typed", ["martopuro", "desa kalirejo", "halo", "jalan rusak"])
+@pytest.mark.parametrize("typed", ["martopuro", "desa kalirejo", "halo", "jalan rusak",
+                                   "mon engkok terro nyareh pole", "engkok ta' tao"])  # Madurese "engkok" = I
 def test_no_kecamatan_guessed(nlu, typed):
     assert nlu.match_kecamatan(typed) is None
 
