@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from flows.effects import CreateTicket
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
@@ -234,6 +234,15 @@ def _sooner_nearby(turn: Turn, kecamatan: str, own) -> list:
     return near[:NEARBY_OFFERED]
 
 
+def _named_visit(turn: Turn, visits: Sequence[Any]) -> int | None:
+    """An offered visit named by its kecamatan amid other words ("adoh kabeh, sing beji wae", "kejayan gpp
+    biar cepet"): that one, when exactly one offered visit is there. Such answers were read as a new schedule
+    question and the registration was dropped."""
+    named = turn.entities.get("kecamatan")
+    at = [j for j, v in enumerate(visits) if named and v.kecamatan == named]
+    return at[0] if len(at) == 1 else None
+
+
 def choose_visit(turn: Turn) -> Step:
     answer = turn.pick(VISIT)
     if answer == "register":
@@ -283,6 +292,8 @@ def pick_other_visit(turn: Turn) -> Step:
     visits = _visits_offered(turn, turn.slots)
     options = _visit_labels(turn, turn.slots)
     i = turn.pick_index(options)
+    if i is None:
+        i = _named_visit(turn, visits)
     if i is None:
         return unhandled(say("common.choose_again", options=options), state=S.PICK_OTHER_VISIT)
     if i >= len(visits):  # "Pilih tanggal lain"

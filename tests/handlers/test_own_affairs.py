@@ -214,3 +214,15 @@ def test_a_pin_answers_the_kecamatan_and_the_desa(phone, far_home):
     play(phone, [("1", "Nama"), ("1", "Desa/kelurahan")])
     assert "catatan" in phone.say("", Latitude="-7.853644", Longitude="112.772217")
     play(phone, [("-", "Desa Gerbo, Kec. Purwodadi")])
+
+
+@pytest.mark.parametrize("answer", [
+    "adoh kabeh, sing purwodadi wae",            # ngoko, with a complaint first
+    "purwodadi gpp biar cepet",                  # Indonesian slang
+    "ingkang wonten purwodadi mawon, kula kesesa",  # krama, a reason after
+])
+def test_a_nearby_visit_named_amid_other_words_is_picked(phone, far_home, rt, answer):
+    """An offered visit named with more words than its label was read as a new schedule question and the
+    registration dropped ('pendaftaran layanan tadi saya tinggalkan')."""
+    play(phone, [("mau bikin ktp", "kecamatan mana"), ("pandaan", "Kec. Purwodadi"),
+                 (answer, "Nama sesuai KK?", "!tinggalkan")])
