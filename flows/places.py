@@ -55,16 +55,22 @@ def desa_answer(
     candidates = desa_candidates(turn.nlu, turn.text, kecamatan)
     if not candidates:
         return unhandled(desa_not_found(turn.nlu, kecamatan), state=retry_state)
+    return _one_or_ask(turn, candidates, then, choose_state)
+
+
+def _one_or_ask(turn: Turn, candidates: list[tuple[str, str]], then: Callable[[Turn, dict[str, Any]], Step],
+                choose_state: str) -> Step:
+    """One desa found: taken; several: which one?"""
     if len(candidates) == 1:
         desa, kec = candidates[0]
         return then(turn, _fixed(turn.slots, desa, kec))
     return Step([which_desa(candidates)], choose_state, {**turn.slots, "desa_options": [list(c) for c in candidates]})
 
 
-def desa_not_found(nlu, kecamatan: str | None) -> Say:
+def desa_not_found(nlu, kecamatan: str | None, key: str = "places.desa_not_found_in") -> Say:
     """No such desa: in a known kecamatan ("saya lupa nama desanya"), its own list to pick from."""
     if kecamatan:
-        return say("places.desa_not_found_in", kecamatan=kecamatan, names=", ".join(nlu.desa_in(kecamatan)))
+        return say(key, kecamatan=kecamatan, names=", ".join(nlu.desa_in(kecamatan)))
     return say("places.desa_not_found")
 
 
@@ -216,17 +222,12 @@ def home_desa_answer(
     if not candidates:
         home = prefer[0] if prefer else None
         return unhandled(desa_not_found_anywhere(turn.nlu, home), state=retry_state)
-    if len(candidates) == 1:
-        desa, kec = candidates[0]
-        return then(turn, _fixed(turn.slots, desa, kec))
-    return Step([which_desa(candidates)], choose_state, {**turn.slots, "desa_options": [list(c) for c in candidates]})
+    return _one_or_ask(turn, candidates, then, choose_state)
 
 
 def desa_not_found_anywhere(nlu, kecamatan: str | None) -> Say:
     """No such desa in the regency: the home kecamatan's list when known, and how to name another."""
-    if kecamatan:
-        return say("places.desa_not_found_in_any", kecamatan=kecamatan, names=", ".join(nlu.desa_in(kecamatan)))
-    return say("places.desa_not_found")
+    return desa_not_found(nlu, kecamatan, key="places.desa_not_found_in_any")
 
 
 # — outside the regency —
