@@ -352,6 +352,14 @@ class OutboxMessage(Base):
     # Values for the approved WhatsApp template of this kind, used outside the 24-hour window.
     template_vars: Mapped[dict[str, str] | None] = mapped_column(JSON)
     via_template: Mapped[bool] = mapped_column(default=False)
+    # A question with choices to a WhatsApp resident: the interactive content it goes as (the
+    # shape of its Content API template, handlers.interactive, and the variables); `body` keeps
+    # the numbered text, sent instead when content cannot be (63016, a Content API failure).
+    # `content_sid` is the template it was sent with, NULL when it went as text.
+    content_kind: Mapped[str | None] = mapped_column(String(32))
+    content_size: Mapped[int | None] = mapped_column(SmallInteger)
+    content_variables: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    content_sid: Mapped[str | None] = mapped_column(String(64))
     # Reminders and broadcasts wait for the end of quiet hours; replies and relays do not.
     respects_quiet_hours: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
