@@ -2,48 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.abc
-import importlib.util
-import sys
 from typing import Any, Mapping
 
 from flask import Flask
 
 from core.runtime import Runtime
 from core.settings import Settings
-
-# Modules that moved below bot/ (NOTES.md, 2026-12-07): their old names still import, as the same
-# module objects, for code written before the move. New code imports the new homes; nothing below
-# bot/ may import bot/ (tests/test_layers.py). To be removed once no branch uses the old names.
-MOVED = {
-    "bot.settings": "core.settings",
-    "bot.runtime": "core.runtime",
-    "bot.logging_setup": "core.logging_setup",
-    "bot.nlu": "core.nlu",
-    "bot.inbound_spool": "handlers.inbound_spool",
-    "bot.webhook_form": "handlers.webhook_form",
-    "bot.transport": "handlers.transport",
-    "bot.transport.dry_run": "handlers.transport.dry_run",
-    "bot.transport.twilio_rest": "handlers.transport.twilio_rest",
-}
-
-
-class _MovedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    def find_spec(self, name, path=None, target=None):
-        return importlib.util.spec_from_loader(name, self) if name in MOVED else None
-
-    def create_module(self, spec):
-        module = importlib.import_module(MOVED[spec.name])
-        spec.loader_state = module.__spec__  # the import system sets the alias' spec on it: put it back
-        return module
-
-    def exec_module(self, module) -> None:
-        module.__spec__ = module.__spec__.loader_state
-
-
-if not any(isinstance(finder, _MovedModules) for finder in sys.meta_path):
-    sys.meta_path.insert(0, _MovedModules())
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, *, announce_dry_run: bool = True) -> Flask:
