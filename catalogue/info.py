@@ -17,6 +17,11 @@ MESSAGES: dict[str, str] = {
     "info.about": "*{layanan}*: ",
     "info.requirements": "*{layanan}* ({opd}) — yang dibawa (asli, plus 1 fotokopi):\n{syarat}\nUntuk mendaftar, ketik *MENU* lalu pilih Daftar layanan.",
     "info.your_visit": "\n📅 Jadwal Anda ({kode}): {tanggal}, {jam}, {lokasi}.",
+    "info.extra": "\n{lines}",
+    "info.your_ticket": "Tiket Anda *{kode}*: {status} ({updated}). Rinciannya: ketik *STATUS {kode}*.",
+    "info.your_proposal": "Usulan Anda *{kode}*: {status} ({updated}).",
+    "info.your_visit_cannot_come": ("\n📅 Jadwal Anda ({kode}): {tanggal}, {jam}, {lokasi}. Tidak bisa datang? Balas "
+                                    "*ganti tanggal* atau *batalkan tiket*."),
     "info.care": "\n⚠️ Info ini belum kami pastikan untuk Kabupaten Pasuruan; mohon cek lagi ke petugas.",
     "info.which_service": "Soal {topic}, jawabannya tergantung layanannya. Layanan apa yang Anda maksud? Tulis misalnya *{topic} KTP* atau *{topic} kartu kuning*.",
     "info.unknown": "Maaf, soal {topic} untuk {layanan} belum ada di data kami, jadi saya tidak mau menebak 🙏 Ketik *PETUGAS* untuk bertanya langsung ke petugas.",
@@ -32,5 +37,8 @@ MESSAGES: dict[str, str] = {
     "info.topic.musrenbang": "usulan dan Musrenbang",
     "info.topic.syarat_donor": "syarat donor",
     "info.topic.umur": "umur",
+    "info.topic.denda": "denda",
+    "info.topic.keluar_antrean": "keluar antrean",
+    "info.topic.kematian": "KK setelah ada yang meninggal",
     "flow.info": "pertanyaan seputar layanan",
 }

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 from flows import answers
+from flows.antrean import place_line
 from flows.engine import Bullets, Say, Turn, say
-from flows.facts import OpdRef, VisitView
+from flows.facts import OpdRef, ProposalView, TicketView, VisitView
 
 
 def opd_answer(turn: Turn, visit: VisitView) -> Say:
@@ -66,6 +67,26 @@ def _re(pattern: str) -> re.Pattern[str]:
 
 _PERSON = r"(?:istri|isteri|suami|bojo\w*|garwa\w*|semah\w*|anak\w*|putra\w*|putri\w*|cucu\w*|putu\w*|ana|kompoy\w*|bine|bini|lake|keluarga\w*|saudara\w*|sedulur\w*|adik\w*|kakak\w*|mbak\w*|mas|tetangga\w*|tonggo\w*|bapak\w*|ibu\w*|mbok\w*|emak\w*|wong liy[ao]|orang lain|tiyang sanes|oreng laen)"
 _COME = r"(?:datang|teko|rawuh|dateng|dhateng|mangkat|berangkat|ngurus\w*|ngurusaken|ngurusin|mengurus\w*|entar|ambil|njupuk|mundut|wakil\w*)"
+# "usulanku diterusno sopo", "usulan kula dipun terasaken dhateng sinten", "sing nampa usulanku sopo": who
+# receives a proposal, where it goes ("sampai mana" is its progress: a status question).
+_WHO = r"(?:siapa|sapa|sopo|sinten|sapah|sapa'|sape|kemana|ke mana|nang endi|nang ndi|nandi|nang ngendi|menyang endi|dhateng pundi|teng pundi|ke dinas apa|dinas apa|dinas opo)"
+_USULAN_WHO = (r"\busul\w*\b(?!.*\b(?:sampai|sampe|tekan|nyampe|nyampek|dugi)\s+(?:mana|ngendi|endi|pundi)\b).*\b" + _WHO + r"\b"
+               r"|\b" + _WHO + r"\b.*\b(?:nerima|menerima|nampa|nompo|nampi|ngurus|ngurusi|mengurus|nangani|menangani|ditangani|"
+               r"diteruskan|diterusno|diterusne|diterusake|dikirim\w*|terasaken)\b.*\busul\w*")
+# Stepping out of the caravan's queue: "aku metu sedelo sarapan, antrianku ilang ta?", "nomerku hangus gak
+# nek ditinggal?", Madurese "kaluar sakejjhe', antrean ilang?". Not "nomer antrianku piro?" (the live queue).
+_QUEUE = r"\b(?:antre\w*|antri\w*|ngantri|ngantre|nomer\w*|nomor\w*|nomere|giliran\w*|urutan\w*)\b"
+_LOST = r"\b(?:ilang|hilang|ical|kelangan|hangus|angus|gugur|batal|dibatalkan|berlaku|lumaku|ditinggal\w*|tinggal|keri|kelewat\w*|terlewat\w*|dilewati|dilewat|dilompati|diganti|direbut|hapus|dihapus|mulai dari awal|ulang)\b"
+_STEP_OUT = (r"\b(?:keluar|metu|medal|kaluar|pergi|lungo|lunga|minggat|ninggal\w*|ditinggal\w*)\b.*\b(?:sebentar|sebentaran|"
+             r"sedelo|sedela|sedhela|sedelok|sedilut|sediluk|dilut|diluk|sakejjhe|sakejjha|sekedhap|sekedap|sekejap|"
+             r"sarapan|maem|mangan|nedha|ngopi|toilet|wc|kamar mandi|pipis|kencing|sholat|solat|jumatan)\b"
+             r"|\b(?:sarapan|ngopi|toilet|kamar mandi|sholat|solat)\b.*\b(?:keluar|metu|medal|kaluar|ninggal\w*|ditinggal\w*)\b")
+
+# "KK ku wis dadi durung?", "KTP saya sudah jadi belum?": a document's readiness, answered with when and
+# where it is collected (and the resident's ticket's status, when they hold one).
+_DOC_READY = (r"\b(?:ktp\w*|kk\w*|kartu\w*|akta\w*|akte\w*|kia|surat\w*|dokumen\w*|berkas\w*)\b.*\b(?:sudah|udah|wis|wes|uwis|"
+              r"sampun|dah|belum|durung|dereng|gurung|urung|gung)\s+(?:jadi|dadi|dados|rampung|terbit|dicetak|jadine|dadine)\b")
+
 # Each topic: how residents ask it, and which answer (kunci) fits, first match wins:
 # (words that refine it or None, the services it is for or None, kunci).
 TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, frozenset[str] | None, str], ...]], ...] = (
@@ -79,7 +100,13 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (_re(r"\b(?:ktp\w*|kk|kartu keluarga|akta\w*|akte\w*|kia|surat pindah|dokumen\w*|berkas\w*)\b"), None, "terlewat.dukcapil"),
         (None, None, "darurat.kesehatan"),
     )),
-    ("musrenbang", _re(r"\bmusrenbang\b|musyawarah desa|\bmusdes\b|\bkapan\b.*\b(?:di)?(?:bangun|kerjakan|garap|aspal|perbaiki|benahi|dandani|realisasi\w*|cor)\b|\b(?:di)?(?:bangun|dikerjakan|digarap|diaspal|diperbaiki|direalisasi\w*|terealisasi|dicor)\b.*\bkapan\b|\busulan\w*\b.*\b(?:kapan|dibahas|langsung)\b|\b(?:kapan|dibahas)\b.*\busulan\w*|langsung (?:di)?(?:kerjakan|bangun|garap)|\bdana desa\b"), (
+    ("kematian", _re(r"\b(?:meninggal\w*|mninggal|wafat|seda|sedo|sedho|tilar donya|pejah|mate|almarhum\w*|almarhumah|alm|"
+                     r"kematian)\b.*\b(?:kk\w*|kartu keluarga)\b|\b(?:kk\w*|kartu keluarga)\b.*\b(?:meninggal\w*|mninggal|wafat|"
+                     r"seda|sedo|sedho|tilar donya|pejah|mate|almarhum\w*|alm|kematian)\b"), (
+        (None, None, "kk.kematian"),
+    )),
+    ("musrenbang", _re(_USULAN_WHO + r"|\bmusrenbang\b|musyawarah desa|\bmusdes\b|\bkapan\b.*\b(?:di)?(?:bangun|kerjakan|garap|aspal|perbaiki|benahi|dandani|realisasi\w*|cor)\b|\b(?:di)?(?:bangun|dikerjakan|digarap|diaspal|diperbaiki|direalisasi\w*|terealisasi|dicor)\b.*\bkapan\b|\busulan\w*\b.*\b(?:kapan|dibahas|langsung)\b|\b(?:kapan|dibahas)\b.*\busulan\w*|langsung (?:di)?(?:kerjakan|bangun|garap)|\bdana desa\b"), (
+        (_re(_USULAN_WHO), None, "usulan.diteruskan musrenbang.dibahas"),
         (_re(r"langsung|kenduren"), None, "musrenbang.kenduren_mas"),
         (_re(r"dibahas|musyawarah|musdes|musrenbang"), None, "musrenbang.dibahas"),
         (_re(r"dana desa|\bgang\b|saluran desa|jalan desa|skala desa|lewat mana"), None, "musrenbang.skala_desa"),
@@ -109,6 +136,14 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (None, frozenset({"perizinan"}), "diwakilkan.perizinan"),
         (None, None, "diwakilkan.ktp.rekam diwakilkan.kb diwakilkan.kk"),  # no service: who must come, who may not
     )),
+    ("denda", _re(r"\b(?:di)?(?:denda|dendo|dedenda)\w*|\bsanksi\w*|\bhukuman\b|\bdihukum\b"), (
+        (_re(r"lapor|urus|ngurus|akta|akte|kelahiran|kematian|lahir|meninggal|pindah|perubahan|\bkk\b"), None,
+         "denda.terlambat_lapor"),
+        (None, None, "denda.tidak_datang"),
+    )),
+    ("keluar_antrean", _re(_QUEUE + r".*" + _LOST + r"|" + _LOST + r".*" + _QUEUE + r"|" + _STEP_OUT), (
+        (None, None, "antrean.keluar"),
+    )),
     ("terlewat", _re(r"\bterlambat\b|\btelat\b|kesiangan|\bkeri\b|\bterlewat\w*|\bkelewat\w*|ketinggalan|\b(?:gak|ga|tidak|ora|ndak|nggak|mboten|boten|gk|tdk|ta)\s+(?:sempat|sempet|iso teko|bisa datang|saged rawuh|saged dateng|teko|datang|hadir)\b|berhalangan|keluar (?:dari )?antre\w*|\bninggal\w*\b.*\bantre\w*|(?:tinggal|pergi|keluar|metu|medal) (?:sebentar|sedhela|sedelok|sek|disik|riyin)|\bsarapan\b|\bke toilet\b|\bke kamar mandi\b|\bsholat\b|\bsolat\b|\b(?:masih|isih|sik|taksih|tasih|gik)\b.*\b(?:dilayan\w*|dipun layani|diladeni)\b|\b(?:datang|dateng|teko|nyampe|nyampek|sampai|sampe|tekan|rawuh|dugi)\b.*\bjam\s*(?:\d|setengah|sewelas|sebelas|rolas|dua belas|siji|satu|loro|dua|telu|tiga)\w*\b.*\b(?:masih|isih|taksih|bisa|iso|saged|oleh|boleh)\b"), (
         (_re(r"terlambat|telat|kesiangan|keri|antre|nomor|nomer|dipanggil|sebentar|sedhela|sedelok|sek|disik|riyin|sarapan|toilet|kamar mandi|sholat|solat|masih|isih|taksih|tasih|\bjam\b"), None, "terlewat.terlambat"),
         (_re(r"kesehatan|\bkb\b|\bnib\b|kartu kuning|dinas lain|\bckg\b"), None, "terlewat.dinas_lain"),
@@ -131,7 +166,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (None, frozenset({"kartu_kuning"}), "fotokopi.kartu_kuning"),
         (None, DUKCAPIL | {None}, "fotokopi.umum"),
     )),
-    ("waktu_jadi", _re(r"\b(?:kapan|berapa lama|brp lama|piro suwe|pinten dinten|sampai kapan|sampe kapan|berapa hari|piro dino)\b.*\b(?:jadi\w*|dadi\w*|dados\w*|rampung|terbit|jadine|dadine)\b|\b(?:jadi\w*|dadi\w*|dados\w*|jadine|dadine|rampung|terbit)\b.*\b(?:kapan|berapa lama|piro suwe|pinten|lama|suwe)\b|\b(?:diambil|ambil|njupuk|dijupuk|mundut|dipundhut)\b.*\b(?:mana|ngendi|endi|pundi|dimana|kapan)\b|\b(?:mana|ngendi|endi|pundi|dimana)\b.*\b(?:diambil|ngambil|njupuk|dijupuk|mundut)\b|\blangsung jadi\b|\bjadi hari itu\b|\bhari itu juga\b|\bberlaku berapa\b"), (
+    ("waktu_jadi", _re(_DOC_READY + r"|\b(?:kapan|berapa lama|brp lama|piro suwe|pinten dinten|sampai kapan|sampe kapan|berapa hari|piro dino)\b.*\b(?:jadi\w*|dadi\w*|dados\w*|rampung|terbit|jadine|dadine)\b|\b(?:jadi\w*|dadi\w*|dados\w*|jadine|dadine|rampung|terbit)\b.*\b(?:kapan|berapa lama|piro suwe|pinten|lama|suwe)\b|\b(?:diambil|ambil|njupuk|dijupuk|mundut|dipundhut|dipendhet|mendhet|ngala')\b.*\b(?:mana|ngendi|endi|ndi|nandi|pundi|dimana|kapan)\b|\b(?:mana|ngendi|endi|ndi|nandi|pundi|dimana)\b.*\b(?:diambil|ngambil|njupuk|dijupuk|mundut|dipendhet|mendhet)\b|\blangsung jadi\b|\bjadi hari itu\b|\bhari itu juga\b|\bberlaku berapa\b"), (
         (None, frozenset({"ktp", "ktp_ganti"}), "waktu_jadi.ktp"),
         (None, frozenset({"kk", "kk_ganti"}), "waktu_jadi.kk"),
         (None, frozenset({"akta", "akta_kematian", "kia", "kia_ganti"}), "waktu_jadi.akta"),
@@ -155,8 +190,6 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
 )
 # Topics whose answer needs a service; asked without one (and none in context) → which service?
 NEEDS_SERVICE = frozenset({"waktu_jadi", "umur", "biaya"})
-# Words that make a "kapan jadi" a status question of the resident's own ticket ("KTP saya sudah jadi belum?").
-_STATUS_QUESTION = _re(r"\b(?:sudah|udah|wis|wes|sampun|dah)\s+(?:jadi|dadi|dados|selesai|rampung|mari)\b")
 
 
 def topic_of(text: str) -> str | None:
@@ -166,8 +199,6 @@ def topic_of(text: str) -> str | None:
         return None
     for name, asked, _ in TOPICS:
         if asked.search(norm):
-            if name == "waktu_jadi" and _STATUS_QUESTION.search(norm):
-                return None
             return name
     if norm == "gratis" and text.strip().endswith("?"):
         return "biaya"
@@ -214,14 +245,9 @@ def sourced_answer(turn: Turn) -> Say | None:
             return say("info.which_service", topic=say(f"info.topic.{topic}"))
         return say("info.unknown", topic=say(f"info.topic.{topic}"),
                    layanan=lay.nama_pendek if lay else say("info.this_service"))
-    visit_line: Say | str = ""
-    if topic == "terlewat":
-        day = turn.facts.antrean_today()
-        if kunci == "terlewat.terlambat" and any(v.places for v in day.visits):
-            return None  # at the vehicle with a number: the queue flow knows where it stands
-        if day.upcoming_ticket is not None:
-            t = day.upcoming_ticket
-            visit_line = say("info.your_visit", kode=t.kode, tanggal=t.tanggal_text, jam=t.jam_text, lokasi=t.lokasi)
+    visit_line = _own_context(turn, topic, kunci, lay)
+    if visit_line is None:
+        return None  # at the vehicle with a number: the queue flow knows where it stands
     rows = {a.kunci: a for a in turn.facts.sourced_answers()}
     found = [rows[k] for k in kunci.split() if k in rows]
     if not found:
@@ -231,6 +257,36 @@ def sourced_answer(turn: Turn) -> Say | None:
     about = say("info.about", layanan=lay.nama_pendek) if lay and len(found) == 1 and found[0].layanan != "umum" else ""
     return say("info.sourced", about=about, jawaban=" ".join(a.jawaban for a in found),
                care=say("info.care") if careful else "", visit=visit_line, sumber=_sources(found))
+
+
+def _own_context(turn: Turn, topic: str, kunci: str, lay) -> Say | str | None:
+    """What of the resident's own affairs the answer adds: their visit (late, missed, a penalty), where
+    their number stands (stepping out of the queue), their ticket's status ("KK-ku wis dadi durung?"),
+    their proposals (where a proposal goes). None: not this answer's to give."""
+    if topic in ("terlewat", "denda", "keluar_antrean"):
+        day = turn.facts.antrean_today()
+        places = [p for v in day.visits for p in v.places]
+        if kunci == "terlewat.terlambat" and places:
+            return None
+        if topic == "keluar_antrean":
+            return say("info.extra", lines=Bullets([place_line(p) for p in places])) if places else ""
+        t = day.upcoming_ticket
+        if t is None:
+            return ""
+        return say("info.your_visit_cannot_come" if topic == "denda" else "info.your_visit",
+                   kode=t.kode, tanggal=t.tanggal_text, jam=t.jam_text, lokasi=t.lokasi)
+    if topic == "waktu_jadi" and lay is not None:
+        mine = [i for i in turn.facts.open_items_of_resident()
+                if isinstance(i, TicketView) and i.layanan == lay.nama_pendek]
+        return say("info.extra", lines=Bullets([
+            say("info.your_ticket", kode=i.kode, status=say(f"status.ticket.{i.status}"), updated=i.updated_text)
+            for i in mine[:2]])) if mine else ""
+    if kunci.startswith("usulan.diteruskan"):
+        mine = [i for i in turn.facts.open_items_of_resident() if isinstance(i, ProposalView)]
+        return say("info.extra", lines=Bullets([
+            say("info.your_proposal", kode=i.kode, status=say(f"status.proposal.{i.status}"), updated=i.updated_text)
+            for i in mine[:2]])) if mine else ""
+    return ""
 
 
 def _sources(found) -> str:

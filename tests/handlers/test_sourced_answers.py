@@ -69,3 +69,51 @@ def test_a_question_ending_in_a_tag_word_at_a_yes_no_question_is_no_no(phone, sc
     play(phone, [("ingatkan aku kenduren mas gempol", "Setuju?"),
                  ("pengingatnya bayar mboten?", "!tidak ada pengingat"),
                  ("1", "Siap")])
+
+
+# — questions that used to fall through to the live queue, a status check or the menu —————————————
+
+@pytest.mark.parametrize("question, expected", [
+    ("sy mau ke wc sebentar, nomer antrian sy hangus ga?", "Nomor antrean Anda tidak hilang"),
+    ("kula tilar sekedhap kangge sholat, antrian kula ical mboten?", "balas *HADIR*"),  # krama
+    ("engkok kaluar sakejjhe' ngakan, antreanna ilang?", "Nomor antrean Anda tidak hilang"),  # Madurese
+    ("misal ra teko opo kena dendo?", "Tidak ada denda"),
+    ("menawi mboten dugi, wonten sanksinipun?", "Tidak ada denda"),  # krama
+    ("telat ngurus akte lahir anak kena denda pora", "diatur perda tiap daerah"),
+    ("mbahku wis almarhum, kk e diganti nggowo opo wae?", "akta kematian"),
+    ("ibu kula sampun seda, kartu keluarga pripun", "KK lama asli"),  # krama
+    ("usulan sing tak kirim wingi diteruske nang sopo?", "Musrenbang"),
+    ("usulan kula dipun tampi sinten", "kepala desa dan camat"),  # krama
+])
+def test_questions_that_fell_through_get_their_sourced_answer(phone, schedule, rt, question, expected):
+    replies = phone.send(question)
+    assert len(replies) == 1 and expected in replies[0] and "📚 Sumber:" in replies[0], replies
+    assert "Saat ini tidak ada antrean" not in replies[0] and "Belum ada tiket" not in replies[0]
+    assert tickets(rt) == []
+
+
+def test_when_is_my_kk_ready_answers_when_where_and_the_tickets_status(phone, schedule, rt):
+    play(phone, [("mau urus kk", "Kartu Keluarga"), ("gempol", "1. Daftar"), ("1", "Nama sesuai KK?"),
+                 ("1", "Desa/kelurahan"), ("gempol", "catatan"), ("gak ada", "Cek lagi"), ("ya daftarkan", "Terdaftar")])
+    kode = tickets(rt)[0].kode
+    play(phone, [("kk ku wes dadi urung?", "ditandatangani elektronik", "diambil lewat desa/kecamatan",
+                  f"Tiket Anda *{kode}*", f"STATUS {kode}")])
+    play(phone, [("kapan kk kula dados", "ditandatangani elektronik", f"Tiket Anda *{kode}*")])  # krama
+
+
+def test_a_penalty_question_from_a_ticket_holder_names_their_visit_and_how_to_move_it(phone, schedule, rt):
+    play(phone, [("mau urus kk", "Kartu Keluarga"), ("gempol", "1. Daftar"), ("1", "Nama sesuai KK?"),
+                 ("1", "Desa/kelurahan"), ("gempol", "catatan"), ("gak ada", "Cek lagi"), ("ya daftarkan", "Terdaftar")])
+    kode = tickets(rt)[0].kode
+    play(phone, [("umpama gak teko didenda ta?", "Tidak ada denda", f"Jadwal Anda ({kode})", "ganti tanggal")])
+    assert tickets(rt)[0].status != "dibatalkan"  # a question, never a cancel
+
+
+def test_who_receives_my_proposal_names_its_status(phone, schedule, rt):
+    play(phone, [
+        ("dalan nang desaku rusak parah pak, martopuro", "*jalan rusak*"),
+        ("1", "berapa *meter*"),
+        ("kiro-kiro 300an meter", "foto atau titik lokasi"),
+        ("1", "Kode: *US-"),
+        ("usulanku iki diteruske nang sopo?", "admin Pemkab", "Musrenbang kecamatan", "Usulan Anda *US-"),
+    ])
