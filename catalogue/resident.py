@@ -138,6 +138,8 @@ MESSAGES: dict[str, str] = {
     "layanan.no_visits_at_all": "Belum ada jadwal Kenduren Mas yang diumumkan. Balas *INGATKAN* supaya kami kabari.",
     "layanan.visit_option": "{tanggal} — Kec. {kecamatan}",
     "layanan.pick_visit": "Pilih jadwal:\n{options}",
+    "layanan.visit_chosen": "Baik, jadwal di *Kec. {kecamatan}*: {tanggal}, {jam}, {lokasi}.",
+    "layanan.no_visit_on_date": "Pada tanggal itu tidak ada Kenduren Mas.",
     "layanan.ask_name_offer": "Nama sesuai KK?\n1. {name}\nAtau ketik nama lengkap (untuk keluarga, misalnya: *untuk anak saya, namanya Raka*).",
     "layanan.ask_name": "Nama lengkap sesuai KK? (Untuk keluarga, misalnya: *untuk anak saya, namanya Raka*.)",
     "layanan.ask_name_for": "Nama {who} sesuai KK?",

@@ -6,13 +6,14 @@ import re
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
+from flows import answers, dates
 from flows.effects import CreateTicket
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.facts import Facts, LayananView
 from flows.person import age_in, read_person, relation_in, rename_in, stated_person_name
 from flows.phones import NIK_PATTERN, mask_nik
 from flows.places import (
-    KECAMATAN_CONFIRMATION, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation,
+    KECAMATAN_CONFIRMATION, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation, says_home,
 )
 
 
@@ -234,16 +235,75 @@ def _sooner_nearby(turn: Turn, kecamatan: str, own) -> list:
     return near[:NEARBY_OFFERED]
 
 
-def _named_visit(turn: Turn, visits: Sequence[Any]) -> int | None:
-    """An offered visit named by its kecamatan amid other words ("adoh kabeh, sing beji wae", "kejayan gpp
-    biar cepet"): that one, when exactly one offered visit is there. Such answers were read as a new schedule
-    question and the registration was dropped."""
+def _planned(turn: Turn, kecamatan: str | None, limit: int) -> list:
+    return [v for v in turn.facts.next_visits(kecamatan, limit=limit) if v.status == "planned"]
+
+
+def visits_in_words(turn: Turn, offered: Sequence[Any]) -> list | None:
+    """The visits an answer names by place or date ("yang di purwodadi aja", "yg tgl 22 aja", "sing minggu
+    ngarep", "ingkang tanggal 9 Desember"), offered ones first; None when it names neither. A kecamatan not
+    offered names its next visit; a date is looked for among the offered, then every planned visit. An
+    empty list: a date no visit has. Such answers were read as a new schedule question, and the
+    registration was dropped."""
+    if turn.choice is not None:
+        return None
     named = turn.entities.get("kecamatan")
-    at = [j for j, v in enumerate(visits) if named and v.kecamatan == named]
-    return at[0] if len(at) == 1 else None
+    offered = list(offered)
+    seen = {o.id for o in offered}
+    pool = [*offered, *(v for v in _planned(turn, None, 30) if v.id not in seen)]
+    by_date = dates.dated(turn.text, pool, turn.now.date())
+    if named:
+        at = [v for v in offered if v.kecamatan == named] or _planned(turn, named, 3)
+        if by_date:
+            at = [v for v in at if v in by_date] or at
+        return at[:1] if at else None
+    if by_date is None:
+        return None
+    mine = [v for v in by_date if v in offered]
+    return mine or by_date
+
+
+def _named_visit(turn: Turn, visits: Sequence[Any]) -> int | None:
+    """An offered visit named by its kecamatan or date amid other words ("adoh kabeh, sing beji wae", "kejayan
+    gpp biar cepet", "sing tgl 9 wae"): that one, when exactly one offered visit is named."""
+    named = visits_in_words(turn, visits) or []
+    at = [j for j, v in enumerate(visits) if v in named]
+    return at[0] if len(at) == 1 and len(named) == 1 else None
+
+
+def _other_visit_named(turn: Turn, offered: Sequence[Any]) -> Step | None:
+    """Words naming a visit other than the one(s) offered: a choice goes on with it ("yang di puspo aja"),
+    a question or a bare name shows its card to register for ("kalau gempol kapan?"), several are offered as a
+    list, a date without a visit says so with the list. "aku wong gempol" is where the person lives: read as
+    the kecamatan answer (its visit offered), never taken as a visit pick."""
+    if says_home(turn.text) and turn.entities.get("kecamatan"):
+        return _kecamatan_chosen(turn, turn.entities["kecamatan"])
+    named = visits_in_words(turn, offered)
+    if named is None:
+        return None
+    slots = {k: v for k, v in turn.slots.items() if k not in ("visit_km", "with_other")}
+    if not named:
+        return _pick_other(turn, slots, lead=say("layanan.no_visit_on_date"))
+    if len(named) > 1:
+        return Step([say("layanan.pick_visit", options=[_visit_label(v) for v in named])], S.PICK_OTHER_VISIT,
+                    {**slots, "visit_ids": [v.id for v in named]})
+    v = named[0]
+    if dates.asks_when(turn.text) or len(answers.words(turn.text)) < 2:
+        return Step([say("layanan.next_visit_here", kecamatan=v.kecamatan, tanggal=v.tanggal_text, jam=v.jam_text,
+                         lokasi=v.lokasi, options=VISIT.labels())], S.CHOOSE_VISIT,
+                    {**slots, "visit_id": v.id, "kecamatan": v.kecamatan})
+    return _prepend(say("layanan.visit_chosen", kecamatan=v.kecamatan, tanggal=v.tanggal_text, jam=v.jam_text,
+                        lokasi=v.lokasi),
+                    _after_visit(turn, {**slots, "visit_id": v.id, "kecamatan": v.kecamatan}))
 
 
 def choose_visit(turn: Turn) -> Step:
+    offered = [v for v in [turn.facts.visit(turn.slots["visit_id"])] if v] if turn.slots.get("visit_id") else []
+    named = visits_in_words(turn, offered)
+    if named and len(named) == 1 and named[0] in offered and not dates.asks_when(turn.text):
+        return _after_visit(turn, dict(turn.slots))  # "sing minggu ngarep wae" names the visit offered
+    if named is not None and not (named and named[0] in offered):
+        return _other_visit_named(turn, offered)
     answer = turn.pick(VISIT)
     if answer == "register":
         return _after_visit(turn, dict(turn.slots))
@@ -272,6 +332,10 @@ def _visits_offered(turn: Turn, slots) -> list:
     return [v for v in (turn.facts.visit(i) for i in slots.get("visit_ids") or []) if v]
 
 
+def _visit_label(v) -> Say:
+    return say("layanan.visit_option", kecamatan=v.kecamatan, tanggal=v.tanggal_text)
+
+
 def _visit_labels(turn: Turn, slots) -> list[Say]:
     km = slots.get("visit_km") or {}
     home = slots.get("home_kecamatan")
@@ -282,7 +346,7 @@ def _visit_labels(turn: Turn, slots) -> list[Say]:
         elif km and v.kecamatan == home:
             labels.append(say("layanan.visit_option_home", kecamatan=v.kecamatan, tanggal=v.tanggal_text))
         else:
-            labels.append(say("layanan.visit_option", kecamatan=v.kecamatan, tanggal=v.tanggal_text))
+            labels.append(_visit_label(v))
     if slots.get("with_other"):
         labels.append(say("opt.other_date"))
     return labels
@@ -295,6 +359,9 @@ def pick_other_visit(turn: Turn) -> Step:
     if i is None:
         i = _named_visit(turn, visits)
     if i is None:
+        other = _other_visit_named(turn, visits)
+        if other is not None:
+            return other
         return unhandled(say("common.choose_again", options=options), state=S.PICK_OTHER_VISIT)
     if i >= len(visits):  # "Pilih tanggal lain"
         return _pick_other(turn, dict(turn.slots))

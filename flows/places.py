@@ -150,6 +150,18 @@ _NEGATED_PLACE = re.compile(
     re.IGNORECASE)
 
 
+# "aku wong gempol", "kula tiyang tosari", "sy tinggal di beji", "omahku pandaan", "kaule oreng lekok": where
+# the person lives (their home), not which visit they pick.
+_LIVES_IN = re.compile(
+    r"\b(?:wong|org|orang|tiyang|oreng|warga|wrg|asli|asal|domisili|tinggal|omahku|omah\s*(?:ku|kula|saya)|"
+    r"rumahku|rumah\s+(?:saya|aku)|griya\s+kula|dalem\s+kula|manggon|manggen|pomah|bengko)\b", re.IGNORECASE)
+
+
+def says_home(text: str) -> bool:
+    """The words say where someone lives ("aku wong gempol"), not a place to go to."""
+    return bool(_LIVES_IN.search(text or ""))
+
+
 def without_negated_places(text: str) -> str:
     return re.sub(r"\s+", " ", _NEGATED_PLACE.sub(" ", text or "")).strip()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from flows import answers
+from flows import answers, dates
 from flows.effects import CancelTicket, MoveTicket
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.facts import OwnTicket, VisitView
@@ -53,13 +53,11 @@ _LIST = re.compile(r"^\W*(?:cek\s+|lihat\s+|liat\s+|deleng\s+)?(?:tiketku|tiket\
                    r"tiket\s+sing\s+tak\s+daftar|kode\s+tiketku|kode\s+tiket\s+(?:saya|aku))\W*$", re.IGNORECASE)
 # "kapan aku kudu teko?", "tanggal berapa saya datang?", "jadwalku kapan": the resident's own date.
 _WHEN = re.compile(
-    r"\b(?:kapan|kpn|tanggal\s+(?:berapa|brp|piro|pira|pinten)|tgl\s+(?:berapa|brp|piro|pira|pinten)|"
-    r"jam\s+(?:berapa|brp|piro|pira|pinten)|hari\s+apa|dino\s+opo|dinten\s+menapa)\b.*"
+    rf"\b{dates.WHEN}\b.*"
     r"\b(?:aku|saya|sy|kula|kulo|kaule|engkok|awakku|aq)\s+(?:\w+\s+)?(?:datang|dtg|dateng|teko|teka|rawuh|dhateng|"
     r"kesana|ke\s+sana|mrono|mrana|entar|ngurus|dilayani)\b|"
     r"\b(?:jadwalku|jadwal\s+(?:saya|aku|kula|kulo|sy)|giliranku|tiketku\s+(?:kapan|tanggal|tgl))\b",
     re.IGNORECASE)
-_DAY = re.compile(r"\b(?:tgl|tanggal|tangal|tang|tg)\.?\s*(\d{1,2})\b", re.IGNORECASE)
 # "jangan dibatalkan", "ojo dibatalno", "bukan, …", "tetap datang": keeping the ticket, never a cancel.
 _KEEP = re.compile(
     r"\b(?:jangan|jgn|ojo|ojok|aja|ampun|ja'|gak\s+usah|ga\s+usah|ndak\s+usah|nggak\s+usah|tidak\s+usah|tdk\s+usah|"
@@ -131,11 +129,9 @@ def _chosen_by_text(turn: Turn, tickets: Sequence[OwnTicket]) -> OwnTicket | Non
     kode = (turn.entities.get("kode") or "").upper()
     if kode:
         return next((t for t in tickets if t.kode == kode), None)
-    m = _DAY.search(turn.text)
-    if m:
-        on_day = [t for t in tickets if t.visit and t.visit.tanggal.day == int(m.group(1))]
-        if len(on_day) == 1:
-            return on_day[0]
+    on_day = dates.dated(turn.text, [t.visit for t in tickets if t.visit], turn.now.date())
+    if on_day is not None and len(on_day) == 1:
+        return next(t for t in tickets if t.visit is on_day[0])
     return None
 
 
