@@ -87,7 +87,8 @@ def test_leaving_a_flow_with_typed_data_is_asked_first(phone, schedule, rt):
     ])
     assert len(tickets(rt)) == 1
     play(phone, [
-        ("daftar kk", "Kartu Keluarga"), ("gempol", "1. Daftar"), ("daftar", "Nama"), ("Budi Santoso", "Desa/kelurahan"),
+        ("daftar kk", "Kartu Keluarga", "1. Daftar"), ("gempol", "Nama"),  # the visit offered, named: taken
+        ("Budi Santoso", "Desa/kelurahan"),
         ("gempol", "catatan"), ("sudah pindah rumah", "Cek lagi ya"),
         ("jalan di desa martopuro rusak parah banyak lubang", "Beralih ke"),
         ("ya", "Terima kasih sudah peduli desa", "Martopuro"),

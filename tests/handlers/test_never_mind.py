@@ -32,7 +32,7 @@ def test_gak_usah_mid_flow_is_no_opt_out(phone, schedule, rt):
 
 def test_cukup_at_the_survey_comment_is_a_skip_not_an_opt_out(phone, schedule, petugas, rt, wa_client):
     play(phone, [("ingatkan aku kenduren mas gempol", "Setuju?"), ("ya", "Siap"),
-                 ("daftar ktp", "KTP-el"), ("gempol", "1."), ("1", "Nama"), ("1", "Desa"), ("gempol", "catatan"),
+                 ("daftar ktp", "KTP-el", "Gempol", "1."), ("1", "Nama"), ("1", "Desa"), ("gempol", "catatan"),
                  ("-", "Cek lagi"), ("1", "Terdaftar")])
     with rt.sessions() as s:
         kode = s.scalars(select(Ticket.kode)).one()

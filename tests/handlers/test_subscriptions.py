@@ -67,7 +67,7 @@ def test_the_planner_reads_the_table_once_per_resident(phone, rt):
     gempol, pandaan = add_visit(rt, "Gempol", 2), add_visit(rt, "Pandaan", 3)
     play(phone, [("ingetno gempol karo pandaan", "Setuju?"), ("1", "Siap")])
     # The same resident also holds a ticket for Gempol's visit: still one reminder row.
-    play(phone, [("daftar ktp", "KTP-el"), ("gempol", "1. Daftar"), ("1", "Nama"), ("1", "Desa"), ("gempol", "catatan"),
+    play(phone, [("daftar ktp", "KTP-el", "Gempol", "1. Daftar"), ("1", "Nama"), ("1", "Desa"), ("gempol", "catatan"),
                  ("-", "Cek lagi"), ("1", "Terdaftar")])
     now = datetime.now(UTC)
     with rt.sessions.begin() as s:
