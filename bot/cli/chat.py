@@ -4,15 +4,52 @@ from __future__ import annotations
 
 import sys
 import uuid
+from datetime import datetime
 
 import click
+from sqlalchemy import func, select
 
 from bot.cli.context import fail, prepare_recogniser, runtime
 from flows.phones import to_e164
 from handlers.inbound import Incoming, handle_inbound
+from storage.models import InboundMessage, OutboxMessage
 
 HELP = ("Ketik pesan seperti di WhatsApp. /lokasi LAT LNG mengirim titik lokasi, /foto URL mengirim foto, /suara "
-        "mengirim pesan suara, /stiker sebuah stiker, /kontak sebuah kartu kontak, /keluar untuk berhenti.")
+        "mengirim pesan suara, /stiker sebuah stiker, /kontak sebuah kartu kontak, baris kosong atau /cek "
+        "menampilkan pesan baru dari orang lain (petugas, warga, pengingat), /keluar untuk berhenti.")
+INCOMING_MARK = "(pesan masuk)"
+NOTHING_NEW = "(tidak ada pesan baru)"
+# A number that never wrote before sees at most this many of the messages already sent to it.
+FIRST_LOOK_LIMIT = 10
+
+
+class Inbox:
+    """What others sent to this number (a petugas' reply, a relayed chat, the survey, a reminder),
+    read from the outbox: each row once, in order, whatever its sending state. The number's own
+    replies (kind `reply`, printed as `Bot>` by its turn) are never shown again. So two people can
+    be played in one database, one `chat` after the other or side by side."""
+
+    def __init__(self, rt, phone: str):
+        self.rt, self.phone = rt, phone
+        self.after_id: int | None = None
+        with rt.sessions() as session:
+            # Since the number's last turn (in an earlier `chat`, or through the webhook).
+            self.since: datetime | None = session.scalar(
+                select(func.max(InboundMessage.received_at)).where(InboundMessage.from_phone == phone))
+
+    def new_messages(self) -> list[str]:
+        query = (select(OutboxMessage.id, OutboxMessage.body)
+                 .where(OutboxMessage.to_phone == self.phone, OutboxMessage.kind != "reply"))
+        if self.after_id is not None:
+            query = query.where(OutboxMessage.id > self.after_id)
+        elif self.since is not None:
+            query = query.where(OutboxMessage.created_at > self.since)
+        with self.rt.sessions() as session:
+            rows = session.execute(query.order_by(OutboxMessage.id.desc()).limit(
+                None if self.after_id is not None or self.since is not None else FIRST_LOOK_LIMIT)).all()
+            newest = session.scalar(select(func.max(OutboxMessage.id)).where(OutboxMessage.to_phone == self.phone))
+        self.after_id = max(newest or 0, self.after_id or 0)
+        return [body for _, body in reversed(rows)]
 
 
 def _incoming(phone: str, name: str | None, line: str) -> Incoming:
@@ -46,6 +83,7 @@ def chat_command(phone: str, name: str | None) -> None:
     interactive = sys.stdin.isatty()
     if interactive:
         click.echo(HELP)
+    inbox = Inbox(rt, e164)
     while True:
         if interactive:
             try:
@@ -61,6 +99,16 @@ def chat_command(phone: str, name: str | None) -> None:
             break
         if not interactive:
             click.echo(f"Anda> {line}")
+        waiting = inbox.new_messages()
+        for text in waiting:
+            click.echo(f"{INCOMING_MARK} " + text.replace("\n", "\n     "))
+        if line.strip() in ("", "/cek"):  # only looking
+            if not waiting:
+                click.echo(NOTHING_NEW)
+            click.echo()
+            continue
+        if waiting:
+            click.echo()
         for reply in handle_inbound(rt, rt.registry, _incoming(e164, name, line)):
             click.echo("Bot> " + reply.replace("\n", "\n     "))
         click.echo()
