@@ -64,3 +64,36 @@ def test_the_configured_handler_writes_the_address_and_time(capsys):
     line = stream.getvalue()
     assert "from 203.0.113.45" in line and "+62812****432" in line and "98765432" not in line
     assert line[:4].isdigit() and line[10] == " " and line[13] == ":"  # the asctime, readable
+
+
+# The bot's own parts, named in its logs: no personal data, so never masked (a pid of six or seven
+# digits, or a row id of a 20,000-row broadcast, was taken for a phone number and masked).
+OWN_NAMES = ["vm:2312345:0a1b2c", "kenduren-web-7f9c.internal:48213:9f3a1b", "send-worker-2", "outbox-resident-1",
+             "outbox-3", "outbox 20417", "visit 123456", "broadcast #12"]
+
+
+@pytest.mark.parametrize("name", OWN_NAMES)
+def test_the_bots_own_names_and_ids_stay_readable_beside_a_masked_phone(name):
+    line = f"outbox 5 to +6281234567890: no longer claimed by {name} when recording its SID; NIK {NIK}"
+    masked = mask_log_text(line)
+    assert name in masked, masked
+    assert "+62812****890" in masked and "34567" not in masked and "3514********0001" in masked
+
+
+def test_a_real_sender_name_stays_readable_through_the_configured_filter():
+    from scheduler.sender import worker_name
+
+    worker = worker_name()
+    record = logging.LogRecord("handlers.outbox.deliver", logging.ERROR, __file__, 1,
+                               "outbox %s: no longer claimed by %s when recording %s", (20417, worker, "sent"),
+                               None)
+    MaskPhonesFilter().filter(record)
+    assert record.getMessage().startswith("outbox 20417: no longer claimed by ")
+    assert record.getMessage() == f"outbox 20417: no longer claimed by {worker} when recording sent"
+
+
+@pytest.mark.parametrize("text", ["HP-0812 3456 7890", "wa-0812-3456-7890", "outbox 6281234567890", "id 081234567890",
+                                  "tel:081234567:abcdef"])
+def test_a_phone_number_dressed_as_a_name_or_an_id_is_still_masked(text):
+    masked = mask_log_text(f"resident wrote {text} today")
+    assert "****" in masked and "4567" not in masked.replace("****", ""), masked
