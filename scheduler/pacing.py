@@ -8,6 +8,11 @@ resilience, not rate. Residents' messages reserve one slot at a time with no hor
 may only reserve while the next free slot is less than `BULK_HORIZON` ahead, so a reply waits
 behind at most that much of a broadcast, never behind the broadcast.
 
+A sender number with a rate of its own (SEND_RATE_PER_SENDER) is paced on both keys at once: each
+of its slots is one instant that the number's pace and the account's both allow, reserved on both
+in one transaction. (Taken one after the other, the number's slots ran out while its threads
+waited for the account's, and its messages then left back to back.)
+
 `DatabaseClock` is the database's clock as seen from a process (leases); `OffsetClock` is a
 simulated now that flows (what is *due*).
 """
@@ -50,6 +55,16 @@ _RESERVE_SQLITE = text("""
     UPDATE send_pace SET tat = max(tat, :now) + :span
     WHERE key = :key AND (:horizon IS NULL OR tat <= :now + :horizon)
     RETURNING tat, :now""")
+# A joint reservation (the account's key and a sender number's): both rows, locked in key order.
+_LOCK_BOTH_PG = text("""
+    SELECT key, tat, extract(epoch FROM statement_timestamp()) FROM send_pace WHERE key IN (:key, :own)
+    ORDER BY key FOR UPDATE""")
+_LOCK_BOTH_SQLITE = text("SELECT key, tat, :now FROM send_pace WHERE key IN (:key, :own)")  # BEGIN IMMEDIATE
+_SET_TAT = text("UPDATE send_pace SET tat = :tat WHERE key = :key")
+# A number's next slot is reserved jointly once it is at most this share of the number's interval
+# ahead: the account's pace, pushed to that instant, loses at most this share of it (while the
+# number's rate binds), and the number loses little to the round trips of reserving just in time.
+JOINT_SLACK = 0.1
 _PEEK_PG = text("SELECT tat, extract(epoch FROM clock_timestamp()) FROM send_pace WHERE key = :key")
 _PEEK_SQLITE = text("SELECT tat, :now FROM send_pace WHERE key = :key")
 
@@ -74,19 +89,25 @@ class SharedPace:
 
     def __init__(self, engine: Engine, rate: float, *, key: str = ACCOUNT_KEY, chunk: int = 1,
                  horizon: float | None = None, late: float | None = LATE_SLOT, headroom: float = PACING_HEADROOM,
-                 monotonic=time.monotonic, sleep=time.sleep):
-        if rate <= 0:
+                 also: tuple[str, float] | None = None, monotonic=time.monotonic, sleep=time.sleep):
+        """`also`: (key, rate) of a sender number's own pace, which every slot must fit as well
+        (reserved one at a time, on both keys at once)."""
+        if rate <= 0 or (also is not None and also[1] <= 0):
             raise ValueError("rate must be positive")
         self.engine, self.key, self.chunk, self.horizon, self.late = engine, key, max(1, chunk), horizon, late
         self.interval = 1.0 / (rate * headroom)
+        self.also_key, self.also_interval = (also[0], 1.0 / (also[1] * headroom)) if also else (None, 0.0)
+        if also:
+            self.chunk = 1
         self._monotonic, self._sleep = monotonic, sleep
         self._lock = threading.Lock()
         self._slots: deque[float] = deque()  # local monotonic instants reserved for this lane
         self.reservations = self.skipped = 0
         self._pg = engine.dialect.name == "postgresql"
         with engine.begin() as conn:
-            conn.execute(insert_for(engine.dialect.name, SendPace).values(key=key, tat=0.0)
-                         .on_conflict_do_nothing(index_elements=["key"]))
+            for k in filter(None, (key, self.also_key)):
+                conn.execute(insert_for(engine.dialect.name, SendPace).values(key=k, tat=0.0)
+                             .on_conflict_do_nothing(index_elements=["key"]))
 
     @classmethod
     def bulk(cls, engine: Engine, rate: float, **kw) -> SharedPace:
@@ -119,9 +140,9 @@ class SharedPace:
                 self._slots.extend(start + i * self.interval for i in range(self.chunk))
                 self.reservations += 1
                 return
-            # Busy: the account's next free slot is further ahead than this lane may reserve.
-            tat, db_now = self.peek()
-            self._sleep(max(0.001, min(1.0, tat - db_now - (self.horizon or 0.0))))
+            # Busy: the account's next free slot is further ahead than this lane may reserve
+            # (or the number's, beyond JOINT_SLACK).
+            self._sleep(max(0.001, min(1.0, self.wait_hint())))
 
     def _params(self) -> dict:
         return {"key": self.key, "span": self.chunk * self.interval, "horizon": self.horizon, "now": time.time()}
@@ -130,6 +151,8 @@ class SharedPace:
         """Reserve `chunk` slots: (the first slot, the database's now — both epoch seconds in the
         database's clock — and this process's monotonic instant when it answered), or None when
         this lane may not reserve that far ahead now."""
+        if self.also_key is not None:
+            return self._try_reserve_both()
         with self.engine.begin() as conn:
             if self._pg:
                 conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")  # a lost slot is harmless
@@ -140,10 +163,38 @@ class SharedPace:
         tat, db_now = float(row[0]), float(row[1])
         return tat - self.chunk * self.interval, db_now, answered
 
-    def peek(self) -> tuple[float, float]:
-        """(the next free slot, the database's now), epoch seconds."""
+    def _try_reserve_both(self) -> tuple[float, float, float] | None:
+        """One slot at the first instant both the account's pace and the number's allow."""
+        with self.engine.begin() as conn:
+            if self._pg:
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            rows = conn.execute(_LOCK_BOTH_PG if self._pg else _LOCK_BOTH_SQLITE,
+                                {**self._params(), "own": self.also_key}).all()
+            tats = {r[0]: float(r[1]) for r in rows}
+            db_now = float(rows[0][2])
+            account, own = tats[self.key], tats[self.also_key]
+            if own > db_now + JOINT_SLACK * self.also_interval or (
+                    self.horizon is not None and account > db_now + self.horizon):
+                return None
+            slot = max(db_now, account, own)
+            conn.execute(_SET_TAT, [{"key": self.key, "tat": slot + self.interval},
+                                    {"key": self.also_key, "tat": slot + self.also_interval}])
+            answered = self._monotonic()
+        return slot, db_now, answered
+
+    def wait_hint(self) -> float:
+        """Seconds until this lane may try to reserve again."""
+        tat, db_now = self.peek()
+        wait = tat - db_now - self.horizon if self.horizon is not None else 0.0
+        if self.also_key is not None:
+            own, db_now = self.peek(self.also_key)
+            wait = max(wait, own - db_now - JOINT_SLACK * self.also_interval)
+        return wait
+
+    def peek(self, key: str | None = None) -> tuple[float, float]:
+        """(the next free slot of `key`, by default the account's; the database's now), epoch seconds."""
         with self.engine.connect() as conn:
-            row = conn.execute(_PEEK_PG if self._pg else _PEEK_SQLITE, self._params()).first()
+            row = conn.execute(_PEEK_PG if self._pg else _PEEK_SQLITE, {**self._params(), "key": key or self.key}).first()
         return float(row[0]), float(row[1])
 
 

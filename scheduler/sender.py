@@ -150,9 +150,8 @@ class OutboxDrain:
                 t.join()
 
     def pace(self, lane: Lane) -> Callable[[str], None]:
-        """What a thread of `lane` waits on before each request: the sender number's own rate, if
-        it has one (SEND_RATE_PER_SENDER), then the account's. The account's slot is taken last,
-        right before the request, so the account's rate holds exactly."""
+        """What a thread of `lane` waits on before each request: the account's rate, and the sender
+        number's own too if it has one (SEND_RATE_PER_SENDER), as one slot that fits both."""
         account = self.bulk_pace if lane == Lane.BULK else self.resident_pace
         if not self.sender_rates:
             return lambda _channel: account.acquire()
@@ -160,15 +159,15 @@ class OutboxDrain:
         def acquire(channel: str) -> None:
             sender = sender_of(self.runtime.settings, channel)
             rate = self.sender_rates.get(sender or "")
-            if rate:
-                with self._paces_lock:
-                    own = self._sender_paces.get((lane, sender))
-                    if own is None:
-                        make = SharedPace.bulk if lane == Lane.BULK else SharedPace.resident
-                        own = self._sender_paces[(lane, sender)] = make(self.runtime.engine, rate,
-                                                                        key=SENDER_KEY.format(sender))
-                own.acquire()
-            account.acquire()
+            if not rate:
+                return account.acquire()
+            with self._paces_lock:
+                both = self._sender_paces.get((lane, sender))
+                if both is None:
+                    make = SharedPace.bulk if lane == Lane.BULK else SharedPace.resident
+                    both = self._sender_paces[(lane, sender)] = make(self.runtime.engine, self.rate,
+                                                                     also=(SENDER_KEY.format(sender), rate))
+            both.acquire()
 
         return acquire
 

@@ -89,6 +89,34 @@ def test_a_sender_number_with_its_own_rate_is_paced_by_it_too(trt, fake_twilio):
     assert len(sms) == 6
 
 
+def test_a_sender_numbers_rate_holds_while_the_account_is_booked_ahead(trt, fake_twilio):
+    """Each message waits for one instant that both the number's pace and the account's allow.
+    Taken one after the other (the number's slot, then the account's), a number's slots passed
+    while its threads waited for the account, booked two seconds ahead by another sender's broadcast,
+    and its six messages then went out within a few ms: 5/s for the number, broken. Bounds, not a
+    stopwatch (as above)."""
+    from datetime import timedelta
+
+    from handlers.outbox import enqueue
+    from scheduler.sender import OutboxDrain
+    from tests.scheduler.conftest import BOT_NUMBER, add_residents, phone
+
+    now = datetime.now(UTC)
+    trt.settings = trt.settings.with_overrides(send_rate_per_sender=f"whatsapp:{BOT_NUMBER}=5")
+    with trt.sessions.begin() as s:
+        for n, rid in enumerate(add_residents(s, "Gempol", 6, last_inbound_at=now - timedelta(minutes=5))):
+            enqueue(s, kind="ticket_update", channel="whatsapp", to_phone=phone(n), body=f"Tiket KM-{n:04d} selesai.",
+                    resident_id=rid)
+    drain = OutboxDrain(trt)
+    with trt.engine.begin() as conn:  # another sender's broadcast holds the account's next two seconds
+        conn.execute(update(SendPace).where(SendPace.key == "account")
+                     .values(tat=datetime.now(UTC).timestamp() + 2.0))
+    assert drain.run(datetime.now(UTC))["sent"] == 6
+    arrivals = sorted(m.at for m in fake_twilio.messages)
+    interval = 1 / (5 * PACING_HEADROOM)
+    assert arrivals[-1] - arrivals[0] >= 5 * interval - 0.3, [round(b - a, 3) for a, b in zip(arrivals, arrivals[1:])]
+
+
 def test_sender_rates_are_read_or_refused_clearly():
     import pytest
 
