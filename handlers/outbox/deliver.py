@@ -69,8 +69,9 @@ class Deliverer:
     """Sends claimed rows one by one: consent, 24-hour window, template, send, record.
 
     One per worker thread (its own Twilio client). `clock` says what is due (a tick may simulate
-    it: expiry, the 24-hour window, when to retry); `lease_clock` is the database's clock, in
-    which leases run and attempts are dated for the lookup at Twilio (handlers.outbox.claim);
+    it: expiry, when to retry); `lease_clock` is the database's clock, the real time every process
+    agrees on, in which leases run, attempts are dated for the lookup at Twilio
+    (handlers.outbox.claim) and WhatsApp's 24-hour window is judged;
     `pace(channel)` blocks until the account's rate (and the sender number's, if it has its own)
     allows one more request.
     """
@@ -130,8 +131,10 @@ class Deliverer:
 
     # -- decisions -------------------------------------------------------------------------
     def _outside_window(self, recipient: Recipient) -> bool:
+        # Meta counts the window in real time from the resident's last message (stamped by the
+        # web on its real clock): a tick re-run hours late must not think a window still open.
         last = recipient.last_inbound_at
-        return last is None or self.clock() - last > WHATSAPP_WINDOW
+        return last is None or self.lease_clock() - last > WHATSAPP_WINDOW
 
     def _compose(self, row: Claimed, use_template: bool) -> OutgoingMessage | str:
         if not use_template:

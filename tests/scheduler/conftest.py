@@ -85,6 +85,8 @@ def add_kades(session, desa_nama: str, kecamatan_nama: str, n: int, last_inbound
     return staff.id
 
 
-def recently(instant: datetime) -> datetime:
-    """A last inbound message inside WhatsApp's 24-hour window at `instant`."""
-    return instant - timedelta(hours=2)
+def recently() -> datetime:
+    """A last inbound message inside WhatsApp's 24-hour window when the test's messages are sent:
+    two hours before the real now. Meta counts the window in real time, and so does the sender
+    (handlers.outbox.deliver), whatever instant a test's tick simulates."""
+    return datetime.now(UTC) - timedelta(hours=2)

@@ -35,8 +35,8 @@ def test_reminded_residents_follow_a_visit_moved_twice_then_cancelled(trt, fake_
     at = jkt("2026-12-08T16:00")
     with trt.sessions.begin() as s:
         first = add_visit(s, "Gempol", VISIT_DAY)
-        add_residents(s, "Gempol", 3, last_inbound_at=recently(at))
-        add_kades(s, "Gempol", "Gempol", 1, last_inbound_at=recently(at))
+        add_residents(s, "Gempol", 3, last_inbound_at=recently())
+        add_kades(s, "Gempol", "Gempol", 1, last_inbound_at=recently())
     tick(trt, at)  # the H-1 reminder reaches 3 residents and the kepala desa
     assert len(fake_twilio.messages) == 4
 
@@ -63,7 +63,7 @@ def test_a_change_made_before_its_correction_went_names_the_final_date(trt, fake
     at = jkt("2026-12-08T16:00")
     with trt.sessions.begin() as s:
         first = add_visit(s, "Gempol", VISIT_DAY)
-        add_residents(s, "Gempol", 2, last_inbound_at=recently(at))
+        add_residents(s, "Gempol", 2, last_inbound_at=recently())
     tick(trt, at)
     # Moved twice before the clock's next pass: residents hear one correction, of the final date.
     with trt.sessions.begin() as s:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from scheduler.jobs import JOBS
 from scheduler.regency import plan_regency_messages
@@ -43,7 +43,7 @@ def _layanan(s, key):
 
 
 def _staff(s, phone, role, *, at, **kw):
-    s.add(Staff(phone=phone, name=f"{role} {phone[-2:]}", role=role, last_inbound_at=recently(at), **kw))
+    s.add(Staff(phone=phone, name=f"{role} {phone[-2:]}", role=role, last_inbound_at=recently(), **kw))
 
 
 def world(trt, at):
@@ -109,6 +109,10 @@ def test_camat_brief_h7_then_h3_names_each_desa_and_the_fewest(trt, fake_twilio)
     assert "Desa Wonosunyo" not in body.split("Paling sedikit")[1]
     assert tick(trt, at + timedelta(minutes=1))["plan_regency_messages"] == []
 
+    # Four days pass and the camat has not written since (the 24-hour window runs in real time).
+    with trt.sessions.begin() as s:
+        s.execute(update(Staff).where(Staff.phone == CAMAT_GEMPOL)
+                  .values(last_inbound_at=datetime.now(UTC) - timedelta(days=4)))
     h3 = tick(trt, jkt("2026-12-06T07:00"))["plan_regency_messages"]
     assert [p.kind for p in h3] == ["staf_camat_h3"]
     assert len(fake_twilio.sent_to(CAMAT_GEMPOL)) == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -25,12 +25,12 @@ def world(trt, at, *, gempol=3):
     """A Gempol visit, subscribers who wrote recently, and the people who must get nothing."""
     with trt.sessions.begin() as s:
         add_visit(s, "Gempol", VISIT_DAY)
-        ids = add_residents(s, "Gempol", gempol, last_inbound_at=recently(at))
-        add_residents(s, "Gempol", 1, start=100, last_inbound_at=recently(at), opted_out_at=at - timedelta(days=1))
-        add_residents(s, "Bangil", 2, start=200, last_inbound_at=recently(at))
-        erased = add_residents(s, "Gempol", 1, start=300, last_inbound_at=recently(at))
+        ids = add_residents(s, "Gempol", gempol, last_inbound_at=recently())
+        add_residents(s, "Gempol", 1, start=100, last_inbound_at=recently(), opted_out_at=at - timedelta(days=1))
+        add_residents(s, "Bangil", 2, start=200, last_inbound_at=recently())
+        erased = add_residents(s, "Gempol", 1, start=300, last_inbound_at=recently())
         s.execute(update(Resident).where(Resident.id.in_(erased)).values(phone=None, erased_at=at))
-        add_kades(s, "Gempol", "Gempol", 1, last_inbound_at=recently(at))
+        add_kades(s, "Gempol", "Gempol", 1, last_inbound_at=recently())
     return ids
 
 
@@ -144,7 +144,7 @@ def test_outside_the_24_hour_window_the_template_goes(trt, fake_twilio):
     with trt.sessions.begin() as s:
         add_visit(s, "Gempol", VISIT_DAY)
         add_residents(s, "Gempol", 1, last_inbound_at=None)
-        add_residents(s, "Gempol", 1, start=1, last_inbound_at=at - timedelta(hours=25))
+        add_residents(s, "Gempol", 1, start=1, last_inbound_at=datetime.now(UTC) - timedelta(hours=25))
     assert tick(trt, at)["drain_outbox"]["sent"] == 2
     for n in (0, 1):
         form = fake_twilio.sent_to(phone(n))[0].form
@@ -153,6 +153,34 @@ def test_outside_the_24_hour_window_the_template_goes(trt, fake_twilio):
             "1": "Gempol", "2": "Rabu, 9 Desember 2026", "3": "08.00–13.00 WIB", "4": "Kantor Kecamatan Gempol"}
     with trt.sessions() as s:
         assert set(s.scalars(select(OutboxMessage.via_template))) == {True}
+
+
+def test_the_window_is_judged_on_the_real_clock_whatever_instant_the_tick_simulates(trt, fake_twilio):
+    """Meta counts the 24-hour window in real time. A tick re-run two hours late once sent free text
+    to a resident who wrote 25 hours ago (23 hours before its --now): refused with 63016, sent again
+    as the template. A tick ahead of the real time must not send the template to one who wrote 23
+    hours ago either. Planning (what is due) still follows --now."""
+    from handlers.outbox import enqueue
+    from scheduler.sender import OutboxDrain
+
+    real = datetime.now(UTC)
+    trt.settings = trt.settings.with_overrides(quiet_hours="00:00-00:00")
+    variables = {"1": "Gempol", "2": "Rabu, 9 Desember 2026", "3": "08.00–13.00 WIB", "4": "Kantor Kecamatan Gempol"}
+    with trt.sessions.begin() as s:
+        wrote_25h, wrote_23h = (add_residents(s, "Gempol", 1, start=n, last_inbound_at=real - timedelta(hours=h))[0]
+                                for n, h in ((0, 25), (1, 23)))
+    for simulated in (real - timedelta(hours=2), real + timedelta(hours=2)):
+        fake_twilio.messages.clear()
+        with trt.sessions.begin() as s:
+            for n, rid in ((0, wrote_25h), (1, wrote_23h)):
+                enqueue(s, kind="reminder", channel="whatsapp", to_phone=phone(n), resident_id=rid,
+                        body="📣 *Besok Kenduren Mas di Kecamatan Gempol*", template_vars=variables
+                        ).next_attempt_at = simulated  # due at the tick's --now
+        assert OutboxDrain(trt).run(simulated)["sent"] == 2
+        [outside], [inside] = fake_twilio.sent_to(phone(0)), fake_twilio.sent_to(phone(1))
+        assert outside.form["ContentSid"] == TEMPLATES["reminder"] and "Body" not in outside.form, simulated
+        assert inside.form["Body"].startswith("📣 *Besok Kenduren Mas") and "ContentSid" not in inside.form, simulated
+    assert not [r for r in fake_twilio.requests if r.status == 400]  # no free text refused on the way
 
 
 def test_no_template_for_the_kind_fails_clearly(trt, fake_twilio):

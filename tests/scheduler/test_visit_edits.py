@@ -23,10 +23,10 @@ def world(trt, at) -> int:
     """A Gempol visit, a subscriber reminded of it (H-1 sent), and a resident holding a ticket for it."""
     with trt.sessions.begin() as s:
         visit_id = add_visit(s, "Gempol", VISIT_DAY)
-        add_residents(s, "Gempol", 1, last_inbound_at=recently(at))
+        add_residents(s, "Gempol", 1, last_inbound_at=recently())
     tick(trt, at)
     with trt.sessions.begin() as s:
-        holder = Resident(phone=HOLDER, channel="whatsapp", last_inbound_at=recently(at))
+        holder = Resident(phone=HOLDER, channel="whatsapp", last_inbound_at=recently())
         s.add(holder)
         s.flush()
         opd = s.scalars(select(Opd).order_by(Opd.id)).first()
@@ -123,8 +123,8 @@ def test_a_reminder_still_waiting_goes_out_with_the_new_hours(trt, fake_twilio):
     trt.settings = trt.settings.with_overrides(reminder_plan="h1:1@16:00")
     with trt.sessions.begin() as s:
         visit_id = add_visit(s, "Gempol", VISIT_DAY)
-        add_residents(s, "Gempol", 1, last_inbound_at=recently(at))
-        add_kades(s, "Ngerong", "Gempol", 1, last_inbound_at=recently(at))
+        add_residents(s, "Gempol", 1, last_inbound_at=recently())
+        add_kades(s, "Ngerong", "Gempol", 1, last_inbound_at=recently())
     tick(trt, at)
     assert fake_twilio.messages == []  # quiet hours: both rows wait
     edit(trt, visit_id, jkt("2026-12-08T22:05"), mulai=time(9), selesai=time(14, 30), lokasi="Balai Desa Ngerong")
