@@ -36,6 +36,9 @@ class Settings:
     # Own rates of sender numbers when several are configured: "whatsapp:+62811…=80,KENDURENMAS=10"
     # (each also within the account's rate).
     send_rate_per_sender: str = ""
+    # The nice level a sending process (`scheduler send-worker`, the clock, a tick) runs at, at
+    # least: below the web's, which answers residents (scheduler.sender.lower_cpu_priority).
+    sender_nice: int = 10
     # Number residents write to, for the wa.me links in kepala desa reminders (E.164 digits).
     bot_whatsapp_number: str = ""
     # Reminder kinds: name:days-before@HH:MM, comma-separated.

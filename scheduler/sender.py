@@ -54,6 +54,18 @@ def thread_count(rate: float, dialect: str) -> int:
     return min(wanted, 4) if dialect == "sqlite" else wanted
 
 
+def lower_cpu_priority(nice: int) -> int:
+    """A sending process runs at nice level `nice` at least (SENDER_NICE), below the web: on a host
+    they share, a resident's webhook gets the CPU before the next message of a broadcast, which
+    only waits for its pace slot anyway. A level, not a step: calling again changes nothing.
+    Returns the process's nice level."""
+    try:
+        current = os.nice(0)
+        return os.nice(nice - current) if nice > current else current
+    except (AttributeError, OSError):
+        return 0
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 

@@ -40,9 +40,10 @@ def tick_command(now_text: str | None) -> None:
     from handlers.outbox import LOST, count_sendable
     from handlers.quiet_hours import quiet_hours_of
     from scheduler.jobs import JOBS
-    from scheduler.sender import OutboxDrain
+    from scheduler.sender import OutboxDrain, lower_cpu_priority
 
     rt = runtime()
+    lower_cpu_priority(rt.settings.sender_nice)  # the drain below may send a whole broadcast
     now = parse_instant(now_text, rt.settings.bot_timezone)
     local = now.astimezone(ZoneInfo(rt.settings.bot_timezone))
     lost = 0
@@ -98,17 +99,18 @@ _PLAN_LINES = {
 def send_worker_command(lease_seconds: float, http_timeout: float, threads: int, idle: float, once: bool) -> None:
     """Proses pengirim: ambil baris outbox dan kirim lewat Twilio sesuai SEND_RATE_PER_SECOND."""
     from bot.cli.core import dry_run_banner
-    from scheduler.sender import OutboxDrain
+    from scheduler.sender import OutboxDrain, lower_cpu_priority
 
     rt = runtime()
     configure_logging(rt.settings.log_level)
+    nice = lower_cpu_priority(rt.settings.sender_nice)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     drain = OutboxDrain(rt, lease_seconds=lease_seconds, http_timeout=http_timeout, threads=threads or None)
     click.echo(dry_run_banner(rt.settings))
     click.echo(f"Pengirim {drain.lease.worker}: {drain.rate:g} pesan/detik untuk seluruh akun (dibagi semua "
-               f"pengirim), {drain.threads} thread siaran.", err=True)
+               f"pengirim), {drain.threads} thread siaran, prioritas CPU nice {nice}.", err=True)
     if once:
         drain.run(datetime.now(UTC), stop=stop)
     else:
