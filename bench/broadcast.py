@@ -157,7 +157,9 @@ def main() -> None:
     parser.add_argument("--inbound-seconds", type=float, default=20.0)
     parser.add_argument("--hours-off", type=float, default=2.0, help="how far the tick's --now is from real time")
     parser.add_argument("--timeout", type=float, default=400.0, help="bound on the storm's drain (s)")
-    parser.add_argument("--nice", type=int, default=0, help="run the storm's senders at this nice level")
+    parser.add_argument("--nice", type=int, default=0, help="lower the storm's senders by this much more (beyond SENDER_NICE)")
+    parser.add_argument("--fake-nice", type=int, default=10,
+                        help="the fake Twilio's nice level (it stands for a service off the bot's host)")
     args = parser.parse_args()
     if args.storm:
         sys.path.insert(0, str(Path(__file__).resolve().parent))

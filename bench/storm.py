@@ -62,6 +62,39 @@ def most_in_window(times: list[float], width: float) -> int:
     return max((bisect.bisect_left(times, t + width) - i for i, t in enumerate(times)), default=0)
 
 
+class Phase:
+    """Cores used during one inbound phase, by group: the two web instances, the senders (two
+    workers and the tick), the fake Twilio, the bench database's PostgreSQL backends, this client,
+    and everything else on the machine (the other engineers' work: the noise)."""
+
+    def __init__(self, servers, senders, fake, database: str):
+        self.servers, self.senders, self.fake, self.database = servers, senders, fake, database
+
+    def _sample(self):
+        t = os.times()
+        return (time.perf_counter(), sum(s.cpu() for s in self.servers),
+                sum(wh._proc_cpu(p.pid) for p in self.senders()), wh._proc_cpu(self.fake.pid),
+                wh._pg_backends_cpu(self.database), t.user + t.system, wh._machine_busy())
+
+    def __enter__(self):
+        self.start = self._sample()
+        return self
+
+    def __exit__(self, *exc):
+        wall, web, send, fake, db, me, machine = (b - a for a, b in zip(self.start, self._sample()))
+        self.cores = {"web": web / wall, "senders": send / wall, "fake": fake / wall, "db": db / wall,
+                      "client": me / wall, "other": max(0.0, machine - web - send - fake - db - me) / wall}
+        return False
+
+    def line(self) -> str:
+        return " ".join(f"{k} {v:.2f}" for k, v in self.cores.items())
+
+
+def slowest(results, t0: float, n: int = 5) -> str:
+    pairs = sorted(((lat, at) for r in results for lat, at in zip(r.latencies, r.sent_at)), reverse=True)[:n]
+    return ", ".join(f"{lat * 1000:.0f} ms at +{at - t0:.1f} s" for lat, at in pairs)
+
+
 def seed(rt: Runtime, recipients: int, probes: int, simulated: datetime) -> int:
     from scheduler.reminders import plan_broadcast
     from storage.models import Kecamatan, Opd, Visit
@@ -129,9 +162,12 @@ def run_storm(args) -> None:
         probes = int(args.timeout / PROBE_EVERY) + 10
 
         dump = tmp / "fake.jsonl"
+        # The fake stands for Twilio, which is not on the bot's host: --fake-nice keeps it from
+        # taking the web instances' CPU as the real one never would (0: as any process).
         fake_proc = subprocess.Popen([sys.executable, "-m", "tests.fake_twilio", "--account-sid", wh.ACCOUNT_SID,
                                       "--auth-token", wh.AUTH_TOKEN, "--dump", str(dump)], cwd=ROOT,
-                                     stdout=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, text=True,
+                                     preexec_fn=(lambda: os.nice(args.fake_nice)) if args.fake_nice else None)
         fake_url = fake_proc.stdout.readline().strip()
 
         env = wh.app_env(url)
@@ -144,7 +180,12 @@ def run_storm(args) -> None:
         messages = wh.Messages()
         inbound(servers, messages, 10, 2, "warm-up")  # each worker builds its recogniser
 
-        quiet = inbound(servers, messages, args.inbound, args.inbound_seconds, "without")
+        procs_and_tick: list[subprocess.Popen] = []
+        database = url.rsplit("/", 1)[-1]
+        phase0 = Phase(servers, lambda: procs_and_tick, fake_proc, database)
+        with phase0:
+            p0_start = time.perf_counter()
+            quiet = inbound(servers, messages, args.inbound, args.inbound_seconds, "without")
         lat0, ok0, err0 = merged(quiet)
 
         started = time.perf_counter()
@@ -162,6 +203,7 @@ def run_storm(args) -> None:
         tick = subprocess.Popen([sys.executable, "-m", "bot", "scheduler", "tick", "--now", simulated.isoformat()],
                                 cwd=ROOT, env={**env, "TQDM_DISABLE": "1"}, stdout=log("tick"), stderr=subprocess.STDOUT,
                                 preexec_fn=lower)
+        procs_and_tick.extend([*procs, tick])
 
         probe_times: dict[str, float] = {}
         stop_probes = threading.Event()
@@ -192,7 +234,10 @@ def run_storm(args) -> None:
             time.sleep(0.2)
         print(f"all three senders sending {time.monotonic() - t0:.1f} s after they were started")
         prober.start()
-        during = inbound(servers, messages, args.inbound, args.inbound_seconds, "during")
+        phase1 = Phase(servers, lambda: procs_and_tick, fake_proc, database)
+        with phase1:
+            p1_start = time.perf_counter()
+            during = inbound(servers, messages, args.inbound, args.inbound_seconds, "during")
         lat1, ok1, err1 = merged(during)
 
         def unfinished() -> int:
@@ -214,7 +259,19 @@ def run_storm(args) -> None:
                 break
             time.sleep(0.5)
         drained_in = time.monotonic() - t0
-        tick_status = tick.wait(timeout=60)
+        try:
+            tick_status = tick.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # still draining at the deadline (a machine too busy)
+            tick.send_signal(signal.SIGTERM)
+            tick.wait(timeout=30)
+            tick_status = "stopped: still draining at --timeout"
+        # The same inbound load once more, the broadcast sent (the workers idle): a second
+        # "without" in the same run, so that the machine's drift between phases shows.
+        phase2 = Phase(servers, lambda: procs_and_tick, fake_proc, database)
+        with phase2:
+            p2_start = time.perf_counter()
+            after = inbound(servers, messages, args.inbound, args.inbound_seconds, "after")
+        lat2, ok2, err2 = merged(after)
         for p in procs:
             p.send_signal(signal.SIGTERM)
         for p in procs:
@@ -243,7 +300,7 @@ def run_storm(args) -> None:
         span = max(broadcast_at) - min(broadcast_at) if broadcast_at else 0
 
         print(f"\nstorm: {args.recipients} recipients + {len(replies)} relays, SEND_RATE_PER_SECOND={args.rate:g}, "
-              f"2 send-workers + a tick --now {args.hours_off} h off (nice {args.nice}); inbound {args.inbound:g} msg/s on 2 web instances")
+              f"2 send-workers + a tick --now {args.hours_off} h off (bench --nice {args.nice}, fake Twilio at nice {args.fake_nice}); inbound {args.inbound:g} msg/s on 2 web instances")
         print(f"  drained in {drained_in:.1f} s; broadcast at {(len(broadcast_at) - 1) / span if span else 0:.1f}/s overall; "
               f"rows per sender {sorted(by_sender.values(), reverse=True)}; tick exit status {tick_status}")
         print(f"  duplicates {duplicates} (residents with the reminder twice: {twice}), missed {missed}")
@@ -263,9 +320,16 @@ def run_storm(args) -> None:
         print("  relay latency by 10 s of the run (p50/max ms): " + ", ".join(
             f"{k * 10}s {pct(v, 50) * 1000:.0f}/{max(v) * 1000:.0f}" for k, v in sorted(buckets.items())))
         p99_0, p99_1 = pct(lat0, 99) * 1000, pct(lat1, 99) * 1000
+        p99_2 = pct(lat2, 99) * 1000
         print(f"  webhook without senders: p50 {pct(lat0, 50) * 1000:.1f} ms, p99 {p99_0:.1f} ms ({ok0} ok, {err0} errors)")
         print(f"  webhook during the storm: p50 {pct(lat1, 50) * 1000:.1f} ms, p99 {p99_1:.1f} ms ({ok1} ok, {err1} errors)"
               f" → ×{p99_1 / p99_0:.2f} {'OK' if p99_1 <= 2 * p99_0 else 'OVER 2×'}")
+        print(f"  webhook after the storm (workers idle): p50 {pct(lat2, 50) * 1000:.1f} ms, p99 {p99_2:.1f} ms "
+              f"({ok2} ok, {err2} errors); during ÷ after ×{p99_1 / p99_2:.2f}")
+        for name, phase, results, start in (("without", phase0, quiet, p0_start), ("during", phase1, during, p1_start),
+                                            ("after", phase2, after, p2_start)):
+            print(f"  {name:>7}: cores {phase.line()}")
+            print(f"           slowest: {slowest(results, start)}")
     finally:
         for p in procs:
             if p.poll() is None:

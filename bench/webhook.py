@@ -264,6 +264,7 @@ class Result:
     target_rate: float | None
     concurrency: int
     latencies: list[float] = field(default_factory=list)  # send → response, seconds
+    sent_at: list[float] = field(default_factory=list)  # perf_counter at each send, beside `latencies`
     sched_latencies: list[float] = field(default_factory=list)  # scheduled → response (open loop)
     ok: int = 0
     errors: dict[str, int] = field(default_factory=dict)
@@ -303,6 +304,7 @@ def _record(result: Result, lock: threading.Lock, status_or_error, t_sched, t_se
         if status_or_error == 200:
             result.ok += 1
             result.latencies.append(t_done - t_send)
+            result.sent_at.append(t_send)
             if t_sched is not None:
                 result.sched_latencies.append(t_done - t_sched)
         else:
