@@ -20,7 +20,7 @@ from handlers.codes import TICKET_PREFIX, insert_with_code
 from handlers.views import opd_ref, visit_view
 from storage import queue, reference
 from storage.models import (
-    CLOSED_TICKET, Opd, QueueEntry, QueueStatus, Staff, Ticket, TicketEvent, TicketStatus, Visit, VisitStatus,
+    CLOSED_TICKET, Opd, QueueEntry, QueueStatus, Staff, Ticket, TicketAction, TicketEvent, TicketStatus, Visit, VisitStatus,
 )
 
 # People line up before the doors open; a number may be taken this long before the visit starts.
@@ -174,7 +174,7 @@ def _walk_in_ticket(s: Session, ctx, visit: Visit, opd_key: str, nama: str) -> t
     ticket = Ticket(resident_id=r.id, opd_id=opd.id, visit_id=visit.id, desa_id=r.desa_id, nama=nama,
                     catatan="Daftar langsung di lokasi (antrean)", created_at=now, updated_at=now)
     insert_with_code(s, TICKET_PREFIX, ticket)
-    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action="dibuat", status=ticket.status,
+    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action=TicketAction.DIBUAT, status=ticket.status,
                       note="datang langsung"))
     if not r.name_confirmed:
         r.name, r.name_confirmed = nama, True

@@ -22,7 +22,7 @@ from flows.dates import tanggal
 from storage import subscriptions
 from storage.models import (
     CLOSED_TICKET, Broadcast, Conversation, Desa, InboundMessage, Kecamatan, Layanan, OutboxMessage, OutboxStatus, Proposal,
-    ProposalSupport, Resident, Staff, StaffRole, SurveyResponse, Ticket, TicketEvent, TicketStatus, Visit,
+    ProposalSupport, Resident, Staff, StaffRole, SurveyResponse, Ticket, TicketAction, TicketEvent, TicketStatus, Visit,
 )
 
 
@@ -57,7 +57,7 @@ def create_ticket(ctx: Context, d: kinds.CreateTicket) -> dict[str, Any]:
                     desa_id=desa.id, nama=d.nama, relasi=d.relasi, catatan=d.catatan, nik_masked=d.nik_masked,
                     assigned_staff_id=staff.id if staff else None, created_at=ctx.now, updated_at=ctx.now)
     kode = insert_with_code(s, TICKET_PREFIX, ticket)
-    s.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action="dibuat", status=ticket.status))
+    s.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action=TicketAction.DIBUAT, status=ticket.status))
     if staff:
         staff.last_assigned_at = ctx.now
     if d.relasi is None:  # the resident's own: their name and home; a relative's are the ticket's only
@@ -94,7 +94,7 @@ def cancel_ticket(ctx: Context, d: kinds.CancelTicket) -> dict[str, Any]:
     if ticket is None:
         return {}
     ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.DIBATALKAN, ctx.now, ctx.now
-    ctx.session.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action="dibatalkan",
+    ctx.session.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action=TicketAction.DIBATALKAN,
                                 status=TicketStatus.DIBATALKAN))
     tanggal_text = tanggal(ticket.visit.tanggal) if ticket.visit else "-"
     _tell_dinas(ctx, ticket, say("petugas.ticket_cancelled", kode=ticket.kode, nama=ticket.nama or "Warga",
@@ -112,7 +112,7 @@ def move_ticket(ctx: Context, d: kinds.MoveTicket) -> dict[str, Any]:
     ticket.visit_id, ticket.updated_at = visit.id, ctx.now
     dari = f"{tanggal(old.tanggal)} (Kec. {old.kecamatan.nama})" if old else "-"
     ke = f"{tanggal(visit.tanggal)} (Kec. {visit.kecamatan.nama})"
-    s.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action="pindah_jadwal", status=ticket.status,
+    s.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action=TicketAction.PINDAH_JADWAL, status=ticket.status,
                       note=f"{dari} → {ke}"))
     if old is not None:
         _drop_reminders_of(ctx, old)
@@ -237,7 +237,7 @@ def leave_handoff(ctx: Context, d: kinds.LeaveHandoff) -> dict[str, Any]:
     conversation.handoff_ticket_id = None
     if ticket is None:
         return {}
-    s.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action="kembali_ke_bot"))
+    s.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="warga", action=TicketAction.KEMBALI_KE_BOT))
     if ticket.assigned_staff is not None:
         notify.to_staff(s, ticket.assigned_staff, "relay",
                         say("petugas.resident_left", kode=ticket.kode, nama=ctx.resident.name or "Warga"),
@@ -257,7 +257,7 @@ def relay(ctx: Context, d: kinds.RelayToPetugas) -> dict[str, Any]:
                                reroute=lambda t: transfer.route_by_first_words(s, ctx.runtime, t, d.text, ctx.now))
     if replies:
         return {"replies": replies}
-    if replies is None or (last is not None and tuple(last) == ("warga", "pesan")):
+    if replies is None or (last is not None and tuple(last) == ("warga", TicketAction.PESAN)):
         return {}
     return {"replies": [say("handoff.relayed", kode=ticket.kode)]}
 

@@ -18,7 +18,7 @@ from handlers import notify
 from handlers.codes import TICKET_PREFIX, insert_with_code
 from handlers.facts import CLOSED_TICKET, next_petugas
 from storage.models import (
-    Conversation, InboundMessage, Layanan, Opd, OutboxMessage, OutboxStatus, Resident, Staff, StaffRole, Ticket, TicketEvent,
+    Conversation, InboundMessage, Layanan, Opd, OutboxMessage, OutboxStatus, Resident, Staff, StaffRole, Ticket, TicketAction, TicketEvent,
 )
 
 HELPDESK_OPD = HELPDESK  # flows/routing.py: the dinas of a chat with no topic
@@ -98,7 +98,7 @@ def release_staff(s: Session, staff: Staff, now: datetime) -> int:
                                              Ticket.status.not_in(CLOSED_TICKET)).with_for_update()).all()
     for ticket in tickets:
         ticket.assigned_staff_id, ticket.updated_at = None, now
-        s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="system", action="petugas_dinonaktifkan",
+        s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="system", action=TicketAction.PETUGAS_DINONAKTIFKAN,
                           staff_id=staff.id))
     staff.active = False
     # What was waiting for them goes nowhere (the sender would drop it too; this keeps the
@@ -142,7 +142,7 @@ def start_handoff(ctx, d: Mapping[str, Any]) -> dict[str, Any]:
                         updated_at=now, catatan="Minta bicara dengan petugas")
         insert_with_code(s, TICKET_PREFIX, ticket)
     staff, _ = holder_for(s, ticket, now)
-    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action="minta_petugas",
+    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action=TicketAction.MINTA_PETUGAS,
                       note=d.get("reason")))
     ticket.handoff_requested_at = now
     if staff is None:
@@ -169,8 +169,8 @@ def after_hours(runtime, now: datetime) -> Say | None:
 def answered_by_bot(s: Session, resident: Resident, ticket: Ticket, text: str, topic: str, now: datetime) -> None:
     """The bot answered a question mid-chat: the ticket's history keeps both, and its petugas is told
     (so they need not answer it again)."""
-    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action="pesan", note=mask_niks(text[:500])))
-    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="bot", action="dijawab_bot", note=topic))
+    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action=TicketAction.PESAN, note=mask_niks(text[:500])))
+    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="bot", action=TicketAction.DIJAWAB_BOT, note=topic))
     staff = ticket.assigned_staff
     if staff is not None and staff.active:
         notify.to_staff(s, staff, "relay", say("petugas.bot_answered", kode=ticket.kode, nama=resident.name or "Warga",
@@ -200,7 +200,7 @@ def relay_to_petugas(s: Session, runtime, resident: Resident, conversation: Conv
         conversation.handoff_ticket_id = None
         return None
     routed = reroute(ticket) if reroute is not None else None  # read the chat before this message joins it
-    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action="pesan", note=text[:500] or "[lampiran]"))
+    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action=TicketAction.PESAN, note=text[:500] or "[lampiran]"))
     if routed is not None:  # the new holder's notice carries this message too
         return [routed]
     staff, given = holder_for(s, ticket, now)

@@ -26,7 +26,7 @@ from handlers.codes import TICKET_PREFIX
 from handlers.entry import enter_flow
 from handlers.facts import CLOSED_TICKET
 from handlers.handoff import may_handle, staff_backlog, take_chat
-from storage.models import Conversation, Staff, StaffRole, Ticket, TicketEvent, TicketStatus
+from storage.models import Conversation, Staff, StaffRole, Ticket, TicketAction, TicketEvent, TicketStatus
 
 # A ticket code as staff type it: "#KM-6905", "#KM 6905", "KM-6905", "km6905", "# km 6905".
 CODE = rf"#?\s*{codes.typed((TICKET_PREFIX,))}"
@@ -148,7 +148,7 @@ def _claim(ctx: Ctx, m: re.Match[str]) -> list[Say]:
     if refusal:
         return [refusal]
     ticket.assigned_staff_id = ctx.staff.id
-    _event(ctx, ticket, "diambil")
+    _event(ctx, ticket, TicketAction.DIAMBIL)
     return [say("petugas.claimed", kode=ticket.kode)]
 
 
@@ -231,7 +231,7 @@ def _end(ctx: Ctx, ticket: Ticket, note: str, keep_open: bool) -> list[Say]:
     conversation = _conversation_of(ctx.s, ticket)
     if conversation is not None:
         conversation.handoff_ticket_id = None
-    _event(ctx, ticket, "percakapan_ditutup", note=note or None)
+    _event(ctx, ticket, TicketAction.PERCAKAPAN_DITUTUP, note=note or None)
     what = ticket.layanan.nama_pendek if ticket.layanan is not None else ticket.opd.singkatan
     if ticket.resident is not None and ticket.resident.phone and conversation is not None:
         if ticket.layanan is not None:
@@ -293,7 +293,7 @@ def _ticket(ctx: Ctx, kode: str) -> tuple[Ticket | None, Say | None]:
     return ticket, None
 
 
-def _event(ctx: Ctx, ticket: Ticket, action: str, status: str | None = None, note: str | None = None) -> None:
+def _event(ctx: Ctx, ticket: Ticket, action: TicketAction, status: str | None = None, note: str | None = None) -> None:
     ctx.s.add(TicketEvent(ticket_id=ticket.id, at=ctx.now, actor="petugas", staff_id=ctx.staff.id, action=action,
                           status=status, note=note))
     ticket.updated_at = ctx.now
@@ -309,7 +309,7 @@ def _reply(ctx: Ctx, ticket: Ticket, text: str) -> list[Say]:
     if ticket.assigned_staff_id is None:
         ticket.assigned_staff_id = ctx.staff.id
     ticket.responded_at = ctx.now
-    _event(ctx, ticket, "balas", note=text[:1000])
+    _event(ctx, ticket, TicketAction.BALAS, note=text[:1000])
     notify.to_resident(ctx.s, ticket.resident, "relay",
                        say("handoff.from_petugas", name=ctx.staff.name, opd=_opd_of(ctx.staff, ticket), text=text),
                        ticket_id=ticket.id, template_vars={"1": ctx.staff.name, "2": text[:200]})
@@ -328,7 +328,7 @@ def _close(ctx: Ctx, ticket: Ticket, note: str | None) -> list[Say]:
         return [say("petugas.already_closed", kode=ticket.kode)]
     antrean.served_with_ticket(ctx.s, ticket, ctx.now)  # their place at the stand is done too
     ticket.status, ticket.closed_at = TicketStatus.SELESAI, ctx.now
-    _event(ctx, ticket, "selesai", TicketStatus.SELESAI, note)
+    _event(ctx, ticket, TicketAction.SELESAI, TicketStatus.SELESAI, note)
     resident = ticket.resident
     conversation = _conversation_of(ctx.s, ticket)
     if conversation is not None:
@@ -379,7 +379,7 @@ def _set_status(ctx: Ctx, ticket: Ticket, tail: str) -> list[Say]:
     ticket.status = new
     if new == TicketStatus.DITOLAK:
         ticket.closed_at = ctx.now
-    _event(ctx, ticket, "status", new, note)
+    _event(ctx, ticket, TicketAction.STATUS, new, note)
     if ticket.resident is not None and ticket.resident.phone:
         notify.to_resident(ctx.s, ticket.resident, "ticket_update", say(
             "ticket.status_changed", kode=ticket.kode,

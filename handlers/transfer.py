@@ -26,12 +26,11 @@ from flows.engine import Say, say
 from handlers import notify
 from handlers.facts import CLOSED_TICKET, next_petugas
 from handlers.handoff import is_helpdesk, notice, take_chat
-from storage.models import Conversation, Layanan, Opd, Staff, StaffRole, Ticket, TicketEvent
+from storage.models import (
+    STAFF_ACTIONS, Conversation, Layanan, Opd, Staff, StaffRole, Ticket, TicketAction, TicketEvent,
+)
 
 log = logging.getLogger(__name__)
-ACTION = "pindah_dinas"
-# What a person does to a ticket: after any of these a helpdesk chat is no longer routed by itself.
-STAFF_ACTIONS = ("balas", "diambil", "ditugaskan", "dialihkan", "status", ACTION)
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ def transfer(s: Session, ticket: Ticket, to: Opd, now: datetime, *, by: Staff | 
     who = by.name if by is not None else say("petugas.transfer_by_bot", why=why or "-")
     note = f"{before_opd.singkatan} → {to.singkatan}" + (f" ({holder.name})" if holder else " (belum ada petugas)")
     s.add(TicketEvent(ticket_id=ticket.id, at=now, actor=by.role if by is not None else "system",
-                      staff_id=by.id if by is not None else None, action=ACTION,
+                      staff_id=by.id if by is not None else None, action=TicketAction.PINDAH_DINAS,
                       note=note if by is not None else f"{note}; otomatis: {why or '-'}"))
     log.info("ticket %s moved %s -> %s (%s)", ticket.kode, before_opd.key, to.key,
              "assigned" if holder else "no active petugas")
@@ -164,7 +163,7 @@ def chat_so_far(s: Session, ticket: Ticket) -> routing.ChatSoFar:
     return routing.ChatSoFar(
         opd=ticket.opd.key, has_layanan=ticket.layanan_id is not None,
         staff_acted=ticket.responded_at is not None or any(action in STAFF_ACTIONS for _, action in actions),
-        resident_messages=sum(1 for actor, action in actions if (actor, action) == ("warga", "pesan")))
+        resident_messages=sum(1 for actor, action in actions if (actor, action) == ("warga", TicketAction.PESAN)))
 
 
 def _staffed(s: Session) -> set[str]:

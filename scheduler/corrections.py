@@ -34,7 +34,7 @@ from handlers.outbox import SENT_STATES, insert_broadcast_rows
 from handlers.quiet_hours import quiet_hours_of
 from scheduler.reminders import create_broadcast, insert_resident_rows, ticket_holders_of
 from scheduler.visit_text import visit_facts
-from storage.models import Broadcast, OutboxMessage, OutboxStatus, Resident, Ticket, TicketEvent, Visit, VisitStatus
+from storage.models import Broadcast, OutboxMessage, OutboxStatus, Resident, Ticket, TicketAction, TicketEvent, Visit, VisitStatus
 from storage.schedule import CHANGED, HISTORY_DAYS, final_visit
 
 log = logging.getLogger(__name__)
@@ -275,7 +275,7 @@ def follow_move(session: Session, visit: Visit, outcome: Visit, now: datetime) -
     note = f"{tanggal(visit.tanggal)} → {tanggal(outcome.tanggal)}"
     for ticket in tickets:
         ticket.visit_id, ticket.updated_at = outcome.id, now
-        session.add(TicketEvent(ticket_id=ticket.id, at=now, actor="system", action="jadwal_dipindah", note=note))
+        session.add(TicketEvent(ticket_id=ticket.id, at=now, actor="system", action=TicketAction.JADWAL_DIPINDAH, note=note))
     return len(tickets)
 
 

@@ -11,7 +11,7 @@ from flows.engine import say
 from flows.working_hours import RESIDENT_WAIT, WORKING_DAY, WorkingCalendar
 from handlers import notify
 from handlers.facts import CLOSED_TICKET
-from storage.models import Conversation, Staff, StaffRole, Ticket, TicketEvent
+from storage.models import Conversation, Staff, StaffRole, Ticket, TicketAction, TicketEvent
 
 
 
@@ -34,7 +34,7 @@ def follow_up_handoffs(runtime, now: datetime) -> dict[str, int]:
             if ticket.resident is not None and ticket.resident.phone:
                 notify.to_resident(s, ticket.resident, "handoff_timeout", say("handoff.timeout", kode=ticket.kode),
                                    ticket_id=ticket.id, template_vars={"1": ticket.kode})
-            s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="system", action="belum_dibalas_2_jam"))
+            s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="system", action=TicketAction.BELUM_DIBALAS_2_JAM))
             told += 1
         for ticket in s.scalars(_unanswered(now).where(Ticket.escalated_at.is_(None))):
             if calendar.add(ticket.handoff_requested_at, WORKING_DAY) > now:
@@ -47,7 +47,7 @@ def follow_up_handoffs(runtime, now: datetime) -> dict[str, int]:
                 notify.to_staff(s, coordinator, "handoff_notice",
                                 say("petugas.escalated", kode=ticket.kode, opd=ticket.opd.singkatan),
                                 ticket_id=ticket.id, template_vars={"1": ticket.kode})
-            s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="system", action="eskalasi_koordinator",
+            s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="system", action=TicketAction.ESKALASI_KOORDINATOR,
                               note=f"{len(coordinators)} koordinator"))
             escalated += 1
     return {"told": told, "escalated": escalated}

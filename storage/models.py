@@ -45,6 +45,41 @@ class TicketStatus(StrEnum):
 CLOSED_TICKET = (TicketStatus.SELESAI, TicketStatus.DITOLAK, TicketStatus.DIBATALKAN)
 
 
+class TicketAction(StrEnum):
+    """What a ticket's history (TicketEvent.action) records; stored as its value."""
+
+    # the resident
+    DIBUAT = "dibuat"
+    DIBATALKAN = "dibatalkan"
+    PINDAH_JADWAL = "pindah_jadwal"
+    MINTA_PETUGAS = "minta_petugas"
+    PESAN = "pesan"
+    KEMBALI_KE_BOT = "kembali_ke_bot"
+    # the bot and the system
+    DIJAWAB_BOT = "dijawab_bot"
+    PETUGAS_DINONAKTIFKAN = "petugas_dinonaktifkan"
+    BELUM_DIBALAS_2_JAM = "belum_dibalas_2_jam"
+    ESKALASI_KOORDINATOR = "eskalasi_koordinator"
+    JADWAL_DIPINDAH = "jadwal_dipindah"
+    # staff
+    DIAMBIL = "diambil"
+    DITUGASKAN = "ditugaskan"
+    DIALIHKAN = "dialihkan"
+    BALAS = "balas"
+    STATUS = "status"
+    SELESAI = "selesai"
+    PINDAH_DINAS = "pindah_dinas"
+    PERCAKAPAN_DITUTUP = "percakapan_ditutup"
+    HADIR = "hadir"
+
+
+# The events that are the conversation itself (shown as chat in the console, notes not repeated).
+CONVERSATION_ACTIONS = (TicketAction.MINTA_PETUGAS, TicketAction.PESAN, TicketAction.BALAS)
+# What a person of staff does to a ticket: after any of these a helpdesk chat is no longer routed by itself.
+STAFF_ACTIONS = (TicketAction.BALAS, TicketAction.DIAMBIL, TicketAction.DITUGASKAN, TicketAction.DIALIHKAN,
+                 TicketAction.STATUS, TicketAction.PINDAH_DINAS)
+
+
 class ProposalStatus(StrEnum):
     BARU = "baru"
     DIVERIFIKASI = "diverifikasi"
@@ -451,7 +486,7 @@ class TicketEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor: Mapped[str] = mapped_column(String(16))  # warga | petugas | system | admin
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    action: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))  # a TicketAction
     status: Mapped[str | None] = mapped_column(String(24))
     note: Mapped[str | None] = mapped_column(Text)
 

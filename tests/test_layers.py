@@ -168,3 +168,13 @@ def test_the_import_reader_sees_imports_inside_functions():
     assert "catalogue" in GRAPH["handlers.inbound"] or any(t.startswith("catalogue") for t in GRAPH["handlers.inbound"])
     lazy = [m for m, targets in GRAPH.items() if "core.nlu" in targets]
     assert "core.runtime" in lazy  # imported inside Runtime.recogniser
+
+
+def test_ticket_events_name_their_action_from_the_one_enum():
+    """TicketEvent actions live in storage.models.TicketAction; a bare string (a typo like
+    "pindah_dinass" that the console's history and the transfer rule would never match) fails here."""
+    bare = [f"{path.relative_to(ROOT)}:{node.lineno}" for path in MODULES.values()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "TicketEvent"
+            for kw in node.keywords if kw.arg == "action" and isinstance(kw.value, ast.Constant)]
+    assert not bare, "\n".join(bare)

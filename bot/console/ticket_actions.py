@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from catalogue import render_say
 from flows.engine import Say, say
 from handlers import antrean, petugas_commands, transfer
-from storage.models import Opd, Staff, StaffRole, Ticket, TicketEvent
+from storage.models import Opd, Staff, StaffRole, Ticket, TicketAction, TicketEvent
 
 STATUSES = petugas_commands.STATUSES
 
@@ -42,7 +42,7 @@ def check_in(session: Session, runtime, staff: Staff, ticket: Ticket, now: datet
     replies = antrean.check_in_by_petugas(session, runtime, staff, ticket, now)
     entry = antrean.entry_for_ticket(session, ticket)
     if allowed and entry is not None:
-        session.add(TicketEvent(ticket_id=ticket.id, at=now, actor=staff.role, staff_id=staff.id, action="hadir",
+        session.add(TicketEvent(ticket_id=ticket.id, at=now, actor=staff.role, staff_id=staff.id, action=TicketAction.HADIR,
                                 note=antrean.entry_label(entry)))
     return "\n".join(render_say(r) for r in replies)
 
@@ -64,7 +64,8 @@ def assign(session: Session, by: Staff, ticket: Ticket, to: Staff, now: datetime
     ticket.assigned_staff_id = to.id
     ticket.updated_at = now
     to.last_assigned_at = now
-    action = "diambil" if to.id == by.id else ("dialihkan" if before is not None else "ditugaskan")
+    action = (TicketAction.DIAMBIL if to.id == by.id
+              else TicketAction.DIALIHKAN if before is not None else TicketAction.DITUGASKAN)
     note = f"{before.name} → {to.name}" if before is not None and before.id != to.id else to.name
     session.add(TicketEvent(ticket_id=ticket.id, at=now, actor=by.role, staff_id=by.id, action=action, note=note))
     return render_say(say("console.ticket.assigned", kode=ticket.kode, name=to.name))

@@ -23,12 +23,11 @@ from flows.working_hours import RESIDENT_WAIT, WORKING_DAY, WorkingCalendar
 from handlers.antrean import may_check_in
 from handlers.facts import CLOSED_TICKET
 from storage.models import (
-    Desa, Kecamatan, Opd, OutboxMessage, Staff, Ticket, TicketEvent, TicketStatus, Visit,
+    CONVERSATION_ACTIONS, Desa, Kecamatan, Opd, OutboxMessage, Staff, Ticket, TicketEvent, TicketStatus, Visit,
 )
 
 QUEUE_LIMIT = 300
 OPEN = "terbuka"
-CONVERSATION_ACTIONS = ("minta_petugas", "pesan", "balas")
 
 
 @dataclass(frozen=True)
@@ -136,6 +135,7 @@ def ticket_detail(kode: str):
             key=lambda item: item[1])
         return render_template(
             "console/ticket.html", ticket=ticket, events=events, conversation=conversation,
+            conversation_actions=CONVERSATION_ACTIONS,
             due=sla_due(ticket, WorkingCalendar(rt.settings.bot_timezone)),
             staff=ticket_actions.assignable(s, ticket) if _may_assign(who, ticket) else [],
             may_claim=_may_claim(who, ticket), may_assign=_may_assign(who, ticket),
