@@ -126,6 +126,15 @@ class ReferralArrival(Effect):
     desa_kode: str
 
 
+@dataclass(frozen=True)
+class NoteHome(Effect):
+    """Where the resident said they live ("aku wong gerbo", "domisili gempol", a pin sent alone): kept on the
+    resident when nothing is known yet, to be offered later ("Desa Gerbo? 1. Ya 2. Lain"), never asked again."""
+
+    kecamatan: str
+    desa: str | None = None
+
+
 def all_kinds() -> list[type[Effect]]:
     """Every effect class defined anywhere (flows may define their own beside their module)."""
     found, todo = [], list(Effect.__subclasses__())

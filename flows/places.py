@@ -154,12 +154,30 @@ _NEGATED_PLACE = re.compile(
 # the person lives (their home), not which visit they pick.
 _LIVES_IN = re.compile(
     r"\b(?:wong|org|orang|tiyang|oreng|warga|wrg|asli|asal|domisili|tinggal|omahku|omah\s*(?:ku|kula|saya)|"
-    r"rumahku|rumah\s+(?:saya|aku)|griya\s+kula|dalem\s+kula|manggon|manggen|pomah|bengko)\b", re.IGNORECASE)
+    r"rumahku|rumah\s+(?:saya|aku)|griya\s+kula|dalem\s+kula|manggon|manggen|pomah|bengko|"
+    r"(?:aku|saya|sy|kula|kulo|kaule|engkok|awakku)\s+(?:dari|dr|saking|seko|soko|teka|asale))\b", re.IGNORECASE)
 
 
 def says_home(text: str) -> bool:
     """The words say where someone lives ("aku wong gempol"), not a place to go to."""
     return bool(_LIVES_IN.search(text or ""))
+
+
+def home_stated(turn: Turn) -> tuple[str | None, str] | None:
+    """(desa or None, kecamatan) where the message says the person lives — a desa named beyond doubt
+    ("sugeng enjing, kula tiyang desa gerbo", "jadwal desa kutorejo kapan?"), a kecamatan said as home
+    ("domisili gempol", "aku wong beji"), a pin sent alone — for the resident's record; None when it says
+    no home. A place outside the regency is no home here."""
+    if turn.location is not None and not turn.text.strip():
+        found = turn.facts.nearest_desa(*turn.location)
+        return (found.nama, found.kecamatan) if found is not None else None
+    if outside_regency(turn.text):
+        return None
+    named = desa_named(turn.entities)
+    if named:  # a desa is no visit's place: named, it is where the person (or their family) lives
+        return named
+    kecamatan = turn.entities.get("kecamatan") if says_home(turn.text) else None
+    return (None, kecamatan) if kecamatan else None
 
 
 def without_negated_places(text: str) -> str:

@@ -17,12 +17,12 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Mapping
 
-from flows import answers, berhenti, info, referral, tiket
+from flows import answers, berhenti, info, places, referral, tiket
 from flows.commands import command_of
 from flows.dispatch import (
     CONFIDENT, MENU_ASKS, Outcome, Registry, answers_the_question, context_of, dispatch, main_menu, start, switch_flow,
 )
-from flows.effects import LeaveHandoff, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
+from flows.effects import LeaveHandoff, NoteHome, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
 from flows.engine import Ask, Say, Turn, choices, say
 from flows.layanan import requirement_lines
 
@@ -178,6 +178,20 @@ def closing_reply(ask: Ask, text: str) -> Say | None:
 
 
 def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -> Outcome:
+    """What the message means (below), and where the resident said they live kept for later: a desa named in
+    a greeting or a schedule question, or a pin, sent outside a flow, is offered when a registration asks it,
+    never asked again."""
+    outcome = _decide(registry, rules, situation, turn)
+    # Mid-flow a place answers the question asked (the flow keeps it); a kepala desa's link says its own desa.
+    if situation.flow not in (None, "menu") or any(isinstance(e, ReferralArrival) for e in outcome.effects):
+        return outcome
+    home = places.home_stated(turn)
+    if home is None:
+        return outcome
+    return replace(outcome, effects=[NoteHome(desa=home[0], kecamatan=home[1]), *outcome.effects])
+
+
+def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -> Outcome:
     kode = referral.desa_kode_in(turn.text)
     if kode:
         desa = turn.facts.desa_by_kode(kode)
@@ -311,14 +325,14 @@ def _survey_aside(registry: Registry, rules: Rules, situation: Situation, turn: 
     if situation.state == "rating":
         if turn.rating() is not None or answers.is_thanks(turn.text) or answers.is_closing(turn.text):
             return None
-        return decide(registry, rules, idle, turn)
+        return _decide(registry, rules, idle, turn)
     if situation.state == "comment":
         sure = (turn.intent in SURVEY_ASIDE_INTENTS and turn.confidence >= SURVEY_COMMENT_SWITCH
                 and not answers_the_question(turn.text)) or command_of(turn.text) is not None
         kode, rating = situation.slots.get("ticket_kode"), situation.slots.get("rating")
         if not sure or not kode or rating is None:
             return None
-        fresh = decide(registry, rules, idle, turn)
+        fresh = _decide(registry, rules, idle, turn)
         return replace(fresh, effects=[SaveSurvey(ticket_kode=kode, rating=rating, comment=None), *fresh.effects])
     return None
 

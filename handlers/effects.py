@@ -281,6 +281,16 @@ def referral_arrival(ctx: Context, d: kinds.ReferralArrival) -> dict[str, Any]:
     return {}
 
 
+def note_home(ctx: Context, d: kinds.NoteHome) -> dict[str, Any]:
+    r = ctx.resident
+    if d.desa and r.desa_id is None:
+        desa = desa_by_name(ctx.session, d.desa, d.kecamatan)
+        r.desa_id, r.kecamatan_id = desa.id, desa.kecamatan_id
+    elif d.desa is None and r.kecamatan_id is None:
+        r.kecamatan_id = kecamatan_by_name(ctx.session, d.kecamatan).id
+    return {}
+
+
 # One handler per effect class. A class without one is refused at start-up (`check`).
 EFFECTS: dict[type[Effect], Handler] = {
     kinds.CreateTicket: create_ticket,
@@ -299,6 +309,7 @@ EFFECTS: dict[type[Effect], Handler] = {
     kinds.RelayToPetugas: relay,
     kinds.NoteInHandoff: note_in_handoff,
     kinds.ReferralArrival: referral_arrival,
+    kinds.NoteHome: note_home,
 }
 
 
