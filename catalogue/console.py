@@ -122,12 +122,6 @@ MESSAGES: dict[str, str] = {
     "console.actor.admin": "Admin",
     "console.actor.system": "Sistem",
     "console.actor.kades": "Kepala desa",
-    "console.status.baru": "Baru",
-    "console.status.diteruskan": "Diteruskan ke dinas",
-    "console.status.menunggu_dokumen": "Menunggu dokumen",
-    "console.status.selesai": "Selesai",
-    "console.status.ditolak": "Ditolak",
-    "console.status.dibatalkan": "Dibatalkan warga",
     # — schedule —
     "console.schedule.title": "Jadwal kunjungan",
     "console.schedule.calendar": "Kalender {bulan}",
