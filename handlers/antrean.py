@@ -30,7 +30,6 @@ DEFAULT_SERVICE_MINUTES = 4.0
 # "Sebentar lagi" goes to whoever moves up to this many places from the front of the line.
 NEAR_PLACES = 3
 # What a petugas types to call the next number of their dinas.
-CALL_WORDS = frozenset({"panggil", "panggil berikutnya", "berikutnya", "next"})
 
 
 @cache

@@ -22,6 +22,10 @@ from flows.dates import tanggal
 from flows.engine import Bullets, Say, say
 from handlers import antrean, notify, transfer
 from flows import codes
+from flows.commands import (
+    BACKLOG_WORD, CALL_WORDS, CHECK_IN_WORD, CLAIM_WORD, END_CHAT_WORDS, PETUGAS_MENU_WORD, SKIP_WORD, STAFF_HELP_WORDS,
+    TRANSFER_WORD,
+)
 from handlers.codes import TICKET_PREFIX
 from handlers.entry import enter_flow
 from handlers.facts import CLOSED_TICKET
@@ -30,8 +34,6 @@ from storage.models import Conversation, Staff, StaffRole, Ticket, TicketAction,
 
 # A ticket code as staff type it: "#KM-6905", "#KM 6905", "KM-6905", "km6905", "# km 6905".
 CODE = rf"#?\s*{codes.typed((TICKET_PREFIX,))}"
-# A kepala desa's or admin's MENU is the resident menu (they use the bot like residents do).
-ROLE_HELP_WORDS = ("bantuan", "help", "?", "perintah")
 # Status words as typed: "menunggu dokumen", "menunggu_dokumen", "Menunggu-Dokumen".
 SETTABLE = [s for s in TicketStatus if s is not TicketStatus.BARU]
 STATUSES = {s.value for s in SETTABLE}
@@ -83,7 +85,7 @@ def handle_staff_message(s: Session, runtime, staff: Staff, text: str, now: date
 
 
 def _is_help(text: str) -> bool:
-    return re.sub(r"[^\w?]+", " ", text.casefold()).strip() in ROLE_HELP_WORDS
+    return re.sub(r"[^\w?]+", " ", text.casefold()).strip() in STAFF_HELP_WORDS  # a kepala desa's or admin's MENU is the resident menu
 
 
 def _role_help(staff: Staff) -> Say:
@@ -111,7 +113,7 @@ def _at_the_stand(ctx: Ctx, m: re.Match[str]) -> list[Say]:
     ticket, refusal = _ticket(ctx, kode_of(m))
     if refusal:
         return [refusal]
-    if m.group("word").casefold() == "hadir":
+    if m.group("word").casefold() == CHECK_IN_WORD:
         return antrean.check_in_by_petugas(ctx.s, ctx.runtime, ctx.staff, ticket, ctx.now)
     return antrean.skip_by_petugas(ctx.s, ctx.staff, ticket, ctx.now)
 
@@ -266,17 +268,20 @@ def _transfer(ctx: Ctx, m: re.Match[str]) -> list[Say]:
                 options=", ".join(f"{o.key} ({o.singkatan})" for o in transfer.all_dinas(ctx.s)))]
 
 
+def _words(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 COMMANDS: list[Command] = [
-    Command(re.compile(r"^(bantuan|help|menu|perintah|\?)$", re.IGNORECASE), _help),
-    Command(re.compile(r"^tiket(?:\s+(?:saya|dinas))?(?:\s+(?:hal(?:aman)?\.?\s*)?(?P<page>\d{1,3}))?$", re.IGNORECASE),
-            _backlog),
-    Command(re.compile(rf"^ambil\s+{CODE}\s*$", re.IGNORECASE), _claim),
-    Command(re.compile("^(" + "|".join(sorted(antrean.CALL_WORDS)) + ")$", re.IGNORECASE), _call_next),
-    Command(re.compile(rf"^{CODE}[\s:,.]*(?P<word>hadir|lewati)\s*$", re.IGNORECASE), _at_the_stand),
-    # Only "alihkan": a word a petugas would not begin a message to the resident with.
-    Command(re.compile(rf"^{CODE}[\s:,.]*alihkan\b(?:\s+ke\b)?[\s:,.]*(?P<dinas>.*)$", re.IGNORECASE | re.DOTALL),
+    Command(re.compile(rf"^({_words(STAFF_HELP_WORDS | {PETUGAS_MENU_WORD})})$", re.IGNORECASE), _help),
+    Command(re.compile(rf"^{BACKLOG_WORD}(?:\s+(?:saya|dinas))?(?:\s+(?:hal(?:aman)?\.?\s*)?(?P<page>\d{{1,3}}))?$",
+                       re.IGNORECASE), _backlog),
+    Command(re.compile(rf"^{CLAIM_WORD}\s+{CODE}\s*$", re.IGNORECASE), _claim),
+    Command(re.compile(rf"^({_words(CALL_WORDS)})$", re.IGNORECASE), _call_next),
+    Command(re.compile(rf"^{CODE}[\s:,.]*(?P<word>{CHECK_IN_WORD}|{SKIP_WORD})\s*$", re.IGNORECASE), _at_the_stand),
+    Command(re.compile(rf"^{CODE}[\s:,.]*{TRANSFER_WORD}\b(?:\s+ke\b)?[\s:,.]*(?P<dinas>.*)$", re.IGNORECASE | re.DOTALL),
             _transfer),
-    Command(re.compile(rf"^{CODE}[\s:,.]*(?:tutup|akhiri)\b[\s:,.]*(?P<note>.*)$", re.IGNORECASE | re.DOTALL),
+    Command(re.compile(rf"^{CODE}[\s:,.]*(?:{_words(END_CHAT_WORDS)})\b[\s:,.]*(?P<note>.*)$", re.IGNORECASE | re.DOTALL),
             _end_chat),
     Command(re.compile(rf"^{CODE}[\s:,.]*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL), _on_ticket),
 ]
