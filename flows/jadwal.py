@@ -8,6 +8,8 @@ from flows import info
 from flows.antrean import on_the_day
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.facts import ScheduleAnswer, VisitView
+from flows.langganan import asks_reminder
+from flows.places import kecamatan_named
 from flows.nlu.aspects import OPD
 from flows.visit_card import visit_card
 
@@ -44,6 +46,7 @@ def _about_visit(turn: Turn, visit: VisitView) -> Say:
     return info.opd_answer(turn, visit) if _aspect(turn) == OPD else visit_card(visit)
 
 
+SHOWN_KECAMATAN = 3  # "kapan ke gempol, beji karo bangil?": each answered, one phone screen
 SHOWN_CHANGES = 2  # one phone screen: the changes nearest first, then the visit itself
 
 
@@ -69,12 +72,36 @@ def _show_kecamatan(turn: Turn, kecamatan: str) -> Step:
                 S.AFTER_VISIT, {"kecamatan": kecamatan, "visit_id": visit.id})
 
 
+def _show_several(turn: Turn, named: list[str]) -> Step:
+    """"kapan ke gempol karo beji?": each one answered (never only the first), then what to do with them."""
+    cards: list[Say] = []
+    visit_ids: list[int] = []
+    for kecamatan in named[:SHOWN_KECAMATAN]:
+        answer = turn.facts.next_visit_to(kecamatan)
+        shown = schedule_cards(answer)
+        cards.extend(shown or [say("jadwal.none_short", kecamatan=kecamatan)])
+        if answer.visit is not None:
+            visit_ids.append(answer.visit.id)
+    slots = {"kecamatan": named[0], "kecamatan_list": named[:SHOWN_KECAMATAN], "visit_ids": visit_ids}
+    if asks_reminder(turn.text):
+        return Step(cards, None, slots, switch_to="langganan")
+    return Step([*cards, say("jadwal.next_actions", options=AFTER_VISIT.labels())], S.AFTER_VISIT, slots)
+
+
 def start(turn: Turn) -> Step:
     kecamatan = _kecamatan_from(turn)
     if turn.location and kecamatan:
         return _with_lead(say("jadwal.from_location", kecamatan=kecamatan), _show_kecamatan(turn, kecamatan))
-    if kecamatan:
-        return _show_kecamatan(turn, kecamatan)
+    named = kecamatan_named(turn) if kecamatan else []
+    if len(named) > 1:
+        return _show_several(turn, named)
+    shown = _show_kecamatan(turn, kecamatan) if kecamatan else None
+    if shown is not None and shown.next_state == S.AFTER_VISIT and asks_reminder(turn.text):
+        # "jadwal gempol, kabari aku ya": the card, then the consent
+        return Step([r for r in shown.replies if r.key != "jadwal.next_actions"], None, shown.slots,
+                    switch_to="langganan")
+    if shown is not None:
+        return shown
     waktu = turn.entities.get("waktu")
     # Without a place or a time: the kecamatan of the conversation ("jam piro bukak e?" at a card is
     # about that card's visit), then the resident's own.
@@ -128,7 +155,8 @@ def after_visit(turn: Turn) -> Step:
         return Step(switch_to="layanan", slots={"visit_id": turn.slots.get("visit_id"),
                                                 "kecamatan": turn.slots.get("kecamatan")})
     if answer == "remind":
-        return Step(switch_to="langganan", slots={"kecamatan": turn.slots.get("kecamatan")})
+        return Step(switch_to="langganan", slots={"kecamatan": turn.slots.get("kecamatan"),
+                                                  "kecamatan_list": turn.slots.get("kecamatan_list")})
     if answer == "menu":
         return Step(switch_to="menu")
     if _kecamatan_from(turn):

@@ -8,12 +8,14 @@ flows/berhenti.py) comes here with `stopping`: with several kecamatan it asks wh
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
-from flows import answers
+from flows import answers, berhenti, dates
 from flows.effects import OptOut, Subscribe, Unsubscribe
 from flows.engine import Ask, Flow, Say, Step, Turn, choices, say, unhandled
-from flows.places import KECAMATAN_CONFIRMATION, kecamatan_answer, kecamatan_confirmation
+from flows.visit_card import visit_card
+from flows.places import KECAMATAN_CONFIRMATION, kecamatan_answer, kecamatan_confirmation, kecamatan_named
 
 
 class S:
@@ -24,6 +26,22 @@ class S:
 
 
 CONSENT = choices(("yes", say("opt.yes_remind")), ("no", say("opt.no_thanks")), yes="yes", no="no")
+# "sekalian ingatkan saya", "ingetno aku yo", "mangke dipun engetaken", "kabari ya": a wish for reminders, said
+# beside another request in the same message.
+_REMIND = re.compile(
+    r"\b(?:ingatkan|ingatin|ingetin|ingetno|ingetke|ingatno|ingetaken|engetaken|engetno|eling(?:no|ke)|kabari|kabarin|"
+    r"kabarono|dikabari|dikabarin|diingatkan|diingetno|diingetin|pengingat|pangengat|remind\w*|ngèngaktè|èngaktè|"
+    r"ngengakte|engakte)\b", re.IGNORECASE)
+
+
+_ASKS_SCHEDULE = re.compile(r"\bjad[wu]al\w*", re.IGNORECASE)
+
+
+def asks_reminder(text: str) -> bool:
+    """The message asks for reminders too (never a stop: "ojok dikabari maneh")."""
+    return bool(_REMIND.search(text or "")) and not berhenti.clear_stop(text or "")
+
+
 ALL_WORDS = frozenset("semua semuanya kabeh kabehe sedanten sadaya sadoyo sadayana sakabehe kabbhi kabbhiya all".split())
 
 
@@ -33,29 +51,18 @@ def kecamatan_list(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} dan {names[-1]}"
 
 
-def kecamatan_named(turn: Turn) -> list[str]:
-    """Every kecamatan the message names, in its order: the recogniser's (typos too), then any other
-    written out ("ingetno gempol karo pandaan")."""
-    found = [turn.entities["kecamatan"]] if turn.entities.get("kecamatan") else []
-    places = getattr(turn.nlu, "places", None)
-    if places is None:
-        return found
-    from flows.nlu.normalise import tokenise
-    from flows.nlu.places import name_key
-
-    tokens = tokenise(turn.text)
-    for n in (3, 2, 1):
-        for i in range(len(tokens) - n + 1):
-            name = places.kecamatan_of_key(name_key("".join(tokens[i:i + n])))
-            if name and name not in found:
-                found.append(name)
-    return found
-
-
 def start(turn: Turn) -> Step:
     if turn.slots.get("stopping"):
         return stopping(turn)
-    named = kecamatan_named(turn) or [k for k in [turn.slots.get("kecamatan")] if k]
+    if turn.entities.get("layanan") and turn.facts.layanan(turn.entities["layanan"]) is not None:
+        # "mau daftar kia anakku, sekalian ingatkan saya": the registration first, the reminders right after.
+        return Step(switch_to="layanan", slots={"then_remind": True})
+    named = (kecamatan_named(turn) or list(turn.slots.get("kecamatan_list") or [])
+             or [k for k in [turn.slots.get("kecamatan")] if k])
+    if named and (dates.asks_when(turn.text) or _ASKS_SCHEDULE.search(turn.text)):
+        # "kapan ning gempol? ingetno aku yo": the date answered first, then the reminders asked.
+        cards = [visit_card(v) for k in named[:3] for v in turn.facts.next_visits(k, limit=1)]
+        return _prepend(cards, _consent(turn, named))
     if not named:
         mine = turn.resident.subscriptions
         # "ingatkan saya" from someone holding a ticket: the kecamatan of the visit they go to comes before home
@@ -69,6 +76,10 @@ def start(turn: Turn) -> Step:
             lead = [say("langganan.current", kecamatan=kecamatan_list(mine))] if mine else []
             return Step([*lead, say("langganan.ask_kecamatan")], S.ASK_KECAMATAN)
     return _consent(turn, named)
+
+
+def _prepend(replies: Sequence[Say], step: Step) -> Step:
+    return Step([*replies, *step.replies], step.next_state, step.slots, step.effects, step.switch_to)
 
 
 def _consent(turn: Turn, kecamatan: Sequence[str]) -> Step:
@@ -168,4 +179,4 @@ FLOW = Flow(name="langganan", entry_intents=("langganan",), start=start,
                    S.STOP_WHICH: stop_which},
             menu_label="menu.item.langganan",
             asks={S.CONSENT: Ask(CONSENT), S.CONFIRM_KECAMATAN: KECAMATAN_CONFIRMATION},
-            effects=(Subscribe, Unsubscribe, OptOut))
+            effects=(Subscribe, Unsubscribe, OptOut), switches=("layanan",))

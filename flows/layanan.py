@@ -10,6 +10,7 @@ from flows import answers, dates
 from flows.effects import CreateTicket
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.facts import Facts, LayananView
+from flows.langganan import asks_reminder
 from flows.person import age_in, read_person, relation_in, rename_in, stated_person_name
 from flows.phones import NIK_PATTERN, mask_nik
 from flows.places import (
@@ -116,7 +117,7 @@ def _service_intro(lay: LayananView) -> Say:
 def start(turn: Turn) -> Step:
     # The service named now, or the one in context (a change of mind carried it over).
     key = turn.entities.get("layanan") or turn.nlu.match_layanan(turn.text) or turn.slots.get("layanan")
-    carried = {k: turn.slots[k] for k in ("visit_id", "kecamatan") if turn.slots.get(k)}
+    carried = {k: turn.slots[k] for k in ("visit_id", "kecamatan", "visit_ids") if turn.slots.get(k)}
     if key is None or turn.facts.layanan(key) is None:
         return _ask_layanan(turn, carried)
     if turn.entities.get("kecamatan"):
@@ -137,6 +138,10 @@ def start(turn: Turn) -> Step:
     age = age_in(turn.text)
     if age is not None:
         carried["umur"] = age
+    if turn.slots.get("then_remind") or asks_reminder(turn.text):
+        # "… sekalian ingatkan saya": said to follow, and asked once the ticket is made (never dropped).
+        carried["then_remind"] = True
+        return _prepend(say("layanan.reminder_follows"), _after_layanan(turn, key, carried))
     return _after_layanan(turn, key, carried)
 
 
@@ -176,6 +181,11 @@ def _after_layanan(turn: Turn, key: str, slots: dict[str, Any]) -> Step:
         visit = turn.facts.visit(slots["visit_id"])
         if visit and visit.status == "planned":
             return _prepend(intro, _ask_name(turn, slots))
+    if slots.get("visit_ids"):  # several visits shown at once ("kapan ke gempol karo beji?"): which one
+        offered = [v for v in _visits_offered(turn, slots) if v.status == "planned"]
+        if offered:
+            return _prepend(intro, Step([say("layanan.pick_visit", options=[_visit_label(v) for v in offered])],
+                                        S.PICK_OTHER_VISIT, {**slots, "visit_ids": [v.id for v in offered]}))
     kecamatan = slots.get("kecamatan") or turn.resident.kecamatan
     if kecamatan:
         # Asked as "where do you live": the visit offered is the home kecamatan's.
@@ -547,7 +557,11 @@ def confirm(turn: Turn) -> Step:
         return _confirm(turn, {**turn.slots, "nama": renamed.name[:120]})
     answer = turn.pick(CONFIRM)
     if answer == "register":
-        return registered(turn.facts, turn.slots)
+        done = registered(turn.facts, turn.slots)
+        if turn.slots.get("then_remind"):  # asked in the first message: the reminders of the visit's kecamatan
+            visit = turn.facts.visit(turn.slots["visit_id"])
+            return Step(done.replies, None, {"kecamatan": visit.kecamatan}, done.effects, switch_to="langganan")
+        return done
     if answer == "cancel":
         return Step(switch_to="menu", replies=[say("menu.cancelled")])
     what = turn.pick(CHANGE) if turn.choice is None else None  # "ubah nama" names what to change at once
@@ -594,6 +608,6 @@ FLOW = Flow(
           S.ASK_NAME: Ask(free_text=True, yes=True), S.ASK_NOTE: Ask(free_text=True, optional=True),
           S.ASK_DESA: Ask(yes=True)},  # "nggih" to "Desa Gerbo? 1. Ya 2. Lain" is an answer, not a closing
     effects=(CreateTicket,),
-    switches=("menu",),
+    switches=("menu", "langganan"),
     typed=("nama", "catatan"),
 )

@@ -135,6 +135,25 @@ def kecamatan_confirmation(turn: Turn, *, ask_again: Say, unknown: Say, ask_stat
     return kecamatan_answer(turn, unknown=unknown, ask_state=ask_state, confirm_state=confirm_state, then=then)
 
 
+def kecamatan_named(turn: Turn) -> list[str]:
+    """Every kecamatan the message names, in its order: the recogniser's (typos too), then any other
+    written out ("ingetno gempol karo pandaan")."""
+    found = [turn.entities["kecamatan"]] if turn.entities.get("kecamatan") else []
+    places = getattr(turn.nlu, "places", None)
+    if places is None:
+        return found
+    from flows.nlu.normalise import tokenise
+    from flows.nlu.places import name_key
+
+    tokens = tokenise(turn.text)
+    for n in (3, 2, 1):
+        for i in range(len(tokens) - n + 1):
+            name = places.kecamatan_of_key(name_key("".join(tokens[i:i + n])))
+            if name and name not in found:
+                found.append(name)
+    return found
+
+
 def km_between(lat1: float, lng1: float, lat2: float, lng2: float) -> int:
     """Great-circle distance in whole kilometres (between two kecamatan offices)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
