@@ -33,6 +33,8 @@ MESSAGES: dict[str, str] = {
     "info.topic.waktu_jadi": "kapan jadi",
     "info.topic.hilang_rusak": "surat kehilangan",
     "info.topic.terlewat": "terlambat/terlewat",
+    "info.topic.kantor": "kantor dinas",
+    "info.caravan_too": "\n🚐 Bisa menunggu? Kenduren Mas berikutnya di *Kec. {kecamatan}*: {tanggal}, {jam}, {lokasi}. Balas *DAFTAR* untuk mendaftar.",
     "info.topic.darurat": "keadaan darurat",
     "info.topic.musrenbang": "usulan dan Musrenbang",
     "info.topic.syarat_donor": "syarat donor",

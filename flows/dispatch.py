@@ -133,7 +133,7 @@ def switch_flow(registry: Registry, leaving: str, state: str | None, turn: Turn,
     inner = start(registry, target, turn, context_of(turn.slots))
     if not leaves_something(flow):
         return inner
-    return replace(inner, replies=[say("menu.left_flow", leaving=say(f"flow.{leaving}")), *inner.replies])
+    return replace(inner, replies=[say("menu.left_flow", leaving=say(f"flow.{leaving}.left")), *inner.replies])
 
 
 def enter(registry: Registry, flow_name: str, slots: Mapping[str, Any]) -> Outcome:

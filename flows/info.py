@@ -87,6 +87,21 @@ _STEP_OUT = (r"\b(?:keluar|metu|medal|kaluar|pergi|lungo|lunga|minggat|ninggal\w
 _DOC_READY = (r"\b(?:ktp\w*|kk\w*|kartu\w*|akta\w*|akte\w*|kia|surat\w*|dokumen\w*|berkas\w*)\b.*\b(?:sudah|udah|wis|wes|uwis|"
               r"sampun|dah|belum|durung|dereng|gurung|urung|gung)\s+(?:jadi|dadi|dados|rampung|terbit|dicetak|jadine|dadine)\b")
 
+# Going to the dinas' own office instead of waiting for the caravan: "bs langsung ke kantor dinasnya?",
+# "kantor dukcapil buka tiap hari gk?", "KTP ilang, butuh senin", "ora iso ngenteni kenduren". Answered
+# with the office (address and hours, with care) and the caravan still offered.
+_DINAS = r"(?:dinas\w*|dukcapil|capil|dispenduk\w*|disduk\w*|kependudukan|raci|pemkab|mpp|mal pelayanan\w*)"
+_SOON = (r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|besok|sesuk|mbesok|mbenjing|benjing|lusa|segera|"
+         r"secepat\w*|cepet|cepat|ndang|enggal|mendesak|buru[- ]?buru|minggu (?:ngarep|depan|ajeng))")
+_KANTOR = r"\bkantor(?!\s+(?:kecamatan|kec|desa|kelurahan|camat|balai))\w*"
+_OFFICE = (_KANTOR + r"\b.*\b" + _DINAS + r"\b|\b" + _DINAS + r"\b.*" + _KANTOR + r"|\blangsung\s+(?:ke|nang|neng|teng|dhateng|"
+           r"menyang|nyang|dateng|datang|teko|mrono|marani)\b.*(?:" + _KANTOR + r"|\b" + _DINAS + r")\b|\b(?:ke|nang|neng|teng|dhateng|menyang|nyang|dateng|datang|teko)\s+(?:raci|mpp|mal pelayanan)\b"
+           r"|\b(?:ktp\w*|kk\w*|akta\w*|akte\w*|kia|dokumen\w*|surat\w*)\b.*\b(?:butuh|butuhe|perlu|dibutuhkan|dibutuhno|"
+           r"kudu|kedah|harus|dienggo|kangge|kanggo|buat|gae)\b.*\b" + _SOON + r"\b"
+           r"|\b(?:gak|ga|tidak|ora|ndak|nggak|mboten|boten|gk|tdk|tak)\s+(?:bisa|iso|isa|saged|sempat|sempet|kuat|betah)\s+"
+           r"(?:nunggu|menunggu|nenggo|ngenteni|nengga|ngrantos|ngantos|ngenteni|ngentos)\b")
+_LOST_CARD = r"\b(?:hilang|ilang|ical|kelangan|kecopetan|dicopet|rusak|sobek|patah|ketlisut|lenyap)\b"
+
 # Each topic: how residents ask it, and which answer (kunci) fits, first match wins:
 # (words that refine it or None, the services it is for or None, kunci).
 TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, frozenset[str] | None, str], ...]], ...] = (
@@ -143,6 +158,14 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
     )),
     ("keluar_antrean", _re(_QUEUE + r".*" + _LOST + r"|" + _LOST + r".*" + _QUEUE + r"|" + _STEP_OUT), (
         (None, None, "antrean.keluar"),
+    )),
+    ("kantor", _re(_OFFICE), (
+        (_re(r"kesehatan|\bkb\b|\bnib\b|kartu kuning|\bckg\b|puskesmas|disnaker|dinkes"), None, "terlewat.dinas_lain"),
+        (None, frozenset({"cek_kesehatan", "kb", "perizinan", "kartu_kuning"}), "terlewat.dinas_lain"),
+        (_re(_LOST_CARD + r".*\b(?:kk|kartu keluarga)\b|\b(?:kk|kartu keluarga)\b.*" + _LOST_CARD), None,
+         "kantor.dukcapil hilang_rusak.kk"),
+        (_re(_LOST_CARD + r".*\bktp\w*|\bktp\w*.*" + _LOST_CARD), None, "kantor.dukcapil hilang_rusak.ktp"),
+        (None, None, "kantor.dukcapil"),
     )),
     ("terlewat", _re(r"\bterlambat\b|\btelat\b|kesiangan|\bkeri\b|\bterlewat\w*|\bkelewat\w*|ketinggalan|\b(?:gak|ga|tidak|ora|ndak|nggak|mboten|boten|gk|tdk|ta)\s+(?:sempat|sempet|iso teko|bisa datang|saged rawuh|saged dateng|teko|datang|hadir)\b|berhalangan|keluar (?:dari )?antre\w*|\bninggal\w*\b.*\bantre\w*|(?:tinggal|pergi|keluar|metu|medal) (?:sebentar|sedhela|sedelok|sek|disik|riyin)|\bsarapan\b|\bke toilet\b|\bke kamar mandi\b|\bsholat\b|\bsolat\b|\b(?:masih|isih|sik|taksih|tasih|gik)\b.*\b(?:dilayan\w*|dipun layani|diladeni)\b|\b(?:datang|dateng|teko|nyampe|nyampek|sampai|sampe|tekan|rawuh|dugi)\b.*\bjam\s*(?:\d|setengah|sewelas|sebelas|rolas|dua belas|siji|satu|loro|dua|telu|tiga)\w*\b.*\b(?:masih|isih|taksih|bisa|iso|saged|oleh|boleh)\b"), (
         (_re(r"terlambat|telat|kesiangan|keri|antre|nomor|nomer|dipanggil|sebentar|sedhela|sedelok|sek|disik|riyin|sarapan|toilet|kamar mandi|sholat|solat|masih|isih|taksih|tasih|\bjam\b"), None, "terlewat.terlambat"),
@@ -275,6 +298,18 @@ def _own_context(turn: Turn, topic: str, kunci: str, lay) -> Say | str | None:
             return ""
         return say("info.your_visit_cannot_come" if topic == "denda" else "info.your_visit",
                    kode=t.kode, tanggal=t.tanggal_text, jam=t.jam_text, lokasi=t.lokasi)
+    if topic == "kantor":  # the office, and still the caravan: the resident's own visit, or the next one
+        t = turn.facts.antrean_today().upcoming_ticket
+        if t is not None:
+            return say("info.your_visit", kode=t.kode, tanggal=t.tanggal_text, jam=t.jam_text, lokasi=t.lokasi)
+        dukcapil = kunci.startswith("kantor.dukcapil")
+        kecamatan = turn.slots.get("kecamatan") or turn.resident.kecamatan
+        visits = [v for v in turn.facts.next_visits(kecamatan, limit=3) or turn.facts.next_visits(None, limit=3)
+                  if not dukcapil or any(o.key == "dispendukcapil" for o in v.opd)]
+        if not visits:
+            return ""
+        v = visits[0]
+        return say("info.caravan_too", kecamatan=v.kecamatan, tanggal=v.tanggal_text, jam=v.jam_text, lokasi=v.lokasi)
     if topic == "waktu_jadi" and lay is not None:
         mine = [i for i in turn.facts.open_items_of_resident()
                 if isinstance(i, TicketView) and i.layanan == lay.nama_pendek]

@@ -235,6 +235,10 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     answered = _sourced(situation, turn, ask)
     if answered is not None:
         return answered
+    if later_again(turn.text) and not (ask.choices is not None and turn.pick(ask.choices)):
+        mid_flow = situation.flow not in (None, "menu")
+        return replace(stay(situation, [say("menu.again_later"), *([say("info.back_to_question")] if mid_flow else [])]),
+                       misses=0)
 
     kindly = closing_reply(ask, turn.text)
     if kindly is not None:
@@ -354,6 +358,19 @@ def _sourced(situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
     return replace(stay(situation, [answer, *([say("info.back_to_question")] if mid_flow else [])]), misses=0)
 
 
+# "kl nanti mau daftar lg bs kan?", "mbesuk yen arep ndaftar maneh isih iso to?" (after erasing one's data, or
+# any time): whether one may come back later is a question, answered — never a request started now.
+_LATER = r"(?:nanti|ntar|entar|ntr|mengko|engko|mangke|mbesuk|mbesok|besok|sesuk|benjing|mbenjing|kapan[- ]?kapan|kapan2|lain kali|lain waktu|suatu saat|sewaktu[- ]waktu|lek|kalau|kalo|klo|kl|yen|nek|menawi|mun)"
+_AGAIN = r"(?:lagi|lg|maneh|meneh|malih|kembali|balik|pole|pole')"
+_CAN = r"(?:bisa|bs|iso|isa|saged|boleh|oleh|olih|angsal|olle|kan|to|toh|tah|ta|a)"
+_LATER_AGAIN = re.compile(r"\b" + _LATER + r"\b.*\b" + _AGAIN + r"\b.*(?:\b" + _CAN + r"\b|\?)", re.IGNORECASE)
+
+
+def later_again(text: str) -> bool:
+    """A question whether the resident may come back later ("nanti daftar lagi bisa kan?")."""
+    return bool(_LATER_AGAIN.search(text)) and answers.number(text) is None
+
+
 # "bisa bicara dengan petugas dinsos?", "aku pengen ngomong karo wong capil": a person asked for (of that
 # dinas), not a registration of its service.
 _WANTS_PERSON = re.compile(
@@ -418,5 +435,5 @@ def _change_of_mind(registry: Registry, situation: Situation, turn: Turn) -> Out
     if said_so:  # "gak sido": the resident said they leave it; nothing to ask
         rest = _CHANGE_OF_MIND_LEAD.sub("", turn.text).strip()
         inner = start(registry, target, replace(turn, text=rest or turn.text), context_of(turn.slots))
-        return replace(inner, replies=[say("menu.left_flow", leaving=say(f"flow.{situation.flow}")), *inner.replies])
+        return replace(inner, replies=[say("menu.left_flow", leaving=say(f"flow.{situation.flow}.left")), *inner.replies])
     return switch_flow(registry, situation.flow, situation.state, turn, target)

@@ -45,7 +45,7 @@ def test_a_change_of_mind_at_the_name_prompt_is_not_the_name(phone, schedule, rt
         ("mau urus kk", "Kartu Keluarga"),
         ("gempol", "1. Daftar untuk tanggal ini"),
         ("1", "Nama sesuai KK?"),
-        ("eh gak sido, aku arep usul lampu PJU mati ae", "pendaftaran layanan tadi saya tinggalkan",
+        ("eh gak sido, aku arep usul lampu PJU mati ae", "pendaftaran yang belum selesai tadi tidak saya lanjutkan",
          "*lampu jalan (PJU)*", "desa/kelurahan mana", "!Desa/kelurahan Anda di Kecamatan"),
         ("martopuro", "berapa *titik*"),
         ("lampune loro", "foto atau titik lokasi"),
@@ -152,7 +152,7 @@ def test_none_at_the_desa_question_is_no_change_of_mind(phone, schedule, rt):
 def test_leaving_a_schedule_answer_leaves_nothing_behind(phone, schedule):
     play(phone, [
         ("kapan kenduren mas ke gempol", "1. Daftar layanan untuk jadwal ini"),
-        ("aku arep usul lampu PJU mati ae", "*lampu jalan (PJU)*", "!tinggalkan"),
+        ("aku arep usul lampu PJU mati ae", "*lampu jalan (PJU)*", "!tidak saya lanjutkan"),
     ])
 
 

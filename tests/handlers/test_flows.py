@@ -114,7 +114,7 @@ def test_batal_mid_flow_saves_nothing(phone, schedule, rt):
     play(phone, [
         ("mau urus kk", "Kartu Keluarga"),
         ("gempol", "1. Daftar untuk tanggal ini"),
-        ("batal", "dibatalkan", "Balas dengan angka"),
+        ("batal", "saya hentikan", "tidak ada yang disimpan", "Balas dengan angka"),
     ])
     with rt.sessions() as s:
         assert s.scalars(select(Ticket)).all() == []
@@ -237,7 +237,7 @@ def test_unsure_kecamatan_is_asked_back_never_guessed(phone, schedule):
         ("1", "Kenduren Mas berikutnya di Gempol"),
     ])
     play(phone, [
-        ("batal", "dibatalkan"),
+        ("batal", "saya hentikan"),
         ("ingatkan saya", "kecamatan mana"),
         ("pandan", "Maksudnya *Kecamatan Pandaan*?"),
         ("1", "*Kecamatan Pandaan*", "Setuju?"),

@@ -58,7 +58,7 @@ def test_thanks_as_people_write_them_get_a_kind_word(phone, schedule):
 def test_no_at_the_registration_summary_asks_what_to_change_and_drops_nothing(phone, schedule, rt):
     play(phone, [("daftar ktp", "KTP-el"), ("gempol", "1."), ("1", "Nama"), ("1", "Desa"), ("gempol", "catatan"),
                  ("-", "Cek lagi"),
-                 ("gak", "diubah", "!dibatalkan"),  # "not right" changes something; only *Batal* drops it
+                 ("gak", "diubah", "!saya hentikan"),  # "not right" changes something; only *Batal* drops it
                  ("nama", "Nama"), ("Sumarti Wulandari", "Cek lagi", "Sumarti Wulandari"),
                  ("ya daftarkan", "Terdaftar")])
     with rt.sessions() as s:

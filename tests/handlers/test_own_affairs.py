@@ -225,4 +225,4 @@ def test_a_nearby_visit_named_amid_other_words_is_picked(phone, far_home, rt, an
     """An offered visit named with more words than its label was read as a new schedule question and the
     registration dropped ('pendaftaran layanan tadi saya tinggalkan')."""
     play(phone, [("mau bikin ktp", "kecamatan mana"), ("pandaan", "Kec. Purwodadi"),
-                 (answer, "Nama sesuai KK?", "!tinggalkan")])
+                 (answer, "Nama sesuai KK?", "!tidak saya lanjutkan")])

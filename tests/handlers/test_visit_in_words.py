@@ -38,7 +38,7 @@ def test_a_date_of_another_visit_keeps_the_registration_through_the_summary(phon
     play(phone, [
         ("mau bikin kk", "kecamatan mana"),
         ("tutur", "Kenduren Mas berikutnya di Tutur", "1. Daftar untuk tanggal ini"),
-        (f"yg tgl {day_of(25)} aja", "jadwal di *Kec. Lumbang*", "Nama sesuai KK?", "!tinggalkan"),
+        (f"yg tgl {day_of(25)} aja", "jadwal di *Kec. Lumbang*", "Nama sesuai KK?", "!tidak saya lanjutkan"),
         ("1", "Desa/kelurahan Anda di Kecamatan Tutur?"),
         ("blarang", "catatan"),
         ("-", "Desa Blarang, Kec. Tutur", "Kenduren Mas di Lumbang"),
@@ -62,7 +62,7 @@ def test_words_naming_a_visit_go_on_with_it(phone, visits, rt, answer, visit):
     play(phone, [
         ("kula badhe ndamel akta", "kecamatan mana"),
         ("tutur", "1. Daftar untuk tanggal ini"),
-        (answer, "Nama sesuai KK?", "!tinggalkan", "!Jadwal Kenduren Mas berikutnya"),
+        (answer, "Nama sesuai KK?", "!tidak saya lanjutkan", "!Jadwal Kenduren Mas berikutnya"),
         ("Siti Aminah", "Desa/kelurahan"), ("wonokitri", "catatan"), ("-", "Cek lagi"), ("1", "Terdaftar"),
     ])
     assert visit_of_ticket(rt) == visits[visit]
@@ -73,7 +73,7 @@ def test_a_question_or_a_bare_place_shows_that_visits_card_and_stays(phone, visi
     play(phone, [
         ("daftar ktp", "kecamatan mana"),
         ("tutur", "Kenduren Mas berikutnya di Tutur"),
-        (answer, "Kenduren Mas berikutnya di Gempol", "1. Daftar untuk tanggal ini", "!tinggalkan"),
+        (answer, "Kenduren Mas berikutnya di Gempol", "1. Daftar untuk tanggal ini", "!tidak saya lanjutkan"),
         ("1", "Nama sesuai KK?"), ("1", "Desa/kelurahan Anda di Kecamatan Tutur?"), ("ngembal", "catatan"),
         ("-", "Kenduren Mas di Gempol"), ("nggih", "Terdaftar"),
     ])
@@ -93,7 +93,7 @@ def test_the_offered_visit_named_registers_and_a_date_without_a_visit_lists_them
 
 def test_home_said_at_the_card_offers_its_visit(phone, visits):
     play(phone, [("daftar ktp", "kecamatan mana"), ("tutur", "Kenduren Mas berikutnya di Tutur"),
-                 ("aku wong gempol", "Gempol", "!Nama sesuai KK?", "!tinggalkan")])
+                 ("aku wong gempol", "Gempol", "!Nama sesuai KK?", "!tidak saya lanjutkan")])
 
 
 def test_the_schedule_answer_then_register_still_chains(phone, visits, rt):
