@@ -65,7 +65,7 @@ def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_PERSON = r"(?:istri|isteri|suami|bojo\w*|garwa\w*|semah\w*|anak\w*|putra\w*|putri\w*|cucu\w*|putu\w*|ana|kompoy\w*|bine|bini|lake|keluarga\w*|saudara\w*|sedulur\w*|adik\w*|kakak\w*|mbak\w*|mas|tetangga\w*|tonggo\w*|bapak\w*|ibu\w*|mbok\w*|emak\w*|wong liy[ao]|orang lain|tiyang sanes|oreng laen)"
+_PERSON = r"(?:istri\w*|isteri\w*|suami\w*|mbah\w*|simbah\w*|mertua\w*|morotuo\w*|maratuwa\w*|bojo\w*|garwa\w*|semah\w*|anak\w*|putra\w*|putri\w*|cucu\w*|putu\w*|ana|kompoy\w*|bine|bini|lake|keluarga\w*|saudara\w*|sedulur\w*|adik\w*|kakak\w*|mbak\w*|mas|tetangga\w*|tonggo\w*|bapak\w*|ibu\w*|mbok\w*|emak\w*|wong liy[ao]|orang lain|tiyang sanes|oreng laen)"
 _COME = r"(?:datang|teko|rawuh|dateng|dhateng|mangkat|berangkat|ngurus\w*|ngurusaken|ngurusin|mengurus\w*|entar|ambil|njupuk|mundut|wakil\w*)"
 # "usulanku diterusno sopo", "usulan kula dipun terasaken dhateng sinten", "sing nampa usulanku sopo": who
 # receives a proposal, where it goes ("sampai mana" is its progress: a status question).
@@ -77,10 +77,11 @@ _USULAN_WHO = (r"\busul\w*\b(?!.*\b(?:sampai|sampe|tekan|nyampe|nyampek|dugi)\s+
 # nek ditinggal?", Madurese "kaluar sakejjhe', antrean ilang?". Not "nomer antrianku piro?" (the live queue).
 _QUEUE = r"\b(?:antre\w*|antri\w*|ngantri|ngantre|nomer\w*|nomor\w*|nomere|giliran\w*|urutan\w*)\b"
 _LOST = r"\b(?:ilang|hilang|ical|kelangan|hangus|angus|gugur|batal|dibatalkan|berlaku|lumaku|ditinggal\w*|tinggal|keri|kelewat\w*|terlewat\w*|dilewati|dilewat|dilompati|diganti|direbut|hapus|dihapus|mulai dari awal|ulang)\b"
-_STEP_OUT = (r"\b(?:keluar|metu|medal|kaluar|pergi|lungo|lunga|minggat|ninggal\w*|ditinggal\w*)\b.*\b(?:sebentar|sebentaran|"
+_STEP_OUT = (r"\b(?:keluar|metu|medal|kaluar|pergi|lungo|lunga|kesah|tindak|minggat|ninggal\w*|ditinggal\w*|nilar)\b.*\b(?:sebentar|sebentaran|"
              r"sedelo|sedela|sedhela|sedelok|sedilut|sediluk|dilut|diluk|sakejjhe|sakejjha|sekedhap|sekedap|sekejap|"
              r"sarapan|maem|mangan|nedha|ngopi|toilet|wc|kamar mandi|pipis|kencing|sholat|solat|jumatan)\b"
-             r"|\b(?:sarapan|ngopi|toilet|kamar mandi|sholat|solat)\b.*\b(?:keluar|metu|medal|kaluar|ninggal\w*|ditinggal\w*)\b")
+             r"|\b(?:sarapan|ngopi|toilet|kamar mandi|sholat|solat)\b.*\b(?:keluar|metu|medal|kaluar|ninggal\w*|ditinggal\w*)\b"
+             r"|\b(?:nang|ke|teng|dhateng|ka)\s+(?:masjid|mesjid|musholla|mushola|langgar|warung|wc|toilet|jeding|pasar)\b.*" + _QUEUE)
 
 # "KK ku wis dadi durung?", "KTP saya sudah jadi belum?": a document's readiness, answered with when and
 # where it is collected (and the resident's ticket's status, when they hold one).
@@ -115,7 +116,9 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (_re(r"\b(?:ktp\w*|kk|kartu keluarga|akta\w*|akte\w*|kia|surat pindah|dokumen\w*|berkas\w*)\b"), None, "terlewat.dukcapil"),
         (None, None, "darurat.kesehatan"),
     )),
-    ("kematian", _re(r"\b(?:meninggal\w*|mninggal|wafat|seda|sedo|sedho|tilar donya|pejah|mate|almarhum\w*|almarhumah|alm|"
+    ("kematian", _re(r"\b" + _PERSON + r"\b\s+(?:\w+\s+)?(?:wis|wes|sudah|udah|sampun|dah)\s+(?:ora ono|ora ana|gak ono|ga ono|"
+                     r"nggak ada|gak ada|ga ada|tiada|tidak ada|mboten wonten|boten wonten|enggak ada|ndak ada|gak enek)\b"
+                     r".*\b(?:kk\w*|kartu keluarga)\b|\b(?:meninggal\w*|mninggal|wafat|seda|sedo|sedho|tilar donya|pejah|mate|almarhum\w*|almarhumah|alm|"
                      r"kematian)\b.*\b(?:kk\w*|kartu keluarga)\b|\b(?:kk\w*|kartu keluarga)\b.*\b(?:meninggal\w*|mninggal|wafat|"
                      r"seda|sedo|sedho|tilar donya|pejah|mate|almarhum\w*|alm|kematian)\b"), (
         (None, None, "kk.kematian"),
@@ -151,7 +154,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (None, frozenset({"perizinan"}), "diwakilkan.perizinan"),
         (None, None, "diwakilkan.ktp.rekam diwakilkan.kb diwakilkan.kk"),  # no service: who must come, who may not
     )),
-    ("denda", _re(r"\b(?:di)?(?:denda|dendo|dedenda)\w*|\bsanksi\w*|\bhukuman\b|\bdihukum\b"), (
+    ("denda", _re(r"\b(?:di)?(?:denda|dendo|dedenda)\w*|\bsanksi\w*|\bhukuman\w*|\bdihukum\b"), (
         (_re(r"lapor|urus|ngurus|akta|akte|kelahiran|kematian|lahir|meninggal|pindah|perubahan|\bkk\b"), None,
          "denda.terlambat_lapor"),
         (None, None, "denda.tidak_datang"),
@@ -189,7 +192,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (None, frozenset({"kartu_kuning"}), "fotokopi.kartu_kuning"),
         (None, DUKCAPIL | {None}, "fotokopi.umum"),
     )),
-    ("waktu_jadi", _re(_DOC_READY + r"|\b(?:kapan|berapa lama|brp lama|piro suwe|pinten dinten|sampai kapan|sampe kapan|berapa hari|piro dino)\b.*\b(?:jadi\w*|dadi\w*|dados\w*|rampung|terbit|jadine|dadine)\b|\b(?:jadi\w*|dadi\w*|dados\w*|jadine|dadine|rampung|terbit)\b.*\b(?:kapan|berapa lama|piro suwe|pinten|lama|suwe)\b|\b(?:diambil|ambil|njupuk|dijupuk|mundut|dipundhut|dipendhet|mendhet|ngala')\b.*\b(?:mana|ngendi|endi|ndi|nandi|pundi|dimana|kapan)\b|\b(?:mana|ngendi|endi|ndi|nandi|pundi|dimana)\b.*\b(?:diambil|ngambil|njupuk|dijupuk|mundut|dipendhet|mendhet)\b|\blangsung jadi\b|\bjadi hari itu\b|\bhari itu juga\b|\bberlaku berapa\b"), (
+    ("waktu_jadi", _re(_DOC_READY + r"|\b(?:kapan|berapa lama|brp lama|piro suwe|pinten dinten|sampai kapan|sampe kapan|berapa hari|piro dino)\b.*\b(?:jadi\w*|dadi\w*|dados\w*|rampung|terbit|jadine|dadine)\b|\b(?:jadi\w*|dadi\w*|dados\w*|jadine|dadine|rampung|terbit)\b.*\b(?:kapan|berapa lama|piro suwe|pinten|lama|suwe)\b|\b(?:diambil|ambil|njupuk|dijupuk|mundut|dipundhut|dipendhet|mendhet|ngala')\b.*\b(?:mana|ngendi|endi|ndi|nandi|pundi|dimana|kapan)\b|\b(?:mana|ngendi|endi|ndi|nandi|pundi|dimana|kapan|kpn)\b.*\b(?:diambil|ngambil|njupuk|dijupuk|mundut|dipendhet|mendhet|dipundhut)\b|\blangsung jadi\b|\bjadi hari itu\b|\bhari itu juga\b|\bberlaku berapa\b"), (
         (None, frozenset({"ktp", "ktp_ganti"}), "waktu_jadi.ktp"),
         (None, frozenset({"kk", "kk_ganti"}), "waktu_jadi.kk"),
         (None, frozenset({"akta", "akta_kematian", "kia", "kia_ganti"}), "waktu_jadi.akta"),

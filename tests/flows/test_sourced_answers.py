@@ -61,6 +61,10 @@ TABLE = [
     ("KTP saya sudah jadi belum?", {}, "waktu_jadi.ktp"),
     ("akta anakku wis dadi durung yo", {}, "waktu_jadi.akta"),
     ("kk kula mendhet wonten pundi", {}, "waktu_jadi.kk"),
+    ("kartu keluarga sy kpn bisa diambil", {}, "waktu_jadi.kk"),
+    ("bojoku wes gak ono sasi wingi, kk ku kudu diowahi?", {}, "kk.kematian"),
+    ("aku ate nang musholla sek, urutanku ilang ta", {}, "antrean.keluar"),
+    ("lek gak mangkat opo onok hukumane?", {}, "denda.tidak_datang"),
     ("aku teko jam 12 isih dilayani ora?", {}, "terlewat.terlambat"),                 # arriving late, no "telat"
     ("menawi kula dugi jam sewelas, taksih dipun layani?", {}, "terlewat.terlambat"),  # krama
     ("sy baru bisa dateng jam setengah 1, masih bisa dilayani kah", {}, "terlewat.terlambat"),
