@@ -13,9 +13,13 @@ MESSAGES: dict[str, str] = {
     "info.opd_no": ("Tidak, {opd} tidak ikut di Kenduren Mas *Kecamatan {kecamatan}* ({tanggal}). "
                     "Yang hadir: {hadir}."),
     # — sourced answers to questions around a service (flows/info.py, storage/reference/tanya_jawab.csv) —
-    "info.sourced": "{about}{jawaban}{care}{visit}\n📚 Sumber: {sumber}\nMasih ada yang belum jelas? Ketik *PETUGAS* untuk bertanya ke petugas.",
+    "info.sourced": "{about}{jawaban}{care}{visit}\n📚 Sumber: {sumber}\n{more}",
+    "info.more": "Masih ada yang belum jelas? Ketik *PETUGAS* untuk bertanya ke petugas.",
+    # A petugas holds (or is awaited in) the chat: they see this answer; the chat goes on.
+    "info.more_in_handoff": "Percakapan Anda dengan petugas tetap berjalan dan petugas ikut membaca jawaban ini. Masih ada yang ingin ditanyakan? Tulis saja di sini.",
     "info.about": "*{layanan}*: ",
     "info.requirements": "*{layanan}* ({opd}) — yang dibawa (asli, plus 1 fotokopi):\n{syarat}\nUntuk mendaftar, ketik *MENU* lalu pilih Daftar layanan.",
+    "info.requirements_in_handoff": "*{layanan}* ({opd}) — yang dibawa (asli, plus 1 fotokopi):\n{syarat}\nPercakapan Anda dengan petugas tetap berjalan dan petugas ikut membaca jawaban ini.",
     "info.your_visit": "\n📅 Jadwal Anda ({kode}): {tanggal}, {jam}, {lokasi}.",
     "info.extra": "\n{lines}",
     "info.your_ticket": "Tiket Anda *{kode}*: {status} ({updated}). Rinciannya: ketik *STATUS {kode}*.",

@@ -12,7 +12,7 @@ MESSAGES: dict[str, str] = {
     "handoff.connecting": "Baik, saya sambungkan ke petugas *{opd}*. Biasanya dibalas dalam 2 jam kerja (Senin–Jumat 08.00–16.00 WIB). Silakan tulis pertanyaan Anda. Kode percakapan: *{kode}*",
     "handoff.connecting_after_confusion": "Maaf, sepertinya saya kurang paham 🙏 Saya sambungkan ke petugas *{opd}*. Biasanya dibalas dalam 2 jam kerja (Senin–Jumat 08.00–16.00 WIB). Kode: *{kode}*",
     "handoff.after_hours": "🕗 Sekarang di luar jam kerja petugas. Pesan Anda tersimpan dan akan dibaca petugas mulai *{hari} pukul {jam} WIB*. Sambil menunggu, pertanyaan jadwal atau status bisa langsung saya jawab.",
-    "petugas.bot_answered": "ℹ️ *{kode}* — {nama} bertanya: {text}\nSudah dijawab asisten otomatis ({topic}); tidak perlu dibalas kecuali ada tambahan.",
+    "petugas.bot_answered": "ℹ️ *{kode}* — {nama} bertanya: {text}\n🤖 Dijawab asisten otomatis ({topic}):\n{answer}\nObrolan tetap milik Anda; untuk menambahkan, tulis *#{kode}* lalu pesannya.",
     "handoff.no_petugas": "Saat ini belum ada petugas {opd} yang bisa dihubungi lewat WhatsApp. Pesan Anda tercatat dengan kode *{kode}* dan akan ditindaklanjuti pada jam kerja.",
     "handoff.from_petugas": "👤 {name} ({opd}): {text}",
     "handoff.chat_ended": "Percakapan dengan petugas (*{kode}*) sudah diakhiri. Pendaftaran *{layanan}* Anda tetap berlaku{when}. Ketik *MENU* untuk pilihan lain.",

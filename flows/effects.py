@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows.engine import Effect
+from flows.engine import Effect, Say
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,7 @@ class NoteInHandoff(Effect):
 
     text: str
     topic: str
+    answer: tuple[Say, ...] = ()  # what the bot answered, for the history and the petugas
 
 
 @dataclass(frozen=True)

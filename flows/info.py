@@ -257,8 +257,9 @@ def _pick(topic: str, norm: str, service: str | None) -> str | None:
     return None
 
 
-def sourced_answer(turn: Turn) -> Say | None:
-    """The answer to a question around a service, or None when the message asks none."""
+def sourced_answer(turn: Turn, in_handoff: bool = False) -> Say | None:
+    """The answer to a question around a service, or None when the message asks none. `in_handoff`: a
+    petugas holds (or is awaited in) the chat, so the answer says the chat goes on instead of offering one."""
     topic = topic_of(turn.text)
     if topic is None:
         return None
@@ -282,7 +283,8 @@ def sourced_answer(turn: Turn) -> Say | None:
     careful = not all(a.confirmed for a in found)
     about = say("info.about", layanan=lay.nama_pendek) if lay and len(found) == 1 and found[0].layanan != "umum" else ""
     return say("info.sourced", about=about, jawaban=" ".join(a.jawaban for a in found),
-               care=say("info.care") if careful else "", visit=visit_line, sumber=_sources(found))
+               care=say("info.care") if careful else "", visit=visit_line, sumber=_sources(found),
+               more=say("info.more_in_handoff" if in_handoff else "info.more"))
 
 
 def _own_context(turn: Turn, topic: str, kunci: str, lay) -> Say | str | None:

@@ -291,18 +291,17 @@ def _in_handoff(registry: Registry, rules: Rules, situation: Situation, turn: Tu
             slots = {k: v for k, v in situation.slots.items() if k != ASIDE}
             outcome = dispatch(registry, situation.flow, situation.state, replace(turn, slots=slots))
             if outcome.understood:
-                return replace(outcome, misses=0, effects=[*outcome.effects, NoteInHandoff(text=turn.text,
-                                                                                           topic=situation.flow)])
+                return _noted(replace(outcome, misses=0), turn, situation.flow)
     target = registry.by_intent.get(turn.intent)
-    sourced = info.sourced_answer(turn) if turn.text else None
-    if sourced is not None:
-        return Outcome([sourced], None, None, {}, [NoteInHandoff(text=turn.text, topic="info")])
+    sourced = info.sourced_answer(turn, in_handoff=True) if turn.text else None
+    if sourced is not None and sourced.key == "info.sourced":
+        # Answered from the sourced data; one it cannot answer ("belum ada di data kami") is the petugas'.
+        return _noted(Outcome([sourced], None, None, {}), turn, "info")
     service = turn.entities.get("layanan")
     lay = turn.facts.layanan(service) if service and _ASKS_REQUIREMENTS.search(turn.text) else None
     if lay is not None:  # "syarat e KK opo ae?": the list, without starting a registration mid-chat
-        return Outcome([say("info.requirements", layanan=lay.nama_pendek, opd=lay.opd.singkatan,
-                            syarat=requirement_lines(lay))], None, None, {},
-                       [NoteInHandoff(text=turn.text, topic="layanan")])
+        return _noted(Outcome([say("info.requirements_in_handoff", layanan=lay.nama_pendek, opd=lay.opd.singkatan,
+                                   syarat=requirement_lines(lay))], None, None, {}), turn, "layanan")
     named = any(turn.entities.get(k) for k in ANSWERED_IN_HANDOFF.get(turn.intent, ()))
     if target and named and turn.confidence >= CONFIDENT and not answers_the_question(turn.text):
         outcome = start(registry, target, turn, context_of(situation.slots))
@@ -311,9 +310,14 @@ def _in_handoff(registry: Registry, rules: Rules, situation: Situation, turn: Tu
         # would take the resident's next words (meant for the petugas) as its answer.
         if outcome.understood and (asks is None or (asks.choices is not None and not asks.free_text)):
             slots = {**outcome.slots, ASIDE: True} if outcome.flow else {}
-            return replace(outcome, slots=slots, misses=0,
-                           effects=[*outcome.effects, NoteInHandoff(text=turn.text, topic=target)])
+            return _noted(replace(outcome, slots=slots, misses=0), turn, target)
     return relay
+
+
+def _noted(outcome: Outcome, turn: Turn, topic: str) -> Outcome:
+    """A bot answer mid-chat: the ticket's history and its petugas get the question and the answer."""
+    return replace(outcome, effects=[*outcome.effects, NoteInHandoff(text=turn.text, topic=topic,
+                                                                     answer=tuple(outcome.replies))])
 
 
 # At the survey's comment (free text), only a request this sure, of these intents, is not the comment.

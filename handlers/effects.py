@@ -265,7 +265,7 @@ def relay(ctx: Context, d: kinds.RelayToPetugas) -> dict[str, Any]:
 def note_in_handoff(ctx: Context, d: kinds.NoteInHandoff) -> dict[str, Any]:
     ticket = ctx.session.get(Ticket, ctx.conversation.handoff_ticket_id) if ctx.conversation.handoff_ticket_id else None
     if ticket is not None:
-        answered_by_bot(ctx.session, ctx.resident, ticket, d.text, d.topic, ctx.now)
+        answered_by_bot(ctx.session, ctx.resident, ticket, d.text, d.topic, ctx.now, d.answer)
     return {}
 
 

@@ -8,6 +8,7 @@ from typing import Any, Callable, Mapping
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from catalogue import render, render_say
 from flows.dispatch import STOP_WORDS, normalise_command
 from flows.dates import jam, tanggal
 from flows.engine import Say, say
@@ -166,16 +167,32 @@ def after_hours(runtime, now: datetime) -> Say | None:
     return say("handoff.after_hours", hari=tanggal(opens.date()), jam=jam(opens.time()))
 
 
-def answered_by_bot(s: Session, resident: Resident, ticket: Ticket, text: str, topic: str, now: datetime) -> None:
-    """The bot answered a question mid-chat: the ticket's history keeps both, and its petugas is told
-    (so they need not answer it again)."""
+def answered_by_bot(s: Session, resident: Resident, ticket: Ticket, text: str, topic: str, now: datetime,
+                    answer: tuple[Say, ...] = ()) -> None:
+    """The bot answered a question mid-chat: the ticket's history keeps the question and the answer,
+    and its petugas sees both (the chat is still theirs: they may add to it)."""
+    said = _answer_text(answer) or "-"
     s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action=TicketAction.PESAN, note=mask_niks(text[:500])))
-    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="bot", action=TicketAction.DIJAWAB_BOT, note=topic))
+    s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="bot", action=TicketAction.DIJAWAB_BOT,
+                      note=f"{topic}: {said}"[:500]))
     staff = ticket.assigned_staff
     if staff is not None and staff.active:
         notify.to_staff(s, staff, "relay", say("petugas.bot_answered", kode=ticket.kode, nama=resident.name or "Warga",
-                                               text=mask_niks(text[:300]), topic=say(f"flow.{topic}")),
+                                               text=mask_niks(text[:300]), topic=say(f"flow.{topic}"), answer=said),
                         ticket_id=ticket.id, template_vars={"1": ticket.kode, "2": mask_niks(text[:200])})
+
+
+ANSWER_SHOWN = 450  # characters of the bot's answer a petugas reads on the phone (the console has it all)
+
+
+def _answer_text(answer: tuple[Say, ...]) -> str:
+    """The bot's answer as the resident read it, without the line telling the resident the chat goes on."""
+    tail = (render("info.more_in_handoff"), render("info.more"))
+    text = "\n".join(render_say(a) for a in answer)
+    for line in tail:
+        text = text.replace("\n" + line, "").replace(line, "")
+    text = mask_niks(text.strip())
+    return text if len(text) <= ANSWER_SHOWN else text[:ANSWER_SHOWN].rsplit(" ", 1)[0] + " …"
 
 
 def notice(s: Session, staff: Staff, ticket: Ticket, r: Resident, key: str = "petugas.handoff_notice",

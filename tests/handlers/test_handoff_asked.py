@@ -41,7 +41,7 @@ def test_a_schedule_question_while_a_petugas_holds_the_chat_is_answered_by_the_b
                                                                                   rt, question):
     play(phone, [("aku njaluk ngomong karo petugas", "saya sambungkan ke petugas")])
     play(phone, [(question, "Kecamatan Gempol", "!diteruskan ke petugas")])
-    assert "Sudah dijawab asisten otomatis" in outbox_to(rt, RINA)[-1]
+    assert "Dijawab asisten otomatis" in outbox_to(rt, RINA)[-1]
     assert question in outbox_to(rt, RINA)[-1]
     with rt.sessions() as s:
         assert s.scalars(select(Conversation)).one().handoff_ticket_id is not None  # the chat is still theirs
