@@ -160,8 +160,8 @@ def _global(registry: Registry, flow: str | None, turn: Turn) -> Outcome | None:
         return start(registry, "langganan", turn, {"stopping": True})
     if cmd == "start":
         return _start(registry, "langganan", replace(turn, intent="langganan"))
-    if cmd == "human":
-        return _start(registry, "petugas", turn)
+    if cmd == "human":  # to the dinas of the service in context ("… KK?" answered, then PETUGAS)
+        return start(registry, "petugas", turn, context_of(turn.slots))
     if cmd == "erase":
         return _start(registry, "hapus_data", turn)
     return None
@@ -241,7 +241,7 @@ def _confident_intent(registry: Registry, turn: Turn, leaving: tuple[str, str] |
         return start(registry, target, turn, {})  # "ojok kirim pesen maneh" is never an answer gone wrong
     if leaving is not None and answers_the_question(turn.text) and not names_flow(registry.flows[target], turn.text):
         return None  # an answer gone wrong ("gempol" at the date question, "ndak onok"), not a new request
-    if leaving is not None and turn.intent in URGENT_INTENTS:
+    if turn.intent == "petugas" or (leaving is not None and turn.intent in URGENT_INTENTS):
         return start(registry, target, turn, context_of(turn.slots))  # a person, at once, with the context
     if leaving is not None and target != leaving[0]:
         return switch_flow(registry, *leaving, turn, target)

@@ -359,6 +359,9 @@ def _sourced(situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
     if answer is None:
         return None
     mid_flow = situation.flow not in (None, "menu")
+    named = turn.entities.get("layanan")
+    if named and not mid_flow:  # "ketik PETUGAS" after it goes to that service's dinas
+        situation = replace(situation, slots={**situation.slots, "layanan": named})
     return replace(stay(situation, [answer, *([say("info.back_to_question")] if mid_flow else [])]), misses=0)
 
 

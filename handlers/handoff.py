@@ -109,11 +109,27 @@ def release_staff(s: Session, staff: Staff, now: datetime) -> int:
     return len(tickets)
 
 
-def _context_ticket(s: Session, resident: Resident, kode: str | None) -> Ticket | None:
+def _context_ticket(s: Session, resident: Resident, kode: str | None, opd: Opd | None = None) -> Ticket | None:
+    """The resident's open ticket the chat is about: the one named by code, else their latest of the
+    dinas in context (a service or dinas named), else their latest; None when the dinas in context has
+    none (a chat about bansos is not held on a KK registration)."""
     stmt = select(Ticket).where(Ticket.resident_id == resident.id, Ticket.status.not_in(CLOSED_TICKET))
     if kode:
         return s.scalar(stmt.where(Ticket.kode == kode.upper()))
+    if opd is not None:
+        stmt = stmt.where(Ticket.opd_id == opd.id)
     return s.scalar(stmt.order_by(Ticket.id.desc()).limit(1))
+
+
+def _opd_in_context(s: Session, d: Mapping[str, Any]) -> Opd | None:
+    """The dinas of the service or dinas the resident named (or was talking about), if any."""
+    if d.get("layanan"):
+        lay = s.scalar(select(Layanan).where(Layanan.key == d["layanan"]))
+        if lay:
+            return lay.opd
+    if d.get("opd"):
+        return s.scalar(select(Opd).where(Opd.key == d["opd"]))
+    return None
 
 
 def _opd_for(s: Session, d: Mapping[str, Any]) -> Opd:
@@ -136,9 +152,10 @@ def start_handoff(ctx, d: Mapping[str, Any]) -> dict[str, Any]:
     """Hand the chat to a petugas of the OPD in context (the ticket's or the service's), else the
     general helpdesk; round-robin among that OPD's petugas."""
     s, r, now = ctx.session, ctx.resident, ctx.now
-    ticket = _context_ticket(s, r, d.get("kode"))
+    in_context = _opd_in_context(s, d)
+    ticket = _context_ticket(s, r, d.get("kode"), in_context)
     if ticket is None:
-        opd = _opd_for(s, d)
+        opd = in_context or _opd_for(s, d)
         ticket = Ticket(resident_id=r.id, opd_id=opd.id, desa_id=r.desa_id, nama=r.name, created_at=now,
                         updated_at=now, catatan="Minta bicara dengan petugas")
         insert_with_code(s, TICKET_PREFIX, ticket)
