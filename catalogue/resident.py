@@ -303,6 +303,16 @@ MESSAGES: dict[str, str] = {
     "berhenti.forwarding": ("Cara meneruskan pengingat ke grup WhatsApp: tekan lama pesan pengingatnya, ketuk tanda panah "
                             "*Teruskan* (➦), pilih grup warga, lalu kirim. Pengingat untuk kepala desa sudah ditulis untuk "
                             "diteruskan, lengkap dengan tautan desa Anda. Pengingat Anda tetap berjalan seperti biasa."),
+    "berhenti.forwarding_camat": ("Cara meneruskan ke grup kepala desa: tekan lama pesan dari kami, ketuk tanda panah "
+                                  "*Teruskan* (➦), pilih grupnya, lalu kirim. Pesan untuk camat (H-7 dan H-3) sudah ditulis "
+                                  "untuk diteruskan ke para kepala desa."),
+    # A number not registered as kepala desa: no announcement to forward, no desa link — said so, and what it can do.
+    "berhenti.forwarding_resident": ("Nomor ini belum terdaftar sebagai kepala desa, jadi belum menerima pengumuman khusus "
+                                     "untuk diteruskan dan belum punya tautan desa. Kepala desa/lurah didaftarkan oleh admin "
+                                     "Kenduren Mas di Pemkab Pasuruan: balas *PETUGAS* untuk minta didaftarkan.\n"
+                                     "Sementara itu, pesan jadwal dari kami boleh diteruskan ke grup warga: tekan lama "
+                                     "pesannya, ketuk *Teruskan* (➦), pilih grup, lalu kirim. Warga juga bisa menyimpan "
+                                     "nomor ini dan ketik *JADWAL*."),
     # — Rasa actions —
     "rasa.bad_sender": "Maaf, nomor pengirim tidak dikenali. Layanan ini memerlukan nomor WhatsApp yang valid.",
     "rasa.missing_slots": "Datanya belum lengkap. Mohon lengkapi dulu pertanyaan sebelumnya.",

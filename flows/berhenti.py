@@ -54,6 +54,8 @@ NUMBER_WORDS = frozenset({"nomor", "nomer", "nomorku", "nomerku", "nomere", "nom
 # Bare "terus" is also "on and on" ("kok dapat pesan terus"): it counts only with a group named.
 FORWARD_VERB = re.compile(r"^(?:\w*terus\w+|\w*nerus\w*|\w*forward\w*|\w*bagik\w*|\w*share\w*|\w*sebar\w*|"
                           r"\w*aturaken|kirimno|dikirimno)$")
+SEND_VERBS = frozenset({"kirim", "ngirim", "kirimkan", "mengirim", "ngintun", "kintun", "kintunaken", "ngirimke",
+                        "kirimke", "ngerem", "ngirimne"})
 FORWARD_TO = frozenset({"grup", "group", "grub", "warga", "wargane", "wargaku", "kelompok", "rt", "rw", "masyarakat"})
 FORWARD_WHAT = frozenset({"pengingat", "pengingate", "pesan", "pesen", "info", "informasi", "jadwal", "siaran",
                           "broadcast", "pengumuman", "kabar"})
@@ -79,6 +81,8 @@ def forwarding(text: str) -> bool:
         return False
     if any(FORWARD_VERB.match(word) for word in w):
         return bool(w & (FORWARD_TO | FORWARD_WHAT))
+    if w & SEND_VERBS and w & FORWARD_TO and w & FORWARD_WHAT and not w & DONT_WORDS:
+        return True  # "pripun carane ngirim pengumuman menika dhateng grup?" (never "ojo ngirim pesen")
     return "terus" in w and bool(w & FORWARD_TO)
 
 

@@ -199,6 +199,7 @@ class ResidentView:
     subscriptions: tuple[str, ...]  # the kecamatan the resident gets reminders for
     opted_out: bool
     channel: str
+    role: str | None = None  # this number's staff role ("kades", "camat", "admin", "petugas"), None for a resident
 
 
 # — the day of a visit (flows/antrean.py) —

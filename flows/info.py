@@ -75,8 +75,12 @@ _USULAN_WHO = (r"\busul\w*\b(?!.*\b(?:sampai|sampe|tekan|nyampe|nyampek|dugi)\s+
                r"diteruskan|diterusno|diterusne|diterusake|dikirim\w*|terasaken)\b.*\busul\w*")
 # Stepping out of the caravan's queue: "aku metu sedelo sarapan, antrianku ilang ta?", "nomerku hangus gak
 # nek ditinggal?", Madurese "kaluar sakejjhe', antrean ilang?". Not "nomer antrianku piro?" (the live queue).
-_QUEUE = r"\b(?:antre\w*|antri\w*|ngantri|ngantre|nomer\w*|nomor\w*|nomere|giliran\w*|urutan\w*)\b"
-_LOST = r"\b(?:ilang|hilang|ical|kelangan|hangus|angus|gugur|batal|dibatalkan|berlaku|lumaku|ditinggal\w*|tinggal|keri|kelewat\w*|terlewat\w*|dilewati|dilewat|dilompati|diganti|direbut|hapus|dihapus|mulai dari awal|ulang)\b"
+_QUEUE = r"\b(?:antre\w*|antri\w*|ngantri|ngantre|(?:nomer|nomor|no) urut\w*|giliran\w*|urutan\w*)\b"
+_LOST = r"\b(?:ilang|hilang|ical|kelangan|hangus|angus|gugur|batal|dibatalkan|berlaku|lumaku|ditinggal\w*|tinggal|keri|kelewat\w*|terlewat\w*|dilewati|dilewat|dilompati|diganti|direbut|mulai dari awal|ulang)\b"
+# "nomerku hangus gak nek ditinggal?": a (queue) number lost by leaving; never "hapus nomer saya" (a stop).
+_LEAVE = r"\b(?:ditinggal\w*|ninggal\w*|keluar|metu|kaluar|medal|kesah)\b"
+_NUMBER_LEFT = (r"\b(?:nomer|nomor)\w*\b.*\b(?:hangus|angus|gugur|ilang|hilang|ical)\b.*" + _LEAVE
+                + r"|" + _LEAVE + r".*\b(?:nomer|nomor)\w*\b.*\b(?:hangus|angus|gugur|ilang|hilang|ical)\b")
 _STEP_OUT = (r"\b(?:keluar|metu|medal|kaluar|pergi|lungo|lunga|kesah|tindak|minggat|ninggal\w*|ditinggal\w*|nilar)\b.*\b(?:sebentar|sebentaran|"
              r"sedelo|sedela|sedhela|sedelok|sedilut|sediluk|dilut|diluk|sakejjhe|sakejjha|sekedhap|sekedap|sekejap|"
              r"sarapan|maem|mangan|nedha|ngopi|toilet|wc|kamar mandi|pipis|kencing|sholat|solat|jumatan)\b"
@@ -159,7 +163,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
          "denda.terlambat_lapor"),
         (None, None, "denda.tidak_datang"),
     )),
-    ("keluar_antrean", _re(_QUEUE + r".*" + _LOST + r"|" + _LOST + r".*" + _QUEUE + r"|" + _STEP_OUT), (
+    ("keluar_antrean", _re(_QUEUE + r".*" + _LOST + r"|" + _LOST + r".*" + _QUEUE + r"|" + _STEP_OUT + r"|" + _NUMBER_LEFT), (
         (None, None, "antrean.keluar"),
     )),
     ("kantor", _re(_OFFICE), (

@@ -412,6 +412,11 @@ def _without_acceptance(turn: Turn, ask: Ask) -> Turn:
     return replace(turn, text=rest, intent=again.intent, entities=dict(again.entities), confidence=again.confidence)
 
 
+# How to forward, by who asks: what each actually receives to forward (a resident or an unregistered
+# number receives nothing written for forwarding, and has no desa link).
+FORWARDING_HELP = {"kades": "berhenti.forwarding", "camat": "berhenti.forwarding_camat"}
+
+
 def _sensitive(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
     """Read by meaning before anything else may take the words: an erasure request starts HAPUS
     DATA (its confirmation), a question how to forward a reminder gets the forwarding help. Never
@@ -421,7 +426,9 @@ def _sensitive(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -
     if berhenti.erasure(turn.text):
         return replace(start(registry, "hapus_data", turn, {}), misses=0)
     if not ask.free_text and berhenti.forwarding(turn.text):
-        return replace(stay(situation, [say("berhenti.forwarding")]), misses=0)
+        # Only a registered kepala desa gets announcements written to forward, with their desa's link.
+        key = FORWARDING_HELP.get(turn.resident.role or "", "berhenti.forwarding_resident")
+        return replace(stay(situation, [say(key)]), misses=0)
     return None
 
 

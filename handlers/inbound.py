@@ -200,4 +200,10 @@ def _view(session: Session, resident: Resident, msg: Incoming) -> ResidentView:
         desa=resident.desa.nama if resident.desa else None,
         subscriptions=tuple(kecamatan_of(session, resident)),
         opted_out=resident.opted_out_at is not None,
+        role=_role_of(session, msg.from_phone),
     )
+
+
+def _role_of(session: Session, phone: str) -> str | None:
+    role = session.scalar(select(Staff.role).where(Staff.phone == phone, Staff.active.is_(True)))
+    return str(role) if role is not None else None

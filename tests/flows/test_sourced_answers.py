@@ -64,6 +64,7 @@ TABLE = [
     ("kartu keluarga sy kpn bisa diambil", {}, "waktu_jadi.kk"),
     ("bojoku wes gak ono sasi wingi, kk ku kudu diowahi?", {}, "kk.kematian"),
     ("aku ate nang musholla sek, urutanku ilang ta", {}, "antrean.keluar"),
+    ("nomerku gugur ta lek ditinggal metu?", {}, "antrean.keluar"),
     ("lek gak mangkat opo onok hukumane?", {}, "denda.tidak_datang"),
     ("aku teko jam 12 isih dilayani ora?", {}, "terlewat.terlambat"),                 # arriving late, no "telat"
     ("menawi kula dugi jam sewelas, taksih dipun layani?", {}, "terlewat.terlambat"),  # krama
@@ -123,6 +124,7 @@ def test_a_topic_that_needs_a_service_asks_which():
 
 @pytest.mark.parametrize("text", ["daftar ktp", "mau KB gratis", "nomer antrianku piro?", "kapan ke gempol",
                                   "usulan saya sampai mana", "antrean dispendukcapil kurang piro",
+                                  "tolong hapus nomer sy dari daftar pengingat", "nomer hpku ilang",
                                   "jalan depan rumah rusak parah", "halo", "cek status KM-1234",
                                   "kapan kenduren mas selesai?", "gawat, ktp saya hilang"])
 def test_what_is_no_question_around_a_service_is_left_alone(text):

@@ -98,6 +98,32 @@ def test_batal_is_never_a_stop(phone, schedule, rt, words):
     "pripun carane neruske pesen niki dhateng grup?",
 ])
 def test_a_kepala_desa_asking_how_to_forward_gets_the_help(phone, schedule, rt, words):
+    add_kades(rt, phone.number)
     subscribe(phone)
-    play(phone, [(words, "Teruskan", "tetap berjalan", "!tidak akan menerima pengingat")])
+    play(phone, [(words, "Teruskan", "tetap berjalan", "tautan desa Anda", "!tidak akan menerima pengingat",
+                  "!belum terdaftar")])
+    assert not opted_out(rt)
+
+
+def add_kades(rt, number):
+    from storage.models import Desa, Staff, StaffRole
+    with rt.sessions.begin() as s:
+        desa = s.scalars(select(Desa).where(Desa.nama == "Gempol")).first()
+        s.add(Staff(phone=number, name="Pak Kades", role=StaffRole.KADES, desa_id=desa.id))
+
+
+@pytest.mark.parametrize("words", [
+    "carane nerusno pengingat nang grup desa piye?",
+    "saya pak RT, bagaimana cara meneruskan info kenduren ke grup warga?",
+    "kula kamituwo, pripun carane ngirim pengumuman menika dhateng grup?",  # krama
+    "dhin-kadhin ka grup warga paponapa?",                                  # Madurese-ish, no verb we know: not asked
+])
+def test_an_unregistered_number_asking_how_to_forward_is_told_the_truth(phone, schedule, rt, words):
+    subscribe(phone)
+    answer = phone.say(words)
+    if "dhin-kadhin" in words:
+        assert "tautan desa Anda" not in answer  # never the kepala desa's claims
+        return
+    assert "belum terdaftar sebagai kepala desa" in answer and "PETUGAS" in answer and "Teruskan" in answer
+    assert "tautan desa Anda" not in answer and "sudah ditulis" not in answer
     assert not opted_out(rt)
