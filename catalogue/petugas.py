@@ -36,6 +36,10 @@ MESSAGES: dict[str, str] = {
     "petugas.resident_left": "↩️ *{kode}* — {nama} kembali ke asisten otomatis (mengetik MENU/BATAL). Tiket tetap terbuka; balasan Anda tetap sampai: tulis *#{kode}* lalu pesannya.",
     "petugas.escalated": "⏰ *{kode}* ({opd}) belum dibalas petugas selama 1 hari kerja. Mohon ditindaklanjuti: *ambil {kode}*.",
     "petugas.help": "Perintah petugas:\n• *#KODE teks* — balas warga (mis. *#KM-4821 Selamat pagi*)\n• *#KODE tutup* — akhiri obrolan (tiket layanan tetap terbuka)\n• *#KODE selesai [catatan]* — layanan selesai, tiket ditutup\n• *#KODE status diteruskan / menunggu dokumen / selesai / ditolak [catatan]*\n• *#KODE alihkan dinas* — alihkan ke dinas lain (mis. dinsos, capil, dinkes)\n• *ambil KODE* — ambil tiket\n• *tiket* — tiket terbuka dinas Anda\n• *bantuan* — daftar perintah ini\nKode boleh ditulis #KM-4821, KM 4821 atau km4821.",
+    "petugas.closing_like": ("Pesan untuk *{kode}* ({layanan}) BELUM saya kirim ke warga: sepertinya Anda ingin menutup. Pilih:\n"
+                             "• *#{kode} tutup* — akhiri obrolan (pendaftaran tetap berlaku)\n"
+                             "• *#{kode} selesai* — layanan sudah diberikan, tiket ditutup\n"
+                             "• *#{kode} pesan {teks}* — tetap kirim teks ini ke warga"),
     "petugas.unknown_command": "Perintah tidak dikenali. Ketik *bantuan* untuk daftar perintah.",
     "petugas.not_found": "Kode {kode} tidak ditemukan.",
     "petugas.not_your_opd": "Tiket {kode} milik dinas lain; Anda tidak dapat mengubahnya.",

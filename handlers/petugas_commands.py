@@ -168,7 +168,27 @@ def _on_ticket(ctx: Ctx, m: re.Match[str]) -> list[Say]:
         if new == TicketStatus.SELESAI:
             return _finish(ctx, ticket, note or "")
         return _set_status(ctx, ticket, tail.strip())
+    if _REPLY_WORD.match(rest) is None and closing_like(rest):
+        # "#KM-1754 sudah beres, saya tutup ya": meant for the bot, not the resident — never relayed.
+        what = ticket.layanan.nama_pendek if ticket.layanan is not None else say("petugas.chat")
+        return [say("petugas.closing_like", kode=ticket.kode, layanan=what, teks=rest[:80])]
     return _reply(ctx, ticket, message_of(rest))
+
+
+# A petugas' words that close rather than tell ("saya tutup ya", "sudah beres, saya tutup", "ditutup
+# nggih", "oke selesai"): asked which command they meant, never sent to the resident as a message.
+_CLOSING = re.compile(
+    r"\b(?:saya|sy|aku|tak|kula|kulo|kami|dak)\s+(?:tutup\w*|akhiri|sudahi|close|selesaikan|tutupe)\b"
+    r"|(?:^\W*|\b(?:sudah|udah|wis|wes|sampun|beres|rampung|selesai|oke|ok|sip|nggih)\W+)(?:di|tak|dak)?tutup"
+    r"(?:\s+(?:ya|yo|nggih|ngge|dulu|dulu\s+ya|sek|riyin|rumiyin|obrolan\w*|chat\w*|percakapan\w*))?\W*$"
+    r"|\b(?:ditutup|diakhiri|dicukupkan|closed|closing)\b"
+    r"|^\W*(?:(?:sudah|udah|wis|wes|sampun|ok|oke|okey|sip|nggih|ya)\W+){0,2}(?:selesai|beres|rampung|done|clear|tuntas|"
+    r"cukup|mari)(?:\W+(?:ya|yo|nggih|bu|pak|mbak|mas|min|nggeh|ngge|nggih\s+bu|nggih\s+pak))*\W*$",
+    re.IGNORECASE)
+
+
+def closing_like(text: str) -> bool:
+    return bool(_CLOSING.search(text.strip()))
 
 
 # "#KM-1754 pesan Selamat pagi": the help's own word for "your message" is not part of it — unless it

@@ -104,3 +104,31 @@ def test_done_talking_while_the_case_goes_on_keeps_the_ticket_open(wa_client, ph
     assert "tetap terbuka" in rina.say(f"#{kode} {words}")
     assert ticket_of(rt, kode).status == "baru" and held(rt) is None
     assert "diakhiri untuk sekarang" in outbox(rt, phone.number)[-1]
+
+
+@pytest.mark.parametrize("words", [
+    "KTP-el Ibu sudah bisa diambil besok, saya tutup ya",
+    "sudah beres nggih bu, kula tutup",            # krama
+    "wis rampung, tak tutup yo",                   # ngoko
+    "oke selesai ya bu",
+    "beres, ditutup dulu nggih",
+])
+def test_closing_said_in_free_text_is_asked_never_relayed(phone, rina, rt, words):
+    kode = register(phone)
+    phone.say("saya mau tanya petugas soal KTP saya")
+    sent, before = len(outbox(rt, phone.number)), held(rt)
+    asked = rina.say(f"#{kode} {words}")
+    assert "BELUM saya kirim" in asked and f"#{kode} tutup" in asked and f"#{kode} selesai" in asked
+    assert f"#{kode} pesan" in asked
+    assert len(outbox(rt, phone.number)) == sent  # nothing of it reached the resident
+    assert ticket_of(rt, kode).status == "baru" and held(rt) == before  # nothing changed either
+    assert "Obrolan" in rina.say(f"#{kode} tutup")  # the command does it
+
+
+def test_a_message_that_mentions_closing_hours_is_sent_and_pesan_forces_a_send(phone, rina, rt):
+    kode = register(phone)
+    phone.say("saya mau tanya petugas soal KTP saya")
+    assert "Terkirim" in rina.say(f"#{kode} Bu, kantor desa hari Sabtu tutup ya")
+    assert "kantor desa hari Sabtu tutup" in outbox(rt, phone.number)[-1]
+    assert "Terkirim" in rina.say(f"#{kode} pesan sudah beres, saya tutup ya")
+    assert outbox(rt, phone.number)[-1].endswith("sudah beres, saya tutup ya")
