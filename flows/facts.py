@@ -139,6 +139,10 @@ class TicketView:
     updated_text: str
     note: str          # the last petugas note, quoted, or "-"
     contact: str       # the petugas assigned (name, dinas, WA number), or the dinas
+    # When and where to come (residents ask "when and where do I come", not when they registered).
+    visit: VisitView | None = None
+    nama: str | None = None    # the person it is for
+    relasi: str | None = None  # who they are to the resident (None: themselves)
 
 
 @dataclass(frozen=True)

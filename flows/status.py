@@ -12,7 +12,12 @@ class S:
 
 def item_card(item: StatusItem) -> Say:
     if isinstance(item, TicketView):
-        return say("status.ticket", kode=item.kode, layanan=item.layanan,
+        v = item.visit
+        # When and where to come first: the visit's date, hours, place and kecamatan.
+        jadwal = (say("status.ticket_visit", tanggal=v.tanggal_text, jam=v.jam_text, lokasi=v.lokasi,
+                      kecamatan=v.kecamatan) if v else "")
+        untuk = say("status.ticket_for", nama=item.nama) if item.nama else ""
+        return say("status.ticket", kode=item.kode, layanan=item.layanan, untuk=untuk, jadwal=jadwal,
                    status_text=say(f"status.ticket.{item.status}"), updated_text=item.updated_text,
                    note=item.note, contact=item.contact)
     return say("status.proposal", kode=item.kode, kategori=say(f"usulan.kategori.{item.kategori}"), desa=item.desa,

@@ -121,8 +121,10 @@ def _person(t: OwnTicket) -> str:
 
 def _card(t: OwnTicket) -> Say:
     v = t.visit
-    return say("tiket.card", kode=t.kode, layanan=t.layanan, nama=_person(t),
-               tanggal=v.tanggal_text if v else "-", kecamatan=v.kecamatan if v else "-")
+    if v is None:
+        return say("tiket.card_no_visit", kode=t.kode, layanan=t.layanan, nama=_person(t))
+    return say("tiket.card", kode=t.kode, layanan=t.layanan, nama=_person(t), tanggal=v.tanggal_text,
+               jam=v.jam_text, lokasi=v.lokasi, kecamatan=v.kecamatan)
 
 
 def _chosen_by_text(turn: Turn, tickets: Sequence[OwnTicket]) -> OwnTicket | None:
@@ -165,8 +167,7 @@ def _act(turn: Turn, t: OwnTicket, wish: str | None) -> Step:
         return _offer_visits(turn, t)
     if wish == "when":
         v = t.visit
-        return Step([say("tiket.when", card=_card(t), jam=v.jam_text if v else "-", lokasi=v.lokasi if v else "-")],
-                    None)
+        return Step([say("tiket.when", card=_card(t))], None)
     lead = "tiket.cant_come" if wish == "either" else "tiket.one"
     return Step([say(lead, card=_card(t), options=WHAT.labels())], S.WHAT, slots)
 

@@ -151,7 +151,8 @@ class DbFacts(QueueFacts):
             kode=t.kode, layanan=t.layanan.nama_pendek if t.layanan else t.opd.singkatan, status=t.status,
             updated_text=tanggal(t.updated_at.astimezone(self.zone).date()),
             note=f'"{notes[-1]}"' if notes else "-",
-            contact=f"{staff.name} ({t.opd.singkatan}), WA {readable(staff.phone)}" if staff else t.opd.singkatan)
+            contact=f"{staff.name} ({t.opd.singkatan}), WA {readable(staff.phone)}" if staff else t.opd.singkatan,
+            visit=visit_view(t.visit, self.today) if t.visit else None, nama=t.nama, relasi=t.relasi)
 
     def _proposal_view(self, p: Proposal) -> ProposalView:
         return ProposalView(kode=p.kode, kategori=p.kategori, desa=p.desa.nama, status=p.status,

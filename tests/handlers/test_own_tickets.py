@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from storage.models import OutboxMessage, Resident, Ticket, TicketEvent, TicketStatus
+from flows.dates import tanggal
+from storage.models import OutboxMessage, Resident, Ticket, TicketEvent, TicketStatus, Visit
 from tests.handlers.test_flows import play
 from tests.whatsapp import RINA, add_visit, jakarta_today
 
@@ -170,3 +171,24 @@ def test_moving_to_a_kecamatan_beyond_the_few_offered(phone, staff, visits, rt):
     play(phone, [("pindah jadwal", "ke jadwal mana", "!Pandaan"),
                  ("sing pandaan wae", "dipindah", "Kantor Kecamatan Pandaan")])
     assert tickets(rt)[0].visit_id == pandaan and later
+
+
+@pytest.mark.parametrize("ask", ["STATUS", "status tiketku", "tiketku", "pendaftaranku", "cek tiket",
+                                 "tiket kula"])
+def test_the_ticket_view_says_when_and_where_to_come(phone, visits, rt, ask):
+    """Residents want "when and where do I come": the visit's date, hours, place and kecamatan, not the day
+    they registered."""
+    register_ktp(phone, kecamatan="gempol", desa="gempol")
+    visit = next(t for t in tickets(rt))
+    with rt.sessions() as s:
+        tanggal_text = tanggal(s.get(Visit, visit.visit_id).tanggal)
+    answer = phone.say(ask)
+    for piece in (visit.kode, tanggal_text, "08.00–13.00 WIB", "Kantor Kecamatan Gempol", "Kec. Gempol"):
+        assert piece in answer, f"{ask!r} → {piece!r} missing in:\n{answer}"
+
+
+def test_status_by_code_shows_the_visit_and_for_whom(phone, visits, rt):
+    register_ktp(phone, name="untuk ibu saya, namanya Sumini")
+    kode = tickets(rt)[0].kode
+    play(phone, [(f"status {kode.lower()}", kode, "untuk Sumini", "📅 Datang:", "Kantor Kecamatan Tutur",
+                  "Status: *Terdaftar*")])
