@@ -22,7 +22,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, literal, or_, select, text, update
+from sqlalchemy import Connection, and_, func, literal, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from handlers.outbox.kinds import Lane
@@ -227,11 +227,12 @@ def count_sendable(session: Session, now: datetime, quiet: QuietHours) -> int:
     return session.scalar(stmt) or 0
 
 
-def resident_waiting(session: Session, now: datetime) -> bool:
+def resident_waiting(session: Session | Connection, now: datetime) -> bool:
     """Whether a residents' row is due at `now` (a look without locks, before a claim, so that
-    the residents' lane can look often without queueing behind the claims of a broadcast)."""
-    held_now = (func.now() if session.get_bind().dialect.name == "postgresql"
-                else literal(utcnow(), UTCDateTime()))
+    the residents' lane can look often without queueing behind the claims of a broadcast). On
+    PostgreSQL the sender looks on an autocommit connection: one round trip per look."""
+    bind = session.get_bind() if isinstance(session, Session) else session
+    held_now = func.now() if bind.dialect.name == "postgresql" else literal(utcnow(), UTCDateTime())
     resident = OutboxMessage.lane == int(Lane.RESIDENT)
     pending = select(OutboxMessage.id).where(resident, OutboxMessage.status == OutboxStatus.PENDING,
                                              OutboxMessage.next_attempt_at <= now)
