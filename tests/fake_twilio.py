@@ -143,8 +143,7 @@ class FakeTwilio:
         self._sid_prefix = uuid.uuid4().hex[:16]  # unique across fakes, numbered within one
         self._open = threading.Event()  # cleared by hold(): message POSTs wait until release()
         self._open.set()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _CountingServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-twilio", daemon=True)
         self._thread.start()
 
@@ -176,6 +175,18 @@ class FakeTwilio:
 
     def release(self) -> None:
         self._open.set()
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Return once every request that reached the fake so far is recorded and its connection
+        closed: a killed sender's last requests, still in the socket queue or in a handler, are in
+        `messages` afterwards (not recorded late, after the test looked). A request of our own goes
+        through the same listen queue behind them; then the open connections fall to none."""
+        urllib.request.urlopen(f"{self.base_url}/settle", timeout=timeout).close()
+        deadline = time.monotonic() + timeout
+        while self._server.open_connections:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self._server.open_connections} connections to the fake still open")
+            time.sleep(0.01)
 
     def nth_sid(self, n: int) -> str:
         """The SID the n-th accepted message gets (1-based)."""
@@ -365,6 +376,12 @@ class FakeTwilio:
 
             def do_GET(self) -> None:
                 parts = urllib.parse.urlsplit(self.path)
+                if parts.path == "/settle":  # settle()'s own request: no auth, not recorded
+                    self.close_connection = True
+                    self.send_response(204)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 query = {k: v[-1] for k, v in urllib.parse.parse_qs(parts.query).items()}
                 if not fake._authorised(self.headers.get("Authorization")):
                     return self._reply(401, _error(401, 20003, "Authenticate"), query)
@@ -396,6 +413,37 @@ class FakeTwilio:
                 self.end_headers()
 
         return Handler
+
+
+class _CountingServer(ThreadingHTTPServer):
+    """Counts its open connections: from the accept (in the serving thread, in the listen queue's
+    order) to the handler's end, whatever way it ends (a killed client's reset included)."""
+
+    daemon_threads = True
+
+    def __init__(self, *args) -> None:
+        self.open_connections = 0
+        self._count_lock = threading.Lock()
+        super().__init__(*args)
+
+    def process_request(self, request, client_address) -> None:
+        with self._count_lock:
+            self.open_connections += 1
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._closed_one()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._closed_one()
+
+    def _closed_one(self) -> None:
+        with self._count_lock:
+            self.open_connections -= 1
 
 
 SESSION_ONLY_TYPES = ("twilio/quick-reply", "twilio/list-picker")
