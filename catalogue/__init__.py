@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from catalogue import antrean, broadcast, console, info, petugas, regency, resident
-from flows.engine import Bullets, Say
+from flows.engine import Bullets, Grouped, Say
 
 MESSAGES: Mapping[str, str] = MappingProxyType({**resident.MESSAGES, **broadcast.MESSAGES, **petugas.MESSAGES,
                                                  **console.MESSAGES, **antrean.MESSAGES, **info.MESSAGES,
@@ -37,6 +37,8 @@ def _value(v: Any) -> str:
         return render_say(v)
     if isinstance(v, Bullets):
         return "\n".join(f"• {_value(i)}" for i in v.items)
+    if isinstance(v, Grouped):  # shown as a list where a tap is possible (handlers/interactive.py), never as text
+        return ""
     if isinstance(v, (list, tuple)):
         return "\n".join(f"{n}. {_value(i)}" for n, i in enumerate(v, start=1))
     return "" if v is None else str(v)

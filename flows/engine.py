@@ -79,6 +79,31 @@ def choices(*options: tuple[str, Say], yes: str | None = None, no: str | None = 
     return Choices(tuple(Option(value, label) for value, label in options), yes=yes, no=no)
 
 
+# A grouped question shows at most this many groups (one WhatsApp list holds ten items).
+GROUPS_MAX = 10
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of a question's choices (a dinas and its services, an area and its kecamatan): its
+    label, and a line saying what is in it."""
+
+    label: Say
+    description: Say | str = ""
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """A question too long for one list, declared as groups (the `groups` param of its Say): where
+    a tap is possible (WhatsApp) the groups are shown first and a group tapped reaches the flow as
+    `Turn.group`; the flow then asks within that group. Typed answers, and the numbers of the full
+    numbered list where one is shown (SMS, the terminal chat, Rasa), work as without groups. `hint`
+    follows the question above the groups ("choose the dinas first, or type the service")."""
+
+    groups: tuple[Group, ...]
+    hint: Say | None = None
+
+
 @dataclass(frozen=True)
 class Ask:
     """What a state asks, for the policy and the tests: its fixed choices (None when they are built
@@ -108,6 +133,9 @@ class Turn:
     # How an option's label reads: the catalogue's render_say, passed in by the handler (flows/ never
     # imports the catalogue, which imports this module); flow tests may pass their own.
     render: Callable[[Say], str] | None = None
+    # A group of a grouped question tapped (1-based, `Grouped`); `text` is then its number. None for
+    # anything typed, and for a tap on a plain option.
+    group: int | None = None
 
     @property
     def choice(self) -> int | None:

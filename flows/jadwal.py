@@ -11,6 +11,7 @@ from flows.facts import ScheduleAnswer, VisitView
 from flows.langganan import asks_reminder
 from flows.places import kecamatan_named
 from flows.nlu.aspects import OPD
+from flows.places import kecamatan_in_area, with_areas
 from flows.visit_card import visit_card
 
 
@@ -119,8 +120,8 @@ def start(turn: Turn) -> Step:
             S.AFTER_VISIT, {"kecamatan": first.kecamatan, "visit_id": first.id}))
     if _aspect(turn):
         return _show_kecamatan(turn, visits[0].kecamatan)  # "sing teko dinas opo ae?": the next visit
-    return Step([say("jadwal.upcoming", visits=Bullets([visit_card(v) for v in visits])), say("jadwal.ask_kecamatan")],
-                S.ASK_KECAMATAN)
+    return Step([say("jadwal.upcoming", visits=Bullets([visit_card(v) for v in visits])),
+                 with_areas(say("jadwal.ask_kecamatan"))], S.ASK_KECAMATAN)
 
 
 def _with_lead(lead: Say, step: Step) -> Step:
@@ -136,6 +137,11 @@ def _new_question(turn: Turn) -> bool:
 
 
 def ask_kecamatan(turn: Turn) -> Step:
+    in_area = kecamatan_in_area(turn, S.ASK_KECAMATAN)  # WhatsApp: an area tapped, then its kecamatan
+    if isinstance(in_area, Step):
+        return in_area
+    if in_area is not None:
+        return _show_kecamatan(turn, in_area)
     if _new_question(turn):
         return start(turn)
     kecamatan = _kecamatan_from(turn)
@@ -143,7 +149,7 @@ def ask_kecamatan(turn: Turn) -> Step:
         found = turn.nlu.match_kecamatan(turn.text)
         kecamatan = found.name if found is not None and found.certain else None
     if kecamatan is None:
-        return unhandled(say("jadwal.kecamatan_unknown"), state=S.ASK_KECAMATAN)
+        return unhandled(with_areas(say("jadwal.kecamatan_unknown")), state=S.ASK_KECAMATAN)
     return _show_kecamatan(turn, kecamatan)
 
 

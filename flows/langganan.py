@@ -15,7 +15,7 @@ from flows import answers, berhenti, dates
 from flows.effects import OptOut, Subscribe, Unsubscribe
 from flows.engine import Ask, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.visit_card import visit_card
-from flows.places import KECAMATAN_CONFIRMATION, kecamatan_answer, kecamatan_confirmation, kecamatan_named
+from flows.places import KECAMATAN_CONFIRMATION, kecamatan_answer, kecamatan_confirmation, kecamatan_named, with_areas
 
 
 class S:
@@ -74,7 +74,7 @@ def start(turn: Turn) -> Step:
             named = fresh[:1]
         else:
             lead = [say("langganan.current", kecamatan=kecamatan_list(mine))] if mine else []
-            return Step([*lead, say("langganan.ask_kecamatan")], S.ASK_KECAMATAN)
+            return Step([*lead, with_areas(say("langganan.ask_kecamatan"))], S.ASK_KECAMATAN)
     return _consent(turn, named)
 
 

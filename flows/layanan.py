@@ -8,13 +8,14 @@ from typing import Any, Mapping, Sequence
 
 from flows import answers, dates
 from flows.effects import CreateTicket
-from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
+from flows.engine import GROUPS_MAX, Ask, Bullets, Flow, Group, Grouped, Say, Step, Turn, choices, say, unhandled
 from flows.facts import Facts, LayananView
 from flows.langganan import asks_reminder
 from flows.person import age_in, read_person, relation_in, rename_in, stated_person_name
 from flows.phones import NIK_PATTERN, mask_nik
 from flows.places import (
     KECAMATAN_CONFIRMATION, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation, says_home,
+    with_areas,
 )
 
 
@@ -153,15 +154,71 @@ def _ask_layanan(turn: Turn, slots: Mapping[str, Any], lead: Say | None = None) 
     services = turn.facts.layanan_list()
     options = [_service_option(s) for s in services]
     replies = [lead] if lead else []
-    return Step([*replies, say("layanan.choose", options=options)], S.CHOOSE_LAYANAN,
+    slots = {k: v for k, v in slots.items() if k != "layanan_within"}
+    return Step([*replies, say("layanan.choose", options=options, groups=_by_dinas(services))], S.CHOOSE_LAYANAN,
                 {**slots, "layanan_keys": [s.key for s in services]})
+
+
+def dinas_groups(services: Sequence[LayananView]) -> list[list[LayananView]]:
+    """The services by dinas, in the list's order; past ten dinas the last ones share one group
+    ("Layanan lain"), so the groups fit one WhatsApp list."""
+    by_dinas: dict[str, list[LayananView]] = {}
+    for s in services:
+        by_dinas.setdefault(s.opd.key, []).append(s)
+    groups = list(by_dinas.values())
+    if len(groups) > GROUPS_MAX:
+        groups = [*groups[:GROUPS_MAX - 1], [s for g in groups[GROUPS_MAX - 1:] for s in g]]
+    return groups
+
+
+def _by_dinas(services: Sequence[LayananView]) -> Grouped:
+    """The 19 services as a list of dinas first (WhatsApp); SMS and the chat keep the numbered list."""
+    groups = []
+    for members in dinas_groups(services):
+        dinas = {s.opd.key for s in members}
+        label = say("layanan.dinas_option", opd=members[0].opd.singkatan) if len(dinas) == 1 else say(
+            "layanan.other_dinas_option")
+        groups.append(Group(label, say("layanan.dinas_services", layanan=", ".join(s.nama_pendek for s in members))))
+    return Grouped(tuple(groups), hint=say("layanan.choose_dinas_hint"))
+
+
+def _ask_within(turn: Turn, members: Sequence[LayananView], slots: Mapping[str, Any]) -> Step:
+    """A dinas tapped in the list of dinas: its services, and a way back to the other dinas."""
+    one = len({s.opd.key for s in members}) == 1
+    question = say("layanan.choose_within", opd=members[0].opd.singkatan, options=_within_labels(members)) if one \
+        else say("layanan.choose_other", options=_within_labels(members))
+    return Step([question], S.CHOOSE_LAYANAN, {**slots, "layanan_within": [s.key for s in members]})
+
+
+def _within_labels(members: Sequence[LayananView]) -> list[Say]:
+    one = len({s.opd.key for s in members}) == 1
+    labels = [say("layanan.option_within", layanan=s.nama_pendek) if one else _service_option(s) for s in members]
+    return [*labels, say("opt.other_dinas")]
 
 
 def choose_layanan(turn: Turn) -> Step:
     keys = turn.slots.get("layanan_keys") or []
+    within = turn.slots.get("layanan_within")
+    if turn.group is not None and not within:
+        # A dinas tapped in the list of dinas (WhatsApp): its services; a dinas with one picks it at once.
+        groups = dinas_groups([s for s in (turn.facts.layanan(k) for k in keys) if s])
+        if 1 <= turn.group <= len(groups):
+            members = groups[turn.group - 1]
+            if len(members) == 1:
+                return _after_layanan(turn, members[0].key, dict(turn.slots))
+            return _ask_within(turn, members, turn.slots)
+        return unhandled(say("layanan.unknown", n=len(keys)), state=S.CHOOSE_LAYANAN)
     key = None
     if turn.choice is None:
         key = turn.entities.get("layanan") or turn.nlu.match_layanan(turn.text)
+    if key is None and within:
+        members = [s for s in (turn.facts.layanan(k) for k in within) if s]
+        i = turn.pick_index(_within_labels(members))
+        if i is not None and i == len(members):  # "Pilih dinas lain"
+            return _ask_layanan(turn, turn.slots)
+        key = members[i].key if i is not None else None
+        if key is None:
+            return unhandled(say("layanan.unknown", n=len(members) + 1), state=S.CHOOSE_LAYANAN)
     if key is None:
         services = [s for s in (turn.facts.layanan(k) for k in keys) if s]
         i = turn.pick_index([_service_option(s) for s in services])
@@ -173,7 +230,7 @@ def choose_layanan(turn: Turn) -> Step:
 
 def _after_layanan(turn: Turn, key: str, slots: dict[str, Any]) -> Step:
     lay = turn.facts.layanan(key)
-    slots = {**slots, "layanan": key}
+    slots = {**{k: v for k, v in slots.items() if k != "layanan_within"}, "layanan": key}
     intro = _service_intro(lay)
     if turn.resident.kecamatan and not slots.get("home_kecamatan"):
         slots["home_kecamatan"] = turn.resident.kecamatan
@@ -191,7 +248,7 @@ def _after_layanan(turn: Turn, key: str, slots: dict[str, Any]) -> Step:
         # Asked as "where do you live": the visit offered is the home kecamatan's.
         return _prepend(intro, _offer_visit(turn, {**slots, "kecamatan": kecamatan,
                                                    "home_kecamatan": slots.get("home_kecamatan") or kecamatan}))
-    return Step([intro, say("layanan.ask_kecamatan")], S.ASK_KECAMATAN, slots)
+    return Step([intro, with_areas(say("layanan.ask_kecamatan"))], S.ASK_KECAMATAN, slots)
 
 
 def _prepend(reply: Say, step: Step) -> Step:

@@ -7,7 +7,9 @@ import math
 import re
 from typing import Any, Callable, Mapping
 
-from flows.engine import Ask, Say, Step, Turn, choices, say, unhandled
+from dataclasses import replace
+
+from flows.engine import Ask, Group, Grouped, Say, Step, Turn, choices, say, unhandled
 
 MIN_SCORE = 85  # below this a "match" is more likely another word than a typo of a desa
 MARGIN = 8      # candidates this close to the best are offered as choices
@@ -104,10 +106,61 @@ def _fixed(slots: Mapping[str, Any], desa: str, kecamatan: str) -> dict[str, Any
     return fixed
 
 
+# The 24 kecamatan in eight areas, for the kecamatan question as a WhatsApp list (≤ 10 items) of areas
+# first, then the area's kecamatan. Grouped by the kecamatan centres of storage/reference/pasuruan_kecamatan.csv
+# (cahyadsn/wilayah_boundaries, MIT): each kecamatan is nearer its own area's centre than any other's
+# (tests/flows/test_grouped_questions.py checks it). Not an official division of the regency: none
+# could be confirmed offline (the RTRW's development areas were not at hand), so the names say where.
+AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Barat laut", ("Gempol", "Beji", "Bangil")),
+    ("Barat", ("Pandaan", "Prigen", "Sukorejo")),
+    ("Barat daya", ("Purwosari", "Purwodadi")),
+    ("Utara", ("Rembang", "Kraton", "Pohjentrek")),
+    ("Tengah", ("Wonorejo", "Kejayan", "Pasrepan")),
+    ("Timur", ("Gondangwetan", "Rejoso", "Winongan")),
+    ("Pesisir timur", ("Grati", "Lekok", "Nguling")),
+    ("Pegunungan selatan", ("Tutur", "Puspo", "Tosari", "Lumbang")),
+)
+
+
+def with_areas(question: Say) -> Say:
+    """The kecamatan question, with the areas as its groups (a list to tap on WhatsApp; typing stays)."""
+    groups = tuple(Group(say("places.area", area=name), ", ".join(members)) for name, members in AREAS)
+    return Say(question.key, {**question.params, "groups": Grouped(groups, hint=say("places.area_hint"))})
+
+
+def _area_labels(members: tuple[str, ...]) -> list[Say]:
+    return [say("places.kecamatan_option", kecamatan=k) for k in members]
+
+
+def kecamatan_in_area(turn: Turn, ask_state: str) -> Step | str | None:
+    """An area tapped (Turn.group): its kecamatan asked as a list; a pick from that list (its number
+    or a name in it): the kecamatan; anything else: None, read as a typed kecamatan."""
+    slots = {k: v for k, v in turn.slots.items() if k != "kecamatan_area"}
+    if turn.group is not None and 1 <= turn.group <= len(AREAS):
+        name, members = AREAS[turn.group - 1]
+        return Step([say("places.kecamatan_in_area", area=name, options=_area_labels(members))], ask_state,
+                    {**slots, "kecamatan_area": turn.group})
+    area = turn.slots.get("kecamatan_area")
+    if isinstance(area, int) and 1 <= area <= len(AREAS):
+        members = AREAS[area - 1][1]
+        i = turn.pick_index(_area_labels(members))
+        if i is not None:
+            return members[i]
+    return None
+
+
 def kecamatan_answer(turn: Turn, *, unknown: Say, ask_state: str, confirm_state: str,
                      then: Callable[[Turn, str], Step]) -> Step:
     """A typed kecamatan: taken when sure, asked back ("Maksudnya Kecamatan Gempol?") when not; a place
-    outside the regency (Kota Pasuruan, Sidoarjo …) is said kindly, with the nearest visit."""
+    outside the regency (Kota Pasuruan, Sidoarjo …) is said kindly, with the nearest visit. On WhatsApp
+    an area of the list is tapped first, then its kecamatan (`kecamatan_in_area`)."""
+    in_area = kecamatan_in_area(turn, ask_state)
+    if isinstance(in_area, Step):
+        return in_area
+    turn = replace(turn, slots={k: v for k, v in turn.slots.items() if k != "kecamatan_area"})
+    if in_area is not None:
+        return then(turn, in_area)
     if turn.location is not None and not turn.text.strip():
         near = turn.facts.nearest_kecamatan(*turn.location)  # a pin: the kecamatan it falls in
         if near is not None:
@@ -117,7 +170,7 @@ def kecamatan_answer(turn: Turn, *, unknown: Say, ask_state: str, confirm_state:
         return outside
     found = turn.nlu.match_kecamatan(turn.text)
     if found is None:
-        return unhandled(unknown, state=ask_state)
+        return unhandled(with_areas(unknown), state=ask_state)
     if not found.certain:
         return Step([say("common.did_you_mean_kecamatan", kecamatan=found.name, options=YES_NO.labels())],
                     confirm_state, {**turn.slots, "kecamatan_guess": found.name})
@@ -131,7 +184,7 @@ def kecamatan_confirmation(turn: Turn, *, ask_again: Say, unknown: Say, ask_stat
     if answer == "yes":
         return then(turn, turn.slots["kecamatan_guess"])
     if answer == "no":
-        return Step([ask_again], ask_state, {k: v for k, v in turn.slots.items() if k != "kecamatan_guess"})
+        return Step([with_areas(ask_again)], ask_state, {k: v for k, v in turn.slots.items() if k != "kecamatan_guess"})
     return kecamatan_answer(turn, unknown=unknown, ask_state=ask_state, confirm_state=confirm_state, then=then)
 
 

@@ -135,9 +135,11 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
     conversation = locked_conversation(session, resident, msg.channel, now)
     text = _text_of(msg)
     tap = interactive.tap_of(msg.button_payload)
+    group = None
     if tap is not None:
         if tap.token == conversation.asked:
             text = str(tap.number)  # the option's number: every question with choices takes it
+            group = tap.number if tap.group else None  # a group of a grouped question: the flow asks within it
         elif conversation.asked is not None:
             # A button of an earlier question while another waits: answering that one with it
             # could pick something the resident never saw. Nothing changes; they answer the last.
@@ -165,7 +167,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
                     confidence=confidence,
                     slots=dict(situation.slots), resident=_view(session, resident, msg),
                     facts=DbFacts(session, resident, now, runtime.settings.bot_timezone), nlu=runtime.recogniser,
-                    now=now, location=location, media_url=msg.media_url, render=render_say)
+                    now=now, location=location, media_url=msg.media_url, render=render_say, group=group)
         outcome = policy.decide(registry, rules, situation, turn)
     results, added = carry_out(fx.Context(session, resident, conversation, now, runtime), outcome.effects)
     replies = [*screened.lead, *outcome.replies, *added]

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue import MESSAGES, for_channel, render, render_say
-from flows.engine import Say
+from flows.engine import Grouped, Say
 from handlers.replies import render_replies
 from storage.db import utcnow
 from storage.dialect import dialect_name, insert_for
@@ -39,7 +39,8 @@ ITEM_MAX = 24  # a list item
 DESCRIPTION_MAX = 72
 BODY_MAX = 1024
 LIST_BUTTON_KEY = "interactive.list_button"
-_TAP = re.compile(r"([0-9a-f]{8})\.(\d{1,2})")
+_TAP = re.compile(r"([0-9a-f]{8})\.(g?)(\d{1,2})")
+_ASIDE = re.compile(r"\s*\([^()]*\)$")  # a trailing "(KIA)": an aside a title may drop to fit
 
 
 @dataclass(frozen=True)
@@ -107,16 +108,30 @@ def template_of(kind: str, size: int) -> dict[str, Any]:
 
 # -- rendering ---------------------------------------------------------------------------------------
 def question_of(replies: Sequence[Say]) -> Say | None:
-    """The question with choices a reply ends with (its last item has a list `options` param)."""
-    if replies and isinstance(replies[-1].params.get("options"), (list, tuple)) and replies[-1].params["options"]:
+    """The question with choices a reply ends with (its last item has a list `options` param, or
+    its choices declared in groups: flows.engine.Grouped)."""
+    if replies and (_options(replies[-1]) or _grouped(replies[-1]) is not None):
         return replies[-1]
     return None
 
 
+def _options(question: Say) -> list:
+    options = question.params.get("options")
+    return list(options) if isinstance(options, (list, tuple)) else []
+
+
+def _grouped(question: Say) -> Grouped | None:
+    grouped = question.params.get("groups")
+    return grouped if isinstance(grouped, Grouped) and grouped.groups else None
+
+
 def question_token(question: Say) -> str:
-    """8 hex digits naming this question (its key and its options as shown)."""
-    labels = [_label(o) for o in question.params["options"]]
-    digest = hashlib.sha256(json.dumps([question.key, labels]).encode()).hexdigest()
+    """8 hex digits naming this question (its key, its options and its groups as shown)."""
+    shown: list = [_label(o) for o in _options(question)]
+    grouped = _grouped(question)
+    if grouped is not None:
+        shown.append([_label(g.label) for g in grouped.groups])
+    digest = hashlib.sha256(json.dumps([question.key, shown]).encode()).hexdigest()
     return digest[:8]
 
 
@@ -126,12 +141,15 @@ def asked_token(replies: Sequence[Say]) -> str | None:
 
 
 def interactive_of(question: Say, results: Mapping[str, Any] | None = None) -> Interactive | None:
-    """The question as WhatsApp content, or None where it stays numbered text (> 10 choices, a body
-    or a label that does not fit even in its short form)."""
-    options = list(question.params["options"])
+    """The question as WhatsApp content, or None where it stays numbered text (> 10 choices without
+    groups, a body or a label that does not fit even in its short form)."""
+    options = _options(question)
+    grouped = _grouped(question)
+    params = {**(results or {}), **question.params}
+    if grouped is not None and not 1 <= len(options) <= LIST_MAX:
+        return _groups_of(question, grouped, params)
     if not 1 <= len(options) <= LIST_MAX:
         return None
-    params = {**(results or {}), **question.params}
     text = for_channel(render(question.key, **params).strip(), "whatsapp")
     # The question as it reads above buttons (`<key>.tap`, where the text says "reply with a number").
     body_key = f"{question.key}.tap" if f"{question.key}.tap" in MESSAGES else question.key
@@ -149,6 +167,7 @@ def interactive_of(question: Say, results: Mapping[str, Any] | None = None) -> I
         return Interactive(QUICK_REPLY, body, choices, text=text)
     items = []
     for n, (label, short) in enumerate(zip(labels, shorts), start=1):
+        short = _fit(short, ITEM_MAX) or short
         if len(short) > ITEM_MAX or len(label) > ITEM_MAX + DESCRIPTION_MAX:
             return None  # a label cut short would read as something else: numbered text instead
         description = label if label != short else ""
@@ -156,6 +175,52 @@ def interactive_of(question: Say, results: Mapping[str, Any] | None = None) -> I
             description = ""  # the short title names it; the long one is in the SMS text
         items.append(Choice(f"{token}.{n}", short, description))
     return Interactive(LIST_PICKER, body, tuple(items), button=render(LIST_BUTTON_KEY), text=text)
+
+
+def _groups_of(question: Say, grouped: Grouped, params: Mapping[str, Any]) -> Interactive | None:
+    """More than ten choices: a list of their groups (a dinas, an area), each item tapping back as
+    `<token>.g<n>`; the flow asks within the group tapped. The numbered text (the full list, or the
+    question alone where typing is the answer) stays the fallback."""
+    if len(grouped.groups) > LIST_MAX:
+        return None
+    text = for_channel(render(question.key, **params).strip(), "whatsapp")
+    body_key = f"{question.key}.tap" if f"{question.key}.tap" in MESSAGES else question.key
+    body = for_channel(render(body_key, **{**params, "options": ""}), "whatsapp").strip()
+    if grouped.hint is not None:
+        body = f"{body}\n{for_channel(render_say(grouped.hint), 'whatsapp')}"
+    body = re.sub(r"\n{3,}", "\n\n", body).strip()
+    if not body or len(body) > BODY_MAX:
+        return None
+    token = question_token(question)
+    items = []
+    for n, group in enumerate(grouped.groups, start=1):
+        title = _fit(_short(group.label) or _label(group.label), ITEM_MAX)
+        if title is None:
+            return None
+        description = group.description
+        description = _label(description) if isinstance(description, Say) else str(description or "").strip()
+        items.append(Choice(f"{token}.g{n}", title, _cut(description, DESCRIPTION_MAX)))
+    if len({c.title.casefold() for c in items}) < len(items):
+        return None  # two items reading the same: the resident could not tell them apart
+    return Interactive(LIST_PICKER, body, tuple(items), button=render(LIST_BUTTON_KEY), text=text)
+
+
+def _fit(title: str, limit: int) -> str | None:
+    """A title within `limit`, dropping a trailing aside ("Kartu Identitas Anak (KIA)") if that is
+    what makes it fit; None when it cannot fit without reading as something else."""
+    title = title.strip()
+    if len(title) > limit:
+        title = _ASIDE.sub("", title).strip()
+    return title if 0 < len(title) <= limit else None
+
+
+def _cut(text: str, limit: int) -> str:
+    """A description within `limit`, cut at a word with "…" (the title names the item)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:–- ")
+    return f"{cut}…"
 
 
 @dataclass(frozen=True)
@@ -194,12 +259,13 @@ def _short(option: Any) -> str | None:
 class Tap:
     token: str
     number: int
+    group: bool = False  # a group of a grouped question (`<token>.g<n>`), not an option
 
 
 def tap_of(payload: str | None) -> Tap | None:
     """A tap on one of our buttons or list items (its id); None for any other payload."""
     match = _TAP.fullmatch((payload or "").strip())
-    return Tap(match.group(1), int(match.group(2))) if match else None
+    return Tap(match.group(1), int(match.group(3)), bool(match.group(2))) if match else None
 
 
 # -- the template cache --------------------------------------------------------------------------------
