@@ -525,7 +525,7 @@ class Gunicorn:
                                      stderr=subprocess.STDOUT, start_new_session=True)
         self.workers = workers
 
-    def wait_healthy(self, timeout: float = 60.0) -> None:
+    def wait_healthy(self, timeout: float = 240.0) -> None:  # a loaded 2-core machine boots slowly
         deadline = time.monotonic() + timeout
         raw = b"GET /healthz HTTP/1.1\r\nHost: bench.local\r\nConnection: close\r\n\r\n"
         while time.monotonic() < deadline:
@@ -758,6 +758,35 @@ def print_report(results: list[Result], args) -> None:
 # --------------------------------------------------------------------------------------------
 # In-process profile of the full path (no HTTP server): where one message's time goes
 
+def _count_sql(engine):
+    """Statements, commits, rollbacks and pool checkouts on `engine` from now on (the profile's figures)."""
+    import collections
+    import re as _re
+
+    from sqlalchemy import event
+
+    counts = {"statements": 0, "commits": 0, "rollbacks": 0, "connects": 0, "by_sql": collections.Counter()}
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _statement(conn, cursor, statement, parameters, context, executemany):
+        counts["statements"] += 1
+        counts["by_sql"][_re.sub(r"\s+", " ", statement)[:110]] += 1
+
+    @event.listens_for(engine, "commit")
+    def _commit(conn):
+        counts["commits"] += 1
+
+    @event.listens_for(engine, "rollback")
+    def _rollback(conn):
+        counts["rollbacks"] += 1
+
+    @event.listens_for(engine.pool, "checkout")
+    def _checkout(*_):
+        counts["connects"] += 1
+
+    return counts
+
+
 def profile(args, tmp: Path) -> None:
     import cProfile
     import pstats
@@ -786,6 +815,7 @@ def profile(args, tmp: Path) -> None:
         for raw in messages.batch(50):  # warm-up
             post(raw)
         raws = messages.batch(args.profile)
+        counts = _count_sql(app.extensions["kenduren"].engine)
         prof = cProfile.Profile()
         t = time.perf_counter()
         prof.enable()
@@ -795,6 +825,11 @@ def profile(args, tmp: Path) -> None:
         wall = time.perf_counter() - t
         print(f"{kind}: {args.profile} messages in-process in {wall:.2f}s = {wall / args.profile * 1000:.2f} ms/msg "
               f"(under cProfile, which inflates)")
+        n = args.profile
+        print(f"SQL per message: {counts['statements'] / n:.2f} statements, {counts['commits'] / n:.2f} commits, "
+              f"{counts['rollbacks'] / n:.2f} rollbacks, {counts['connects'] / n:.2f} checkouts")
+        for sql, times in counts["by_sql"].most_common(25):
+            print(f"  {times / n:6.2f}/msg  {sql}")
         stats = pstats.Stats(prof)
         stats.sort_stats("cumulative").print_stats(45)
         stats.sort_stats("tottime").print_stats(30)

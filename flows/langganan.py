@@ -64,7 +64,7 @@ def start(turn: Turn) -> Step:
         cards = [visit_card(v) for k in named[:3] for v in turn.facts.next_visits(k, limit=1)]
         return _prepend(cards, _consent(turn, named))
     if not named:
-        mine = turn.resident.subscriptions
+        mine = turn.facts.subscriptions()
         # "ingatkan saya" from someone holding a ticket: the kecamatan of the visit they go to comes before home
         # (a Tosari resident registered for the Puspo visit was offered Tosari's reminders, twice).
         going = [t.visit.kecamatan for t in turn.facts.own_tickets() if t.visit is not None]
@@ -83,7 +83,7 @@ def _prepend(replies: Sequence[Say], step: Step) -> Step:
 
 
 def _consent(turn: Turn, kecamatan: Sequence[str]) -> Step:
-    mine = turn.resident.subscriptions
+    mine = turn.facts.subscriptions()
     new = [k for k in kecamatan if k not in mine]
     if not new:
         return Step([say("langganan.already", kecamatan=kecamatan_list(mine))], None)
@@ -110,7 +110,7 @@ def consent(turn: Turn) -> Step:
     kecamatan = list(turn.slots.get("kecamatan_list") or [turn.slots["kecamatan"]])
     answer = turn.pick(CONSENT)
     if answer == "yes":
-        others = [k for k in turn.resident.subscriptions if k not in kecamatan]
+        others = [k for k in turn.facts.subscriptions() if k not in kecamatan]
         replies: list[Say] = [say("langganan.subscribed", kecamatan=kecamatan_list(kecamatan))]
         if others:  # added, never replacing: say what stays
             replies.append(say("langganan.also", kecamatan=kecamatan_list(others)))
@@ -141,7 +141,7 @@ def _says_all(text: str) -> bool:
 
 def stopping(turn: Turn) -> Step:
     """A stop: all at once with one kecamatan (or "semua"), the named ones, or asked which."""
-    mine = list(turn.resident.subscriptions)
+    mine = list(turn.facts.subscriptions())
     named = [k for k in kecamatan_named(turn) if k in mine]
     if len(mine) <= 1 or _says_all(turn.text) or (named and len(named) == len(mine)):
         return Step([say("langganan.stopped")], None, effects=[OptOut()])

@@ -23,6 +23,7 @@ from flows.policy import ATTACHMENT_KEPT, media_kind
 from flows.places import km_between
 from handlers.antrean import QueueFacts
 from handlers.views import change_view, opd_ref, visit_view
+from storage.subscriptions import kecamatan_of
 from storage.models import (  # noqa: F401  (CLOSED_TICKET: handlers import it from here too)
     CLOSED_TICKET, Desa, InboundMessage, Kecamatan, Layanan, Opd, Proposal, ProposalStatus, Resident, Staff,
     StaffRole, Ticket, TicketStatus, Visit,
@@ -175,6 +176,9 @@ class DbFacts(QueueFacts):
                                                           Proposal.status != ProposalStatus.DITOLAK)
                                    .order_by(Proposal.id.desc()).limit(5))
         return [*(self._ticket_view(t) for t in tickets), *(self._proposal_view(p) for p in proposals)]
+
+    def subscriptions(self) -> Sequence[str]:
+        return tuple(kecamatan_of(self.s, self.resident))
 
     def own_tickets(self) -> Sequence[OwnTicket]:
         rows = self.s.scalars(

@@ -21,7 +21,6 @@ from handlers.facts import CLOSED_TICKET, DbFacts
 from handlers.replies import carry_out, render_replies
 from handlers.residents import locked_conversation, resident_by_phone, save_outcome
 from storage.db import UTCDateTime, retry_on_disconnect
-from storage.subscriptions import kecamatan_of
 from storage.dialect import dialect_name, insert_for
 from storage.models import Conversation, InboundMessage, Resident, Staff, Ticket
 
@@ -54,10 +53,11 @@ def handle_inbound(runtime, registry: Registry, msg: Incoming, now: datetime | N
 
     def unit_of_work() -> list[str]:
         with runtime.sessions.begin() as session:
-            stored_id = _store(session, msg, now)
-            if stored_id is None:
+            stored = _store_row(session, msg, now)
+            if stored is None:
                 return _stored_reply(session, msg.message_sid)
-            replies, intent = _process(session, runtime, registry, msg, now)
+            stored_id, staff_id = stored
+            replies, intent = _process(session, runtime, registry, msg, now, staff_id)
             session.execute(_RECORD_REPLY, {"row_id": stored_id, "replies": replies, "at": now, "understood": intent})
             return replies
 
@@ -87,23 +87,31 @@ _INBOUND = InboundMessage.__table__
 
 @cache
 def _insert_inbound(dialect: str):
+    """The message stored keyed by its SID, returning its row id and, in the same statement, the id
+    of the active staff member writing from that number (one round trip fewer on every message)."""
     values = {name: bindparam(name, type_=_INBOUND.c[name].type) for name in _STORED_FIELDS}
+    staff = Staff.__table__
+    staff_id = (select(staff.c.id).where(staff.c.phone == values["from_phone"], staff.c.active.is_(True))
+                .limit(1).scalar_subquery())
     return (insert_for(dialect, _INBOUND).values(**values, received_at=bindparam("now", type_=UTCDateTime()))
-            .on_conflict_do_nothing(index_elements=[_INBOUND.c.message_sid]).returning(_INBOUND.c.id))
+            .on_conflict_do_nothing(index_elements=[_INBOUND.c.message_sid]).returning(_INBOUND.c.id, staff_id))
 
 
 _RECORD_REPLY = (update(_INBOUND).where(_INBOUND.c.id == bindparam("row_id"))
                  .values(reply=bindparam("replies", type_=_INBOUND.c.reply.type),
                          processed_at=bindparam("at", type_=UTCDateTime()), intent=bindparam("understood")))
-_STAFF_ID_BY_PHONE = (select(Staff.__table__.c.id)
-                      .where(Staff.__table__.c.phone == bindparam("phone"), Staff.__table__.c.active.is_(True)))
+def _store_row(session: Session, msg: Incoming, now: datetime) -> tuple[int, int | None] | None:
+    """Insert keyed by MessageSid: (row id, the writer's staff id or None); None when this SID was
+    stored before (a repeat delivery)."""
+    params = {name: getattr(msg, name) for name in _STORED_FIELDS}
+    params.update(body=msg.body[:STORE_MAX_CHARS] if msg.body else "", now=now)
+    row = session.execute(_insert_inbound(dialect_name(session)), params).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def _store(session: Session, msg: Incoming, now: datetime) -> int | None:
-    """Insert keyed by MessageSid; None when this SID was stored before (a repeat delivery)."""
-    params = {name: getattr(msg, name) for name in _STORED_FIELDS}
-    params.update(body=msg.body[:STORE_MAX_CHARS] if msg.body else "", now=now)
-    return session.execute(_insert_inbound(dialect_name(session)), params).scalar()
+    stored = _store_row(session, msg, now)
+    return stored[0] if stored is not None else None
 
 
 def _stored_reply(session: Session, sid: str) -> list[str]:
@@ -117,10 +125,10 @@ def _text_of(msg: Incoming) -> str:
 
 
 def _process(session: Session, runtime, registry: Registry, msg: Incoming,
-             now: datetime) -> tuple[list[str], str | None]:
+             now: datetime, staff_id: int | None) -> tuple[list[str], str | None]:
     """The replies, and the intent understood (None when no flow was asked). One walk: the policy
-    and the flows decide, the effects are carried out, and the replies are rendered once, here."""
-    staff_id = session.execute(_STAFF_ID_BY_PHONE, {"phone": msg.from_phone}).scalar()
+    and the flows decide, the effects are carried out, and the replies are rendered once, here.
+    `staff_id`: the active staff member writing from this number (read when the message was stored)."""
     if staff_id is not None:
         from handlers.petugas_commands import handle_staff_message
 
@@ -200,7 +208,6 @@ def _view(session: Session, resident: Resident, msg: Incoming) -> ResidentView:
         name=resident.name, profile_name=msg.profile_name, channel=msg.channel,
         kecamatan=resident.kecamatan.nama if resident.kecamatan else None,
         desa=resident.desa.nama if resident.desa else None,
-        subscriptions=tuple(kecamatan_of(session, resident)),
         opted_out=resident.opted_out_at is not None,
         role=_role_of(session, msg.from_phone),
     )

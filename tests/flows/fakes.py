@@ -46,6 +46,7 @@ class FakeFacts:
     items: list[StatusItem] = field(default_factory=list)
     attachment: Attachment | None = None
     tickets: list[OwnTicket] = field(default_factory=list)
+    subscribed: list[str] = field(default_factory=list)  # the kecamatan of the resident's reminders
 
     def next_visits(self, kecamatan: str | None = None, limit: int = 3) -> Sequence[VisitView]:
         return [v for v in self.visits if kecamatan in (None, v.kecamatan)][:limit]
@@ -101,6 +102,9 @@ class FakeFacts:
     def own_tickets(self) -> Sequence[OwnTicket]:
         return list(self.tickets)
 
+    def subscriptions(self) -> Sequence[str]:
+        return tuple(self.subscribed)
+
     def similar_proposals(self, desa: str, kecamatan: str, text: str) -> Sequence[SimilarProposal]:
         return self.similar
 
@@ -121,7 +125,7 @@ def recogniser():
     return build_recogniser()
 
 
-RESIDENT = ResidentView(name=None, profile_name="Sumarti", kecamatan=None, desa=None, subscriptions=(),
+RESIDENT = ResidentView(name=None, profile_name="Sumarti", kecamatan=None, desa=None,
                         opted_out=False, channel="whatsapp")
 
 

@@ -37,7 +37,7 @@ class Day:
 
 def turn(text, facts, at=datetime(2026, 12, 9, 2, 0, tzinfo=UTC), slots=None, entities=None, intent="antrean"):
     return Turn(text=text, intent=intent, entities=entities or {}, confidence=0.9, slots=slots or {},
-                resident=ResidentView("Sumarti", "Sumarti", "Gempol", None, (), False, "whatsapp"),
+                resident=ResidentView("Sumarti", "Sumarti", "Gempol", None, False, "whatsapp"),
                 facts=facts, nlu=None, now=at, render=render_say)
 
 
