@@ -188,6 +188,22 @@ def is_closing(text: str) -> bool:
     return all(t in THANKS_WORDS or t in CLOSING_WORDS for t in tokens)
 
 
+# A question asked, not an answer given: "kantor dukcapil buka tiap hari gk?", "piye carane?", "bisa diwakilkan ta".
+_QUESTION_START = frozenset("""apa apakah opo nopo napa menapa kapan kpn kapa piye pripun gimana gmn gmna bagaimana
+    berapa brp piro pinten dimana mana nandi ngendi pundi siapa sopo sinten sapa kenapa ngapa ngopo kok bisakah
+    bolehkah napah""".split())
+_QUESTION_END = frozenset("""gak ga gk nggak ngga enggak tah toh kah mboten nopo napa opo apa piye pripun gimana kapan
+    endi ngendi pundi mana blm belum durung dereng ndak tidak ta to a ya yo""".split())
+
+
+def is_question(text: str) -> bool:
+    """A question ("…?", a question word first, a tag word last): never stored as a name or a value."""
+    if "?" in (text or ""):
+        return True
+    tokens = words(text)
+    return bool(tokens) and (tokens[0] in _QUESTION_START or (len(tokens) >= 3 and tokens[-1] in _QUESTION_END))
+
+
 def is_thanks(text: str) -> bool:
     return is_closing(text) and any(t in THANKS_WORDS for t in words(text))
 

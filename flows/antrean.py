@@ -305,7 +305,7 @@ FLOW = Flow(
     start=start,
     steps={S.CHOOSE_VISIT: choose_visit, S.CHOOSE_OPD: choose_opd, S.ASK_NAME: ask_name},
     # The visits and stands offered are built from the day's facts; the name is typed content.
-    asks={S.ASK_NAME: Ask(free_text=True)},
+    asks={S.ASK_NAME: Ask(free_text=True, short=True)},
     effects=(QueueCheckIn,),
     menu_label="menu.item.antrean",  # not on the menu, but named when the bot asks "Maksudnya …?"
 )

@@ -245,7 +245,9 @@ def _confident_intent(registry: Registry, turn: Turn, leaving: tuple[str, str] |
         return start(registry, target, turn, context_of(turn.slots))  # a person, at once, with the context
     if leaving is not None and target != leaving[0]:
         return switch_flow(registry, *leaving, turn, target)
-    return _start(registry, target, turn)
+    # From no flow, what the last answer was about is carried ("KTP kula saged diwakilaken?" answered,
+    # then "nggih, daftaraken kula" registers the KTP).
+    return start(registry, target, turn, context_of(turn.slots) if leaving is None else {})
 
 
 def by_intent(registry: Registry, turn: Turn) -> Outcome:

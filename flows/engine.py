@@ -114,6 +114,9 @@ class Ask:
     free_text: bool = False
     optional: bool = False
     yes: bool = False  # a bare yes answers it too (e.g. "Nama sesuai KK? 1. Sumarti" → "nggih")
+    # The typed answer is a short value (a name, a number), never a sentence: a question typed there is
+    # a question — answered, or acknowledged, and the question asked again; never stored.
+    short: bool = False
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,9 @@ def _re(pattern: str) -> re.Pattern[str]:
 
 _PERSON = r"(?:istri\w*|isteri\w*|suami\w*|mbah\w*|simbah\w*|mertua\w*|morotuo\w*|maratuwa\w*|bojo\w*|garwa\w*|semah\w*|anak\w*|putra\w*|putri\w*|cucu\w*|putu\w*|ana|kompoy\w*|bine|bini|lake|keluarga\w*|saudara\w*|sedulur\w*|adik\w*|kakak\w*|mbak\w*|mas|tetangga\w*|tonggo\w*|bapak\w*|ibu\w*|mbok\w*|emak\w*|wong liy[ao]|orang lain|tiyang sanes|oreng laen)"
 _COME = r"(?:datang|teko|rawuh|dateng|dhateng|mangkat|berangkat|ngurus\w*|ngurusaken|ngurusin|mengurus\w*|entar|ambil|njupuk|mundut|wakil\w*)"
+_CAN = r"(?:boleh|oleh|angsal|bisa|bs|iso|saget|saged|olle|isa)"
+# "KTP kula saged dipun urusaken putu kula?": done for the resident by the person named after it.
+_DONE_BY = r"(?:di|dipun\s*)(?:urus|ambil|jupuk|pundhut|pendhet|wakil)\w*"
 # "usulanku diterusno sopo", "usulan kula dipun terasaken dhateng sinten", "sing nampa usulanku sopo": who
 # receives a proposal, where it goes ("sampai mana" is its progress: a status question).
 _WHO = r"(?:siapa|sapa|sopo|sinten|sapah|sapa'|sape|kemana|ke mana|nang endi|nang ndi|nandi|nang ngendi|menyang endi|dhateng pundi|teng pundi|ke dinas apa|dinas apa|dinas opo)"
@@ -141,7 +144,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (_re(r"umur|usia"), None, "umur.donor_darah"),
         (None, None, "syarat_donor.siapa"),
     )),
-    ("diwakilkan", _re(r"\b(?:di|me|ng|è)?wakil\w*|\bèwakèlè|\bmakele|\btitip\w*|\bnitip\w*|\bdi(?:gantikan|gantiin|ganti)\b|\bgantikan\b|\bwong liy[ao]\b|\borang lain\b|\btiyang sanes\b|\boreng laen\b|\b(?:datang|hadir|teko|rawuh|dateng) (?:sendiri|dewe|piyambak|dhibi)\b|\b(?:harus|kudu|wajib|kedah|kodu) (?:ikut|melu|tumut|hadir|teko|datang|rawuh|dateng)\b|\b(?:boleh|oleh|angsal|bisa|iso|saget|olle|isa)\b.*\b" + _PERSON + r"\b.*\b" + _COME + r"\b|\b" + _PERSON + r"\b.*\b(?:saja|aja|ae|mawon|beih|bae|thok)\b.*\b(?:yang|sing|ingkang|se)\b.*\b" + _COME + r"\b"), (
+    ("diwakilkan", _re(r"\b(?:di|me|ng|è)?wakil\w*|\bèwakèlè|\bmakele|\btitip\w*|\bnitip\w*|\bdi(?:gantikan|gantiin|ganti)\b|\bgantikan\b|\bwong liy[ao]\b|\borang lain\b|\btiyang sanes\b|\boreng laen\b|\b(?:datang|hadir|teko|rawuh|dateng) (?:sendiri|dewe|piyambak|dhibi)\b|\b(?:harus|kudu|wajib|kedah|kodu) (?:ikut|melu|tumut|hadir|teko|datang|rawuh|dateng)\b|\b" + _CAN + r"\b.*\b" + _PERSON + r"\b.*\b" + _COME + r"\b|\b" + _PERSON + r"\b.*\b" + _CAN + r"\b.*\b" + _COME + r"\b|\b" + _CAN + r"\b.*\b" + _DONE_BY + r"\b.*\b" + _PERSON + r"\b|\b" + _PERSON + r"\b.*\b(?:saja|aja|ae|mawon|beih|bae|thok)\b.*\b(?:yang|sing|ingkang|se)\b.*\b" + _COME + r"\b"), (
         (_re(r"sakit|sepuh|tua|lumpuh|stroke|gerah|lara|mboten saged|ora iso metu"), frozenset({"ktp", "ktp_ganti"}), "diwakilkan.ktp.sakit"),
         (_re(r"ambil|njupuk|mundut|jupuk|pundhut"), frozenset({"ktp", "ktp_ganti"}), "diwakilkan.ktp.ambil"),
         (None, frozenset({"ktp", "ktp_ganti"}), "diwakilkan.ktp.rekam"),

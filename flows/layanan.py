@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
-from flows import answers, dates
+from flows import answers, dates, info
 from flows.effects import CreateTicket
 from flows.engine import GROUPS_MAX, Ask, Bullets, Flow, Group, Grouped, Say, Step, Turn, choices, say, unhandled
 from flows.facts import Facts, LayananView
@@ -128,7 +128,9 @@ def start(turn: Turn) -> Step:
     if named:
         carried.update(desa=named[0], desa_kecamatan=named[1])
         carried.setdefault("kecamatan", named[1])
-    relation = relation_in(turn.text)
+    # Whom the ticket is for comes from the request: "saged dipun urusaken putu kula?" asks whether a grandson
+    # may come in her place — the ticket is still hers.
+    relation = relation_in(turn.text) if info.topic_of(turn.text) != "diwakilkan" else None
     if relation:
         carried["relasi"] = relation
         name = stated_person_name(turn.text)  # "… untuk anak saya, namanya Raka"
@@ -480,7 +482,8 @@ def ask_name(turn: Turn) -> Step:
             slots["relasi"] = answer.relation
             slots.pop("name_offer", None)  # the offer was the resident's own name
         elif answer.self_ and slots.get("relasi") and not _for_child(slots):
-            slots.pop("relasi")
+            slots["relasi"] = None  # cleared (slots merge over the conversation's: a dropped key would come back)
+            slots["stated_name"] = None
         if answer.age is not None:
             slots["umur"] = answer.age
         name = answer.name
@@ -608,10 +611,30 @@ def registered(facts: Facts, slots: Mapping[str, Any]) -> Step:
     )
 
 
+def _corrected_person(turn: Turn) -> Step | None:
+    """At the summary, "lho sanes putu kula, kula piyambak" / "bukan buat anakku, aku dewe" / "untuk ibu saya":
+    the person the ticket is for changes, and their name is asked again (the resident's own offered)."""
+    if turn.choice is not None:
+        return None
+    who = read_person(turn.text)
+    # (Slots are merged over the conversation's: a key is cleared with None, not dropped.)
+    slots = {**turn.slots, "nama": None, "stated_name": None}
+    if who.self_ and who.relation is None and turn.slots.get("relasi"):
+        return _ask_name(turn, {**slots, "relasi": None, "editing": True})
+    if who.relation and who.relation != turn.slots.get("relasi") and who.name is None:
+        return _ask_name(turn, {**slots, "relasi": who.relation, "editing": True})
+    if who.relation and who.name:
+        return _confirm(turn, {**turn.slots, "relasi": who.relation, "nama": who.name[:120]})
+    return None
+
+
 def confirm(turn: Turn) -> Step:
     renamed = rename_in(turn.text)  # "ubah nama Raka", "ubah nama, jenenge Raka tok": in one step
     if renamed is not None and renamed.name:
         return _confirm(turn, {**turn.slots, "nama": renamed.name[:120]})
+    corrected = _corrected_person(turn)
+    if corrected is not None:
+        return corrected
     answer = turn.pick(CONFIRM)
     if answer == "register":
         done = registered(turn.facts, turn.slots)
@@ -649,8 +672,20 @@ def _change(turn: Turn, what: str) -> Step:
     return _pick_other(turn, slots)
 
 
+# "nggih, daftaraken kula", "daftarno aku ae", "daftarkan saya", "daftarin ibu saya": a registration asked
+# for (the recogniser read them as a greeting, a reminder or a status check).
+_REGISTER_ME = re.compile(r"\b(?:daftar|ndaftar|daptar|ndaptar)(?:aken|ake|kan|kno|no|ne|in|ken)\s+(?:kula|kulo|saya|sy|aku|kaule|"
+                          r"engkok|dalem)\b", re.IGNORECASE)
+
+
+def reads_intent(text: str, intent: str, confidence: float) -> tuple[str, float]:
+    if intent != "daftar_layanan" and _REGISTER_ME.search(text or "") and not asks_reminder(text):
+        return "daftar_layanan", max(confidence, 0.8)
+    return intent, confidence
+
+
 FLOW = Flow(
-    name="layanan", keywords=("layanan", "daftar layanan"),
+    name="layanan", keywords=("layanan", "daftar layanan"), reads_intent=reads_intent,
     entry_intents=("daftar_layanan",),
     start=start,
     steps={
@@ -662,7 +697,7 @@ FLOW = Flow(
     menu_label="menu.item.layanan",
     asks={S.CHOOSE_VISIT: Ask(VISIT), S.CONFIRM: Ask(CONFIRM), S.CHANGE_WHAT: Ask(CHANGE),
           S.CONFIRM_KECAMATAN: KECAMATAN_CONFIRMATION,
-          S.ASK_NAME: Ask(free_text=True, yes=True), S.ASK_NOTE: Ask(free_text=True, optional=True),
+          S.ASK_NAME: Ask(free_text=True, yes=True, short=True), S.ASK_NOTE: Ask(free_text=True, optional=True),
           S.ASK_DESA: Ask(yes=True)},  # "nggih" to "Desa Gerbo? 1. Ya 2. Lain" is an answer, not a closing
     effects=(CreateTicket,),
     switches=("menu", "langganan"),

@@ -39,10 +39,17 @@ _POSSESSIVE = r"(?:saya|sy|aku|ku|kula|kulo|dalem|kaule|kaula|kule|engkok|sengko
 _FOR = r"(?:untuk|utk|untk|buat|bwt|kanggo|kangge|gawe|gae|damel|kaangguy|kaanggui|ngangguy|atas\s+nama|an)"
 _SELF = re.compile(r"\b(?:diri\s+sendiri|saya\s+sendiri|sy\s+sendiri|aku\s+(?:dewe|dhewe|dewek|dhewek|sendiri)|"
                    r"kula\s+(?:piyambak|piambak|kiyambak)|kulo\s+(?:piyambak|piambak)|dewe|dhewe|piyambak|"
-                   r"kaule\s+dibi'|dibi'|engkok\s+dibi'|untuk\s+saya|buat\s+saya|kanggo\s+aku|gawe\s+aku|"
-                   r"kangge\s+kula|damel\s+kula)\b", re.IGNORECASE)
+                   r"kaule\s+dh?ibi'?|dh?ibi'|engkok\s+dh?ibi'?|untuk\s+saya|buat\s+saya|kanggo\s+aku|gawe\s+aku|"
+                   r"kangge\s+kula|damel\s+kula|"
+                   # "nggih, daftaraken kula", "daftarno aku ae", "daftarkan saya": the writer registers themself
+                   r"(?:daftar|ndaftar|daptar)(?:aken|ake|kan|kno|no|ne|in|ken)?\s+(?:kula|kulo|saya|sy|aku|kaule|engkok))(?![\w'])",
+                   re.IGNORECASE)
 
 _REL_ALTS = "|".join(sorted((re.escape(w) for w in RELATION_WORDS), key=len, reverse=True))
+# "sanes putu kula", "bukan buat anak saya", "dudu bojoku": a relation denied is none (a correction).
+_NEGATED_RELATION = re.compile(
+    rf"(?<![\w'])(?:bukan|bkn|dudu|sanes|benten|bunten|bhunten)\s+(?:(?:{_FOR})\s+)?(?:{_REL_ALTS})(?:\s+{_POSSESSIVE})?(?![\w'])",
+    re.IGNORECASE)
 # "anak saya", "ana' kaule", "putu kula", "anakku", "untuk ibu", "kanggo mbahku".
 _RELATION = re.compile(
     rf"(?:(?<![\w'])(?:{_FOR})\s+(?P<a>{_REL_ALTS})(?![\w'])|(?<![\w'])(?P<b>{_REL_ALTS})\s+{_POSSESSIVE}(?![\w'])|"
@@ -105,7 +112,7 @@ class PersonAnswer:
 
 def relation_in(text: str) -> str | None:
     """The relation a message names ("untuk anak saya" → "anak"), None when it names none."""
-    text = _NEGATED_SELF.sub(" ", text or "")
+    text = _NEGATED_RELATION.sub(" ", _NEGATED_SELF.sub(" ", text or ""))
     for m in _RELATION.finditer(text):
         word = (m.group("a") or m.group("b") or m.group("c")).lower()
         if m.group("c") is not None:
@@ -186,7 +193,7 @@ def read_person(text: str) -> PersonAnswer:
     name = stated_person_name(body)
     if name is None:
         # No marker: the whole answer, or what is left once the relation and "for" words are out.
-        rest = _NEGATED_SELF.sub(" ", body)
+        rest = _NEGATED_RELATION.sub(" ", _NEGATED_SELF.sub(" ", body))
         rest = _SELF.sub(" ", rest)
         rest = re.sub(rf"(?<![\w']){_FOR}(?![\w'])", " ", rest, flags=re.IGNORECASE)
         rest = _RELATION.sub(" ", rest) if relation else rest

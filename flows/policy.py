@@ -18,12 +18,17 @@ from datetime import timedelta
 from typing import Any, Mapping
 
 from flows import answers, berhenti, info, places, referral, tiket
+from flows.dates import jam, tanggal
+from flows.jadwal import schedule_cards
+from flows.person import as_name, stated_person_name
+from flows.working_hours import WorkingCalendar
 from flows.commands import command_of
 from flows.dispatch import (
     CONFIDENT, MENU_ASKS, Outcome, Registry, answers_the_question, context_of, dispatch, main_menu, start, switch_flow,
 )
 from flows.effects import LeaveHandoff, NoteHome, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
 from flows.engine import Ask, Say, Turn, choices, say
+from flows.nlu.results import OUT_OF_SCOPE
 from flows.layanan import requirement_lines
 
 OFFER_HELP = choices(("petugas", say("opt.yes_petugas")), ("menu", say("opt.menu")), yes="petugas", no="menu")
@@ -222,7 +227,7 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         if offered == "menu":
             return main_menu(registry)
 
-    turn = _read_again(_without_acceptance(turn, ask))
+    turn = _yes_with_remark(turn, ask) or _read_again(_without_acceptance(turn, ask))
     # "batalno", "gak iso teko tgl 14", "ganti tanggal" from a ticket holder: about that ticket first
     # (before a stop or erasure is read into it: cancelling never stops reminders).
     own = tiket.own_ticket_first(registry, situation.flow, turn)
@@ -238,6 +243,14 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     if later_again(turn.text) and not (ask.choices is not None and turn.pick(ask.choices)):
         mid_flow = situation.flow not in (None, "menu")
         return replace(stay(situation, [say("menu.again_later"), *([say("info.back_to_question")] if mid_flow else [])]),
+                       misses=0)
+    if _question_at_short(ask, turn.text) and not _said_change_of_mind(turn.text):
+        # "kapan kenduren nang gempol?" at the name question: answered when the bot can, else said so;
+        # the question is asked again and nothing is stored.
+        kecamatan = turn.entities.get("kecamatan")
+        answer = (schedule_cards(turn.facts.next_visit_to(kecamatan))
+                  if turn.intent == "jadwal" and turn.confidence >= CONFIDENT and kecamatan else [])
+        return replace(stay(situation, [*(answer or [say("menu.question_aside")]), say("info.back_to_question")]),
                        misses=0)
 
     kindly = closing_reply(ask, turn.text)
@@ -280,9 +293,32 @@ _ASKS_REQUIREMENTS = re.compile(r"\b(?:syarat\w*|persyaratan\w*|bawa\w*|gowo\w*|
 ASIDE = "handoff_aside"  # the slot of a bot answer given mid-chat: only a pick of its options goes on
 
 
+# "berarti sesuk isuk dibales yo?", "kapan petugase mbales?", "sampun dipun waos dereng?": a question about
+# the wait, answered with when a person reads it (the chat stays with the petugas).
+_ASKS_WAIT = re.compile(r"\b(?:di)?(?:bal[ae]s\w*|bales\w*|jawab\w*|respon\w*|baca|waca|woco|waos|tanggapi|wangsuli|"
+                        r"tindaklanjuti)\b|\bmbal[ae]s\w*|\bkapan\b.*\b(?:petugas\w*|wong\w*|tiyang\w*|admin\w*)\b"
+                        r"|\b(?:petugas\w*|admin\w*)\b.*\b(?:kapan|suwe|sue|lama|sui|dangu)\b", re.IGNORECASE)
+
+
+def asks_about_the_wait(text: str) -> bool:
+    return answers.is_question(text) and bool(_ASKS_WAIT.search(" ".join(answers.words(text))))
+
+
+def wait_answer(now) -> Say:
+    """When a person will read the chat: within working hours soon, else the next opening (holidays off)."""
+    opens = WorkingCalendar().add(now, timedelta(0))
+    if opens - now < timedelta(minutes=1):
+        return say("handoff.wait_in_hours")
+    return say("handoff.wait_after_hours", hari=tanggal(opens.date()), jam=jam(opens.time()))
+
+
 def _in_handoff(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -> Outcome:
     relay = Outcome([], None, None, {}, [RelayToPetugas(text=turn.text, media_url=turn.media_url,
                                                         location=turn.location)], misses=situation.misses)
+    if turn.text and asks_about_the_wait(turn.text):
+        # The question and whatever else it says ("… aku butuh aktane") reach the petugas; the resident
+        # learns when they will be read. Nothing new is started.
+        return replace(relay, replies=[wait_answer(turn.now)])
     flow = registry.flows.get(situation.flow or "")
     if flow is not None:
         asked = flow.ask(situation.state).choices
@@ -349,7 +385,7 @@ def _sourced(situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
     """A question around a service ("boleh diwakilkan?", "fotokopi piro?", "sapi birahi"): answered from
     the sourced reference in one message, keeping the resident's place. Never where typed content is
     the answer (a note, a proposal), nor where the message picks an option of the question asked."""
-    if ask.free_text or situation.flow in ("hapus_data", "berhenti", "survei"):
+    if (ask.free_text and not _question_at_short(ask, turn.text)) or situation.flow in ("hapus_data", "berhenti", "survei"):
         return None
     # A number picks an option; a question ending in a tag word ("KB bayar mboten?", "oleh ora?") is
     # still a question, not the no of a yes/no question.
@@ -430,6 +466,39 @@ def _sensitive(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -
         key = FORWARDING_HELP.get(turn.resident.role or "", "berhenti.forwarding_resident")
         return replace(stay(situation, [say(key)]), misses=0)
     return None
+
+
+# "yo wis daftarno ae, mengko tak takon petugase langsung", "iya daftarkan, nanti saya tanya di sana": a yes
+# with a remark about later is a yes (it opened a handoff). Not when the rest changes something.
+_REMARK_LATER = re.compile(r"^(?P<head>.+?)(?:[,.;!]+\s*|\s+)(?P<tail>(?:\b(?:tapi|tp|nanging|terus|trus|lan|dan|soale|soalnya)\s+)?"
+                           r"\b(?:mengko|engko|nanti|ntar|entar|mangke|besok|sesuk|mbesuk|benjing|mbenjing|ben|biar|supaya|"
+                           r"takon\w*|tanya\w*|nyuwun|tak\s+takon\w*)\b.*)$", re.IGNORECASE | re.DOTALL)
+_REMARK_CHANGES = re.compile(r"\b(?:ganti|gantos|ubah|rubah|salah|keliru|bukan|dudu|sanes|batal\w*|ojo|jangan|ampun)\b",
+                             re.IGNORECASE)
+
+
+def _yes_with_remark(turn: Turn, ask: Ask) -> Turn | None:
+    """The answer part of "yes, … later": the yes alone, read as the answer to the question asked."""
+    if ask.choices is None or ask.choices.yes is None or turn.choice is not None:
+        return None
+    m = _REMARK_LATER.match(turn.text.strip())
+    if m is None or _REMARK_CHANGES.search(m.group("tail")):
+        return None
+    head = m.group("head").strip()
+    if turn.pick(ask.choices) is not None or replace(turn, text=head).pick(ask.choices) != ask.choices.yes:
+        return None
+    return replace(turn, text=head, intent=OUT_OF_SCOPE, entities={}, confidence=0.0)
+
+
+def _question_at_short(ask: Ask, text: str) -> bool:
+    """A question typed where a short value (a name, a number) is asked: never that value."""
+    return (ask.short and answers.is_question(text) and not re.search(r"\d", text)
+            and as_name(text.strip(" ?!.,")) is None and stated_person_name(text) is None)
+
+
+def _said_change_of_mind(text: str) -> bool:
+    norm = " ".join(answers.words(text))
+    return any(f" {w} " in f" {norm} " for w in CHANGE_OF_MIND_WORDS)
 
 
 def _has_options(reply: Say) -> bool:

@@ -249,7 +249,7 @@ FLOW = Flow(
            S.ASK_VOLUME: ask_volume, S.ASK_FOTO: ask_foto},
     menu_label="menu.item.usulan",
     asks={S.CONFIRM_PLACE: Ask(YES_NO), S.ASK_DESKRIPSI: Ask(free_text=True),
-          S.ASK_VOLUME: Ask(free_text=True, optional=True),
+          S.ASK_VOLUME: Ask(free_text=True, optional=True, short=True),
           S.ASK_FOTO: Ask(free_text=True, optional=True)},
     effects=(CreateProposal, SupportProposal),
     typed=("deskripsi",),

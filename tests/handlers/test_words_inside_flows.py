@@ -79,3 +79,97 @@ def test_a_come_back_later_question_mid_registration_keeps_the_question(phone, v
     play(phone, [("daftar ktp", "kecamatan mana"), ("tutur", "1. Daftar"), ("1", "Nama"),
                  ("nek sesuk aku pengen ganti jadwal maneh iso to?", "Bisa, kapan saja", "lanjutkan menjawab"),
                  ("Siti Maemunah", "Desa/kelurahan")])
+
+
+# — a question typed at a question is answered (or acknowledged), the question asked again, never stored —
+
+@pytest.mark.parametrize("question, answered", [
+    ("kantor capil bukak tiap dino ta?", "Kompleks Perkantoran Raci"),        # ngoko
+    ("kapan kenduren mas teng gempol?", "Kecamatan Gempol"),                  # krama, a schedule aside
+    ("nama harus sama persis kayak di ktp ya?", "belum bisa saya jawab"),    # acknowledged only
+    ("engkok kodu ngibha apa beih?", "belum bisa saya jawab"),               # Madurese
+])
+def test_a_question_at_the_name_question_is_never_the_name(phone, visits, rt, question, answered):
+    play(phone, [("daftar ktp", "kecamatan mana"), ("tutur", "1. Daftar"), ("1", "Nama sesuai KK?"),
+                 (question, answered, "lanjutkan menjawab", "!tidak saya lanjutkan", "!Desa/kelurahan"),
+                 ("Sulastri Wahyuni", "Desa/kelurahan"), ("wonosari", "catatan"),
+                 ("-", "Cek lagi", "Sulastri Wahyuni"), ("1", "Terdaftar")])
+    [ticket] = tickets(rt)
+    assert ticket.nama == "Sulastri Wahyuni"
+
+
+@pytest.mark.parametrize("words", [
+    "berarti sesuk isuk dibales yo? aku butuh aktane",       # ngoko, the persona's words' kind
+    "kapan petugase mbales? penting soale",
+    "menawi dalu ngeten, mbenjing enjing dipun wangsuli nggih?",  # krama
+])
+def test_a_question_about_the_wait_keeps_the_handoff_and_starts_nothing(phone, staff, visits, rt, words):
+    play(phone, [("aku pengen ngomong karo petugas capil", "petugas *Dispendukcapil*")])
+    play(phone, [(words, "Percakapan dengan petugas tetap terbuka", "!Layanan apa", "!kecamatan mana",
+                  "!Baik, *")])
+    from tests.handlers.test_own_tickets import told
+    from tests.whatsapp import RINA
+    assert any(words in body for body in told(rt, RINA))  # the petugas gets the message itself
+    assert len(tickets(rt)) == 1  # the chat's own ticket; no registration
+
+
+@pytest.mark.parametrize("words", [
+    "yo wis daftarno ae, mengko tak takon petugase langsung",   # ngoko
+    "iya daftarkan, nanti saya tanya petugasnya di sana",      # Indonesian
+    "nggih daftaraken, mangke kula nyuwun pirsa piyambak",      # krama
+])
+def test_a_yes_with_a_remark_about_later_registers(phone, staff, visits, rt, words):
+    play(phone, [("daftar ktp", "kecamatan mana"), ("tutur", "1."), ("1", "Nama"), ("1", "Desa/kelurahan"),
+                 ("wonosari", "catatan"), ("-", "Cek lagi"),
+                 (words, "Terdaftar", "!sambungkan ke petugas")])
+    assert len(tickets(rt)) == 1
+
+
+def test_a_yes_whose_remark_changes_something_is_not_a_plain_yes(phone, visits, rt):
+    play(phone, [("daftar ktp", "kecamatan mana"), ("tutur", "1."), ("1", "Nama"), ("1", "Desa/kelurahan"),
+                 ("wonosari", "catatan"), ("-", "Cek lagi"),
+                 ("iya, tapi nanti ganti namanya dulu", "!Terdaftar")])
+    assert tickets(rt) == []
+
+
+# — the person a ticket is for comes from the registration request —
+
+@pytest.mark.parametrize("asked, register", [
+    ("KTP kula saged dipun urusaken putu kula mboten?", "nggih, daftaraken kula"),        # krama
+    ("cucuku iso ngurus ktpku ta?", "yowes daftarno aku ae"),                              # ngoko
+    ("ktp sy bs diurus cucu sy ga?", "ok daftarkan saya"),                                 # Indonesian, typos
+])
+def test_a_question_about_a_relative_then_register_me_is_for_the_writer(phone, visits, rt, asked, register):
+    play(phone, [(asked, "datang sendiri"),
+                 (register, "KTP-el", "kecamatan mana", "!cucu"),
+                 ("tutur", "1."), ("1", "Nama sesuai KK?", "1. Sumarti", "!cucu"), ("1", "Desa/kelurahan Anda"),
+                 ("wonosari", "catatan"), ("-", "Cek lagi", "Sumarti", "!cucu"), ("1", "Terdaftar")])
+    [ticket] = tickets(rt)
+    assert ticket.nama == "Sumarti" and ticket.relasi is None
+
+
+@pytest.mark.parametrize("start, correction", [
+    ("daftar ktp kanggo putu kula", "lho sanes putu kula, kula piyambak"),   # krama
+    ("daftar ktp buat cucu saya", "eh bukan cucu, saya sendiri"),            # Indonesian
+    ("daftar ktp gawe putuku", "dudu putuku, aku dewe"),                     # ngoko
+    ("daftar ktp kaangguy kompoy kaule", "bunten kompoy, engkok dhibi'"),    # Madurese
+])
+def test_a_correction_at_the_summary_changes_whom_the_ticket_is_for(phone, visits, rt, start, correction):
+    play(phone, [(start, "kecamatan mana"), ("tutur", "1."), ("1", "Nama"),
+                 ("Bagus Pratama", "Desa/kelurahan"), ("wonosari", "catatan"), ("-", "Cek lagi", "cucu"),
+                 (correction, "Nama sesuai KK?", "1. Sumarti"), ("1", "Cek lagi", "Sumarti", "!cucu", "!Bagus"),
+                 ("1", "Terdaftar")])
+    [ticket] = tickets(rt)
+    assert ticket.nama == "Sumarti" and ticket.relasi is None
+
+
+@pytest.mark.parametrize("start, me", [
+    ("daftar ktp untuk putu kula", "mboten, kula piyambak"),
+    ("daftar ktp buat cucu saya", "saya sendiri aja"),
+])
+def test_self_at_the_name_question_drops_the_relation(phone, visits, rt, start, me):
+    play(phone, [(start, "kecamatan mana"), ("tutur", "1."), ("1", "cucu"),
+                 (me, "Nama sesuai KK?", "1. Sumarti"), ("1", "Desa/kelurahan Anda"),
+                 ("wonosari", "catatan"), ("-", "Cek lagi", "!cucu"), ("1", "Terdaftar")])
+    [ticket] = tickets(rt)
+    assert ticket.nama == "Sumarti" and ticket.relasi is None
