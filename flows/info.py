@@ -175,6 +175,8 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (_re(_LOST_CARD + r".*\b(?:kk|kartu keluarga)\b|\b(?:kk|kartu keluarga)\b.*" + _LOST_CARD), None,
          "kantor.dukcapil hilang_rusak.kk"),
         (_re(_LOST_CARD + r".*\bktp\w*|\bktp\w*.*" + _LOST_CARD), None, "kantor.dukcapil hilang_rusak.ktp"),
+        (_re(_LOST_CARD + r".*\bak[tc][ae]\w*|\bak[tc][ae]\w*.*" + _LOST_CARD), None, "kantor.dukcapil hilang_rusak.akta"),
+        (_re(_LOST_CARD + r".*\bkia\b|\bkia\b.*" + _LOST_CARD), None, "kantor.dukcapil hilang_rusak.kia"),
         (None, None, "kantor.dukcapil"),
     )),
     ("terlewat", _re(r"\bterlambat\b|\btelat\b|kesiangan|\bkeri\b|\bterlewat\w*|\bkelewat\w*|ketinggalan|\b(?:gak|ga|tidak|ora|ndak|nggak|mboten|boten|gk|tdk|ta)\s+(?:sempat|sempet|iso teko|bisa datang|saged rawuh|saged dateng|teko|datang|hadir)\b|berhalangan|keluar (?:dari )?antre\w*|\bninggal\w*\b.*\bantre\w*|(?:tinggal|pergi|keluar|metu|medal) (?:sebentar|sedhela|sedelok|sek|disik|riyin)|\bsarapan\b|\bke toilet\b|\bke kamar mandi\b|\bsholat\b|\bsolat\b|\b(?:masih|isih|sik|taksih|tasih|gik)\b.*\b(?:dilayan\w*|dipun layani|diladeni)\b|\b(?:datang|dateng|teko|nyampe|nyampek|sampai|sampe|tekan|rawuh|dugi)\b.*\bjam\s*(?:\d|setengah|sewelas|sebelas|rolas|dua belas|siji|satu|loro|dua|telu|tiga)\w*\b.*\b(?:masih|isih|taksih|bisa|iso|saged|oleh|boleh)\b"), (
