@@ -302,6 +302,8 @@ MESSAGES: dict[str, str] = {
     "langganan.kecamatan_unknown": "Nama kecamatannya belum saya kenali. Ketik nama kecamatan di Kabupaten Pasuruan (misalnya *Bangil*).",
     "langganan.consent": "Anda akan menerima pengingat Kenduren Mas untuk *Kecamatan {kecamatan}* (3 hari sebelum, sehari sebelum, dan pagi hari H) lewat nomor ini. Setuju?\n{options}",
     "langganan.subscribed": "✅ Siap, Anda akan diingatkan setiap Kenduren Mas datang ke Kecamatan {kecamatan}. Berhenti kapan saja: balas *BERHENTI*.",
+    "langganan.list": "Pengingat Anda yang aktif: Kecamatan {kecamatan}.\nTambah: ketik misalnya *ingatkan Bangil*. Hentikan satu: misalnya *pengingat {contoh} stop*. Hentikan semua: *BERHENTI*.",
+    "langganan.list_none": "Saat ini belum ada pengingat yang aktif untuk nomor ini.",
     "langganan.current": "Saat ini Anda menerima pengingat untuk Kecamatan {kecamatan}.",
     "langganan.already": "Anda sudah menerima pengingat untuk Kecamatan {kecamatan}. Tambah kecamatan lain: ketik namanya, misalnya *ingatkan Bangil*.",
     "langganan.also": "Pengingat untuk Kecamatan {kecamatan} tetap berjalan.",

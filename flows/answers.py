@@ -150,7 +150,8 @@ def yes_no(text: str) -> bool | None:
     return None
 
 
-_NEVER_MIND_WORDS = frozenset("usah perlu sah rasah gausah".split())
+NEVER_MIND_WORDS = frozenset("usah perlu sah rasah gausah usa osa".split())
+_NEVER_MIND_WORDS = NEVER_MIND_WORDS
 
 
 def is_never_mind(text: str) -> bool:

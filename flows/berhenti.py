@@ -114,8 +114,31 @@ WHICH = choices(("stop", say("opt.stop_reminders")), ("erase", say("opt.erase_da
 STOP = Step([], None, slots={"stopping": True}, switch_to="langganan")
 
 
+def stops_one_of_mine(turn: Turn) -> bool:
+    """"yg beji gak usah lagi", "pengingat pandaan stop wae", "beji mboten sah": a kecamatan the resident gets
+    reminders for, named with a stop or a never-mind — that one stops (the reminder flow reads which)."""
+    from flows.places import kecamatan_named
+
+    w = _words(turn.text)
+    if not w & (STOP_VERBS | DONT_WORDS | answers.NEVER_MIND_WORDS):
+        return False
+    return any(k in turn.resident.subscriptions for k in kecamatan_named(turn))
+
+
+# "pengingat pandaan stop wae", "reminder beji ora usah": a stop said of the reminders, whatever else it names.
+_REMINDER_NOUNS = frozenset({"pengingat", "pengingate", "pengingatnya", "pengingatku", "pengingatipun", "pangèngat",
+                             "pangengat", "reminder", "langganan", "langganane", "langgananku"})
+
+
+def reads_intent(text: str, intent: str, confidence: float) -> tuple[str, float]:
+    w = _words(text)
+    if w & _REMINDER_NOUNS and w & (STOP_VERBS | answers.NEVER_MIND_WORDS) and intent != "berhenti":
+        return "berhenti", max(confidence, 0.9)
+    return intent, confidence
+
+
 def start(turn: Turn) -> Step:
-    if clear_stop(turn.text):
+    if clear_stop(turn.text) or stops_one_of_mine(turn):
         return STOP
     return Step([say("berhenti.which", options=WHICH.labels())], S.WHICH)
 
@@ -131,6 +154,6 @@ def which(turn: Turn) -> Step:
     return unhandled(say("common.choose_again", options=WHICH.labels()), state=S.WHICH)
 
 
-FLOW = Flow(name="berhenti", entry_intents=("berhenti",), start=start, steps={S.WHICH: which},
+FLOW = Flow(name="berhenti", entry_intents=("berhenti",), start=start, steps={S.WHICH: which}, reads_intent=reads_intent,
             menu_label="menu.item.berhenti", asks={S.WHICH: Ask(WHICH)}, effects=(OptOut,),
             switches=("hapus_data", "menu", "langganan"))

@@ -37,6 +37,20 @@ _REMIND = re.compile(
 _ASKS_SCHEDULE = re.compile(r"\bjad[wu]al\w*", re.IGNORECASE)
 
 
+# "pengingatku opo wae?", "pengingat saya apa saja", "kula nampi pengingat napa mawon?", "reminderku": which ones.
+_LIST = re.compile(
+    r"^\W*(?:cek\s+|lihat\s+|deleng\s+)?(?:pengingatku|langgananku|reminderku|pengingat\s+(?:saya|aku|kula|kaule))\W*$|"
+    r"\b(?:pengingat\w*|langganan\w*|reminder\w*)\b.*\b(?:apa\s+saja|apa\s+aja|apa\s+wae|opo\s+wae|opo\s+ae|"
+    r"napa\s+mawon|menapa\s+mawon|apah\s+beih|mana\s+saja|endi\s+wae|pundi\s+mawon|berapa|piro|pinten|yang\s+aktif|"
+    r"sing\s+aktif|ingkang\s+aktif)\b|"
+    r"\b(?:kecamatan\s+(?:apa|mana|opo|endi|pundi|napa)|daftar|cek|lihat|deleng)\b.*\b(?:pengingat\w*|reminder\w*)\b",
+    re.IGNORECASE)
+
+
+def asks_list(text: str) -> bool:
+    return bool(_LIST.search(text or ""))
+
+
 def asks_reminder(text: str) -> bool:
     """The message asks for reminders too (never a stop: "ojok dikabari maneh")."""
     return bool(_REMIND.search(text or "")) and not berhenti.clear_stop(text or "")
@@ -51,12 +65,26 @@ def kecamatan_list(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} dan {names[-1]}"
 
 
+def reads_intent(text: str, intent: str, confidence: float) -> tuple[str, float]:
+    """"kula nampi pengingat napa mawon?" is a question about one's reminders, however unsure the recogniser."""
+    if asks_list(text) and intent not in ("berhenti",):
+        return "langganan", max(confidence, 0.9)
+    return intent, confidence
+
+
 def start(turn: Turn) -> Step:
     if turn.slots.get("stopping"):
         return stopping(turn)
     if turn.entities.get("layanan") and turn.facts.layanan(turn.entities["layanan"]) is not None:
         # "mau daftar kia anakku, sekalian ingatkan saya": the registration first, the reminders right after.
         return Step(switch_to="layanan", slots={"then_remind": True})
+    if berhenti.stops_one_of_mine(turn):  # "yg beji gak usah lagi" is a stop, never a new subscription
+        return stopping(turn)
+    mine = turn.resident.subscriptions
+    if asks_list(turn.text):  # "pengingatku opo wae?": the list, and how to add or stop one
+        if mine:
+            return Step([say("langganan.list", kecamatan=kecamatan_list(mine), contoh=mine[0])], None)
+        return Step([say("langganan.list_none"), say("langganan.ask_kecamatan")], S.ASK_KECAMATAN)
     named = (kecamatan_named(turn) or list(turn.slots.get("kecamatan_list") or [])
              or [k for k in [turn.slots.get("kecamatan")] if k])
     if named and (dates.asks_when(turn.text) or _ASKS_SCHEDULE.search(turn.text)):
@@ -96,6 +124,8 @@ _KECAMATAN_STATES = dict(unknown=say("langganan.kecamatan_unknown"), ask_state=S
 
 
 def ask_kecamatan(turn: Turn) -> Step:
+    if berhenti.stops_one_of_mine(turn):
+        return stopping(turn)
     named = kecamatan_named(turn)
     if len(named) > 1:
         return _consent(turn, named)
@@ -179,4 +209,4 @@ FLOW = Flow(name="langganan", entry_intents=("langganan",), start=start,
                    S.STOP_WHICH: stop_which},
             menu_label="menu.item.langganan",
             asks={S.CONSENT: Ask(CONSENT), S.CONFIRM_KECAMATAN: KECAMATAN_CONFIRMATION},
-            effects=(Subscribe, Unsubscribe, OptOut), switches=("layanan",))
+            effects=(Subscribe, Unsubscribe, OptOut), switches=("layanan",), reads_intent=reads_intent)

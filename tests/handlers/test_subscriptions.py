@@ -87,3 +87,33 @@ def test_remind_me_from_a_ticket_holder_offers_the_visit_they_go_to(phone, rt):
                  ("kepulungan gempol", "catatan"), ("-", "Cek lagi"), ("1", "Terdaftar"),
                  ("ingetno aku yo", "*Kecamatan Tutur*", "!Gempol*"), ("1", "Siap")])
     assert subscribed(rt) == ["Tutur"]
+
+
+@pytest.mark.parametrize("words,left", [
+    ("yg beji gak usah lagi", "Pandaan"),                 # Indonesian slang
+    ("pengingat pandaan stop wae", "Beji"),               # ngoko
+    ("pengingat beji mboten sah malih", "Pandaan"),       # krama
+    ("beji ojok dikirimi maneh", "Pandaan"),
+    ("pangèngat pandaan ta' usa", "Beji"),               # Madurese
+    ("remindr pandaan udahan aja", "Beji"),               # a typo in the noun, the stop verb said
+])
+def test_one_of_two_reminders_stopped_in_free_words(phone, rt, words, left):
+    add_visit(rt, "Beji", 4)
+    play(phone, [("ingetno beji karo pandaan", "Setuju?"), ("1", "Siap"),
+                 (words, "dihentikan", f"Kecamatan {left} tetap berjalan", "!Kenduren Mas ke *Kecamatan",
+                  "!Setuju?")])
+    assert subscribed(rt) == [left]
+
+
+@pytest.mark.parametrize("words", ["pengingatku opo wae?", "pengingat saya apa saja yang aktif",
+                                   "kula nampi pengingat napa mawon?", "cek pengingat"])
+def test_the_active_reminders_listed(phone, rt, words):
+    play(phone, [("ingetno gempol karo pandaan", "Setuju?"), ("1", "Siap"),
+                 (words, "Pengingat Anda yang aktif: Kecamatan Gempol dan Pandaan", "pengingat Gempol stop",
+                  "!Setuju?", "!kecamatan mana")])
+    assert subscribed(rt) == ["Gempol", "Pandaan"]
+
+
+def test_none_active_is_said_and_the_kecamatan_asked(phone, rt):
+    play(phone, [("pengingatku opo wae?", "belum ada pengingat yang aktif", "kecamatan mana"),
+                 ("gempol", "Setuju?")])
