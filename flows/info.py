@@ -65,7 +65,10 @@ def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_PERSON = r"(?:istri\w*|isteri\w*|suami\w*|mbah\w*|simbah\w*|mertua\w*|morotuo\w*|maratuwa\w*|bojo\w*|garwa\w*|semah\w*|anak\w*|putra\w*|putri\w*|cucu\w*|putu\w*|ana|kompoy\w*|bine|bini|lake|keluarga\w*|saudara\w*|sedulur\w*|adik\w*|kakak\w*|mbak\w*|mas|tetangga\w*|tonggo\w*|bapak\w*|ibu\w*|mbok\w*|emak\w*|wong liy[ao]|orang lain|tiyang sanes|oreng laen)"
+_MINE = r"(?:saya|sy|aku|aq|kula|kulo|dalem|kaula|kaule|engkok|sengko)"
+_PERSON = (r"(?:istri\w*|isteri\w*|suami\w*|mbah\w*|simbah\w*|mertua\w*|morotuo\w*|maratuwa\w*|bojo\w*|garwa\w*|semah\w*|anak\w*|putra\w*|putri\w*|cucu\w*|putu\w*|ana|kompoy\w*|bine|bini|lake|keluarga\w*|saudara\w*|sedulur\w*|tetangga\w*|tonggo\w*|emak\w*|wong liy[ao]|orang lain|tiyang sanes|oreng laen|"
+           # Words that also address the reader ("bisa ingatkan saya mbak …", "kak"): a person only as one's own.
+           r"(?:adik|kakak|mbak|mas|bapak|ibu|mbok)(?:ku|ne|e|nya|ipun)|(?:adik|kakak|mbak|mas|bapak|ibu|mbok)\s+" + _MINE + r")")
 _COME = r"(?:datang|teko|rawuh|dateng|dhateng|mangkat|berangkat|ngurus\w*|ngurusaken|ngurusin|mengurus\w*|entar|ambil|njupuk|mundut|wakil\w*)"
 _CAN = r"(?:boleh|oleh|angsal|bisa|bs|iso|saget|saged|olle|isa)"
 # "KTP kula saged dipun urusaken putu kula?": done for the resident by the person named after it.
@@ -110,6 +113,19 @@ _OFFICE = (_KANTOR + r"\b.*\b" + _DINAS + r"\b|\b" + _DINAS + r"\b.*" + _KANTOR 
            r"(?:nunggu|menunggu|nenggo|ngenteni|nengga|ngrantos|ngantos|ngenteni|ngentos)\b")
 _LOST_CARD = r"\b(?:hilang|ilang|ical|kelangan|kecopetan|dicopet|rusak|sobek|patah|ketlisut|lenyap)\b"
 
+# "kapan", "tanggal pinten", "wonten pundi": when or where — "kula kedah rawuh tanggal pinten lan wonten pundi?"
+# asks the schedule, not who must come.
+_WHEN_WHERE = (r"(?:kapan|kpn|tanggal|tgl|jam|pukul|hari apa|dino opo|dinten menapa|pundi|mana|endi|ngendi|nandi|dimana|"
+               r"di mana|ndi|kemana|ke mana|dimma|dhimma|kamma)")
+# An age is asked ("umur berapa bisa bikin ktp?", "umur 16 iso gawe ktp ta?"), not stated: "DAFTAR CEK KESEHATAN,
+# UMUR KAULA 60 TAON" and "bapak saya umur 72" give the age of the person, with no question about it.
+_AGE = r"\b(?:umur|usia|yuswa|umure|usiane|umurnya|yuswanipun|omor)\b"
+_AGE_NUMBER = r"(?:\d+|\w*puluh|\w*belas|\w*likur|seket|sewidak|setengah|pitung|wolung|sangang|tengang)"
+_AGE_QUESTION = (r"(?:berapa|brp|piro|pira|pinten|berempa|minimal|minimum|maksimal|batas\w*|boleh|bisa|iso|isa|saged|saget|"
+                 r"angsal|olle|oleh|apa|apakah|opo|nopo|menapa|ponapa|syarat\w*)")
+_AGE_ASKED = (_AGE + r"(?!\s+(?:\w+\s+){0,2}" + _AGE_NUMBER + r"\b)|" + _AGE + r".*\b" + _AGE_QUESTION + r"\b|\b"
+              + _AGE_QUESTION + r"\b.*" + _AGE)
+
 # Each topic: how residents ask it, and which answer (kunci) fits, first match wins:
 # (words that refine it or None, the services it is for or None, kunci).
 TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, frozenset[str] | None, str], ...]], ...] = (
@@ -144,7 +160,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (_re(r"umur|usia"), None, "umur.donor_darah"),
         (None, None, "syarat_donor.siapa"),
     )),
-    ("diwakilkan", _re(r"\b(?:di|me|ng|è)?wakil\w*|\bèwakèlè|\bmakele|\btitip\w*|\bnitip\w*|\bdi(?:gantikan|gantiin|ganti)\b|\bgantikan\b|\bwong liy[ao]\b|\borang lain\b|\btiyang sanes\b|\boreng laen\b|\b(?:datang|hadir|teko|rawuh|dateng) (?:sendiri|dewe|piyambak|dhibi)\b|\b(?:harus|kudu|wajib|kedah|kodu) (?:ikut|melu|tumut|hadir|teko|datang|rawuh|dateng)\b|\b" + _CAN + r"\b.*\b" + _PERSON + r"\b.*\b" + _COME + r"\b|\b" + _PERSON + r"\b.*\b" + _CAN + r"\b.*\b" + _COME + r"\b|\b" + _CAN + r"\b.*\b" + _DONE_BY + r"\b.*\b" + _PERSON + r"\b|\b" + _PERSON + r"\b.*\b(?:saja|aja|ae|mawon|beih|bae|thok)\b.*\b(?:yang|sing|ingkang|se)\b.*\b" + _COME + r"\b"), (
+    ("diwakilkan", _re(r"\b(?:di|me|ng|è)?wakil\w*|\bèwakèlè|\b[eè]wak[eè]l\w*|\bmakele|\btitip\w*|\bnitip\w*|\bdi(?:gantikan|gantiin)\b|\bganti(?:kan|in)\b|\bdi(?:ganti|gantos)\s+(?:karo|sama|kalih|kaliyan|ambi|oleh|dening|bi)\b|\bwong liy[ao]\b|\borang lain\b|\btiyang sanes\b|\boreng laen\b|\b(?:datang|hadir|teko|rawuh|dateng) (?:sendiri|dewe|piyambak|dhibi)\b|^(?!.*\b" + _WHEN_WHERE + r"\b).*\b(?:harus|kudu|wajib|kedah|kodu) (?:ikut|melu|tumut|hadir|teko|datang|rawuh|dateng)\b|\b" + _CAN + r"\b.*\b" + _PERSON + r"\b.*\b" + _COME + r"\b|\b" + _PERSON + r"\b.*\b" + _CAN + r"\b.*\b" + _COME + r"\b|\b" + _CAN + r"\b.*\b" + _DONE_BY + r"\b.*\b" + _PERSON + r"\b|\b" + _PERSON + r"\b.*\b(?:saja|aja|ae|mawon|beih|bae|thok)\b.*\b(?:yang|sing|ingkang|se)\b.*\b" + _COME + r"\b"), (
         (_re(r"sakit|sepuh|tua|lumpuh|stroke|gerah|lara|mboten saged|ora iso metu"), frozenset({"ktp", "ktp_ganti"}), "diwakilkan.ktp.sakit"),
         (_re(r"ambil|njupuk|mundut|jupuk|pundhut"), frozenset({"ktp", "ktp_ganti"}), "diwakilkan.ktp.ambil"),
         (None, frozenset({"ktp", "ktp_ganti"}), "diwakilkan.ktp.rekam"),
@@ -185,7 +201,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (None, frozenset({"cek_kesehatan", "kb", "perizinan", "kartu_kuning"}), "terlewat.dinas_lain"),
         (None, None, "terlewat.dukcapil"),
     )),
-    ("biaya", _re(r"\bbayar\w*|\bmbayar\w*|\bbiaya\w*|\bongkos\w*|\btarif\w*|\bpungli\b|\bduit\w*|\bbênnyar|\bbennyar|\bajar\b|\bgratis\b\W*\b(?:ta|to|a|kah|ya|yo|nggak|ngga|gak|ga|tidak|nopo|mboten|napa|ora|ndak|gk|tah|toh)\b|\b(?:apa|apakah|opo|nopo|menapa|napa|apa ya)\b.*\bgratis\b|\bgratis\b.*\b(?:apa|opo|nopo|napa)\b|\bharga\w*|\bregane\b|\bberapa duit\b"), (
+    ("biaya", _re(r"\bbayar\w*|\bmbayar\w*|\bbiaya\w*|\bongkos\w*|\btarif\w*|\bpungli\b|\bduit\w*|\bbênnyar|\bbennyar|\bajar\b|\bgratis\b\W*\b(?:ta|to|a|kah|kan|ya|yo|nggak|ngga|gak|ga|tidak|nopo|mboten|napa|ora|ndak|gk|tah|toh)\b|\b(?:apa|apakah|opo|nopo|menapa|napa|apa ya)\b.*\bgratis\b|\bgratis\b.*\b(?:apa|opo|nopo|napa)\b|\bharga\w*|\bregane\b|\bberapa duit\b"), (
         (_re(r"polisi|kehilangan|polsek"), None, "biaya.ktp_surat_polisi"),
         (None, DUKCAPIL | {None}, "biaya.umum"),
         (None, frozenset({"cek_kesehatan"}), "biaya.cek_kesehatan"),
@@ -215,7 +231,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (None, frozenset({"akta", "akta_kematian"}), "hilang_rusak.akta"),
         (None, None, "hilang_rusak.ktp"),
     )),
-    ("umur", _re(r"\b(?:umur|usia|yuswa|umure|usiane|umurnya)\b"), (
+    ("umur", _re(_AGE_ASKED), (
         (None, frozenset({"ktp", "ktp_ganti"}), "umur.ktp"),
         (None, frozenset({"kia", "kia_ganti"}), "umur.kia"),
         (None, frozenset({"cek_kesehatan"}), "umur.cek_kesehatan"),

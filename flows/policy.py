@@ -30,6 +30,7 @@ from flows.effects import LeaveHandoff, NoteHome, NoteInHandoff, ReferralArrival
 from flows.engine import Ask, Say, Turn, choices, say
 from flows.nlu.results import OUT_OF_SCOPE
 from flows.layanan import requirement_lines
+from flows.nlu.recogniser import KECAMATAN_NAMED
 
 OFFER_HELP = choices(("petugas", say("opt.yes_petugas")), ("menu", say("opt.menu")), yes="petugas", no="menu")
 # At a free-text question (a name, a note) a message this sure of another intent is a change of mind,
@@ -239,7 +240,14 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
 
     answered = _sourced(situation, turn, ask)
     if answered is not None:
-        return answered
+        if not _clear_request(turn):
+            return answered
+        # A request in its own words beside the question ("mau daftar ktp, boleh diwakilkan anak saya?"):
+        # the answer first, then the request goes on (its question last) — neither is dropped.
+        outcome = dispatch(registry, situation.flow, situation.state, turn)
+        if not outcome.understood:
+            return answered
+        return replace(outcome, replies=[answered.replies[0], *outcome.replies], misses=0)
     if later_again(turn.text) and not (ask.choices is not None and turn.pick(ask.choices)):
         mid_flow = situation.flow not in (None, "menu")
         return replace(stay(situation, [say("menu.again_later"), *([say("info.back_to_question")] if mid_flow else [])]),
@@ -379,6 +387,24 @@ def _survey_aside(registry: Registry, rules: Rules, situation: Situation, turn: 
         fresh = _decide(registry, rules, idle, turn)
         return replace(fresh, effects=[SaveSurvey(ticket_kode=kode, rating=rating, comment=None), *fresh.effects])
     return None
+
+
+# The requests a question around a service never pre-empts when the message also says them in their own words.
+REQUESTS_BESIDE_QUESTIONS = ("daftar_layanan", "langganan", "cek_status", "jadwal", "usulan")
+
+
+def _clear_request(turn: Turn) -> bool:
+    """The message is a request as well as a question: the recogniser is sure of a request intent and
+    the message says it in that request's own words ("daftar", "ingetno", "status"), or names what it is
+    for (a kecamatan for the schedule, a ticket code for its status). A question alone ("KTP boleh
+    diwakilkan?", read as a registration by the model) is no request."""
+    if turn.intent not in REQUESTS_BESIDE_QUESTIONS or turn.confidence < CONFIDENT or turn.nlu is None:
+        return False
+    if turn.intent in turn.nlu.said_requests(turn.text):
+        return True
+    if turn.intent == "jadwal":
+        return turn.entities.get("kecamatan_asal") == KECAMATAN_NAMED
+    return turn.intent == "cek_status" and bool(turn.entities.get("kode"))
 
 
 def _sourced(situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:

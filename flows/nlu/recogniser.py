@@ -137,6 +137,17 @@ class Recogniser:
     def match_kategori(self, text: str) -> str | None:
         return self.phrases.find(self.normaliser.formal(tokenise(text))).get("kategori")
 
+    def said_requests(self, text: str) -> frozenset[str]:
+        """The intents a message names in the bot's own command words ("daftar", "ingetno", "status",
+        "jadwal", "usul"), wherever they stand in it: a request said in its own words, beside whatever
+        else the message asks ("mau daftar ktp, boleh diwakilkan?")."""
+        found = set()
+        for word in self.analyse(text).canonical:
+            bare = word[2:] if word.startswith("di") and word[2:] in COMMANDS else word  # "diingatkan"
+            if bare in COMMANDS:
+                found.add(COMMANDS[bare])
+        return frozenset(found)
+
     # --- internals
     def analyse(self, text: str) -> Analysis:
         kode, text = find_kode(text)

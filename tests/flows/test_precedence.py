@@ -1,0 +1,100 @@
+"""Which reading of a message wins, by category (pure: fake facts, the real recogniser).
+
+A question around a service is answered from its own topic words, never from a stray overlap (an
+address word, an age stated, a when/where); a clear request is never pre-empted by such an answer;
+a request said beside a real question gets both, the answer first and the request's question last."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalogue import render_say
+from flows import build_registry, info, policy
+from tests.flows.fakes import turn
+
+REGISTRY = build_registry()
+RULES = policy.Rules()
+
+
+def decide(text, flow=None, state=None, slots=None):
+    situation = policy.Situation(flow, state, dict(slots or {}))
+    return policy.decide(REGISTRY, RULES, situation, turn(text, situation.slots))
+
+
+def keys(outcome) -> list[str]:
+    return [r.key for r in outcome.replies]
+
+
+# — category 1: no stray overlap makes a question around a service ——————————————————————————————
+@pytest.mark.parametrize("text", [
+    # an address word is no relative who would come instead
+    "iso tulung dielingno kak, yen kenduren teko nang rembang karo kraton",
+    "BISA DIKABARI MBAK KALO KENDUREN DATANG KE BEJI",
+    "saged dipun engetaken mas, menawi kenduren rawuh ing prigen",                    # krama
+    # an age said with the request is no question about age
+    "badhe daftar cek kesehatan, yuswa kula sampun 63",                                 # krama
+    "KAULA TERRO DAFTAR KB, OMOR KAULA 35 TAON",                                        # Madurese, capitals
+    "daptar ktp bwt bpk ku umurnya 70 thn",                                             # typos
+    "umure simbokku pitung puluh, arep ndaftar cek kesehatan",                          # ngoko
+    # when and where one must come is the schedule's question
+    "kula kedah dateng dinten menapa lan ing pundi?",                                   # krama
+    "harus datang jam berapa ya",
+    "kudu teko nang ndi aku?",                                                          # ngoko
+    # a date to change is no one else coming instead
+    "jadwal e iso diganti ora?",
+])
+def test_a_stray_overlap_is_no_question_around_a_service(text):
+    assert info.topic_of(text) is None, info.topic_of(text)
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("umur piro oleh gawe ktp?", "umur"),                       # asked, not stated
+    ("umur 16 wis iso rekam ktp ta?", "umur"),                  # a number in the question
+    ("bapakku oleh teko gantiin aku?", "diwakilkan"),           # one's own father
+    ("apa harus datang sendiri?", "diwakilkan"),
+    ("kaula terro ngurus kk, olle ewakele lake?", "diwakilkan"),  # Madurese
+    ("ktp gratis kan?", "biaya"),
+])
+def test_the_questions_own_words_still_ask_it(text, topic):
+    assert info.topic_of(text) == topic
+
+
+@pytest.mark.parametrize("text, flow", [
+    ("iso tulung dielingno kak, yen kenduren teko nang rembang karo kraton", "langganan"),
+    ("KAULA TERRO DAFTAR KB, OMOR KAULA 35 TAON", "layanan"),
+    ("badhe daftar cek kesehatan, yuswa kula sampun 63", "layanan"),
+    ("kula kedah dateng dinten menapa lan ing pundi?", "jadwal"),
+])
+def test_a_clear_request_is_never_pre_empted_by_an_answer(text, flow):
+    outcome = decide(text)
+    assert outcome.flow == flow and "info.sourced" not in keys(outcome)
+
+
+@pytest.mark.parametrize("text", ["hapusen nomerku soko pengingat", "tolong hapus nomor saya dari pengingat jadwal"])
+def test_a_clear_stop_is_no_question_about_a_queue_number(text):
+    from flows.effects import OptOut
+
+    assert [type(e) for e in decide(text).effects] == [OptOut]
+
+
+@pytest.mark.parametrize("text, flow, answer_has", [
+    ("aku arep ndaftar akta lair, oleh diwakilno bojoku?", "layanan", "surat kuasa"),           # ngoko
+    ("badhe daftar KK, menapa kedah rawuh piyambak?", "layanan", "surat kuasa"),                # krama
+    ("kaula terro daftar KTP, olle ewakele bine?", "layanan", "harus datang sendiri"),          # Madurese
+    ("MAU DAFTAR KIA ANAK, FOTOKOPI BRP LEMBAR?", "layanan", "fotokopi"),                       # capitals
+    ("dftr ktp donk, gratis kan?", "layanan", "GRATIS"),                                        # typos
+    ("tolong ingetno jadwal pandaan yo, mbayar ora?", "langganan", "GRATIS"),
+    ("kapan ke bangil? bayar gak?", "jadwal", "GRATIS"),
+])
+def test_a_request_beside_a_question_gets_both(text, flow, answer_has):
+    outcome = decide(text)
+    assert outcome.flow == flow, keys(outcome)
+    assert keys(outcome)[0] == "info.sourced" and answer_has in render_say(outcome.replies[0])
+    assert len(outcome.replies) >= 2 and outcome.replies[-1].key != "info.sourced"  # the request's question last
+
+
+@pytest.mark.parametrize("text", ["KTP: boleh diwakilkan suami saya?", "syarat donor darah apa saja",
+                                  "umur berapa bisa bikin ktp", "ktp e jadine kapan"])
+def test_a_question_alone_starts_nothing(text):
+    outcome = decide(text)
+    assert keys(outcome) == ["info.sourced"] and outcome.flow is None

@@ -1,0 +1,37 @@
+"""Which reading of a message wins, through the signed webhook on SQLite and PostgreSQL: a clear request
+is never answered with an unrelated sourced answer, and a request beside a real question gets both."""
+
+from sqlalchemy import select
+
+from storage.models import Ticket
+from tests.handlers.test_flows import play, schedule  # noqa: F401  (fixtures)
+
+
+def test_a_reminder_request_with_an_address_word_is_a_reminder_request(phone, schedule):
+    play(phone, [
+        ("iso tulung dielingno kak, yen kenduren teko nang gempol karo purwosari",
+         "pengingat", "Gempol", "Purwosari", "!📚 Sumber", "!diwakilkan"),
+        ("1", "Gempol", "Purwosari"),
+    ])
+
+
+def test_an_age_said_with_a_registration_is_no_question_about_age(phone, schedule):
+    play(phone, [("KAULA TERRO DAFTAR KB, OMOR KAULA 35 TAON", "KB", "kecamatan mana", "!📚 Sumber")])
+
+
+def test_when_and_where_to_come_is_the_schedules_question(phone, schedule):
+    play(phone, [("kula kedah dateng dinten menapa lan ing pundi?", "Kecamatan Gempol", "!surat kuasa", "!📚 Sumber")])
+
+
+def test_a_registration_beside_a_question_is_answered_and_goes_on(phone, schedule, rt):
+    play(phone, [
+        ("badhe daftar KK, menapa kedah rawuh piyambak?", "surat kuasa", "📚 Sumber", "kecamatan mana"),
+        ("gempol", "1. Daftar untuk tanggal ini"),
+        ("1", "Nama sesuai KK?"),
+        ("1", "Desa/kelurahan"),
+        ("gempol", "catatan"),
+        ("mboten", "Cek lagi"),
+        ("nggih", "Terdaftar"),
+    ])
+    with rt.sessions() as s:
+        assert s.scalars(select(Ticket)).one().layanan.key == "kk"
