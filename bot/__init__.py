@@ -32,14 +32,21 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, announce_dry_run: 
 
     install(app, settings)
     init_console(app, runtime)
-    if settings.dry_run and announce_dry_run:
+    if announce_dry_run:
+        warn_if_dry_run(settings)
+    return app
+
+
+def warn_if_dry_run(settings: Settings) -> None:
+    """The DRY-RUN warning, once per server: by create_app, or by gunicorn's master before its
+    workers (gunicorn.conf.py), whose apps are made with announce_dry_run=False (Procfile)."""
+    if settings.dry_run:
         import logging
 
         logging.getLogger("bot").warning(
             "DRY-RUN: no Twilio credentials; nothing is sent, and unsigned webhooks are accepted from loopback only, %s",
             "forwarded ones included (DRY_RUN_ALLOW_FORWARDED)" if settings.dry_run_allow_forwarded
             else "not when a proxy forwarded them (X-Forwarded-For …; DRY_RUN_ALLOW_FORWARDED=1 accepts them)")
-    return app
 
 
 def runtime_of(app: Flask) -> Runtime:

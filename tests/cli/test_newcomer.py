@@ -165,3 +165,41 @@ def test_first_serve_takes_its_port_from_env_says_it_prepares_the_recogniser_onc
 
     again = run("init", env={"ENV_FILE": str(env_file)})
     assert again.exit_code == 0 and PREPARING_NLU not in again.output, again.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True, scope="session")  # the database plays no part
+def test_gunicorn_with_two_workers_says_dry_run_once(tmp_path, database_url):
+    """The Procfile's `web` command as a platform runs it: each worker made its app and said DRY-RUN,
+    so a log showed it WEB_CONCURRENCY times; the master says it once, before its workers."""
+    from core.nlu import build_recogniser
+
+    build_recogniser()  # on disk before the workers start: they load it, not train it twice at once
+    port = free_port()
+    web = next(line for line in (PROJECT_DIR / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    env = {k: v for k, v in os.environ.items() if k.upper() not in SETTING_NAMES and not k.startswith("TWILIO_")}
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"DATABASE_URL={database_url}\nINBOUND_SPOOL_DIR={tmp_path / 'spool'}\n"
+                        "CONSOLE_SECRET_KEY=kunci-uji\nLOG_LEVEL=INFO\n", encoding="utf-8")
+    env.update(ENV_FILE=str(env_file), PYTHONPATH=str(PROJECT_DIR), PORT=str(port), WEB_CONCURRENCY="2",
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
+    log = tmp_path / "web.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(["/bin/sh", "-c", f"exec {web.removeprefix('web:').strip()}"], cwd=PROJECT_DIR,
+                                env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while log.read_text(encoding="utf-8").count(" ready") < 2:  # both workers made their app
+            assert proc.poll() is None, log.read_text(encoding="utf-8")
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    output = log.read_text(encoding="utf-8")
+    assert output.count("DRY-RUN") == 1, output
+    assert "Traceback" not in output, output
