@@ -122,7 +122,7 @@ def stops_one_of_mine(turn: Turn) -> bool:
     w = _words(turn.text)
     if not w & (STOP_VERBS | DONT_WORDS | answers.NEVER_MIND_WORDS):
         return False
-    return any(k in turn.resident.subscriptions for k in kecamatan_named(turn))
+    return any(k in turn.facts.subscriptions() for k in kecamatan_named(turn))
 
 
 # "pengingat pandaan stop wae", "reminder beji ora usah": a stop said of the reminders, whatever else it names.

@@ -80,7 +80,7 @@ def start(turn: Turn) -> Step:
         return Step(switch_to="layanan", slots={"then_remind": True})
     if berhenti.stops_one_of_mine(turn):  # "yg beji gak usah lagi" is a stop, never a new subscription
         return stopping(turn)
-    mine = turn.resident.subscriptions
+    mine = list(turn.facts.subscriptions())
     if asks_list(turn.text):  # "pengingatku opo wae?": the list, and how to add or stop one
         if mine:
             return Step([say("langganan.list", kecamatan=kecamatan_list(mine), contoh=mine[0])], None)
