@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from core.runtime import Runtime
+from scheduler.jobs import JOBS
 from storage.models import Desa, Kecamatan, Opd, Resident, Staff, StaffRole, Subscription, Visit, VisitStatus
 from tests.fake_twilio import FakeTwilio
 
 BOT_NUMBER = "+6281100000000"
+VISIT_DAY = date(2026, 12, 9)  # a Wednesday: the reminders', corrections' and edits' Gempol visit
 TEMPLATES = {"reminder": "HX" + "a" * 32, "kades_reminder": "HX" + "b" * 32, "correction": "HX" + "c" * 32}
 
 
@@ -90,3 +92,8 @@ def recently() -> datetime:
     two hours before the real now. Meta counts the window in real time, and so does the sender
     (handlers.outbox.deliver), whatever instant a test's tick simulates."""
     return datetime.now(UTC) - timedelta(hours=2)
+
+
+def tick(runtime, instant):
+    """One run of every clock job at `instant`, as the clock process would: {job id: its result}."""
+    return {job.id: job.run(runtime, instant) for job in JOBS}

@@ -12,8 +12,7 @@ from flows.dates import tanggal
 from scheduler.corrections import correct_visit, plan_corrections
 from storage.models import Visit
 from storage.schedule import cancel_visit, move_visit
-from tests.scheduler.conftest import add_kades, add_residents, add_visit, jkt, kades_phone, phone, recently
-from tests.scheduler.test_reminders import VISIT_DAY, tick
+from tests.scheduler.conftest import VISIT_DAY, add_kades, add_residents, add_visit, jkt, kades_phone, phone, recently, tick
 
 TZ = ZoneInfo("Asia/Jakarta")
 

@@ -10,13 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from scheduler.jobs import JOBS
 from scheduler.regency import plan_regency_messages
 from storage.models import (
     Broadcast, Desa, Kecamatan, Layanan, Opd, OutboxMessage, QueueEntry, QueueStatus, Resident, Staff, StaffRole,
     Ticket, Visit, VisitStatus,
 )
-from tests.scheduler.conftest import add_visit, jkt, recently
+from tests.scheduler.conftest import add_visit, jkt, recently, tick
 
 PAST_DAY, VISIT_DAY = date(2026, 11, 25), date(2026, 12, 9)
 CAMAT_GEMPOL, CAMAT_BANGIL = "+6281355500001", "+6281355500002"
@@ -24,10 +23,6 @@ RINA, BUDI, DINKES = "+6281298765432", "+6281277777777", "+6281266666666"
 
 
 STAFF_TEMPLATES = {"camat_brief": "HX" + "d" * 32, "camat_hasil": "HX" + "e" * 32, "persiapan": "HX" + "f" * 32}
-
-
-def tick(runtime, instant):
-    return {job.id: job.run(runtime, instant) for job in JOBS}
 
 
 def _desa(s, nama, kecamatan="Gempol"):

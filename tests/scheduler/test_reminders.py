@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
 from core.runtime import Runtime
-from scheduler.jobs import JOBS
 from storage.models import Broadcast, OutboxMessage, OutboxStatus, Resident
-from tests.scheduler.conftest import (BOT_NUMBER, TEMPLATES, add_kades, add_residents, add_visit, jkt, kades_phone, phone,
-                                      recently)
+from tests.scheduler.conftest import (BOT_NUMBER, TEMPLATES, VISIT_DAY, add_kades, add_residents, add_visit, jkt,
+                                      kades_phone, phone, recently, tick)
 
-VISIT_DAY = date(2026, 12, 9)  # a Wednesday
-
-
-def tick(runtime, instant):
-    return {job.id: job.run(runtime, instant) for job in JOBS}
 
 
 def world(trt, at, *, gempol=3):

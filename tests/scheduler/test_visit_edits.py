@@ -12,9 +12,8 @@ from flows.dates import tanggal
 from scheduler.corrections import plan_corrections
 from scheduler.visit_changes import edit_visit
 from storage.models import Opd, OutboxMessage, OutboxStatus, Resident, Ticket, Visit
-from tests.scheduler.conftest import add_residents, add_visit, jkt, phone, recently
+from tests.scheduler.conftest import VISIT_DAY, add_residents, add_visit, jkt, phone, recently, tick
 from tests.scheduler.test_correction_chains import changes_received
-from tests.scheduler.test_reminders import VISIT_DAY, tick
 
 HOLDER = phone(50)
 
