@@ -177,3 +177,12 @@ def _replies(response):
 
     assert response.status_code == 200
     return replies_of(response)
+
+
+def test_the_schedule_question_takes_an_area_then_its_kecamatan(phone, rt):
+    add_visit(rt, "Gempol", 3)
+    add_visit(rt, "Tosari", 9)
+    assert "Ketik nama kecamatan Anda" in phone.say("jadwal kenduren mas")
+    reply = phone.say("Barat laut", ListId=f"{_asked(rt)}.g1", ListTitle="Barat laut")
+    assert "Wilayah Barat laut" in reply and "1. Gempol" in reply
+    assert "Kecamatan Gempol" in phone.say("Gempol", ListId=f"{_asked(rt)}.1", ListTitle="Gempol")
