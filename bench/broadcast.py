@@ -158,6 +158,9 @@ def main() -> None:
     parser.add_argument("--hours-off", type=float, default=2.0, help="how far the tick's --now is from real time")
     parser.add_argument("--timeout", type=float, default=400.0, help="bound on the storm's drain (s)")
     parser.add_argument("--nice", type=int, default=0, help="lower the storm's senders by this much more (beyond SENDER_NICE)")
+    parser.add_argument("--interleave-seconds", type=float, default=40.0,
+                        help="after 'during': inbound with the senders frozen every other --slice s (0: skip)")
+    parser.add_argument("--slice", type=float, default=4.0)
     parser.add_argument("--fake-nice", type=int, default=10,
                         help="the fake Twilio's nice level (it stands for a service off the bot's host)")
     args = parser.parse_args()

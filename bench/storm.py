@@ -14,6 +14,12 @@ and measures, in one run:
   two `scheduler send-worker`s and a `scheduler tick --now <that time>`; meanwhile the same
   inbound load again (p50/p99 "during"), and a petugas relay enqueued every 0.5 s to a resident of
   its own (the residents' lane): the time from its commit to its arrival at the fake Twilio;
+- interleaved (`--interleave-seconds`, after "during"): the same inbound load while the senders
+  and the fake are frozen (SIGSTOP) every other `--slice` seconds: p99 with senders running
+  against p99 with them frozen, second by second in the same minute. On a machine shared with
+  other people's work, that is the fair "with and without"; the phases before and after drift
+  with everyone else's load (the cores line of each phase shows how much);
+- the same inbound load once more after the drain (workers idle);
 - afterwards, from the fake's own record: duplicates, missed, the most sent in any 1-, 3- and
   10-second window against SEND_RATE_PER_SECOND, the drain's overall rate, reply latency
   p50/p95/max, the tick's exit status.
@@ -93,6 +99,50 @@ class Phase:
 def slowest(results, t0: float, n: int = 5) -> str:
     pairs = sorted(((lat, at) for r in results for lat, at in zip(r.latencies, r.sent_at)), reverse=True)[:n]
     return ", ".join(f"{lat * 1000:.0f} ms at +{at - t0:.1f} s" for lat, at in pairs)
+
+
+def interleaved(servers, messages, rate: float, seconds: float, slice_: float, frozen_pids) -> tuple[list, list]:
+    """The inbound load for `seconds`, the senders (and the fake) frozen (SIGSTOP) every other
+    `slice_` seconds: latencies of requests sent while they ran, and while they were frozen. Both
+    halves share the machine's moment, whatever the rest of the machine does meanwhile."""
+    slices: list[tuple[float, float, bool]] = []
+    done = threading.Event()
+
+    def toggle() -> None:
+        running = True
+        while not done.is_set():
+            start = time.perf_counter()
+            for pid in frozen_pids():
+                try:
+                    os.kill(pid, signal.SIGCONT if running else signal.SIGSTOP)
+                except ProcessLookupError:
+                    pass
+            done.wait(slice_)
+            slices.append((start, time.perf_counter(), running))
+            running = not running
+        for pid in frozen_pids():
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+
+    toggler = threading.Thread(target=toggle, daemon=True)
+    toggler.start()
+    try:
+        results = inbound(servers, messages, rate, seconds, "interleaved")
+    finally:
+        done.set()
+        toggler.join()
+    # A request counts for the slice it was sent in, unless sent in that slice's first 0.3 s
+    # (the previous state's work may still be in the queues).
+    ran, frozen = [], []
+    for r in results:
+        for lat, at in zip(r.latencies, r.sent_at):
+            for start, end, running in slices:
+                if start + 0.3 <= at < end:
+                    (ran if running else frozen).append(lat)
+                    break
+    return ran, frozen
 
 
 def seed(rt: Runtime, recipients: int, probes: int, simulated: datetime) -> int:
@@ -208,10 +258,13 @@ def run_storm(args) -> None:
         probe_times: dict[str, float] = {}
         stop_probes = threading.Event()
 
-        def probe() -> None:
-            from handlers.outbox import enqueue
-            from storage.models import Resident
+        # Imported here, not in the prober's thread: importing the outbox (and with it the Twilio
+        # client) in a thread of this process held the interpreter for seconds on a busy machine,
+        # and every inbound request in flight at the start of "during" looked 1.2-1.4 s slow.
+        from handlers.outbox import enqueue
+        from storage.models import Resident
 
+        def probe() -> None:
             n = 0
             while not stop_probes.is_set() and n < probes:
                 phone = f"+62813{PROBE_FIRST + n + 1:08d}"
@@ -236,9 +289,16 @@ def run_storm(args) -> None:
         prober.start()
         phase1 = Phase(servers, lambda: procs_and_tick, fake_proc, database)
         with phase1:
-            p1_start = time.perf_counter()
+            p1_start, during_wall = time.perf_counter(), [datetime.now(UTC)]
             during = inbound(servers, messages, args.inbound, args.inbound_seconds, "during")
+            during_wall.append(datetime.now(UTC))
         lat1, ok1, err1 = merged(during)
+        ran, frozen = [], []
+        if args.interleave_seconds:
+            paused = time.monotonic()
+            ran, frozen = interleaved(servers, messages, args.inbound, args.interleave_seconds, args.slice,
+                                      lambda: [p.pid for p in procs_and_tick if p.poll() is None] + [fake_proc.pid])
+            frozen_span = (paused, time.monotonic())  # relays of this span waited for frozen senders
 
         def unfinished() -> int:
             with rt.sessions() as s:
@@ -289,10 +349,13 @@ def run_storm(args) -> None:
         for m in sent:
             if not m["body"].startswith("Petugas"):
                 per_phone[m["to"]] = per_phone.get(m["to"], 0) + 1
-        duplicates = len(sent) - len({m["sid"] for m in sent} & held)
+        unheld = len(sent) - len({m["sid"] for m in sent} & held)  # at Twilio, no row holds its SID
         twice = sum(1 for c in per_phone.values() if c > 1)
+        leftover = sum(1 for r in rows if r.status in (OutboxStatus.PENDING, OutboxStatus.CLAIMED))
         broadcast_at = [m["at"] for m in sent if not m["body"].startswith("Petugas")]
         all_at = [m["at"] for m in sent]
+        if args.interleave_seconds:  # relays committed while the senders were being frozen: not counted
+            probe_times = {k: v for k, v in probe_times.items() if not frozen_span[0] - 5 <= v <= frozen_span[1]}
         replies = [m["at"] - probe_times[m["to"]] for m in sent if m["to"] in probe_times]
         by_sender: dict[str, int] = {}
         for r in rows:
@@ -303,7 +366,9 @@ def run_storm(args) -> None:
               f"2 send-workers + a tick --now {args.hours_off} h off (bench --nice {args.nice}, fake Twilio at nice {args.fake_nice}); inbound {args.inbound:g} msg/s on 2 web instances")
         print(f"  drained in {drained_in:.1f} s; broadcast at {(len(broadcast_at) - 1) / span if span else 0:.1f}/s overall; "
               f"rows per sender {sorted(by_sender.values(), reverse=True)}; tick exit status {tick_status}")
-        print(f"  duplicates {duplicates} (residents with the reminder twice: {twice}), missed {missed}")
+        print(f"  duplicates: {twice} residents got the reminder twice; {unheld} messages at Twilio held by no row "
+              f"(a sender stopped between send and record leaves these for the lookup at Twilio); "
+              f"missed {missed} ({leftover} still pending or claimed at the end)")
         for width in (3, 10):
             most = most_in_window(all_at, width)
             print(f"  most sent in any {width:>2} s window: {most} (limit {args.rate * width:g}) "
@@ -319,6 +384,19 @@ def run_storm(args) -> None:
                 buckets.setdefault(int((probe_times[m["to"]] - t0) // 10), []).append(m["at"] - probe_times[m["to"]])
         print("  relay latency by 10 s of the run (p50/max ms): " + ", ".join(
             f"{k * 10}s {pct(v, 50) * 1000:.0f}/{max(v) * 1000:.0f}" for k, v in sorted(buckets.items())))
+        # Residents' replies, where the webhook writes them to the outbox (REST replies): written
+        # during "during" (the broadcast draining), from the row's commit to its SID recorded.
+        with rt.sessions() as s:
+            written = s.execute(select(OutboxMessage.created_at, OutboxMessage.sent_at).where(
+                OutboxMessage.kind == "reply", OutboxMessage.created_at >= during_wall[0],
+                OutboxMessage.created_at < during_wall[1])).all()
+        if written:
+            waits = [(sent_at - created).total_seconds() for created, sent_at in written if sent_at]
+            print(f"  replies written during the storm: {len(written)}, sent {len(waits)}; row written → SID "
+                  f"recorded p50 {pct(waits, 50) * 1000:.0f} ms, p95 {pct(waits, 95) * 1000:.0f} ms, "
+                  f"max {max(waits, default=float('nan')) * 1000:.0f} ms → {'OK' if pct(waits, 95) <= 1.0 else 'OVER 1 s'}")
+        else:
+            print("  replies written during the storm: none (replies go as TwiML)")
         p99_0, p99_1 = pct(lat0, 99) * 1000, pct(lat1, 99) * 1000
         p99_2 = pct(lat2, 99) * 1000
         print(f"  webhook without senders: p50 {pct(lat0, 50) * 1000:.1f} ms, p99 {p99_0:.1f} ms ({ok0} ok, {err0} errors)")
@@ -326,6 +404,12 @@ def run_storm(args) -> None:
               f" → ×{p99_1 / p99_0:.2f} {'OK' if p99_1 <= 2 * p99_0 else 'OVER 2×'}")
         print(f"  webhook after the storm (workers idle): p50 {pct(lat2, 50) * 1000:.1f} ms, p99 {p99_2:.1f} ms "
               f"({ok2} ok, {err2} errors); during ÷ after ×{p99_1 / p99_2:.2f}")
+        if ran and frozen:
+            print(f"  webhook interleaved ({args.interleave_seconds:g} s, senders and fake frozen every other "
+                  f"{args.slice:g} s): senders running p50 {pct(ran, 50) * 1000:.1f} / p99 {pct(ran, 99) * 1000:.1f} ms "
+                  f"({len(ran)}), frozen p50 {pct(frozen, 50) * 1000:.1f} / p99 {pct(frozen, 99) * 1000:.1f} ms "
+                  f"({len(frozen)}) → ×{pct(ran, 99) / pct(frozen, 99):.2f} "
+                  f"{'OK' if pct(ran, 99) <= 2 * pct(frozen, 99) else 'OVER 2×'}")
         for name, phase, results, start in (("without", phase0, quiet, p0_start), ("during", phase1, during, p1_start),
                                             ("after", phase2, after, p2_start)):
             print(f"  {name:>7}: cores {phase.line()}")
