@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "info.topic.hilang_rusak": "surat kehilangan",
     "info.topic.terlewat": "terlambat/terlewat",
     "info.topic.kantor": "kantor dinas",
+    "info.caravan_chosen": "\n🚐 Kenduren Mas yang sedang Anda daftarkan: *Kec. {kecamatan}*, {tanggal}, {jam}, {lokasi}.",
     "info.caravan_too": "\n🚐 Bisa menunggu? Kenduren Mas berikutnya di *Kec. {kecamatan}*: {tanggal}, {jam}, {lokasi}. Balas *DAFTAR* untuk mendaftar.",
     "info.topic.darurat": "keadaan darurat",
     "info.topic.musrenbang": "usulan dan Musrenbang",

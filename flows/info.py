@@ -332,6 +332,10 @@ def _own_context(turn: Turn, topic: str, kunci: str, lay) -> Say | str | None:
         t = turn.facts.antrean_today().upcoming_ticket
         if t is not None:
             return say("info.your_visit", kode=t.kode, tanggal=t.tanggal_text, jam=t.jam_text, lokasi=t.lokasi)
+        chosen = turn.facts.visit(turn.slots["visit_id"]) if turn.slots.get("visit_id") else None
+        if chosen is not None:  # mid-registration: the visit being registered for, no "balas DAFTAR"
+            return say("info.caravan_chosen", kecamatan=chosen.kecamatan, tanggal=chosen.tanggal_text,
+                       jam=chosen.jam_text, lokasi=chosen.lokasi)
         dukcapil = kunci.startswith("kantor.dukcapil")
         kecamatan = turn.slots.get("kecamatan") or turn.resident.kecamatan
         visits = [v for v in turn.facts.next_visits(kecamatan, limit=3) or turn.facts.next_visits(None, limit=3)

@@ -173,3 +173,10 @@ def test_self_at_the_name_question_drops_the_relation(phone, visits, rt, start, 
                  ("wonosari", "catatan"), ("-", "Cek lagi", "!cucu"), ("1", "Terdaftar")])
     [ticket] = tickets(rt)
     assert ticket.nama == "Sumarti" and ticket.relasi is None
+
+
+def test_the_office_asked_mid_registration_names_the_visit_being_registered_for(phone, visits, rt):
+    play(phone, [("daftar kk", "kecamatan mana"), ("tutur", "Daftar untuk tanggal ini"), ("1", "Nama sesuai KK?"),
+                 ("nek kesuwen, iso langsung nang kantor capil ae ta?", "Kompleks Perkantoran Raci",
+                  "yang sedang Anda daftarkan", "Kec. Tutur", "!Balas *DAFTAR*", "lanjutkan menjawab"),
+                 ("Sumarni", "Desa/kelurahan")])
