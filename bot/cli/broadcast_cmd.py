@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from bot.cli.context import fail, runtime
 from core.logging_setup import mask_phone
 from flows.dates import tanggal
-from scheduler.stats import BroadcastFigures, error_breakdown, figures
+from storage.broadcast_stats import BroadcastFigures, error_breakdown, figures
 from storage.models import Broadcast, OutboxMessage, Visit
 
 COLUMNS = ("planned", "waiting", "sent", "delivered", "read", "failed", "canceled")

@@ -6,7 +6,7 @@ import click
 
 from bot.cli.context import fail, runtime
 from flows.dates import tanggal
-from scheduler.stats import figures
+from storage.broadcast_stats import figures
 from storage.models import TicketStatus
 from storage.reports import visit_report
 

@@ -12,7 +12,7 @@ from bot.console.blueprint import bp
 from bot.console.charts import bar_chart, funnel_chart
 from catalogue import render
 from catalogue.console import text
-from scheduler.stats import figures
+from storage.broadcast_stats import figures
 from storage.models import Broadcast, Visit
 from storage.reports import rating_distribution, summary, ticket_outcomes, visit_report
 
