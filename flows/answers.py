@@ -126,9 +126,22 @@ def _content(tokens: Sequence[str]) -> list[str]:
     return [t for t in tokens if t not in FILLERS]
 
 
+# Words around a number that point back to an option or a choice made before, never a quantity: "4 wae,
+# podo karo sing mau" (the same as before), "yg 3 kak", "aku milih 2", "sing nomer 1 kados wau".
+NUMBER_REFERENCES = frozenset("""
+    yg sng podo padha pada sama karo kalih kaliyan kayak kaya koyo koyok kados kaya seperti kyk tadi td mau wau
+    barusan kemarin wingi milih pilih dipilih tak aku saya sy kula kulo engkok kaula ambil jupuk njupuk mendhet
+    ya yo ye nggih inggih ok oke sip dong deh sih lah kok ae
+""".split())
+
+
 def number(text: str) -> int | None:
-    """A whole answer that is one number: "1", "2.", "no 1", "nomer loro", "1️⃣", "setunggal"."""
+    """A whole answer that is one number: "1", "2.", "no 1", "nomer loro", "1️⃣", "setunggal", also wrapped
+    in words that only point at it ("nomer 2 ae mbak", "yg 3 kak", "4 wae, podo karo sing mau")."""
     tokens = [t for t in words(text) if t not in NUMBER_FILLERS and t not in FILLERS]
+    if len(tokens) > 1:
+        numeric = [t for t in tokens if t not in NUMBER_REFERENCES]
+        tokens = numeric if len(numeric) == 1 and (numeric[0].isdigit() or numeric[0] in NUMBER_WORDS) else tokens
     if len(tokens) != 1:
         return None
     token = tokens[0]
@@ -159,17 +172,38 @@ def is_never_mind(text: str) -> bool:
     return is_skip(text) and any(t in _NEVER_MIND_WORDS for t in words(text))
 
 
+# "there is none" in chat spelling: a no and a there-is word ("gk ad", "ga ada apa2", "mboten wonten
+# nopo-nopo", "ora ono maneh"), or the two run together ("gada", "gaada", "gkada", "ndakada", "gaonok").
+_NONE_NEG = frozenset("tidak tdk tak ta gak ga gk g nggak ngga enggak engga ndak nda ora orak mboten boten ra".split())
+_NONE_EXIST = frozenset("ada ad onok ono enek ana wonten enten".split())
+_NONE_TAIL = frozenset("""
+    apa apa2 apapa apaapa opo opo2 oponopo nopo nopo2 napa napa2 menapa sing seng lagi lg maneh meneh malih manih
+    catatan tambahan foto saran pesan keterangan sih kok koq kq dah deh kak sama sekali blas babar pisan
+""".split())
+_NONE_FUSED = re.compile(r"^(?:g|ga|gk|gak|ng?ga|ndak|nda|tdk|tidak|ora|ra)(?:ada|ad|onok|ono|enek)$")
+
+
 def is_skip(text: str) -> bool:
-    """At an optional step: "lewati", "gak ada", "ndak onok", "-", "kosong" … (never content)."""
+    """At an optional step: "lewati", "gak ada", "ndak onok", "-", "kosong", "gk ad", "gada" … (never content)."""
     raw = (text or "").strip()
     if raw and set(raw) <= set("-_.–— "):
         return True
     tokens = [t for t in words(text) if t not in FILLERS and t not in THANKS_WORDS]
-    return bool(tokens) and " ".join(tokens) in SKIP_PHRASES
+    if not tokens:
+        return False
+    if " ".join(tokens) in SKIP_PHRASES:
+        return True
+    if _NONE_FUSED.match(tokens[0]):
+        rest = tokens[1:]
+    elif len(tokens) >= 2 and tokens[0] in _NONE_NEG and tokens[1] in _NONE_EXIST:
+        rest = tokens[2:]
+    else:
+        return False
+    return all(t.split("-")[0] in _NONE_TAIL or t in FILLERS for t in rest)  # "nopo-nopo"
 
 
 # Words that say "there is none" ("gak ada", "ndak onok", "mboten wonten"), unlike a bare "tidak".
-_NONE_WORDS = frozenset("ada onok ono enek ana wonten enten kosong nihil none tade tadek tada".split())
+_NONE_WORDS = _NONE_EXIST | frozenset("kosong nihil none tade tadek tada".split())
 
 
 def is_none(text: str) -> bool:
@@ -178,7 +212,7 @@ def is_none(text: str) -> bool:
     raw = (text or "").strip()
     if raw and set(raw) <= set("-_.–— "):
         return True
-    return is_skip(text) and any(t in _NONE_WORDS for t in words(text))
+    return is_skip(text) and any(t in _NONE_WORDS or _NONE_FUSED.match(t) for t in words(text))
 
 
 def is_closing(text: str) -> bool:

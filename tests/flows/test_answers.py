@@ -162,3 +162,28 @@ def _lexicon():
 ])
 def test_residents_forms_of_an_option_pick_it_and_never_another(text, labels, yes, no, index):
     assert answers.pick(text, labels, yes=yes, no=no, lexicon=_lexicon()) == index
+
+
+# "there is none" in chat spelling is a skip, never content (category: skip words stored as a note)
+@pytest.mark.parametrize("text", ["gk ad", "GADA KAK", "gaada", "ga ad mbak", "ndak ada apa2", "ora ono opo-opo",
+                                  "mboten wonten nopo-nopo", "tdk ada lg", "ndakada", "gak onok maneh"])
+def test_none_in_chat_spelling_is_a_skip(text):
+    assert answers.is_skip(text) and answers.is_none(text)
+
+
+@pytest.mark.parametrize("text", ["ga ada jalan", "ora ono banyu", "gak ada listrik di rt 3", "gada lampu"])
+def test_none_of_something_is_content(text):
+    assert not answers.is_skip(text)
+
+
+# a number wrapped in words that only point at it is that number
+@pytest.mark.parametrize("text, n", [("2 wae, podo karo sing wingi", 2), ("nomer 3 ae mas", 3), ("yg 1 kak", 1),
+                                     ("aku milih papat", 4), ("sing nomer 2 kados wau", 2), ("tak pilih 5 ya", 5),
+                                     ("YG 2 AJA", 2)])
+def test_a_number_among_pointing_words_is_the_number(text, n):
+    assert answers.number(text) == n
+
+
+@pytest.mark.parametrize("text", ["2 orang", "3 hari lagi", "rt 2", "umur 5", "200 meter", "2 atau 3"])
+def test_a_quantity_is_no_option_number(text):
+    assert answers.number(text) is None

@@ -81,3 +81,19 @@ def test_rating_in_words(phone, schedule, petugas, rt, wa_client):
     with rt.sessions() as s:
         survey = s.scalars(select(SurveyResponse)).one()
         assert (survey.rating, survey.comment) == (5, None)
+
+
+def test_none_in_chat_spelling_is_never_the_note_and_a_wrapped_number_picks(phone, schedule, rt):
+    play(phone, [
+        ("menu", "Balas dengan angka"),
+        ("yg 2 kak", "Layanan apa"),                # "Daftar layanan": the list of services
+        ("ktp", "KTP-el", "kecamatan mana"),
+        ("gempol", "1. Daftar untuk tanggal ini"),
+        ("nomer 1 ae mbak", "Nama sesuai KK?"),
+        ("1", "Desa/kelurahan"),
+        ("gempol", "catatan"),
+        ("GK AD KAK", "Cek lagi", "Catatan: -", "!GK AD"),
+        ("1 wae, podo karo sing mau", "Terdaftar"),
+    ])
+    with rt.sessions() as s:
+        assert s.scalars(select(Ticket)).one().catatan is None
