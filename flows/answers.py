@@ -139,9 +139,9 @@ def number(text: str) -> int | None:
     """A whole answer that is one number: "1", "2.", "no 1", "nomer loro", "1️⃣", "setunggal", also wrapped
     in words that only point at it ("nomer 2 ae mbak", "yg 3 kak", "4 wae, podo karo sing mau")."""
     tokens = [t for t in words(text) if t not in NUMBER_FILLERS and t not in FILLERS]
-    if len(tokens) > 1:
-        numeric = [t for t in tokens if t not in NUMBER_REFERENCES]
-        tokens = numeric if len(numeric) == 1 and (numeric[0].isdigit() or numeric[0] in NUMBER_WORDS) else tokens
+    if len(tokens) > 1:  # the same number said twice counts once ("1 ae, sing pertama")
+        numeric = {int(t) if t.isdigit() else NUMBER_WORDS.get(t) for t in tokens if t not in NUMBER_REFERENCES}
+        tokens = [str(numeric.pop())] if len(numeric) == 1 and None not in numeric else tokens
     if len(tokens) != 1:
         return None
     token = tokens[0]

@@ -179,7 +179,7 @@ def test_none_of_something_is_content(text):
 # a number wrapped in words that only point at it is that number
 @pytest.mark.parametrize("text, n", [("2 wae, podo karo sing wingi", 2), ("nomer 3 ae mas", 3), ("yg 1 kak", 1),
                                      ("aku milih papat", 4), ("sing nomer 2 kados wau", 2), ("tak pilih 5 ya", 5),
-                                     ("YG 2 AJA", 2)])
+                                     ("YG 2 AJA", 2), ("1 ae, sing pertama", 1)])
 def test_a_number_among_pointing_words_is_the_number(text, n):
     assert answers.number(text) == n
 
