@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import text
 
 from bot import create_app
 from core.runtime import Runtime
@@ -78,13 +77,15 @@ def _clear(rt: Runtime) -> None:
     (new files for each) took 0.7 s per test, a third of the suite."""
     tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     with rt.engine.begin() as conn:
-        for t in tables:
-            conn.execute(t.delete())
-        if rt.engine.dialect.name == "postgresql":  # SQLite starts again at 1 in an empty table
-            with_ids = [t.name for t in tables if "id" in t.c]
-            conn.execute(text("SELECT setval(seq, 1, false) FROM (SELECT pg_get_serial_sequence(quote_ident(n), 'id')"
-                              " AS seq FROM unnest(CAST(:names AS text[])) AS n) AS s WHERE seq IS NOT NULL"),
-                         {"names": with_ids})
+        if rt.engine.dialect.name != "postgresql":  # SQLite starts again at 1 in an empty table
+            for t in tables:
+                conn.execute(t.delete())
+            return
+        # PostgreSQL: one round trip for every table and sequence (31 took ~30 ms per test).
+        names = ", ".join(f"'{t.name}'" for t in tables if "id" in t.c)
+        conn.exec_driver_sql("; ".join(f'DELETE FROM "{t.name}"' for t in tables)
+                             + "; SELECT setval(seq, 1, false) FROM (SELECT pg_get_serial_sequence(quote_ident(n), 'id')"
+                             f" AS seq FROM unnest(ARRAY[{names}]::text[]) AS n) AS s WHERE seq IS NOT NULL")
 
 
 @pytest.fixture
