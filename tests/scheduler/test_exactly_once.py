@@ -26,10 +26,10 @@ from storage.models import OutboxMessage, OutboxStatus
 from tests.scheduler.conftest import BOT_NUMBER, TEMPLATES, add_residents, add_visit, phone
 
 RECIPIENTS = 200
-# A lease of 8 s sends only while 5 s of it are left (2 × HTTP timeout + 1 s) and an orphan is
-# looked up 2 s after its lease: a request of the killed sender has 7 s to reach the fake. With
-# 3 s / 0.5 s the killed sender's last requests, recorded late by a fake starved of CPU (load
-# 15–35), came after the lookup and were sent again.
+# A lease of 8 s sends only while 5 s of it are left (2 × HTTP timeout + 1 s). The kill tests do
+# not wait for a killed sender's leases: once the fake has settled (its last requests recorded, or
+# never arrived) they run them out in the database (leases_ran_out). Waiting on the real clock took
+# ~10 s per test, and a fake starved of CPU (load 15–35) recorded late requests after the lookup.
 WORKER = ["-m", "bot", "scheduler", "send-worker", "--lease", "8", "--http-timeout", "2", "--idle", "0.2"]
 
 
