@@ -238,7 +238,7 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     if sensitive is not None:
         return sensitive
 
-    answered = _sourced(situation, turn, ask)
+    answered = _sourced(registry, situation, turn, ask)
     if answered is not None:
         if not _clear_request(turn):
             return answered
@@ -258,7 +258,7 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         kecamatan = turn.entities.get("kecamatan")
         answer = (schedule_cards(turn.facts.next_visit_to(kecamatan))
                   if turn.intent == "jadwal" and turn.confidence >= CONFIDENT and kecamatan else [])
-        return replace(stay(situation, [*(answer or [say("menu.question_aside")]), say("info.back_to_question")]),
+        return replace(stay(situation, [*(answer or [say("menu.question_aside")]), *_ask_again(registry, situation, turn)]),
                        misses=0)
 
     kindly = closing_reply(ask, turn.text)
@@ -407,7 +407,7 @@ def _clear_request(turn: Turn) -> bool:
     return turn.intent == "cek_status" and bool(turn.entities.get("kode"))
 
 
-def _sourced(situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
+def _sourced(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
     """A question around a service ("boleh diwakilkan?", "fotokopi piro?", "sapi birahi"): answered from
     the sourced reference in one message, keeping the resident's place. Never where typed content is
     the answer (a note, a proposal), nor where the message picks an option of the question asked."""
@@ -421,6 +421,8 @@ def _sourced(situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
     if answer is None:
         return None
     mid_flow = situation.flow not in (None, "menu")
+    if mid_flow and _question_at_short(ask, turn.text):  # the name question asked again in its own words
+        return replace(stay(situation, [answer, *_ask_again(registry, situation, turn)]), misses=0)
     named = turn.entities.get("layanan")
     if named and not mid_flow:  # "ketik PETUGAS" after it goes to that service's dinas
         situation = replace(situation, slots={**situation.slots, "layanan": named})
@@ -520,6 +522,17 @@ def _question_at_short(ask: Ask, text: str) -> bool:
     """A question typed where a short value (a name, a number) is asked: never that value."""
     return (ask.short and answers.is_question(text) and not re.search(r"\d", text)
             and as_name(text.strip(" ?!.,")) is None and stated_person_name(text) is None)
+
+
+def _ask_again(registry: Registry, situation: Situation, turn: Turn) -> list[Say]:
+    """The question asked again in its own words (what its step says to an empty answer), or the general
+    "lanjutkan menjawab" when the step has none."""
+    flow = registry.flows.get(situation.flow or "")
+    if flow is not None and situation.state in flow.steps:
+        step = flow.steps[situation.state](replace(turn, text="", intent=OUT_OF_SCOPE, entities={}, confidence=0.0))
+        if step.unhandled and step.replies:
+            return list(step.replies)
+    return [say("info.back_to_question")]
 
 
 def _said_change_of_mind(text: str) -> bool:

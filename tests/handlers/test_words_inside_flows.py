@@ -91,7 +91,7 @@ def test_a_come_back_later_question_mid_registration_keeps_the_question(phone, v
 ])
 def test_a_question_at_the_name_question_is_never_the_name(phone, visits, rt, question, answered):
     play(phone, [("daftar ktp", "kecamatan mana"), ("tutur", "1. Daftar"), ("1", "Nama sesuai KK?"),
-                 (question, answered, "lanjutkan menjawab", "!tidak saya lanjutkan", "!Desa/kelurahan"),
+                 (question, answered, "nama lengkap sesuai KK", "!tidak saya lanjutkan", "!Desa/kelurahan"),
                  ("Sulastri Wahyuni", "Desa/kelurahan"), ("wonosari", "catatan"),
                  ("-", "Cek lagi", "Sulastri Wahyuni"), ("1", "Terdaftar")])
     [ticket] = tickets(rt)
@@ -178,5 +178,5 @@ def test_self_at_the_name_question_drops_the_relation(phone, visits, rt, start, 
 def test_the_office_asked_mid_registration_names_the_visit_being_registered_for(phone, visits, rt):
     play(phone, [("daftar kk", "kecamatan mana"), ("tutur", "Daftar untuk tanggal ini"), ("1", "Nama sesuai KK?"),
                  ("nek kesuwen, iso langsung nang kantor capil ae ta?", "Kompleks Perkantoran Raci",
-                  "yang sedang Anda daftarkan", "Kec. Tutur", "!Balas *DAFTAR*", "lanjutkan menjawab"),
+                  "yang sedang Anda daftarkan", "Kec. Tutur", "!Balas *DAFTAR*", "nama lengkap sesuai KK"),
                  ("Sumarni", "Desa/kelurahan")])
