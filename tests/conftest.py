@@ -122,7 +122,8 @@ class Cli:
     """Runs `python -m bot …` in-process against the test database."""
 
     def __init__(self, database_url: str):
-        self.env = {"DATABASE_URL": database_url}
+        # In-process: a tick or send-worker must not lower the test process's own CPU priority.
+        self.env = {"DATABASE_URL": database_url, "SENDER_NICE": "0"}
 
     def __call__(self, *args: str, input: str | None = None):
         from bot.cli import cli

@@ -16,6 +16,7 @@ def run(trt, database_url, fake_twilio):
     env = {"DATABASE_URL": database_url, "TWILIO_ACCOUNT_SID": fake_twilio.account_sid,
            "TWILIO_AUTH_TOKEN": fake_twilio.auth_token, "TWILIO_WHATSAPP_FROM": f"whatsapp:{BOT_NUMBER}",
            "TWILIO_API_BASE_URL": fake_twilio.base_url, "SEND_RATE_PER_SECOND": "200",
+           "SENDER_NICE": "0",  # in-process: the test process keeps its priority
            **{f"TWILIO_TEMPLATE_{k.upper()}": v for k, v in TEMPLATES.items()}}
 
     def invoke(*args: str):
