@@ -203,6 +203,9 @@ MESSAGES: dict[str, str] = {
                                "keliling Pemerintah Kabupaten Pasuruan. Jadwal terdekat dari sana: *{tanggal}* di Kec. "
                                "{kecamatan} ({lokasi}) — siapa pun boleh datang bertanya. Untuk mendaftar atau diingatkan, "
                                "ketik *{kecamatan}*; kalau Anda tinggal di Kabupaten Pasuruan, ketik kecamatan atau desanya."),
+    "places.kota_dukcapil": ("Untuk warga Kota Pasuruan, dokumen kependudukan diurus di *Dispendukcapil Kota Pasuruan*: "
+                             "{alamat}, telp. {telepon} (alamat menurut standar pelayanannya tahun {tahun}; mohon cek dulu "
+                             "di {situs}). Kalau bisa datang, Anda tetap boleh bertanya di Kenduren Mas terdekat."),
     "places.desa_not_found": "Desa/kelurahan itu belum saya temukan. Coba tulis lagi namanya (misalnya *Martopuro*).",
     "places.desa_needed": "Desa/kelurahannya perlu diisi supaya sampai ke desa yang tepat 🙏 Tulis namanya (misalnya *Martopuro*), atau ketik *BATAL*.",
     "places.desa_option": "Desa {desa}, Kec. {kecamatan}",

@@ -14,8 +14,8 @@ from flows.langganan import asks_reminder
 from flows.person import age_in, read_person, relation_in, rename_in, stated_person_name
 from flows.phones import NIK_PATTERN, mask_nik
 from flows.places import (
-    KECAMATAN_CONFIRMATION, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation, says_home,
-    with_areas,
+    KECAMATAN_CONFIRMATION, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation, outside_answer,
+    outside_regency, says_home, with_areas,
 )
 
 
@@ -141,6 +141,10 @@ def start(turn: Turn) -> Step:
     age = age_in(turn.text)
     if age is not None:
         carried["umur"] = age
+    if outside_regency(turn.text) and not carried.get("kecamatan"):
+        # "domisili kota pasuruan, mau bikin ktp": said kindly at once (with the city's own Dispendukcapil for
+        # its documents) and the nearest visit, instead of asking the kecamatan they already said.
+        return outside_answer(replace(turn, slots={**carried, "layanan": key}), S.ASK_KECAMATAN)
     if turn.slots.get("then_remind") or asks_reminder(turn.text):
         # "… sekalian ingatkan saya": said to follow, and asked once the ticket is made (never dropped).
         carried["then_remind"] = True

@@ -337,10 +337,6 @@ def desa_not_found_anywhere(nlu, kecamatan: str | None) -> Say:
 # regency's kecamatan next to it (where the nearest visit is looked for). Kenduren Mas is Kabupaten
 # Pasuruan's; a resident from there is told so kindly, and offered the nearest visit if they can come.
 OUTSIDE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("Kota Pasuruan", ("kota pasuruan", "kodya pasuruan", "kota psr", "kotamadya pasuruan", "pasuruan kota",
-                       "purworejo", "bugul kidul", "bugulkidul", "bugul", "gadingrejo", "gading rejo", "panggungrejo",
-                       "panggung rejo", "pohjentrek kota"),
-     ("Pohjentrek", "Kraton", "Gondangwetan", "Rejoso", "Bangil")),
     ("Kabupaten Sidoarjo", ("sidoarjo", "sidoardjo", "porong", "tanggulangin", "krembung", "jabon", "sda"),
      ("Gempol", "Beji", "Bangil")),
     ("Kota Surabaya", ("surabaya", "suroboyo", "sby"), ("Gempol", "Beji", "Bangil")),
@@ -350,6 +346,13 @@ OUTSIDE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("Kota Batu", ("kota batu",), ("Prigen", "Purwodadi")),
     ("Kabupaten Probolinggo", ("probolinggo", "tongas", "sumberasih", "sukapura"),
      ("Nguling", "Lumbang", "Tosari")),
+    # Last: "aku wong kota" names Kota Pasuruan only when no other city is named ("wong kota batu").
+    ("Kota Pasuruan", ("kota pasuruan", "kodya pasuruan", "kota psr", "kotamadya pasuruan", "pasuruan kota",
+                       "kutha pasuruan", "kodya", "kota pas", "wong kota", "wong kutho", "wong kutha", "tiyang kota",
+                       "tiyang kutha", "oreng kota", "warga kota", "domisili kota", "orang kota", "org kota",
+                       "penduduk kota", "ktp kota", "purworejo", "bugul kidul", "bugulkidul", "bugul", "gadingrejo",
+                       "gading rejo", "panggungrejo", "panggung rejo", "pohjentrek kota"),
+     ("Pohjentrek", "Kraton", "Gondangwetan", "Rejoso", "Bangil")),
 )
 _OUTSIDE_RE = [(label, re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s*") for n in names)
                                   + r")(?![\w'])", re.IGNORECASE), near)
@@ -386,7 +389,21 @@ def outside_answer(turn: Turn, retry_state: str) -> Step | None:
         return None  # "pusung malang" is desa Pusungmalang (Puspo), not Kabupaten Malang
     label, near = found
     visit = nearest_visit_to(turn, near)
+    # A Kota Pasuruan resident after a Dukcapil document: their own city's Dispendukcapil first.
+    key = turn.slots.get("layanan")
+    lay = turn.facts.layanan(key) if key else None
+    own = ([say("places.kota_dukcapil", **KOTA_PASURUAN_DUKCAPIL)]
+           if label == "Kota Pasuruan" and lay is not None and lay.opd.key == "dispendukcapil" else [])
     if visit is None:
-        return Step([say("places.outside", place=label)], retry_state, dict(turn.slots))
+        return Step([say("places.outside", place=label), *own], retry_state, dict(turn.slots))
     return Step([say("places.outside_nearest", place=label, kecamatan=visit.kecamatan, tanggal=visit.tanggal_text,
-                     lokasi=visit.lokasi)], retry_state, dict(turn.slots))
+                     lokasi=visit.lokasi), *own], retry_state, dict(turn.slots))
+
+
+# Kota Pasuruan's own Dispendukcapil, for a resident of the city after a KTP-el/KK/akta. Source: the letterhead of
+# "Keputusan Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Pasuruan Nomor 065/33/423.107/2016 tentang Standar
+# Pelayanan Publik" (2016, as reproduced at fdokumen.com/document/dinas-kependudukan-dan-pencatatan-sipil-pelayanan-
+# dan-acuan-penilaian-kualitas.html): "Jl. Pahlawan No. 22, Telp. (0343) 421717"; the website is the one the
+# service requirements cite (data/layanan.csv). Dated 2016, so the message says to check it first.
+KOTA_PASURUAN_DUKCAPIL = {"alamat": "Jl. Pahlawan No. 22, Kota Pasuruan", "telepon": "(0343) 421717",
+                          "situs": "dispendukcapil.pasuruankota.go.id", "tahun": "2016"}

@@ -188,6 +188,11 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
     a greeting or a schedule question, or a pin, sent outside a flow, is offered when a registration asks it,
     never asked again."""
     outcome = _decide(registry, rules, situation, turn)
+    if (not outcome.understood or outcome.flow == "menu") and situation.flow in (None, "menu"):
+        # "domisili kota pasuruan", "aku wong kota" alone: said kindly, with the nearest visit (not "not understood").
+        outside = places.outside_answer(turn, None)
+        if outside is not None:
+            outcome = Outcome(list(outside.replies), None, None, {}, list(outcome.effects))
     # Mid-flow a place answers the question asked (the flow keeps it); a kepala desa's link says its own desa.
     if situation.flow not in (None, "menu") or any(isinstance(e, ReferralArrival) for e in outcome.effects):
         return outcome
@@ -459,6 +464,10 @@ def _read_again(turn: Turn) -> Turn:
     norm = " ".join(answers.words(turn.text))
     if turn.intent != "petugas" and _WANTS_PERSON.search(norm):
         return replace(turn, intent="petugas", confidence=max(turn.confidence, 0.95))
+    if (turn.intent == "petugas" and places.says_home(norm)
+            and not {"petugas", "operator", "admin", "cs"} & set(norm.split())):
+        # "aku wong kota", "aku wong gerbo": where one lives ("wong" = a person of), no call for a person.
+        return replace(turn, intent="sapaan", confidence=max(turn.confidence, CONFIDENT))
     if turn.intent == "antrean" and _QUEUE_HOURS.search(norm):
         return replace(turn, intent="jadwal", confidence=max(turn.confidence, CONFIDENT))
     return turn
