@@ -464,7 +464,8 @@ def _read_again(turn: Turn) -> Turn:
     norm = " ".join(answers.words(turn.text))
     if turn.intent != "petugas" and _WANTS_PERSON.search(norm):
         return replace(turn, intent="petugas", confidence=max(turn.confidence, 0.95))
-    if (turn.intent == "petugas" and places.says_home(norm)
+    named_place = turn.entities.get("desa") or turn.entities.get("kecamatan") or places.outside_regency(turn.text)
+    if (turn.intent == "petugas" and named_place and places.says_home(norm) and not _WANTS_PERSON.search(norm)
             and not {"petugas", "operator", "admin", "cs"} & set(norm.split())):
         # "aku wong kota", "aku wong gerbo": where one lives ("wong" = a person of), no call for a person.
         return replace(turn, intent="sapaan", confidence=max(turn.confidence, CONFIDENT))
