@@ -11,6 +11,7 @@ MESSAGES: dict[str, str] = {
     # — to the resident —
     "handoff.connecting": "Baik, saya sambungkan ke petugas *{opd}*. Biasanya dibalas dalam 2 jam kerja (Senin–Jumat 08.00–16.00 WIB). Silakan tulis pertanyaan Anda. Kode percakapan: *{kode}*",
     "handoff.connecting_after_confusion": "Maaf, sepertinya saya kurang paham 🙏 Saya sambungkan ke petugas *{opd}*. Biasanya dibalas dalam 2 jam kerja (Senin–Jumat 08.00–16.00 WIB). Kode: *{kode}*",
+    "handoff.wait_queued": "Permintaan Anda untuk bicara dengan petugas tercatat dengan kode *{kode}*.",
     "handoff.wait_in_hours": "Pesan Anda sudah sampai ke petugas; biasanya dibalas dalam 2 jam kerja (Senin–Jumat 08.00–16.00 WIB). Percakapan dengan petugas tetap terbuka.",
     "handoff.wait_after_hours": "Sekarang di luar jam kerja. Pesan Anda tersimpan dan dibaca petugas mulai *{hari} pukul {jam} WIB*; biasanya dibalas dalam 2 jam kerja setelah itu. Percakapan dengan petugas tetap terbuka.",
     "handoff.after_hours": "🕗 Sekarang di luar jam kerja petugas. Pesan Anda tersimpan dan akan dibaca petugas mulai *{hari} pukul {jam} WIB*. Sambil menunggu, pertanyaan jadwal atau status bisa langsung saya jawab.",

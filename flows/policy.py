@@ -28,6 +28,7 @@ from flows.dispatch import (
 )
 from flows.effects import LeaveHandoff, NoteHome, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
 from flows.engine import Ask, Say, Turn, choices, say
+from flows.facts import TicketView
 from flows.nlu.results import OUT_OF_SCOPE
 from flows.layanan import requirement_lines
 from flows.nlu.recogniser import KECAMATAN_NAMED
@@ -243,6 +244,13 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     if sensitive is not None:
         return sensitive
 
+    if not situation.in_handoff and asks_about_the_wait(turn.text):
+        # Nobody could take the chat yet: its ticket waits for working hours, and the resident asks when.
+        waiting = next((i for i in turn.facts.open_items_of_resident() if isinstance(i, TicketView) and i.visit is None),
+                       None)
+        if waiting is not None:
+            return replace(stay(situation, [say("handoff.wait_queued", kode=waiting.kode), wait_answer(turn.now)]),
+                           misses=0)
     answered = _sourced(registry, situation, turn, ask)
     if answered is not None:
         if not _clear_request(turn):

@@ -180,3 +180,12 @@ def test_the_office_asked_mid_registration_names_the_visit_being_registered_for(
                  ("nek kesuwen, iso langsung nang kantor capil ae ta?", "Kompleks Perkantoran Raci",
                   "yang sedang Anda daftarkan", "Kec. Tutur", "!Balas *DAFTAR*", "nama lengkap sesuai KK"),
                  ("Sumarni", "Desa/kelurahan")])
+
+
+def test_a_question_about_the_wait_with_nobody_to_take_the_chat_is_answered(phone, visits, rt):
+    """No petugas at all: the chat's ticket waits for working hours and the bot serves meanwhile."""
+    play(phone, [("aku pengen ngomong karo petugas capil", "belum ada petugas")])
+    kode = tickets(rt)[0].kode
+    play(phone, [("berarti sesuk isuk dibales yo? aku butuh aktane", kode, "Percakapan dengan petugas tetap terbuka",
+                  "!Maksudnya", "!Layanan apa", "!kecamatan mana")])
+    assert len(tickets(rt)) == 1
