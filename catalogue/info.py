@@ -19,6 +19,7 @@ MESSAGES: dict[str, str] = {
     "info.more_in_handoff": "Percakapan Anda dengan petugas tetap berjalan dan petugas ikut membaca jawaban ini. Masih ada yang ingin ditanyakan? Tulis saja di sini.",
     "info.about": "*{layanan}*: ",
     "info.requirements": "*{layanan}* ({opd}) — yang dibawa (asli, plus 1 fotokopi):\n{syarat}\nUntuk mendaftar, ketik *MENU* lalu pilih Daftar layanan.",
+    "info.requirements_ticket": "Untuk tiket *{kode}* — *{layanan}* ({opd}), {tanggal} — yang dibawa (asli, plus 1 fotokopi):\n{syarat}",
     "info.requirements_in_handoff": "*{layanan}* ({opd}) — yang dibawa (asli, plus 1 fotokopi):\n{syarat}\nPercakapan Anda dengan petugas tetap berjalan dan petugas ikut membaca jawaban ini.",
     "info.your_visit": "\n📅 Jadwal Anda ({kode}): {tanggal}, {jam}, {lokasi}.",
     "info.extra": "\n{lines}",

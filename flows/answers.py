@@ -251,6 +251,29 @@ def is_yes_then_thanks(text: str) -> bool:
             and any(t in THANKS_WORDS for t in tokens[1:]) and yes_no(text) is True)
 
 
+_WORD_SPANS = re.compile(r"[\w']+")
+
+
+def after_thanks(text: str) -> str | None:
+    """What follows thanks said first ("sakalangkong, pas kaula ngibe berkas se padha?", "makasih kak, syaratnya
+    apa aja?"): the question, for thanks there are only a courtesy. None when nothing but thanks or a closing
+    follows ("suwun nggih", "makasih banyak ya"), or the message does not start with thanks."""
+    spans = list(_WORD_SPANS.finditer(normalise_keep_case(text)))
+    i = 0
+    while i < len(spans) and (spans[i].group().casefold() in THANKS_WORDS or spans[i].group().casefold() in FILLERS
+                              or spans[i].group().casefold() in CLOSING_WORDS):
+        i += 1
+    if i == 0 or not any(s.group().casefold() in THANKS_WORDS for s in spans[:i]):
+        return None
+    rest = normalise_keep_case(text)[spans[i].start():].strip() if i < len(spans) else ""
+    return rest if len(words(rest)) >= 2 and not is_closing(rest) else None
+
+
+def normalise_keep_case(text: str) -> str:
+    """The text as typed, only its emoji keycaps and apostrophes evened out (for cutting it into parts)."""
+    return unicodedata.normalize("NFKC", text or "").replace("’", "'")
+
+
 def rating(text: str, top: int = 5) -> int | None:
     """A 1..5 rating: "5", "lima", "⭐⭐⭐⭐", "apik pol" (5), "apik" (4), "elek" (1), "gak apik" (2)."""
     stars = text.count("⭐") + text.count("★")

@@ -234,7 +234,7 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         if offered == "menu":
             return main_menu(registry)
 
-    turn = _yes_with_remark(turn, ask) or _read_again(_without_acceptance(turn, ask))
+    turn = _yes_with_remark(turn, ask) or _read_again(_without_acceptance(_without_thanks(turn, ask), ask))
     # "batalno", "gak iso teko tgl 14", "ganti tanggal" from a ticket holder: about that ticket first
     # (before a stop or erasure is read into it: cancelling never stops reminders).
     own = tiket.own_ticket_first(registry, situation.flow, turn)
@@ -251,7 +251,7 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         if waiting is not None:
             return replace(stay(situation, [say("handoff.wait_queued", kode=waiting.kode), wait_answer(turn.now)]),
                            misses=0)
-    answered = _sourced(registry, situation, turn, ask)
+    answered = _sourced(registry, situation, turn, ask) or _own_requirements(situation, turn)
     if answered is not None:
         if not _clear_request(turn):
             return answered
@@ -309,7 +309,8 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
 # alone may be about what the petugas said, and goes to them.
 ANSWERED_IN_HANDOFF = {"jadwal": ("kecamatan", "desa"), "cek_status": ("kode",)}
 # A question of what to bring ("syarat e KK opo ae?", "gowo opo?", "betah napa mawon?").
-_ASKS_REQUIREMENTS = re.compile(r"\b(?:syarat\w*|persyaratan\w*|bawa\w*|gowo\w*|beto|betah|dibutuhkan|perlu apa|"
+_ASKS_REQUIREMENTS = re.compile(r"\b(?:syarat\w*|persyaratan\w*|bawa\w*|gowo\w*|nggowo\w*|beto|betah|beta|mbeta|ngibe|ngiba|"
+                                r"ngeba|dibutuhkan|perlu apa|"
                                 r"apa saja|opo ae|napa mawon|berkas\w*|dokumen\w*)\b", re.IGNORECASE)
 ASIDE = "handoff_aside"  # the slot of a bot answer given mid-chat: only a pick of its options goes on
 
@@ -480,6 +481,35 @@ def _read_again(turn: Turn) -> Turn:
     if turn.intent == "antrean" and _QUEUE_HOURS.search(norm):
         return replace(turn, intent="jadwal", confidence=max(turn.confidence, CONFIDENT))
     return turn
+
+
+def _without_thanks(turn: Turn, ask: Ask) -> Turn:
+    """Thanks said before a question ("sakalangkong, pas kaula ngibe berkas se padha?") are a courtesy: the
+    question is read on its own (read whole, the recogniser took it for a greeting and gave the menu). Never
+    where the whole message answers the question asked ("nggih matur nuwun, …" at a yes question)."""
+    rest = answers.after_thanks(turn.text)
+    if rest is None or turn.nlu is None or (ask.choices is not None and turn.pick(ask.choices)):
+        return turn
+    if _takes_yes(ask) and answers.yes_no(" ".join(answers.words(turn.text)[:1])) is True:
+        return turn
+    again = turn.nlu.understand(rest)
+    return replace(turn, text=rest, intent=again.intent, entities=dict(again.entities), confidence=again.confidence)
+
+
+def _own_requirements(situation: Situation, turn: Turn) -> Outcome | None:
+    """"berkasnya apa aja?", "gowo opo wae?" from a resident holding a ticket, outside any flow (right after
+    moving or making it): what to bring for that ticket's service, not the menu. A service named in the
+    message is a registration's (its intro lists the same)."""
+    if situation.flow not in (None, "menu") or turn.entities.get("layanan") or not _ASKS_REQUIREMENTS.search(turn.text):
+        return None
+    by_name = {s.nama_pendek: s for s in turn.facts.layanan_list()}
+    mine = [(t, by_name[t.layanan]) for t in turn.facts.own_tickets() if t.layanan in by_name]
+    if not mine:
+        return None
+    replies = [say("info.requirements_ticket", kode=t.kode, layanan=lay.nama_pendek, opd=lay.opd.singkatan,
+                   tanggal=t.visit.tanggal_text if t.visit else "-", syarat=requirement_lines(lay))
+               for t, lay in mine[:2]]
+    return replace(stay(situation, replies), misses=0)
 
 
 def _without_acceptance(turn: Turn, ask: Ask) -> Turn:

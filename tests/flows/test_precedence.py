@@ -98,3 +98,33 @@ def test_a_request_beside_a_question_gets_both(text, flow, answer_has):
 def test_a_question_alone_starts_nothing(text):
     outcome = decide(text)
     assert keys(outcome) == ["info.sourced"] and outcome.flow is None
+
+
+# — a question right after a completed step: thanks are a courtesy, the documents are the ticket's ——————
+@pytest.mark.parametrize("text", [
+    "maturnuwun sanget, mangke kula mbeta berkas menapa?",      # krama
+    "suwun yo, sesuk nggowo opo ae?",                           # ngoko
+    "kalangkong, berkassa ngiba apa beih?",                     # Madurese
+    "MKSH BANYAK, DOKUMENNYA APA AJA?",                         # capitals, typos
+    "trimakasih mbak, persyaratannya sama kan?",
+])
+def test_thanks_then_a_question_of_what_to_bring_gets_the_tickets_requirements(text):
+    from tests.flows.fakes import FakeFacts, own_ticket
+
+    situation = policy.Situation(None, None, {})
+    outcome = policy.decide(REGISTRY, RULES, situation, turn(text, {}, FakeFacts(tickets=[own_ticket()])))
+    assert keys(outcome) == ["info.requirements_ticket"], keys(outcome)
+    said = render_say(outcome.replies[0])
+    assert "KM-0001" in said and "KK asli" in said
+
+
+@pytest.mark.parametrize("text", ["suwun nggih", "makasih banyak ya kak", "matur nuwun sanget"])
+def test_thanks_alone_stay_thanks(text):
+    assert keys(decide(text)) == ["menu.thanks"]
+
+
+def test_a_yes_before_the_thanks_still_answers_the_yes_question():
+    from flows.effects import Subscribe
+
+    outcome = decide("nggih matur nuwun, mangke dikabari nggih", "langganan", "consent", {"kecamatan": "Gempol"})
+    assert [type(e) for e in outcome.effects] == [Subscribe]

@@ -35,3 +35,14 @@ def test_a_registration_beside_a_question_is_answered_and_goes_on(phone, schedul
     ])
     with rt.sessions() as s:
         assert s.scalars(select(Ticket)).one().layanan.key == "kk"
+
+
+def test_thanks_and_a_question_after_moving_a_ticket_get_its_requirements(phone, schedule, rt):
+    play(phone, [("daftar kk", "Kartu Keluarga"), ("gempol", "1. Daftar"), ("1", "Nama sesuai KK?"), ("1", "Desa/kelurahan"),
+                 ("gempol", "catatan"), ("gak onok", "Cek lagi"), ("1", "Terdaftar")])
+    play(phone, [
+        ("ganti tanggal", "jadwal mana"),
+        ("purwosari", "Purwosari"),
+        ("kalangkong, berkassa ngiba apa beih?", "Untuk tiket *KM-", "Kartu Keluarga", "Buku nikah", "!Balas dengan angka"),
+        ("maturnuwun, mangke kula mbeta menapa kemawon?", "Untuk tiket *KM-", "Buku nikah"),
+    ])
