@@ -229,8 +229,8 @@ def choose_layanan(turn: Turn) -> Step:
         services = [s for s in (turn.facts.layanan(k) for k in keys) if s]
         i = turn.pick_index([_service_option(s) for s in services])
         key = services[i].key if i is not None else None
-    if key is None:
-        return unhandled(say("layanan.unknown", n=len(keys)), state=S.CHOOSE_LAYANAN)
+        if key is None:  # asked again with the list of dinas to tap (WhatsApp); the text is as before
+            return unhandled(say("layanan.unknown", n=len(keys), groups=_by_dinas(services)), state=S.CHOOSE_LAYANAN)
     return _after_layanan(turn, key, dict(turn.slots))
 
 

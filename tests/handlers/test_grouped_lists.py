@@ -186,3 +186,13 @@ def test_the_schedule_question_takes_an_area_then_its_kecamatan(phone, rt):
     reply = phone.say("Barat laut", ListId=f"{_asked(rt)}.g1", ListTitle="Barat laut")
     assert "Wilayah Barat laut" in reply and "1. Gempol" in reply
     assert "Kecamatan Gempol" in phone.say("Gempol", ListId=f"{_asked(rt)}.1", ListTitle="Gempol")
+
+
+def test_a_service_not_recognised_is_asked_again_with_the_list_of_dinas(phone, rt):
+    phone.say("daftar layanan")
+    first = _asked(rt)
+    assert "Layanannya belum saya kenali" in phone.say("anu lho mas")
+    again = _asked(rt)
+    assert again is not None and again != first  # the re-ask carries the dinas list: its taps answer it
+    reply = phone.say("Dispendukcapil", ListId=f"{again}.g1", ListTitle="Dispendukcapil")
+    assert "Layanan Dispendukcapil yang mana?" in reply
