@@ -43,6 +43,7 @@ def candidates(text: str, dinas: Sequence[OpdRef], recognised: str | None = None
     if not typed:
         return []
     known = {d.key for d in dinas}
+    by_key = {d.key: d for d in dinas}
     for d in dinas:
         if typed in (_norm(d.key), _norm(d.singkatan), _norm(d.nama)):
             return [d.key]
@@ -61,4 +62,13 @@ def candidates(text: str, dinas: Sequence[OpdRef], recognised: str | None = None
     if not scored:
         return []
     best = max(s for s, _ in scored)
-    return [key for s, key in sorted(scored, key=lambda sk: -sk[0]) if s >= best - 1]
+    top = [key for s, key in sorted(scored, key=lambda sk: -sk[0]) if s >= best - 1]
+    # A word several names share names the one it heads: "kesehatan" is Dinas Kesehatan, not Dinas
+    # Peternakan dan Kesehatan Hewan.
+    heads = [key for key in top if _heads(words, by_key[key])]
+    return heads if len(heads) == 1 else top
+
+
+def _heads(words: list[str], opd: OpdRef) -> bool:
+    name = _meaningful(opd.nama).split()
+    return [w for w in name[:len(words)]] == words

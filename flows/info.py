@@ -32,7 +32,7 @@ def opd_answer(turn: Turn, visit: VisitView) -> Say:
 
 
 def _name(opd: OpdRef) -> Say:
-    """The short name people use, with the full one when it says more ("DPKP" → what it is)."""
+    """The short name people use, with the full one when it says more ("DPKH" → what it is)."""
     if opd.nama == opd.singkatan:
         return say("info.opd_name", singkatan=opd.singkatan)
     return say("info.opd_name_full", singkatan=opd.singkatan, nama=opd.nama)

@@ -26,7 +26,10 @@ DINAS = [OpdRef(o.key, o.singkatan, o.nama) for o in reference.opd()]
     ("palang merah", None, ["pmi"]),
     ("dinas", None, []), ("", None, []), ("dinas pu", None, []), ("helpdesk", None, []),
     # every word must be the dinas' own: animal health is not Dinas Kesehatan
-    ("kesehatan hewan", None, []), ("sosial kesehatan", None, []),
+    ("sosial kesehatan", None, []),
+    # the livestock dinas is DPKH (Dinas Peternakan dan Kesehatan Hewan); "kesehatan" alone stays Dinkes
+    ("kesehatan hewan", None, ["dpkp"]), ("DPKH", None, ["dpkp"]), ("peternakan", None, ["dpkp"]),
+    ("dinas peternakan dan kesehatan hewan", None, ["dpkp"]),
     # a reading of a key that is not a dinas here counts for nothing
     ("sosial", "dinas_lain", ["dinsos"]),
 ])
@@ -35,8 +38,13 @@ def test_which_dinas_is_named(typed, recognised, expected):
 
 
 def test_a_word_two_dinas_share_is_a_question_not_a_guess():
-    two = [OpdRef("dinkes", "Dinas Kesehatan", "Dinas Kesehatan"), OpdRef("rsud", "RSUD", "RSUD Kesehatan Bangil")]
+    two = [OpdRef("dinkes", "Dinas Kesehatan", "Dinas Kesehatan"), OpdRef("rsud", "RSUD", "Kesehatan RSUD Bangil")]
     assert candidates("kesehatan", two) == ["dinkes", "rsud"]
+
+
+def test_a_shared_word_names_the_dinas_whose_name_it_heads():
+    two = [OpdRef("dinkes", "Dinas Kesehatan", "Dinas Kesehatan"), OpdRef("dpkp", "DPKH", "Dinas Peternakan dan Kesehatan Hewan")]
+    assert candidates("kesehatan", two) == ["dinkes"]
 
 
 LAYANAN = {lay.key: lay.opd_key for lay in reference.layanan()}

@@ -158,3 +158,23 @@ def test_in_a_chat_a_question_the_data_cannot_answer_goes_to_the_petugas(phone, 
     play(phone, [("aku njaluk ngomong karo wong", "saya sambungkan ke petugas"),
                   ("legalisir ijazah bayar ora?", "diteruskan ke petugas", "!belum ada di data kami", "!Ketik *PETUGAS*")])
     assert "legalisir ijazah bayar ora?" in last_to(rt, RINA)
+
+
+# — the livestock dinas is DPKH; a cow in heat gets its field officers, never a ticket months away ——————
+
+@pytest.mark.parametrize("words", [
+    "sapiku lagi birahi, iso didaftarno IB nang kenduren?",
+    "sapi kula sampun brahi, badhe kawin suntik pripun?",   # krama
+    "mau daftar ib sapi, sapinya lagi minta kawin",
+])
+def test_a_cow_in_heat_gets_the_dinas_field_officers_not_a_ticket(phone, schedule, rt, words):
+    replies = phone.send(words)
+    assert len(replies) == 1, replies
+    assert "inseminator" in replies[0] and "DPKH" in replies[0] and "KUD" in replies[0]
+    assert "Kenduren Mas berikutnya" not in replies[0] and "Daftar untuk tanggal ini" not in replies[0]
+    assert tickets(rt) == []
+
+
+def test_the_livestock_dinas_is_named_dpkh(phone, schedule):
+    answer = phone.say("dinas opo ae sing teko nang gempol?")
+    assert "DPKH* (Dinas Peternakan dan Kesehatan Hewan)" in answer and "DPKP" not in answer
