@@ -53,6 +53,7 @@ MESSAGES: dict[str, str] = {
     "media.ignored_mid_flow": "🙂 {what} sudah saya terima, tapi belum bisa saya baca. Silakan lanjutkan menjawab pertanyaan saya sebelumnya (atau ketik *MENU*).",
     "media.sticker": "Stikernya",
     "media.contact": "Kartu kontaknya",
+    "media.photo": "Fotonya",
     "usulan.summary_attached": "\n📎 Lampiran: {what}",
     "usulan.summary_photo": "foto",
     "usulan.summary_pin": "titik lokasi",

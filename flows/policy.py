@@ -121,10 +121,9 @@ def stay(situation: Situation, replies=(), effects=()) -> Outcome:
                    misses=situation.misses)
 
 
-def screen(registry: Registry, rules: Rules, situation: Situation, message: Message, *,
-           reads_in_handoff: bool = False) -> Screened:
-    """`reads_in_handoff`: a message to a petugas is read first (`decide`), so a question the bot
-    can answer is answered; without it (the Rasa path) every message is relayed."""
+def screen(registry: Registry, rules: Rules, situation: Situation, message: Message) -> Screened:
+    """A message to a petugas with words is read on (`decide`), so a question the bot can answer is
+    answered — on WhatsApp and through the Rasa actions alike; one without words is relayed."""
     if situation.flood_count > rules.flood_limit_per_minute:
         # One polite answer when the limit is crossed, then silence; everything stays stored.
         first = situation.flood_count == rules.flood_limit_per_minute + 1
@@ -134,7 +133,7 @@ def screen(registry: Registry, rules: Rules, situation: Situation, message: Mess
         if cmd in ("menu", "cancel"):
             # Back to the bot; the petugas is told and the ticket stays open.
             return Screened(replace(main_menu(registry, lead=say("handoff.left")), effects=[LeaveHandoff()]))
-        if cmd != "stop" and not (reads_in_handoff and message.text):  # BERHENTI always reaches the bot
+        if cmd != "stop" and not message.text:  # BERHENTI always reaches the bot
             return Screened(stay(situation, effects=[RelayToPetugas(text=message.text, media_url=message.media_url,
                                                                    location=message.location)]))
     lead: list[Say] = []

@@ -163,19 +163,14 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
                              media_url=msg.media_url, location=location,
                              media=policy.media_kind(msg.media_type) if msg.media_url else None)
 
-    screened = policy.screen(registry, rules, situation, message, reads_in_handoff=True)
+    screened = policy.screen(registry, rules, situation, message)
     intent = None
     outcome = screened.final
     if outcome is None:
-        understanding = runtime.recogniser.understand(text) if text else None
-        intent, confidence = dispatch.intent_of(
-            registry, text, (understanding.intent, understanding.confidence) if understanding else None, location)
         situation = screened.situation
-        turn = Turn(text=text, intent=intent, entities=dict(understanding.entities) if understanding else {},
-                    confidence=confidence,
-                    slots=dict(situation.slots), resident=_view(session, resident, msg),
-                    facts=DbFacts(session, resident, now, runtime.settings.bot_timezone), nlu=runtime.recogniser,
-                    now=now, location=location, media_url=msg.media_url, render=render_say, group=group)
+        turn = read_turn(session, runtime, registry, resident, situation, text, now, channel=msg.channel,
+                         profile_name=msg.profile_name, location=location, media_url=msg.media_url, group=group)
+        intent = turn.intent
         outcome = policy.decide(registry, rules, situation, turn)
     results, added = carry_out(fx.Context(session, resident, conversation, now, runtime), outcome.effects)
     replies = [*screened.lead, *outcome.replies, *added]
@@ -183,6 +178,22 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
         save_outcome(conversation, outcome, now)
         conversation.asked = interactive.asked_token(replies)
     return render_replies(replies, msg.channel, results), intent
+
+
+def read_turn(session: Session, runtime, registry, resident: Resident, situation: policy.Situation, text: str,
+              now: datetime, *, channel: str, profile_name: str | None = None,
+              location: tuple[float, float] | None = None, media_url: str | None = None,
+              group: int | None = None) -> Turn:
+    """A message as the policy reads it: understood, with the resident and the facts. Shared by the
+    WhatsApp webhook and the Rasa actions, so both read a message the same way."""
+    understanding = runtime.recogniser.understand(text) if text else None
+    intent, confidence = dispatch.intent_of(
+        registry, text, (understanding.intent, understanding.confidence) if understanding else None, location)
+    return Turn(text=text, intent=intent, entities=dict(understanding.entities) if understanding else {},
+                confidence=confidence, slots=dict(situation.slots),
+                resident=_view(session, resident, channel, profile_name),
+                facts=DbFacts(session, resident, now, runtime.settings.bot_timezone), nlu=runtime.recogniser,
+                now=now, location=location, media_url=media_url, render=render_say, group=group)
 
 
 def rules_of(settings) -> policy.Rules:
@@ -203,13 +214,13 @@ def situation_of(session: Session, conversation: Conversation, resident: Residen
         flood_count=resident.flood_count)
 
 
-def _view(session: Session, resident: Resident, msg: Incoming) -> ResidentView:
+def _view(session: Session, resident: Resident, channel: str, profile_name: str | None) -> ResidentView:
     return ResidentView(
-        name=resident.name, profile_name=msg.profile_name, channel=msg.channel,
+        name=resident.name, profile_name=profile_name, channel=channel,
         kecamatan=resident.kecamatan.nama if resident.kecamatan else None,
         desa=resident.desa.nama if resident.desa else None,
         opted_out=resident.opted_out_at is not None,
-        role=_role_of(session, msg.from_phone),
+        role=_role_of(session, resident.phone),
     )
 
 

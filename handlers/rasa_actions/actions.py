@@ -29,7 +29,7 @@ class _ResidentAction(Action, ABC):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         try:
             with resident_unit(tracker) as unit:
-                if unit.screened((tracker.latest_message or {}).get("text") or "", dispatcher):
+                if unit.screened(tracker.latest_message or {}, dispatcher):
                     return []
                 return self.act(unit, dispatcher, tracker)
         except BadSender:

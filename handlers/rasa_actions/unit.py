@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.runtime import Runtime
 from core.settings import Settings
-from flows.engine import Say, Step
+from flows.engine import Say, Step, say
 from flows.phones import to_e164
 from handlers import effects as fx
 from handlers.facts import DbFacts
@@ -43,19 +43,36 @@ class Unit:
     def nlu(self):
         return self.runtime.recogniser
 
-    def screened(self, text: str, dispatcher: CollectingDispatcher) -> bool:
+    def screened(self, message: dict, dispatcher: CollectingDispatcher) -> bool:
         """The same conversation policy as WhatsApp before any action: flood, a petugas holding the
-        chat (relay, or MENU/BATAL to leave it), thanks. True when the policy answered."""
+        chat (a clear question the bot can answer is answered, the rest relayed; MENU/BATAL leave it),
+        voice notes, stickers and contact cards answered kindly, thanks. True when the policy answered."""
+        from dataclasses import replace
+
         from flows import policy
         from flows.engine import Ask
-        from handlers.inbound import rules_of, situation_of
+        from handlers.inbound import read_turn, rules_of, situation_of
 
-        if not text.strip():
+        text = (message.get("text") or "").strip()
+        media_url, media_type = media_of(message)
+        if not text and not media_url:
             return False
+        registry, rules = self.runtime.registry, rules_of(self.runtime.settings)
         conversation = self.ctx.conversation
         situation = situation_of(self.session, conversation, self.ctx.resident, self.now)
-        final = policy.screen(self.runtime.registry, rules_of(self.runtime.settings), situation,
-                              policy.Message(text=text)).final
+        screened = policy.screen(registry, rules, situation,
+                                 policy.Message(text=text, media_url=media_url,
+                                                media=policy.media_kind(media_type) if media_url else None))
+        final = screened.final
+        if final is None and screened.situation.in_handoff:
+            # As on WhatsApp: read first, so a clear question is the bot's and the petugas sees it.
+            turn = read_turn(self.session, self.runtime, registry, self.ctx.resident, screened.situation, text,
+                             self.now, channel=CHANNEL, media_url=media_url)
+            final = policy.decide(registry, rules, screened.situation, turn)
+            final = replace(final, replies=[*screened.lead, *final.replies])
+        elif final is None and not text:
+            # A photo without words: Rasa keeps no attachment to add to a proposal, so say only that.
+            final = policy.stay(screened.situation, [say("media.ignored", what=say("media.photo"))])
         if final is None:
             kindly = policy.closing_reply(Ask(), text) if text else None
             if kindly is None:
@@ -71,6 +88,17 @@ class Unit:
         results, added = carry_out(self.ctx, step.effects)
         utter(dispatcher, [*step.replies, *added], results)
         return results
+
+
+def media_of(message: dict) -> tuple[str | None, str | None]:
+    """An attachment of the message, from the metadata Rasa passes on: Twilio's own form fields
+    (MediaUrl0, MediaContentType0) or `media_url`/`media_type`."""
+    meta = message.get("metadata") or {}
+    if not isinstance(meta, dict):
+        return None, None
+    url = meta.get("MediaUrl0") or meta.get("media_url")
+    kind = meta.get("MediaContentType0") or meta.get("media_type")
+    return (str(url), str(kind) if kind else None) if url else (None, None)
 
 
 def utter(dispatcher: CollectingDispatcher, replies: Sequence[Say], results: dict | None = None) -> None:

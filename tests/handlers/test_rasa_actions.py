@@ -91,12 +91,13 @@ def action_server(server, rt):
 
 
 def call(url: str, action: str, slots: dict, *, text: str = "", events: list | None = None,
-         token: str | None = TOKEN, headers: dict | None = None, timeout: float = 30):
+         token: str | None = TOKEN, headers: dict | None = None, timeout: float = 30, metadata: dict | None = None):
     body = {
         "next_action": action, "sender_id": SENDER, "version": "3.6.0", "domain": DOMAIN,
         "tracker": {
             "sender_id": SENDER, "slots": {**dict.fromkeys(DOMAIN["slots"]), **slots},
-            "latest_message": {"text": text, "intent": {"name": "daftar_layanan", "confidence": 0.9}, "entities": []},
+            "latest_message": {"text": text, "intent": {"name": "daftar_layanan", "confidence": 0.9}, "entities": [],
+                               **({"metadata": metadata} if metadata else {})},
             "events": events or [], "paused": False, "followup_action": None,
             "active_loop": {"name": "service_form"} if action.startswith("validate_") else {},
             "latest_action_name": "action_listen",
@@ -241,6 +242,41 @@ def test_actions_go_through_the_same_policy(action_server, rt):
         assert conversation.handoff_ticket_id is None and conversation.misunderstood == 0
     status, result = call(action_server, "action_check_status", {}, text="matur nuwun")
     assert "Sama-sama" in texts(result)
+
+
+def test_in_a_handoff_rasa_answers_clear_questions_like_whatsapp(action_server, rt):
+    """Not everything is relayed: a schedule naming the kecamatan and a sourced question are the bot's
+    (the petugas sees both in the history); what only the petugas can answer is relayed."""
+    from storage.models import Opd, OutboxMessage, Staff, StaffRole
+
+    add_visit(rt, "Gempol", 10)
+    with rt.sessions.begin() as s:
+        kominfo = s.scalars(select(Opd).where(Opd.key == "diskominfo")).one()
+        s.add(Staff(phone="+6281200000009", name="Mas Helpdesk", role=StaffRole.PETUGAS, opd_id=kominfo.id))
+    call(action_server, "action_handoff", {}, text="kula nyuwun matur kaliyan petugas")
+    status, result = call(action_server, "action_next_visit", {}, text="kenduren mas teng gempol kapan?")
+    assert "Kecamatan Gempol" in texts(result) and "diteruskan ke petugas" not in texts(result)
+    status, result = call(action_server, "action_next_visit", {}, text="ngurus kk mbayar ta?")
+    assert "GRATIS" in texts(result) and "tetap berjalan" in texts(result) and "Ketik *PETUGAS*" not in texts(result)
+    status, result = call(action_server, "action_next_visit", {}, text="mas, berkas saya kemarin sudah diterima?")
+    assert "diteruskan ke petugas" in texts(result)
+    with rt.sessions() as s:
+        bodies = [m.body for m in s.scalars(select(OutboxMessage).where(OutboxMessage.to_phone == "+6281200000009"))]
+    assert any("ngurus kk mbayar ta?" in b and "GRATIS" in b for b in bodies)
+    assert any("berkas saya kemarin" in b for b in bodies)
+
+
+@pytest.mark.parametrize("media_type, expected", [
+    ("audio/ogg", "belum bisa mendengar pesan suara"),
+    ("image/webp", "Stikernya sudah saya terima"),
+    ("text/vcard", "Kartu kontaknya sudah saya terima"),
+    ("image/jpeg", "Fotonya sudah saya terima"),
+])
+def test_media_through_rasa_is_answered_kindly(action_server, rt, media_type, expected):
+    status, result = call(action_server, "action_next_visit", {}, text="",
+                          metadata={"MediaUrl0": "https://api.twilio.com/media/ME1", "MediaContentType0": media_type})
+    assert status == 200 and expected in texts(result), texts(result)
+    assert "Jadwal Kenduren Mas" not in texts(result)
 
 
 def test_the_flood_limit_counts_messages_not_action_calls(action_server, rt):
