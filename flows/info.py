@@ -146,7 +146,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
                      r"seda|sedo|sedho|tilar donya|pejah|mate|almarhum\w*|alm|kematian)\b"), (
         (None, None, "kk.kematian"),
     )),
-    ("musrenbang", _re(_USULAN_WHO + r"|\bmusrenbang\b|musyawarah desa|\bmusdes\b|\bkapan\b.*\b(?:di)?(?:bangun|kerjakan|garap|aspal|perbaiki|benahi|dandani|realisasi\w*|cor)\b|\b(?:di)?(?:bangun|dikerjakan|digarap|diaspal|diperbaiki|direalisasi\w*|terealisasi|dicor)\b.*\bkapan\b|\busulan\w*\b.*\b(?:kapan|dibahas|langsung)\b|\b(?:kapan|dibahas)\b.*\busulan\w*|langsung (?:di)?(?:kerjakan|bangun|garap)|\bdana desa\b"), (
+    ("musrenbang", _re(_USULAN_WHO + r"|\bmusrenbang\b|musyawarah desa|\bmusdes\b|\bkapan\b.*\b(?:di)?(?:bangun|kerjakan|garap|aspal|perbaiki|benahi|dandani|realisasi\w*|cor)\b|\b(?:di)?(?:bangun|dikerjakan|digarap|diaspal|diperbaiki|direalisasi\w*|terealisasi|dicor)\b.*\bkapan\b|\b(?:di)?usul\w*\b.*\b(?:kapan|dibahas|langsung)\b|\b(?:kapan|dibahas)\b.*\busulan\w*|langsung (?:di)?(?:kerjakan|bangun|garap)|\bdana desa\b"), (
         (_re(_USULAN_WHO), None, "usulan.diteruskan musrenbang.dibahas"),
         (_re(r"langsung|kenduren"), None, "musrenbang.kenduren_mas"),
         (_re(r"dibahas|musyawarah|musdes|musrenbang"), None, "musrenbang.dibahas"),
@@ -282,15 +282,16 @@ def _pick(topic: str, norm: str, service: str | None) -> str | None:
     return None
 
 
-def sourced_answer(turn: Turn, in_handoff: bool = False) -> Say | None:
+def sourced_answer(turn: Turn, in_handoff: bool = False, about_proposal: bool = False) -> Say | None:
     """The answer to a question around a service, or None when the message asks none. `in_handoff`: a
-    petugas holds (or is awaited in) the chat, so the answer says the chat goes on instead of offering one."""
+    petugas holds (or is awaited in) the chat, so the answer says the chat goes on instead of offering one.
+    `about_proposal`: asked with a proposal ("… usul dibenahi. gratis ta?"): a cost is the proposal's."""
     topic = topic_of(turn.text)
     if topic is None:
         return None
-    service = _service_in_context(turn)
+    service = None if about_proposal else _service_in_context(turn)
     norm = " ".join(answers.words(turn.text))
-    kunci = _pick(topic, norm, service)
+    kunci = "usulan.gratis" if about_proposal and topic == "biaya" else _pick(topic, norm, service)
     lay = turn.facts.layanan(service) if service else None
     if kunci is None:
         if service is None and topic in NEEDS_SERVICE:

@@ -29,6 +29,7 @@ from flows.dispatch import (
 from flows.effects import LeaveHandoff, NoteHome, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
 from flows.engine import Ask, Say, Turn, choices, say
 from flows.facts import TicketView
+from flows.jadwal import schedule_cards
 from flows.nlu.results import OUT_OF_SCOPE
 from flows.layanan import requirement_lines
 from flows.nlu.recogniser import KECAMATAN_NAMED
@@ -250,6 +251,10 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         if waiting is not None:
             return replace(stay(situation, [say("handoff.wait_queued", kode=waiting.kode), wait_answer(turn.now)]),
                            misses=0)
+    both = _proposal_with_questions(registry, situation, turn, ask)
+    if both is not None:
+        return both
+
     answered = _sourced(registry, situation, turn, ask) or _own_requirements(situation, turn)
     if answered is not None:
         if not _clear_request(turn):
@@ -453,6 +458,52 @@ _LATER_AGAIN = re.compile(r"\b" + _LATER + r"\b.*\b" + _AGAIN + r"\b.*(?:\b" + _
 def later_again(text: str) -> bool:
     """A question whether the resident may come back later ("nanti daftar lagi bisa kan?")."""
     return bool(_LATER_AGAIN.search(text)) and answers.number(text) is None
+
+
+# A proposal recognised this surely, naming what it is about, is a proposal whatever else the message asks.
+PROPOSAL_SURE = CONFIDENT
+_CLAUSES = re.compile(r"[.?!;\n]+|,\s+")
+
+
+def _proposal_with_questions(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
+    """A proposal and a question in one message ("lampu PJU mati kabeh, nek diusulno kapan dibahas?",
+    "dalan rusak parah, sekalian takon kenduren mas nang gempol kapan?"): each question answered (a
+    sourced answer, or the schedule of the kecamatan named), then the proposal started from the rest of
+    the words, its first question last so the next words answer it. None when the message is not both."""
+    if (situation.flow not in (None, "menu") or ask.free_text or turn.nlu is None or not turn.text
+            or not turn.entities.get("kategori") or not _CLAUSES.search(turn.text)):
+        return None  # no proposal named, or one clause only: nothing to read twice
+    said: list[Say] = []
+    kept: list[str] = []
+    for clause in (c.strip() for c in _CLAUSES.split(turn.text)):
+        if not clause:
+            continue
+        heard = turn.nlu.understand(clause) if len(answers.words(clause)) >= 2 else None
+        kecamatan = heard.entities.get("kecamatan") if heard else None
+        if heard and heard.intent == "jadwal" and heard.confidence >= CONFIDENT and kecamatan:
+            said.extend(schedule_cards(turn.facts.next_visit_to(kecamatan)))
+            continue
+        sourced = info.sourced_answer(replace(turn, text=clause), about_proposal=True) if heard else None
+        if sourced is not None and sourced.key == "info.sourced":
+            if sourced not in said:
+                said.append(sourced)
+            continue
+        kept.append(clause)
+    rest = ", ".join(kept)
+    proposal = turn.nlu.understand(rest) if kept else None
+    if proposal is None or proposal.intent != "usulan" or proposal.confidence < PROPOSAL_SURE \
+            or not proposal.entities.get("kategori"):
+        return None
+    if not said:  # the question spans the clauses ("… tolong diusulno. biasane dibahas kapan?")
+        whole = info.sourced_answer(turn, about_proposal=True) if turn.intent == "usulan" else None
+        if whole is None or whole.key != "info.sourced":
+            return None
+        said.append(whole)
+    asked = replace(turn, text=rest, intent="usulan", entities=dict(proposal.entities), confidence=proposal.confidence)
+    outcome = dispatch(registry, situation.flow, situation.state, asked)
+    if not outcome.understood or outcome.flow != registry.by_intent.get("usulan"):
+        return None
+    return replace(outcome, replies=[*said, *outcome.replies], misses=0)
 
 
 # "bisa bicara dengan petugas dinsos?", "aku pengen ngomong karo wong capil": a person asked for (of that

@@ -43,7 +43,7 @@ class Unit:
     def nlu(self):
         return self.runtime.recogniser
 
-    def screened(self, message: dict, dispatcher: CollectingDispatcher) -> bool:
+    def screened(self, latest_message: dict, dispatcher: CollectingDispatcher) -> bool:
         """The same conversation policy as WhatsApp before any action: flood, a petugas holding the
         chat (a clear question the bot can answer is answered, the rest relayed; MENU/BATAL leave it),
         voice notes, stickers and contact cards answered kindly, thanks. True when the policy answered."""
@@ -53,8 +53,8 @@ class Unit:
         from flows.engine import Ask
         from handlers.inbound import read_turn, rules_of, situation_of
 
-        text = (message.get("text") or "").strip()
-        media_url, media_type = media_of(message)
+        text = (latest_message.get("text") or "").strip()
+        media_url, media_type = media_of(latest_message)
         if not text and not media_url:
             return False
         registry, rules = self.runtime.registry, rules_of(self.runtime.settings)
@@ -90,14 +90,14 @@ class Unit:
         return results
 
 
-def media_of(message: dict) -> tuple[str | None, str | None]:
+def media_of(latest_message: dict) -> tuple[str | None, str | None]:
     """An attachment of the message, from the metadata Rasa passes on: Twilio's own form fields
     (MediaUrl0, MediaContentType0) or `media_url`/`media_type`."""
-    meta = message.get("metadata") or {}
-    if not isinstance(meta, dict):
+    metadata = latest_message.get("metadata") or {}
+    if not isinstance(metadata, dict):
         return None, None
-    url = meta.get("MediaUrl0") or meta.get("media_url")
-    kind = meta.get("MediaContentType0") or meta.get("media_type")
+    url = metadata.get("MediaUrl0") or metadata.get("media_url")
+    kind = metadata.get("MediaContentType0") or metadata.get("media_type")
     return (str(url), str(kind) if kind else None) if url else (None, None)
 
 

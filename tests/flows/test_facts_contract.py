@@ -93,7 +93,8 @@ def test_the_protocol_names_every_question_flows_ask():
 # Mappings a flow may read by key: the conversation's slots (and a saved flow's, in `resume`), the
 # recogniser's entities, and, in a Rasa action, Rasa's message and events and the results a handler's effects
 # return, and the action server's HTTP headers. A fact is a view: read by attribute.
-KEYED = {"slots", "entities", "carried", "resume", "results", "latest_message", "rasa_event", "headers"}
+KEYED = {"slots", "entities", "carried", "resume", "results", "latest_message", "rasa_event", "headers",
+         "metadata"}  # metadata: what Rasa passes on with a message (Twilio's form fields)
 
 
 def _keyed(node: ast.expr) -> bool:

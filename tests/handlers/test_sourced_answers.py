@@ -178,3 +178,19 @@ def test_a_cow_in_heat_gets_the_dinas_field_officers_not_a_ticket(phone, schedul
 def test_the_livestock_dinas_is_named_dpkh(phone, schedule):
     answer = phone.say("dinas opo ae sing teko nang gempol?")
     assert "DPKH* (Dinas Peternakan dan Kesehatan Hewan)" in answer and "DPKP" not in answer
+
+
+# — a proposal and a question in one message: both, the question answered first ————————————————————
+
+@pytest.mark.parametrize("words, answer", [
+    ("jembatan bambu nang dusunku wis rapuh, tolong diusulno. biasane dibahas kapan?", "Musrenbang kecamatan"),
+    ("Lampu jalan depan masjid mati semua, usulan ini nanti diterima siapa ya", "admin Pemkab"),
+    ("selokan desa kula buntet, nyuwun dipun dandosi. mbayar mboten?", "Mengirim usulan lewat Kenduren Mas gratis"),
+    ("dalan nang gang rusak parah, sekalian takon kenduren mas nang gempol kapan?", "Kecamatan Gempol"),
+])
+def test_a_proposal_with_a_question_answers_it_and_starts_the_proposal(phone, schedule, rt, words, answer):
+    said = phone.say(words)
+    assert answer in said, said
+    assert "Terima kasih sudah peduli desa" in said and said.rstrip().endswith("?")  # the proposal asks on, last
+    assert said.index(answer) < said.index("Terima kasih sudah peduli desa")
+    assert "GRATIS menurut undang-undang" not in said  # a proposal's cost is not Dukcapil's
