@@ -87,6 +87,10 @@ _LOST = r"\b(?:ilang|hilang|ical|kelangan|hangus|angus|gugur|batal|dibatalkan|be
 _LEAVE = r"\b(?:ditinggal\w*|ninggal\w*|keluar|metu|kaluar|medal|kesah)\b"
 _NUMBER_LEFT = (r"\b(?:nomer|nomor)\w*\b.*\b(?:hangus|angus|gugur|ilang|hilang|ical)\b.*" + _LEAVE
                 + r"|" + _LEAVE + r".*\b(?:nomer|nomor)\w*\b.*\b(?:hangus|angus|gugur|ilang|hilang|ical)\b")
+# Away from the queue for a while ("kulo tasih ngantri, menawi kulo tumut sholat dhuhur riyin antrian kulo
+# pripun?"): a meal, the toilet, a prayer, said with the queue.
+_AWAY_FOR = (r"\b(?:sarapan|maem|mangan|nedha|ngopi|toilet|wc|kamar mandi|pipis|kencing|sholat|solat|shalat|salat|"
+             r"dhuhur|duhur|zuhur|ashar|asar|jumatan|jum'atan)\b")
 _STEP_OUT = (r"\b(?:keluar|metu|medal|kaluar|pergi|lungo|lunga|kesah|tindak|minggat|ninggal\w*|ditinggal\w*|nilar)\b.*\b(?:sebentar|sebentaran|"
              r"sedelo|sedela|sedhela|sedelok|sedilut|sediluk|dilut|diluk|sakejjhe|sakejjha|sekedhap|sekedap|sekejap|"
              r"sarapan|maem|mangan|nedha|ngopi|toilet|wc|kamar mandi|pipis|kencing|sholat|solat|jumatan)\b"
@@ -182,7 +186,8 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
          "denda.terlambat_lapor"),
         (None, None, "denda.tidak_datang"),
     )),
-    ("keluar_antrean", _re(_QUEUE + r".*" + _LOST + r"|" + _LOST + r".*" + _QUEUE + r"|" + _STEP_OUT + r"|" + _NUMBER_LEFT), (
+    ("keluar_antrean", _re(_QUEUE + r".*" + _LOST + r"|" + _LOST + r".*" + _QUEUE + r"|" + _STEP_OUT + r"|" + _NUMBER_LEFT
+                           + r"|" + _QUEUE + r".*" + _AWAY_FOR + r"|" + _AWAY_FOR + r".*" + _QUEUE), (
         (None, None, "antrean.keluar"),
     )),
     ("kantor", _re(_OFFICE), (

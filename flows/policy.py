@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Mapping
 
-from flows import answers, berhenti, info, places, referral, tiket
+from flows import answers, berhenti, info, places, referral, tiket, usulan
 from flows.dates import jam, tanggal
 from flows.jadwal import schedule_cards
 from flows.person import as_name, stated_person_name
@@ -29,7 +29,6 @@ from flows.dispatch import (
 from flows.effects import LeaveHandoff, NoteHome, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
 from flows.engine import Ask, Say, Turn, choices, say
 from flows.facts import TicketView
-from flows.jadwal import schedule_cards
 from flows.nlu.results import OUT_OF_SCOPE
 from flows.layanan import requirement_lines
 from flows.nlu.recogniser import KECAMATAN_NAMED
@@ -501,7 +500,7 @@ def _proposal_with_questions(registry: Registry, situation: Situation, turn: Tur
         said.append(whole)
     asked = replace(turn, text=rest, intent="usulan", entities=dict(proposal.entities), confidence=proposal.confidence)
     outcome = dispatch(registry, situation.flow, situation.state, asked)
-    if not outcome.understood or outcome.flow != registry.by_intent.get("usulan"):
+    if not outcome.understood or outcome.flow != usulan.FLOW.name:
         return None
     return replace(outcome, replies=[*said, *outcome.replies], misses=0)
 

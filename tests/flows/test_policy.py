@@ -40,8 +40,18 @@ def test_flood_one_polite_answer_then_silence(count, replies):
     ("jam piro bukane?", RelayToPetugas, None), ("kembali", LeaveHandoff, "menu"), ("1", RelayToPetugas, None),
 ])
 def test_handoff_relays_everything_but_menu_and_batal(text, effect, flow):
+    """MENU/BATAL leave at once; words go on to be read (a question the bot can answer is the bot's),
+    and what it cannot answer ("jam piro bukane?" names no kecamatan) is relayed."""
     final = screen(text, flow=None, state=None, slots={}, in_handoff=True).final
+    if final is None:
+        final = decide(text, flow=None, state=None, slots={}, in_handoff=True)
     assert [type(e) for e in final.effects] == [effect] and final.flow == flow
+
+
+def test_in_a_handoff_a_message_without_words_is_relayed_at_once():
+    final = policy.screen(REGISTRY, RULES, policy.Situation(None, None, {}, in_handoff=True),
+                          policy.Message(text="", media_url="https://api.twilio.com/media/ME1", media="photo")).final
+    assert [type(e) for e in final.effects] == [RelayToPetugas]
 
 
 def test_berhenti_in_a_handoff_reaches_the_bot():

@@ -65,6 +65,7 @@ TABLE = [
     ("bojoku wes gak ono sasi wingi, kk ku kudu diowahi?", {}, "kk.kematian"),
     ("aku ate nang musholla sek, urutanku ilang ta", {}, "antrean.keluar"),
     ("nomerku gugur ta lek ditinggal metu?", {}, "antrean.keluar"),
+    ("kulo tasih ngantri, menawi kulo tumut sholat ashar antrian kulo pripun?", {}, "antrean.keluar"),  # krama
     ("lek gak mangkat opo onok hukumane?", {}, "denda.tidak_datang"),
     ("aku teko jam 12 isih dilayani ora?", {}, "terlewat.terlambat"),                 # arriving late, no "telat"
     ("menawi kula dugi jam sewelas, taksih dipun layani?", {}, "terlewat.terlambat"),  # krama
