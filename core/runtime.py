@@ -5,6 +5,7 @@ Built once per app or CLI invocation and passed around; nothing here is a module
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -25,6 +26,10 @@ class Runtime:
 
     # The instant a webhook is handled at; tests replace it with a fixed clock.
     clock: Callable[[], datetime] = utcnow
+
+    # Rung after a commit that wrote residents' outbox rows (a reply): a sender in this process
+    # wakes at once instead of at its next look (scheduler.sender).
+    outbox_bell: threading.Event = field(init=False, default_factory=threading.Event, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.engine = make_engine(self.settings.database_url)

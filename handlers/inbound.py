@@ -1,4 +1,13 @@
-"""One inbound message → stored once → understood in context → effects and replies, in one transaction."""
+"""One inbound message → stored once → understood in context → effects and replies, in one transaction.
+
+Replies go back one of two ways. In the webhook's TwiML answer (SMS; the terminal chat, which only
+prints them): `handle_inbound` returns them. Through the outbox (`via_outbox=True`: WhatsApp, and
+every message replayed from the spool): one `reply` row per message in the residents' lane, written
+in the transaction that records the inbound message, so they exist exactly once per MessageSid, in
+order, and survive a crash; a question with choices carries its WhatsApp content
+(handlers.interactive.render_for), its numbered text kept as the row's body. The caller rings
+`runtime.outbox_bell` after the commit so a sender in the same process sends them at once.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +15,20 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from functools import cache
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from catalogue import render_say
+from catalogue import TWILIO_BODY_LIMIT, render_say, split_body
 from flows import dispatch, policy
 from flows.dispatch import Registry
-from flows.engine import ResidentView, Turn, say
+from flows.engine import ResidentView, Say, Turn, say
 from handlers import effects as fx
 from handlers import interactive
 from handlers.facts import CLOSED_TICKET, DbFacts
+from handlers.outbox import enqueue
 from handlers.replies import carry_out, render_replies
 from handlers.residents import locked_conversation, resident_by_phone, save_outcome
 from storage.db import UTCDateTime, retry_on_disconnect
@@ -47,8 +58,12 @@ class Incoming:
     button_payload: str | None = None
 
 
-def handle_inbound(runtime, registry: Registry, msg: Incoming, now: datetime | None = None) -> list[str]:
-    """The replies to send back (already rendered for the channel). Never raises for bad input."""
+def handle_inbound(runtime, registry: Registry, msg: Incoming, now: datetime | None = None, *,
+                   via_outbox: bool = False) -> list[str]:
+    """The replies (already rendered for the channel, numbered text). Never raises for bad input.
+
+    `via_outbox`: the replies are also written to the outbox, in the same transaction, to be sent
+    over REST (a repeat of the SID writes nothing again)."""
     now = now or runtime.clock()
 
     def unit_of_work() -> list[str]:
@@ -57,23 +72,51 @@ def handle_inbound(runtime, registry: Registry, msg: Incoming, now: datetime | N
             if stored is None:
                 return _stored_reply(session, msg.message_sid)
             stored_id, staff_id = stored
-            replies, intent = _process(session, runtime, registry, msg, now, staff_id)
-            session.execute(_RECORD_REPLY, {"row_id": stored_id, "replies": replies, "at": now, "understood": intent})
+            answer = _process(session, runtime, registry, msg, now, staff_id)
+            replies = render_replies(answer.says, msg.channel, answer.results)
+            session.execute(_RECORD_REPLY, {"row_id": stored_id, "replies": replies, "at": now,
+                                            "understood": answer.intent})
+            if via_outbox:
+                enqueue_replies(session, msg.channel, msg.from_phone, answer.says, answer.results,
+                                resident_id=answer.resident_id, staff_id=answer.staff_id)
             return replies
 
     try:
         return retry_on_disconnect(unit_of_work)
     except Exception:
         log.exception("inbound %s from %s failed; storing it with an apology", msg.message_sid, msg.from_phone)
-        apology = render_replies([say("menu.error")], msg.channel)
+        sorry = [say("menu.error")]
+        apology = render_replies(sorry, msg.channel)
         with runtime.sessions.begin() as session:
             stored_id = _store(session, msg, now)
             if stored_id is None:
                 return _stored_reply(session, msg.message_sid) or apology
             session.execute(_RECORD_REPLY, {"row_id": stored_id, "replies": apology, "at": None, "understood": None})
+            if via_outbox:
+                enqueue_replies(session, msg.channel, msg.from_phone, sorry, {})
         # Said only once it is true: when this store fails too, the route spools the message instead.
         log.info("inbound %s stored with an apology", msg.message_sid)
         return apology
+
+
+def enqueue_replies(session: Session, channel: str, to_phone: str, says: list[Say], results: dict[str, Any], *,
+                    resident_id: int | None = None, staff_id: int | None = None) -> int:
+    """One answer as outbox rows (kind `reply`, residents' lane), in the caller's transaction: the
+    text as one message (split past Twilio's limit), then a question with choices as WhatsApp
+    content where it can be one, its numbered text as the row's body (the fallback). Returns the
+    number of rows."""
+    rendered = interactive.render_for(says, channel, results)
+    rows: list[dict[str, Any]] = [{"body": text} for text in rendered.texts]
+    question = rendered.question
+    if question is not None and len(question.text) <= TWILIO_BODY_LIMIT:
+        rows.append({"body": question.text, "content_kind": question.kind, "content_size": question.size,
+                     "content_variables": question.variables()})
+    elif question is not None:  # its numbered text would not fit one message: text, as on SMS
+        rows += [{"body": piece} for piece in split_body(question.text)]
+    for row in rows:
+        enqueue(session, kind="reply", channel=channel, to_phone=to_phone, resident_id=resident_id,
+                staff_id=staff_id, **row)
+    return len(rows)
 
 
 _STORED_FIELDS = ("message_sid", "channel", "from_phone", "body", "num_media", "media_url", "media_type", "latitude",
@@ -124,11 +167,23 @@ def _text_of(msg: Incoming) -> str:
     return text[:NLU_MAX_CHARS]
 
 
-def _process(session: Session, runtime, registry: Registry, msg: Incoming,
-             now: datetime, staff_id: int | None) -> tuple[list[str], str | None]:
-    """The replies, and the intent understood (None when no flow was asked). One walk: the policy
-    and the flows decide, the effects are carried out, and the replies are rendered once, here.
-    `staff_id`: the active staff member writing from this number (read when the message was stored)."""
+@dataclass(frozen=True)
+class Answer:
+    """What one message is answered with: the replies (rendered later for the channel), the values
+    they name, the intent understood (None when no flow was asked), and who they go to."""
+
+    says: list[Say]
+    results: dict[str, Any]
+    intent: str | None
+    resident_id: int | None = None
+    staff_id: int | None = None
+
+
+def _process(session: Session, runtime, registry: Registry, msg: Incoming, now: datetime,
+             staff_id: int | None) -> Answer:
+    """One walk: the policy and the flows decide, the effects are carried out; the replies are
+    rendered once, by the caller. `staff_id`: the active staff member writing from this number
+    (read when the message was stored)."""
     if staff_id is not None:
         from handlers.petugas_commands import handle_staff_message
 
@@ -136,7 +191,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
         staff.last_inbound_at = now
         staff_replies = handle_staff_message(session, runtime, staff, _text_of(msg), now)
         if staff_replies is not None:
-            return render_replies(staff_replies, msg.channel), None
+            return Answer(list(staff_replies), {}, None, staff_id=staff_id)
         # A kepala desa or admin asking what residents ask: the bot answers them as a resident.
 
     resident = resident_by_phone(session, msg.from_phone, msg.channel, now, msg.profile_name)
@@ -151,7 +206,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
         elif conversation.asked is not None:
             # A button of an earlier question while another waits: answering that one with it
             # could pick something the resident never saw. Nothing changes; they answer the last.
-            return render_replies([say("interactive.stale")], msg.channel), None
+            return Answer([say("interactive.stale")], {}, None, resident_id=resident.id)
         else:
             # No question waits (e.g. a menu item tapped again later): the tapped title (the
             # message's body) reads as if typed.
@@ -177,7 +232,9 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming,
     if conversation in session:  # erase_data may leave the conversation as the only trace
         save_outcome(conversation, outcome, now)
         conversation.asked = interactive.asked_token(replies)
-    return render_replies(replies, msg.channel, results), intent
+    # A resident who just had their data erased is no longer anyone's: the confirmation goes to
+    # the number that asked (the row's recipient would otherwise be found erased and canceled).
+    return Answer(replies, results, intent, resident_id=None if resident.erased_at is not None else resident.id)
 
 
 def read_turn(session: Session, runtime, registry, resident: Resident, situation: policy.Situation, text: str,

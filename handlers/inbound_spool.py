@@ -13,10 +13,9 @@ by the same function.)
 
 Replay takes the files in arrival order (their names start with the arrival time in
 nanoseconds), runs each through the normal inbound handler and puts its replies into the outbox
-(kind "reply"). Exactly once per MessageSid: the handler stores each SID once and answers a
-repeat with the stored replies, and the outbox rows are written in one transaction with
-`inbound_message.spool_replied_at`, so a replay interrupted at any point and run again adds
-them once. Only one replayer runs per spool at a time (an flock), whichever process started it
+(kind "reply"). Exactly once per MessageSid: the handler stores each SID and writes its reply
+rows in one transaction (handlers.inbound, `via_outbox`), so a replay interrupted at any point
+and run again adds them once (`inbound_message.spool_replied_at` records that it was replayed). Only one replayer runs per spool at a time (an flock), whichever process started it
 (a web worker, the clock, `scheduler tick`).
 
 Limits: the spool is local to one machine (one spool per instance; the clock or `scheduler

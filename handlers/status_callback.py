@@ -19,6 +19,11 @@ from storage.models import OutboxMessage, OutboxStatus, Resident, StatusCallback
 
 OPTED_OUT_CODE = "21610"
 OUTSIDE_WINDOW_CODE = "63016"
+# A question sent as content (buttons, a list) that Twilio or WhatsApp refused after accepting it:
+# outside the window (quick replies and lists are session-only), content or variables not taken.
+# The same question goes again as numbered text (the row's body).
+CONTENT_REFUSED_CODES = frozenset({OUTSIDE_WINDOW_CODE, "20404", "21656", "63005", "63013", "63021", "63027",
+                                   "63028", "63032"})
 
 # How far along the way to the resident each state is. Failures end the way, except that a
 # failure cannot undo a delivery Twilio already reported.
@@ -97,6 +102,15 @@ def _apply(session: Session, row: OutboxMessage, status: str, code: str | None,
             return  # already failed, or delivered: a late failure does not undo it
         if code == OPTED_OUT_CODE and row.resident_id is not None:
             _mark_opted_out(session, row.resident_id, utcnow())
+        if row.content_sid is not None and code in CONTENT_REFUSED_CODES:
+            row.error_code = code
+            row.error_message = (f"interactive content {row.twilio_sid} refused ({code}) after sending: "
+                                 "sent as numbered text")
+            row.content_kind = None  # the variables stay: it was a question, it goes as text
+            row.content_sid = row.twilio_sid = row.claimed_by = row.claimed_until = None
+            row.status = OutboxStatus.PENDING
+            row.next_attempt_at = utcnow()
+            return
         if code == OUTSIDE_WINDOW_CODE and not row.via_template:
             # Free text refused outside WhatsApp's 24-hour window: send it again as the approved
             # template of its kind (the sender fails it clearly when none is configured).

@@ -130,13 +130,14 @@ class OutboxDrain:
         return counts
 
     # -- until stopped (a send-worker) ---------------------------------------------------------
-    def serve(self, stop: threading.Event, *, idle: float = 1.0,
+    def serve(self, stop: threading.Event, *, idle: float = 1.0, resident_poll: float = RESIDENT_POLL,
               on_pass: Callable[[Counter], None] | None = None) -> Counter:
-        """Send until `stop` is set: residents' lane always watched (every RESIDENT_POLL s), the
-        bulk lane drained pass after pass, `idle` seconds apart when there is nothing."""
+        """Send until `stop` is set: residents' lane always watched (every `resident_poll` s, and at
+        once when this process rings `runtime.outbox_bell` after writing a reply), the bulk lane
+        drained pass after pass, `idle` seconds apart when there is nothing."""
         total: Counter = Counter()
         lock = threading.Lock()
-        residents = self._start_resident_lane(now_utc, stop, total, lock, None, stop)
+        residents = self._start_resident_lane(now_utc, stop, total, lock, None, stop, poll=resident_poll)
         try:
             while not stop.is_set():
                 counts = self._bulk_pass(now_utc, stop, total, lock, None)
@@ -233,11 +234,14 @@ class OutboxDrain:
             raise errors[0]
         return mine
 
-    def _start_resident_lane(self, due, stop, counts, lock, on_done, until: threading.Event) -> list[threading.Thread]:
+    def _start_resident_lane(self, due, stop, counts, lock, on_done, until: threading.Event, *,
+                             poll: float = RESIDENT_POLL) -> list[threading.Thread]:
         """Threads that send residents' rows as soon as they are due; they return once `until` is
-        set and nothing of their lane is left (or at once when `stop` is set)."""
+        set and nothing of their lane is left (or at once when `stop` is set). Between looks they
+        wait `poll` seconds, or less: the process's bell (a reply just committed here) wakes them."""
         quiet = quiet_hours_of(self.runtime.settings)
         errors: list[BaseException] = []
+        bell = self.runtime.outbox_bell
 
         engine = self.runtime.engine
         # PostgreSQL: each look is one statement on an autocommit connection, and a claim's
@@ -266,8 +270,8 @@ class OutboxDrain:
                         self._send(deliverer, rows, stop, counts, lock, on_done)
                     elif until.is_set():
                         return
-                    else:
-                        until.wait(RESIDENT_POLL)
+                    elif bell.wait(poll):
+                        bell.clear()  # before the next look: a ring during it is not lost
             except BaseException as exc:  # noqa: BLE001
                 log.exception("residents' sender thread failed")
                 errors.append(exc)
@@ -277,6 +281,34 @@ class OutboxDrain:
         for t in pool:
             t.start()
         return pool
+
+
+class SendLoop:
+    """The sender inside `python -m bot serve`: one OutboxDrain serving until stopped, in a thread
+    of the web process. Replies are sent as soon as the webhook commits them (the bell), the rest
+    within RESIDENT_POLL_SERVE / `idle` seconds."""
+
+    def __init__(self, runtime: Runtime, *, idle: float = 1.0, resident_poll: float = 1.0):
+        self.drain = OutboxDrain(runtime)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(idle, resident_poll), name="outbox-sender",
+                                       daemon=True)
+
+    def _run(self, idle: float, resident_poll: float) -> None:
+        while not self.stop.is_set():
+            try:
+                self.drain.serve(self.stop, idle=idle, resident_poll=resident_poll)
+            except Exception:  # noqa: BLE001  (the database away for a moment: keep the process sending)
+                log.exception("outbox sender stopped by an error; starting again in 5 s")
+                self.stop.wait(5)
+
+    def start(self) -> "SendLoop":
+        self.thread.start()
+        return self
+
+    def close(self, timeout: float = 15.0) -> None:
+        self.stop.set()
+        self.thread.join(timeout)
 
 
 def drain_outbox(runtime: Runtime, now: datetime, **options) -> Counter:

@@ -51,6 +51,7 @@ class Fault:
     message: str
     to: str | None = None  # only for this recipient (E.164, with or without "whatsapp:")
     freeform_only: bool = False  # only bodies without ContentSid
+    content_only: bool = False  # only messages with a ContentSid
     remaining: int | None = None  # None: for ever
 
 
@@ -159,10 +160,11 @@ class FakeTwilio:
         self._add(Fault(status, code or default_code, message or CODE_TEXT.get(code, default_text), remaining=n))
 
     def refuse(self, to: str | None = None, code: int = 21610, *, status: int = 400, freeform_only: bool = False,
-               times: int | None = None) -> None:
-        """Refuse messages (to one recipient, or all) with a Twilio error code, like 21610."""
+               content_only: bool = False, times: int | None = None) -> None:
+        """Refuse messages (to one recipient, or all) with a Twilio error code, like 21610;
+        `content_only`: only messages sent with a ContentSid (text still passes)."""
         self._add(Fault(status, code, CODE_TEXT.get(code, "error"), to=_phone(to) if to else None,
-                        freeform_only=freeform_only, remaining=times))
+                        freeform_only=freeform_only, content_only=content_only, remaining=times))
 
     def refuse_freeform(self, to: str | None = None) -> None:
         """63016: free text refused (outside the 24-hour window); templates still pass."""
@@ -257,6 +259,8 @@ class FakeTwilio:
                 if fault.to and _phone(form.get("To", "")) != fault.to:
                     continue
                 if fault.freeform_only and not freeform:
+                    continue
+                if fault.content_only and "ContentSid" not in form:
                     continue
                 if fault.remaining is not None:
                     fault.remaining -= 1

@@ -58,7 +58,9 @@ def dry_run_banner(settings) -> str:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Alamat yang didengarkan.")
 @click.option("--port", type=int, default=None, show_default="PORT dari .env/lingkungan, atau 5000")
-@click.option("--no-scheduler", is_flag=True, help="Jangan jalankan penjadwal di proses ini.")
+@click.option("--no-scheduler", is_flag=True,
+              help="Jangan jalankan penjadwal dan pengirim di proses ini (jalankan `python -m scheduler` dan "
+                   "`scheduler send-worker` terpisah).")
 def serve_command(host: str, port: int | None, no_scheduler: bool) -> None:
     """Jalankan web app dan penjadwal dalam satu proses (untuk satu mesin)."""
     from werkzeug.serving import make_server
@@ -71,12 +73,16 @@ def serve_command(host: str, port: int | None, no_scheduler: bool) -> None:
     app = create_app(announce_dry_run=False)  # the banner below says it, once
     app_rt = app.extensions["kenduren"]
     prepare_recogniser(app_rt)  # built now rather than on the first resident's message
-    clock = None
+    clock = sender = None
     if not no_scheduler:
         from scheduler.clock import build_background_scheduler
+        from scheduler.sender import SendLoop
 
-        clock = build_background_scheduler(app_rt)
+        # The clock's jobs, and a sender that runs all the time instead of the clock's drain every
+        # 5 s: a resident's replies are sent as soon as the webhook commits them.
+        clock = build_background_scheduler(app_rt, without=("drain_outbox",))
         clock.start()
+        sender = SendLoop(app_rt).start()
     port = app_rt.settings.port if port is None else port
     server = make_server(host, port, app, threaded=True, request_handler=request_handler())
     click.echo(dry_run_banner(app_rt.settings))
@@ -91,6 +97,8 @@ def serve_command(host: str, port: int | None, no_scheduler: bool) -> None:
     finally:
         if clock:
             clock.shutdown(wait=False)
+        if sender:
+            sender.close()
         app_rt.dispose()
 
 

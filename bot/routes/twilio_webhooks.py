@@ -1,4 +1,10 @@
-"""POST /twilio/messages (inbound SMS/WhatsApp → TwiML reply) and POST /twilio/status (callbacks).
+"""POST /twilio/messages (inbound SMS/WhatsApp) and POST /twilio/status (callbacks).
+
+A WhatsApp resident's replies go over REST: written to the outbox in the transaction that stores
+the message (handlers.inbound, `via_outbox`), so a question with choices can be buttons or a list
+(TwiML's <Message> carries only text); the webhook answers with an empty <Response/>. SMS keeps its
+replies in the TwiML answer: numbered text either way, and two-way SMS is not offered in Indonesia,
+so the REST round trip and the account's send rate would buy nothing there.
 
 Every field is bounded and cleaned at the edge (handlers.webhook_form) before a handler sees it.
 A message the database cannot store goes to the inbound spool (handlers.inbound_spool) and the
@@ -49,10 +55,14 @@ def messages():
     if spool.depth():
         spool.kick(runtime)
         return _spooled(runtime, incoming, "older messages are still waiting in the spool")
+    over_rest = incoming.channel == "whatsapp"
     try:
-        replies = handle_inbound(runtime, runtime.registry, incoming)
+        replies = handle_inbound(runtime, runtime.registry, incoming, via_outbox=over_rest)
     except Exception as exc:  # the database could not store it: keep it, or Twilio's copy is all there was
         return _spooled(runtime, incoming, f"could not be stored ({type(exc).__name__})")
+    if over_rest:
+        runtime.outbox_bell.set()  # committed: a sender in this process sends them now
+        return twiml([])
     return twiml(replies)
 
 

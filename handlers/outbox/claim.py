@@ -66,6 +66,13 @@ class Claimed:
     # and when its lease ended: Twilio created that attempt's message, if any, in between.
     attempt_began_at: datetime | None = None
     attempt_ended_by: datetime | None = None
+    # A question with choices as WhatsApp content (handlers.interactive); `body` is its numbered
+    # text. content_kind is cleared (the variables kept) once content was refused after sending.
+    content_kind: str | None = None
+    content_size: int | None = None
+    content_variables: dict[str, str] | None = None
+    error_code: str | None = None
+    error_message: str | None = None
 
 
 def cancel_stale(session: Session, now: datetime) -> int:
@@ -109,7 +116,9 @@ def _nothing_earlier_in_the_residents_lane():
 
     Residents' rows may overtake broadcasts (a reply goes before a reminder), never the other way
     round: a survey written with the "your ticket is done" message that it follows must not
-    arrive first."""
+    arrive first. Within the residents' lane too, rows go in the order they were written: a
+    reply's second message never overtakes its first (one waiting for a retry, or written by a
+    web process whose clock is a little ahead)."""
     other = select(_OTHER.id).where(_OTHER.lane == int(Lane.RESIDENT),
                                     _OTHER.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]),
                                     _OTHER.channel == OutboxMessage.channel, _OTHER.to_phone == OutboxMessage.to_phone,
@@ -130,9 +139,8 @@ def _recipients_held(session: Session, rows: list[OutboxMessage], held_now: date
     other = select(_OTHER.id).where(_OTHER.status == OutboxStatus.CLAIMED, _OTHER.channel == OutboxMessage.channel,
                                     _OTHER.to_phone == OutboxMessage.to_phone, _OTHER.id != OutboxMessage.id,
                                     or_(OutboxMessage.status == OutboxStatus.PENDING, _OTHER.claimed_until > held_now))
-    free = select(OutboxMessage.id).where(OutboxMessage.id.in_([r.id for r in rows]), ~other.exists())
-    if lane != Lane.RESIDENT:
-        free = free.where(_nothing_earlier_in_the_residents_lane())
+    free = select(OutboxMessage.id).where(OutboxMessage.id.in_([r.id for r in rows]), ~other.exists(),
+                                          _nothing_earlier_in_the_residents_lane())
     still = set(session.scalars(free))
     return [r for r in rows if r.id in still]
 
@@ -158,8 +166,7 @@ def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: Q
     def sendable(stmt):
         if lane is not None:
             stmt = stmt.where(OutboxMessage.lane == int(lane))
-        if lane != Lane.RESIDENT:
-            stmt = stmt.where(_nothing_earlier_in_the_residents_lane())
+        stmt = stmt.where(_nothing_earlier_in_the_residents_lane())
         if quiet_now:
             stmt = stmt.where(OutboxMessage.respects_quiet_hours.is_(False))
         return stmt.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
@@ -189,7 +196,9 @@ def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: Q
         Claimed(r.id, r.kind, r.channel, r.to_phone, r.body, r.resident_id, r.staff_id, r.template_vars,
                 r.via_template, r.attempts + 1, until, r.expires_at,
                 attempt_began_at=r.updated_at if r.status == OutboxStatus.CLAIMED else None,
-                attempt_ended_by=r.claimed_until if r.status == OutboxStatus.CLAIMED else None)
+                attempt_ended_by=r.claimed_until if r.status == OutboxStatus.CLAIMED else None,
+                content_kind=r.content_kind, content_size=r.content_size, content_variables=r.content_variables,
+                error_code=r.error_code, error_message=r.error_message)
         for r in rows
     ]
     take = dict(status=OutboxStatus.CLAIMED, claimed_by=lease.worker, claimed_until=until,

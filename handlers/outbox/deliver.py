@@ -15,6 +15,13 @@ backoff; 21610 fails the row and marks the resident opted out; 63016 (free text 
 24-hour window) is re-sent at once as the approved template of the row's kind; anything else
 fails the row with Twilio's code and message.
 
+A row with content (a question with choices: buttons or a list, handlers.interactive) is sent
+with its template's ContentSid and the row's variables, the template created through the Content
+API at first use. Any failure of the content — 63016, a refusal of the template or its variables,
+a Content API that cannot create it — sends the row's body instead, the same question as numbered
+text, and records why (error_code/error_message of the sent row); a transient or ambiguous error
+is retried like any other. Outside the window, content is not tried at all.
+
 Consent is checked right before each business-initiated send: a resident who opted out (or asked
 to be erased) since the row was written gets nothing, and the row is canceled.
 """
@@ -82,6 +89,7 @@ class Deliverer:
         self.sessions, self.sender, self.lease = sessions, sender, lease
         self.templates, self.clock, self.lease_clock, self.pace = templates, clock, lease_clock, pace
         self._consent: dict[tuple[str, int], tuple[Recipient, float]] = {}
+        self._contents: dict[tuple[str, int], str] = {}
 
     # -- one row ---------------------------------------------------------------------------
     def deliver(self, row: Claimed) -> str:
@@ -108,37 +116,81 @@ class Deliverer:
             return self._finish(row, OutboxStatus.CANCELED, None, "recipient erased or inactive")
         if recipient.opted_out and row.kind not in DIRECT_REPLY_KINDS:
             return self._finish(row, OutboxStatus.CANCELED, None, "recipient opted out")
-        use_template = row.channel == "whatsapp" and (row.via_template or self._outside_window(recipient))
-        message = self._compose(row, use_template)
-        if isinstance(message, str):
-            return self._finish(row, OutboxStatus.FAILED, None, message)
-        for _ in range(2):
+        use_template = row.channel == "whatsapp" and (row.via_template or self._outside_window(recipient, row))
+        mode = "template" if use_template else "content" if self._has_content(row) else "text"
+        # Why a question went as numbered text (content refused now, or by a callback before).
+        fallback: tuple[str | None, str] | None = None
+        refused_in_window = False  # free text refused (63016) although the window looked open
+        if row.content_variables is not None and row.content_kind is None and row.error_message:
+            fallback = (row.error_code, row.error_message)
+        for _ in range(3):
+            message = self._compose(row, mode)
+            if isinstance(message, str):
+                if mode == "content":
+                    fallback, mode = (None, f"interactive content not sent ({message}): sent as numbered text"), "text"
+                    log.warning("outbox %s: %s", row.id, fallback[1])
+                    continue
+                if refused_in_window:
+                    return self._finish(row, OutboxStatus.FAILED, str(OUTSIDE_WINDOW_CODE),
+                                        f"outside the 24-hour window (63016) and {message}")
+                return self._finish(row, OutboxStatus.FAILED, None, message)
             if not self._may_still_send(row):
                 return self.release(row)
             try:
                 result = self.sender.send(message)
             except SendError as exc:
-                if exc.code == OUTSIDE_WINDOW_CODE and not use_template and row.channel == "whatsapp":
-                    use_template = True
-                    message = self._compose(row, True)
-                    if isinstance(message, str):
-                        return self._finish(row, OutboxStatus.FAILED, str(OUTSIDE_WINDOW_CODE),
-                                            f"outside the 24-hour window (63016) and {message}")
+                if mode == "content" and _content_refused(exc):
+                    fallback = (str(exc.code), f"interactive content refused ({exc.code} {exc.message}): "
+                                               "sent as numbered text")
+                    log.warning("outbox %s: %s", row.id, fallback[1])
+                    mode = "text"
+                    continue
+                if exc.code == OUTSIDE_WINDOW_CODE and mode == "text" and row.channel == "whatsapp":
+                    mode, refused_in_window = "template", True
                     continue
                 return self._failed_send(row, exc)
-            return "sent" if self._record_sent(row, result.sid, via_template=use_template) else LOST
+            done = self._record_sent(row, result.sid, via_template=mode == "template",
+                                     content_sid=message.content_sid if mode == "content" else None,
+                                     fallback=fallback)
+            return "sent" if done else LOST
         return self._finish(row, OutboxStatus.FAILED, str(OUTSIDE_WINDOW_CODE), "template also refused (63016)")
 
     # -- decisions -------------------------------------------------------------------------
-    def _outside_window(self, recipient: Recipient) -> bool:
+    def _outside_window(self, recipient: Recipient, row: Claimed) -> bool:
         # Meta counts the window in real time from the resident's last message (stamped by the
         # web on its real clock): a tick re-run hours late must not think a window still open.
         last = recipient.last_inbound_at
+        if last is None and row.kind == "reply" and row.resident_id is None and row.staff_id is None:
+            return False  # a reply to a number that is no one's any more (erased): it just wrote
         return last is None or self.lease_clock() - last > WHATSAPP_WINDOW
 
-    def _compose(self, row: Claimed, use_template: bool) -> OutgoingMessage | str:
-        if not use_template:
+    @staticmethod
+    def _has_content(row: Claimed) -> bool:
+        return row.channel == "whatsapp" and row.content_kind is not None and row.content_variables is not None
+
+    def _content_sid(self, kind: str, size: int) -> str:
+        """The template of a question's shape: cached here, else read or created once for every
+        process (handlers.interactive.content_sid_for)."""
+        from handlers.interactive import content_sid_for
+
+        found = self._contents.get((kind, size))
+        if found is None:
+            client = getattr(self.sender, "client", None)
+            if client is None:
+                raise LookupError("no Content API with this sender (dry-run)")
+            found = self._contents[(kind, size)] = content_sid_for(self.sessions, client, kind, size)
+        return found
+
+    def _compose(self, row: Claimed, mode: str) -> OutgoingMessage | str:
+        if mode == "text":
             return OutgoingMessage(row.channel, row.to_phone, body=for_channel(row.body, row.channel))
+        if mode == "content":
+            try:
+                content_sid = self._content_sid(row.content_kind, row.content_size)
+            except Exception as exc:  # noqa: BLE001  (any failure of the Content API: text instead)
+                return f"{type(exc).__name__}: {str(exc)[:200]}"
+            return OutgoingMessage(row.channel, row.to_phone, content_sid=content_sid,
+                                   content_variables=dict(row.content_variables))
         content_sid = self.templates.get(row.kind)
         if not content_sid:
             return (f"no approved WhatsApp template for kind '{row.kind}' (set TWILIO_TEMPLATE_{row.kind.upper()}); "
@@ -202,7 +254,8 @@ class Deliverer:
                           values.get("status"))
             return done
 
-    def _record_sent(self, row: Claimed, sid: str, *, via_template: bool) -> bool:
+    def _record_sent(self, row: Claimed, sid: str, *, via_template: bool, content_sid: str | None = None,
+                     fallback: tuple[str | None, str] | None = None) -> bool:
         """False when the row was no longer ours (its lease ran out and another sender took it)."""
         # The per-message hot path of a broadcast: a prebuilt statement instead of _update's.
         # Plain Core on a connection: the ORM session's machinery is the larger cost here.
@@ -212,7 +265,9 @@ class Deliverer:
                 conn.exec_driver_sql(_SYNC_OFF_SQL)  # see _no_fsync_wait
             done = conn.execute(_RECORD_SENT, {"row_id": row.id, "worker": self.lease.worker, "claim_attempts": row.attempts,
                                                "sid": sid,
-                                               "at": at, "templated": via_template}).rowcount == 1
+                                               "at": at, "templated": via_template, "content_sid": content_sid,
+                                               "code": fallback[0] if fallback else None,
+                                               "note": fallback[1] if fallback else None}).rowcount == 1
             if not done:
                 log.error("outbox %s: no longer claimed by %s when recording its SID", row.id, self.lease.worker)
             else:
@@ -256,9 +311,7 @@ class Deliverer:
                                                            Resident.opted_out_at.is_(None))
                                     .values(opted_out_at=self.lease_clock()))
             return self._finish(row, OutboxStatus.FAILED, code, "recipient unsubscribed (21610); opted out")
-        transient = (exc.http_status == 429 or exc.code in TRANSIENT_CODES
-                     or (exc.http_status is None and exc.code is None))
-        if exc.ambiguous or transient:
+        if exc.ambiguous or _transient(exc):
             if row.attempts >= MAX_ATTEMPTS and not exc.ambiguous:
                 return self._finish(row, OutboxStatus.FAILED, code, f"gave up after {row.attempts} attempts: {described}")
             wait = backoff(row.attempts)
@@ -277,6 +330,18 @@ class Deliverer:
             log.warning("outbox %s to %s: %s; retry at %s", row.id, mask_phone(row.to_phone), described, at)
             return "retry"
         return self._finish(row, OutboxStatus.FAILED, code, described)
+
+
+def _transient(exc: SendError) -> bool:
+    return exc.http_status == 429 or exc.code in TRANSIENT_CODES or (exc.http_status is None and exc.code is None)
+
+
+def _content_refused(exc: SendError) -> bool:
+    """A definite refusal of a content send that is not about the recipient: 63016 (buttons and
+    lists are session-only), a template or variables Twilio would not take (20404, 21656, 63005,
+    63021, 63027, 63028 …). The same question as numbered text may still go; a recipient who
+    unsubscribed (21610) gets nothing, and a transient or ambiguous error is retried as content."""
+    return not exc.ambiguous and not _transient(exc) and exc.code != OPTED_OUT_CODE
 
 
 def _no_fsync_wait(session: Session) -> None:
@@ -319,6 +384,8 @@ _RECORD_SENT = (
            _OUTBOX.c.claimed_by == bindparam("worker"), _OUTBOX.c.attempts == bindparam("claim_attempts"))
     .values(status=OutboxStatus.QUEUED, twilio_sid=bindparam("sid"), sent_at=bindparam("at", type_=UTCDateTime()),
             updated_at=bindparam("at", type_=UTCDateTime()), via_template=bindparam("templated"),
-            claimed_until=None, error_code=None, error_message=None)
+            claimed_until=None, content_sid=bindparam("content_sid"),
+            # NULL, or why a question went as numbered text (its content refused)
+            error_code=bindparam("code"), error_message=bindparam("note"))
 )
 

@@ -26,15 +26,23 @@ def _checked(kind: str, template_vars: dict[str, str] | None):
 def enqueue(session: Session, *, kind: str, channel: str, to_phone: str, body: str,
             resident_id: int | None = None, staff_id: int | None = None, ticket_id: int | None = None,
             broadcast_id: int | None = None, template_vars: dict[str, str] | None = None,
-            respects_quiet_hours: bool | None = None, expires_at: datetime | None = None) -> OutboxMessage:
+            respects_quiet_hours: bool | None = None, expires_at: datetime | None = None,
+            content_kind: str | None = None, content_size: int | None = None,
+            content_variables: dict[str, str] | None = None) -> OutboxMessage:
     """Add one outgoing message to the caller's transaction (no commit here).
 
     `template_vars` fill the approved WhatsApp template of `kind` (settings.templates), used when
     the recipient last wrote more than 24 h ago or free text is refused (63016). Bodies longer
     than one Twilio message must be split by the caller (catalogue.split_body). Quiet hours
     follow the kind (handlers.outbox.kinds) unless said otherwise.
+
+    `content_*`: a question with choices sent as WhatsApp content (handlers.interactive: the shape
+    of its template and the variables); `body` is then its numbered text, sent instead wherever
+    content cannot be (SMS, 63016, a Content API failure).
     """
     declared = _checked(kind, template_vars)
+    if (content_kind is None) != (content_variables is None) or (content_kind is None) != (content_size is None):
+        raise ValueError("content_kind, content_size and content_variables go together")
     if channel not in CHANNELS:
         raise ValueError(f"outbox channel must be one of {sorted(CHANNELS)}, not {channel!r}")
     if len(body) > TWILIO_BODY_LIMIT:
@@ -43,7 +51,8 @@ def enqueue(session: Session, *, kind: str, channel: str, to_phone: str, body: s
     quiet = declared.quiet_hours if respects_quiet_hours is None else respects_quiet_hours
     row = OutboxMessage(kind=kind, lane=int(declared.lane), channel=channel, to_phone=to_phone, body=body, resident_id=resident_id,
                         staff_id=staff_id, ticket_id=ticket_id, broadcast_id=broadcast_id,
-                        template_vars=template_vars, via_template=False,
+                        template_vars=template_vars, via_template=False, content_kind=content_kind,
+                        content_size=content_size, content_variables=content_variables,
                         respects_quiet_hours=quiet, status=OutboxStatus.PENDING,
                         attempts=0, next_attempt_at=now, expires_at=expires_at, created_at=now,
                         updated_at=now)
