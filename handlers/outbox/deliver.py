@@ -128,7 +128,8 @@ class Deliverer:
             if isinstance(message, str):
                 if mode == "content":
                     fallback, mode = (None, f"interactive content not sent ({message}): sent as numbered text"), "text"
-                    log.warning("outbox %s: %s", row.id, fallback[1])
+                    # Expected in dry-run (no Content API); anything else is worth a look.
+                    (log.info if message.startswith("LookupError") else log.warning)("outbox %s: %s", row.id, fallback[1])
                     continue
                 if refused_in_window:
                     return self._finish(row, OutboxStatus.FAILED, str(OUTSIDE_WINDOW_CODE),
