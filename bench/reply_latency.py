@@ -169,7 +169,7 @@ def run_setup(setup: str, database_url: str, args, tmp: Path) -> dict:
         wait_healthy(port, procs)
         poster = Poster(port)
         # Warm-up: the list's Content template is created at its first send.
-        poster.post("+6289900000000", args.body, f"SMwarm{setup}{'0' * 24}")
+        poster.post("+6289800000000", args.body, f"SMwarm{setup}{'0' * 24}")
         time.sleep(3)
         lock = threading.Lock()
         count = int(args.rate * args.duration)
