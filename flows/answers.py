@@ -40,18 +40,18 @@ NUMBER_FILLERS = frozenset(
 # Politeness and particles that carry no answer: "nggih pak", "gak ada bu", "yang itu aja".
 FILLERS = frozenset("""
     aja saja ae wae mawon tok pak bu bapak ibu mas mbak mba kak dik cak ning lek deh dong lah kok sih min gan
-    wis wes sampun udah sudah nih tuh itu iku kuwi niku ini iki niki punika mpun yawis
+    wis wes sampun udah sudah nih tuh itu iku kuwi niku ini iki niki punika mpun yawis dipun
 """.split())
 
 # — yes / no —
 YES_WORDS = frozenset("""
     ya iya iyah iyaa yaa y yes iyo iyoo yo yoi yoii ok oke okay okey okee sip siip siap setuju nggih
     ngih enggih inggih enggeh nggeh geh leres betul benar bener boleh mau gelem purun hooh hoo
-    he eh monggo mangga lanjut lanjutkan enggi engghi iye iyeh
+    he eh monggo mangga lanjut lanjutkan enggi engghi iye iyeh ngge nggeh inggeh injih enjih njih lerres
 """.split())
 NO_WORDS = frozenset("""
     tidak tdk tak ta gak ga gk nggak ngga enggak engga ndak nda ora orak mboten boten
-    jangan ojo ojok enja enjek bukan sanes salah emoh moh ogah no nope
+    jangan ojo ojok enja enjek bukan sanes salah emoh moh ogah no nope bunten bhunten banne ampun
 """.split())
 # "aja" is Indonesian "just" far more often than Javanese "don't", so it stays a filler.
 
@@ -65,7 +65,9 @@ SKIP_PHRASES = frozenset(p.strip() for p in """
     nggak usah|enggak usah|ngga usah|gk usah|tdk usah|gausah|gausah|ora sah|rasah|mboten sah|boten usah|
     nggak perlu|enggak perlu|tdk perlu|ora perlu|wis gak usah|wes gak usah|wis ora usah|
     gak onok foto|gak ada foto|tidak ada foto|ndak onok foto|tidak ada catatan|gak ada catatan|
-    ga ada catatan|tidak ada saran|gak ada saran|ga ada saran|ndak onok saran|gak onok catatan
+    ga ada catatan|tidak ada saran|gak ada saran|ga ada saran|ndak onok saran|gak onok catatan|
+    ta usa|ta osa|tak usa|tak osa|ta perlo|ta parlo|ta perlu|mboten perlu|boten perlu|ampun|sampun mboten usah|
+    mboten sah|boten sah|ampun usah
 """.replace("\n", "").split("|"))
 
 # — thanks and closings: a friendly word back, never a miss —
@@ -319,6 +321,7 @@ OPTION_SYNONYMS = {
     "cathetan": "catatan", "catetan": "catatan", "cathetane": "catatan",
     "jadwale": "jadwal", "jadual": "jadwal",
     "liyane": "lain", "liyo": "lain", "liane": "lain", "lainnya": "lain", "sanesipun": "lain",
+    "busak": "hapus", "dibusak": "hapus", "busaken": "hapus", "busakaken": "hapus", "èbusak": "hapus",
 }
 
 
@@ -354,6 +357,8 @@ def pick(text: str, labels: Sequence[str], *, yes: int | None = None, no: int | 
     tokens = _answer_words(words(text))
     if not tokens or len(tokens) > _MAX_WORDS:
         return None
+    if no is not None and yes_no(text) is False:  # "mboten purun", "ora gelem": the no word wins
+        tokens = [t for t in tokens if t not in YES_WORDS]
     found = _pick_tokens(tokens, [_label_words(words(label)) for label in labels], yes, no)
     if found is not None or lexicon is None:
         return found

@@ -639,7 +639,8 @@ def confirm(turn: Turn) -> Step:
     corrected = _corrected_person(turn)
     if corrected is not None:
         return corrected
-    answer = turn.pick(CONFIRM)
+    # "ta' usa", "mboten usah", "ora usah" at the summary: the resident drops it (a bare "gak" asks what to change).
+    answer = "cancel" if answers.is_never_mind(turn.text) else turn.pick(CONFIRM)
     if answer == "register":
         done = registered(turn.facts, turn.slots)
         if turn.slots.get("then_remind"):  # asked in the first message: the reminders of the visit's kecamatan

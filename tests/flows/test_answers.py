@@ -187,3 +187,37 @@ def test_a_number_among_pointing_words_is_the_number(text, n):
 @pytest.mark.parametrize("text", ["2 orang", "3 hari lagi", "rt 2", "umur 5", "200 meter", "2 atau 3"])
 def test_a_quantity_is_no_option_number(text):
     assert answers.number(text) is None
+
+
+# — yes and never-mind in krama and Madurese at every confirmation (one table: answers.YES_WORDS/NO_WORDS) —
+def _confirmations():
+    from catalogue import render_say
+    from flows import hapus_data, langganan, layanan, places, tiket
+
+    for name, asked in [("registration summary", layanan.CONFIRM), ("cancel a ticket", tiket.CONFIRM_CANCEL),
+                        ("erase data", hapus_data.ERASE), ("reminder consent", langganan.CONSENT),
+                        ("kecamatan guess", places.YES_NO), ("known desa", layanan.KNOWN_DESA)]:
+        yield name, [render_say(label) for label in asked.labels()], asked.index(asked.yes), asked.index(asked.no)
+
+
+CONFIRMATIONS = list(_confirmations())
+KRAMA_MADURESE_YES = ["nggih, dipun busak mawon", "inggih leres", "enggi sakalangkong", "nggih, leres sampun",
+                      "ngge", "injih pak", "enggi lerres", "nggeh monggo"]
+KRAMA_MADURESE_NO = ["mboten", "mboten purun", "ta' iya", "bunten", "ampun", "ta' usa", "ora gelem", "mboten usah"]
+
+
+@pytest.mark.parametrize("name,labels,yes,no", CONFIRMATIONS, ids=[c[0] for c in CONFIRMATIONS])
+@pytest.mark.parametrize("text", KRAMA_MADURESE_YES)
+def test_krama_and_madurese_yes_at_every_confirmation(name, labels, yes, no, text):
+    assert answers.pick(text, labels, yes=yes, no=no) == yes
+
+
+@pytest.mark.parametrize("name,labels,yes,no", CONFIRMATIONS, ids=[c[0] for c in CONFIRMATIONS])
+@pytest.mark.parametrize("text", KRAMA_MADURESE_NO)
+def test_krama_and_madurese_no_at_every_confirmation(name, labels, yes, no, text):
+    assert answers.pick(text, labels, yes=yes, no=no) == no
+
+
+@pytest.mark.parametrize("text", ["ta' usa", "ta' perlo", "mboten sah", "ampun usah", "ora usah"])
+def test_madurese_and_krama_never_mind(text):
+    assert answers.is_never_mind(text) or answers.is_skip(text)

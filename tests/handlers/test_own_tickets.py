@@ -192,3 +192,17 @@ def test_status_by_code_shows_the_visit_and_for_whom(phone, visits, rt):
     kode = tickets(rt)[0].kode
     play(phone, [(f"status {kode.lower()}", kode, "untuk Sumini", "📅 Datang:", "Kantor Kecamatan Tutur",
                   "Status: *Terdaftar*")])
+
+
+@pytest.mark.parametrize("yes", ["nggih, dipun busak mawon", "inggih leres", "enggi sakalangkong", "injih"])
+def test_krama_and_madurese_yes_cancels_at_the_confirmation(phone, visits, rt, yes):
+    register_ktp(phone)
+    play(phone, [("tiketku dibatalno wae", "Batalkan tiket"), (yes, "dibatalkan", "!Pilih salah satu")])
+    assert tickets(rt)[0].status == TicketStatus.DIBATALKAN
+
+
+@pytest.mark.parametrize("no", ["mboten purun", "ta' iya", "bunten"])
+def test_krama_and_madurese_no_keeps_the_ticket(phone, visits, rt, no):
+    register_ktp(phone)
+    play(phone, [("batalno tiketku", "Batalkan tiket"), (no, "tetap berlaku")])
+    assert tickets(rt)[0].status != TicketStatus.DIBATALKAN
