@@ -12,6 +12,7 @@ from flows.langganan import asks_reminder
 from flows.places import kecamatan_named
 from flows.nlu.aspects import OPD
 from flows.places import kecamatan_in_area, with_areas
+from flows.tiket import other_visit_wish
 from flows.visit_card import visit_card
 
 
@@ -19,6 +20,7 @@ class S:
     ASK_KECAMATAN = "ask_kecamatan"
     AFTER_VISIT = "after_visit"
     NO_VISIT = "no_visit"
+    PICK_VISIT = "pick_visit"
 
 
 # The options after a visit is shown, and after none is found (answered by number or by their words).
@@ -153,10 +155,56 @@ def ask_kecamatan(turn: Turn) -> Step:
     return _show_kecamatan(turn, kecamatan)
 
 
+OTHER_SHOWN = 4  # the nearby visits offered for "yg lbh cpt dmn?" at a visit card
+
+
+def _other_visits(turn: Turn, wish: str) -> Step:
+    """At a visit card, a wish for a sooner visit or one in another kecamatan ("menawi wonten ingkang langkung
+    enggal ten kecamatan sanes", "yg lbh cpt dmn?"), or another date ("ganti hari"): the visits nearby (sooner
+    ones first when asked), with the distance between kecamatan offices, to pick one."""
+    current = turn.facts.visit(turn.slots["visit_id"]) if turn.slots.get("visit_id") else None
+    here = turn.slots.get("kecamatan") or (current.kecamatan if current else None)
+    if here is None or current is None:
+        return start(turn)
+    near = [n for n in turn.facts.visits_near(here, limit=12) if n.visit.id != current.id]
+    sooner = [n for n in near if n.visit.tanggal < current.tanggal]
+    lead = []
+    if wish == "sooner" and sooner:
+        shown, key = sooner[:OTHER_SHOWN], "jadwal.sooner_visits"
+    else:
+        if wish == "sooner":
+            lead = [say("jadwal.none_sooner", kecamatan=here, tanggal=current.tanggal_text)]
+        shown, key = near[:OTHER_SHOWN], "jadwal.other_visits"
+    if not shown:
+        return Step([*lead, say("jadwal.none_other", kecamatan=here, options=AFTER_VISIT.labels())], S.AFTER_VISIT,
+                    dict(turn.slots))
+    options = [say("layanan.visit_option_km", tanggal=n.visit.tanggal_text, kecamatan=n.visit.kecamatan, km=n.km)
+               for n in shown]
+    return Step([*lead, say(key, kecamatan=here, tanggal=current.tanggal_text, options=options)], S.PICK_VISIT,
+                {"kecamatan": here, "visit_id": current.id, "visit_ids": [n.visit.id for n in shown]})
+
+
+def pick_visit(turn: Turn) -> Step:
+    visits = [v for v in (turn.facts.visit(i) for i in turn.slots.get("visit_ids") or []) if v]
+    labels = [say("layanan.visit_option", tanggal=v.tanggal_text, kecamatan=v.kecamatan) for v in visits]
+    i = turn.pick_index(labels)
+    named = _kecamatan_from(turn)
+    if i is None and named:
+        return _show_kecamatan(turn, named)  # another kecamatan named: its next visit
+    if i is None:
+        if _new_question(turn):
+            return start(turn)
+        return unhandled(say("common.choose_again", options=labels), state=S.PICK_VISIT)
+    return _show_kecamatan(turn, visits[i].kecamatan)
+
+
 def after_visit(turn: Turn) -> Step:
-    if _new_question(turn):
+    if _new_question(turn) and other_visit_wish(turn.text) != "sooner":  # "minggu depan nang ndi?": what comes next
         return start(turn)
     answer = turn.pick(AFTER_VISIT)
+    wish = other_visit_wish(turn.text) if answer is None else None
+    if wish:
+        return _other_visits(turn, wish)
     if answer == "register":
         return Step(switch_to="layanan", slots={"visit_id": turn.slots.get("visit_id"),
                                                 "kecamatan": turn.slots.get("kecamatan")})
@@ -186,7 +234,7 @@ FLOW = Flow(
     entry_intents=("jadwal",),
     on_location=True,  # a shared location alone: "where is Kenduren Mas near here?"
     start=start,
-    steps={S.ASK_KECAMATAN: ask_kecamatan, S.AFTER_VISIT: after_visit, S.NO_VISIT: no_visit},
+    steps={S.ASK_KECAMATAN: ask_kecamatan, S.AFTER_VISIT: after_visit, S.NO_VISIT: no_visit, S.PICK_VISIT: pick_visit},
     menu_label="menu.item.jadwal",
     asks={S.AFTER_VISIT: Ask(AFTER_VISIT), S.NO_VISIT: Ask(NO_VISIT)},
     switches=("layanan", "langganan", "menu"),

@@ -13,6 +13,7 @@ from flows.facts import Facts, LayananView
 from flows.langganan import asks_reminder
 from flows.person import age_in, read_person, relation_in, rename_in, stated_person_name
 from flows.phones import NIK_PATTERN, mask_nik
+from flows.tiket import other_visit_wish
 from flows.places import (
     KECAMATAN_CONFIRMATION, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation, outside_answer,
     outside_regency, says_home, with_areas,
@@ -378,6 +379,8 @@ def choose_visit(turn: Turn) -> Step:
     if named is not None and not (named and named[0] in offered):
         return _other_visit_named(turn, offered)
     answer = turn.pick(VISIT)
+    if answer is None and other_visit_wish(turn.text):
+        answer = "other"  # "ubah tgl", "ganti hari", "yg lbh cpt dmn?": the date choice
     if answer == "register":
         return _after_visit(turn, dict(turn.slots))
     if answer == "other":
@@ -650,6 +653,8 @@ def confirm(turn: Turn) -> Step:
     if answer == "cancel":
         return Step(switch_to="menu", replies=[say("menu.cancelled")])
     what = turn.pick(CHANGE) if turn.choice is None else None  # "ubah nama" names what to change at once
+    if what is None and turn.choice is None and other_visit_wish(turn.text):
+        what = "jadwal"  # "ubah tgl", "ganti hari", "sing luwih gasik": the date, in one step
     if answer == "change" or what is not None:
         return _change(turn, what) if what else Step([say("layanan.change_what", options=CHANGE.labels())],
                                                      S.CHANGE_WHAT, dict(turn.slots))
@@ -657,7 +662,7 @@ def confirm(turn: Turn) -> Step:
 
 
 def change_what(turn: Turn) -> Step:
-    what = turn.pick(CHANGE)
+    what = turn.pick(CHANGE) or ("jadwal" if turn.choice is None and other_visit_wish(turn.text) else None)
     if what is None:
         return unhandled(say("common.choose_again", options=CHANGE.labels()), state=S.CHANGE_WHAT)
     return _change(turn, what)

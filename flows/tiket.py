@@ -35,10 +35,34 @@ _CANCEL = re.compile(
     r"urung\s+sido|wurung)\b", re.IGNORECASE)
 _MOVE = re.compile(
     r"\b(?:ganti|gantos|ubah|pindah|pindahkan|pindahno|mindah|ngalih|geser|undur|diundur|mundur|tunda|ditunda|reschedule)"
-    r"\s+(?:ke\s+)?(?:tanggal|tgl|tangal|jadwal|jadwale|jadwalnya|dinten|hari|dino|minggu|wektu|waktu|ari)\b|"
+    r"\s+(?:ke\s+)?(?:tanggal|tgl|tangal|jadwal|jadwale|jadwalnya|dinten|hari|dino|minggu|wektu|waktu|ari)(?:nya|ne|e|ipun)?\b|"
     r"\b(?:minggu|minggon|pekan)\s+(?:ngarep|depan|ngajeng|ngarepe|mbesok|berikutnya|selanjutnya|adha')\b|"
     r"\b(?:jadwal|tanggal|tgl|hari|dino|dinten)\s+(?:lain|liyane|liyo|sanes|laen|laennah)\b|"
     r"\b(?:tanggal|tgl|jadwal)\s+(?:sing\s+)?(?:liya|liane|liyane)\b", re.IGNORECASE)
+# A sooner visit, or one in another kecamatan: "yg lbh cpt dmn?", "menawi wonten ingkang langkung enggal ten
+# kecamatan sanes", "sing luwih gasik nang ndi?", "ada di kecamatan lain?". With _MOVE: a wish for another visit
+# (read at a visit card and at the registration's date question too: flows/jadwal.py, flows/layanan.py).
+_SOONER = re.compile(
+    r"\b(?:lebih|lbh|lbih|luwih|lewih|langkung|lebbi|lebbih|paling|plg)\s+(?:cepat|cpt|cepet|cpet|awal|dulu|dlu|disik|"
+    r"dhisik|gasik|enggal|rumiyin|dhimen|dimin|dekat|dkt|cedhak|cedak|celak|parek)\b", re.IGNORECASE)
+_SOONER_ABOUT = re.compile(
+    r"\b(?:yang|yg|sing|seng|ingkang|se|ada|ana|onok|enek|wonten|enten|mana|dmn|dimana|ndi|endi|ngendi|nandi|pundi|"
+    r"dimma|jadwal\w*|tanggal\w*|tgl|kenduren|kecamatan|kec)\b", re.IGNORECASE)
+_OTHER_PLACE = re.compile(
+    r"\b(?:kecamatan|kec|tempat|nggon|panggenan|lokasi|daerah)\s+(?:lain|lainnya|liyane|liyo|liya|sanes|sanesipun|"
+    r"laen|laennah|laenna)\b", re.IGNORECASE)
+
+
+def other_visit_wish(text: str) -> str | None:
+    """"sooner" (a sooner visit, or one in another kecamatan), "other" (another date or day), or None."""
+    text = text or ""
+    if (_SOONER.search(text) and _SOONER_ABOUT.search(text)) or _OTHER_PLACE.search(text):
+        return "sooner"
+    if _MOVE.search(text):
+        return "other"
+    return None
+
+
 _CANT_COME = re.compile(
     r"\b(?:gak|ga|gk|ngga|nggak|enggak|ndak|nda|tidak|tdk|ora|mboten|boten|tak|ta')\s+"
     r"(?:iso|isa|bisa|bs|bisoh|saged|sempat|sempet|kober)\s+"
@@ -80,7 +104,7 @@ def wish_of(text: str) -> str | None:
         return None
     if _LIST.search(text):
         return "list"
-    if _MOVE.search(text):
+    if other_visit_wish(text):
         return "move"
     if _NOT_COMING.search(text):
         return "cancel"

@@ -128,3 +128,48 @@ def test_a_yes_before_the_thanks_still_answers_the_yes_question():
 
     outcome = decide("nggih matur nuwun, mangke dikabari nggih", "langganan", "consent", {"kecamatan": "Gempol"})
     assert [type(e) for e in outcome.effects] == [Subscribe]
+
+
+# — a wish for a sooner visit, another date or another kecamatan ————————————————————————————————
+AT_CARD = dict(flow="jadwal", state="after_visit", slots={"kecamatan": "Purwosari", "visit_id": 2})
+AT_DATE = dict(flow="layanan", state="choose_visit", slots={"layanan": "kk", "kecamatan": "Purwosari", "visit_id": 2})
+
+
+@pytest.mark.parametrize("text", [
+    "nyuwun pirsa, wonten ingkang langkung rumiyin ing kecamatan sanes?",   # krama
+    "sing luwih gasik nang ndi lek?",                                       # ngoko
+    "YG PALING CEPET DMN KAK",                                              # capitals, Gen-Z
+    "bede se lebbi cepet e kec laen?",                                      # Madurese
+    "ada di kecamatan lain ga?",
+])
+def test_at_a_visit_card_a_sooner_visit_lists_the_nearby_sooner_ones(text):
+    outcome = decide(text, **AT_CARD)
+    assert (outcome.flow, outcome.state) == ("jadwal", "pick_visit"), keys(outcome)
+    said = render_say(outcome.replies[-1])
+    assert "Gempol" in said and "km" in said and "Purwosari" not in said.split("\n", 1)[1]
+    picked = decide("1", "jadwal", "pick_visit", outcome.slots)
+    assert (picked.flow, picked.state) == ("jadwal", "after_visit") and "Gempol" in render_say(picked.replies[0])
+
+
+@pytest.mark.parametrize("text", ["ganti dino", "tanggal liyane wae", "gantos dinten", "ubah tanggalnya kak",
+                                  "sing luwih cepet ono ora?"])
+def test_at_the_registrations_date_question_another_date_is_the_date_choice(text):
+    outcome = decide(text, **AT_DATE)
+    assert (outcome.flow, outcome.state) == ("layanan", "pick_other_visit"), keys(outcome)
+
+
+@pytest.mark.parametrize("text", ["ganti dino", "ubah tgl e", "sing luwih gasik wae"])
+def test_at_the_summary_another_date_goes_straight_to_the_date_choice(text):
+    slots = {"layanan": "kk", "kecamatan": "Gempol", "visit_id": 1, "nama": "Siti", "desa": "Gempol",
+             "desa_kecamatan": "Gempol"}
+    outcome = decide(text, "layanan", "confirm", slots)
+    assert (outcome.flow, outcome.state) == ("layanan", "pick_other_visit"), keys(outcome)
+
+
+@pytest.mark.parametrize("text", ["yg lbh cpt dmn ya?", "wonten ingkang langkung enggal?", "ganti dino wae"])
+def test_a_ticket_holder_asking_for_a_sooner_visit_is_offered_the_move(text):
+    from tests.flows.fakes import FakeFacts, own_ticket
+
+    outcome = policy.decide(REGISTRY, RULES, policy.Situation(None, None, {}),
+                            turn(text, {}, FakeFacts(tickets=[own_ticket()])))
+    assert (outcome.flow, outcome.state) == ("tiket", "pick_visit"), keys(outcome)

@@ -46,3 +46,19 @@ def test_thanks_and_a_question_after_moving_a_ticket_get_its_requirements(phone,
         ("kalangkong, berkassa ngiba apa beih?", "Untuk tiket *KM-", "Kartu Keluarga", "Buku nikah", "!Balas dengan angka"),
         ("maturnuwun, mangke kula mbeta menapa kemawon?", "Untuk tiket *KM-", "Buku nikah"),
     ])
+
+
+def test_a_sooner_visit_asked_at_a_card_leads_to_the_nearby_ones_and_on_to_registering(phone, schedule):
+    play(phone, [
+        ("kenduren nang purwosari kapan?", "Kecamatan Purwosari", "1. Daftar"),
+        ("nyuwun sewu, wonten ingkang langkung rumiyin ing kecamatan sanes?", "lebih cepat", "Kec. Gempol", "km"),
+        ("gempol", "Kecamatan Gempol", "1. Daftar layanan untuk jadwal ini"),
+    ])
+
+
+def test_another_day_at_the_registrations_date_question_is_the_date_choice(phone, schedule):
+    play(phone, [
+        ("mau urus akta lahir", "Akta kelahiran", "kecamatan mana"),
+        ("purwosari", "1. Daftar untuk tanggal ini"),
+        ("GANTI DINO AE", "Pilih jadwal", "Kec. Gempol"),
+    ])
