@@ -345,14 +345,19 @@ def run_storm(args) -> None:
                                     OutboxMessage.claimed_by)).all()
         held = {r.twilio_sid for r in rows if r.twilio_sid}
         missed = sum(1 for r in rows if not r.twilio_sid)
+        # The broadcast's messages: to its recipients (+62813…), not the relays. The inbound phones
+        # (+62812…) get the webhook's replies once those go out over REST, several each.
+        def is_broadcast(m) -> bool:
+            return "+62813" in m["to"] and not m["body"].startswith("Petugas")
+
         per_phone: dict[str, int] = {}
         for m in sent:
-            if not m["body"].startswith("Petugas"):
+            if is_broadcast(m):
                 per_phone[m["to"]] = per_phone.get(m["to"], 0) + 1
         unheld = len(sent) - len({m["sid"] for m in sent} & held)  # at Twilio, no row holds its SID
         twice = sum(1 for c in per_phone.values() if c > 1)
         leftover = sum(1 for r in rows if r.status in (OutboxStatus.PENDING, OutboxStatus.CLAIMED))
-        broadcast_at = [m["at"] for m in sent if not m["body"].startswith("Petugas")]
+        broadcast_at = [m["at"] for m in sent if is_broadcast(m)]
         all_at = [m["at"] for m in sent]
         if args.interleave_seconds:  # relays committed while the senders were being frozen: not counted
             probe_times = {k: v for k, v in probe_times.items() if not frozen_span[0] - 5 <= v <= frozen_span[1]}
