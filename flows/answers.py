@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 # — numbers —
 NUMBER_WORDS: dict[str, int] = {}
 for _n, _words in {
-    1: "satu siji setunggal settong sitok sitong pertama kesatu kapisan sepisan",
+    1: "satu siji setunggal settong sittong setong sitok sitong pertama kesatu kapisan sepisan",
     2: "dua loro kalih duwa dua' kedua kaping2 keloro",
     3: "tiga telu telo tello tigo ketiga katelu",
     4: "empat papat sekawan empa' empa' keempat kapapat",
@@ -28,10 +28,47 @@ for _n, _words in {
     7: "tujuh pitu petto' petto ketujuh",
     8: "delapan wolu ballu' ballu kedelapan",
     9: "sembilan songo sanga sanga' kesembilan",
-    10: "sepuluh sedasa sapolo kesepuluh",
+    10: "sepuluh sepuloh sedasa sedoso sapolo sapoloh kesepuluh",
+    11: "sebelas sewelas sabellas sabelas",
+    12: "rolas",
+    13: "telulas",
+    14: "patbelas",
+    15: "limolas limalas",
+    16: "nembelas",
+    17: "pitulas",
+    18: "wolulas",
+    19: "sangalas songolas",
 }.items():
     for _w in _words.split():
         NUMBER_WORDS[_w.replace("'", "")] = _n
+# 12–19 said as a unit and "-teen": "dua belas", "kalih welas", "tello bellas", "duwabelas" (one word).
+TEEN_WORDS = frozenset("belas welas bellas blas".split())
+_TEEN_FUSED = re.compile(r"^(\w+?)(belas|welas|bellas)$")
+
+
+def _teen(unit: str, teen: str) -> int | None:
+    n = NUMBER_WORDS.get(unit)
+    return 10 + n if teen in TEEN_WORDS and n is not None and 2 <= n <= 9 else None
+
+
+def _number_word(token: str) -> int | None:
+    """One word's number: "sapolo", "rolas", "duwabelas" (a unit and "belas" written together)."""
+    if token in NUMBER_WORDS:
+        return NUMBER_WORDS[token]
+    fused = _TEEN_FUSED.match(token)
+    return _teen(fused.group(1), fused.group(2)) if fused else None
+
+
+def _joined_teens(tokens: list[str]) -> list[str]:
+    """"dua belas" → "12", "empa bellas" → "14": a unit word followed by a -teen word is one number."""
+    out: list[str] = []
+    for t in tokens:
+        n = _teen(out[-1], t) if out else None
+        if n is not None:
+            out[-1] = str(n)
+        else:
+            out.append(t)
+    return out
 
 # Words around a number that do not change it: "no 1", "nomer loro", "sing nomer 2 mawon", "ke-2".
 NUMBER_FILLERS = frozenset(
@@ -40,6 +77,7 @@ NUMBER_FILLERS = frozenset(
 # Politeness and particles that carry no answer: "nggih pak", "gak ada bu", "yang itu aja".
 FILLERS = frozenset("""
     aja saja ae wae mawon tok pak bu bapak ibu mas mbak mba kak dik cak ning lek deh dong lah kok sih min gan
+    nak cong kaka ebu eppak buk ibuk mbok kang yu mbakyu dek adek le nduk ndhuk om bude pakde lur rek gus
     wis wes sampun udah sudah nih tuh itu iku kuwi niku ini iki niki punika mpun yawis dipun
 """.split())
 
@@ -140,16 +178,16 @@ NUMBER_REFERENCES = frozenset("""
 def number(text: str) -> int | None:
     """A whole answer that is one number: "1", "2.", "no 1", "nomer loro", "1️⃣", "setunggal", also wrapped
     in words that only point at it ("nomer 2 ae mbak", "yg 3 kak", "4 wae, podo karo sing mau")."""
-    tokens = [t for t in words(text) if t not in NUMBER_FILLERS and t not in FILLERS]
+    tokens = _joined_teens([t for t in words(text) if t not in NUMBER_FILLERS and t not in FILLERS])
     if len(tokens) > 1:  # the same number said twice counts once ("1 ae, sing pertama")
-        numeric = {int(t) if t.isdigit() else NUMBER_WORDS.get(t) for t in tokens if t not in NUMBER_REFERENCES}
+        numeric = {int(t) if t.isdigit() else _number_word(t) for t in tokens if t not in NUMBER_REFERENCES}
         tokens = [str(numeric.pop())] if len(numeric) == 1 and None not in numeric else tokens
     if len(tokens) != 1:
         return None
     token = tokens[0]
     if token.isdigit() and len(token) <= 2:
         return int(token)
-    return NUMBER_WORDS.get(token)
+    return _number_word(token)
 
 
 def yes_no(text: str) -> bool | None:

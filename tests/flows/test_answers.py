@@ -221,3 +221,27 @@ def test_krama_and_madurese_no_at_every_confirmation(name, labels, yes, no, text
 @pytest.mark.parametrize("text", ["ta' usa", "ta' perlo", "mboten sah", "ampun usah", "ora usah"])
 def test_madurese_and_krama_never_mind(text):
     assert answers.is_never_mind(text) or answers.is_skip(text)
+
+
+# Number words 1–19 residents type at a numbered question: Madurese, krama, ngoko, Indonesian, -teens apart or joined.
+@pytest.mark.parametrize("text, n", [
+    ("settong", 1), ("sittong", 1), ("duwa'", 2), ("tello'", 3), ("empa'", 4), ("lema'", 5), ("ennem", 6),
+    ("petto'", 7), ("ballu'", 8), ("sanga'", 9), ("sapolo", 10), ("sapolo bu", 10), ("yg sapolo kak", 10),
+    ("sabellas", 11), ("duwa' bellas", 12), ("tello bellas", 13), ("empa' bellas", 14),
+    ("setunggal", 1), ("kalih", 2), ("tiga", 3), ("sekawan", 4), ("gangsal", 5), ("enem", 6), ("pitu", 7),
+    ("wolu", 8), ("sanga", 9), ("sedasa", 10), ("sedoso mawon", 10), ("sewelas", 11), ("kalih welas", 12),
+    ("sekawan welas", 14), ("gangsal welas", 15), ("sanga welas", 19),
+    ("siji", 1), ("loro", 2), ("telu", 3), ("papat", 4), ("limo", 5), ("nenem", 6), ("songo", 9),
+    ("sepuluh", 10), ("sepuloh", 10), ("rolas", 12), ("telulas", 13), ("patbelas", 14), ("limolas", 15),
+    ("nembelas", 16), ("pitulas", 17), ("wolulas", 18), ("songolas", 19), ("nomer sangalas", 19),
+    ("sebelas", 11), ("dua belas", 12), ("duabelas", 12), ("tujuh belas", 17),
+    ("belas", None), ("welas", None), ("sapolo dua", None), ("welas asih", None),
+])
+def test_number_words_one_to_nineteen(text, n):
+    assert answers.number(text) == n
+
+
+@pytest.mark.parametrize("text", ["sakalangkong nak", "kalangkong cong", "matur nuwun sanget mbak", "suwun nggih pak",
+                                  "maturnuwun sanget yu", "makasih ya dek", "sakalangkong ebu", "suwun lur"])
+def test_thanks_with_an_address_word_is_thanks(text):
+    assert answers.is_thanks(text)
