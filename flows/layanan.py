@@ -438,6 +438,8 @@ def pick_other_visit(turn: Turn) -> Step:
         other = _other_visit_named(turn, visits)
         if other is not None:
             return other
+        if other_visit_wish(turn.text) and turn.slots.get("with_other"):
+            return _pick_other(turn, dict(turn.slots))  # "yg lbh cpt dmn?" at the nearby list: every next visit
         return unhandled(say("common.choose_again", options=options), state=S.PICK_OTHER_VISIT)
     if i >= len(visits):  # "Pilih tanggal lain"
         return _pick_other(turn, dict(turn.slots))

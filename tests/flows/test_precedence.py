@@ -173,3 +173,11 @@ def test_a_ticket_holder_asking_for_a_sooner_visit_is_offered_the_move(text):
     outcome = policy.decide(REGISTRY, RULES, policy.Situation(None, None, {}),
                             turn(text, {}, FakeFacts(tickets=[own_ticket()])))
     assert (outcome.flow, outcome.state) == ("tiket", "pick_visit"), keys(outcome)
+
+
+def test_at_the_nearby_list_a_sooner_wish_shows_every_next_visit():
+    slots = {"layanan": "kk", "kecamatan": "Purwosari", "home_kecamatan": "Purwosari", "visit_ids": [2, 1],
+             "visit_km": {"1": 19}, "with_other": True}
+    outcome = decide("sing luwih cepet nang ndi maneh?", "layanan", "pick_other_visit", slots)
+    assert (outcome.flow, outcome.state) == ("layanan", "pick_other_visit") and keys(outcome) == ["layanan.pick_visit"]
+    assert outcome.slots["visit_ids"] == [1, 2, 3]
