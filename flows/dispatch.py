@@ -5,6 +5,7 @@ Pure: returns an `Outcome` for the handler to apply.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
@@ -27,6 +28,12 @@ MENU_ASKS = {"confirm_intent": Ask(DID_YOU_MEAN), "confirm_leave": Ask(LEAVE_FLO
 CONTEXT_SLOTS = ("kecamatan", "layanan", "visit_id")
 # Named in the message that starts a flow and kept for the next one (two requests in one message).
 NAMED_CONTEXT = ("layanan",)
+
+
+# At "… Beralih ke X? 1. Ya, beralih 2. Tidak, lanjutkan yang tadi": the earlier one, in residents' words.
+_RESUME = re.compile(
+    r"\b(?:lanjut\w*|terus\w*|nerus\w*|neruske|teruske|balik|kembali|wangsul)\b(?!\s+(?:yang|sing|ingkang)\s+(?:baru|anyar|enggal))|"
+    r"\b(?:sing|seng|ingkang|yang|yg|se)\s+(?:mau|wau|tadi|td|sakdurunge|sebelumnya|gellu|ghellu)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -181,7 +188,8 @@ def dispatch(registry: Registry, flow: str | None, state: str | None, turn: Turn
             return main_menu(registry)
 
     if flow == "menu" and state == "confirm_leave":
-        answer = turn.pick(LEAVE_FLOW)
+        # "terusno sing mau", "nerusaken ingkang wau", "sing mau wae" ("mau" is "earlier" here, not "want"): stay.
+        answer = "stay" if turn.choice is None and _RESUME.search(turn.text or "") else turn.pick(LEAVE_FLOW)
         resume = turn.slots.get("resume") or {}
         if answer == "leave" and turn.slots.get("switch_to") in registry.flows:
             text = turn.slots.get("switch_text") or ""
