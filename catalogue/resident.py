@@ -126,6 +126,7 @@ MESSAGES: dict[str, str] = {
     "jadwal.after_cancel": "Belum ada jadwal pengganti. Mau kami kabari bila sudah ada?\n{options}",
     "jadwal.next_actions": "{options}",
     "jadwal.none_short": "Belum ada jadwal Kenduren Mas ke *Kecamatan {kecamatan}*.",
+    "jadwal.anyone_may_come": "Boleh 🙏 Kenduren Mas terbuka untuk warga dari kecamatan mana pun — warga *Kecamatan {home}* boleh datang ke kunjungan di *Kecamatan {kecamatan}*.",
     "jadwal.from_location": "Lokasi Anda ada di sekitar *Kecamatan {kecamatan}*.",
     "jadwal.none_at_all": "Belum ada jadwal Kenduren Mas yang diumumkan. Balas *INGATKAN* supaya kami kabari.",
     "jadwal.today": "Hari ini Kenduren Mas ada di sini:",

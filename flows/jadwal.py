@@ -11,7 +11,7 @@ from flows.facts import ScheduleAnswer, VisitView
 from flows.langganan import asks_reminder
 from flows.places import kecamatan_named
 from flows.nlu.aspects import OPD
-from flows.places import kecamatan_in_area, with_areas
+from flows.places import kecamatan_in_area, visit_elsewhere, with_areas
 from flows.tiket import other_visit_wish
 from flows.visit_card import visit_card
 
@@ -95,6 +95,10 @@ def start(turn: Turn) -> Step:
     kecamatan = _kecamatan_from(turn)
     if turn.location and kecamatan:
         return _with_lead(say("jadwal.from_location", kecamatan=kecamatan), _show_kecamatan(turn, kecamatan))
+    elsewhere = visit_elsewhere(turn)
+    if elsewhere is not None:  # anyone may come to any visit: yes, with the asked visit's card
+        return _with_lead(say("jadwal.anyone_may_come", home=elsewhere[0], kecamatan=elsewhere[1]),
+                          _show_kecamatan(turn, elsewhere[1]))
     named = kecamatan_named(turn) if kecamatan else []
     if len(named) > 1:
         return _show_several(turn, named)

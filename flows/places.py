@@ -235,6 +235,45 @@ def says_home(text: str) -> bool:
     return bool(_LIVES_IN.search(text or ""))
 
 
+# "bs ikut yg d prigen gk", "angsal nderek ingkang wonten bangil?", "olle norok se e grati?": whether one may join
+# (come to) a visit, said beside one's home.
+_MAY_JOIN = re.compile(
+    r"\b(?:ikut|ikot|ikutan|melu|milu|nderek|tumut|norok|noro|gabung|datang|dateng|dtg|rawuh|teka|teko|mrono|"
+    r"mrana|mriko|mrika|kesana|ksana|entar|mlebu|hadir)\b", re.IGNORECASE)
+
+
+def visit_elsewhere(turn: Turn) -> tuple[str, str] | None:
+    """(home, asked): a resident of one kecamatan asking whether they may join another's visit ("aku org
+    pandaan bs ikut yg d prigen gk", "engkok oreng lekok, olle norok se e grati?"). The kecamatan right
+    after the home words is the home; the other named is the visit asked. None when the message is not that."""
+    text = turn.text or ""
+    home_word = _LIVES_IN.search(text)
+    if home_word is None or not _MAY_JOIN.search(text[home_word.end():]):
+        return None
+    named = kecamatan_named(turn)
+    places = getattr(turn.nlu, "places", None)
+    if len(named) != 2 or places is None:
+        return None
+    from flows.nlu.normalise import tokenise
+    from flows.nlu.places import name_key
+
+    before = len(tokenise(text[:home_word.end()]))
+    tokens = tokenise(text)
+    first_at: dict[str, int] = {}
+    for n in (3, 2, 1):
+        for i in range(len(tokens) - n + 1):
+            name = places.kecamatan_of_key(name_key("".join(tokens[i:i + n])))
+            if name in named:
+                first_at[name] = min(first_at.get(name, i), i)
+    # The home follows its word closely ("aku org pandaan", "kula tiyang desa …"); the other may be a typo only
+    # the recogniser read ("yg d gempl").
+    near = sorted((i, k) for k, i in first_at.items() if before <= i <= before + 2)
+    if not near:
+        return None
+    home = near[0][1]
+    return home, next(k for k in named if k != home)
+
+
 def home_stated(turn: Turn) -> tuple[str | None, str] | None:
     """(desa or None, kecamatan) where the message says the person lives — a desa named beyond doubt
     ("sugeng enjing, kula tiyang desa gerbo", "jadwal desa kutorejo kapan?"), a kecamatan said as home
@@ -248,6 +287,9 @@ def home_stated(turn: Turn) -> tuple[str | None, str] | None:
     named = desa_named(turn.entities)
     if named:  # a desa is no visit's place: named, it is where the person (or their family) lives
         return named
+    elsewhere = visit_elsewhere(turn)
+    if elsewhere is not None:  # "aku org pandaan bs ikut yg d prigen gk": Pandaan is home, Prigen the visit
+        return None, elsewhere[0]
     kecamatan = turn.entities.get("kecamatan") if says_home(turn.text) else None
     return (None, kecamatan) if kecamatan else None
 

@@ -520,6 +520,10 @@ _QUEUE_HOURS = re.compile(r"\b(?:jam|pukul|sampai|sampe|tutup|buka|bukak|mulai)\
 def _read_again(turn: Turn) -> Turn:
     """Two readings the recogniser gets wrong by category, corrected by what the words say."""
     norm = " ".join(answers.words(turn.text))
+    elsewhere = places.visit_elsewhere(turn)
+    if elsewhere is not None:  # "kula tiyang gempol, angsal nderek ingkang wonten bangil?": the Bangil visit
+        return replace(turn, intent="jadwal", entities={**turn.entities, "kecamatan": elsewhere[1]},
+                       confidence=max(turn.confidence, CONFIDENT))
     if turn.intent != "petugas" and _WANTS_PERSON.search(norm):
         return replace(turn, intent="petugas", confidence=max(turn.confidence, 0.95))
     named_place = turn.entities.get("desa") or turn.entities.get("kecamatan") or places.outside_regency(turn.text)
