@@ -158,8 +158,14 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# "ya ampun, 1", "waduh, nomer 2", "astaga iya": an exclamation before the answer is no part of it ("ampun" is
+# krama "don't" only when it is not "ya ampun").
+_INTERJECTION = re.compile(r"^\W*(?:(?:ya\s*ampun|yaampun|astaga\w*|astagfirullah\w*|masya\s*allah|waduh|aduh|"
+                           r"adoh\s+biyung|walah\w*)\b[\s,.!]*)+", re.IGNORECASE)
+
+
 def words(text: str) -> list[str]:
-    return normalise(text).split()
+    return normalise(_INTERJECTION.sub("", text or "")).split()
 
 
 def _content(tokens: Sequence[str]) -> list[str]:

@@ -245,3 +245,8 @@ def test_number_words_one_to_nineteen(text, n):
                                   "maturnuwun sanget yu", "makasih ya dek", "sakalangkong ebu", "suwun lur"])
 def test_thanks_with_an_address_word_is_thanks(text):
     assert answers.is_thanks(text)
+
+
+@pytest.mark.parametrize("text,n", [("ya ampun, 1", 1), ("waduh, nomer 2", 2), ("astaga 3", 3), ("yaampun 1", 1)])
+def test_an_exclamation_before_the_number_is_no_part_of_it(text, n):
+    assert answers.number(text) == n
