@@ -256,7 +256,9 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
 
     answered = _sourced(registry, situation, turn, ask) or _own_requirements(situation, turn)
     if answered is not None:
-        if not _clear_request(turn):
+        if not _clear_request(turn) or info.topic_of(turn.text) == "darurat":
+            # An urgent need ("daftar IB, sapine birahi") is answered with who helps now: a request
+            # for a visit weeks away would only mislead.
             return answered
         # A request in its own words beside the question ("mau daftar ktp, boleh diwakilkan anak saya?"):
         # the answer first, then the request goes on (its question last) — neither is dropped.
