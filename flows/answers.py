@@ -218,6 +218,45 @@ def is_never_mind(text: str) -> bool:
     return is_skip(text) and any(t in _NEVER_MIND_WORDS for t in words(text))
 
 
+# Leaving the flow under way, and nothing else: "batal dulu, belum mau daftar", "gak sido ndaftar sik",
+# "mboten sios ndaftar rumiyin", "batal aja lah", "ta' jadi daftar, engkok bhai". A leave word (a "not" with
+# "sido/jadi/sios", or "batal…") and around it only the flow's own verb, "not yet / later" and particles:
+# no new request, no stop of reminders, no ticket named.
+_LEAVE_NOT = frozenset("gak ga gk g nggak ngga enggak engga ndak nda ora ra tidak tdk ta tak mboten boten ndhak".split())
+_LEAVE_DONE = frozenset("jadi jd sido sida sios siyos".split())
+_LEAVE_VERB = re.compile(r"^(?:batal|btal|btl|cancel)\w*$")
+_LEAVE_AROUND = frozenset("""
+    aj dulu dlu duluan sik sek sikek disik rumiyin riyin rumiyen dimin gih ya yo yah ae aja wae mawon bae bhai lah la
+    deh dah wis wes sampun mpun aku saya sy kula kulo engkok kaule sengko nanti ntar entar mengko engko mangke besok
+    sesuk mbenjing lagi lg maneh malih belum blm durung drg dereng mau arep ajeng badhe pengen kepengin gelem purun
+    daftar dftr ndaftar mendaftar daftarnya ndaftare ndaftaraken daftarkan daftarno pendaftaran registrasi
+    usul usulan ngusul ngusulno prosesnya proses iki ini niki iku itu saiki sekarang sakniki mawon kak pak bu mas mbak
+    ya soale hehe wkwk maaf sepurane ngapunten sorry dek cak ning nggih ngih njih inggih enggih
+""".split())
+
+
+def leaves_the_flow(text: str) -> bool:
+    """"batal dulu, belum mau daftar", "gak sido ndaftar sik", "mboten sios ndaftar rumiyin": the resident
+    leaves the flow under way now — nothing else (not a stop, not a ticket, not a new request)."""
+    tokens = [t for t in words(text) if t not in FILLERS and t not in THANKS_WORDS]
+    if not tokens or len(tokens) > 9:
+        return False
+    said = False
+    rest: list[str] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if _LEAVE_VERB.match(t):
+            said = True
+        elif t in _LEAVE_NOT and i + 1 < len(tokens) and tokens[i + 1] in _LEAVE_DONE:
+            said = True
+            i += 1
+        else:
+            rest.append(t)
+        i += 1
+    return said and all(t in _LEAVE_AROUND for t in rest)
+
+
 # "there is none" in chat spelling: a no and a there-is word ("gk ad", "ga ada apa2", "mboten wonten
 # nopo-nopo", "ora ono maneh"), or the two run together ("gada", "gaada", "gkada", "ndakada", "gaonok").
 _NONE_NEG = frozenset("tidak tdk tak ta gak ga gk g nggak ngga enggak engga ndak nda ora orak mboten boten ra".split())

@@ -24,7 +24,8 @@ from flows.person import as_name, stated_person_name
 from flows.working_hours import WorkingCalendar
 from flows.commands import command_of
 from flows.dispatch import (
-    CONFIDENT, MENU_ASKS, Outcome, Registry, answers_the_question, context_of, dispatch, main_menu, start, switch_flow,
+    CONFIDENT, MENU_ASKS, Outcome, Registry, answers_the_question, context_of, dispatch, leaves_something, main_menu,
+    start, switch_flow,
 )
 from flows.effects import LeaveHandoff, NoteHome, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
 from flows.engine import Ask, Say, Turn, choices, say
@@ -233,6 +234,9 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         if offered == "menu":
             return main_menu(registry)
 
+    left = _leaves_the_flow(registry, situation, turn, ask)
+    if left is not None:
+        return left
     turn = _yes_with_remark(turn, ask) or _read_again(_without_acceptance(_without_thanks(turn, ask), ask))
     # "batalno", "gak iso teko tgl 14", "ganti tanggal" from a ticket holder: about that ticket first
     # (before a stop or erasure is read into it: cancelling never stops reminders).
@@ -636,6 +640,24 @@ def _ask_again(registry: Registry, situation: Situation, turn: Turn) -> list[Say
         if step.unhandled and step.replies:
             return list(step.replies)
     return [say("info.back_to_question")]
+
+
+# Flows whose subject is a cancellation: there "batal" is the answer, not leaving the flow.
+_CANCELLING_FLOWS = frozenset({"tiket"})
+
+
+def _leaves_the_flow(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
+    """"batal dulu, belum mau daftar", "gak sido ndaftar sik", "mboten sios ndaftar rumiyin" mid-flow: that
+    flow is dropped kindly, saying what stopped and that nothing else changed — never read as a stop of
+    reminders, an erasure or a ticket to cancel (the recogniser takes "batal" for berhenti)."""
+    flow = situation.flow
+    if flow in (None, "menu") or flow not in registry.flows or flow in _CANCELLING_FLOWS or command_of(turn.text):
+        return None  # BATAL alone is the command (its own answer, the menu)
+    if not answers.leaves_the_flow(turn.text) or (ask.choices is not None and turn.pick(ask.choices) is not None):
+        return None  # "Batal" offered as an option at a summary is that option
+    leaving = say(f"flow.{flow}.left") if leaves_something(registry.flows[flow]) else None
+    lead = say("menu.left_flow", leaving=leaving) if leaving is not None else say("menu.cancelled")
+    return Outcome([lead, say("menu.left_nothing_else")], None, None, {}, misses=0)
 
 
 def _said_change_of_mind(text: str) -> bool:

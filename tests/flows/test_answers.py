@@ -250,3 +250,17 @@ def test_thanks_with_an_address_word_is_thanks(text):
 @pytest.mark.parametrize("text,n", [("ya ampun, 1", 1), ("waduh, nomer 2", 2), ("astaga 3", 3), ("yaampun 1", 1)])
 def test_an_exclamation_before_the_number_is_no_part_of_it(text, n):
     assert answers.number(text) == n
+
+
+@pytest.mark.parametrize("text, leaves", [
+    ("batal dulu, belum mau daftar", True), ("gak sido ndaftar sik", True), ("mboten sios ndaftar rumiyin", True),
+    ("batal aja lah", True), ("ta' jadi daftar, engkok bhai", True), ("btal aj", True), ("Batal", True),
+    ("gak jadi daftar dulu ya", True), ("ora sido wis", True), ("ngapunten, mboten sios nggih", True),
+    ("ndak jadi usul sik", True),
+    # something else is said: a ticket, a stop, another request, coming — not only leaving the flow
+    ("batalkan tiket saya", False), ("batal langganan", False), ("gak sido, aku arep usul lampu mati", False),
+    ("gak jadi datang", False), ("gak sido teko tgl 14", False), ("jadi daftar", False), ("sido", False),
+    ("Sumarti", False), ("", False),
+])
+def test_leaving_the_flow_under_way(text, leaves):
+    assert answers.leaves_the_flow(text) is leaves
