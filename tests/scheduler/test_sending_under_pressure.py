@@ -18,10 +18,14 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
+
+from bot import create_app
 
 from core.settings import PROJECT_DIR
 from handlers.outbox import enqueue
@@ -29,6 +33,7 @@ from scheduler.reminders import plan_broadcast
 from storage.models import OutboxMessage
 from tests.scheduler.conftest import BOT_NUMBER, add_residents, add_visit, phone
 from tests.scheduler.test_exactly_once import (assert_each_row_sent_exactly_once, stop, unfinished, wait_for)
+from tests.whatsapp import Phone, signed_settings
 
 RECIPIENTS = 400
 RATE = 40  # messages per second for the whole account
@@ -45,10 +50,10 @@ def env_for(database_url: str, fake) -> dict[str, str]:
             "REMINDER_PLAN": "h1:1@16:00"}
 
 
-def spawn(args: list[str], database_url: str, fake, log_path) -> subprocess.Popen:
+def spawn(args: list[str], database_url: str, fake, log_path, env: dict[str, str] | None = None) -> subprocess.Popen:
     with open(log_path, "w") as log:
         return subprocess.Popen([sys.executable, "-m", "bot", "scheduler", *args], cwd=PROJECT_DIR,
-                                env=env_for(database_url, fake), stdout=log, stderr=subprocess.STDOUT)
+                                env={**env_for(database_url, fake), **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
 
 
 def most_in_any_window(times: list[float], width: float) -> int:
@@ -103,3 +108,72 @@ def test_two_workers_and_a_tick_hours_off_share_one_rate_and_send_each_once(trt,
     # Handed over ahead of the broadcast: when it reached Twilio, most of the broadcast was
     # still to go (queued behind it, it would have been the last message).
     assert order - sent_before_reply < 0.25 * (RECIPIENTS - sent_before_reply), (order, sent_before_reply)
+
+
+REPLY_RATE = 20  # the account's rate in the test below: the broadcast's rest takes ~15 s
+REPLY_PHONES = 12
+# Generous: each reply waits for at most its share of the account's rate (~20 rows at 18.6/s,
+# about a second) plus a claim and a request on a loaded machine. Queued behind the broadcast
+# (or behind a residents' lane that cannot keep up with the webhook), a reply waits for the
+# broadcast's rest: ~15 s at this rate, and 232 s (p95) in the storm bench before the lane had
+# threads enough.
+HANDED_OVER_WITHIN = 6.0
+
+
+@pytest.mark.slow
+def test_replies_written_by_the_webhook_during_the_drain_are_handed_over_at_once(trt, fake_twilio, tmp_path):
+    """Replies over REST: the signed webhook writes them to the outbox (residents' lane) while two
+    send-workers and a late tick drain a broadcast at the account's rate; each is handed to Twilio
+    within HANDED_OVER_WITHIN seconds of the webhook's answer, while most of the broadcast is still
+    to go, in order per resident and exactly once."""
+    real = datetime.now(UTC)
+    simulated = real - timedelta(hours=HOURS_OFF)
+    trt.settings = trt.settings.with_overrides(quiet_hours="00:00-00:00")
+    with trt.sessions.begin() as s:
+        visit_id = add_visit(s, "Gempol", real.astimezone(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=10))
+        add_residents(s, "Gempol", RECIPIENTS, last_inbound_at=real - timedelta(hours=1))
+        assert plan_broadcast(s, trt, visit_id, "h1", simulated, real + timedelta(days=2), simulated).recipients \
+            == RECIPIENTS
+    app = create_app(asdict(signed_settings(trt.settings)))
+    url = trt.settings.database_url
+    env = {"SEND_RATE_PER_SECOND": str(REPLY_RATE)}
+    worker_args = ["send-worker", "--lease", "6", "--http-timeout", "1", "--idle", "0.2"]
+    workers = [spawn(worker_args, url, fake_twilio, tmp_path / f"w{i}.log", env) for i in range(2)]
+    tick = spawn(["tick", "--now", simulated.isoformat()], url, fake_twilio, tmp_path / "tick.log", env)
+    answered: dict[str, float] = {}
+    try:
+        wait_for(lambda: len(fake_twilio.messages) >= 40, 60, "the broadcast to be under way")
+        # Residents write while it drains (Indonesian, Javanese, Madurese; typos and all).
+        lines = ("halo", "kpn kenduren mas nang gempol?", "mau daftar ktp", "assalamualaikum pak",
+                 "nyuwun sewu, jadwal e kapan?", "syarat akta kelahiran apa saja", "menu", "kaule tanya jadwal")
+        for n in range(REPLY_PHONES):
+            number = f"+62857{n:07d}"
+            Phone(app.test_client(), number, None).send(lines[n % len(lines)])
+            answered[number] = time.monotonic()  # the webhook answered: its reply rows are committed
+        sent_when_written = len(fake_twilio.messages)
+        wait_for(lambda: unfinished(trt) == 0, 180, "the broadcast and the replies to be sent")
+        assert tick.wait(timeout=60) == 0, (tmp_path / "tick.log").read_text()
+    finally:
+        for w in workers:
+            stop(w)
+        stop(tick)
+        app.extensions["kenduren"].dispose()
+
+    with trt.sessions() as s:  # exactly once, by the fake's own record (questions go as content)
+        held = list(s.scalars(select(OutboxMessage.twilio_sid)))
+    assert None not in held and sorted(held) == sorted(m.sid for m in fake_twilio.messages)
+    with trt.sessions() as s:
+        replies = list(s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reply").order_by(OutboxMessage.id)))
+    assert len(replies) >= REPLY_PHONES
+    order = [m.sid for m in fake_twilio.messages]
+    handed_over, positions = [], []
+    for number, at in answered.items():
+        mine = [r.twilio_sid for r in replies if r.to_phone == number]
+        assert mine and [m.sid for m in fake_twilio.sent_to(number)] == mine  # in the order written
+        handed_over += [fake_twilio.find(sid).at - at for sid in mine]
+        positions += [order.index(sid) for sid in mine]
+    assert max(handed_over) <= HANDED_OVER_WITHIN, sorted(handed_over)
+    # And ahead of the broadcast: when the last reply reached Twilio, most of the broadcast's rest
+    # was still to go (behind it, the replies would have been the last messages).
+    rest = len(order) - sent_when_written
+    assert max(positions) - sent_when_written < 0.5 * rest, (max(positions), sent_when_written, len(order))
