@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -288,12 +289,29 @@ def delete_content(client, sid: str) -> None:
 
 def content_sid_for(sessions: sessionmaker[Session], client, kind: str, size: int) -> str:
     """The template of this shape, created through the Content API at first use. Two processes
-    racing store one row: the loser's insert does nothing, it uses the winner's and deletes its own."""
+    racing store one row: the loser's insert does nothing, it uses the winner's and deletes its own.
+    Within a process one thread creates, the others wait for it (a sender has many residents'
+    threads: each creating its own left a dozen templates at Twilio to delete, and a stopped
+    process some of them undeleted)."""
     with sessions.begin() as session:
         found = session.scalar(select(ContentTemplate.content_sid)
                                .where(ContentTemplate.kind == kind, ContentTemplate.size == size))
     if found:
         return found
+    with _CREATING_LOCK:
+        creating = _CREATING.setdefault((kind, size), threading.Lock())
+    with creating:
+        with sessions.begin() as session:
+            found = session.scalar(select(ContentTemplate.content_sid)
+                                   .where(ContentTemplate.kind == kind, ContentTemplate.size == size))
+        return found or _create_and_store(sessions, client, kind, size)
+
+
+_CREATING: dict[tuple[str, int], threading.Lock] = {}
+_CREATING_LOCK = threading.Lock()
+
+
+def _create_and_store(sessions: sessionmaker[Session], client, kind: str, size: int) -> str:
     created = create_content(client, template_of(kind, size))
     with sessions.begin() as session:
         table = ContentTemplate.__table__
