@@ -20,6 +20,7 @@ class CreateTicket(Effect):
     nik_masked: str | None = None
     staff_id: int | None = None
     relasi: str | None = None  # whom it is for (flows.person.RELATION_WORDS' values); None: the resident
+    holder_nama: str | None = None  # for a relative: the resident's own name, said beside theirs ("kula Slamet, …")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from flows.effects import CreateTicket
 from flows.engine import GROUPS_MAX, Ask, Bullets, Flow, Group, Grouped, Say, Step, Turn, choices, say, unhandled
 from flows.facts import Facts, LayananView
 from flows.langganan import asks_reminder
-from flows.person import age_in, read_person, relation_in, rename_in, stated_person_name
+from flows.person import age_in, holder_name_in, read_person, relation_in, rename_in, stated_person_name
 from flows.phones import NIK_PATTERN, mask_nik
 from flows.tiket import other_visit_wish
 from flows.places import (
@@ -134,7 +134,11 @@ def start(turn: Turn) -> Step:
     relation = relation_in(turn.text) if info.topic_of(turn.text) != "diwakilkan" else None
     if relation:
         carried["relasi"] = relation
-        name = stated_person_name(turn.text)  # "… untuk anak saya, namanya Raka"
+        # "… untuk anak saya, namanya Raka"; "nama saya Slamet, … bapak saya": Slamet holds the ticket, not its name.
+        name = stated_person_name(turn.text, relative=True)
+        holder = holder_name_in(turn.text)
+        if holder:
+            carried["holder_nama"] = holder
     else:
         name = stated_name(turn.text)
     if name:
@@ -495,6 +499,8 @@ def ask_name(turn: Turn) -> Step:
             slots["stated_name"] = None
         if answer.age is not None:
             slots["umur"] = answer.age
+        if answer.holder and answer.relation:
+            slots["holder_nama"] = answer.holder  # "kula Slamet, badhe ndaftaraken bapak kula": the holder's own
         name = answer.name
         if name is None:
             if answer.self_ and not slots.get("relasi"):
@@ -616,7 +622,8 @@ def registered(facts: Facts, slots: Mapping[str, Any]) -> Step:
         effects=[CreateTicket(layanan=lay.key, visit_id=visit.id, nama=slots["nama"], desa=slots["desa"],
                               desa_kecamatan=slots["desa_kecamatan"], catatan=slots.get("catatan"),
                               nik_masked=slots.get("nik_masked"), staff_id=contact.staff_id if contact else None,
-                              relasi=slots.get("relasi"))],
+                              relasi=slots.get("relasi"),
+                              holder_nama=slots.get("holder_nama") if slots.get("relasi") else None)],
     )
 
 

@@ -62,11 +62,19 @@ _ADDRESS_ONLY = frozenset("ibu ibuk bapak bapa mak mbok ayah abah mbah kakak adi
                           "cucu putra putri eyang nenek kakek embah simbah mama mamah mamak".split())
 
 # Where a name is said to start: "nama(nya|ne) [relation] [possessive] X", "jenenge X", "asmanipun X".
+# The possessive ends at a word's end: "ibu kula Tuminah" is not "ibu ku" + "la Tuminah".
 _NAME_MARK = re.compile(
-    r"(?<![\w'])(?:nama|namanya|namane|nami|naminipun|namine|asma|asmane|asmanipun|jeneng|jenenge|jenengipun|"
+    r"(?<![\w'])(?P<mark>nama|namanya|namane|nami|naminipun|namine|asma|asmane|asmanipun|jeneng|jenenge|jenengipun|"
     r"jenengku|namaku|asmaku|nyamana|nyama|nyamaepon|nyamanah|atas\s+nama|a\.?\s?n\.?)(?![\w'])"
-    rf"(?:\s+(?:{_REL_ALTS}))?(?:\s+{_POSSESSIVE})?(?:\s+(?:adalah|ialah|yaiku|inggih\s+punika|yaitu|iku|niku))?"
+    rf"(?P<rel>\s+(?:{_REL_ALTS})(?![\w']))?(?P<poss>\s+{_POSSESSIVE}(?![\w']))?"
+    r"(?:\s+(?:adalah|ialah|yaiku|inggih\s+punika|yaitu|iku|niku))?"
     r"[\s:,=-]*", re.IGNORECASE)
+# Marks of the writer's own name: "nama saya", "asma kula", "jenengku" (no relation between).
+_OWN_MARK_WORDS = frozenset("jenengku namaku asmaku".split())
+# "kula Slamet, badhe ndaftaraken bapak kula", "aku Slamet, arep ndaftarno bapakku": the writer says who they
+# are, first, before the relative the ticket is for.
+_SELF_INTRO = re.compile(rf"^\W*(?:(?:perkenalkan|kenalkan|kulo\s+nuwun|permisi|assalamualaikum)\W+)?{_POSSESSIVE}(?![\w'])\s+",
+                         re.IGNORECASE)
 # Words that end a name in a sentence.
 STOP_AFTER_NAME = frozenset(
     """dari saka seko teko soko saking asli asal warga desa dusun kelurahan kecamatan kec ds di ing wonten mau arep
@@ -105,6 +113,7 @@ class PersonAnswer:
 
     name: str | None = None
     relation: str | None = None   # RELATION_WORDS' values; None: not said
+    holder: str | None = None     # the writer's own name said beside a relative's ("kula Slamet, … bapak kula")
     self_: bool = False           # "untuk saya sendiri", "aku dewe"
     age: int | None = None
     not_a_name: bool = False      # something was typed where a name was asked, and it is no name
@@ -171,10 +180,39 @@ def as_name(text: str) -> str | None:
     return name.title() if name == name.lower() or name == name.upper() else name
 
 
-def stated_person_name(text: str) -> str | None:
+def _own_mark(m: re.Match) -> bool:
+    """"nama saya", "asma kula", "jenengku": the writer's own name, not a relative's."""
+    return m.group("rel") is None and (m.group("poss") is not None or m.group("mark").lower() in _OWN_MARK_WORDS)
+
+
+def holder_name_in(text: str) -> str | None:
+    """The writer's own name when they also name the relative the ticket is for: "kula Slamet, badhe
+    ndaftaraken bapak kula", "nama saya Budi, untuk ibu saya", "aku Slamet, arep ndaftarno bapakku" → "Slamet"."""
+    text = text or ""
+    if relation_in(text) is None:
+        return None
+    for m in _NAME_MARK.finditer(text):
+        if _own_mark(m):
+            name = clean_name(re.split(r"[,;.!?\n]", text[m.end():], maxsplit=1)[0].split())
+            if name:
+                return name
+    intro = _SELF_INTRO.match(text)
+    if intro is None:
+        return None
+    words = re.split(r"[,;.!?\n]", text[intro.end():], maxsplit=1)[0].split()
+    name = clean_name(words)
+    if name is None or any(w.casefold() in RELATION_WORDS for w in name.split()):
+        return None
+    return name
+
+
+def stated_person_name(text: str, *, relative: bool = False) -> str | None:
     """The name after a name marker ("nama anakku Raka", "jenenge Bagus", "asmanipun Siti", "nyamana
-    Hasan", "atas nama Dewi"), None when no marker is followed by a name."""
+    Hasan", "atas nama Dewi"), None when no marker is followed by a name. For a `relative`, the writer's
+    own name ("nama saya Budi, untuk ibu saya namanya Sulastri") is not theirs."""
     for m in _NAME_MARK.finditer(text or ""):
+        if relative and _own_mark(m):
+            continue
         rest = text[m.end():]
         rest = re.split(r"[,;.!?\n]", rest, maxsplit=1)[0]
         name = clean_name(rest.split())
@@ -190,8 +228,10 @@ def read_person(text: str) -> PersonAnswer:
     relation = relation_in(body)
     age = age_in(body)
     self_ = relation is None and bool(_SELF.search(body))
-    name = stated_person_name(body)
-    if name is None:
+    holder = holder_name_in(body) if relation else None
+    name = stated_person_name(body, relative=relation is not None)
+    # "kula Slamet, badhe ndaftaraken bapak kula": Slamet is the writer; the father's name is still to ask.
+    if name is None and holder is None:
         # No marker: the whole answer, or what is left once the relation and "for" words are out.
         rest = _NEGATED_RELATION.sub(" ", _NEGATED_SELF.sub(" ", body))
         rest = _SELF.sub(" ", rest)
@@ -205,7 +245,7 @@ def read_person(text: str) -> PersonAnswer:
                 break
     typed_something = bool(re.search(r"\w", body))
     not_a_name = name is None and typed_something and relation is None and not self_ and age is None
-    return PersonAnswer(name=name, relation=relation, self_=self_, age=age, not_a_name=not_a_name)
+    return PersonAnswer(name=name, relation=relation, holder=holder, self_=self_, age=age, not_a_name=not_a_name)
 
 
 def rename_in(text: str) -> PersonAnswer | None:

@@ -65,8 +65,11 @@ def create_ticket(ctx: Context, d: kinds.CreateTicket) -> dict[str, Any]:
         r.desa_id, r.kecamatan_id = desa.id, desa.kecamatan_id
         if d.nik_masked:
             r.nik_masked = d.nik_masked
-    elif r.desa_id is None:
-        r.desa_id, r.kecamatan_id = desa.id, desa.kecamatan_id
+    else:
+        if d.holder_nama:  # "kula Slamet, badhe ndaftaraken bapak kula": Slamet holds it, the father is on it
+            r.name, r.name_confirmed = d.holder_nama, True
+        if r.desa_id is None:
+            r.desa_id, r.kecamatan_id = desa.id, desa.kecamatan_id
     return {"kode": kode}
 
 

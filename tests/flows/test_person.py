@@ -87,3 +87,24 @@ def test_not_a_rename(text):
 ])
 def test_a_place_said_not_to_be_theirs_is_dropped(text, left):
     assert without_negated_places(text) == left
+
+
+# (answer, the relative's name, relation, the writer's own name)
+HOLDERS = [
+    ("asmanipun ibu kula Tuminah, sampun sepuh", "Tuminah", "ibu", None),        # krama: never "la Tuminah"
+    ("nami ibu kula Tuminah", "Tuminah", "ibu", None),
+    ("kula Slamet, badhe ndaftaraken bapak kula", None, "bapak", "Slamet"),
+    ("aku Slamet, arep ndaftarno bapakku", None, "bapak", "Slamet"),               # ngoko
+    ("saya Budi, mau daftarkan ibu saya", None, "ibu", "Budi"),                   # Indonesian
+    ("nama saya Budi, untuk ibu saya namanya Sulastri", "Sulastri", "ibu", "Budi"),
+    ("engkok Hasan, daftar aghi eppa' kaule", None, "bapak", "Hasan"),            # Madurese
+    ("jenengku Slamet, kanggo mbahku, jenenge Painem", "Painem", "mbah", "Slamet"),
+    ("kula badhe ndaftaraken bapak kula", None, "bapak", None),
+    ("nama anakku Raka", "Raka", "anak", None),
+]
+
+
+@pytest.mark.parametrize("text,name,relation,holder", HOLDERS)
+def test_the_writer_and_the_relative_apart(text, name, relation, holder):
+    got = read_person(text)
+    assert (got.name, got.relation, got.holder) == (name, relation, holder)
