@@ -119,6 +119,7 @@ MESSAGES: dict[str, str] = {
     "opt.change_desa": "Desa/kelurahan",
     "opt.change_note": "Catatan",
     "opt.change_visit": "Jadwal",
+    "opt.change_service": "Layanan",
     "common.did_you_mean_kecamatan": "Maksudnya *Kecamatan {kecamatan}*?\n{options}",
     # — jadwal —
     "jadwal.visit": "Kenduren Mas ke *Kecamatan {kecamatan}*:\n📅 {tanggal}\n🕗 {jam}\n📍 {lokasi}\nHadir: {opd}",
@@ -197,6 +198,8 @@ MESSAGES: dict[str, str] = {
                         "• Datang ke: Kenduren Mas di {visit_kecamatan}, {tanggal}, {lokasi}\n• Catatan: {catatan}\n{options}"),
     "layanan.untuk": " ({who})",
     "layanan.change_what": "Apa yang ingin diubah?\n{options}",
+    "layanan.service_changed": "Layanan saya ganti menjadi *{layanan}*; jawaban Anda yang lain tetap seperti tadi.",
+    "layanan.service_not_at_visit": "{opd} tidak membuka layanan di jadwal yang tadi dipilih. Pilih jadwal lain:",
     "layanan.contact": "Petugas: {name} ({opd}), WA {phone}.",
     "layanan.contact_helpdesk": "Petugas {opd} akan menghubungi Anda lewat nomor ini.",
     "layanan.created": "✅ Terdaftar. Kode tiket: *{kode}*\nTunjukkan kode ini di mobil {opd} pada {tanggal}, {jam}, {lokasi}.\nBawa:\n{syarat}\n{contact}\nCek status kapan saja: ketik *STATUS {kode}*.",

@@ -16,7 +16,7 @@ from flows.phones import NIK_PATTERN, mask_nik
 from flows.tiket import other_visit_wish
 from flows.places import (
     KECAMATAN_CONFIRMATION, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation, outside_answer,
-    outside_regency, says_home, with_areas,
+    outside_regency, says_home, with_areas, without_negated_places,
 )
 
 
@@ -47,7 +47,7 @@ KIA = frozenset({"kia", "kia_ganti"})
 # "Desa Gerbo, Kec. Purwodadi? 1. Ya 2. Lain": a desa already known is offered, not asked again.
 KNOWN_DESA = choices(("yes", say("opt.yes")), ("other", say("opt.other_desa")), yes="yes", no="other")
 CHANGE = choices(("nama", say("opt.change_name")), ("desa", say("opt.change_desa")), ("catatan", say("opt.change_note")),
-                 ("jadwal", say("opt.change_visit")))
+                 ("jadwal", say("opt.change_visit")), ("layanan", say("opt.change_service")))
 
 
 # A NIK typed raw, or already masked at the webhook's edge (one definition: flows.phones).
@@ -242,6 +242,8 @@ def choose_layanan(turn: Turn) -> Step:
 def _after_layanan(turn: Turn, key: str, slots: dict[str, Any]) -> Step:
     lay = turn.facts.layanan(key)
     slots = {**{k: v for k, v in slots.items() if k != "layanan_within"}, "layanan": key}
+    if slots.get("editing") and slots.get("nama") and slots.get("visit_id"):
+        return _service_changed(turn, slots)  # chosen from the list after "ganti layanan" at the summary
     intro = _service_intro(lay)
     if turn.resident.kecamatan and not slots.get("home_kecamatan"):
         slots["home_kecamatan"] = turn.resident.kecamatan
@@ -644,6 +646,34 @@ def _corrected_person(turn: Turn) -> Step | None:
     return None
 
 
+def _service_named_instead(turn: Turn) -> str | None:
+    """At the summary, another service named ("salah, maksudku KK", "sanes KTP, KIA", "bukan ktp tapi akta",
+    "KK"): its key; the service said not to be it is left out first. None when none other is named."""
+    if turn.choice is not None or turn.pick(CONFIRM) == "register":
+        return None
+    key = turn.nlu.match_layanan(without_negated_places(turn.text))
+    if key is None or key == turn.slots.get("layanan") or turn.facts.layanan(key) is None:
+        return None
+    return key
+
+
+def _service_changed(turn: Turn, slots: dict[str, Any]) -> Step:
+    """The service changed at the summary: the other answers are kept where they still apply — the name
+    (a KIA is a child's: for the resident themself the child's name is asked), the desa, the note, and the
+    visit when that dinas has a stand there (else another date is asked)."""
+    slots = {k: v for k, v in slots.items() if k not in ("editing", "layanan_keys", "layanan_within")}
+    lay = turn.facts.layanan(slots["layanan"])
+    replies: list[Say] = [_service_intro(lay), say("layanan.service_changed", layanan=lay.nama_pendek)]
+    if _for_child(slots):
+        return _prepend_all(replies, _ask_name(turn, {**slots, "nama": None, "editing": True}))
+    replies.extend(_age_rules(slots))
+    visit = turn.facts.visit(slots["visit_id"])
+    if visit is None or visit.status != "planned" or (visit.opd and lay.opd.key not in {o.key for o in visit.opd}):
+        return _prepend_all(replies, _pick_other(turn, {**slots, "editing": True},
+                                                 lead=say("layanan.service_not_at_visit", opd=lay.opd.singkatan)))
+    return _prepend_all(replies, _confirm(turn, slots))
+
+
 def confirm(turn: Turn) -> Step:
     renamed = rename_in(turn.text)  # "ubah nama Raka", "ubah nama, jenenge Raka tok": in one step
     if renamed is not None and renamed.name:
@@ -651,6 +681,9 @@ def confirm(turn: Turn) -> Step:
     corrected = _corrected_person(turn)
     if corrected is not None:
         return corrected
+    instead = _service_named_instead(turn)
+    if instead is not None:
+        return _service_changed(turn, {**turn.slots, "layanan": instead})
     # "ta' usa", "mboten usah", "ora usah" at the summary: the resident drops it (a bare "gak" asks what to change).
     answer = "cancel" if answers.is_never_mind(turn.text) else turn.pick(CONFIRM)
     if answer == "register":
@@ -688,6 +721,8 @@ def _change(turn: Turn, what: str) -> Step:
     if what == "catatan":
         slots.pop("editing")
         return Step([say("layanan.ask_note")], S.ASK_NOTE, slots)
+    if what == "layanan":  # "ganti layanan": the list; the other answers are kept (_service_changed)
+        return _ask_layanan(turn, slots)
     return _pick_other(turn, slots)
 
 

@@ -217,7 +217,7 @@ def km_between(lat1: float, lng1: float, lat2: float, lng2: float) -> int:
 
 # "bkn purwodadi", "dudu desa Gerbo", "sanes Tutur": a place the resident says is not theirs.
 _NEGATED_PLACE = re.compile(
-    r"(?<![\w'])(?:bukan|bkn|bukane|dudu|duduk|sanes|benten|bunten|bhunten|tidak\s+di|gak\s+di|ora\s+ing)\s+"
+    r"(?<![\w'])(?:bukan|bkn|bukane|dudu|duduk|sanes|benten|bunten|bhunten|banne|bhanne|tidak\s+di|gak\s+di|ora\s+ing)\s+"
     r"(?:(?:desa|ds|kec|kecamatan|kelurahan|kel|wong|org|orang|tiyang|oreng|warga)\.?\s+)?[\w'-]+",
     re.IGNORECASE)
 
