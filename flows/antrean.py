@@ -14,6 +14,7 @@ from typing import Any, Sequence
 from flows.engine import Ask, Bullets, Effect, Flow, Say, Step, Turn, say, unhandled
 from flows.facts import AntreanDay, QueuePlace, Stand, TodayVisit, VisitView
 from flows.nlu.results import INTENTS as KNOWN_INTENTS, OUT_OF_SCOPE
+from flows.person import read_person
 from flows.visit_card import visit_card
 
 
@@ -26,6 +27,8 @@ class QueueCheckIn(Effect):
     tickets: tuple[str, ...] = ()
     walk_in_opd: str | None = None
     nama: str | None = None
+    relasi: str | None = None       # whom the walk-in's ticket is for (flows.person); None: the resident
+    holder_nama: str | None = None  # the resident's own name said beside a relative's
 
 
 class S:
@@ -195,14 +198,30 @@ def ask_name(turn: Turn) -> Step:
         return _answer_then_ask(turn, again, S.ASK_NAME)
     if _asked_afresh(turn):
         return start(turn)
-    if turn.choice == 1 and turn.slots.get("name_offer"):
+    relasi, holder = turn.slots.get("relasi"), turn.slots.get("holder_nama")
+    if turn.choice == 1 and turn.slots.get("name_offer") and not relasi:
         name = turn.slots["name_offer"]
     else:
-        name = turn.text.strip()
-        if len(name) < 2 or turn.choice is not None or any(ch.isdigit() for ch in name):
+        if turn.choice is not None:
+            return unhandled(say("antrean.name_invalid"), state=S.ASK_NAME)
+        # The same reading as the registration's (flows/person.py): "nama anakku Raka", "asmanipun ibu kula
+        # Tuminah", "kula Slamet, badhe ndaftaraken bapak kula" — the name, never the sentence.
+        answer = read_person(turn.text)
+        relasi = answer.relation or relasi
+        holder = answer.holder or holder
+        name = answer.name
+        if name is None and answer.self_ and not answer.relation and turn.slots.get("name_offer"):
+            name, relasi = turn.slots["name_offer"], None  # "aku dewe": the name offered
+        if name is None:
+            if answer.relation or answer.age is not None:
+                # "untuk bapak saya": whom it is for, not yet the name.
+                return Step([say("layanan.ask_name_for", who=say(f"relasi.{relasi}") if relasi else say("relasi.anda"))],
+                            S.ASK_NAME, {**{k: v for k, v in turn.slots.items() if k != "name_offer"},
+                                         "relasi": relasi, "holder_nama": holder})
             return unhandled(say("antrean.name_invalid"), state=S.ASK_NAME)
     return Step([], None, effects=[QueueCheckIn(visit_id=turn.slots["visit_id"], walk_in_opd=turn.slots["opd_key"],
-                                                nama=name[:120])])
+                                                nama=name[:120], relasi=relasi,
+                                                holder_nama=holder if relasi else None)])
 
 
 def _outside_hours(turn: Turn, day: AntreanDay, lead: Say | None = None) -> Step:

@@ -93,7 +93,8 @@ NOT_NAME_WORDS = frozenset(
     tahun taun thn yuswa sudah wis sampun belum durung bisa isa iso saged apa opo nopo napa ini iki niki itu iku
     niku tolong minta nyuwun mohon terima kasih suwun matur nuwun makasih sakalangkong anak ibu bapak suami istri
     mbah nenek kakek cucu putu adik kakak eh loh lho anu nama nami jeneng asma ktp kk kia akta bansos layanan
-    tiket jadwal desa kecamatan ok oke siap sendiri dewe dhewe piyambak dibi' kabeh semua halo hai assalamualaikum selamat pagi siang sore malam""".split())
+    tiket jadwal desa kecamatan ok oke siap sendiri dewe dhewe piyambak dibi' kabeh semua halo hai assalamualaikum selamat pagi siang sore malam
+    ndak nda tau tahu ngerti ngertos ngerteni lupa lali kesupen""".split())
 _AGE = re.compile(r"(?:umur|umure|umuripun|usia|usianya|yuswa|yuswane|omor|omorra)\s*:?\s*(\d{1,3})|"
                   r"(\d{1,3})\s*(?:th|thn|tahun|taun|tahunan|warsa|taon)\b", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[^\W\d_][\w'.-]*$")

@@ -163,20 +163,23 @@ def arrive(s: Session, ticket: Ticket, now: datetime, *, by: str = "warga",
     return entry, lines
 
 
-def _walk_in_ticket(s: Session, ctx, visit: Visit, opd_key: str, nama: str) -> tuple[Ticket, bool]:
+def _walk_in_ticket(s: Session, ctx, visit: Visit, opd_key: str, nama: str, relasi: str | None = None,
+                    holder_nama: str | None = None) -> tuple[Ticket, bool]:
     r, now = ctx.resident, ctx.now
     opd = s.scalars(select(Opd).where(Opd.key == opd_key)).one()
     ticket = s.scalar(select(Ticket).where(Ticket.resident_id == r.id, Ticket.visit_id == visit.id,
                                            Ticket.opd_id == opd.id, Ticket.status != TicketStatus.DITOLAK))
     if ticket is not None:
         return ticket, False
-    ticket = Ticket(resident_id=r.id, opd_id=opd.id, visit_id=visit.id, desa_id=r.desa_id, nama=nama,
+    ticket = Ticket(resident_id=r.id, opd_id=opd.id, visit_id=visit.id, desa_id=r.desa_id, nama=nama, relasi=relasi,
                     catatan="Daftar langsung di lokasi (antrean)", created_at=now, updated_at=now)
     insert_with_code(s, TICKET_PREFIX, ticket)
     s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action=TicketAction.DIBUAT, status=ticket.status,
                       note="datang langsung"))
-    if not r.name_confirmed:
+    if relasi is None and not r.name_confirmed:
         r.name, r.name_confirmed = nama, True
+    elif holder_nama:  # "kula Slamet, … bapak kula": the resident's own name, the ticket the father's
+        r.name, r.name_confirmed = holder_nama, True
     return ticket, True
 
 
@@ -189,7 +192,8 @@ def check_in_effect(ctx, d: QueueCheckIn) -> dict[str, Any]:
         return {"replies": [say("antrean.no_queue_now")]}
     replies: list[Say] = []
     if d.walk_in_opd:
-        ticket, created = _walk_in_ticket(s, ctx, visit, d.walk_in_opd, d.nama or ctx.resident.name or "Warga")
+        ticket, created = _walk_in_ticket(s, ctx, visit, d.walk_in_opd, d.nama or ctx.resident.name or "Warga",
+                                          d.relasi, d.holder_nama)
         if created:
             replies.append(say("antrean.walk_in_created", opd=ticket.opd.singkatan, kode=ticket.kode))
         tickets = [(ticket, created)]

@@ -43,7 +43,7 @@ def test_name_relation_and_age_out_of_the_sentence(text, name, relation, age):
 
 # Typed at the name question and no name: asked again with an example, never stored.
 NOT_NAMES = ["1234", "3514", "saya mau daftar ktp untuk besok", "gimana caranya", "kapan jadwalnya",
-             "iya betul itu", "ok siap"]
+             "iya betul itu", "ok siap", "ndak tau mas", "kula kesupen", "lali aku"]
 
 
 @pytest.mark.parametrize("text", NOT_NAMES)
