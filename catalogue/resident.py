@@ -98,6 +98,8 @@ MESSAGES: dict[str, str] = {
     "opt.remind_me": "Ingatkan saya",
     "opt.register_here": "Daftar layanan untuk jadwal ini",
     "opt.register_here.short": "Daftar di jadwal ini",
+    "opt.register_one_of": "Daftar layanan di salah satu jadwal ini",
+    "opt.register_one_of.short": "Daftar layanan",
     "opt.register_this_date": "Daftar untuk tanggal ini",
     "opt.register_this_date.short": "Daftar tanggal ini",
     "opt.other_date": "Pilih tanggal lain",

@@ -25,6 +25,9 @@ class S:
 
 # The options after a visit is shown, and after none is found (answered by number or by their words).
 AFTER_VISIT = choices(("register", say("opt.register_here")), ("remind", say("opt.remind_me")), ("menu", say("opt.menu")))
+# After several kecamatan's cards ("kapan ke gempol karo beji?"): which visit is asked next, not "this" one.
+AFTER_SEVERAL = choices(("register", say("opt.register_one_of")), ("remind", say("opt.remind_me")),
+                        ("menu", say("opt.menu")))
 NO_VISIT = choices(("remind", say("opt.remind_me")), ("menu", say("opt.menu")), yes="remind", no="menu")
 
 
@@ -88,7 +91,8 @@ def _show_several(turn: Turn, named: list[str]) -> Step:
     slots = {"kecamatan": named[0], "kecamatan_list": named[:SHOWN_KECAMATAN], "visit_ids": visit_ids}
     if asks_reminder(turn.text):
         return Step(cards, None, slots, switch_to="langganan")
-    return Step([*cards, say("jadwal.next_actions", options=AFTER_VISIT.labels())], S.AFTER_VISIT, slots)
+    after = AFTER_SEVERAL if len(visit_ids) > 1 else AFTER_VISIT
+    return Step([*cards, say("jadwal.next_actions", options=after.labels())], S.AFTER_VISIT, slots)
 
 
 def start(turn: Turn) -> Step:
@@ -205,7 +209,7 @@ def pick_visit(turn: Turn) -> Step:
 def after_visit(turn: Turn) -> Step:
     if _new_question(turn) and other_visit_wish(turn.text) != "sooner":  # "minggu depan nang ndi?": what comes next
         return start(turn)
-    answer = turn.pick(AFTER_VISIT)
+    answer = turn.pick(AFTER_VISIT) or turn.pick(AFTER_SEVERAL)
     wish = other_visit_wish(turn.text) if answer is None else None
     if wish:
         return _other_visits(turn, wish)

@@ -44,6 +44,8 @@ def test_a_registration_and_reminders_the_registration_first_then_the_consent(ph
 def test_two_kecamatan_in_one_schedule_question_both_answered(phone, visits, rt, question):
     answer = phone.say(question)
     assert "Kecamatan Gempol" in answer and "Kecamatan Beji" in answer, answer
+    # several visits shown: the option says one of them is picked next, not "this" one
+    assert "1. Daftar layanan di salah satu jadwal ini" in answer and "untuk jadwal ini" not in answer, answer
     play(phone, [("1", "Layanan apa"), ("kk", "Pilih jadwal", "Kec. Gempol", "Kec. Beji", "!Kec. Tutur"),
                  ("sing beji wae", "Nama sesuai KK?"), ("1", "Desa"), ("kedungringin", "catatan"), ("-", "Beji"),
                  ("1", "Terdaftar")])
