@@ -46,7 +46,7 @@ MESSAGE_WORDS = frozenset({
 })
 STOP_VERBS = frozenset({
     "berhenti", "berhentikan", "stop", "distop", "hentikan", "unsubscribe", "unsub", "unreg", "mandek", "mandekno",
-    "mandheg", "kendelaken", "pateni", "matikan", "matiin", "ambu", "èambu", "keluar", "metu", "blokir",
+    "mandheg", "mandeg", "mandegno", "mandhegno", "kendelaken", "pateni", "matikan", "matiin", "ambu", "èambu", "keluar", "metu", "blokir",
     "opt", "cancel", "udahan", "cukup", "cokop",
 })
 NUMBER_WORDS = frozenset({"nomor", "nomer", "nomorku", "nomerku", "nomere", "nomernya", "nomornya", "no"})
@@ -127,7 +127,9 @@ def stops_one_of_mine(turn: Turn) -> bool:
 
 # "pengingat pandaan stop wae", "reminder beji ora usah": a stop said of the reminders, whatever else it names.
 _REMINDER_NOUNS = frozenset({"pengingat", "pengingate", "pengingatnya", "pengingatku", "pengingatipun", "pangèngat",
-                             "pangengat", "reminder", "langganan", "langganane", "langgananku"})
+                             "pangengat", "reminder", "langganan", "langganane", "langgananku",
+                             # the verb said for them: "beji ga usah diingetin lagi", "ojo dieling-elingno maneh"
+                             "diingetin", "diingatkan", "diingetno", "diingetke", "dielingno", "dielingke"})
 
 
 def reads_intent(text: str, intent: str, confidence: float) -> tuple[str, float]:

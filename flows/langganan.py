@@ -9,6 +9,7 @@ flows/berhenti.py) comes here with `stopping`: with several kecamatan it asks wh
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from flows import answers, berhenti, dates
@@ -169,10 +170,31 @@ def _says_all(text: str) -> bool:
     return bool(set(answers.words(text)) & ALL_WORDS)
 
 
+# "… gempol aja yg tetep", "pandaan isih wae", "sing beji tasih nggih": a kecamatan named to keep, beside the one to stop.
+_KEEP_WORDS = frozenset("tetap tetep ttp tetp masih msh isih iseh tasih lanjut lanjutkan lanjutno ajeg panggah pancet "
+                        "aktif".split())
+_CLAUSE = re.compile(r"[,.;!?…\n]+|\b(?:tapi|tp|tpi|namun|nanging|ning|tapeh|tape)\b", re.IGNORECASE)
+
+
+def _kept(turn: Turn, mine: Sequence[str]) -> set[str]:
+    """The resident's kecamatan named in a clause that says to keep it (never the one said to stop)."""
+    kept: set[str] = set()
+    for clause in _CLAUSE.split(turn.text):
+        words = set(answers.words(clause))
+        if words & _KEEP_WORDS and not words & (berhenti.STOP_VERBS | answers.NEVER_MIND_WORDS):  # "aja" is also "only"
+            kept |= {k for k in kecamatan_named(replace(turn, text=clause, entities={})) if k in mine}
+    return kept
+
+
+def _to_stop(turn: Turn, mine: Sequence[str]) -> list[str]:
+    kept = _kept(turn, mine)
+    return [k for k in kecamatan_named(turn) if k in mine and k not in kept]
+
+
 def stopping(turn: Turn) -> Step:
     """A stop: all at once with one kecamatan (or "semua"), the named ones, or asked which."""
     mine = list(turn.facts.subscriptions())
-    named = [k for k in kecamatan_named(turn) if k in mine]
+    named = _to_stop(turn, mine)
     if len(mine) <= 1 or _says_all(turn.text) or (named and len(named) == len(mine)):
         return Step([say("langganan.stopped")], None, effects=[OptOut()])
     if named:
@@ -192,7 +214,7 @@ def stop_which(turn: Turn) -> Step:
     i = turn.pick_index(labels)
     if i is None and _says_all(turn.text):
         i = len(mine)
-    named = [k for k in kecamatan_named(turn) if k in mine]
+    named = _to_stop(turn, mine)
     if i is None and named:
         return _stop_some(mine, named) if len(named) < len(mine) else Step(
             [say("langganan.stopped")], None, effects=[OptOut()])

@@ -105,6 +105,19 @@ def test_one_of_two_reminders_stopped_in_free_words(phone, rt, words, left):
     assert subscribed(rt) == [left]
 
 
+@pytest.mark.parametrize("words,left", [
+    ("beji ga usah diingetin lg ya, pandaan aja yg tetep", "Pandaan"),      # Indonesian, keep said after
+    ("pengingat beji distop wae, sing pandaan isih yo", "Pandaan"),           # ngoko
+    ("pengingat beji mboten sah, ingkang pandaan tasih nggih", "Pandaan"),  # krama
+])
+def test_one_stopped_and_the_other_named_to_keep(phone, rt, words, left):
+    """Both kecamatan named, one with a stop and one with a keep word: only the first stops."""
+    add_visit(rt, "Beji", 4)
+    play(phone, [("ingetno beji karo pandaan", "Setuju?"), ("1", "Siap"),
+                 (words, "dihentikan", f"Kecamatan {left} tetap berjalan")])
+    assert subscribed(rt) == [left]
+
+
 @pytest.mark.parametrize("words", ["pengingatku opo wae?", "pengingat saya apa saja yang aktif",
                                    "kula nampi pengingat napa mawon?", "cek pengingat"])
 def test_the_active_reminders_listed(phone, rt, words):
