@@ -425,7 +425,7 @@ def _visit_labels(turn: Turn, slots) -> list[Say]:
     for v in _visits_offered(turn, slots):
         if str(v.id) in km:
             labels.append(say("layanan.visit_option_km", kecamatan=v.kecamatan, tanggal=v.tanggal_text, km=km[str(v.id)]))
-        elif km and v.kecamatan == home:
+        elif km and v.kecamatan == home and not slots.get("outside_home"):  # a Kota Pasuruan resident has none here
             labels.append(say("layanan.visit_option_home", kecamatan=v.kecamatan, tanggal=v.tanggal_text))
         else:
             labels.append(_visit_label(v))

@@ -436,10 +436,12 @@ def outside_answer(turn: Turn, retry_state: str) -> Step | None:
     lay = turn.facts.layanan(key) if key else None
     own = ([say("places.kota_dukcapil", **KOTA_PASURUAN_DUKCAPIL)]
            if label == "Kota Pasuruan" and lay is not None and lay.opd.key == "dispendukcapil" else [])
+    # Kept: a kecamatan typed next is the visit they can come to, never called their own ("kecamatan Anda").
+    slots = {**turn.slots, "outside_home": label}
     if visit is None:
-        return Step([say("places.outside", place=label), *own], retry_state, dict(turn.slots))
+        return Step([say("places.outside", place=label), *own], retry_state, slots)
     return Step([say("places.outside_nearest", place=label, kecamatan=visit.kecamatan, tanggal=visit.tanggal_text,
-                     lokasi=visit.lokasi), *own], retry_state, dict(turn.slots))
+                     lokasi=visit.lokasi), *own], retry_state, slots)
 
 
 # Kota Pasuruan's own Dispendukcapil, for a resident of the city after a KTP-el/KK/akta. Source: the letterhead of

@@ -38,3 +38,11 @@ def test_another_dinas_gets_no_dukcapil_pointer(phone, near):
 
 def test_another_city_named_is_not_kota_pasuruan(phone, near):
     play(phone, [("aku wong kota batu, mau bikin ktp", "Kota Batu tidak termasuk", "!Kota Pasuruan")])
+
+
+@pytest.mark.parametrize("first", ["domisili kota pasuruan, mau bikin ktp", "kula tiyang kutha, badhe ndamel kk"])
+def test_a_kecamatan_picked_by_a_city_resident_is_not_called_theirs(phone, rt, first):
+    add_visit(rt, "Pohjentrek", 40)
+    add_visit(rt, "Kraton", 4)
+    play(phone, [(first, "Kota Pasuruan tidak termasuk"),
+                 ("pohjentrek", "Kec. Pohjentrek", "Kec. Kraton", "!(kecamatan Anda)")])
