@@ -66,7 +66,7 @@ def test_musrenbang_export_by_kecamatan_and_year(world, as_role, rt):
         bangil_desa = s.scalar(select(Desa).join(Kecamatan).where(Kecamatan.nama == "Bangil").limit(1))
         s.add(Proposal(kode="US-0303", kategori="lampu_jalan", desa_id=bangil_desa.id, deskripsi="Lampu jalan mati",
                        volume=6, satuan="titik", support_count=9))
-        s.add(Proposal(kode="US-0404", kategori="jalan", desa_id=s.scalar(select(Proposal.desa_id).limit(1)),
+        s.add(Proposal(kode="US-0404", kategori="jalan", desa_id=s.scalar(select(Proposal.desa_id).where(Proposal.kode == world.wonosunyo_proposal)),
                        deskripsi="Usulan tahun lalu", created_at=datetime(2025, 6, 1, tzinfo=UTC)))
         s.add(Proposal(kode="US-0505", kategori="sampah", desa_id=bangil_desa.id, deskripsi="Ditolak",
                        status="ditolak"))
