@@ -47,13 +47,8 @@ sys.path.insert(0, str(ROOT))
 
 from twilio.request_validator import RequestValidator  # noqa: E402
 
-PUBLIC_BASE_URL = "http://bench.local"
-PATH = "/twilio/messages"
-ACCOUNT_SID = "AC" + "be" * 16
-AUTH_TOKEN = "bench-auth-token-" + "0123456789abcdef"
-BOT_NUMBER = "whatsapp:+6281100000000"
-PG_ADMIN_URL = os.environ.get("KENDUREN_BENCH_POSTGRES_URL",
-                              os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+# The signed webhook the benches post to: one set of names (bench/webhook.py).
+from bench.webhook import ACCOUNT_SID, AUTH_TOKEN, BOT_NUMBER, PATH, PG_ADMIN_URL, PUBLIC_BASE_URL  # noqa: E402
 
 
 def free_port() -> int:
