@@ -116,6 +116,16 @@ def test_a_setting_that_is_not_a_number_is_one_line(clean_env):
         "PORT='lima ribu' bukan angka: tulis angka saja, misalnya PORT=5000, atau hapus barisnya.")
 
 
+def stop(proc: subprocess.Popen, sig: int) -> None:
+    """Ask the server to stop as an operator would; kill its process group if it does not within 30 s."""
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -149,12 +159,7 @@ def test_first_serve_takes_its_port_from_env_says_it_prepares_the_recogniser_onc
                 time.sleep(0.3)
         urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).close()  # an access log line
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc, signal.SIGINT)
     output = log.read_text(encoding="utf-8")
     assert f"mendengarkan di http://127.0.0.1:{port} " in output
     assert output.count(PREPARING_NLU) == 1 and PREPARING_NLU == "Menyiapkan pemahaman bahasa (sekali, ±10 detik)…"
@@ -194,12 +199,7 @@ def test_gunicorn_with_two_workers_says_dry_run_once(tmp_path, database_url):
             assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
             time.sleep(0.2)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc, signal.SIGTERM)
     output = log.read_text(encoding="utf-8")
     assert output.count("DRY-RUN") == 1, output
     assert "Traceback" not in output, output
