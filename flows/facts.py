@@ -18,21 +18,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol, Sequence
 
+from records import DesaRef, OpdRef, Requirement, RequirementKind  # re-exported: flows name them from here
+
 VisitState = Literal["planned", "cancelled", "moved"]  # storage.models.VisitStatus
 TicketState = Literal["baru", "diteruskan", "menunggu_dokumen", "selesai", "ditolak", "dibatalkan"]  # TicketStatus
 ProposalState = Literal["baru", "diverifikasi", "layak", "perlu_verifikasi", "musrenbang", "ditolak"]  # ProposalStatus
 PlaceState = Literal["waiting", "called", "served", "skipped"]  # QueueStatus
-RequirementKind = Literal["dokumen", "tindakan", "syarat"]  # storage.reference.REQUIREMENT_MARKS
 Finished = Literal["ya", "sebagian", "tidak"]  # whether a service is finished on the spot (layanan.csv)
-
-
-@dataclass(frozen=True)
-class OpdRef:
-    """A dinas as flows name it: its key (storage/reference/opd.csv) and how residents read it."""
-
-    key: str
-    singkatan: str
-    nama: str
 
 
 @dataclass(frozen=True)
@@ -80,15 +72,6 @@ class ScheduleAnswer:
 
     visit: VisitView | None
     changes: tuple[VisitChange, ...] = ()
-
-
-@dataclass(frozen=True)
-class Requirement:
-    text: str
-    confirmed: bool  # False: "biasanya … (tanyakan petugas)"
-    # "dokumen": brought (original, plus a copy); "tindakan": done there ("datang sendiri untuk foto");
-    # "syarat": a condition of the person, never brought ("sehat, sudah makan", "anggota kelompok tani").
-    kind: RequirementKind = "dokumen"
 
 
 @dataclass(frozen=True)
@@ -184,12 +167,6 @@ class SimilarProposal:
     support_count: int
     # Not the other resident's words: a description may name people and places (a name, an
     # address, "depan rumah Pak …"); what a resident needs to choose is what, where, when, how many.
-
-
-@dataclass(frozen=True)
-class DesaRef:
-    nama: str
-    kecamatan: str
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from flows.phones import readable
 from flows.policy import ATTACHMENT_KEPT, media_kind
 from flows.places import km_between
 from handlers.antrean import QueueFacts
-from handlers.views import change_view, opd_ref, visit_view
+from handlers.views import change_view, desa_ref, opd_ref, visit_view
 from storage.subscriptions import kecamatan_of
 from storage.models import (  # noqa: F401  (CLOSED_TICKET: handlers import it from here too)
     CLOSED_TICKET, Desa, InboundMessage, Kecamatan, Layanan, Opd, Proposal, ProposalStatus, Resident, Staff,
@@ -128,11 +128,10 @@ class DbFacts(QueueFacts):
         """The desa whose centre is nearest (the reference holds centroids, not boundaries); none
         farther than ~0.1° (≈ 11 km): not in Kabupaten Pasuruan."""
         best, best_d = None, math.inf
-        for nama, d_lat, d_lng, kec in self.s.execute(select(Desa.nama, Desa.lat, Desa.lng, Kecamatan.nama)
-                                                      .join(Desa.kecamatan)):
-            dist = (lat - d_lat) ** 2 + ((lng - d_lng) * math.cos(math.radians(lat))) ** 2
+        for d, kec in self.s.execute(select(Desa, Kecamatan.nama).join(Desa.kecamatan)):
+            dist = (lat - d.lat) ** 2 + ((lng - d.lng) * math.cos(math.radians(lat))) ** 2
             if dist < best_d:
-                best, best_d = DesaRef(nama=nama, kecamatan=kec), dist
+                best, best_d = desa_ref(d, kec), dist
         return best if best_d <= 0.1 ** 2 else None
 
     def sourced_answers(self) -> Sequence[SourcedAnswer]:
@@ -206,8 +205,8 @@ class DbFacts(QueueFacts):
                 for score, p in scored if score >= SIMILAR_SCORE]
 
     def desa_by_kode(self, kode: str) -> DesaRef | None:
-        row = self.s.execute(select(Desa.nama, Kecamatan.nama).join(Desa.kecamatan).where(Desa.kode == kode)).first()
-        return DesaRef(nama=row[0], kecamatan=row[1]) if row else None
+        row = self.s.execute(select(Desa, Kecamatan.nama).join(Desa.kecamatan).where(Desa.kode == kode)).first()
+        return desa_ref(*row) if row else None
 
     def nearest_kecamatan(self, lat: float, lng: float) -> str | None:
         """The kecamatan of the nearest desa centroid (finer than kecamatan centroids)."""

@@ -6,13 +6,17 @@ from __future__ import annotations
 from datetime import date
 
 from flows.dates import rentang_jam, tanggal
-from flows.facts import OpdRef, VisitChange, VisitView
-from storage.models import Opd, Visit, VisitStatus
+from flows.facts import DesaRef, OpdRef, VisitChange, VisitView
+from storage.models import Desa, Opd, Visit, VisitStatus
 from storage.schedule import ScheduleChange
 
 
 def opd_ref(o: Opd) -> OpdRef:
     return OpdRef(key=o.key, singkatan=o.singkatan, nama=o.nama)
+
+
+def desa_ref(d: Desa, kecamatan: str) -> DesaRef:
+    return DesaRef(kode=d.kode, nama=d.nama, kecamatan=kecamatan, jenis=d.jenis, lat=d.lat, lng=d.lng)
 
 
 def visit_view(v: Visit, today: date) -> VisitView:

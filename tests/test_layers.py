@@ -14,18 +14,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("bot", "core", "flows", "catalogue", "handlers", "scheduler", "storage")
+PACKAGES = ("bot", "core", "flows", "catalogue", "handlers", "scheduler", "storage", "records")
 # Entry points may wire anything (DESIGN.md §1): `python -m scheduler`, Alembic's env.
 ENTRY_POINTS = {"scheduler.__main__", "storage.migrations.env"}
 # What each room may import of the project (DESIGN.md §1; core/ holds settings, runtime, logging).
+# records/ is the room below all others: plain dataclasses every room may name, importing none.
 MAY_IMPORT = {
-    "flows": {"flows"},
-    "catalogue": {"catalogue", "flows"},
-    "storage": {"storage"},
+    "records": {"records"},
+    "flows": {"flows", "records"},
+    "catalogue": {"catalogue", "flows", "records"},
+    "storage": {"storage", "records"},
     # Runtime builds what it hands out (the registry checked against handlers, the spool) on first use.
-    "core": {"core", "flows", "handlers", "storage"},
-    "handlers": {"handlers", "core", "flows", "catalogue", "storage"},
-    "scheduler": {"scheduler", "handlers", "core", "flows", "catalogue", "storage"},
+    "core": {"core", "flows", "handlers", "storage", "records"},
+    "handlers": {"handlers", "core", "flows", "catalogue", "storage", "records"},
+    "scheduler": {"scheduler", "handlers", "core", "flows", "catalogue", "storage", "records"},
 }
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from records import DesaRef, OpdRef, Requirement
+
 DATA_DIR = Path(__file__).resolve().parent
 
 # A persyaratan item starting with this marker was not confirmed for Pasuruan (layanan.md):
@@ -27,30 +29,6 @@ class KecamatanRef:
     nama: str
     lat: float
     lng: float
-
-
-@dataclass(frozen=True)
-class DesaRef:
-    kode: str
-    nama: str
-    kecamatan: str
-    jenis: str  # "desa" or "kelurahan"
-    lat: float
-    lng: float
-
-
-@dataclass(frozen=True)
-class OpdRef:
-    key: str
-    singkatan: str
-    nama: str
-
-
-@dataclass(frozen=True)
-class Requirement:
-    text: str
-    confirmed: bool
-    kind: str = "dokumen"  # "dokumen", "tindakan" or "syarat"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from catalogue import render_say
 from flows import dates
 from flows.engine import ResidentView, Turn
 from flows.facts import (
-    AntreanDay, Attachment, DesaRef, LayananView, NearbyVisit, OpdRef, OwnTicket, PetugasContact, Requirement, ScheduleAnswer,
+    AntreanDay, Attachment, DesaRef, LayananView, NearbyVisit, OpdRef, OwnTicket, PetugasContact, ScheduleAnswer,
     SimilarProposal, SourcedAnswer, StatusItem, VisitState, VisitView,
 )
 from storage import reference
@@ -22,7 +22,7 @@ NOW = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)
 
 @cache
 def _opds() -> dict[str, OpdRef]:
-    return {o.key: OpdRef(key=o.key, singkatan=o.singkatan, nama=o.nama) for o in reference.opd()}
+    return {o.key: o for o in reference.opd()}
 
 
 def _visit(id_: int, kecamatan: str, tanggal: date, status: VisitState = "planned") -> VisitView:
@@ -72,7 +72,7 @@ class FakeFacts:
 
     def layanan_list(self) -> Sequence[LayananView]:
         return [LayananView(key=s.key, nama_pendek=s.nama_pendek, opd=_opds()[s.opd_key],
-                            persyaratan=tuple(Requirement(r.text, r.confirmed, r.kind) for r in s.persyaratan),
+                            persyaratan=s.persyaratan,
                             selesai_di_tempat=s.selesai_di_tempat)
                 for s in reference.layanan()]
 
@@ -83,8 +83,7 @@ class FakeFacts:
         return self.attachment
 
     def nearest_desa(self, lat: float, lng: float) -> DesaRef | None:
-        best = min(reference.desa(), key=lambda d: (d.lat - lat) ** 2 + (d.lng - lng) ** 2)
-        return DesaRef(nama=best.nama, kecamatan=best.kecamatan)
+        return min(reference.desa(), key=lambda d: (d.lat - lat) ** 2 + (d.lng - lng) ** 2)
 
     def sourced_answers(self) -> Sequence[SourcedAnswer]:
         return [SourcedAnswer(kunci=r.kunci, layanan=r.layanan, jawaban=r.jawaban, sumber=r.sumber,
@@ -112,7 +111,7 @@ class FakeFacts:
         return "Gempol"
 
     def desa_by_kode(self, kode: str) -> DesaRef | None:
-        return DesaRef(nama="Wonosunyo", kecamatan="Gempol") if kode == "35.14.12.2001" else None
+        return next((d for d in reference.desa() if d.kode == kode), None) if kode == "35.14.12.2001" else None
 
     def antrean_today(self) -> AntreanDay:
         return AntreanDay()

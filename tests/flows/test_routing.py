@@ -10,7 +10,7 @@ from flows.facts import OpdRef
 from flows.routing import FIRST_MESSAGES, HELPDESK, ChatSoFar, may_route, named_dinas, route_to
 from storage import reference
 
-DINAS = [OpdRef(o.key, o.singkatan, o.nama) for o in reference.opd()]
+DINAS = list(reference.opd())
 
 
 @pytest.mark.parametrize("typed, recognised, expected", [
