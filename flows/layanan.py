@@ -11,7 +11,7 @@ from flows.effects import CreateTicket
 from flows.engine import GROUPS_MAX, Ask, Bullets, Flow, Group, Grouped, Say, Step, Turn, choices, say, unhandled
 from flows.facts import Facts, LayananView
 from flows.langganan import asks_reminder
-from flows.person import age_in, holder_name_in, read_person, relation_in, rename_in, stated_person_name
+from flows.person import age_in, holder_name_in, read_person, relation_in, rename_in, stated_name, stated_person_name
 from flows.phones import NIK_PATTERN, mask_nik
 from flows.tiket import other_visit_wish
 from flows.places import (
@@ -62,41 +62,6 @@ def strip_nik(text: str) -> tuple[str, str | None]:
     return re.sub(r"\s+", " ", _NIK.sub("", text)).strip(" ,.-"), mask_nik(m.group(1))
 
 
-# "nama saya Siti Aminah dari …": a name only where the resident says it is their name. "Saya Bapak
-# Hartono" is not taken: "saya" is followed as often by a job, a title or a relation ("saya ibunya").
-_NAME_STATED = re.compile(
-    r"\b(?:(?:nama|nami|asma|jeneng)\s+(?:saya|aku|kula|kulo|sy|dalem)|namaku|jenengku|asmaku)\b[\s:,-]*"
-    r"(?:(?:adalah|ialah|yaiku|inggih\s+punika)\b[\s:,-]*)?"
-    r"(?P<name>[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,6})", re.IGNORECASE)
-# Where a stated name ends: the words that follow a name in such a message.
-_AFTER_NAME = frozenset("dari saka seko teko soko saking asli asal warga desa dusun kelurahan kecamatan kec ds di ing "
-                        "wonten mau arep badhe ingin pengen pingin kepingin minta nyuwun umur usia yuswa nik alamat "
-                        "tinggal rt rw dan lan karo kaliyan ktp kk akta kia bansos "
-                        # "nama saya salah di KK": words about the name, not the name
-                        "salah keliru beda berbeda tidak gak ora mboten belum sudah wis sampun kok ganti ada typo "
-                        "kurang lebih".split())
-# Titles before a name are how one is addressed, not the name on the KK.
-_TITLES = frozenset("bapak pak ibu bu mas mbak sdr sdri saudara saudari".split())
-
-
-def stated_name(text: str) -> str | None:
-    """The name in "nama saya X" / "jenengku X" / "asma kula X", words up to the next that is not
-    a name; None when the message does not say so."""
-    m = _NAME_STATED.search(text)
-    if not m:
-        return None
-    words: list[str] = []
-    for word in m.group("name").split():
-        bare = word.casefold().strip(".")
-        if bare in _AFTER_NAME:
-            break
-        if not words and bare in _TITLES:
-            continue
-        words.append(word.strip(".,"))
-    name = " ".join(words)
-    if len(name) < 2:
-        return None
-    return name.title() if name == name.lower() else name
 
 
 def requirement_lines(lay: LayananView) -> Say:

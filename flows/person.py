@@ -207,6 +207,32 @@ def holder_name_in(text: str) -> str | None:
     return name
 
 
+# "nama saya Siti Aminah dari …": a name only where the resident says it is their own. "Saya Bapak
+# Hartono" is not taken: "saya" is followed as often by a job, a title or a relation ("saya ibunya").
+_STATED_WORDS = re.compile(r"[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,6}")
+
+
+def stated_name(text: str) -> str | None:
+    """The writer's own name in "nama saya X" / "jenengku X" / "asma kula X", words up to the next that
+    is not a name (titles before it dropped); None when the message does not say so."""
+    m = next((m for m in _NAME_MARK.finditer(text or "") if _own_mark(m)), None)
+    said = _STATED_WORDS.match(text, m.end()) if m else None
+    if not said:
+        return None
+    words: list[str] = []
+    for word in said.group(0).split():
+        bare = word.casefold().strip(".")
+        if not words and bare in TITLES:
+            continue
+        if bare in STOP_AFTER_NAME:
+            break
+        words.append(word.strip(".,"))
+    name = " ".join(words)
+    if len(name) < 2:
+        return None
+    return name.title() if name == name.lower() else name
+
+
 def stated_person_name(text: str, *, relative: bool = False) -> str | None:
     """The name after a name marker ("nama anakku Raka", "jenenge Bagus", "asmanipun Siti", "nyamana
     Hasan", "atas nama Dewi"), None when no marker is followed by a name. For a `relative`, the writer's

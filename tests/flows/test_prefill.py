@@ -1,11 +1,11 @@
 """What a registration's first message already says and is not asked again: a desa named beyond
-doubt (flows.places.desa_named) and a name the resident says is theirs (flows.layanan.stated_name)."""
+doubt (flows.places.desa_named) and a name the resident says is theirs (flows.person.stated_name)."""
 
 from __future__ import annotations
 
 import pytest
 
-from flows.layanan import stated_name
+from flows.person import stated_name
 from flows.places import desa_named
 
 
