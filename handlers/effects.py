@@ -15,7 +15,7 @@ from flows.antrean import QueueCheckIn
 from flows.engine import Effect, say
 from flows.phones import mask_niks
 from handlers import notify, transfer
-from handlers.antrean import check_in_effect
+from handlers.antrean.checkin import check_in_effect
 from handlers.codes import PROPOSAL_PREFIX, TICKET_PREFIX, insert_with_code
 from handlers.handoff import answered_by_bot, relay_to_petugas, start_handoff
 from flows.dates import tanggal

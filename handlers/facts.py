@@ -21,7 +21,7 @@ from flows.facts import (
 from flows.phones import readable
 from flows.policy import ATTACHMENT_KEPT, media_kind
 from flows.places import km_between
-from handlers.antrean import QueueFacts
+from handlers.antrean.facts import QueueFacts
 from handlers.views import change_view, desa_ref, opd_ref, visit_view
 from storage.subscriptions import kecamatan_of
 from storage.models import (  # noqa: F401  (CLOSED_TICKET: handlers import it from here too)

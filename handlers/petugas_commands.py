@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from flows.dates import tanggal
 from flows.engine import Bullets, Say, say
-from handlers import antrean, notify, transfer
+from handlers import notify, transfer
+from handlers.antrean import stand
 from flows import codes
 from flows.commands import (
     BACKLOG_WORD, CALL_WORDS, CHECK_IN_WORD, CLAIM_WORD, END_CHAT_WORDS, PETUGAS_MENU_WORD, SKIP_WORD, STAFF_HELP_WORDS,
@@ -105,7 +106,7 @@ def _help(ctx: Ctx, m: re.Match[str]) -> list[Say]:
 
 
 def _call_next(ctx: Ctx, m: re.Match[str]) -> list[Say]:
-    return antrean.call_next(ctx.s, ctx.runtime, ctx.staff, ctx.now)
+    return stand.call_next(ctx.s, ctx.runtime, ctx.staff, ctx.now)
 
 
 def _at_the_stand(ctx: Ctx, m: re.Match[str]) -> list[Say]:
@@ -114,8 +115,8 @@ def _at_the_stand(ctx: Ctx, m: re.Match[str]) -> list[Say]:
     if refusal:
         return [refusal]
     if m.group("word").casefold() == CHECK_IN_WORD:
-        return antrean.check_in_by_petugas(ctx.s, ctx.runtime, ctx.staff, ticket, ctx.now)
-    return antrean.skip_by_petugas(ctx.s, ctx.staff, ticket, ctx.now)
+        return stand.check_in_by_petugas(ctx.s, ctx.runtime, ctx.staff, ticket, ctx.now)
+    return stand.skip_by_petugas(ctx.s, ctx.staff, ticket, ctx.now)
 
 
 # `tiket` fits one phone screen: a page of short lines, "tiket 2" for the next.
@@ -351,7 +352,7 @@ def _conversation_of(s: Session, ticket: Ticket) -> Conversation | None:
 def _close(ctx: Ctx, ticket: Ticket, note: str | None) -> list[Say]:
     if ticket.status in CLOSED_TICKET:
         return [say("petugas.already_closed", kode=ticket.kode)]
-    antrean.served_with_ticket(ctx.s, ticket, ctx.now)  # their place at the stand is done too
+    stand.served_with_ticket(ctx.s, ticket, ctx.now)  # their place at the stand is done too
     ticket.status, ticket.closed_at = TicketStatus.SELESAI, ctx.now
     _event(ctx, ticket, TicketAction.SELESAI, TicketStatus.SELESAI, note)
     resident = ticket.resident

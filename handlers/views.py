@@ -1,5 +1,5 @@
 """Rows as the frozen views flows read (flows/facts.py): one builder per view that more than one
-answer of handlers.facts.DbFacts / handlers.antrean.QueueFacts uses."""
+answer of handlers.facts.DbFacts / handlers.antrean.facts.QueueFacts uses."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from handlers.antrean import skip_entry
+from handlers.antrean.stand import skip_entry
 from storage import queue
 
 

@@ -8,7 +8,7 @@ from flask import abort, render_template
 from bot.console.access import ADMIN, PETUGAS, allow, now, runtime, viewer
 from bot.console.blueprint import bp
 from flows.dates import tanggal
-from handlers.antrean import display_board
+from handlers.antrean.board import display_board
 
 REFRESH_SECONDS = 15
 

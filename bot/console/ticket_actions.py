@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from catalogue import render_say
 from flows.engine import Say, say
-from handlers import antrean, petugas_commands, transfer
+from handlers import petugas_commands, transfer
+from handlers.antrean import line, stand
 from storage.models import Opd, Staff, StaffRole, Ticket, TicketAction, TicketEvent
 
 STATUSES = petugas_commands.STATUSES
@@ -38,19 +39,19 @@ def set_status(session: Session, staff: Staff, ticket: Ticket, status: str, note
 def check_in(session: Session, runtime, staff: Staff, ticket: Ticket, now: datetime) -> str:
     """The phone's `#KODE hadir` from the desk: the same number, the same message to the resident.
     The phone command leaves no ticket event; the desk records who checked the resident in, and when."""
-    allowed = antrean.may_check_in(ticket, now, runtime.settings.bot_timezone)
-    replies = antrean.check_in_by_petugas(session, runtime, staff, ticket, now)
-    entry = antrean.entry_for_ticket(session, ticket)
+    allowed = line.may_check_in(ticket, now, runtime.settings.bot_timezone)
+    replies = stand.check_in_by_petugas(session, runtime, staff, ticket, now)
+    entry = line.entry_for_ticket(session, ticket)
     if allowed and entry is not None:
         session.add(TicketEvent(ticket_id=ticket.id, at=now, actor=staff.role, staff_id=staff.id, action=TicketAction.HADIR,
-                                note=antrean.entry_label(entry)))
+                                note=line.entry_label(entry)))
     return "\n".join(render_say(r) for r in replies)
 
 
 def queue_label(session: Session, ticket: Ticket) -> str | None:
     """The ticket's antrean number (A-017), if its resident has one at its stand."""
-    entry = antrean.entry_for_ticket(session, ticket)
-    return antrean.entry_label(entry) if entry is not None else None
+    entry = line.entry_for_ticket(session, ticket)
+    return line.entry_label(entry) if entry is not None else None
 
 
 def assignable(session: Session, ticket: Ticket) -> list[Staff]:

@@ -20,7 +20,7 @@ from bot.console.forms import int_arg
 from catalogue.console import text
 from flows import codes
 from flows.working_hours import RESIDENT_WAIT, WORKING_DAY, WorkingCalendar
-from handlers.antrean import may_check_in
+from handlers.antrean.line import may_check_in
 from handlers.facts import CLOSED_TICKET
 from storage.models import (
     CONVERSATION_ACTIONS, Desa, Kecamatan, Opd, OutboxMessage, Staff, Ticket, TicketEvent, TicketStatus, Visit,
