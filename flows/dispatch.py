@@ -13,7 +13,7 @@ from flows.engine import Ask, Effect, Flow, Say, Step, Turn, choices, say
 from flows.nlu.results import OUT_OF_SCOPE
 
 from flows import answers, berhenti
-from flows.commands import (  # noqa: F401  (handlers/handoff.py reads STOP_WORDS and normalise_command here)
+from flows.commands import (  # noqa: F401  (handlers/handoff/relay.py reads STOP_WORDS and normalise_command here)
     STOP_WORDS, command_of, normalise_command,
 )
 

@@ -17,7 +17,8 @@ from flows.phones import mask_niks
 from handlers import notify, transfer
 from handlers.antrean.checkin import check_in_effect
 from handlers.codes import PROPOSAL_PREFIX, TICKET_PREFIX, insert_with_code
-from handlers.handoff import answered_by_bot, relay_to_petugas, start_handoff
+from handlers.handoff.relay import answered_by_bot, relay_to_petugas
+from handlers.handoff.start import start_handoff
 from flows.dates import tanggal
 from storage import subscriptions
 from storage.models import (

@@ -30,7 +30,9 @@ from flows.commands import (
 from handlers.codes import TICKET_PREFIX
 from handlers.entry import enter_flow
 from handlers.facts import CLOSED_TICKET
-from handlers.handoff import may_handle, staff_backlog, take_chat
+from handlers.handoff.assignment import take_chat
+from handlers.handoff.backlog import staff_backlog
+from handlers.handoff.permissions import may_handle
 from storage.models import Conversation, Staff, StaffRole, Ticket, TicketAction, TicketEvent, TicketStatus
 
 # A ticket code as staff type it: "#KM-6905", "#KM 6905", "KM-6905", "km6905", "# km 6905".

@@ -25,7 +25,8 @@ from flows.facts import OpdRef
 from flows.engine import Say, say
 from handlers import notify
 from handlers.facts import CLOSED_TICKET, next_petugas
-from handlers.handoff import is_helpdesk, notice, take_chat
+from handlers.handoff.assignment import notice, take_chat
+from handlers.handoff.permissions import is_helpdesk
 from storage.models import (
     STAFF_ACTIONS, Conversation, Layanan, Opd, Staff, StaffRole, Ticket, TicketAction, TicketEvent,
 )

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.cli.context import fail, runtime
 from flows.phones import readable, to_e164
-from handlers.handoff import release_staff
+from handlers.handoff.staff import release_staff
 from storage.db import utcnow
 from storage.models import Desa, Kecamatan, Opd, Staff, StaffRole
 
