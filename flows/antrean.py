@@ -7,73 +7,20 @@ effect in the handler's transaction.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any, Sequence
 
-from flows.engine import Ask, Bullets, Effect, Flow, Say, Step, Turn, say, unhandled
+from flows.effects import QueueCheckIn
+from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, say, unhandled
 from flows.facts import AntreanDay, QueuePlace, Stand, TodayVisit, VisitView
-from flows.nlu.results import INTENTS as KNOWN_INTENTS, OUT_OF_SCOPE
+from flows.antrean_intent import entry_intent, is_question, recognised, spaced_words
 from flows.person import read_person
 from flows.visit_card import visit_card
-
-
-@dataclass(frozen=True)
-class QueueCheckIn(Effect):
-    """A number at the visit's stands: for the resident's tickets there (one per dinas), or, for a
-    walk-in, a new ticket at `walk_in_opd` under `nama` first."""
-
-    visit_id: int
-    tickets: tuple[str, ...] = ()
-    walk_in_opd: str | None = None
-    nama: str | None = None
-    relasi: str | None = None       # whom the walk-in's ticket is for (flows.person); None: the resident
-    holder_nama: str | None = None  # the resident's own name said beside a relative's
 
 
 class S:
     CHOOSE_VISIT = "choose_visit"
     CHOOSE_OPD = "choose_opd"
     ASK_NAME = "ask_name"
-
-
-def _words(text: str) -> str:
-    return " " + re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.casefold())).strip() + " "
-
-
-# Until the recogniser knows the intent `antrean` (issue #13), these decide it.
-_QUEUE_WORD = re.compile(r" (hadir|absen|n?gantri\w*|n?gantre\w*|antri\w*|antre\w*) ")
-_ARRIVED = re.compile(
-    r" (aku|kulo|kula|saya|sy|wis|wes|uwis|sudah|sdh|udah|sampun|dah|sengko|engkok|la|lah) "
-    r"(wis |wes |sudah |sampun |dah |la |lah )?"
-    r"(teko|tekan|datang|dtg|dateng|dhateng|sampai|sampe|nyampe|dugi|rawuh|nang lokasi|di lokasi|ning lokasi) ")
-# A question about the queue rather than a check-in ("antrean dispendukcapil piro?").
-_QUESTION = re.compile(r" (piro|pira|berapa|brp|brapa|pinten|sepinten|lama|suwe|sue|suwi|panjang|rame|ramai|"
-                       r"akeh|banyak|sampai mana|sampe endi|nomer piro|nomor berapa) ")
-
-
-SURE = 0.9
-
-
-def recognised(text: str) -> bool:
-    """The interim rule: a check-in or a question about the queue."""
-    words = _words(text)
-    return bool(_QUEUE_WORD.search(words) or _ARRIVED.search(words))
-
-
-def entry_intent(text: str, intent: str, confidence: float) -> tuple[str, float]:
-    """The recogniser's intent, unless it cannot say `antrean` yet (issue #13) or was unsure or
-    out of scope about a message the interim rule reads as a check-in or a queue question."""
-    if intent == "antrean" or not recognised(text):
-        return intent, confidence
-    knows = "antrean" in KNOWN_INTENTS
-    if not knows or intent == OUT_OF_SCOPE or confidence < SURE:
-        return "antrean", max(confidence, SURE)
-    return intent, confidence
-
-
-def is_question(text: str) -> bool:
-    return "?" in text or bool(_QUESTION.search(_words(text)))
 
 
 def start(turn: Turn) -> Step:
@@ -126,7 +73,7 @@ def _opd_in(turn: Turn, stands: Sequence[Stand]) -> str | None:
         lay = turn.facts.layanan(turn.entities["layanan"])
         key = lay.opd.key if lay else None
     if key is None:
-        words = _words(turn.text)
+        words = spaced_words(turn.text)
         key = next((s.opd.key for s in stands if f" {s.opd.singkatan.casefold()} " in words
                     or f" {s.opd.key} " in words), None)
     return key if key in keys else None

@@ -39,6 +39,19 @@ class MoveTicket(Effect):
 
 
 @dataclass(frozen=True)
+class QueueCheckIn(Effect):
+    """A number at the visit's stands: for the resident's tickets there (one per dinas), or, for a
+    walk-in, a new ticket at `walk_in_opd` under `nama` first."""
+
+    visit_id: int
+    tickets: tuple[str, ...] = ()
+    walk_in_opd: str | None = None
+    nama: str | None = None
+    relasi: str | None = None       # whom the walk-in's ticket is for (flows.person); None: the resident
+    holder_nama: str | None = None  # the resident's own name said beside a relative's
+
+
+@dataclass(frozen=True)
 class CreateProposal(Effect):
     kategori: str
     desa: str

@@ -11,7 +11,6 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from flows import effects as kinds
-from flows.antrean import QueueCheckIn
 from flows.engine import Effect, say
 from flows.phones import mask_niks
 from handlers import notify, transfer
@@ -309,7 +308,7 @@ EFFECTS: dict[type[Effect], Handler] = {
     kinds.SaveSurvey: save_survey,
     kinds.Handoff: handoff,
     kinds.LeaveHandoff: leave_handoff,
-    QueueCheckIn: check_in_effect,
+    kinds.QueueCheckIn: check_in_effect,
     kinds.RelayToPetugas: relay,
     kinds.NoteInHandoff: note_in_handoff,
     kinds.ReferralArrival: referral_arrival,

@@ -1,5 +1,5 @@
 """Checking in: the resident's place in the line (or a walk-in's new ticket), as the antrean flow's
-effect (flows.antrean.QueueCheckIn) and for the petugas' `#KODE hadir`."""
+effect (flows.effects.QueueCheckIn) and for the petugas' `#KODE hadir`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flows.antrean import QueueCheckIn, place_line, wait_line
+from flows.antrean import place_line, wait_line
+from flows.effects import QueueCheckIn
 from flows.engine import Say, say
 from handlers.antrean.line import NEAR_PLACES, entry_label, is_open, place_of
 from handlers.codes import TICKET_PREFIX, insert_with_code

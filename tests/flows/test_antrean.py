@@ -7,7 +7,7 @@ import pytest
 
 from catalogue import render_say
 from flows import antrean
-from flows.antrean import QueueCheckIn
+from flows.effects import QueueCheckIn
 from flows.engine import ResidentView, Turn
 from flows.facts import AntreanDay, LayananView, OpdRef, Stand, TicketAtVisit, TodayVisit
 
