@@ -29,7 +29,7 @@ from sqlalchemy import select, text  # noqa: E402
 
 from core.runtime import Runtime  # noqa: E402
 from core.settings import PROJECT_DIR, Settings  # noqa: E402
-from scheduler.reminders import plan_broadcast  # noqa: E402
+from handlers.broadcasts import plan_broadcast  # noqa: E402
 from storage.loader import load_reference_data  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Kecamatan, Opd, Visit  # noqa: E402

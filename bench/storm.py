@@ -146,7 +146,7 @@ def interleaved(servers, messages, rate: float, seconds: float, slice_: float, f
 
 
 def seed(rt: Runtime, recipients: int, probes: int, simulated: datetime) -> int:
-    from scheduler.reminders import plan_broadcast
+    from handlers.broadcasts import plan_broadcast
     from storage.models import Kecamatan, Opd, Visit
 
     with rt.sessions.begin() as s:

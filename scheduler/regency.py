@@ -10,7 +10,7 @@ staff) — so each (visit, kind, recipient) is planned exactly once, however man
   preparation list (registrations per service, supplies, walk-ins to expect).
 
 Broadcast kinds start with "staf_": corrections of a moved or cancelled visit go to the residents
-and kepala desa its reminders reached (scheduler/corrections.py), not to these staff.
+and kepala desa its reminders reached (handlers/corrections.py), not to these staff.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from catalogue import TWILIO_BODY_LIMIT, render
 from flows.dates import rentang_jam, tanggal
 from handlers.outbox import enqueue
 from handlers.quiet_hours import quiet_hours_of
-from scheduler.reminders import create_broadcast
+from handlers.broadcasts import create_broadcast
 from storage.models import Broadcast, Staff, StaffRole, Visit, VisitStatus
 from storage.regency import desa_figures, last_held_visit, lowest_reach, preparation
 from storage.schedule import upcoming_planned

@@ -111,7 +111,7 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    # Planned visits whose hours or venue changed: whoever knows of them must hear it (scheduler.visit_changes).
+    # Planned visits whose hours or venue changed: whoever knows of them must hear it (handlers.visit_changes).
     details_changed: list[int] = field(default_factory=list)
 
 

@@ -13,7 +13,7 @@ from flows.dates import rentang_jam, tanggal
 from storage import reference
 from storage.models import VisitStatus
 from catalogue import render_say
-from scheduler.visit_changes import import_schedule, import_warnings, plan_rotation
+from handlers.visit_changes import import_schedule, import_warnings, plan_rotation
 from storage.schedule import parse_schedule_csv, upcoming_visits
 
 

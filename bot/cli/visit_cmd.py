@@ -2,7 +2,7 @@
 
 The change, the cancellation of waiting reminders and the correction to everyone already
 reminded are committed together; the sender sends the correction on its next pass. The logic is
-scheduler/visit_changes.py, shared with the web console; a move also warns about weekends, public
+handlers/visit_changes.py, shared with the web console; a move also warns about weekends, public
 holidays and one office in two places.
 """
 
@@ -16,7 +16,7 @@ from bot.cli.context import fail, runtime, today
 from bot.cli.schedule_cmd import schedule
 from catalogue import render_say
 from flows.dates import tanggal
-from scheduler.visit_changes import VisitChangeRefused, cancel_visit, correction_summary, move_visit
+from handlers.visit_changes import VisitChangeRefused, cancel_visit, correction_summary, move_visit
 
 
 def _report(change) -> str:

@@ -20,7 +20,7 @@ from catalogue import render_say
 from catalogue.console import text
 from flows.dates import tanggal
 from flows.schedule_warnings import holiday_name
-from scheduler.visit_changes import (
+from handlers.visit_changes import (
     VisitChangeRefused, cancel_visit, correction_summary, edit_visit, import_schedule, import_warnings, load_planned,
     move_visit, plan_rotation,
 )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from scheduler.reminders import plan_broadcast
+from handlers.broadcasts import plan_broadcast
 from storage.models import OutboxMessage, Resident, Subscription
 from tests.handlers.test_flows import play
 from tests.whatsapp import add_visit

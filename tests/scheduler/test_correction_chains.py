@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from flows.dates import tanggal
-from scheduler.corrections import correct_visit, plan_corrections
+from handlers.corrections import correct_visit
+from scheduler.corrections import plan_corrections
 from storage.models import Visit
 from storage.schedule import cancel_visit, move_visit
 from tests.scheduler.conftest import VISIT_DAY, add_kades, add_residents, add_visit, jkt, kades_phone, phone, recently, tick

@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 
 from core.settings import PROJECT_DIR
 from handlers.outbox import enqueue
-from scheduler.reminders import plan_broadcast
+from handlers.broadcasts import plan_broadcast
 from scheduler.sender import OutboxDrain
 from storage.models import OutboxMessage, OutboxStatus
 from tests.scheduler.conftest import BOT_NUMBER, TEMPLATES, add_residents, add_visit, phone

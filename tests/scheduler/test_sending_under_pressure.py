@@ -29,7 +29,7 @@ from bot import create_app
 
 from core.settings import PROJECT_DIR
 from handlers.outbox import enqueue
-from scheduler.reminders import plan_broadcast
+from handlers.broadcasts import plan_broadcast
 from storage.models import OutboxMessage
 from tests.scheduler.conftest import BOT_NUMBER, add_residents, add_visit, phone
 from tests.scheduler.test_exactly_once import (assert_each_row_sent_exactly_once, stop, unfinished, wait_for)

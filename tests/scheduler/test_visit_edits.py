@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from flows.dates import tanggal
 from scheduler.corrections import plan_corrections
-from scheduler.visit_changes import edit_visit
+from handlers.visit_changes import edit_visit
 from storage.models import Opd, OutboxMessage, OutboxStatus, Resident, Ticket, Visit
 from tests.scheduler.conftest import VISIT_DAY, add_residents, add_visit, jkt, phone, recently, tick
 from tests.scheduler.test_correction_chains import changes_received
@@ -97,7 +97,7 @@ def test_an_edit_then_a_move_tells_each_once_more_with_the_edited_hours(trt, fak
     from datetime import date
 
 
-    from scheduler.visit_changes import move_visit
+    from handlers.visit_changes import move_visit
 
     at = jkt("2026-12-08T16:00")
     visit_id = world(trt, at)
@@ -138,7 +138,7 @@ def test_a_reminder_still_waiting_goes_out_with_the_new_hours(trt, fake_twilio):
 def test_a_csv_import_that_changes_the_hours_tells_like_an_edit(trt, fake_twilio):
     """`schedule import` (CLI and console) updating a planned visit's hours or venue is an edit too: the
     reminded resident and the ticket holder get one correction; an import changing only the offices sends none."""
-    from scheduler.visit_changes import import_schedule
+    from handlers.visit_changes import import_schedule
     from storage.schedule import VisitRow
 
     at = jkt("2026-12-08T16:00")

@@ -1,6 +1,6 @@
 """Cancel, move or edit a visit, as the CLI (`schedule cancel|move`) and the console both do it: the change,
 the cancellation of waiting reminders and the correction to everyone already reminded commit
-together (scheduler.corrections); the sender sends the correction on its next pass."""
+together (handlers/corrections.py); the sender sends the correction on its next pass."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from flows.dates import tanggal
 from flows.engine import Say, say
 from flows.schedule_warnings import PlannedDay, schedule_warnings
 from flows.working_hours import rotation_dates
-from scheduler.corrections import Correction, correct_edit, correct_visit
-from scheduler.reminders import refresh_waiting
+from handlers.broadcasts import refresh_waiting
+from handlers.corrections import Correction, correct_edit, correct_visit
 from storage.models import Kecamatan, Opd, Visit, VisitStatus
 from storage.schedule import (
     DEFAULT_END, DEFAULT_START, ImportReport, VisitRow, default_lokasi, final_visit, import_visits,
