@@ -201,8 +201,6 @@ class Resident(Base):
     desa_id: Mapped[int | None] = mapped_column(ForeignKey("desa.id"))
     kecamatan_id: Mapped[int | None] = mapped_column(ForeignKey("kecamatan.id"), index=True)
     # Reminder subscriptions are rows of `subscription` (one per kecamatan); consent last given at subscribed_at.
-    # Legacy, always NULL since migration 0016 and never read (dropping it would rebuild this table on SQLite).
-    subscribed_kecamatan_id: Mapped[int | None] = mapped_column(ForeignKey("kecamatan.id"), index=True)
     subscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The desa whose kepala desa's forwarded link brought this resident (reach per desa).

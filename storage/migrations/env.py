@@ -4,6 +4,7 @@ from alembic import context
 
 import storage.models  # noqa: F401  (registers the tables on Base.metadata)
 from storage.db import Base, make_engine
+from storage.migrate import migration_connection
 
 config = context.config
 target_metadata = Base.metadata
@@ -27,5 +28,5 @@ else:
     from core.settings import Settings
 
     engine = make_engine(Settings.from_env().database_url)
-    with engine.connect() as conn:
+    with migration_connection(engine) as conn:  # SQLite: foreign keys off while tables are rebuilt
         _run(conn)
