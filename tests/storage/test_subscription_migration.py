@@ -8,12 +8,19 @@ from storage.migrate import upgrade
 from tests.conftest import BASE_SETTINGS
 
 
-def test_existing_subscriptions_become_rows(fresh_database_url):
-    rt = Runtime(BASE_SETTINGS.with_overrides(database_url=fresh_database_url))
-    upgrade(rt.engine, "0015")
+def at_revision(url: str, revision: str) -> Runtime:
+    """A database migrated up to `revision`, with Gempol (id 1) and Pandaan (id 2)."""
+    rt = Runtime(BASE_SETTINGS.with_overrides(database_url=url))
+    upgrade(rt.engine, revision)
     with rt.engine.begin() as conn:
         conn.execute(text("INSERT INTO kecamatan (id, kode, nama, lat, lng) VALUES "
                           "(1, '35.14.12', 'Gempol', -7.59, 112.68), (2, '35.14.11', 'Pandaan', -7.65, 112.70)"))
+    return rt
+
+
+def test_existing_subscriptions_become_rows(fresh_database_url):
+    rt = at_revision(fresh_database_url, "0015")
+    with rt.engine.begin() as conn:
         conn.execute(text("INSERT INTO resident (id, phone, channel, name_confirmed, role, subscribed_kecamatan_id, "
                           "subscribed_at, created_at, flood_count) VALUES "
                           "(1, '+6281200000001', 'whatsapp', false, 'warga', 2, '2026-11-01 00:00:00', "
@@ -36,11 +43,8 @@ def test_existing_subscriptions_become_rows(fresh_database_url):
 def test_dropping_the_old_column_keeps_every_row_pointing_at_residents(fresh_database_url):
     """On SQLite the drop rebuilds `resident`; with foreign keys on, dropping the old table would delete
     its rows first and cascade to subscriptions and conversations (and refuse for tickets)."""
-    rt = Runtime(BASE_SETTINGS.with_overrides(database_url=fresh_database_url))
-    upgrade(rt.engine, "0019")
+    rt = at_revision(fresh_database_url, "0019")
     with rt.engine.begin() as conn:
-        conn.execute(text("INSERT INTO kecamatan (id, kode, nama, lat, lng) VALUES "
-                          "(1, '35.14.12', 'Gempol', -7.59, 112.68), (2, '35.14.11', 'Pandaan', -7.65, 112.70)"))
         conn.execute(text("INSERT INTO opd (id, key, singkatan, nama) VALUES (1, 'dispendukcapil', 'Dispendukcapil', "
                           "'Dinas Kependudukan dan Pencatatan Sipil')"))
         conn.execute(text("INSERT INTO resident (id, phone, channel, name_confirmed, role, subscribed_at, created_at, "
