@@ -297,6 +297,11 @@ def test_kode(nlu, text, kode):
         ("sapiku arep di ib", "peternakan"), ("kartu perpus", "perpustakaan"),
         ("omahku ambruk kena longsor", "bencana"), ("legalisir ijazah", "pendidikan"), ("bikin nib", "perizinan"),
         ("donor darah", "donor_darah"),
+        # Folk names (flows/nlu/data/entitas.tsv): Madurese "koneng" is yellow; the AK/1 card by what it is for.
+        ("mau bikin kartu koneng", "kartu_kuning"), ("kaula terro aghebay kartu koneng", "kartu_kuning"),
+        ("nggawe kartu kuneng nang ndi", "kartu_kuning"), ("kartu pencaker", "kartu_kuning"),
+        ("aku butuh kartu golek gawe", "kartu_kuning"), ("katepe", "ktp"), ("pil kb", "kb"),
+        ("kartu KKS", "bansos"), ("akte lahir", "akta"),
     ],
 )
 def test_layanan(nlu, text, layanan):
