@@ -48,5 +48,30 @@ MESSAGES: dict[str, str] = {
     "info.topic.denda": "denda",
     "info.topic.keluar_antrean": "keluar antrean",
     "info.topic.kematian": "KK setelah ada yang meninggal",
+    "info.topic.bencana_dokumen": "dokumen yang hilang karena bencana",
+    "info.topic.program": "Kenduren Mas",
+    # A clear question the sourced data and the flows cannot answer: said so, never the menu or a schedule card.
+    "info.cannot_answer": ("Maaf, pertanyaan itu belum bisa saya jawab: jawabannya belum ada di data kami, dan saya tidak "
+                           "mau menebak 🙏 Mau saya teruskan ke petugas?\n{options}"),
+    "info.did_you_mean": "Maaf, saya kurang yakin 🙏 Maksud Anda: _{question}_\n{options}",
+    "opt.question_yes": "Ya, itu maksud saya",
+    "opt.question_yes.short": "Ya, itu",
+    "opt.question_no": "Bukan, tanya petugas",
+    "opt.question_no.short": "Bukan, ke petugas",
+    # "ada yg bls gak ya jam sgini": who reads the chat, and when.
+    "info.replies_in_hours": ("Saya asisten otomatis Kenduren Mas dan menjawab kapan saja, 24 jam (jadwal, daftar "
+                              "layanan, status tiket, usulan). Petugas membaca pesan pada jam kerja, Senin–Jumat "
+                              "08.00–16.00 WIB; sekarang jam kerja. Ketik pertanyaan Anda, atau *PETUGAS* untuk bicara "
+                              "dengan petugas."),
+    "info.replies_after_hours": ("Saya asisten otomatis Kenduren Mas dan menjawab kapan saja, 24 jam (jadwal, daftar "
+                                 "layanan, status tiket, usulan). Petugas membaca pesan pada jam kerja (Senin–Jumat "
+                                 "08.00–16.00 WIB, hari libur tutup): pesan untuk petugas dibaca mulai *{hari} pukul "
+                                 "{jam} WIB*. Ketik pertanyaan Anda, atau *PETUGAS* untuk meninggalkan pesan."),
+    # A kepala desa asking for the announcement now: when it comes, and what may be forwarded at once.
+    "info.announcement_kades": ("Pengumuman untuk grup warga kami kirim otomatis ke nomor ini beberapa hari sebelum "
+                                "Kenduren Mas datang ke kecamatan Anda, sudah ditulis untuk diteruskan "
+                                "dan lengkap dengan tautan desa Anda. Atas permintaan belum bisa saya kirim sekarang 🙏 "
+                                "Yang bisa langsung diteruskan sekarang: ketik *JADWAL* lalu teruskan kartu jadwalnya. "
+                                "Perlu teksnya lebih cepat? Ketik *PETUGAS*."),
     "flow.info": "pertanyaan seputar layanan",
 }

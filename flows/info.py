@@ -9,6 +9,7 @@ service list without a text to keep in step. Pure: flows/jadwal.py decides when 
 
 from __future__ import annotations
 
+import math
 import re
 
 from flows import answers
@@ -133,6 +134,15 @@ _AGE_ASKED = (_AGE + r"(?!\s+(?:\w+\s+){0,2}" + _AGE_NUMBER + r"\b)|" + _AGE + r
 # Each topic: how residents ask it, and which answer (kunci) fits, first match wins:
 # (words that refine it or None, the services it is for or None, kunci).
 TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, frozenset[str] | None, str], ...]], ...] = (
+    # "rumah kebanjiran, kk sama ktp hanyut semua": the documents lost in a disaster are replaced free (and 112 first
+    # while there is danger) — before "darurat", which would only give the emergency number.
+    ("bencana_dokumen", _re(r"^(?=.*\b(?:ktp\w*|kk\w*|kartu keluarga|akta\w*|akte\w*|kia|ijazah\w*|dokumen\w*|berkas\w*|surat surat|surat2)\b)"
+                            r"(?=.*\b(?:\w*banjir\w*|\w*longsor\w*|kebakaran|kobong|terbakar|kebakar|bencana|gempa|angin kencang|"
+                            r"puting beliung|rob)\b)"
+                            r"(?=.*\b(?:hilang|ilang|ical|kelangan|hanyut|keli|kintir|rusak|ruksak|basah|terbakar|kobong|kebakar|"
+                            r"habis|entek|musnah|lenyap|terendam|kerendem|kerem|ikut|melu)\b)"), (
+        (None, None, "hilang_bencana.dokumen"),
+    )),
     ("darurat", _re(r"\bbirahi\b|\bbrahi\b|minta kawin|\b(?:sapi|ternak|kambing|wedhus|embek|sapine|sapiku)\w*\b.*\b(?:sakit|ngiler|lumpuh|mati|demam|lara|gerah)\b|\b(?:sakit|ngiler|lumpuh|lara)\b.*\b(?:sapi|ternak|kambing|wedhus)\w*\b|\b(?:\w*banjir\w*|\w*longsor\w*|kebakaran|angin kencang|puting beliung)\b.*\b(?:lapor\w*|mana|nandi|ngendi|endi|pundi|gimana|bagaimana|piye|pripun|yok opo|yak apa|tolong|tulung|hubungi|telepon|telpon)\b|\b(?:lapor\w*|hubungi|telepon|telpon)\b.*\b(?:\w*banjir\w*|\w*longsor\w*|kebakaran|angin kencang|puting beliung)\b|\bdarurat\b|\bkecelakaan\b|\bgawat darurat\b|sakit parah|\bpingsan\b|\bambulan\w*"), (
         (_re(r"birahi|brahi|kawin"), None, "darurat.sapi_birahi"),
         (_re(r"sapi|ternak|kambing|wedhus|embek"), None, "darurat.ternak_sakit"),
@@ -294,9 +304,16 @@ def sourced_answer(turn: Turn, in_handoff: bool = False, about_proposal: bool = 
     topic = topic_of(turn.text)
     if topic is None:
         return None
+    return _answer(turn, topic, "usulan.gratis" if about_proposal and topic == "biaya" else None,
+                   in_handoff=in_handoff, about_proposal=about_proposal)
+
+
+def _answer(turn: Turn, topic: str, kunci: str | None, in_handoff: bool = False,
+            about_proposal: bool = False) -> Say | None:
+    """The answer of a topic (`kunci` None: the row the service at hand picks) or of one row."""
     service = None if about_proposal else _service_in_context(turn)
     norm = " ".join(answers.words(turn.text))
-    kunci = "usulan.gratis" if about_proposal and topic == "biaya" else _pick(topic, norm, service)
+    kunci = kunci or _pick(topic, norm, service)
     lay = turn.facts.layanan(service) if service else None
     if kunci is None:
         if service is None and topic in NEEDS_SERVICE:
@@ -377,3 +394,111 @@ def _sources(found) -> str:
                 shown.append(short)
             more += len(sources) - 1
     return "; ".join(shown) + (f" (+{more} sumber lain)" if more else "")
+
+
+# — the nearest question: what a message asks when no topic's words match ————————————————————————————
+#
+# Topic patterns catch the usual wordings; residents word the same question in many other ways ("kalo ga
+# dateng pas jadwalnya, tiket hangus ga?"). Each question has examples in several registers
+# (storage/reference/tanya_jawab_contoh.csv, through Facts.question_examples); a message is compared with
+# them on the recogniser's normalised words (Javanese, Madurese and chat spellings mapped to Indonesian), as
+# tf-idf vectors of character n-grams inside words plus the words themselves, by cosine. The best key above
+# SURE is answered; above NEAR it is offered ("Maksud Anda …?"); below, the bot says it cannot answer yet.
+
+SURE = 0.52
+NEAR = 0.40
+# The bot's own questions among the examples (not rows of tanya_jawab.csv).
+SCHEDULE, REPLIES, ANNOUNCEMENT = "@jadwal", "@balasan", "@pengumuman"
+
+
+def _features(text: str) -> dict[str, float]:
+    counts: dict[str, float] = {}
+    for word in text.split():
+        counts["w:" + word] = counts.get("w:" + word, 0.0) + 1.0
+        padded = f" {word} "
+        for n in (3, 4, 5):
+            for i in range(max(1, len(padded) - n + 1)):
+                gram = padded[i:i + n]
+                counts[gram] = counts.get(gram, 0.0) + 1.0
+    return counts
+
+
+class QuestionIndex:
+    """tf-idf nearest neighbour over the examples (each a normalised text and its key)."""
+
+    def __init__(self, examples: list[tuple[str, str]]):
+        docs = [(key, _features(text)) for key, text in examples if text.strip()]
+        df: dict[str, int] = {}
+        for _, feats in docs:
+            for f in feats:
+                df[f] = df.get(f, 0) + 1
+        n = len(docs)
+        self.idf = {f: math.log((1 + n) / (1 + d)) + 1.0 for f, d in df.items()}
+        # A word no example has ("imunisasi", "paspor") is what the question is about: it weighs as the rarest
+        # feature, so a question that only shares "kenduren mas" with the examples stays far from them all.
+        self.unseen = math.log(1 + n) + 1.0
+        self.docs = [(key, self._vector(feats)) for key, feats in docs]
+
+    def _vector(self, feats: dict[str, float]) -> dict[str, float]:
+        vec = {f: (1.0 + math.log(c)) * self.idf.get(f, self.unseen) for f, c in feats.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {f: v / norm for f, v in vec.items()}
+
+    def nearest(self, text: str) -> tuple[str | None, float]:
+        query = self._vector(_features(text))
+        best: dict[str, float] = {}
+        for key, vec in self.docs:
+            score = sum(w * vec.get(f, 0.0) for f, w in query.items())
+            if score > best.get(key, 0.0):
+                best[key] = score
+        if not best:
+            return None, 0.0
+        key = max(best, key=best.__getitem__)
+        return key, best[key]
+
+
+_INDEXES: dict[tuple[int, int], QuestionIndex] = {}
+
+
+def _index(turn: Turn) -> QuestionIndex:
+    examples = turn.facts.question_examples()
+    cache_key = (id(turn.nlu), id(examples))
+    index = _INDEXES.get(cache_key)
+    if index is None:
+        index = QuestionIndex([(key, _normalised(turn, text)) for key, text in examples])
+        _INDEXES.clear()  # one recogniser and one reference per process
+        _INDEXES[cache_key] = index
+    return index
+
+
+def _normalised(turn: Turn, text: str) -> str:
+    if turn.nlu is not None:
+        return turn.nlu.normalised(text)
+    return " ".join(answers.words(text))
+
+
+def nearest_question(turn: Turn) -> tuple[str | None, float]:
+    """The key of the question the message is nearest to, and how near (0–1)."""
+    return _index(turn).nearest(_normalised(turn, turn.text))
+
+
+_TOPIC_OF_KUNCI = {kunci: name for name, _, rows in TOPICS for _, _, keys in rows for kunci in keys.split()}
+TOPIC_NAMES = frozenset(name for name, _, _ in TOPICS)
+
+
+def answer_by_key(turn: Turn, key: str, in_handoff: bool = False) -> Say | None:
+    """The sourced answer of a key from the examples: a topic (the service at hand picks the row) or a kunci."""
+    if key in TOPIC_NAMES:
+        topic, kunci = key, None
+    else:
+        topic, kunci = _TOPIC_OF_KUNCI.get(key, key.split(".")[0]), key
+    return _answer(turn, topic, kunci, in_handoff=in_handoff)
+
+
+def question_label(turn: Turn, key: str) -> str | None:
+    """How a key's question reads, for "Maksud Anda …?": the `pertanyaan` of its row (a kunci), else None."""
+    if key.startswith("@"):
+        return None
+    if key in TOPIC_NAMES:
+        return None
+    return next((text for k, text in reversed(turn.facts.question_examples()) if k == key), None)

@@ -162,6 +162,8 @@ def _ask(registry: Registry, rules: Rules, situation: Situation) -> Ask:
     if situation.misses >= rules.misses_before_offer:
         return Ask(OFFER_HELP)
     if situation.flow == "menu":
+        if situation.state == QUESTION_STATE:
+            return Ask(QUESTION_MEANT)
         return MENU_ASKS.get(situation.state or "", Ask())
     flow = registry.flows.get(situation.flow or "")
     return flow.ask(situation.state) if flow else Ask()
@@ -229,10 +231,17 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         # no answer to it, but to the question underneath: not a "no, back to the menu").
         offered = turn.pick(OFFER_HELP)
         if offered == "petugas":
-            return replace(start(registry, "petugas", turn, {**context_of(situation.slots),
-                                                             "handoff_reason": "tidak_paham"}), misses=0)
+            # The petugas reads the question that was not answered, not the "1" that said yes.
+            asked = replace(turn, text=situation.slots.get(ASKED) or turn.text)
+            return replace(start(registry, "petugas", asked, {**context_of(situation.slots),
+                                                              "handoff_reason": "tidak_paham"}), misses=0)
         if offered == "menu":
             return main_menu(registry)
+
+    if situation.flow == "menu" and situation.state == QUESTION_STATE:
+        meant = _question_meant(registry, rules, situation, turn)
+        if meant is not None:
+            return meant
 
     left = _leaves_the_flow(registry, situation, turn, ask)
     if left is not None:
@@ -296,6 +305,9 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     if not outcome.understood and situation.flow in registry.flows and command_of(turn.text) is None:
         # The step could not use it: a change of mind the engine was not sure enough of alone?
         outcome = _change_of_mind(registry, situation, turn) or outcome
+    unanswered = _unanswered_question(registry, rules, situation, turn, outcome)
+    if unanswered is not None:
+        return unanswered
     if outcome.understood:
         return replace(outcome, misses=0)
     misses = situation.misses + 1
@@ -310,6 +322,118 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         return replace(outcome, replies=[*hint, say("menu.offer_petugas_again", options=OFFER_HELP.labels())],
                        misses=misses)
     return replace(outcome, misses=misses)
+
+
+# — a clear question nothing answered ——————————————————————————————————————————————————————————————
+#
+# "kalo ga dateng pas jadwalnya, tiket hangus ga?", "ada yg bls gak ya jam sgini", "ada imunisasi campak?": a
+# question no topic pattern caught, which the engine would answer with the menu, a schedule card nobody asked
+# for, or a stop prompt. The nearest question of the examples (flows/info.py) answers it when sure, is
+# offered when near ("Maksud Anda …?"), and otherwise the bot says it cannot answer yet and offers a petugas.
+QUESTION_STATE = "confirm_question"
+QUESTION_MEANT = choices(("yes", say("opt.question_yes")), ("no", say("opt.question_no")), yes="yes", no="no")
+ASKED = "asked"  # the slot of the question not answered, for the petugas who then takes it
+# Words that ask the schedule itself (when, where, what hours): such a question's schedule card is its answer.
+_ASKS_SCHEDULE = re.compile(
+    r"\b(?:kapan|kpn|kapa|jadwal\w*|tanggal\w*|tgl|hari apa|dino opo|dinten menapa|jam|pukul|buka\w*|bukak\w*|tutup\w*|"
+    r"mulai|dimana|di mana|mana|nandi|ngendi|endi|ndi|pundi|lokasi\w*|tempat\w*|alamat\w*|dimma|dhimma|bila|ila|"
+    r"minggu (?:iki|ini|ngarep|depan)|besok|sesuk|mbenjing)\b", re.IGNORECASE)
+# A question without "?" or a question word first: "ada yg bls gak ya jam sgini", "onok imunisasi ta nang kono".
+_QUESTIONISH = re.compile(
+    r"\b(?:apa|apakah|opo|nopo|napa|menapa|ponapa|kapan|piye|pripun|gimana|gmn|bagaimana|berapa|brp|piro|pinten|"
+    r"siapa|sopo|sinten|kenapa|ngapa|ngopo|kok|mana|ngendi|pundi|endi|nandi|bisakah|bolehkah|kah)\b"
+    r"|\b(?:gak|ga|gk|nggak|ngga|ndak|ora|tidak|mboten|enggak|ta')\s+(?:ya|yo|sih|se|toh|to|tah)\b", re.IGNORECASE)
+
+
+def asks_something(text: str) -> bool:
+    return answers.is_question(text) or bool(_QUESTIONISH.search(" ".join(answers.words(text))))
+
+
+# Outcomes that answer no question: the menu, "not understood", an unsure "did you mean", a stop prompt.
+_NO_ANSWER_FLOWS = frozenset({"berhenti"})
+VISIT_ENTITIES = ("kecamatan", "desa", "waktu", "aspek", "opd", "layanan")
+
+
+def _falls_through(outcome: Outcome, turn: Turn) -> bool:
+    if not outcome.understood:
+        return True
+    if outcome.flow == "menu" and outcome.state in ("choose", "confirm_intent"):
+        return turn.intent != "sapaan" or turn.confidence < CONFIDENT
+    if outcome.flow in _NO_ANSWER_FLOWS:
+        return True
+    # The schedule flow with nothing of a visit named (a place, a day, a dinas, what of the visit is asked):
+    # the upcoming visits (or the resident's own), asked or not.
+    return outcome.flow == "jadwal" and not any(turn.entities.get(k) for k in VISIT_ENTITIES)
+
+
+def _unanswered_question(registry: Registry, rules: Rules, situation: Situation, turn: Turn,
+                         outcome: Outcome) -> Outcome | None:
+    """A clear question outside any flow that the engine's outcome does not answer: the nearest sourced
+    question when sure, "maksud Anda …?" when near, else "cannot answer yet" with a petugas offered.
+    None: the outcome stands (a schedule question gets its card)."""
+    informing = (situation.flow in registry.flows and not leaves_something(registry.flows[situation.flow])
+                 and not outcome.understood)  # "kecamatan mana?" of the schedule, answered with a question
+    if ((situation.flow not in (None, "menu") and not informing) or turn.choice is not None or not turn.text
+            or not asks_something(turn.text) or command_of(turn.text) is not None
+            or not _falls_through(outcome, turn)):
+        return None
+    key, score = info.nearest_question(turn)
+    if key == info.SCHEDULE and score >= info.SURE:
+        return None
+    if turn.intent == "bantuan" and key == "program.umum" and score >= info.NEAR:
+        return None  # "Kenduren Mas itu apa?": the programme, with the menu of what it does
+    if key is not None and score >= info.SURE:
+        answered = _answer_key(situation, turn, key)
+        if answered is not None:
+            return answered
+    if key is not None and score >= info.NEAR and not key.startswith("@"):
+        question = info.question_label(turn, key)
+        if question:
+            return Outcome([say("info.did_you_mean", question=question, options=QUESTION_MEANT.labels())], "menu",
+                           QUESTION_STATE, {"question_key": key, ASKED: turn.text}, misses=0)
+    if outcome.flow == "jadwal" and _ASKS_SCHEDULE.search(" ".join(answers.words(turn.text))):
+        return None  # "jam piro bukak e?": the schedule it asks
+    return cannot_answer(rules, turn.text)
+
+
+def cannot_answer(rules: Rules, text: str) -> Outcome:
+    """Said honestly, with a petugas offered: "1"/"ya" then opens a chat carrying the question."""
+    return Outcome([say("info.cannot_answer", options=OFFER_HELP.labels())], None, None, {ASKED: text},
+                   misses=rules.misses_before_offer)
+
+
+def _answer_key(situation: Situation, turn: Turn, key: str) -> Outcome | None:
+    """The answer of one key of the examples: a sourced answer, or the bot's own (who reads the chat, when, and
+    a kepala desa's announcement)."""
+    if key == info.REPLIES:
+        opens = WorkingCalendar().add(turn.now, timedelta(0))
+        if opens - turn.now < timedelta(minutes=1):
+            return Outcome([say("info.replies_in_hours")], None, None, {})
+        return Outcome([say("info.replies_after_hours", hari=tanggal(opens.date()), jam=jam(opens.time()))], None, None, {})
+    if key == info.ANNOUNCEMENT:
+        if turn.resident.role == "kades":
+            return Outcome([say("info.announcement_kades")], None, None, {})
+        return Outcome([say(FORWARDING_HELP.get(turn.resident.role or "", "berhenti.forwarding_resident"))], None, None, {})
+    if key.startswith("@"):
+        return None
+    answer = info.answer_by_key(turn, key)
+    if answer is None:
+        return None
+    return Outcome([answer], None, None, context_of(situation.slots))
+
+
+def _question_meant(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -> Outcome | None:
+    """At "Maksud Anda …? 1. Ya 2. Bukan, tanya petugas": the answer, or the petugas offered with the question."""
+    picked = turn.pick(QUESTION_MEANT)
+    key, asked = situation.slots.get("question_key"), situation.slots.get(ASKED) or ""
+    if picked == "yes" and key:
+        answered = _answer_key(situation, replace(turn, text=asked), key)
+        if answered is not None:
+            return answered
+    if picked in ("yes", "no"):
+        return replace(start(registry, "petugas", replace(turn, text=asked or turn.text),
+                             {"handoff_reason": "tidak_paham"}), misses=0) if picked == "no" else cannot_answer(rules, asked)
+    return None
 
 
 # While a petugas holds (or is awaited in) the chat, what the bot answers itself: a clear question of

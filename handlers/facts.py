@@ -137,6 +137,11 @@ class DbFacts(QueueFacts):
     def sourced_answers(self) -> Sequence[SourcedAnswer]:
         return sourced_answer_views()
 
+    def question_examples(self) -> Sequence[tuple[str, str]]:
+        from storage import reference
+
+        return reference.tanya_jawab_contoh()
+
     def petugas_contact(self, opd_key: str) -> PetugasContact | None:
         opd = self.s.scalar(select(Opd).where(Opd.key == opd_key))
         staff = next_petugas(self.s, opd.id) if opd else None

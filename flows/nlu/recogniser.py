@@ -148,6 +148,11 @@ class Recogniser:
                 found.add(COMMANDS[bare])
         return frozenset(found)
 
+    def normalised(self, text: str) -> str:
+        """The message's words as the model reads them: Javanese, Madurese and chat spellings mapped to
+        Indonesian and stemmed ("lek aku ora teko" → "kalau saya tidak datang"), places as markers."""
+        return " ".join(self.analyse(text).canonical)
+
     # --- internals
     def analyse(self, text: str) -> Analysis:
         kode, text = find_kode(text)

@@ -128,6 +128,14 @@ def tanya_jawab() -> tuple[SourcedAnswerRef, ...]:
                  for r in _rows("tanya_jawab.csv"))
 
 
+@cache
+def tanya_jawab_contoh() -> tuple[tuple[str, str], ...]:
+    """How residents ask each question (key, example): tanya_jawab_contoh.csv, then each answer's own
+    `pertanyaan` (README.md here)."""
+    return (tuple((r["kunci"], r["contoh"]) for r in _rows("tanya_jawab_contoh.csv"))
+            + tuple((a.kunci, a.pertanyaan) for a in tanya_jawab()))
+
+
 @dataclass(frozen=True)
 class PerangkatDaerahRef:
     """A regency agency that answers for development proposals (Musrenbang), and the proposal

@@ -89,6 +89,9 @@ class FakeFacts:
         return [SourcedAnswer(kunci=r.kunci, layanan=r.layanan, jawaban=r.jawaban, sumber=r.sumber,
                               confirmed=r.confirmed) for r in reference.tanya_jawab()]
 
+    def question_examples(self) -> Sequence[tuple[str, str]]:
+        return reference.tanya_jawab_contoh()
+
     def petugas_contact(self, opd_key: str) -> PetugasContact | None:
         return None
 
