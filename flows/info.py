@@ -212,6 +212,8 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
     )),
     ("terlewat", _re(r"\bterlambat\b|\btelat\b|kesiangan|\bkeri\b|\bterlewat\w*|\bkelewat\w*|ketinggalan|\b(?:gak|ga|tidak|ora|ndak|nggak|mboten|boten|gk|tdk|ta)\s+(?:sempat|sempet|iso teko|bisa datang|saged rawuh|saged dateng|teko|datang|hadir)\b|berhalangan|keluar (?:dari )?antre\w*|\bninggal\w*\b.*\bantre\w*|(?:tinggal|pergi|keluar|metu|medal) (?:sebentar|sedhela|sedelok|sek|disik|riyin)|\bsarapan\b|\bke toilet\b|\bke kamar mandi\b|\bsholat\b|\bsolat\b|\b(?:masih|isih|sik|taksih|tasih|gik)\b.*\b(?:dilayan\w*|dipun layani|diladeni)\b|\b(?:datang|dateng|teko|nyampe|nyampek|sampai|sampe|tekan|rawuh|dugi)\b.*\bjam\s*(?:\d|setengah|sewelas|sebelas|rolas|dua belas|siji|satu|loro|dua|telu|tiga)\w*\b.*\b(?:masih|isih|taksih|bisa|iso|saged|oleh|boleh)\b"), (
         (_re(r"terlambat|telat|kesiangan|keri|antre|nomor|nomer|dipanggil|sebentar|sedhela|sedelok|sek|disik|riyin|sarapan|toilet|kamar mandi|sholat|solat|masih|isih|taksih|tasih|\bjam\b"), None, "terlewat.terlambat"),
+        # "lek aku gak teko, tiketku angus ta?": not coming, asked of the ticket (no penalty; move or cancel it).
+        (_re(r"\btiket\w*|\bhangus|\bangus|\bgugur|\bdenda|\bdendo|\bsanksi|\bdiblokir"), None, "denda.tidak_datang"),
         (_re(r"kesehatan|\bkb\b|\bnib\b|kartu kuning|dinas lain|\bckg\b"), None, "terlewat.dinas_lain"),
         (None, frozenset({"cek_kesehatan", "kb", "perizinan", "kartu_kuning"}), "terlewat.dinas_lain"),
         (None, None, "terlewat.dukcapil"),

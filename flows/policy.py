@@ -255,6 +255,9 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     sensitive = _sensitive(registry, situation, turn, ask)
     if sensitive is not None:
         return sensitive
+    own = _about_the_bot(situation, turn)
+    if own is not None:
+        return own
 
     if not situation.in_handoff and asks_about_the_wait(turn.text):
         # Nobody could take the chat yet: its ticket waits for working hours, and the resident asks when.
@@ -394,6 +397,23 @@ def _unanswered_question(registry: Registry, rules: Rules, situation: Situation,
     if outcome.flow == "jadwal" and _ASKS_SCHEDULE.search(" ".join(answers.words(turn.text))):
         return None  # "jam piro bukak e?": the schedule it asks
     return cannot_answer(rules, turn.text)
+
+
+def _about_the_bot(situation: Situation, turn: Turn) -> Outcome | None:
+    """Before any intent may take it: whether a person reads the chat now ("wis bengi ngene isih ono sing mbales
+    ta?", read as a wish for a petugas, opened a chat nobody asked for) and a kepala desa's request for the
+    announcement ("nyuwun teks pengumuman kagem grup warga"). Outside flows only; never a call for a person."""
+    if situation.flow not in (None, "menu") or not turn.text or turn.choice is not None or command_of(turn.text):
+        return None
+    kades = turn.resident.role == "kades"
+    if not (asks_something(turn.text) or kades) or _WANTS_PERSON.search(" ".join(answers.words(turn.text))):
+        return None
+    key, score = info.nearest_question(turn)
+    if score < info.SURE or key not in (info.REPLIES, info.ANNOUNCEMENT):
+        return None
+    if key == info.REPLIES and not asks_something(turn.text):
+        return None
+    return replace(_answer_key(situation, turn, key), misses=0)
 
 
 def cannot_answer(rules: Rules, text: str) -> Outcome:
