@@ -186,6 +186,33 @@ def closing_reply(ask: Ask, text: str) -> Say | None:
     return None
 
 
+# Words said around thanks that ask for nothing: "matur nuwun sanget infone", "sakalangkong infona", "makasih ya
+# bu, sangat membantu", "alhamdulillah, suwun", "ok noted thx".
+_COURTESY = frozenset("""
+    info infone infona infonya informasi informasine informasinya infonipun jawabane jawabannya jawabanipun
+    penjelasane penjelasannya penjelasanipun membantu mbantu ngewangi ngerewangi bantuane bantuannya bantuanipun
+    alhamdulillah puji tuhan noted jelas paham ngerti mengerti faham atas nggeh enggeh ngge kak kakak min mimin
+    admin bu pak mas mbak dik dek cak ning lur bos bund nak kang ndan sedaya semua semuanya sanget sekali
+""".split())
+
+
+def _thanks_with_courtesy(turn: Turn, ask: Ask) -> Say | None:
+    """Thanks with courtesy around them ("oke makasih infonya kak") get the short answer, as thanks alone do
+    (they got the menu, a greeting or "jawabannya belum saya pahami"). Never where the message answers the
+    question asked, never a question, and never with a request in what is left ("makasih, mau daftar ktp")."""
+    tokens = answers.words(turn.text)
+    if (ask.free_text or len(tokens) > 10 or not any(t in answers.THANKS_WORDS for t in tokens)
+            or asks_something(turn.text) or (ask.choices is not None and turn.pick(ask.choices) is not None)
+            or (_takes_yes(ask) and answers.yes_no(tokens[0]) is True)):
+        return None
+    rest = [t for t in tokens if t not in answers.THANKS_WORDS and t not in answers.CLOSING_WORDS and t not in _COURTESY]
+    if rest and turn.nlu is not None:
+        heard = turn.nlu.understand(" ".join(rest))
+        if heard.intent not in ("sapaan", OUT_OF_SCOPE) and heard.confidence >= CONFIDENT:
+            return None
+    return say("menu.thanks")
+
+
 def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -> Outcome:
     """What the message means (below), and where the resident said they live kept for later: a desa named in
     a greeting or a schedule question, or a pin, sent outside a flow, is offered when a registration asks it,
@@ -246,6 +273,7 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     left = _leaves_the_flow(registry, situation, turn, ask)
     if left is not None:
         return left
+    as_said = turn
     turn = _yes_with_remark(turn, ask) or _read_again(_without_acceptance(_without_thanks(turn, ask), ask))
     # "batalno", "gak iso teko tgl 14", "ganti tanggal" from a ticket holder: about that ticket first
     # (before a stop or erasure is read into it: cancelling never stops reminders).
@@ -295,7 +323,7 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         return replace(stay(situation, [*(answer or [say("menu.question_aside")]), *_ask_again(registry, situation, turn)]),
                        misses=0)
 
-    kindly = closing_reply(ask, turn.text)
+    kindly = closing_reply(ask, turn.text) or _thanks_with_courtesy(as_said, ask)
     if kindly is not None:
         return stay(situation, [kindly])
 
