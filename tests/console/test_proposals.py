@@ -126,7 +126,7 @@ def test_news_of_their_own_proposal_reaches_a_resident_who_stopped_reminders(wor
     from core.runtime import Runtime
     from scheduler.sender import drain_outbox
     from tests.fake_twilio import FakeTwilio
-    from tests.scheduler.conftest import fake_settings
+    from tests.sending import fake_settings
 
     with rt.sessions.begin() as s:
         s.scalars(select(Resident)).one().opted_out_at = datetime.now(UTC)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.cli import cli
 from storage.models import Visit, VisitStatus
-from tests.scheduler.conftest import BOT_NUMBER, TEMPLATES, add_kades, add_residents, add_visit, jkt, kades_phone, phone, recently
+from tests.sending import BOT_NUMBER, TEMPLATES, add_kades, add_residents, add_visit, jkt, kades_phone, phone, recently
 from tests.scheduler.test_reminders import VISIT_DAY
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from handlers.corrections import correct_visit
 from scheduler.corrections import plan_corrections
 from storage.models import Visit
 from storage.schedule import cancel_visit, move_visit
-from tests.scheduler.conftest import VISIT_DAY, add_kades, add_residents, add_visit, jkt, kades_phone, phone, recently, tick
+from tests.sending import VISIT_DAY, add_kades, add_residents, add_visit, jkt, kades_phone, phone, recently, tick
 
 TZ = ZoneInfo("Asia/Jakarta")
 

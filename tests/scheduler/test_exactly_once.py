@@ -23,7 +23,7 @@ from handlers.outbox import enqueue
 from handlers.broadcasts import plan_broadcast
 from scheduler.sender import OutboxDrain
 from storage.models import OutboxMessage, OutboxStatus
-from tests.scheduler.conftest import BOT_NUMBER, TEMPLATES, add_residents, add_visit, phone
+from tests.sending import BOT_NUMBER, TEMPLATES, add_residents, add_visit, phone
 
 RECIPIENTS = 200
 # A lease of 8 s sends only while 5 s of it are left (2 × HTTP timeout + 1 s). The kill tests do

@@ -72,7 +72,7 @@ def test_a_sender_number_with_its_own_rate_is_paced_by_it_too(trt, fake_twilio):
 
     from handlers.outbox import enqueue
     from scheduler.sender import OutboxDrain
-    from tests.scheduler.conftest import BOT_NUMBER, add_residents, phone
+    from tests.sending import BOT_NUMBER, add_residents, phone
 
     now = datetime.now(UTC)
     trt.settings = trt.settings.with_overrides(send_rate_per_sender=f"whatsapp:{BOT_NUMBER}=5")
@@ -99,7 +99,7 @@ def test_a_sender_numbers_rate_holds_while_the_account_is_booked_ahead(trt, fake
 
     from handlers.outbox import enqueue
     from scheduler.sender import OutboxDrain
-    from tests.scheduler.conftest import BOT_NUMBER, add_residents, phone
+    from tests.sending import BOT_NUMBER, add_residents, phone
 
     now = datetime.now(UTC)
     trt.settings = trt.settings.with_overrides(send_rate_per_sender=f"whatsapp:{BOT_NUMBER}=5")

@@ -15,7 +15,7 @@ from storage.models import (
     Broadcast, Desa, Kecamatan, Layanan, Opd, OutboxMessage, QueueEntry, QueueStatus, Resident, Staff, StaffRole,
     Ticket, Visit, VisitStatus,
 )
-from tests.scheduler.conftest import add_visit, jkt, recently, tick
+from tests.sending import add_visit, jkt, recently, tick
 
 PAST_DAY, VISIT_DAY = date(2026, 11, 25), date(2026, 12, 9)
 CAMAT_GEMPOL, CAMAT_BANGIL = "+6281355500001", "+6281355500002"

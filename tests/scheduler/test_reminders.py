@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from core.runtime import Runtime
 from storage.models import Broadcast, OutboxMessage, OutboxStatus, Resident
-from tests.scheduler.conftest import (BOT_NUMBER, TEMPLATES, VISIT_DAY, add_kades, add_residents, add_visit, jkt,
+from tests.sending import (BOT_NUMBER, TEMPLATES, VISIT_DAY, add_kades, add_residents, add_visit, jkt,
                                       kades_phone, phone, recently, tick)
 
 

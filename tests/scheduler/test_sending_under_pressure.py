@@ -31,7 +31,7 @@ from core.settings import PROJECT_DIR
 from handlers.outbox import enqueue
 from handlers.broadcasts import plan_broadcast
 from storage.models import OutboxMessage
-from tests.scheduler.conftest import BOT_NUMBER, add_residents, add_visit, phone
+from tests.sending import BOT_NUMBER, add_residents, add_visit, phone
 from tests.scheduler.test_exactly_once import (assert_each_row_sent_exactly_once, stop, unfinished, wait_for)
 from tests.whatsapp import Phone, signed_settings
 

@@ -14,7 +14,7 @@ from handlers.outbox import enqueue
 from handlers.status_callback import apply_status_callback
 from scheduler.sender import drain_outbox
 from storage.models import OutboxMessage, OutboxStatus, Resident, StatusCallback
-from tests.scheduler.conftest import TEMPLATES, add_residents, fake_settings, phone
+from tests.sending import TEMPLATES, add_residents, fake_settings, phone
 
 
 def one_message(trt, *, last_inbound_at=None, kind="ticket_update"):

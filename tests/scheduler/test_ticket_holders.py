@@ -16,7 +16,7 @@ from scheduler.reminders import plan_reminders
 from scheduler.sender import drain_outbox
 from storage.models import OutboxMessage, Resident, Ticket, Visit
 from tests.fake_twilio import FakeTwilio
-from tests.scheduler.conftest import TEMPLATES, fake_settings, jkt
+from tests.sending import TEMPLATES, fake_settings, jkt
 from tests.whatsapp import AUTH_TOKEN, PUBLIC_BASE, Phone, add_visit, jakarta_today, signed_settings
 
 REGISTER_KTP = ("daftar ktp", "gempol", "1", "1", "gempol", "1", "1")

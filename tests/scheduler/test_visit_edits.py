@@ -12,7 +12,7 @@ from flows.dates import tanggal
 from scheduler.corrections import plan_corrections
 from handlers.visit_changes import edit_visit
 from storage.models import Opd, OutboxMessage, OutboxStatus, Resident, Ticket, Visit
-from tests.scheduler.conftest import VISIT_DAY, add_residents, add_visit, jkt, phone, recently, tick
+from tests.sending import VISIT_DAY, add_residents, add_visit, jkt, phone, recently, tick
 from tests.scheduler.test_correction_chains import changes_received
 
 HOLDER = phone(50)
@@ -116,7 +116,7 @@ def test_an_edit_then_a_move_tells_each_once_more_with_the_edited_hours(trt, fak
 def test_a_reminder_still_waiting_goes_out_with_the_new_hours(trt, fake_twilio):
     """Planned in quiet hours (sent at 06:00), the visit edited before then: the reminder itself carries the
     new hours and venue, for the resident and the kepala desa alike, and no correction follows it."""
-    from tests.scheduler.conftest import add_kades, kades_phone
+    from tests.sending import add_kades, kades_phone
 
     at = jkt("2026-12-08T22:00")
     trt.settings = trt.settings.with_overrides(reminder_plan="h1:1@16:00")

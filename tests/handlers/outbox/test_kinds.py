@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.outbox import DIRECT_REPLY_KINDS, KINDS, enqueue
-from tests.scheduler.conftest import add_residents, phone
+from tests.sending import add_residents, phone
 
 
 def test_the_writer_takes_quiet_hours_from_the_table_and_refuses_unknown_kinds(rt):
