@@ -41,10 +41,30 @@ def new_database(backend: str, tmp_path_factory) -> str:
 SLOW_FIXTURES = frozenset({"browser", "action_server"})
 
 
+# Tests that take seconds each (a real process, hundreds of messages): they start first, so that no
+# worker is left running one of them alone at the end while the other has finished (with
+# `--dist worksteal`, pyproject's addopts, an idle worker takes the other's queued short tests).
+LONG_TESTS = (
+    "tests/handlers/test_every_place.py",
+    "tests/cli/test_chat_inbox.py",
+    "tests/cli/test_newcomer.py",
+    "tests/scheduler/test_sending_under_pressure.py",
+    "tests/scheduler/test_exactly_once.py::test_killed_sender",
+    "tests/scheduler/test_exactly_once.py::test_two_senders",
+    "tests/handlers/test_own_affairs.py::test_outside_the_regency",
+)
+
+
+def _runs_long(item) -> bool:
+    return item.get_closest_marker("slow") is not None or item.nodeid.startswith(LONG_TESTS)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest has grouped the tests by their fixtures' parameters
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: not _runs_long(item))  # stable: the order is kept within each group
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -53,12 +73,22 @@ def backend(request) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(backend, tmp_path_factory):
+def _databases(tmp_path_factory):
+    """{backend: url}, each made on first use and kept to the end of the session: the long tests run
+    first (pytest_collection_modifyitems), so the tests switch backends more than once, and a
+    parametrised session fixture alone would drop and create its database again at each switch."""
+    urls: dict[str, str] = {}
+    yield urls
+    if "postgresql" in urls:
+        dbs.drop_postgres_database(urls["postgresql"])
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, _databases, tmp_path_factory):
     """One migrated database per backend for the whole session, with reference data loaded."""
-    url = initialised(new_database(backend, tmp_path_factory))
-    yield url
-    if backend == "postgresql":
-        dbs.drop_postgres_database(url)
+    if backend not in _databases:
+        _databases[backend] = initialised(new_database(backend, tmp_path_factory))
+    return _databases[backend]
 
 
 @pytest.fixture
