@@ -11,12 +11,14 @@ loaded; it is never committed (instance/ is git-ignored) and is rebuilt when mis
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
 import pickle
 import sys
 import tempfile
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 
@@ -42,20 +44,48 @@ def build_recogniser(cache_dir: Path | None = CACHE_DIR) -> Recogniser:
     path = cache_dir / f"recogniser-{fingerprint()}.pickle"
     if path in _LOADED:
         return _LOADED[path]
+    recogniser = _load(path)
+    if recogniser is None:
+        # One process trains; the others that start meanwhile (web workers, a test suite's xdist
+        # workers) wait for it and load its artefact instead of training the same model beside it.
+        with _training_lock(cache_dir):
+            recogniser = _load(path)
+            if recogniser is None:
+                recogniser = _train()
+                _store(recogniser, path)
+    _LOADED[path] = recogniser
+    return recogniser
+
+
+def _load(path: Path) -> Recogniser | None:
     try:
         with path.open("rb") as f:
             recogniser = pickle.load(f)
         if isinstance(recogniser, Recogniser):
-            _LOADED[path] = recogniser
             return recogniser
     except FileNotFoundError:
         pass
     except Exception:  # a truncated or foreign file: rebuild it
         log.warning("recogniser cache %s unreadable; rebuilding", path.name)
-    recogniser = _train()
-    _store(recogniser, path)
-    _LOADED[path] = recogniser
-    return recogniser
+    return None
+
+
+@contextmanager
+def _training_lock(cache_dir: Path):
+    """An exclusive lock on cache_dir/training.lock, released when the holder ends (also when it
+    dies); without a writable cache_dir, no lock (training then only costs time twice)."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        lock = (cache_dir / "training.lock").open("a")
+    except OSError:
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def cache_dir_of(settings) -> Path:

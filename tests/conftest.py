@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from click.testing import CliRunner
 
 from bot import create_app
 from core.runtime import Runtime
-from core.settings import Settings
+from core.settings import PROJECT_DIR, Settings
 from storage.db import Base
 from storage.loader import load_reference_data
 from storage.migrate import upgrade
@@ -39,6 +42,32 @@ def new_database(backend: str, tmp_path_factory) -> str:
 # Tests that drive a real process of their own (a browser, the Rasa action server) are `slow`;
 # the sender's kill tests say so themselves. `-m "not slow"` leaves them out of a quick loop.
 SLOW_FIXTURES = frozenset({"browser", "action_server"})
+
+
+_NLU_TRAINER = pytest.StashKey()
+
+
+def pytest_configure(config):
+    """With xdist, train the recogniser once, in a process of its own started before the workers,
+    when no artefact is on disk yet (a fresh clone): the workers import and collect meanwhile, run
+    the tests that need no recogniser, and load the artefact when they need it (core.nlu's lock
+    makes them wait for it rather than train the same model beside it)."""
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None) or config.option.collectonly:
+        return
+    from core.nlu import is_built
+
+    if not is_built():
+        config.stash[_NLU_TRAINER] = subprocess.Popen(
+            [sys.executable, "-c", "from core.nlu import build_recogniser; build_recogniser()"],
+            cwd=PROJECT_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+
+
+def pytest_unconfigure(config):
+    trainer = config.stash.get(_NLU_TRAINER, None)
+    if trainer is not None:
+        if trainer.poll() is None:
+            trainer.terminate()
+        trainer.wait()
 
 
 # Tests that take seconds each (a real process, hundreds of messages): they start first, so that no
