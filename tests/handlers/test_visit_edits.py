@@ -13,7 +13,7 @@ from scheduler.corrections import plan_corrections
 from handlers.visit_changes import edit_visit
 from storage.models import Opd, OutboxMessage, OutboxStatus, Resident, Ticket, Visit
 from tests.sending import VISIT_DAY, add_residents, add_visit, jkt, phone, recently, tick
-from tests.scheduler.test_correction_chains import changes_received
+from tests.handlers.test_correction_chains import changes_received
 
 HOLDER = phone(50)
 
