@@ -43,6 +43,11 @@ MESSAGES: dict[str, str] = {
                              "• *#{kode} tutup* — akhiri obrolan (pendaftaran tetap berlaku)\n"
                              "• *#{kode} selesai* — layanan sudah diberikan, tiket ditutup\n"
                              "• *#{kode} pesan {teks}* — tetap kirim teks ini ke warga"),
+    "petugas.close_only_chat": ("Tutup obrolan *{kode}* ({nama}, {layanan})?\n1. Ya, tutup\n2. Tidak\n"
+                                "Pesan ini tidak dikirim ke warga. Perintahnya: *#{kode} tutup*."),
+    "petugas.close_which_chat": "Anda memegang beberapa obrolan; pesan ini tidak dikirim ke warga. Tutup yang mana? Ketik salah satu: {kodes}.",
+    "petugas.close_no_chat": "Anda tidak sedang memegang obrolan dengan warga; pesan ini tidak dikirim ke siapa pun. Ketik *tiket* untuk daftar tiket.",
+    "petugas.close_kept": "Baik, obrolan *{kode}* tetap terbuka. Balas warga dengan *#{kode}* lalu pesannya.",
     "petugas.unknown_command": "Perintah tidak dikenali. Ketik *bantuan* untuk daftar perintah.",
     "petugas.not_found": "Kode {kode} tidak ditemukan.",
     "petugas.not_your_opd": "Tiket {kode} milik dinas lain; Anda tidak dapat mengubahnya.",

@@ -33,7 +33,7 @@ from handlers.facts import CLOSED_TICKET
 from handlers.handoff.assignment import take_chat
 from handlers.handoff.backlog import staff_backlog
 from handlers.handoff.permissions import may_handle
-from storage.models import Conversation, Staff, StaffRole, Ticket, TicketAction, TicketEvent, TicketStatus
+from storage.models import Conversation, InboundMessage, Staff, StaffRole, Ticket, TicketAction, TicketEvent, TicketStatus
 
 # A ticket code as staff type it: "#KM-6905", "#KM 6905", "KM-6905", "km6905", "# km 6905".
 CODE = rf"#?\s*{codes.typed((TICKET_PREFIX,))}"
@@ -84,7 +84,47 @@ def handle_staff_message(s: Session, runtime, staff: Staff, text: str, now: date
         m = command.pattern.match(text)
         if m:
             return command.run(ctx, m)
+    return _without_code(ctx, text)
+
+
+# — a petugas closing in their own words, without a code ("udah ya bu, saya tutup", "sampun nggih") ——————————
+# On the only chat they hold, the bot asks "Tutup obrolan KM-…? 1. Ya 2. Tidak"; the answer ("1", "ya", "nggih")
+# is read against their previous message, so nothing new is stored. Several chats: the codes to choose from.
+_YES = frozenset({"1", "ya", "iya", "y", "yes", "nggih", "inggih", "enggih", "ok", "oke", "yo", "iyo", "betul", "benar",
+                  "tutup", "ya tutup", "iya tutup", "nggih tutup", "ya, tutup"})
+_NO = frozenset({"2", "tidak", "tdk", "gak", "ga", "nggak", "ora", "mboten", "boten", "jangan", "belum", "no", "batal"})
+
+
+def _without_code(ctx: Ctx, text: str) -> list[Say]:
+    chats = held_chats(ctx.s, ctx.staff)
+    if closing_like(text):
+        if len(chats) == 1:
+            t = chats[0]
+            what = t.layanan.nama_pendek if t.layanan is not None else say("petugas.chat")
+            return [say("petugas.close_only_chat", kode=t.kode, nama=t.nama or "warga", layanan=what)]
+        if chats:
+            return [say("petugas.close_which_chat", kodes=", ".join(f"#{t.kode} tutup" for t in chats[:5]))]
+        return [say("petugas.close_no_chat")]
+    answer = re.sub(r"[^\w\s,]+", " ", text.casefold()).strip(" ,")
+    if (answer in _YES or answer in _NO) and len(chats) == 1 and closing_like(_previous_message(ctx) or ""):
+        if answer in _NO:
+            return [say("petugas.close_kept", kode=chats[0].kode)]
+        return _end(ctx, chats[0], "", keep_open=False)
     return [say("petugas.unknown_command")]
+
+
+def held_chats(s: Session, staff: Staff) -> list[Ticket]:
+    """The open chats this petugas holds: a resident's conversation handed to a ticket assigned to them."""
+    return list(s.scalars(select(Ticket).join(Conversation, Conversation.handoff_ticket_id == Ticket.id)
+                          .where(Ticket.assigned_staff_id == staff.id, Ticket.status.not_in(CLOSED_TICKET))
+                          .order_by(Ticket.id)))
+
+
+def _previous_message(ctx: Ctx) -> str | None:
+    """What this petugas wrote before the message being answered (stored first, so the second newest)."""
+    rows = ctx.s.scalars(select(InboundMessage.body).where(InboundMessage.from_phone == ctx.staff.phone)
+                         .order_by(InboundMessage.id.desc()).limit(2)).all()
+    return rows[1] if len(rows) == 2 else None
 
 
 def _is_help(text: str) -> bool:
@@ -186,7 +226,10 @@ _CLOSING = re.compile(
     r"(?:\s+(?:ya|yo|nggih|ngge|dulu|dulu\s+ya|sek|riyin|rumiyin|obrolan\w*|chat\w*|percakapan\w*))?\W*$"
     r"|\b(?:ditutup|diakhiri|dicukupkan|closed|closing)\b"
     r"|^\W*(?:(?:sudah|udah|wis|wes|sampun|ok|oke|okey|sip|nggih|ya)\W+){0,2}(?:selesai|beres|rampung|done|clear|tuntas|"
-    r"cukup|mari)(?:\W+(?:ya|yo|nggih|bu|pak|mbak|mas|min|nggeh|ngge|nggih\s+bu|nggih\s+pak))*\W*$",
+    r"cukup|mari)(?:\W+(?:ya|yo|nggih|bu|pak|mbak|mas|min|nggeh|ngge|nggih\s+bu|nggih\s+pak))*\W*$"
+    # "sampun nggih", "udah ya bu", "sekian dulu nggih": done talking, said as to the resident
+    r"|^\W*(?:sampun|sudah|udah|wis|wes|sekian|cukup)(?:\W+(?:dulu|riyin|rumiyin|sek|ya|yo|nggih|ngge|nggeh|bu|pak|"
+    r"mbak|mas|nggih\s+bu|nggih\s+pak|nggih\s+mbak|nggih\s+mas|sekian|nggih\s+sekian))+\W*$",
     re.IGNORECASE)
 
 
