@@ -290,6 +290,8 @@ MESSAGES: dict[str, str] = {
     "tiket.when_all": "Tiket Anda:\n{items}\nTidak bisa datang? Balas *ganti tanggal* atau *batal*.",
     "tiket.kept": "Baik, tiket *{kode}* tetap berlaku: {tanggal}, {lokasi}.",
     "tiket.no_other_visit": "Belum ada jadwal lain yang didatangi {opd}. Tiket *{kode}* tetap berlaku; kalau tidak jadi datang, balas *batal*.",
+    "tiket.already_there": "Tiket *{kode}* memang untuk Kenduren Mas di Kec. {kecamatan}, {tanggal}. Tidak ada yang saya ubah.",
+    "tiket.not_there": "{opd} belum punya jadwal Kenduren Mas di Kec. {kecamatan} berikutnya, jadi tiket belum bisa dipindah ke sana.",
     "tiket.pick_visit": "Pindah tiket *{kode}* ke jadwal mana? ({opd} datang di semua jadwal ini)\n{options}",
     "tiket.moved": ("✅ Tiket *{kode}* dipindah ke {tanggal}, {jam}, {lokasi}. Kodenya tetap; petugas {opd} sudah kami "
                     "kabari, dan pengingat mengikuti jadwal baru."),

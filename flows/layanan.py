@@ -15,7 +15,7 @@ from flows.person import age_in, holder_name_in, read_person, relation_in, renam
 from flows.phones import NIK_PATTERN, mask_nik
 from flows.tiket import other_visit_wish
 from flows.places import (
-    KECAMATAN_CONFIRMATION, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation, outside_answer,
+    KECAMATAN_CONFIRMATION, NEAR_KM, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation, outside_answer,
     outside_regency, says_home, with_areas, without_negated_places,
 )
 
@@ -39,7 +39,6 @@ CONFIRM = choices(("register", say("opt.yes_register")), ("change", say("opt.cha
                   yes="register", no="change")  # "gak" to "Cek lagi ya" = not right: change, never drop
 # The own kecamatan's next visit this far away: the sooner visits nearby are offered too.
 FAR_DAYS = 28
-NEAR_KM = 30
 NEARBY_OFFERED = 3
 # Who KIA is not for (it is the children's identity card, under 17).
 ADULT_RELATIONS = frozenset({"ibu", "bapak", "suami", "istri", "pasangan", "mbah", "mertua"})

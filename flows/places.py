@@ -207,6 +207,11 @@ def kecamatan_named(turn: Turn) -> list[str]:
     return found
 
 
+# A visit this near (between kecamatan offices) is "nearby": offered beside the own kecamatan's when that one is
+# weeks away (flows/layanan.py), and first when a ticket moves (flows/tiket.py).
+NEAR_KM = 30
+
+
 def km_between(lat1: float, lng1: float, lat2: float, lng2: float) -> int:
     """Great-circle distance in whole kilometres (between two kecamatan offices)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

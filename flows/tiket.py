@@ -14,6 +14,7 @@ from flows import answers, dates
 from flows.effects import CancelTicket, MoveTicket
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.facts import OwnTicket, VisitView
+from flows.places import NEAR_KM
 
 
 class S:
@@ -29,8 +30,9 @@ CONFIRM_CANCEL = choices(("yes", say("opt.yes_cancel_ticket")), ("no", say("opt.
 MOVE_OPTIONS = 5
 
 # What residents say about their own ticket (Indonesian, Javanese ngoko/krama, Madurese, typos).
+# Any form of "batal" (batalkan, batalno, dibatalno, batalaken, "dipun batalaken", Madurese "e batalagi"), "cancel".
 _CANCEL = re.compile(
-    r"\b(?:batal|batalkan|batalno|batalin|batalke|dibatalkan|dibatalno|cancel|cancelkan|"
+    r"\b(?:(?:di|e|è|ka)?batal\w*|cancel\w*|"
     r"(?:gak|ga|gk|ngga|nggak|enggak|ndak|nda|tidak|tdk|ora|mboten|boten|tak|ta')\s+(?:jadi|jd|sido|sida|sios|dhaddhi|dadi)|"
     r"urung\s+sido|wurung)\b", re.IGNORECASE)
 _MOVE = re.compile(
@@ -85,8 +87,8 @@ _WHEN = re.compile(
 # "jangan dibatalkan", "ojo dibatalno", "bukan, …", "tetap datang": keeping the ticket, never a cancel.
 _KEEP = re.compile(
     r"\b(?:jangan|jgn|ojo|ojok|aja|ampun|ja'|gak\s+usah|ga\s+usah|ndak\s+usah|nggak\s+usah|tidak\s+usah|tdk\s+usah|"
-    r"ora\s+usah|ora\s+sah|rasah|mboten\s+usah|boten\s+usah|sanes|bukan|bkn|duduk|dudu)\b\W*(?:\w+\W+){0,1}"
-    r"(?:di|e)?batal\w*|\b(?:tetap|tetep|tetep\s+wae|tetap\s+saja)\s+(?:datang|teko|dateng|rawuh|dhateng|daftar|entar)\b",
+    r"ora\s+usah|ora\s+sah|rasah|mboten\s+usah|boten\s+usah|sanes|bukan|bkn|duduk|dudu)\s+"
+    r"(?:(?:usah|sah|sampai|sampe|nganti|ngantos|dipun|pun|kok|lho|ya|yo)\s+)?(?:di|e)?batal\w*|\b(?:tetap|tetep|tetep\s+wae|tetap\s+saja)\s+(?:datang|teko|dateng|rawuh|dhateng|daftar|entar)\b",
     re.IGNORECASE)
 # "jadwal gempol batal ta?", "apa kenduren mas e dibatalkan?": asking whether the VISIT is off, not a wish.
 _VISIT_OFF_QUESTION = re.compile(
@@ -94,6 +96,22 @@ _VISIT_OFF_QUESTION = re.compile(
     r"(?:.*\?|(?:\W*(?:ta|tah|kah|ya|yo|gak|nggak|ngga|ga|ora|apa|opo|nopo|tidak|mboten|napa|enggak|a|belum|durung)){1,2}\W*$)|"
     r"\b(?:apa|apakah|opo|nopo|menapa|napa)\b.*\b(?:jadwal\w*|kenduren|acara\w*|kegiatan\w*)\b.*\b(?:di)?batal\w*",
     re.IGNORECASE)
+
+
+# A move verb ("pindahno nang Beji", "dipindah ke yang di Beji", "digeser teng Bangil"): with a kecamatan named, a
+# move there. Said denied ("bukan dipindah, batalkan") it is no move.
+_MOVE_VERB = re.compile(r"\b(?:di|ke|dipun\s+|pun\s+)?(?:pindah|mindah|geser|alih|ngalih|pendhâ|pinda)\w*", re.IGNORECASE)
+_MOVE_DENIED = re.compile(r"\b(?:bukan|bkn|dudu|duduk|sanes|benten|bunten|ora|gak|ga|nggak|ndak|tidak|jangan|ojo|ojok|mboten)"
+                         r"\s+(?:di|ke|dipun\s+)?(?:pindah|mindah|geser|alih)\w*", re.IGNORECASE)
+
+
+def moves_to_kecamatan(turn: Turn) -> str | None:
+    """The kecamatan a move verb sends the ticket to ("pindahno nang Beji"), or None."""
+    text = turn.text or ""
+    found = turn.entities.get("kecamatan")
+    if not found or not _MOVE_VERB.search(_MOVE_DENIED.sub(" ", text)):
+        return None
+    return found
 
 
 def wish_of(text: str) -> str | None:
@@ -119,7 +137,7 @@ def wish_of(text: str) -> str | None:
 
 def about_own_ticket(turn: Turn) -> str | None:
     """The wish, when the message is about a ticket the resident holds (else None: read it as usual)."""
-    wish = wish_of(turn.text)
+    wish = "move" if moves_to_kecamatan(turn) else wish_of(turn.text)
     if wish is None:
         return None
     return wish if turn.facts.own_tickets() else None
@@ -165,8 +183,11 @@ def start(turn: Turn) -> Step:
     tickets = list(turn.facts.own_tickets())
     if not tickets:
         return Step([say("tiket.none")], None)
-    wish = turn.slots.get("wish") or wish_of(turn.text)
+    wish = turn.slots.get("wish") or ("move" if moves_to_kecamatan(turn) else wish_of(turn.text))
     chosen = _chosen_by_text(turn, tickets)
+    kode = (turn.entities.get("kode") or "").upper()
+    if kode and chosen is None:  # a code that is none of this number's open tickets: never another one instead
+        return Step([say("status.not_found", kode=kode)], None)
     if chosen is None and len(tickets) == 1:
         chosen = tickets[0]
     if wish == "when" and chosen is None:  # all of them with their dates, and how to change one
@@ -214,7 +235,7 @@ def what(turn: Turn) -> Step:
         return Step([say("tiket.none")], None)
     answer = turn.pick(WHAT)
     if answer is None:
-        answer = {"move": "move", "cancel": "cancel"}.get(wish_of(turn.text) or "")
+        answer = "move" if moves_to_kecamatan(turn) else {"move": "move", "cancel": "cancel"}.get(wish_of(turn.text) or "")
     if answer == "keep":
         return _kept(t)
     if answer in ("move", "cancel"):
@@ -240,27 +261,58 @@ def confirm_cancel(turn: Turn) -> Step:
                     effects=[CancelTicket(kode=t.kode)])
     if answer == "no":
         return _kept(t)
-    if wish_of(turn.text) == "move":
+    if moves_to_kecamatan(turn) or wish_of(turn.text) == "move":
         return _offer_visits(turn, t)
     return unhandled(say("common.choose_again", options=CONFIRM_CANCEL.labels()), state=S.CONFIRM_CANCEL)
 
 
 def _other_visits(turn: Turn, t: OwnTicket, limit: int | None = MOVE_OPTIONS) -> list[VisitView]:
+    """The visits the ticket may move to (that dinas comes): the soonest near the resident's home first
+    (distance between kecamatan offices, the wilayah coordinates), then the soonest anywhere."""
     current = t.visit.id if t.visit else None
-    return [v for v in turn.facts.next_visits(None, limit=30)
-            if v.status == "planned" and v.id != current and any(o.key == t.opd.key for o in v.opd)][:limit]
+    fit = [v for v in turn.facts.next_visits(None, limit=30)
+           if v.status == "planned" and v.id != current and any(o.key == t.opd.key for o in v.opd)]
+    km = _km_from_home(turn)
+    near = [v for v in fit if km.get(v.id, NEAR_KM + 1) <= NEAR_KM]
+    return [*near, *(v for v in fit if v not in near)][:limit]
 
 
-def _visit_label(v: VisitView) -> Say:
+def _km_from_home(turn: Turn) -> dict[int, int]:
+    home = turn.resident.kecamatan
+    return {n.visit.id: n.km for n in turn.facts.visits_near(home, limit=30)} if home else {}
+
+
+def _visit_label(v: VisitView, km: dict[int, int] | None = None, home: str | None = None) -> Say:
+    if home and v.kecamatan == home:
+        return say("layanan.visit_option_home", kecamatan=v.kecamatan, tanggal=v.tanggal_text)
+    if km and v.id in km:
+        return say("layanan.visit_option_km", kecamatan=v.kecamatan, tanggal=v.tanggal_text, km=km[v.id])
     return say("layanan.visit_option", kecamatan=v.kecamatan, tanggal=v.tanggal_text)
 
 
+def _labels(turn: Turn, visits: Sequence[VisitView]) -> list[Say]:
+    km = _km_from_home(turn)
+    return [_visit_label(v, km, turn.resident.kecamatan) for v in visits]
+
+
+def _moved(t: OwnTicket, v: VisitView) -> Step:
+    return Step([say("tiket.moved", kode=t.kode, tanggal=v.tanggal_text, jam=v.jam_text, lokasi=v.lokasi,
+                     opd=t.opd.singkatan)], None, effects=[MoveTicket(kode=t.kode, visit_id=v.id)])
+
+
 def _offer_visits(turn: Turn, t: OwnTicket) -> Step:
+    there = moves_to_kecamatan(turn)
+    if there is not None:  # "pindahno nang Beji": there, when that dinas comes; else why not, and where it does
+        at = [v for v in _other_visits(turn, t, limit=None) if v.kecamatan == there]
+        if at:
+            return _moved(t, at[0])
+        if t.visit is not None and t.visit.kecamatan == there:
+            return Step([say("tiket.already_there", kode=t.kode, kecamatan=there, tanggal=t.visit.tanggal_text)], None)
     visits = _other_visits(turn, t)
+    lead = [say("tiket.not_there", kecamatan=there, opd=t.opd.singkatan)] if there else []
     if not visits:
-        return Step([say("tiket.no_other_visit", kode=t.kode, opd=t.opd.singkatan)], None)
-    return Step([say("tiket.pick_visit", kode=t.kode, opd=t.opd.singkatan,
-                     options=[_visit_label(v) for v in visits])],
+        return Step([*lead, say("tiket.no_other_visit", kode=t.kode, opd=t.opd.singkatan)], None)
+    return Step([*lead, say("tiket.pick_visit", kode=t.kode, opd=t.opd.singkatan, options=_labels(turn, visits))],
                 S.PICK_VISIT, {"kode": t.kode, "visit_ids": [v.id for v in visits]})
 
 
@@ -269,7 +321,7 @@ def pick_visit(turn: Turn) -> Step:
     if t is None:
         return Step([say("tiket.none")], None)
     visits = [v for v in (turn.facts.visit(i) for i in turn.slots.get("visit_ids") or []) if v]
-    labels = [_visit_label(v) for v in visits]
+    labels = _labels(turn, visits)
     i = turn.pick_index(labels)
     if i is None:
         # A kecamatan named beyond the few offered ("gempol wae"): its next visit where that dinas comes.
@@ -280,8 +332,7 @@ def pick_visit(turn: Turn) -> Step:
         v = at[0]
     else:
         v = visits[i]
-    return Step([say("tiket.moved", kode=t.kode, tanggal=v.tanggal_text, jam=v.jam_text, lokasi=v.lokasi,
-                     opd=t.opd.singkatan)], None, effects=[MoveTicket(kode=t.kode, visit_id=v.id)])
+    return _moved(t, v)
 
 
 FLOW = Flow(

@@ -163,14 +163,14 @@ def test_when_with_several_tickets_lists_them_all(phone, staff, visits, rt):
 
 
 def test_moving_to_a_kecamatan_beyond_the_few_offered(phone, staff, visits, rt):
-    """Only the five soonest visits are listed; a kecamatan named beyond them ('pandaan wae') is still found
-    (a resident was trapped between a short list and 'pilih lagi')."""
+    """Only five visits are listed (the soonest near home first); a kecamatan named beyond them ('nguling wae',
+    far from Tutur and late) is still found (a resident was trapped between a short list and 'pilih lagi')."""
     later = [add_visit(rt, k, 20 + n) for n, k in enumerate(("Beji", "Prigen", "Sukorejo", "Purwosari"))]
-    pandaan = add_visit(rt, "Pandaan", 40)
+    nguling = add_visit(rt, "Nguling", 40)
     register_ktp(phone)
-    play(phone, [("pindah jadwal", "ke jadwal mana", "!Pandaan"),
-                 ("sing pandaan wae", "dipindah", "Kantor Kecamatan Pandaan")])
-    assert tickets(rt)[0].visit_id == pandaan and later
+    play(phone, [("pindah jadwal", "ke jadwal mana", "!Nguling"),
+                 ("sing nguling wae", "dipindah", "Kantor Kecamatan Nguling")])
+    assert tickets(rt)[0].visit_id == nguling and later
 
 
 @pytest.mark.parametrize("ask", ["STATUS", "status tiketku", "tiketku", "pendaftaranku", "cek tiket",
@@ -206,3 +206,72 @@ def test_krama_and_madurese_no_keeps_the_ticket(phone, visits, rt, no):
     register_ktp(phone)
     play(phone, [("batalno tiketku", "Batalkan tiket"), (no, "tetap berlaku")])
     assert tickets(rt)[0].status != TicketStatus.DIBATALKAN
+
+
+# — cancelling and moving one's own ticket in residents' words (issue 22, second pass) —
+
+@pytest.mark.parametrize("words", [
+    "batalkan tiket",                          # Indonesian
+    "batalno tiketku",                         # ngoko
+    "tiket kula dipun batalaken",              # krama
+    "daftarra e batalagi",                     # Madurese
+    "Bukan dipindah... Batalkan tiketnya",     # a move denied, then the cancel
+    "tolong cancel tiket sy kak",              # chat spelling
+])
+def test_cancelling_a_ticket_is_never_a_stop_or_erasure_question(phone, staff, visits, rt, words):
+    register_ktp(phone)
+    kode = tickets(rt)[0].kode
+    play(phone, [(words, "Batalkan tiket", kode, "!Berhenti menerima pengingat", "!Hapus data"),
+                 ("1", "dibatalkan")])
+    assert tickets(rt)[0].status == TicketStatus.DIBATALKAN
+    assert resident(rt).opted_out_at is None
+
+
+@pytest.mark.parametrize("template", ["Bukan dipindah. Batalkan tiket {kode}", "batalno tiket {kode}",
+                                      "tiket {kode} dipun batalaken"])
+def test_cancelling_by_its_code(phone, staff, visits, rt, template):
+    register_ktp(phone)
+    kode = tickets(rt)[0].kode
+    play(phone, [(template.format(kode=kode), "Batalkan tiket", kode, "!Berhenti"), ("nggih", "dibatalkan")])
+    assert tickets(rt)[0].status == TicketStatus.DIBATALKAN
+
+
+def test_a_code_that_is_not_ones_own_cancels_nothing(phone, staff, visits, rt):
+    register_ktp(phone)
+    other = "KM-0001" if tickets(rt)[0].kode != "KM-0001" else "KM-0002"
+    play(phone, [(f"Batalkan tiket {other}", f"Kode {other} tidak ditemukan", "!Batalkan tiket *")])
+    assert tickets(rt)[0].status == TicketStatus.BARU
+
+
+@pytest.mark.parametrize("words,where", [
+    ("pindahno nang Bangil", "bangil"),                 # ngoko
+    ("dipindah ke yang di Gempol aja", "gempol"),       # Indonesian
+    ("tiket kula dipun pindah dhateng Bangil", "bangil"),  # krama
+    ("tlg pindahin ke gempol kak", "gempol"),           # chat spelling
+])
+def test_moving_to_a_named_kecamatan_moves_there(phone, staff, visits, rt, words, where):
+    register_ktp(phone)
+    before = tickets(rt)[0]
+    play(phone, [(words, f"Tiket *{before.kode}* dipindah", f"Kantor Kecamatan {where.title()}", "Kodenya tetap")])
+    after = tickets(rt)[0]
+    assert (after.kode, after.visit_id) == (before.kode, visits[where])
+
+
+def test_moving_to_a_kecamatan_the_dinas_does_not_visit_says_why_and_offers_others(phone, staff, visits, rt):
+    add_visit(rt, "Puspo", 8, opd=["dinsos"])
+    register_ktp(phone)
+    play(phone, [("pindahno nang Puspo", "belum punya jadwal Kenduren Mas di Kec. Puspo", "ke jadwal mana",
+                  "Kec. Gempol")])
+    assert tickets(rt)[0].visit_id == visits["tutur"]
+
+
+def test_the_move_list_puts_visits_near_home_first(phone, staff, visits, rt):
+    """Registered in Tutur: Puspo (±8 km) comes before sooner visits far away, with its distance."""
+    for n, k in enumerate(("Beji", "Nguling", "Lekok")):
+        add_visit(rt, k, 20 + n)
+    puspo = add_visit(rt, "Puspo", 40)
+    register_ktp(phone)
+    answer = phone.say("ganti tanggal")
+    assert "1. " in answer and "Kec. Puspo (±8 km)" in answer.split("1. ", 1)[1].split("\n")[0]
+    play(phone, [("1", "dipindah", "Kantor Kecamatan Puspo")])
+    assert tickets(rt)[0].visit_id == puspo
