@@ -83,7 +83,7 @@ FILLERS = frozenset("""
 
 # — yes / no —
 YES_WORDS = frozenset("""
-    ya iya iyah iyaa yaa y yes iyo iyoo yo yoi yoii ok oke okay okey okee sip siip siap setuju nggih
+    ya iya iyah iyaa yaa y iy iyy yy yup yes iyo iyoo yo yoi yoii ok oke okay okey okee sip siip siap setuju nggih
     ngih enggih inggih enggeh nggeh geh leres betul benar bener boleh mau gelem purun hooh hoo
     he eh monggo mangga lanjut lanjutkan enggi engghi iye iyeh ngge nggeh inggeh injih enjih njih lerres
 """.split())
