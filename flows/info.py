@@ -197,6 +197,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (None, None, "denda.tidak_datang"),
     )),
     ("keluar_antrean", _re(_QUEUE + r".*" + _LOST + r"|" + _LOST + r".*" + _QUEUE + r"|" + _STEP_OUT + r"|" + _NUMBER_LEFT
+                           + r"|" + _LEAVE + r"\s+(?:\w+\s+)?" + _QUEUE  # "klo keluar antrian gimana", "metu seko antrian"
                            + r"|" + _QUEUE + r".*" + _AWAY_FOR + r"|" + _AWAY_FOR + r".*" + _QUEUE), (
         (None, None, "antrean.keluar"),
     )),
@@ -218,7 +219,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (None, frozenset({"cek_kesehatan", "kb", "perizinan", "kartu_kuning"}), "terlewat.dinas_lain"),
         (None, None, "terlewat.dukcapil"),
     )),
-    ("biaya", _re(r"\bbayar\w*|\bmbayar\w*|\bbiaya\w*|\bongkos\w*|\btarif\w*|\bpungli\b|\bduit\w*|\bbênnyar|\bbennyar|\bajar\b|\bgratis\b\W*\b(?:ta|to|a|kah|kan|ya|yo|nggak|ngga|gak|ga|tidak|nopo|mboten|napa|ora|ndak|gk|tah|toh)\b|\b(?:apa|apakah|opo|nopo|menapa|napa|apa ya)\b.*\bgratis\b|\bgratis\b.*\b(?:apa|opo|nopo|napa)\b|\bharga\w*|\bregane\b|\bberapa duit\b"), (
+    ("biaya", _re(r"\bbayar\w*|\bmbayar\w*|\bmayar\w*|\bmajar\w*|\bebayar\w*|\bbiaya\w*|\bongkos\w*|\btarif\w*|\bpungli\b|\bduit\w*|\bbênnyar|\bbennyar|\bajar\b|\bgratis\b\W*\b(?:ta|to|a|kah|kan|ya|yo|nggak|ngga|gak|ga|tidak|nopo|mboten|napa|ora|ndak|gk|tah|toh)\b|\b(?:apa|apakah|opo|nopo|menapa|napa|apa ya)\b.*\bgratis\b|\bgratis\b.*\b(?:apa|opo|nopo|napa)\b|\bharga\w*|\bregane\b|\bberapa duit\b"), (
         (_re(r"polisi|kehilangan|polsek"), None, "biaya.ktp_surat_polisi"),
         (None, DUKCAPIL | {None}, "biaya.umum"),
         (None, frozenset({"cek_kesehatan"}), "biaya.cek_kesehatan"),
@@ -273,9 +274,26 @@ def topic_of(text: str) -> str | None:
     return None
 
 
+# "fotokopi KK perlu berapa lembar?", "bawa KK asli?", "KTP-nya difotokopi?": a document named as a thing to
+# bring, not the service wanted (a KTP-el repair asks for a KK photocopy).
+_AS_DOCUMENT = re.compile(
+    r"\b(?:fotokopi\w*|fotocopy\w*|fotokopian|fc|fcopy|copy\w*|kopi|kopian|salinan|lembar|rangkap|asli\w*|bawa\w*|"
+    r"gowo\w*|nggowo\w*|beta|mbeta|betha|ngibe|ngiba|lampir\w*|scan|difoto|berkas\w*)\b", re.IGNORECASE)
+
+
+def named_service(turn: Turn) -> str | None:
+    """The service the message asks about by name — not one it names as a document to bring while
+    another service is in context (then the context's is meant; asked alone, the named one)."""
+    named = turn.entities.get("layanan")
+    context = turn.slots.get("layanan")
+    if named and context and named != context and _AS_DOCUMENT.search(" ".join(answers.words(turn.text))):
+        return None
+    return named
+
+
 def _service_in_context(turn: Turn) -> str | None:
     """The service the question is about: named in it, the conversation's, or the resident's ticket."""
-    named = turn.entities.get("layanan") or turn.slots.get("layanan")
+    named = named_service(turn) or turn.slots.get("layanan")
     if named:
         return named
     by_name = {s.nama_pendek: s.key for s in turn.facts.layanan_list()}
@@ -337,6 +355,14 @@ def _answer(turn: Turn, topic: str, kunci: str | None, in_handoff: bool = False,
                more=say("info.more_in_handoff" if in_handoff else "info.more"))
 
 
+def gives_a_number(turn: Turn) -> bool:
+    """Whether the sourced answer to these words gives a number to call (112, 119): "nomer ambulans piro?"."""
+    topic = topic_of(turn.text)
+    kunci = _pick(topic, " ".join(answers.words(turn.text)), _service_in_context(turn)) if topic else None
+    rows = {a.kunci: a for a in turn.facts.sourced_answers()} if kunci else {}
+    return any(re.search(r"\b\d{3,}\b", rows[k].jawaban) for k in (kunci or "").split() if k in rows)
+
+
 def _own_context(turn: Turn, topic: str, kunci: str, lay) -> Say | str | None:
     """What of the resident's own affairs the answer adds: their visit (late, missed, a penalty), where
     their number stands (stepping out of the queue), their ticket's status ("KK-ku wis dadi durung?"),
@@ -373,14 +399,24 @@ def _own_context(turn: Turn, topic: str, kunci: str, lay) -> Say | str | None:
         mine = [i for i in turn.facts.open_items_of_resident()
                 if isinstance(i, TicketView) and i.layanan == lay.nama_pendek]
         return say("info.extra", lines=Bullets([
-            say("info.your_ticket", kode=i.kode, status=say(f"status.ticket.{i.status}"), updated=i.updated_text)
-            for i in mine[:2]])) if mine else ""
-    if kunci.startswith("usulan.diteruskan"):
+            your_ticket(i) for i in mine[:2]])) if mine else ""
+    if kunci.startswith(("usulan.diteruskan", "musrenbang.dibahas", "musrenbang.dibangun")):
+        # "usulan kula dipun tindaklanjuti kapan?": the resident's own proposals beside the timeline.
         mine = [i for i in turn.facts.open_items_of_resident() if isinstance(i, ProposalView)]
         return say("info.extra", lines=Bullets([
             say("info.your_proposal", kode=i.kode, status=say(f"status.proposal.{i.status}"), updated=i.updated_text)
             for i in mine[:2]])) if mine else ""
     return ""
+
+
+def your_ticket(t: TicketView) -> Say:
+    """A ticket in an answer: for a visit, the visit's date and place (the date it was last changed read
+    as the visit's); otherwise the last change, labelled so."""
+    status = say(f"status.ticket.{t.status}")
+    if t.visit is not None:
+        return say("info.your_ticket_visit", kode=t.kode, status=status, tanggal=t.visit.tanggal_text,
+                   lokasi=t.visit.lokasi)
+    return say("info.your_ticket", kode=t.kode, status=status, updated=t.updated_text)
 
 
 def _sources(found) -> str:
