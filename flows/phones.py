@@ -43,6 +43,16 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 REDACTED = "***"
 
 
+def as_written_to(masked: str, original: str) -> str:
+    """`masked` with each NIK of `original` put back where it was masked: what the petugas holding a chat
+    reads (they asked for it); logs and stored rows keep the masked text."""
+    for m in NIK_PATTERN.finditer(original):
+        nik = m.group(1)
+        if "*" not in nik:
+            masked = masked.replace(mask_nik(nik), nik, 1)
+    return masked
+
+
 def mask_nik(nik: str) -> str:
     """`3514010101010001` → `3514********0001`."""
     return nik[:4] + "*" * 8 + nik[-4:]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from flows import effects as kinds
 from flows.engine import Effect, say
-from flows.phones import mask_niks
+from flows.phones import as_written_to, mask_niks
 from handlers import notify, transfer
 from handlers.antrean.checkin import check_in_effect
 from handlers.codes import PROPOSAL_PREFIX, TICKET_PREFIX, insert_with_code
@@ -33,6 +33,7 @@ class Context:
     conversation: Conversation
     now: datetime
     runtime: Any  # core.runtime.Runtime, for effects that notify staff
+    as_written: str | None = None  # the message before NIK masking: only the petugas holding the chat reads it
 
 
 Handler = Callable[[Context, Any], dict[str, Any]]
@@ -256,8 +257,10 @@ def relay(ctx: Context, d: kinds.RelayToPetugas) -> dict[str, Any]:
         return {}
     last = s.execute(select(TicketEvent.actor, TicketEvent.action).where(TicketEvent.ticket_id == ticket.id)
                      .order_by(TicketEvent.id.desc()).limit(1)).first()
+    shown = as_written_to(d.text, ctx.as_written) if ctx.as_written and d.text else None
     replies = relay_to_petugas(s, ctx.runtime, ctx.resident, ctx.conversation, d, d.text, ctx.now,
-                               reroute=lambda t: transfer.route_by_first_words(s, ctx.runtime, t, d.text, ctx.now))
+                               reroute=lambda t: transfer.route_by_first_words(s, ctx.runtime, t, d.text, ctx.now),
+                               shown=shown)
     if replies:
         return {"replies": replies}
     if replies is None or (last is not None and tuple(last) == ("warga", TicketAction.PESAN)):

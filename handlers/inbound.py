@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from functools import cache
@@ -56,6 +56,9 @@ class Incoming:
     media_type: str | None = None  # MediaContentType0
     longitude: float | None = None
     button_payload: str | None = None
+    # The body before its NIKs were masked, only for the petugas holding the chat to read (they asked for
+    # it); never stored, spooled or logged.
+    as_written: str | None = field(default=None, repr=False)
 
 
 def handle_inbound(runtime, registry: Registry, msg: Incoming, now: datetime | None = None, *,
@@ -227,7 +230,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming, now: 
                          profile_name=msg.profile_name, location=location, media_url=msg.media_url, group=group)
         intent = turn.intent
         outcome = policy.decide(registry, rules, situation, turn)
-    results, added = carry_out(fx.Context(session, resident, conversation, now, runtime), outcome.effects)
+    results, added = carry_out(fx.Context(session, resident, conversation, now, runtime, msg.as_written), outcome.effects)
     replies = [*screened.lead, *outcome.replies, *added]
     if conversation in session:  # erase_data may leave the conversation as the only trace
         save_outcome(conversation, outcome, now)

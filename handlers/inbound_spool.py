@@ -80,8 +80,9 @@ class InboundSpool:
         """Keep one message durably; raises OSError when the disk cannot take it."""
         self.directory.mkdir(parents=True, exist_ok=True)
         name = f"{time.time_ns():020d}-{os.getpid()}-{next(self._counter):06d}{SUFFIX}"
-        record = {"incoming": asdict(incoming), "received_at": received_at.astimezone(UTC).isoformat(),
-                  "signature": signature}
+        # The body as written (before NIK masking) is never put on disk.
+        record = {"incoming": {k: v for k, v in asdict(incoming).items() if k != "as_written"},
+                  "received_at": received_at.astimezone(UTC).isoformat(), "signature": signature}
         tmp = self.directory / f".{name}.tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(record, f, ensure_ascii=False)

@@ -91,9 +91,10 @@ def parse_incoming(form) -> Incoming | None:
         message_sid=message_sid,
         channel="whatsapp" if sender.lower().startswith("whatsapp:") else "sms",
         from_phone=phone,
-        # A NIK is never needed (we never ask for it): masked before it is stored, relayed to a
-        # petugas or put into a proposal another resident may read.
+        # A NIK is masked before it is stored, logged, put into a proposal another resident may read or
+        # shown to anyone but the petugas holding the chat (who may ask for it: `as_written`, never stored).
         body=mask_niks(clean_text(form.get("Body"), BODY_MAX)),
+        as_written=clean_text(form.get("Body"), BODY_MAX) or None,
         profile_name=optional_text(form.get("ProfileName"), PROFILE_NAME_MAX),
         num_media=bounded_int(form.get("NumMedia"), 0, NUM_MEDIA_MAX),
         media_url=http_url(form.get("MediaUrl0")),

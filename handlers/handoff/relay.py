@@ -47,7 +47,8 @@ def _answer_text(answer: tuple[Say, ...]) -> str:
 
 
 def relay_to_petugas(s: Session, runtime, resident: Resident, conversation: Conversation, msg, text: str,
-                     now: datetime, reroute: Callable[[Ticket], Say | None] | None = None) -> list[Say] | None:
+                     now: datetime, reroute: Callable[[Ticket], Say | None] | None = None,
+                     shown: str | None = None) -> list[Say] | None:
     """While a petugas holds the chat, the resident's messages go to them. None: let the bot answer
     (BERHENTI still works, and a chat whose ticket is gone is handed back). `reroute` may first pass
     the chat to another dinas (handlers/transfer.py); its note to the resident is then the answer."""
@@ -70,7 +71,10 @@ def relay_to_petugas(s: Session, runtime, resident: Resident, conversation: Conv
     if given:  # the chat came back to the OPD's queue: the new holder gets the whole context
         notice(s, staff, ticket, resident)
         return []
-    body = mask_niks(text) or ("[foto/lampiran] " + (msg.media_url or "") if msg.media_url else "[lokasi]")
+    # The petugas holding the chat reads the resident's words as written (`shown`): a NIK they asked for is
+    # what they need to serve. Logs, stored messages, the ticket's history and notices to whoever picks a
+    # chat up stay masked (README "Talking to it").
+    body = (shown or mask_niks(text)) or ("[foto/lampiran] " + (msg.media_url or "") if msg.media_url else "[lokasi]")
     notify.to_staff(s, staff, "relay", say("petugas.relay", kode=ticket.kode, nama=resident.name or "Warga", text=body),
                     ticket_id=ticket.id, template_vars={"1": ticket.kode, "2": body[:200]})
     return []

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.logging_setup import MaskPhonesFilter
 from flows.phones import mask_personal, redact_for_others
-from storage.models import InboundMessage, Opd, OutboxMessage, Proposal, Staff, StaffRole
+from storage.models import InboundMessage, Opd, OutboxMessage, Proposal, Staff, StaffRole, TicketEvent
 from tests.handlers.test_flows import play
 from tests.whatsapp import Phone, add_visit
 
@@ -94,7 +94,10 @@ def test_a_nik_in_a_message_is_stored_masked(phone, rt):
     assert NIK not in body and "3514********0001" in body
 
 
-def test_the_petugas_reads_no_nik_in_a_handoff_notice_or_relay(wa_client, phone, rt):
+def test_the_petugas_holding_the_chat_reads_a_nik_as_written_and_nothing_else_keeps_it(wa_client, phone, rt):
+    """A NIK said before the chat (in the handoff notice) is masked; said to the petugas holding the chat
+    (who asked for it) it reaches them as written, while the stored message and the ticket's history keep
+    it masked."""
     add_visit(rt, "Gempol", 10)
     with rt.sessions.begin() as s:
         opd = s.scalars(select(Opd).where(Opd.key == "diskominfo")).one()
@@ -103,9 +106,14 @@ def test_the_petugas_reads_no_nik_in_a_handoff_notice_or_relay(wa_client, phone,
     phone.send("aku njaluk ngomong karo petugas")
     phone.send(f"iki NIK-ku {NIK}")
     with rt.sessions() as s:
-        to_staff = list(s.scalars(select(OutboxMessage.body).where(OutboxMessage.to_phone == "+6281200000009")))
-    assert to_staff and all(NIK not in body for body in to_staff), to_staff
-    assert any("3514********0001" in body for body in to_staff)
+        to_staff = list(s.scalars(select(OutboxMessage.body).where(OutboxMessage.to_phone == "+6281200000009")
+                                  .order_by(OutboxMessage.id)))
+        stored = list(s.scalars(select(InboundMessage.body)))
+        history = list(s.scalars(select(TicketEvent.note)))
+    notice, relayed = to_staff[0], to_staff[-1]
+    assert NIK not in notice and "3514********0001" in notice, notice
+    assert f"iki NIK-ku {NIK}" in relayed, relayed
+    assert all(NIK not in body for body in stored) and all(NIK not in (note or "") for note in history)
 
 
 def test_the_similar_proposals_list_shows_nothing_personal(wa_client, rt):
