@@ -28,6 +28,8 @@ MESSAGES: dict[str, str] = {
     "menu.invalid_choice": "Pilihan itu tidak ada. Balas angka 1 sampai {n}.",
     "menu.not_understood": "Maaf, saya belum paham maksud Bapak/Ibu 🙏",
     "menu.did_you_mean": "Maksudnya *{what}*?\n{options}",
+    "menu.question_noted_aside": "Pertanyaan Anda tadi belum bisa saya jawab dari data saya 🙏 Ketik *PETUGAS* bila ingin ditanyakan ke petugas.",
+    "menu.never_mind": "Baik 🙏 Tidak ada yang saya catat atau teruskan. Pengingat dan data Anda tetap seperti semula. Ketik *MENU* kalau perlu lagi.",
     "menu.question_aside": "Pertanyaan itu belum bisa saya jawab di tengah langkah ini 🙏 Setelah selesai, tanyakan lagi, atau ketik *PETUGAS*.",
     "menu.again_later": "Bisa, kapan saja 🙏 Nanti cukup ketik *DAFTAR* (atau *MENU*); yang perlu saya tanyakan lagi saat itu.",
     "menu.thanks": "Sama-sama 🙏 Ketik *MENU* kalau perlu lagi.",

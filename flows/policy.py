@@ -287,6 +287,16 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     if own is not None:
         return own
 
+    if situation.flow in (None, "menu") and asks_if_someone_reads(turn.text) and info.topic_of(turn.text) != "darurat":
+        # "jam segini masih ada petugas yang baca?": whether a person reads now is a question, answered
+        # with the working hours and an offer — never a chat opened unasked.
+        return replace(stay(situation, [presence_answer(turn.now)]), misses=0)
+    if situation.flow in (None, "menu") and never_mind_aside(turn.text):
+        # "gak usah dicatet", "ora usah diterusno": nothing to drop, and never a stop of reminders.
+        return replace(stay(situation, [say("menu.never_mind")]), misses=0)
+    said_both = _answer_with_question(registry, situation, turn, ask)
+    if said_both is not None:
+        return said_both
     if not situation.in_handoff and asks_about_the_wait(turn.text):
         # Nobody could take the chat yet: its ticket waits for working hours, and the resident asks when.
         waiting = next((i for i in turn.facts.open_items_of_resident() if isinstance(i, TicketView) and i.visit is None),
@@ -298,6 +308,12 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     if both is not None:
         return both
 
+    if asks_for_a_number(turn.text) and not ask.free_text and turn.choice is None and not info.gives_a_number(turn):
+        # "nomer hp inseminator KPSP Setia Kawan piro?" after a sourced answer: the data has no such number;
+        # said honestly with where to find it — never a guess of another intent.
+        mid_flow = situation.flow not in (None, "menu")
+        return replace(stay(situation, [say("info.no_number"), *([say("info.back_to_question")] if mid_flow else [])]),
+                       misses=0)
     answered = _sourced(registry, situation, turn, ask) or _own_requirements(situation, turn)
     if answered is not None:
         if not _clear_request(turn) or info.topic_of(turn.text) == "darurat":
@@ -503,6 +519,47 @@ _ASKS_WAIT = re.compile(r"\b(?:di)?(?:bal[ae]s\w*|bales\w*|jawab\w*|respon\w*|ba
                         r"|\b(?:petugas\w*|admin\w*)\b.*\b(?:kapan|suwe|sue|lama|sui|dangu)\b", re.IGNORECASE)
 
 
+# "jam segini masih ada petugas yang baca?", "jam semene iki onok petugas sing moco ta?", "wonten petugas
+# ingkang jagi?", "bedeh oreng se maca?": whether a person is there, asked — not a request for one.
+_THERE = r"\b(?:ada|ad|ono|onok|onk|enek|enok|wonten|wnten|bedeh|bada|masih|msh|masi|isih|tasih|gik|sek)\b"
+_PERSON = r"\b(?:petugas\w*|orang|wong|tiyang|oreng|admin\w*|operator|pegawai\w*|manusia|sing\s+jaga|yang\s+jaga)\b"
+_SOMEONE_THERE = re.compile(_THERE + r".*" + _PERSON + r"|" + _PERSON + r".*" + _THERE, re.IGNORECASE)
+# … reading, answering or on duty now ("yang baca", "sing moco", "ingkang maos", "se maca", "yg bls", "sing jaga").
+_READS = re.compile(r"\b(?:baca|bc|moco|maca|maos|waos|bales|bls|balas|bales\w*|bal[ae]s\w*|jawab\w*|respon\w*|jaga|"
+                    r"jogo|jagi|piket|standby|online|on|melek|tangi|aktif|kerja|nyambut)\b", re.IGNORECASE)
+_ASKS_FOR_PERSON = re.compile(r"\b(?:minta|njaluk|nyuwun|tolong|sambung\w*|hubungkan|pengen|pingin|ingin|mau|arep|ajeng|"
+                              r"badhe|terro|bicara|ngomong|ngobrol|matur)\b", re.IGNORECASE)
+
+
+def asks_if_someone_reads(text: str) -> bool:
+    """A question whether a person reads the chat now, not asking to be connected (that is PETUGAS)."""
+    norm = " ".join(answers.words(text))
+    asked = answers.is_question(text) or norm.split()[-1:] in (["ta"], ["tah"], ["to"], ["a"], ["kah"])
+    return (asked and bool(_SOMEONE_THERE.search(norm)) and not _ASKS_FOR_PERSON.search(norm)
+            and (bool(_READS.search(norm)) or len(norm.split()) <= 4))
+
+
+def presence_answer(now) -> Say:
+    """When a person reads: now (working hours) or from the next opening — and how to write to one."""
+    opens = WorkingCalendar().add(now, timedelta(0))
+    if opens - now < timedelta(minutes=1):
+        return say("handoff.presence_in_hours")
+    return say("handoff.presence_after_hours", hari=tanggal(opens.date()), jam=jam(opens.time()))
+
+
+# "gak usah dicatet", "ora usah diterusno", "mboten usah dipun serat": a never-mind about something the bot
+# offered or noted. Said with messages ("gak usah kirim pesen maneh") it is a stop, read elsewhere.
+_NEVER_MIND_LEAD = re.compile(r"^(?:gak|ga|gk|nggak|ngga|enggak|ndak|nda|ora|ra|mboten|boten|tidak|tdk|tak|ta|nda')\s*usah\b"
+                              r"|^gausah\b|^gak\s*perlu\b|^tidak\s*perlu\b|^ora\s*perlu\b", re.IGNORECASE)
+_ABOUT_MESSAGES = re.compile(r"\b(?:kirim\w*|pesan\w*|pesen\w*|pengingat\w*|ngingetno|ingetno|sms|wa|whatsapp|chat|"
+                             r"hubungi|kabari|dikabari|ngabari|informasi|info)\b", re.IGNORECASE)
+
+
+def never_mind_aside(text: str) -> bool:
+    norm = " ".join(t for t in answers.words(text) if t not in answers.FILLERS)
+    return bool(_NEVER_MIND_LEAD.match(norm)) and len(norm.split()) <= 5 and not _ABOUT_MESSAGES.search(norm)
+
+
 def asks_about_the_wait(text: str) -> bool:
     return answers.is_question(text) and bool(_ASKS_WAIT.search(" ".join(answers.words(text))))
 
@@ -542,7 +599,9 @@ def _in_handoff(registry: Registry, rules: Rules, situation: Situation, turn: Tu
         return _noted(Outcome([say("info.requirements_in_handoff", layanan=lay.nama_pendek, opd=lay.opd.singkatan,
                                    syarat=requirement_lines(lay))], None, None, {}), turn, "layanan")
     named = any(turn.entities.get(k) for k in ANSWERED_IN_HANDOFF.get(turn.intent, ()))
-    if target and named and turn.confidence >= CONFIDENT and not answers_the_question(turn.text):
+    # Only a question: "kula tiyang gempol, KTP kula rusak" tells the petugas something, and gets no schedule card.
+    asked = answers.is_question(turn.text) or bool(turn.nlu and turn.intent in turn.nlu.said_requests(turn.text))
+    if target and named and asked and turn.confidence >= CONFIDENT and not answers_the_question(turn.text):
         outcome = start(registry, target, turn, context_of(situation.slots))
         asks = registry.flows[outcome.flow].ask(outcome.state) if outcome.flow in registry.flows else None
         # An answer, perhaps with offers to pick from; not a question back ("kecamatan mana?"), which
@@ -595,6 +654,8 @@ def _clear_request(turn: Turn) -> bool:
     diwakilkan?", read as a registration by the model) is no request."""
     if turn.intent not in REQUESTS_BESIDE_QUESTIONS or turn.confidence < CONFIDENT or turn.nlu is None:
         return False
+    if turn.intent == "usulan" and asks_about_own_proposal(turn.text):
+        return False  # "usulan kula dipun tindaklanjuti kapan?" asks about the one sent, starts none
     if turn.intent in turn.nlu.said_requests(turn.text):
         return True
     if turn.intent == "jadwal":
@@ -612,16 +673,41 @@ def _sourced(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> 
     # still a question, not the no of a yes/no question.
     if turn.choice is not None or info.topic_of(turn.text) is None:
         return None
-    answer = info.sourced_answer(turn)
-    if answer is None:
+    said = _each_sourced(turn)
+    if not said:
         return None
+    answer, *more = said
     mid_flow = situation.flow not in (None, "menu")
     if mid_flow and _question_at_short(ask, turn.text):  # the name question asked again in its own words
-        return replace(stay(situation, [answer, *_ask_again(registry, situation, turn)]), misses=0)
-    named = turn.entities.get("layanan")
+        return replace(stay(situation, [*said, *_ask_again(registry, situation, turn)]), misses=0)
+    named = info.named_service(turn)
     if named and not mid_flow:  # "ketik PETUGAS" after it goes to that service's dinas
         situation = replace(situation, slots={**situation.slots, "layanan": named})
-    return replace(stay(situation, [answer, *([say("info.back_to_question")] if mid_flow else [])]), misses=0)
+    return replace(stay(situation, [answer, *more, *([say("info.back_to_question")] if mid_flow else [])]), misses=0)
+
+
+_QUESTION_ENDS = re.compile(r"(?<=[?!.;\n])\s*")
+
+
+def _each_sourced(turn: Turn) -> list[Say]:
+    """Each question of the message answered ("anak saya bisa wakilin? fotokopi KK perlu berapa lembar?": who
+    may come, and how many copies) — each read with its own words, so a document named in one is not the
+    service of the other. One question: the answer to the whole message."""
+    parts = [p for p in (c.strip() for c in _QUESTION_ENDS.split(turn.text)) if p.strip(" ?!.;")]
+    topics = [info.topic_of(p) for p in parts]
+    if turn.nlu is None or len([t for t in topics if t]) < 2 or len(set(t for t in topics if t)) < 2:
+        answer = info.sourced_answer(turn)
+        return [answer] if answer is not None else []
+    said: list[Say] = []
+    for part, topic in zip(parts, topics):
+        if topic is None:
+            continue
+        heard = turn.nlu.understand(part)
+        answer = info.sourced_answer(replace(turn, text=part, intent=heard.intent, entities=dict(heard.entities),
+                                             confidence=heard.confidence))
+        if answer is not None and answer not in said:
+            said.append(answer)
+    return said
 
 
 # "kl nanti mau daftar lg bs kan?", "mbesuk yen arep ndaftar maneh isih iso to?" (after erasing one's data, or
@@ -635,6 +721,78 @@ _LATER_AGAIN = re.compile(r"\b" + _LATER + r"\b.*\b" + _AGAIN + r"\b.*(?:\b" + _
 def later_again(text: str) -> bool:
     """A question whether the resident may come back later ("nanti daftar lagi bisa kan?")."""
     return bool(_LATER_AGAIN.search(text)) and answers.number(text) is None
+
+
+# Where an answer and a question meet in one message: a sentence end, a comma, or a "but / oh and" word
+# ("nggih. tapi tanggal berapa?", "yg gempol aja kak. eh tp klo keluar antrian gimana").
+_ANSWER_QUESTION_SPLIT = re.compile(
+    r"(?<=[.?!;\n])\s*|,\s*|\s+(?=(?:tapi|tp|tpi|tapine|nanging|namung|cuma|cuman|mung|eh|oh\s+ya|oiya|terus|trus|lha|lah)\s)",
+    re.IGNORECASE)
+
+
+def _answer_with_question(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
+    """A pick of the question asked and a question in one message, in either order ("nggih. tapi tanggal
+    berapa ke Pandaan?" at a yes/no, "yg gempol aja kak. eh tp klo keluar antrian gimana" at the date
+    choice): the question answered first (sourced, or the schedule), then the answer taken — neither is
+    dropped, and the prompt is never repeated unchanged. None when the message is not both."""
+    if (ask.free_text or turn.choice is not None or situation.in_handoff or not turn.text
+            or situation.flow in (None, "survei") or turn.nlu is None):
+        return None
+    parts = [p.strip() for p in _ANSWER_QUESTION_SPLIT.split(turn.text) if p and p.strip(" ,.?!;")]
+    for i in range(1, len(parts)):
+        head, tail = " ".join(parts[:i]), " ".join(parts[i:])
+        for answer, question in ((head, tail), (tail, head)):
+            picked = replace(turn, text=answer, intent=OUT_OF_SCOPE, entities={}, confidence=0.0)
+            if answers.is_question(answer) or not _is_a_question(question) or not _takes(registry, situation, picked, ask):
+                continue
+            said = _aside_answer(turn, question)
+            outcome = dispatch(registry, situation.flow, situation.state, replace(picked, slots=turn.slots))
+            if not outcome.understood:
+                continue
+            return replace(outcome, replies=[*said, *outcome.replies], misses=0)
+    return None
+
+
+def _takes(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> bool:
+    """Whether these words alone answer the question asked (a pick of its choices, or a value its step takes)."""
+    if ask.choices is not None and turn.pick(ask.choices) is not None:
+        return True
+    flow = registry.flows.get(situation.flow or "")
+    if flow is None or situation.state not in flow.steps:
+        return False
+    return not flow.steps[situation.state](turn).unhandled
+
+
+def _is_a_question(text: str) -> bool:
+    return answers.is_question(text) or info.topic_of(text) is not None
+
+
+def _aside_answer(turn: Turn, question: str) -> list[Say]:
+    """A question said beside an answer, answered where the bot can: from the sourced data, or the
+    schedule of the kecamatan it names (else the one in context); otherwise said so (with PETUGAS)."""
+    heard = turn.nlu.understand(question)
+    asked = replace(turn, text=question, intent=heard.intent, entities=dict(heard.entities), confidence=heard.confidence)
+    if info.topic_of(question) is not None:
+        sourced = info.sourced_answer(asked)
+        if sourced is not None:
+            return [sourced]
+    kecamatan = heard.entities.get("kecamatan") or turn.slots.get("kecamatan")
+    if heard.intent == "jadwal" and heard.confidence >= CONFIDENT and kecamatan:
+        cards = schedule_cards(turn.facts.next_visit_to(kecamatan))
+        if cards:
+            return cards
+    return [say("menu.question_noted_aside")]
+
+
+# "nomer hp inseminator piro?", "no wa petugase pinten?", "minta kontak koperasi", "nomor telepon puskesmas?"
+_ASKS_NUMBER = re.compile(r"\b(?:nomer|nomor|nmr|no|nomere|nomore|nomeripun|kontak\w*|contact)\s*(?:hp|wa|telp\w*|tlp|"
+                          r"telepon\w*|telpon\w*|whatsapp|handphone|ponsel|kontak\w*)\b|\bkontak(?:nya|e|ipun)?\b",
+                          re.IGNORECASE)
+
+
+def asks_for_a_number(text: str) -> bool:
+    return bool(_ASKS_NUMBER.search(" ".join(answers.words(text)))) and (
+        answers.is_question(text) or bool(re.search(r"\b(?:minta|njaluk|nyuwun|tolong|butuh)\b", text, re.IGNORECASE)))
 
 
 # A proposal recognised this surely, naming what it is about, is a proposal whatever else the message asks.
@@ -695,6 +853,17 @@ _QUEUE_HOURS = re.compile(r"\b(?:jam|pukul|sampai|sampe|tutup|buka|bukak|mulai)\
                           r"|\b(?:berapa|brp|piro|pinten|kapan)\b.*\b(?:tutup|buka|bukak|mulai|jam)\b", re.IGNORECASE)
 
 
+# "usulanku", "usulan saya/kula/kulo/kaule/kami", "usulane aku", "usul kula wau": the resident's own proposal.
+_OWN_PROPOSAL = re.compile(r"\busul\w*?(?:ku|e|ne|ipun|nya)?\s*(?:ku|saya|sy|aku|kula|kulo|kawula|kaula|kaule|engkok|"
+                           r"kami|kita|kemarin|kemaren|wingi|wau|tadi|td|mau)\b|\busul(?:an)?ku\b|\busul(?:an)?e\s+(?:aku|kula)\b",
+                           re.IGNORECASE)
+
+
+def asks_about_own_proposal(text: str) -> bool:
+    """A question about a proposal the resident sent (its status, when it is built), not a new one."""
+    return answers.is_question(text) and bool(_OWN_PROPOSAL.search(" ".join(answers.words(text))))
+
+
 def _read_again(turn: Turn) -> Turn:
     """Two readings the recogniser gets wrong by category, corrected by what the words say."""
     norm = " ".join(answers.words(turn.text))
@@ -709,6 +878,9 @@ def _read_again(turn: Turn) -> Turn:
             and not {"petugas", "operator", "admin", "cs"} & set(norm.split())):
         # "aku wong kota", "aku wong gerbo": where one lives ("wong" = a person of), no call for a person.
         return replace(turn, intent="sapaan", confidence=max(turn.confidence, CONFIDENT))
+    if turn.intent == "usulan" and asks_about_own_proposal(turn.text):
+        # "usulanku piye kabare?": a question about one's proposal is its status, never a new proposal.
+        return replace(turn, intent="cek_status", confidence=max(turn.confidence, CONFIDENT))
     if turn.intent == "antrean" and _QUEUE_HOURS.search(norm):
         return replace(turn, intent="jadwal", confidence=max(turn.confidence, CONFIDENT))
     return turn
