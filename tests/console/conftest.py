@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.console.security import hash_password
-from storage.models import (
-    Desa, Kecamatan, Layanan, Opd, Proposal, ProposalSupport, Resident, Staff, StaffRole, Ticket, TicketEvent,
-)
-from tests.whatsapp import add_visit
+from storage.models import Layanan, Proposal, ProposalSupport, StaffRole, TicketEvent
+from tests.whatsapp import jakarta_today
+from tests.world import building
 
 PASSWORD = "rahasia-konsol-2026"
 HASH = hash_password(PASSWORD)  # scrypt is slow on purpose: hash once for the whole suite
@@ -80,52 +79,38 @@ class Console:
         return response
 
 
-def _staff(s, phone, name, role, **kw):
-    st = Staff(phone=phone, name=name, role=role, password_hash=HASH, **kw)
-    s.add(st)
-    return st
-
-
 @pytest.fixture
 def world(rt) -> World:
-    visit_id = add_visit(rt, "Gempol", 3)
     now = datetime.now(UTC)
-    with rt.sessions.begin() as s:
-        capil = s.scalars(select(Opd).where(Opd.key == "dispendukcapil")).one()
-        dinsos = s.scalars(select(Opd).where(Opd.key == "dinsos")).one()
-        gempol = s.scalars(select(Kecamatan).where(Kecamatan.nama == "Gempol")).one()
-        wonosunyo = s.scalars(select(Desa).where(Desa.nama == "Wonosunyo", Desa.kecamatan_id == gempol.id)).one()
-        kejapanan = s.scalars(select(Desa).where(Desa.nama == "Kejapanan", Desa.kecamatan_id == gempol.id)).one()
-        _staff(s, ADMIN, "Mbak Admin", StaffRole.ADMIN)
-        _staff(s, RINA, "Bu Rina", StaffRole.PETUGAS, opd_id=capil.id)
-        _staff(s, KOOR, "Pak Koor", StaffRole.PETUGAS, opd_id=capil.id, is_coordinator=True)
-        _staff(s, BUDI, "Pak Budi", StaffRole.PETUGAS, opd_id=dinsos.id)
-        _staff(s, KADES_W, "Pak Kades Wonosunyo", StaffRole.KADES, desa_id=wonosunyo.id, kecamatan_id=gempol.id)
-        _staff(s, KADES_K, "Bu Kades Kejapanan", StaffRole.KADES, desa_id=kejapanan.id, kecamatan_id=gempol.id)
-        _staff(s, CAMAT_G, "Pak Camat Gempol", StaffRole.CAMAT, kecamatan_id=gempol.id)
-        resident = Resident(phone=RESIDENT, name="Sumarti", desa_id=wonosunyo.id, kecamatan_id=gempol.id,
-                            last_inbound_at=now)
-        s.add(resident)
-        s.flush()
-        ktp = s.scalars(select(Layanan).where(Layanan.opd_id == capil.id).order_by(Layanan.id)).first()
-        bansos = s.scalars(select(Layanan).where(Layanan.opd_id == dinsos.id).order_by(Layanan.id)).first()
-        tickets = []
+    with building(rt) as b:
+        visit_id = b.visit("Gempol", jakarta_today() + timedelta(days=3))
+        capil, dinsos = b.opd("dispendukcapil"), b.opd("dinsos")
+        gempol = b.kecamatan("Gempol")
+        wonosunyo, kejapanan = b.desa("Wonosunyo"), b.desa("Kejapanan")
+        for phone, name, role, place in [
+                (ADMIN, "Mbak Admin", StaffRole.ADMIN, {}),
+                (RINA, "Bu Rina", StaffRole.PETUGAS, {"opd_id": capil.id}),
+                (KOOR, "Pak Koor", StaffRole.PETUGAS, {"opd_id": capil.id, "is_coordinator": True}),
+                (BUDI, "Pak Budi", StaffRole.PETUGAS, {"opd_id": dinsos.id}),
+                (KADES_W, "Pak Kades Wonosunyo", StaffRole.KADES, {"desa_id": wonosunyo.id, "kecamatan_id": gempol.id}),
+                (KADES_K, "Bu Kades Kejapanan", StaffRole.KADES, {"desa_id": kejapanan.id, "kecamatan_id": gempol.id}),
+                (CAMAT_G, "Pak Camat Gempol", StaffRole.CAMAT, {"kecamatan_id": gempol.id})]:
+            b.staff(phone, role, name, password_hash=HASH, **place)
+        resident = b.resident(RESIDENT, name="Sumarti", desa_id=wonosunyo.id, kecamatan_id=gempol.id,
+                              last_inbound_at=now)
+        ktp = b.s.scalars(select(Layanan).where(Layanan.opd_id == capil.id).order_by(Layanan.id)).first()
+        bansos = b.s.scalars(select(Layanan).where(Layanan.opd_id == dinsos.id).order_by(Layanan.id)).first()
         for kode, opd, layanan in (("KM-1001", capil, ktp), ("KM-2002", dinsos, bansos)):
-            t = Ticket(kode=kode, resident_id=resident.id, layanan_id=layanan.id, opd_id=opd.id, visit_id=visit_id,
-                       desa_id=wonosunyo.id, nama="Sumarti", created_at=now - timedelta(hours=1))
-            s.add(t)
-            s.flush()
-            s.add(TicketEvent(ticket_id=t.id, at=t.created_at, actor="warga", action="dibuat", status="baru"))
-            tickets.append(t)
-        proposals = []
+            t = b.ticket(kode, resident, opd, visit_id, layanan_id=layanan.id, desa_id=wonosunyo.id, nama="Sumarti",
+                         created_at=now - timedelta(hours=1))
+            b.s.add(TicketEvent(ticket_id=t.id, at=t.created_at, actor="warga", action="dibuat", status="baru"))
         for kode, desa, text in (("US-0101", wonosunyo, "Jalan desa berlubang di RT 3"),
                                  ("US-0202", kejapanan, "Lampu penerangan jalan mati")):
             p = Proposal(kode=kode, resident_id=resident.id, kategori="jalan", desa_id=desa.id, deskripsi=text,
                          lat=-7.56, lng=112.7, support_count=1, created_at=now)
-            s.add(p)
-            s.flush()
-            s.add(ProposalSupport(proposal_id=p.id, resident_id=resident.id, created_at=now))
-            proposals.append(p)
+            b.s.add(p)
+            b.s.flush()
+            b.s.add(ProposalSupport(proposal_id=p.id, resident_id=resident.id, created_at=now))
     return World(visit_id, "KM-1001", "KM-2002", "US-0101", "US-0202", wonosunyo.id, gempol.id)
 
 

@@ -11,25 +11,23 @@ from sqlalchemy import select
 from flows.dates import tanggal
 from scheduler.corrections import plan_corrections
 from handlers.visit_changes import edit_visit
-from storage.models import Opd, OutboxMessage, OutboxStatus, Resident, Ticket, Visit
+from storage.models import Opd, OutboxMessage, OutboxStatus, Ticket, Visit
 from tests.sending import VISIT_DAY, add_residents, add_visit, jkt, phone, recently, tick
 from tests.handlers.test_correction_chains import changes_received
+from tests.world import building
 
 HOLDER = phone(50)
 
 
 def world(trt, at) -> int:
     """A Gempol visit, a subscriber reminded of it (H-1 sent), and a resident holding a ticket for it."""
-    with trt.sessions.begin() as s:
-        visit_id = add_visit(s, "Gempol", VISIT_DAY)
-        add_residents(s, "Gempol", 1, last_inbound_at=recently())
+    with building(trt) as b:
+        visit_id = b.visit("Gempol", VISIT_DAY)
+        b.subscribers("Gempol", 1, last_inbound_at=recently())
     tick(trt, at)
-    with trt.sessions.begin() as s:
-        holder = Resident(phone=HOLDER, channel="whatsapp", last_inbound_at=recently())
-        s.add(holder)
-        s.flush()
-        opd = s.scalars(select(Opd).order_by(Opd.id)).first()
-        s.add(Ticket(kode="KM-5001", resident_id=holder.id, opd_id=opd.id, visit_id=visit_id))
+    with building(trt) as b:
+        holder = b.resident(HOLDER, channel="whatsapp", last_inbound_at=recently())
+        b.ticket("KM-5001", holder, b.opd(), visit_id)
     return visit_id
 
 

@@ -12,10 +12,10 @@ from sqlalchemy import func, select, update
 
 from scheduler.regency import plan_regency_messages
 from storage.models import (
-    Broadcast, Desa, Kecamatan, Layanan, Opd, OutboxMessage, QueueEntry, QueueStatus, Resident, Staff, StaffRole,
-    Ticket, Visit, VisitStatus,
+    Broadcast, OutboxMessage, QueueEntry, QueueStatus, Resident, Staff, StaffRole, Ticket, Visit, VisitStatus,
 )
-from tests.sending import add_visit, jkt, recently, tick
+from tests.sending import jkt, recently, tick
+from tests.world import building
 
 PAST_DAY, VISIT_DAY = date(2026, 11, 25), date(2026, 12, 9)
 CAMAT_GEMPOL, CAMAT_BANGIL = "+6281355500001", "+6281355500002"
@@ -25,57 +25,36 @@ RINA, BUDI, DINKES = "+6281298765432", "+6281277777777", "+6281266666666"
 STAFF_TEMPLATES = {"camat_brief": "HX" + "d" * 32, "camat_hasil": "HX" + "e" * 32, "persiapan": "HX" + "f" * 32}
 
 
-def _desa(s, nama, kecamatan="Gempol"):
-    return s.scalar(select(Desa).join(Kecamatan).where(Desa.nama == nama, Kecamatan.nama == kecamatan))
-
-
-def _opd(s, key):
-    return s.scalar(select(Opd).where(Opd.key == key))
-
-
-def _layanan(s, key):
-    return s.scalar(select(Layanan).where(Layanan.key == key))
-
-
-def _staff(s, phone, role, *, at, **kw):
-    s.add(Staff(phone=phone, name=f"{role} {phone[-2:]}", role=role, last_inbound_at=recently(), **kw))
-
-
 def world(trt, at):
     """Also: the approved templates of the staff's kinds, for messages outside the 24-hour window.
 Gempol: a visit held on 25 Nov (Wonosunyo's link brought 3, Kejapanan's 1; four walk-ins at
     Dispendukcapil), the next on 9 Dec with registrations; a camat in Gempol and one in Bangil;
     petugas of Dispendukcapil and Dinas Sosial (attending) and Dinas Kesehatan (not attending)."""
     trt.settings = trt.settings.with_overrides(templates={**trt.settings.templates, **STAFF_TEMPLATES})
-    with trt.sessions.begin() as s:
-        past = add_visit(s, "Gempol", PAST_DAY)
-        visit = add_visit(s, "Gempol", VISIT_DAY)
-        s.get(Visit, visit).opd = [_opd(s, "dispendukcapil"), _opd(s, "dinsos")]
-        gempol = s.scalar(select(Kecamatan.id).where(Kecamatan.nama == "Gempol"))
-        bangil = s.scalar(select(Kecamatan.id).where(Kecamatan.nama == "Bangil"))
-        wonosunyo, kejapanan = _desa(s, "Wonosunyo"), _desa(s, "Kejapanan")
+    with building(trt) as b:
+        past = b.visit("Gempol", PAST_DAY)
+        visit = b.visit("Gempol", VISIT_DAY)
+        capil, dinsos = b.opd("dispendukcapil"), b.opd("dinsos")
+        b.s.get(Visit, visit).opd = [capil, dinsos]
+        gempol, bangil = b.kecamatan("Gempol").id, b.kecamatan("Bangil").id
+        wonosunyo, kejapanan = b.desa("Wonosunyo"), b.desa("Kejapanan")
         referred = datetime(2026, 11, 20, 3, 0, tzinfo=at.tzinfo)
-        people = []
-        for i, desa in enumerate([wonosunyo] * 3 + [kejapanan]):
-            r = Resident(phone=f"+62812555{i:04d}", referral_desa_id=desa.id, referred_at=referred, desa_id=desa.id,
-                         kecamatan_id=gempol)
-            s.add(r)
-            people.append(r)
-        s.flush()
-        capil, dinsos = _opd(s, "dispendukcapil"), _opd(s, "dinsos")
+        people = [b.resident(f"+62812555{i:04d}", referral_desa_id=desa.id, referred_at=referred, desa_id=desa.id,
+                             kecamatan_id=gempol)
+                  for i, desa in enumerate([wonosunyo] * 3 + [kejapanan])]
         for n in range(4):
-            s.add(QueueEntry(visit_id=past, opd_id=capil.id, number=n + 1, position=n + 1, walk_in=True,
-                             status=QueueStatus.SERVED, checked_in_at=referred))
+            b.s.add(QueueEntry(visit_id=past, opd_id=capil.id, number=n + 1, position=n + 1, walk_in=True,
+                               status=QueueStatus.SERVED, checked_in_at=referred))
         registrations = [("KM-1001", capil, "ktp", wonosunyo, people[0]), ("KM-1002", capil, "ktp", wonosunyo, people[1]),
                          ("KM-1003", capil, "kia", kejapanan, people[3]), ("KM-2001", dinsos, "bansos", wonosunyo, people[2])]
         for kode, opd, layanan, desa, person in registrations:
-            s.add(Ticket(kode=kode, resident_id=person.id, layanan_id=_layanan(s, layanan).id, opd_id=opd.id,
-                         visit_id=visit, desa_id=desa.id, nama=f"Warga {kode}"))
-        _staff(s, CAMAT_GEMPOL, StaffRole.CAMAT, at=at, kecamatan_id=gempol)
-        _staff(s, CAMAT_BANGIL, StaffRole.CAMAT, at=at, kecamatan_id=bangil)
-        _staff(s, RINA, StaffRole.PETUGAS, at=at, opd_id=capil.id)
-        _staff(s, BUDI, StaffRole.PETUGAS, at=at, opd_id=dinsos.id)
-        _staff(s, DINKES, StaffRole.PETUGAS, at=at, opd_id=_opd(s, "dinkes").id)
+            b.ticket(kode, person, opd, visit, layanan_id=b.layanan(layanan).id, desa_id=desa.id, nama=f"Warga {kode}")
+        for phone, role, place in [(CAMAT_GEMPOL, StaffRole.CAMAT, {"kecamatan_id": gempol}),
+                                   (CAMAT_BANGIL, StaffRole.CAMAT, {"kecamatan_id": bangil}),
+                                   (RINA, StaffRole.PETUGAS, {"opd_id": capil.id}),
+                                   (BUDI, StaffRole.PETUGAS, {"opd_id": dinsos.id}),
+                                   (DINKES, StaffRole.PETUGAS, {"opd_id": b.opd("dinkes").id})]:
+            b.staff(phone, role, last_inbound_at=recently(), **place)
     return visit
 
 
@@ -138,10 +117,9 @@ def test_preparation_list_per_dinas_at_h2(trt, fake_twilio):
     at = jkt("2026-12-07T07:00")
     visit = world(trt, at)
     tick(trt, jkt("2026-12-06T07:00"))  # the H-3 brief first
-    with trt.sessions.begin() as s:  # a registration its holder cancelled is nothing to prepare for
-        person = s.scalar(select(Resident).where(Resident.phone == "+628125550000"))
-        s.add(Ticket(kode="KM-1009", resident_id=person.id, layanan_id=_layanan(s, "ktp").id,
-                     opd_id=_opd(s, "dispendukcapil").id, visit_id=visit, status="dibatalkan"))
+    with building(trt) as b:  # a registration its holder cancelled is nothing to prepare for
+        person = b.s.scalar(select(Resident).where(Resident.phone == "+628125550000"))
+        b.ticket("KM-1009", person, b.opd("dispendukcapil"), visit, layanan_id=b.layanan("ktp").id, status="dibatalkan")
     planned = tick(trt, at)["plan_regency_messages"]
     assert [(p.kind, p.recipients) for p in planned] == [("staf_persiapan", 2)]
     capil = fake_twilio.sent_to(RINA)[0].form["Body"]
@@ -160,14 +138,14 @@ def test_preparation_list_per_dinas_at_h2(trt, fake_twilio):
 
 def test_walk_ins_expected_from_every_visit_when_the_kecamatan_has_none(trt, fake_twilio):
     at = jkt("2026-12-07T07:00")
-    with trt.sessions.begin() as s:
-        elsewhere = add_visit(s, "Bangil", PAST_DAY)
-        capil = _opd(s, "dispendukcapil")
+    with building(trt) as b:
+        elsewhere = b.visit("Bangil", PAST_DAY)
+        capil = b.opd("dispendukcapil")
         for n in range(6):
-            s.add(QueueEntry(visit_id=elsewhere, opd_id=capil.id, number=n + 1, position=n + 1, walk_in=True,
-                             status=QueueStatus.SERVED, checked_in_at=at - timedelta(days=12)))
-        add_visit(s, "Pandaan", VISIT_DAY)
-        _staff(s, RINA, StaffRole.PETUGAS, at=at, opd_id=capil.id)
+            b.s.add(QueueEntry(visit_id=elsewhere, opd_id=capil.id, number=n + 1, position=n + 1, walk_in=True,
+                               status=QueueStatus.SERVED, checked_in_at=at - timedelta(days=12)))
+        b.visit("Pandaan", VISIT_DAY)
+        b.staff(RINA, StaffRole.PETUGAS, last_inbound_at=recently(), opd_id=capil.id)
     tick(trt, at)
     body = fake_twilio.sent_to(RINA)[0].form["Body"]
     assert "*6* orang (median semua kunjungan; kecamatan ini belum pernah dikunjungi)" in body

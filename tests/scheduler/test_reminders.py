@@ -10,21 +10,22 @@ from sqlalchemy import select, update
 
 from core.runtime import Runtime
 from storage.models import Broadcast, OutboxMessage, OutboxStatus, Resident
-from tests.sending import (BOT_NUMBER, TEMPLATES, VISIT_DAY, add_kades, add_residents, add_visit, jkt,
-                                      kades_phone, phone, recently, tick)
+from tests.sending import (BOT_NUMBER, TEMPLATES, VISIT_DAY, add_residents, add_visit, jkt, kades_phone, phone,
+                           recently, tick)
+from tests.world import building
 
 
 
 def world(trt, at, *, gempol=3):
     """A Gempol visit, subscribers who wrote recently, and the people who must get nothing."""
-    with trt.sessions.begin() as s:
-        add_visit(s, "Gempol", VISIT_DAY)
-        ids = add_residents(s, "Gempol", gempol, last_inbound_at=recently())
-        add_residents(s, "Gempol", 1, start=100, last_inbound_at=recently(), opted_out_at=at - timedelta(days=1))
-        add_residents(s, "Bangil", 2, start=200, last_inbound_at=recently())
-        erased = add_residents(s, "Gempol", 1, start=300, last_inbound_at=recently())
-        s.execute(update(Resident).where(Resident.id.in_(erased)).values(phone=None, erased_at=at))
-        add_kades(s, "Gempol", "Gempol", 1, last_inbound_at=recently())
+    with building(trt) as b:
+        b.visit("Gempol", VISIT_DAY)
+        ids = b.subscribers("Gempol", gempol, last_inbound_at=recently())
+        b.subscribers("Gempol", 1, start=100, last_inbound_at=recently(), opted_out_at=at - timedelta(days=1))
+        b.subscribers("Bangil", 2, start=200, last_inbound_at=recently())
+        erased = b.subscribers("Gempol", 1, start=300, last_inbound_at=recently())
+        b.s.execute(update(Resident).where(Resident.id.in_(erased)).values(phone=None, erased_at=at))
+        b.kades("Gempol", "Gempol", 1, last_inbound_at=recently())
     return ids
 
 

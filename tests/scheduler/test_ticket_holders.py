@@ -17,7 +17,8 @@ from scheduler.sender import drain_outbox
 from storage.models import OutboxMessage, Resident, Ticket, Visit
 from tests.fake_twilio import FakeTwilio
 from tests.sending import TEMPLATES, fake_settings, jkt
-from tests.whatsapp import AUTH_TOKEN, PUBLIC_BASE, Phone, add_visit, jakarta_today, signed_settings
+from tests.whatsapp import AUTH_TOKEN, PUBLIC_BASE, Phone, jakarta_today, signed_settings
+from tests.world import building
 
 REGISTER_KTP = ("daftar ktp", "gempol", "1", "1", "gempol", "1", "1")
 
@@ -36,7 +37,8 @@ def world(rt, settings, fake_twilio):
     app_settings = fake_settings(signed_settings(settings), fake_twilio).with_overrides(public_base_url=PUBLIC_BASE)
     app = create_app(asdict(app_settings))
     runtime = app.extensions["kenduren"]
-    visit_id = add_visit(rt, "Gempol", 10)
+    with building(rt) as b:
+        visit_id = b.visit("Gempol", day(10))
     resident = Phone(app.test_client())
     for line in REGISTER_KTP:
         resident.send(line)
