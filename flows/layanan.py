@@ -696,8 +696,23 @@ _REGISTER_ME = re.compile(r"\b(?:daftar|ndaftar|daptar|ndaptar)(?:aken|ake|kan|k
                           r"engkok|dalem)\b", re.IGNORECASE)
 
 
+# Registering someone, in any register: "mendaftarkan suami saya", "ndaftaraken ibu kula", "ndaftarno mbokku",
+# "daftarin anakku", "dipun daftaraken", Madurese "daftarragi". With a person named (a relation or the writer) it is a
+# registration, whatever else the sentence holds (a kecamatan, "terdaftar", a group the news came from).
+_REGISTER_SOMEONE = re.compile(r"\b(?:men|n|di|ng|dipun\s+|tak\s+|kula\s+)?(?:daftar|daptar)(?:aken|ake|kan|kno|no|ne|in|ken|ragi|raghi|agi)\b",
+                               re.IGNORECASE)
+
+
+def registers_someone(text: str) -> bool:
+    """The message asks to register a person: the writer ("daftarkan saya") or a relative ("ndaftaraken ibu kula")."""
+    text = text or ""
+    verb = _REGISTER_SOMEONE.search(text)
+    # the person right after the verb is whom it registers ("daftarkan suami", "ndaftarno simbok")
+    return bool(_REGISTER_ME.search(text) or (verb and (relation_in(text) or relation_in(f"untuk {text[verb.end():]}"))))
+
+
 def reads_intent(text: str, intent: str, confidence: float) -> tuple[str, float]:
-    if intent != "daftar_layanan" and _REGISTER_ME.search(text or "") and not asks_reminder(text):
+    if intent != "daftar_layanan" and registers_someone(text) and not asks_reminder(text):
         return "daftar_layanan", max(confidence, 0.8)
     return intent, confidence
 

@@ -232,6 +232,8 @@ _NEGATED_PLACE = re.compile(
 _LIVES_IN = re.compile(
     r"\b(?:wong|org|orang|tiyang|oreng|warga|wrg|asli|asal|domisili|tinggal|omahku|omah\s*(?:ku|kula|saya)|"
     r"rumahku|rumah\s+(?:saya|aku)|griya\s+kula|dalem\s+kula|manggon|manggen|pomah|bengko|"
+    # the address on one's documents: "alamat saya gempol", "ktp saya bangil", "KK kula alamat pandaan"
+    r"alamat\w*|(?:ktp|kk)\s*(?:ku|saya|sy|aku|kula|kulo|kaule)(?:\s+(?:alamat\w*|alamate|ing|di|nang|neng))?|"
     r"(?:aku|saya|sy|kula|kulo|kaule|engkok|awakku)\s+(?:dari|dr|saking|seko|soko|teka|asale))\b", re.IGNORECASE)
 
 
@@ -243,7 +245,7 @@ def says_home(text: str) -> bool:
 # "bs ikut yg d prigen gk", "angsal nderek ingkang wonten bangil?", "olle norok se e grati?": whether one may join
 # (come to) a visit, said beside one's home.
 _MAY_JOIN = re.compile(
-    r"\b(?:ikut|ikot|ikutan|melu|milu|nderek|tumut|norok|noro|gabung|datang|dateng|dtg|rawuh|teka|teko|mrono|"
+    r"\b(?:ikut|ikot|ikutan|melu|milu|nderek|ndherek|nderek\w*|ndherek\w*|tumut|norok|noro|gabung|datang|dateng|dtg|rawuh|teka|teko|mrono|"
     r"mrana|mriko|mrika|kesana|ksana|entar|mlebu|hadir)\b", re.IGNORECASE)
 
 
@@ -253,7 +255,8 @@ def visit_elsewhere(turn: Turn) -> tuple[str, str] | None:
     after the home words is the home; the other named is the visit asked. None when the message is not that."""
     text = turn.text or ""
     home_word = _LIVES_IN.search(text)
-    if home_word is None or not _MAY_JOIN.search(text[home_word.end():]):
+    # the join may come first: "kalau saya ikut yang di Beji padahal KTP saya Bangil, bisa?"
+    if home_word is None or not _MAY_JOIN.search(text):
         return None
     named = kecamatan_named(turn)
     places = getattr(turn.nlu, "places", None)

@@ -31,7 +31,7 @@ from flows.effects import LeaveHandoff, NoteHome, NoteInHandoff, ReferralArrival
 from flows.engine import Ask, Say, Turn, choices, say
 from flows.facts import TicketView
 from flows.nlu.results import OUT_OF_SCOPE
-from flows.layanan import requirement_lines
+from flows.layanan import registers_someone, requirement_lines
 from flows.nlu.recogniser import KECAMATAN_NAMED
 
 OFFER_HELP = choices(("petugas", say("opt.yes_petugas")), ("menu", say("opt.menu")), yes="petugas", no="menu")
@@ -932,6 +932,13 @@ def _without_acceptance(turn: Turn, ask: Ask) -> Turn:
 FORWARDING_HELP = {"kades": "berhenti.forwarding", "camat": "berhenti.forwarding_camat"}
 
 
+def _registration_asked(turn: Turn) -> bool:
+    """The message asks to register a person or a named service ("saya ingin mendaftarkan suami saya untuk cek
+    kesehatan", "info dibagikan di grup RT, mau daftar KK"): forwarding words in it are where the news came from."""
+    return registers_someone(turn.text) or (turn.intent == "daftar_layanan" and turn.confidence >= CONFIDENT
+                                            and bool(turn.entities.get("layanan")))
+
+
 def _sensitive(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
     """Read by meaning before anything else may take the words: an erasure request starts HAPUS
     DATA (its confirmation), a question how to forward a reminder gets the forwarding help. Never
@@ -940,7 +947,7 @@ def _sensitive(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -
         return None
     if berhenti.erasure(turn.text):
         return replace(start(registry, "hapus_data", turn, {}), misses=0)
-    if not ask.free_text and berhenti.forwarding(turn.text):
+    if not ask.free_text and berhenti.forwarding(turn.text) and not _registration_asked(turn):
         # Only a registered kepala desa gets announcements written to forward, with their desa's link.
         key = FORWARDING_HELP.get(turn.resident.role or "", "berhenti.forwarding_resident")
         return replace(stay(situation, [say(key)]), misses=0)

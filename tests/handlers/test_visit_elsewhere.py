@@ -16,6 +16,10 @@ MAY_COME = "Kenduren Mas terbuka untuk warga dari kecamatan mana pun"
     ("aku wong beji, oleh melu sing nang gempol ora?", "Beji", "Gempol"),              # ngoko
     ("kula tiyang bangil, menawi nderek ingkang wonten gempol angsal?", "Bangil", "Gempol"),  # krama
     ("kaula oreng grati, olle norok se e bangil?", "Grati", "Bangil"),                   # Madurese
+    # the home as the address on one's KTP, the join said first, a service beside it: never that service's info
+    ("ktp saya alamat Pandaan, boleh ikut kenduren yang di Gempol? yg lebih cepat", "Pandaan", "Gempol"),
+    ("kalau saya ikut yang di Gempol padahal KTP saya Bangil, bisa dilayani?", "Bangil", "Gempol"),
+    ("menawi kula tiyang Pandaan ndherek ingkang wonten Gempol, KK kula saged dipun urus?", "Pandaan", "Gempol"),
 ])
 def test_asking_to_join_another_visit_gets_yes_and_that_visits_card(phone, schedule, rt, text, home, visit):
     answer = phone.say(text)
