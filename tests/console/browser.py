@@ -106,3 +106,18 @@ def submit_and_wait(driver, button, timeout: float = 15) -> None:
 
 def follow_link(driver, link, timeout: float = 15) -> None:
     submit_and_wait(driver, link, timeout)
+
+
+# The two fixtures of a browser test; its module imports them.
+@pytest.fixture
+def browser():
+    require_browser()
+    driver = make_driver()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def live(app):
+    with LiveServer(app) as server:
+        yield server

@@ -7,28 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import OutboxMessage
-from tests.console.browser import (
-    LiveServer, clear_downloads, follow_link, make_driver, require_browser, screenshot, submit_and_wait,
-)
+from tests.console.browser import browser, live  # noqa: F401 (fixtures)
+from tests.console.browser import clear_downloads, follow_link, screenshot, submit_and_wait
 from tests.console.conftest import ADMIN, PASSWORD, RESIDENT, RINA
 
 # The browser checks the pages, not the database: the Flask-client tests cover both backends, so a
 # browser run on SQLite alone keeps CI fast.
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-
-
-@pytest.fixture
-def browser():
-    require_browser()
-    driver = make_driver()
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
-def live(app):
-    with LiveServer(app) as server:
-        yield server
 
 
 def login(driver, live, phone):

@@ -8,26 +8,13 @@ import base64
 
 import pytest
 
-from tests.console.browser import ARTIFACTS, LiveServer, follow_link, make_driver, require_browser, screenshot
+from tests.console.browser import browser, live  # noqa: F401 (fixtures)
+from tests.console.browser import ARTIFACTS, follow_link, screenshot
 from tests.console.conftest import ADMIN
 from tests.console.test_browser import login
 from tests.console.test_evaluasi import _events
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-
-
-@pytest.fixture
-def browser():
-    require_browser()
-    driver = make_driver()
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
-def live(app):
-    with LiveServer(app) as server:
-        yield server
 
 
 def test_evaluasi_shows_its_charts_and_prints_without_the_menu(browser, live, world, rt):

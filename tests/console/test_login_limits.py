@@ -8,7 +8,6 @@ import logging
 import time
 from dataclasses import asdict
 
-import pytest
 from sqlalchemy import func, select
 
 from bot import create_app
@@ -177,14 +176,6 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_is_ignored(app, world):
                              headers={"X-Forwarded-For": f"192.0.2.{n}"}, **at(STRANGER)).status_code == 401
     assert stranger.post("/console/login", {"phone": RINA, "password": "x" * 12},
                          headers={"X-Forwarded-For": "192.0.2.99"}, **at(STRANGER)).status_code == 429
-
-
-@pytest.fixture
-def app(rt, settings):
-    application = create_app({**asdict(settings), "console_secret_key": "test-console-key"})
-    application.config["TESTING"] = True
-    yield application
-    application.extensions["kenduren"].dispose()
 
 
 def test_an_ipv6_host_counts_as_its_64(app, world):
