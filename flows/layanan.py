@@ -650,9 +650,13 @@ def confirm(turn: Turn) -> Step:
         return _service_changed(turn, {**turn.slots, "layanan": instead})
     # "ta' usa", "mboten usah", "ora usah" at the summary: the resident drops it (a bare "gak" asks what to change).
     answer = "cancel" if answers.is_never_mind(turn.text) else turn.pick(CONFIRM)
+    if answer is None and _yes_and_more(turn) is not None:
+        answer = "register"  # "ya daftarin + ingetin sekalian": the registration is done, then the extra
+    if answer == "register" and asks_reminder(turn.text):
+        turn = replace(turn, slots={**turn.slots, "then_remind": True})
     if answer == "register":
         done = registered(turn.facts, turn.slots)
-        if turn.slots.get("then_remind"):  # asked in the first message: the reminders of the visit's kecamatan
+        if turn.slots.get("then_remind"):  # asked too: the reminders of the visit's kecamatan
             visit = turn.facts.visit(turn.slots["visit_id"])
             return Step(done.replies, None, {"kecamatan": visit.kecamatan}, done.effects, switch_to="langganan")
         return done
@@ -665,6 +669,23 @@ def confirm(turn: Turn) -> Step:
         return _change(turn, what) if what else Step([say("layanan.change_what", options=CHANGE.labels())],
                                                      S.CHANGE_WHAT, dict(turn.slots))
     return unhandled(say("common.choose_again", options=CONFIRM.labels()), state=S.CONFIRM)
+
+
+# Between a yes and what else is asked: "ya daftarin + ingetin sekalian", "iyo daftarno, sekalian kabari aku",
+# "nggih dipun daftaraken lan dipun engetaken".
+_AND_MORE = re.compile(r"\s*(?:[+&,;]+|\b(?:dan|lan|karo|kaliyan|sareng|terus|trus|sekalian|sekalin|sisan|pisan|juga|jg|"
+                       r"ugi|uga|ban|bân|plus)\b)\s*", re.IGNORECASE)
+
+
+def _yes_and_more(turn: Turn) -> str | None:
+    """What follows a clear yes at the summary ("ingetin sekalian"), or None when the message is no such yes."""
+    if turn.choice is not None:
+        return None
+    for m in _AND_MORE.finditer(turn.text or ""):
+        head, rest = turn.text[:m.start()].strip(), turn.text[m.end():].strip()
+        if head and answers.words(rest) and replace(turn, text=head).pick(CONFIRM) == "register":
+            return rest
+    return None
 
 
 def change_what(turn: Turn) -> Step:
