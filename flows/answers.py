@@ -260,12 +260,13 @@ def leaves_the_flow(text: str) -> bool:
 # "there is none" in chat spelling: a no and a there-is word ("gk ad", "ga ada apa2", "mboten wonten
 # nopo-nopo", "ora ono maneh"), or the two run together ("gada", "gaada", "gkada", "ndakada", "gaonok").
 _NONE_NEG = frozenset("tidak tdk tak ta gak ga gk g nggak ngga enggak engga ndak nda ora orak mboten boten ra".split())
-_NONE_EXIST = frozenset("ada ad onok ono enek ana wonten enten".split())
+_NONE_EXIST = frozenset("ada ad onok ono enek ana wonten enten onten bada bede badha endik ndik".split())  # Madurese: ta' bada, ta' endik
 _NONE_TAIL = frozenset("""
     apa apa2 apapa apaapa opo opo2 oponopo nopo nopo2 napa napa2 menapa sing seng lagi lg maneh meneh malih manih
     catatan tambahan foto saran pesan keterangan sih kok koq kq dah deh kak sama sekali blas babar pisan
+    nggih ngge nggeh enggih inggih ya yo
 """.split())
-_NONE_FUSED = re.compile(r"^(?:g|ga|gk|gak|ng?ga|ndak|nda|tdk|tidak|ora|ra)(?:ada|ad|onok|ono|enek)$")
+_NONE_FUSED = re.compile(r"^(?:(?:g|ga|gk|gak|ng?ga|ndak|nda|tdk|tidak|ora|ra)(?:ada|ad|onok|ono|enek)|tadha|tadhak|tadah)$")
 
 
 def is_skip(text: str) -> bool:

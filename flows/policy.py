@@ -336,6 +336,10 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         kecamatan = turn.entities.get("kecamatan")
         answer = (schedule_cards(turn.facts.next_visit_to(kecamatan))
                   if turn.intent == "jadwal" and turn.confidence >= CONFIDENT and kecamatan else [])
+        if not answer:  # the nearest sourced question, when sure
+            key, score = info.nearest_question(turn)
+            sourced = info.answer_by_key(turn, key) if key and not key.startswith("@") and score >= info.SURE else None
+            answer = [sourced] if sourced is not None else []
         return replace(stay(situation, [*(answer or [say("menu.question_aside")]), *_ask_again(registry, situation, turn)]),
                        misses=0)
 
@@ -977,7 +981,10 @@ def _yes_with_remark(turn: Turn, ask: Ask) -> Turn | None:
 
 
 def _question_at_short(ask: Ask, text: str) -> bool:
-    """A question typed where a short value (a name, a number) is asked: never that value."""
+    """A question typed where a short value (a name, a number) is asked: never that value. Also at an optional
+    note ("Ada catatan untuk petugas?"): "napa bisa ngala' KTP è kantor desa?" is a question, not the note."""
+    if ask.free_text and ask.optional and not ask.short:
+        return answers.is_question(text) and not answers.is_skip(text)
     return (ask.short and answers.is_question(text) and not re.search(r"\d", text)
             and as_name(text.strip(" ?!.,")) is None and stated_person_name(text) is None)
 
@@ -997,6 +1004,20 @@ def _ask_again(registry: Registry, situation: Situation, turn: Turn) -> list[Say
 _CANCELLING_FLOWS = frozenset({"tiket"})
 
 
+# "aku takon tok", "cuma tanya kok", "mboten, kula namung takon", "enje' tak usah, kaula gun atanya": the resident
+# only asked — a registration (or proposal) under way is not what they want; it is left, nothing created.
+_ONLY = r"(?:cuma|cuman|cman|cm|hanya|hny|mung|mek|mik|namung|naming|gun|gum|tok|thok|doang|aja|saja|ae|wae|mawon|sekedar|sekadar)"
+_ASKING = r"(?:tanya\w*|nanya\w*|takon\w*|nakon\w*|atanya\w*|tanyak\w*|nyuwun pirsa|pirsa|ngerti|tau|tahu|weruh|info)"
+_JUST_ASKING = re.compile(r"\b" + _ONLY + r"\s+(?:(?:mau|pengen|pingin|arep|badhe|kepingin|terro|ingin)\s+)?" + _ASKING
+                          + r"\b|\b" + _ASKING + r"\s+(?:\w+\s+)?(?:tok|thok|doang|aja|saja|ae|wae|mawon|thok)\b", re.IGNORECASE)
+
+
+def just_asking(text: str) -> bool:
+    """Not "takon petugas ae" (ask a person instead): that one is a wish for a petugas."""
+    words = answers.words(text)
+    return bool(_JUST_ASKING.search(" ".join(words))) and not {"petugas", "admin", "operator", "wong", "orang"} & set(words)
+
+
 def _leaves_the_flow(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
     """"batal dulu, belum mau daftar", "gak sido ndaftar sik", "mboten sios ndaftar rumiyin" mid-flow: that
     flow is dropped kindly, saying what stopped and that nothing else changed — never read as a stop of
@@ -1004,7 +1025,8 @@ def _leaves_the_flow(registry: Registry, situation: Situation, turn: Turn, ask: 
     flow = situation.flow
     if flow in (None, "menu") or flow not in registry.flows or flow in _CANCELLING_FLOWS or command_of(turn.text):
         return None  # BATAL alone is the command (its own answer, the menu)
-    if not answers.leaves_the_flow(turn.text) or (ask.choices is not None and turn.pick(ask.choices) is not None):
+    if (not (answers.leaves_the_flow(turn.text) or (leaves_something(registry.flows[flow]) and just_asking(turn.text)))
+            or (ask.choices is not None and turn.pick(ask.choices) is not None)):
         return None  # "Batal" offered as an option at a summary is that option
     leaving = say(f"flow.{flow}.left") if leaves_something(registry.flows[flow]) else None
     lead = say("menu.left_flow", leaving=leaving) if leaving is not None else say("menu.cancelled")
