@@ -13,6 +13,7 @@ from core.runtime import Runtime
 from scheduler.jobs import JOBS
 from storage.models import Desa, Kecamatan, Opd, Resident, Staff, StaffRole, Subscription, Visit, VisitStatus
 from tests.fake_twilio import FakeTwilio
+from tests.whatsapp import AUTH_TOKEN
 
 BOT_NUMBER = "+6281100000000"
 VISIT_DAY = date(2026, 12, 9)  # a Wednesday: the reminders', corrections' and edits' Gempol visit
@@ -22,6 +23,14 @@ TEMPLATES = {"reminder": "HX" + "a" * 32, "kades_reminder": "HX" + "b" * 32, "co
 @pytest.fixture
 def fake_twilio():
     fake = FakeTwilio()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def signed_twilio():
+    """The fake Twilio with the webhook's auth token (tests.whatsapp), so one account signs and sends."""
+    fake = FakeTwilio(auth_token=AUTH_TOKEN)
     yield fake
     fake.close()
 

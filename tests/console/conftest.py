@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.console.security import hash_password
 from storage.models import Layanan, Proposal, ProposalSupport, StaffRole, TicketEvent
+from tests.sending import signed_twilio  # noqa: F401 (a fixture)
 from tests.whatsapp import jakarta_today
 from tests.world import building
 

@@ -20,8 +20,7 @@ from scheduler.sender import drain_outbox
 from storage.db import utcnow
 from storage.models import OutboxMessage
 from tests.console.conftest import PASSWORD, RINA, Console
-from tests.fake_twilio import FakeTwilio
-from tests.whatsapp import AUTH_TOKEN, signed_settings
+from tests.whatsapp import signed_settings
 
 CONCURRENT = 12
 
@@ -91,18 +90,12 @@ def test_concurrent_code_requests_send_no_more_than_the_cap(instances, rt):
             OutboxMessage.kind == "login_code")) == sent
 
 
-@pytest.fixture
-def fake():
-    twilio = FakeTwilio(auth_token=AUTH_TOKEN)
-    yield twilio
-    twilio.close()
-
-
-def test_the_code_leaves_the_outbox_once_sent(rt, settings, world, fake):
+def test_the_code_leaves_the_outbox_once_sent(rt, settings, world, signed_twilio):
     from storage.models import Staff
 
     live = signed_settings(settings).with_overrides(
-        twilio_account_sid=fake.account_sid, twilio_api_base_url=fake.base_url, console_secret_key="k",
+        twilio_account_sid=signed_twilio.account_sid, twilio_api_base_url=signed_twilio.base_url,
+        console_secret_key="k",
         templates={"login_code": "HX" + "c" * 32})
     app = create_app(asdict(live))
     try:
@@ -112,7 +105,7 @@ def test_the_code_leaves_the_outbox_once_sent(rt, settings, world, fake):
         c.get("/console/login")
         assert c.post("/console/login/kode", {"phone": RINA}).status_code == 200
         drain_outbox(app.extensions["kenduren"], utcnow())
-        received = fake.sent_to(RINA)[-1].form
+        received = signed_twilio.sent_to(RINA)[-1].form
         code = re.search(r"\d{6}", received.get("Body") or received.get("ContentVariables", "")).group(0)
         with rt.sessions() as s:
             row = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "login_code")).one()

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot import create_app
 from storage.models import Opd, Staff, StaffRole
-from tests.sending import fake_twilio, trt  # noqa: F401 (fixtures: sending through the fake Twilio)
+from tests.sending import fake_twilio, signed_twilio, trt  # noqa: F401 (fixtures: sending through the fake Twilio)
 from tests.whatsapp import BUDI, RINA, Phone, signed_settings
 
 
