@@ -8,6 +8,7 @@ from typing import Any
 
 from flows import answers
 from flows.effects import CreateProposal, SupportProposal
+from flows.facts import Attachment
 from flows.dates import tanggal_pendek
 from flows.engine import Ask, Flow, Say, Step, Turn, say, unhandled
 from flows.places import YES_NO, desa_answer, which_desa
@@ -62,6 +63,8 @@ def start(turn: Turn) -> Step:
         slots.update(desa=desa, desa_kecamatan=candidates[0])
     lead = [say("usulan.thanks")]
     kept = turn.facts.recent_attachment()  # a photo or pin sent alone just before (kept 30 minutes)
+    if turn.media_url and turn.text:  # the photo's caption is the proposal: "mau usul jalan rusak" + 📷
+        kept = Attachment(media_url=turn.media_url, lat=None, lng=None)
     if kept is not None:
         slots.update({k: v for k, v in (("media_url", kept.media_url), ("lat", kept.lat), ("lng", kept.lng)) if v is not None})
         lead.append(say("usulan.attached"))
