@@ -141,3 +141,13 @@ def outbox(rt, to: str) -> list[str]:
         return [o.body for o in s.scalars(select(OutboxMessage).where(OutboxMessage.to_phone == to,
                                                                       OutboxMessage.kind != "reply")
                                           .order_by(OutboxMessage.id))]
+
+
+def tickets(rt) -> list:
+    """Every ticket in the database."""
+    from sqlalchemy import select
+
+    from storage.models import Ticket
+
+    with rt.sessions() as s:
+        return list(s.scalars(select(Ticket)))

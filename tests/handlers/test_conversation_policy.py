@@ -6,14 +6,9 @@ from sqlalchemy import select
 
 from storage.models import Conversation, Opd, Proposal, Resident, Staff, StaffRole, Ticket, TicketEvent
 from tests.handlers.test_flows import petugas, play, schedule  # noqa: F401  (fixtures)
-from tests.whatsapp import Phone, outbox as outbox_to
+from tests.whatsapp import Phone, outbox as outbox_to, tickets
 
 RINA = "+6281298765432"
-
-
-def tickets(rt) -> list[Ticket]:
-    with rt.sessions() as s:
-        return list(s.scalars(select(Ticket)))
 
 
 def test_thanks_after_a_schedule_answer_opens_no_ticket(phone, schedule, rt):

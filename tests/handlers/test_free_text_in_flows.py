@@ -3,18 +3,12 @@ PostgreSQL: a Madurese "none" at the note skips it; a question at the note is an
 stored as the note; "only asking" leaves the registration without creating anything."""
 
 import pytest
-from sqlalchemy import select
 
-from storage.models import Ticket
 from tests.handlers.test_flows import play, schedule  # noqa: F401  (fixtures)
+from tests.whatsapp import tickets
 
 TO_NOTE = [("mau daftar ktp", "KTP-el"), ("gempol", "1. "), ("1", "Nama"), ("Siti Aminah", "Desa"),
            ("gempol", "catatan")]
-
-
-def tickets(rt):
-    with rt.sessions() as s:
-        return list(s.scalars(select(Ticket)))
 
 
 @pytest.mark.parametrize("none", ["ta' bada", "ta' endik", "tadha'", "ndak onten", "mboten wonten nggih", "gak ada kak"])

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from storage.models import Conversation, Opd, Staff, StaffRole, Ticket, TicketEvent
+from storage.models import Conversation, Opd, Staff, StaffRole, TicketEvent
 from tests.handlers.test_antrean import Clock
 from tests.handlers.test_flows import play, schedule  # noqa: F401  (fixtures)
-from tests.whatsapp import RINA, outbox as outbox_to
+from tests.whatsapp import RINA, outbox as outbox_to, tickets
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -22,11 +22,6 @@ def kominfo_petugas(rt):
         kominfo = s.scalars(select(Opd).where(Opd.key == "diskominfo")).one()
         s.add(Staff(phone=RINA, name="Bu Rina", role=StaffRole.PETUGAS, opd_id=kominfo.id))
 
-
-
-def tickets(rt):
-    with rt.sessions() as s:
-        return list(s.scalars(select(Ticket)))
 
 
 def test_after_two_misses_a_request_after_yowes_gpp_is_that_request(phone, schedule, kominfo_petugas, rt):

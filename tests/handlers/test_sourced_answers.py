@@ -5,14 +5,9 @@ asked while a petugas holds the chat, the bot answers and the petugas is told.""
 import pytest
 from sqlalchemy import select
 
-from storage.models import Opd, OutboxMessage, Staff, StaffRole, Ticket
+from storage.models import Opd, OutboxMessage, Staff, StaffRole
 from tests.handlers.test_flows import play, schedule  # noqa: F401  (fixtures)
-from tests.whatsapp import RINA
-
-
-def tickets(rt):
-    with rt.sessions() as s:
-        return list(s.scalars(select(Ticket)))
+from tests.whatsapp import RINA, tickets
 
 
 @pytest.mark.parametrize("question, expected", [

@@ -9,20 +9,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from storage.models import Opd, Staff, StaffRole, Ticket
+from storage.models import Opd, Staff, StaffRole
 from tests.handlers.test_antrean import Clock
 from tests.handlers.test_flows import play, schedule  # noqa: F401  (fixtures)
 from tests.handlers.test_sensitive_requests import add_kades
-from tests.whatsapp import RINA, outbox as outbox_to
+from tests.whatsapp import RINA, outbox as outbox_to, tickets
 
 WIB = ZoneInfo("Asia/Jakarta")
 SCHEDULE_CARD = "Jadwal Kenduren Mas berikutnya"
 MENU = "1. Jadwal Kenduren Mas"
-
-
-def tickets(rt):
-    with rt.sessions() as s:
-        return list(s.scalars(select(Ticket)))
 
 
 @pytest.mark.parametrize("question", [
