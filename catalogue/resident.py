@@ -205,6 +205,8 @@ MESSAGES: dict[str, str] = {
     "layanan.service_changed": "Layanan saya ganti menjadi *{layanan}*; jawaban Anda yang lain tetap seperti tadi.",
     "layanan.service_not_at_visit": "{opd} tidak membuka layanan di jadwal yang tadi dipilih. Pilih jadwal lain:",
     "layanan.contact": "Petugas: {name} ({opd}), WA {phone}.",
+    # SHOW_PETUGAS_PHONE off: the name and dinas; the petugas is reached through this chat.
+    "layanan.contact_no_phone": "Petugas: {name} ({opd}); hubungi lewat nomor ini: ketik *PETUGAS*.",
     "layanan.contact_helpdesk": "Petugas {opd} akan menghubungi Anda lewat nomor ini.",
     "layanan.created": "✅ Terdaftar. Kode tiket: *{kode}*\nTunjukkan kode ini di mobil {opd} pada {tanggal}, {jam}, {lokasi}.\nBawa:\n{syarat}\n{contact}\nCek status kapan saja: ketik *STATUS {kode}*.",
     # — desa —

@@ -46,6 +46,10 @@ class Settings:
     # Reminder kinds: name:days-before@HH:MM, comma-separated.
     reminder_plan: str = "h3:3@07:00,h1:1@16:00,hari_h:0@06:00"
     quiet_hours: str = "21:00-06:00"
+    # Whether a resident is shown the WhatsApp number of the petugas their ticket goes to (at registration and
+    # in STATUS). On by default (the design's example shows it); the regency may turn it off when petugas use
+    # their personal numbers: the resident then sees the name and dinas, and reaches them through the bot.
+    show_petugas_phone: bool = True
     idle_timeout_minutes: int = 30
     flood_limit_per_minute: int = 20
     templates: Mapping[str, str] = field(default_factory=dict)

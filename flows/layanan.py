@@ -579,7 +579,8 @@ def registered(facts: Facts, slots: Mapping[str, Any]) -> Step:
     visit = facts.visit(slots["visit_id"])
     contact = facts.petugas_contact(lay.opd.key)
     opd = lay.opd.singkatan
-    contact_line = (say("layanan.contact", name=contact.name, opd=opd, phone=contact.phone_text)
+    contact_line = (say("layanan.contact" if contact.phone_text else "layanan.contact_no_phone", name=contact.name, opd=opd,
+                        phone=contact.phone_text)
                     if contact else say("layanan.contact_helpdesk", opd=opd))
     return Step(
         [say("layanan.created", opd=opd, syarat=requirement_lines(lay),

@@ -44,8 +44,10 @@ def next_petugas(session: Session, opd_id: int) -> Staff | None:
 
 
 class DbFacts(QueueFacts):
-    def __init__(self, session: Session, resident: Resident, now: datetime, timezone: str):
+    def __init__(self, session: Session, resident: Resident, now: datetime, timezone: str,
+                 show_petugas_phone: bool = True):
         self.s = session
+        self.show_petugas_phone = show_petugas_phone  # Settings.show_petugas_phone
         self.resident = resident
         self.now, self.timezone = now, timezone
         self.zone = ZoneInfo(timezone)
@@ -147,7 +149,8 @@ class DbFacts(QueueFacts):
         staff = next_petugas(self.s, opd.id) if opd else None
         if staff is None:
             return None
-        return PetugasContact(staff_id=staff.id, name=staff.name, phone_text=readable(staff.phone))
+        return PetugasContact(staff_id=staff.id, name=staff.name,
+                              phone_text=readable(staff.phone) if self.show_petugas_phone else "")
 
     def _ticket_view(self, t: Ticket) -> TicketView:
         notes = [e.note for e in t.events if e.note and e.actor == "petugas"]
@@ -156,7 +159,8 @@ class DbFacts(QueueFacts):
             kode=t.kode, layanan=t.layanan.nama_pendek if t.layanan else t.opd.singkatan, status=t.status,
             updated_text=tanggal(t.updated_at.astimezone(self.zone).date()),
             note=f'"{notes[-1]}"' if notes else "-",
-            contact=f"{staff.name} ({t.opd.singkatan}), WA {readable(staff.phone)}" if staff else t.opd.singkatan,
+            contact=(f"{staff.name} ({t.opd.singkatan})" + (f", WA {readable(staff.phone)}" if self.show_petugas_phone else "")
+                     if staff else t.opd.singkatan),
             visit=visit_view(t.visit, self.today) if t.visit else None, nama=t.nama, relasi=t.relasi)
 
     def _proposal_view(self, p: Proposal) -> ProposalView:

@@ -252,7 +252,8 @@ def read_turn(session: Session, runtime, registry, resident: Resident, situation
     return Turn(text=text, intent=intent, entities=dict(understanding.entities) if understanding else {},
                 confidence=confidence, slots=dict(situation.slots),
                 resident=_view(session, resident, channel, profile_name),
-                facts=DbFacts(session, resident, now, runtime.settings.bot_timezone), nlu=runtime.recogniser,
+                facts=DbFacts(session, resident, now, runtime.settings.bot_timezone,
+                              show_petugas_phone=runtime.settings.show_petugas_phone), nlu=runtime.recogniser,
                 now=now, location=location, media_url=media_url, render=render_say, group=group)
 
 

@@ -134,4 +134,5 @@ def resident_unit(tracker: Tracker) -> Iterator[Unit]:
         resident = resident_by_phone(session, phone, CHANNEL, now, message_at=message_at(tracker))
         conversation = locked_conversation(session, resident, CHANNEL, now)
         yield Unit(rt, session, fx.Context(session, resident, conversation, now, rt),
-                   DbFacts(session, resident, now, rt.settings.bot_timezone), now)
+                   DbFacts(session, resident, now, rt.settings.bot_timezone,
+                           show_petugas_phone=rt.settings.show_petugas_phone), now)
