@@ -19,8 +19,8 @@ for _rel, _words in {
     "ibu": "ibu ibuk ibuku ibune mak emak emakku mamak mama mamah mboke mbok simbok biyung ibunipun embu' embu "
            "ebu' ebu ebhu' ibukku",
     "bapak": "bapak bapakku bapake ayah ayahku abah abahku rama ramane bapa' eppa' eppa bapakipun bapa",
-    "suami": "suami suamiku lanangku lake' lakeh lakek lakik kakung",
-    "istri": "istri istriku bini biniku wedokku rabi rabine bine bini'",
+    "suami": "suami suamiku lanangku lake' lakeh lakek lakik kakung lakena lake'na lakenah",
+    "istri": "istri istriku bini biniku wedokku rabi rabine bine bini' binena bine'na binenah",
     "pasangan": "bojo bojoku bojone garwo garwa garwane garwanipun garwaku",
     "mbah": "mbah mbahku mbahe nenek kakek eyang eyangku simbah embah nenekku kakekku mbah_kakung mbah_putri "
             "juju' juju kaki nyai",
@@ -55,8 +55,15 @@ _RELATION = re.compile(
     rf"(?:(?<![\w'])(?:{_FOR})\s+(?P<a>{_REL_ALTS})(?![\w'])|(?<![\w'])(?P<b>{_REL_ALTS})\s+{_POSSESSIVE}(?![\w'])|"
     rf"(?<![\w'])(?P<c>(?:{_REL_ALTS}))(?:ku|ne|e|ipun|nipun)?(?![\w']))",
     re.IGNORECASE)
+# "aku anake", "saya anaknya", "kula putranipun", "engkok ana'na": the writer says who THEY are (a clause
+# opening with I + a relation word): the relation of the person the ticket is for comes from elsewhere.
+_WRITER_ROLE = re.compile(
+    rf"(?:^|[,.;!?\n])\W*(?:saya|sy|aku|kula|kulo|dalem|kaule|engkok|gue|gw)\s+(?:(?:iki|ini|niki|puniki)\s+)?"
+    rf"(?:{_REL_ALTS})(?:nya|ne|e|ipun|nipun|na|epon)?(?![\w'])", re.IGNORECASE)
+# A relation word in any of its forms ("anaknya", "putranipun", "bojone"): never a name.
+_RELATION_FORM = re.compile(rf"^(?:{_REL_ALTS})(?:nya|ne|e|ipun|nipun|na|epon|ku)?$", re.IGNORECASE)
 # Words a relation may stand alone as (they carry a possessive of their own: "anakku", "putune").
-_OWNED = re.compile(r"(?:ku|ne|ipun|nipun|e)$")
+_OWNED = re.compile(r"(?:ku|ne|ipun|nipun|e|na|nah)$")
 # Relation words that alone are an address or too common to mean the relation without a possessive.
 _ADDRESS_ONLY = frozenset("ibu ibuk bapak bapa mak mbok ayah abah mbah kakak adik rama kaki nyai bojo anak ana "
                           "cucu putra putri eyang nenek kakek embah simbah mama mamah mamak".split())
@@ -82,7 +89,8 @@ STOP_AFTER_NAME = frozenset(
     nik alamat tinggal rt rw dan lan karo kaliyan sareng ktp kk akta kia bansos salah keliru beda berbeda tidak gak
     ora mboten belum sudah wis sampun kok ganti ada typo kurang lebih tok thok mawon wae ae aja saja pak bu mas mbak
     kak min lho loh ya yo nggih ngih iya sing yang seng ingkang kelas sekolah lahir lair mau kudu harus perlu
-    tapi tp nanging namung terus trus lalu kemudian sama ambi juga jg uga ugi""".split())
+    tapi tp nanging namung terus trus lalu kemudian sama ambi juga jg uga ugi dereng durung derung urung
+    mlebet mlebu masuk lepat sala kleru kliru klentu""".split())
 # Titles before a name are how one is addressed, not the name on the KK.
 TITLES = frozenset("bapak pak ibu bu mas mbak sdr sdri saudara saudari an a.n".split())
 # Words that never are (part of) a name: a sentence typed at the name question is asked again.
@@ -94,7 +102,9 @@ NOT_NAME_WORDS = frozenset(
     niku tolong minta nyuwun mohon terima kasih suwun matur nuwun makasih sakalangkong anak ibu bapak suami istri
     mbah nenek kakek cucu putu adik kakak eh loh lho anu nama nami jeneng asma ktp kk kia akta bansos layanan
     tiket jadwal desa kecamatan ok oke siap sendiri dewe dhewe piyambak dibi' kabeh semua halo hai assalamualaikum selamat pagi siang sore malam
-    ndak nda tau tahu ngerti ngertos ngerteni lupa lali kesupen""".split())
+    ndak nda tau tahu ngerti ngertos ngerteni lupa lali kesupen
+    ga gk g gak ngga nggak engga kagak tdk tak ta' enjek enja' ogah skip lewati lewat stop batal cancel
+    salah keliru lepat sala kleru kliru""".split())
 _AGE = re.compile(r"(?:umur|umure|umuripun|usia|usianya|yuswa|yuswane|omor|omorra)\s*:?\s*(\d{1,3})|"
                   r"(\d{1,3})\s*(?:th|thn|tahun|taun|tahunan|warsa|taon)\b", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[^\W\d_][\w'.-]*$")
@@ -106,6 +116,22 @@ _RENAME = re.compile(
     r"(?:nama|namanya|namane|jeneng|jenenge|nami|naminipun|asma|asmanipun|nyama|nyamana)\b[\s,:=-]*(?:jadi|dados|dadi|menjadi|mbe|dhaddhi)?[\s,:=-]*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL)
 MAX_NAME_WORDS = 5
+# "asmanipun lepat, ingkang leres Sutini", "namane salah, sing bener Sutini", "nama saya keliru, harusnya Sutini",
+# "nyamana sala, se leres Sutini", "jenenge diganti Sutini wae": the name said wrong, and the right one after.
+_NAME_WORDS = (r"(?:nama|namanya|namane|namae|nami|naminipun|namine|asma|asmane|asmanipun|jeneng|jenenge|jenengipun|"
+               r"jenengku|namaku|asmaku|nyama|nyamana|nyamaepon)")
+_RIGHT_ONE = (r"(?:(?:ingkang|sing|seng|yang|yg|se|sé|kang|sng)\s+(?:leres|leresipun|bener|benere|benar|bner|bnr|betul|btl|"
+              r"betol|lerres|lerrez|asli)|harusnya|hrsnya|harus\w*|seharusnya|sebenarnya|sakjane|sejatine|kudune|kudhune|"
+              r"mestine|mesthine|musti\w*|leresipun|sakleresipun|saestu\w*|diganti|digantos|diubah|dirubah|digenti|"
+              r"diganteh|digante)")
+_CORRECTED = re.compile(
+    rf"(?<![\w']){_NAME_WORDS}(?![\w']).*?(?<![\w']){_RIGHT_ONE}(?![\w'])[\s:,=-]*"
+    r"(?:(?:jadi|dadi|dados|menjadi|dhaddhi|yaitu|yaiku|inggih\s+punika|punika|adalah|iku|niku|nggih)(?![\w'])[\s:,=-]*)?"
+    r"(?P<rest>.+)$", re.IGNORECASE | re.DOTALL)
+# Two people in one answer: "Parmin kaliyan garwa kula Tumini", "Siti lan bojoku Slamet", "Budi dan istri saya
+# Ani", "Parmin ban binena Tumini". The first is registered; the second is said to need their own.
+_AND = r"(?:dan|dn|lan|karo|kro|kaliyan|kalian|sareng|ambi|sama|sm|ban|bi'|serta|&|\+)"
+_TWO_PEOPLE = re.compile(rf"^(?P<first>.+?)\s*,?\s+{_AND}\s+(?P<second>.+)$", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -118,11 +144,25 @@ class PersonAnswer:
     self_: bool = False           # "untuk saya sendiri", "aku dewe"
     age: int | None = None
     not_a_name: bool = False      # something was typed where a name was asked, and it is no name
+    other_name: str | None = None      # a second person named in the same answer (never dropped silently)
+    other_relation: str | None = None
+
+
+def corrected_name_in(text: str) -> str | None:
+    """The right name where the message says the name is wrong and gives the right one ("asmanipun lepat,
+    ingkang leres Sutini"); None otherwise."""
+    m = _CORRECTED.search(text or "")
+    if not m:
+        return None
+    clause = re.split(r"[,;!?\n]|(?<=\w\w)[.](?=\s|$)", m.group("rest"), maxsplit=1)[0]
+    return clean_name(clause.split())
 
 
 def relation_in(text: str) -> str | None:
-    """The relation a message names ("untuk anak saya" → "anak"), None when it names none."""
+    """The relation a message names ("untuk anak saya" → "anak"), None when it names none. The writer's own
+    role ("aku anake, arep daftarno ibuku", "kula putranipun") is who writes, not whom the ticket is for."""
     text = _NEGATED_RELATION.sub(" ", _NEGATED_SELF.sub(" ", text or ""))
+    text = _WRITER_ROLE.sub(" ", text)
     for m in _RELATION.finditer(text):
         word = (m.group("a") or m.group("b") or m.group("c")).lower()
         if m.group("c") is not None:
@@ -202,7 +242,7 @@ def holder_name_in(text: str) -> str | None:
         return None
     words = re.split(r"[,;.!?\n]", text[intro.end():], maxsplit=1)[0].split()
     name = clean_name(words)
-    if name is None or any(w.casefold() in RELATION_WORDS for w in name.split()):
+    if name is None or any(_RELATION_FORM.match(w) for w in name.split()):
         return None
     return name
 
@@ -233,6 +273,39 @@ def stated_name(text: str) -> str | None:
     return name.title() if name == name.lower() else name
 
 
+# "kula Rukmini saking Blarang", "aku Paijo wong blarang", "engkok Hasan dari blarang", "saya Siti, mau daftar": the
+# writer introduces themself — a name only when a place or a wish follows it (a job, "saya petani", is no name).
+_INTRO = re.compile(
+    rf"(?:^|[,.;!?\n]|\b(?:min|kak|pak|bu|mas|mbak|lur|dulur|nak|cak|ning))\W*(?:{_POSSESSIVE})(?![\w'])\s+(?P<rest>[^,.;!?\n]+)",
+    re.IGNORECASE)
+_AFTER_INTRO = frozenset("saking dari dr seko soko teka teko wong tiyang oreng orang org warga asal asli badhe mau arep "
+                         "ajeng ingin pengen pingin kepingin terro ngajeng".split())
+_NOT_INTRO = frozenset("""petani tani guru buruh pedagang bakul sopir pns karyawan mahasiswa pelajar siswa perangkat kades
+    kepala rt rw kader bidan perawat nelayan peternak ibunya bapaknya anaknya warga orang wong tiyang oreng""".split())
+
+
+def introduced_name(text: str) -> str | None:
+    """The writer's own name in "kula Rukmini saking Blarang", "aku Paijo wong blarang arep gawe kk" (offered,
+    never stored unasked); None when the words after "I" are no name followed by a place or a wish."""
+    for m in _INTRO.finditer(text or ""):
+        words = m.group("rest").split()
+        kept: list[str] = []
+        for word in words:
+            bare = word.casefold().strip(".,;:!?\"")
+            if bare in _AFTER_INTRO:
+                break
+            kept.append(word)
+        else:
+            if len(kept) != 1 or len(words) != 1:  # "…, saya Siti" ends the message: a name too
+                continue
+        if not kept or len(kept) > 3 or any(w.casefold() in _NOT_INTRO for w in kept):
+            continue
+        name = clean_name(kept)
+        if name and not any(_RELATION_FORM.match(w) for w in name.split()):
+            return name
+    return None
+
+
 def stated_person_name(text: str, *, relative: bool = False) -> str | None:
     """The name after a name marker ("nama anakku Raka", "jenenge Bagus", "asmanipun Siti", "nyamana
     Hasan", "atas nama Dewi"), None when no marker is followed by a name. For a `relative`, the writer's
@@ -252,6 +325,19 @@ def read_person(text: str) -> PersonAnswer:
     """An answer to the name question, in any of the ways residents give one."""
     raw = (text or "").strip()
     body = _LEAD.sub("", raw)
+    corrected = corrected_name_in(body)
+    if corrected:
+        return PersonAnswer(name=corrected, relation=relation_in(body))
+    two = _TWO_PEOPLE.match(body)
+    if two:
+        first, second = _read_one(two.group("first")), _read_one(two.group("second"))
+        if first.name and (second.name or second.relation) and not first.not_a_name:
+            return PersonAnswer(name=first.name, relation=first.relation, holder=first.holder, self_=first.self_,
+                                age=first.age, other_name=second.name, other_relation=second.relation)
+    return _read_one(body)
+
+
+def _read_one(body: str) -> PersonAnswer:
     relation = relation_in(body)
     age = age_in(body)
     self_ = relation is None and bool(_SELF.search(body))
@@ -265,7 +351,9 @@ def read_person(text: str) -> PersonAnswer:
         rest = re.sub(rf"(?<![\w']){_FOR}(?![\w'])", " ", rest, flags=re.IGNORECASE)
         rest = _RELATION.sub(" ", rest) if relation else rest
         rest = _AGE.sub(" ", rest)
-        parts = [p.strip() for p in re.split(r"[,;:\n]", rest) if p.strip()]
+        # "Siti Ramadhani. Dereng mlebet KK": a sentence after the name is not part of it (an initial's
+        # dot, "M. Yusuf", is).
+        parts = [p.strip() for p in re.split(r"[,;:\n]|(?<=\w\w)[.!?](?=\s|$)", rest) if p.strip()]
         for part in parts or [""]:
             name = clean_name(part.split())
             if name:
@@ -281,7 +369,8 @@ def rename_in(text: str) -> PersonAnswer | None:
     with no usable name in it (the name is then asked)."""
     m = _RENAME.match(text or "")
     if not m:
-        return None
+        corrected = corrected_name_in(text)
+        return PersonAnswer(name=corrected) if corrected else None
     rest = m.group("rest").strip()
     if not rest:
         return PersonAnswer()

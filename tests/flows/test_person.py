@@ -108,3 +108,63 @@ HOLDERS = [
 def test_the_writer_and_the_relative_apart(text, name, relation, holder):
     got = read_person(text)
     assert (got.name, got.relation, got.holder) == (name, relation, holder)
+
+
+# The name said wrong, and the right one after it (at the summary or the name question), in every register.
+@pytest.mark.parametrize("text,name", [
+    ("asmanipun lepat, ingkang leres Sutini", "Sutini"),                       # krama
+    ("nami kula kleru, ingkang leres Sutini Rahayu", "Sutini Rahayu"),
+    ("namane salah, sing bener Sutini", "Sutini"),                             # ngoko
+    ("jenenge kliru lho, seng bener Paijo", "Paijo"),
+    ("nama saya keliru, harusnya Sutini Rahayu", "Sutini Rahayu"),             # Indonesian
+    ("namanya typo kak, yg bener Dewi Lestari", "Dewi Lestari"),
+    ("nyamana sala, se leres Sutini", "Sutini"),                               # Madurese
+    ("jenenge diganti Sutini wae", "Sutini"),
+])
+def test_a_corrected_name(text, name):
+    assert read_person(text).name == name
+    assert rename_in(text).name == name
+
+
+# Two people in one answer: the first is the registration's; the second is kept to say (never dropped).
+@pytest.mark.parametrize("text,name,other,other_relation", [
+    ("Parmin kaliyan garwa kula Tumini", "Parmin", "Tumini", "pasangan"),       # krama
+    ("Siti lan bojoku Slamet", "Siti", "Slamet", "pasangan"),                  # ngoko
+    ("Budi dan istri saya Ani", "Budi", "Ani", "istri"),                       # Indonesian
+    ("Parmin ban binena Tumini", "Parmin", "Tumini", "istri"),                 # Madurese
+    ("untuk anak saya Raka dan Dewi", "Raka", "Dewi", None),
+    ("sumarti karo suamiku", "Sumarti", None, "suami"),
+])
+def test_two_people_in_one_answer(text, name, other, other_relation):
+    got = read_person(text)
+    assert (got.name, got.other_name, got.other_relation) == (name, other, other_relation)
+
+
+# Words glued to a name are not part of it; a skip or a no is never a name.
+@pytest.mark.parametrize("text,name", [
+    ("Siti Ramadhani. Dereng mlebet KK", "Siti Ramadhani"),
+    ("Siti Ramadhani dereng mlebet KK", "Siti Ramadhani"),
+    ("Slamet. blm masuk kk", "Slamet"),
+    ("Paijo, durung duwe ktp", "Paijo"),
+    ("M. Yusuf", "M Yusuf"),
+])
+def test_words_glued_to_a_name(text, name):
+    assert read_person(text).name == name
+
+
+@pytest.mark.parametrize("text", ["Ga", "gk", "gak", "nggak", "enggak", "tdk", "skip", "lewati", "salah", "lepat"])
+def test_a_skip_or_a_no_is_never_a_name(text):
+    assert read_person(text).name is None
+
+
+# The writer's own role is who writes, not whom the ticket is for.
+@pytest.mark.parametrize("text,relation", [
+    ("aku anake, arep daftarno ktp ibuku", "ibu"),                             # ngoko
+    ("kula putranipun, badhe ndaftaraken ibu kula", "ibu"),                    # krama
+    ("saya anaknya, mau daftarkan bapak saya", "bapak"),                       # Indonesian
+    ("engkok ana'na, daftar aghi embu' kaule", "ibu"),                         # Madurese
+    ("sy cucunya mau daftar ktp untuk mbah saya", "mbah"),
+])
+def test_the_writers_role_is_not_the_relation(text, relation):
+    assert relation_in(text) == relation
+    assert read_person(text).holder is None
