@@ -86,10 +86,15 @@ def forwarding(text: str) -> bool:
     return "terus" in w and bool(w & FORWARD_TO)
 
 
+# "apa aja", "opo wae", "mana saja": "any/which" — the "aja" there is no "don't" ("pengingat sy apa aja skrg?").
+_WHICH_ANY = re.compile(r"\b(?:apa|apah|opo|napa|nopo|menapa|mana|endi|pundi|sapa|siapa|sopo|kapan|berapa|piro)\s+"
+                        r"(?:aja|ae|wae|saja|sja|mawon|bae|beih|bhai)\b", re.IGNORECASE)
+
+
 def clear_stop(text: str) -> bool:
     """A wish to stop what the bot sends, said so: a stop word with what it sends, or the message
     word with a no ("gausah kirim lagi", "ojok dikirimi maneh")."""
-    w = _words(text)
+    w = _words(_WHICH_ANY.sub(" ", text or ""))
     if w & ERASE_VERBS and w & NUMBER_WORDS and "daftar" in w:
         return True  # "hapus nomor saya dari daftar", "nomer kula dipun busak saking daftar"
     if w & ERASE_VERBS and not (w & MESSAGE_WORDS):

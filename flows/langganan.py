@@ -67,10 +67,32 @@ def kecamatan_list(names: Sequence[str]) -> str:
 
 
 def reads_intent(text: str, intent: str, confidence: float) -> tuple[str, float]:
-    """"kula nampi pengingat napa mawon?" is a question about one's reminders, however unsure the recogniser."""
-    if asks_list(text) and intent not in ("berhenti",):
+    """"kula nampi pengingat napa mawon?", "pengingat sy apa aja skrg?" is a question about one's reminders,
+    however unsure the recogniser — and never a stop ("aja" there is "any", not "don't"), unless a stop is
+    said clearly beside it."""
+    if asks_list(text) and not berhenti.clear_stop(text):
         return "langganan", max(confidence, 0.9)
     return intent, confidence
+
+
+def own_reminders_first(registry, flow: str | None, turn: Turn):
+    """For the policy, from a resident who gets reminders, outside a flow that would lose something: "pengingat
+    sy apa aja skrg?" lists them; a kecamatan of theirs named to stop or to keep ("gempol tetep, pandaan ora
+    usah", "tetep ingetin gempol tapi pandaan ga usah") stops only the one(s) said to stop — never read as a
+    schedule question or "Maksudnya Berhenti?" (dispatch.Outcome, else None)."""
+    from flows.dispatch import leaves_something, start as start_flow
+
+    current = registry.flows.get(flow or "")
+    if flow == FLOW.name or (current is not None and leaves_something(current)):
+        return None
+    mine = list(turn.facts.subscriptions())
+    if not mine:
+        return None
+    if asks_list(turn.text) and not berhenti.clear_stop(turn.text):
+        return start_flow(registry, FLOW.name, replace(turn, intent="langganan"), {})
+    if berhenti.stops_one_of_mine(turn) and _to_stop(turn, mine):
+        return start_flow(registry, FLOW.name, replace(turn, intent="langganan"), {"stopping": True})
+    return None
 
 
 def start(turn: Turn) -> Step:
@@ -140,6 +162,11 @@ def confirm_kecamatan(turn: Turn) -> Step:
 def consent(turn: Turn) -> Step:
     kecamatan = list(turn.slots.get("kecamatan_list") or [turn.slots["kecamatan"]])
     answer = turn.pick(CONSENT)
+    if answer is None and asks_list(turn.text):  # "pengingat sy apa aja skrg?" at the consent: told, asked again
+        mine = list(turn.facts.subscriptions())
+        told = (say("langganan.current", kecamatan=kecamatan_list(mine)) if mine else say("langganan.list_none"))
+        return Step([told, say("langganan.consent", kecamatan=kecamatan_list(kecamatan), options=CONSENT.labels())],
+                    S.CONSENT, dict(turn.slots))
     if answer == "yes":
         others = [k for k in turn.facts.subscriptions() if k not in kecamatan]
         replies: list[Say] = [say("langganan.subscribed", kecamatan=kecamatan_list(kecamatan))]
