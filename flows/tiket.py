@@ -45,10 +45,11 @@ _MOVE = re.compile(
 # kecamatan sanes", "sing luwih gasik nang ndi?", "ada di kecamatan lain?". With _MOVE: a wish for another visit
 # (read at a visit card and at the registration's date question too: flows/jadwal.py, flows/layanan.py).
 _SOONER = re.compile(
-    r"\b(?:lebih|lbh|lbih|luwih|lewih|langkung|lebbi|lebbih|paling|plg)\s+(?:cepat|cpt|cepet|cpet|awal|dulu|dlu|disik|"
-    r"dhisik|gasik|enggal|rumiyin|dhimen|dimin|dekat|dkt|cedhak|cedak|celak|parek)\b", re.IGNORECASE)
+    r"\b(?:lebih|lbh|lbih|luwih|lewih|lwih|langkung|lebbi|lebbih|paling|plg)\s+(?:cepat|cpt|cepet|cpet|awal|dulu|dlu|disik|"
+    r"dhisik|ndisik|ndhisik|ndisek|disek|dhisek|duluan|gasik|enggal|rumiyin|riyin|dhimen|dimin|dekat|dkt|cedhak|cedak|"
+    r"celak|parek|sakdurunge|sebelume)\b", re.IGNORECASE)
 _SOONER_ABOUT = re.compile(
-    r"\b(?:yang|yg|sing|seng|ingkang|se|ada|ana|onok|enek|wonten|enten|mana|dmn|dimana|ndi|endi|ngendi|nandi|pundi|"
+    r"\b(?:yang|yg|sing|seng|ingkang|se|ada|ana|ono|onok|enek|wonten|enten|mana|dmn|dimana|ndi|endi|ngendi|nandi|pundi|"
     r"dimma|jadwal\w*|tanggal\w*|tgl|kenduren|kecamatan|kec)\b", re.IGNORECASE)
 _OTHER_PLACE = re.compile(
     r"\b(?:kecamatan|kec|tempat|nggon|panggenan|lokasi|daerah)\s+(?:lain|lainnya|liyane|liyo|liya|sanes|sanesipun|"
@@ -143,17 +144,24 @@ def about_own_ticket(turn: Turn) -> str | None:
     return wish if turn.facts.own_tickets() else None
 
 
-def own_ticket_first(registry, flow: str | None, turn: Turn):
+def own_ticket_first(registry, flow: str | None, turn: Turn, state: str | None = None):
     """For the policy: a message about coming, the date or cancelling, from a resident holding an
-    open ticket, outside a flow that would lose something, starts this flow (dispatch.Outcome), else None."""
-    from flows.dispatch import leaves_something, start as start_flow
+    open ticket, outside a flow that would lose something, starts this flow (dispatch.Outcome), else None.
+    Naming one of their own ticket codes with the wish ("BATAL tiket KM-1234") is about that ticket in any
+    flow: one that would lose typed answers asks first (dispatch.switch_flow)."""
+    from flows.dispatch import leaves_something, start as start_flow, switch_flow
 
     current = registry.flows.get(flow or "")
-    if flow == FLOW.name or (current is not None and leaves_something(current)):
+    if flow == FLOW.name:
         return None
     wish = about_own_ticket(turn)
-    if wish is None:
+    if wish is None or wish in ("list", "when") and current is not None and leaves_something(current):
         return None
+    if current is not None and leaves_something(current):
+        kode = (turn.entities.get("kode") or "").upper()
+        if not kode or all(t.kode != kode for t in turn.facts.own_tickets()):
+            return None
+        return switch_flow(registry, flow, state, turn, FLOW.name)
     return start_flow(registry, FLOW.name, turn, {"wish": wish})
 
 
@@ -186,8 +194,10 @@ def start(turn: Turn) -> Step:
     wish = turn.slots.get("wish") or ("move" if moves_to_kecamatan(turn) else wish_of(turn.text))
     chosen = _chosen_by_text(turn, tickets)
     kode = (turn.entities.get("kode") or "").upper()
-    if kode and chosen is None:  # a code that is none of this number's open tickets: never another one instead
-        return Step([say("status.not_found", kode=kode)], None)
+    if kode and chosen is None:  # a code not among theirs: said so, and their tickets listed (never another's acted on)
+        key = "tiket.mine" if wish in (None, "list", "when") else f"tiket.which_{wish}"
+        return Step([say("status.not_found", kode=kode), say(key, options=[_card(t) for t in tickets])],
+                    S.CHOOSE_TICKET, {"wish": wish, "kodes": [t.kode for t in tickets]})
     if chosen is None and len(tickets) == 1:
         chosen = tickets[0]
     if wish == "when" and chosen is None:  # all of them with their dates, and how to change one
