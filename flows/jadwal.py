@@ -11,7 +11,7 @@ from flows.facts import ScheduleAnswer, VisitView
 from flows.langganan import asks_reminder
 from flows.places import kecamatan_named
 from flows.nlu.aspects import OPD
-from flows.places import kecamatan_in_area, visit_elsewhere, with_areas
+from flows.places import NEAR_KM, kecamatan_in_area, visit_elsewhere, with_areas
 from flows.tiket import other_visit_wish
 from flows.visit_card import visit_card
 
@@ -174,7 +174,9 @@ def _other_visits(turn: Turn, wish: str) -> Step:
     here = turn.slots.get("kecamatan") or (current.kecamatan if current else None)
     if here is None or current is None:
         return start(turn)
-    near = [n for n in turn.facts.visits_near(here, limit=12) if n.visit.id != current.id]
+    # The neighbours' visits first (a neighbour's was missed behind a dozen far ones); any, when none is near.
+    near = ([n for n in turn.facts.visits_near(here, limit=12, within_km=NEAR_KM) if n.visit.id != current.id]
+            or [n for n in turn.facts.visits_near(here, limit=12) if n.visit.id != current.id])
     sooner = [n for n in near if n.visit.tanggal < current.tanggal]
     lead = []
     if wish == "sooner" and sooner:

@@ -19,6 +19,9 @@ YES_NO = choices(("yes", say("opt.yes")), ("no", say("opt.no")), yes="yes", no="
 KECAMATAN_CONFIRMATION = Ask(YES_NO)
 
 
+# Visits this far between kecamatan offices count as nearby (offered when the own visit is far, or asked for).
+NEAR_KM = 30
+
 def desa_candidates(nlu, text: str, kecamatan: str | None) -> list[tuple[str, str]]:
     """(desa, kecamatan) pairs the text may mean, best first; more than one means: ask."""
     matches = [m for m in nlu.match_desa(text, kecamatan=kecamatan) if m.score >= MIN_SCORE]

@@ -4,7 +4,7 @@ frozen views of flows/facts.py (a flow never holds a row or a dict of one)."""
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Sequence
 from zoneinfo import ZoneInfo
@@ -43,6 +43,10 @@ def next_petugas(session: Session, opd_id: int) -> Staff | None:
     )
 
 
+# How far ahead nearby visits are looked for (a rotation through 24 kecamatan comes round in ~6 months).
+NEARBY_HORIZON_DAYS = 200
+
+
 class DbFacts(QueueFacts):
     def __init__(self, session: Session, resident: Resident, now: datetime, timezone: str,
                  show_petugas_phone: bool = True):
@@ -69,12 +73,18 @@ class DbFacts(QueueFacts):
         return ScheduleAnswer(visit_view(answer.visit, self.today) if answer.visit else None,
                               tuple(change_view(c) for c in answer.changes))
 
-    def visits_near(self, kecamatan: str, limit: int = 10) -> Sequence[NearbyVisit]:
+    def visits_near(self, kecamatan: str, limit: int = 10, within_km: float | None = None) -> Sequence[NearbyVisit]:
+        """The soonest `limit` planned visits whose kecamatan office is within `within_km` of this one's (the
+        wilayah coordinates), soonest first. The distance filters before the limit: a neighbour's visit behind
+        a dozen far ones is still found (a full rotation has dozens of visits ahead)."""
         home = self.s.scalar(select(Kecamatan).where(Kecamatan.nama == kecamatan))
         if home is None:
             return []
-        return [NearbyVisit(visit_view(v, self.today), km_between(home.lat, home.lng, v.kecamatan.lat, v.kecamatan.lng))
-                for v in upcoming_planned(self.s, self.today, None, limit)]
+        ahead = upcoming_planned(self.s, self.today, None, None if within_km is not None else limit,
+                                 until=self.today + timedelta(days=NEARBY_HORIZON_DAYS) if within_km is not None else None)
+        near = [NearbyVisit(visit_view(v, self.today), km_between(home.lat, home.lng, v.kecamatan.lat, v.kecamatan.lng))
+                for v in ahead]
+        return [n for n in near if within_km is None or n.km <= within_km][:limit]
 
     def _kecamatan_id(self, nama: str) -> int | None:
         return self.s.scalar(select(Kecamatan.id).where(Kecamatan.nama == nama))

@@ -58,14 +58,15 @@ class FakeFacts:
     def visit(self, visit_id: int) -> VisitView | None:
         return next((v for v in self.visits if v.id == visit_id), None)
 
-    def visits_near(self, kecamatan: str, limit: int = 10) -> Sequence[NearbyVisit]:
+    def visits_near(self, kecamatan: str, limit: int = 10, within_km: float | None = None) -> Sequence[NearbyVisit]:
         from flows.places import km_between
 
         where = {k.nama: (k.lat, k.lng) for k in reference.kecamatan()}
         if kecamatan not in where:
             return []
-        return [NearbyVisit(v, km_between(*where[kecamatan], *where[v.kecamatan]))
-                for v in sorted(self.visits, key=lambda v: v.tanggal) if v.status == "planned"][:limit]
+        near = [NearbyVisit(v, km_between(*where[kecamatan], *where[v.kecamatan]))
+                for v in sorted(self.visits, key=lambda v: v.tanggal) if v.status == "planned"]
+        return [n for n in near if within_km is None or n.km <= within_km][:limit]
 
     def layanan(self, key: str) -> LayananView | None:
         return next((s for s in self.layanan_list() if s.key == key), None)
