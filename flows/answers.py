@@ -257,6 +257,16 @@ def leaves_the_flow(text: str) -> bool:
     return said and all(t in _LEAVE_AROUND for t in rest)
 
 
+_REGISTRATION_WORDS = frozenset("daftar dftr ndaftar mendaftar daftarnya ndaftare ndaftaraken daftarkan daftarno "
+                                "pendaftaran registrasi usul usulan ngusul ngusulno".split())
+
+
+def leaves_a_change(text: str) -> bool:
+    """"gak jadi", "ora sido", "batal wae" while one answer is being changed at a summary: the change is
+    dropped, not the registration ("batal dulu, belum mau daftar" still leaves it: it names the registration)."""
+    return leaves_the_flow(text) and not _REGISTRATION_WORDS & set(words(text))
+
+
 # "there is none" in chat spelling: a no and a there-is word ("gk ad", "ga ada apa2", "mboten wonten
 # nopo-nopo", "ora ono maneh"), or the two run together ("gada", "gaada", "gkada", "ndakada", "gaonok").
 _NONE_NEG = frozenset("tidak tdk tak ta gak ga gk g nggak ngga enggak engga ndak nda ora orak mboten boten ra".split())

@@ -133,7 +133,8 @@ def switch_flow(registry: Registry, leaving: str, state: str | None, turn: Turn,
     flow = registry.flows[leaving]
     if any(turn.slots.get(k) for k in flow.typed):
         return Outcome([say("menu.confirm_leave", leaving=say(f"flow.{leaving}"),
-                            going=say(registry.flows[target].menu_label), options=LEAVE_FLOW.labels())],
+                            going=say(registry.flows[target].menu_label or f"flow.{target}"),  # off the menu: its name
+                            options=LEAVE_FLOW.labels())],
                        "menu", "confirm_leave",
                        {"resume": {"flow": leaving, "state": state, "slots": dict(turn.slots)},
                         "switch_to": target, "switch_text": turn.text})
@@ -160,6 +161,8 @@ def _global(registry: Registry, flow: str | None, turn: Turn) -> Outcome | None:
     cmd = command_of(turn.text)
     if cmd == "menu":
         return main_menu(registry)
+    if cmd == "cancel" and turn.slots.get("editing") and flow in registry.flows:
+        return None  # "gak jadi" while one answer is changed at a summary: the change is dropped (the flow's step)
     if cmd == "cancel":
         lead = say("menu.cancelled") if flow not in (None, "menu") else None
         return main_menu(registry, lead=lead)

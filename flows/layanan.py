@@ -11,11 +11,14 @@ from flows.effects import CreateTicket
 from flows.engine import GROUPS_MAX, Ask, Bullets, Flow, Group, Grouped, Say, Step, Turn, choices, say, unhandled
 from flows.facts import Facts, LayananView
 from flows.langganan import asks_reminder
-from flows.person import age_in, holder_name_in, read_person, relation_in, rename_in, stated_name, stated_person_name
+from flows.person import (
+    age_in, holder_name_in, introduced_name, read_person, relation_in, rename_in, stated_name, stated_person_name,
+)
 from flows.phones import NIK_PATTERN, mask_nik
 from flows.tiket import other_visit_wish
 from flows.places import (
-    KECAMATAN_CONFIRMATION, NEAR_KM, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation, outside_answer,
+    KECAMATAN_CONFIRMATION, NEAR_KM, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation,
+    kecamatan_named, outside_answer,
     outside_regency, says_home, with_areas, without_negated_places,
 )
 
@@ -40,6 +43,7 @@ CONFIRM = choices(("register", say("opt.yes_register")), ("change", say("opt.cha
 # The own kecamatan's next visit this far away: the sooner visits nearby are offered too.
 FAR_DAYS = 28
 NEARBY_OFFERED = 3
+MOVE_LISTED = 5  # visits listed when a date named at the summary fits several
 # Who KIA is not for (it is the children's identity card, under 17).
 ADULT_RELATIONS = frozenset({"ibu", "bapak", "suami", "istri", "pasangan", "mbah", "mertua"})
 KIA = frozenset({"kia", "kia_ganti"})
@@ -104,7 +108,7 @@ def start(turn: Turn) -> Step:
         if holder:
             carried["holder_nama"] = holder
     else:
-        name = stated_name(turn.text)
+        name = stated_name(turn.text) or introduced_name(turn.text)
     if name:
         carried["stated_name"] = name
     age = age_in(turn.text)
@@ -172,6 +176,9 @@ def _within_labels(members: Sequence[LayananView]) -> list[Say]:
 
 
 def choose_layanan(turn: Turn) -> Step:
+    back = _back_to_summary(turn, "layanan.nothing_changed")
+    if back is not None:
+        return back
     keys = turn.slots.get("layanan_keys") or []
     within = turn.slots.get("layanan_within")
     if turn.group is not None and not within:
@@ -237,7 +244,12 @@ def _prepend_all(replies: list[Say], step: Step) -> Step:
 
 
 def _kecamatan_chosen(turn: Turn, kecamatan: str) -> Step:
-    return _offer_visit(turn, {**turn.slots, "kecamatan": kecamatan, "home_kecamatan": kecamatan})
+    slots = {**turn.slots, "kecamatan": kecamatan, "home_kecamatan": kecamatan}
+    named = desa_named(turn.entities)
+    if named and named[1] == kecamatan and not slots.get("desa"):
+        # "tutur, desa ngadirejo", "kula saking ngadirejo tutur": the desa too, never asked again.
+        slots.update(desa=named[0], desa_kecamatan=named[1])
+    return _offer_visit(turn, slots)
 
 
 _KECAMATAN_STATES = dict(unknown=say("layanan.kecamatan_unknown"), ask_state=S.ASK_KECAMATAN,
@@ -274,8 +286,13 @@ def _sooner_nearby(turn: Turn, kecamatan: str, own) -> list:
     """Visits to other kecamatan nearby before the own kecamatan's, when that one is weeks away."""
     if (own.tanggal - turn.now.date()).days <= FAR_DAYS:
         return []
-    near = [n for n in turn.facts.visits_near(kecamatan, limit=12)
-            if n.visit.kecamatan != kecamatan and n.visit.tanggal < own.tanggal and n.km <= NEAR_KM]
+    return _nearby_before(turn, kecamatan, own)
+
+
+def _nearby_before(turn: Turn, kecamatan: str, own) -> list:
+    """The soonest visits to other kecamatan within NEAR_KM, before `own` (the wilayah coordinates)."""
+    near = [n for n in turn.facts.visits_near(kecamatan, limit=NEARBY_OFFERED + 8, within_km=NEAR_KM)
+            if n.visit.kecamatan != kecamatan and n.visit.tanggal < own.tanggal and n.visit.id != own.id]
     return near[:NEARBY_OFFERED]
 
 
@@ -343,6 +360,9 @@ def _other_visit_named(turn: Turn, offered: Sequence[Any]) -> Step | None:
 
 def choose_visit(turn: Turn) -> Step:
     offered = [v for v in [turn.facts.visit(turn.slots["visit_id"])] if v] if turn.slots.get("visit_id") else []
+    if offered and _asks_sooner_than(turn, offered[0].kecamatan):
+        # "sing cedhak tosari tapi luwih ndisik ono ra?": the sooner visits nearby, never the same card again.
+        return _sooner_offer(turn, offered[0])
     named = visits_in_words(turn, offered)
     if named and len(named) == 1 and named[0] in offered and not dates.asks_when(turn.text):
         return _after_visit(turn, dict(turn.slots))  # "sing minggu ngarep wae" names the visit offered
@@ -356,6 +376,28 @@ def choose_visit(turn: Turn) -> Step:
     if answer == "other":
         return _pick_other(turn, dict(turn.slots))
     return unhandled(say("common.choose_again", options=VISIT.labels()), state=S.CHOOSE_VISIT)
+
+
+def _asks_sooner_than(turn: Turn, kecamatan: str | None) -> bool:
+    """A wish for a sooner visit that names no other kecamatan than `kecamatan` ("sing cedhak tosari tapi luwih
+    ndisik?"); "sing nang lumbang ae, luwih cepet" names its pick."""
+    if turn.choice is not None or other_visit_wish(turn.text) != "sooner":
+        return False
+    named = kecamatan_named(turn)
+    return all(k == kecamatan for k in named)
+
+
+def _sooner_offer(turn: Turn, own) -> Step:
+    """Visits nearby before `own` (distance between kecamatan offices), own included to keep; none: said, and
+    every next visit listed."""
+    near = _nearby_before(turn, own.kecamatan, own)
+    slots = {**turn.slots, "home_kecamatan": turn.slots.get("home_kecamatan") or own.kecamatan}
+    if not near:
+        return _pick_other(turn, slots, lead=say("jadwal.none_sooner", kecamatan=own.kecamatan, tanggal=own.tanggal_text))
+    slots = {**slots, "visit_ids": [n.visit.id for n in near] + [own.id],
+             "visit_km": {str(n.visit.id): n.km for n in near}, "with_other": True}
+    return Step([say("layanan.sooner_nearby", kecamatan=own.kecamatan, tanggal=own.tanggal_text,
+                     options=_visit_labels(turn, slots))], S.PICK_OTHER_VISIT, slots)
 
 
 def _after_visit(turn: Turn, slots: dict[str, Any]) -> Step:
@@ -399,8 +441,18 @@ def _visit_labels(turn: Turn, slots) -> list[Say]:
 
 
 def pick_other_visit(turn: Turn) -> Step:
+    back = _back_to_summary(turn, "layanan.visit_kept")
+    if back is not None:
+        return back
     visits = _visits_offered(turn, turn.slots)
     options = _visit_labels(turn, turn.slots)
+    if _asks_sooner_than(turn, turn.slots.get("home_kecamatan")):
+        # "sing cedhak pandaan tapi luwih ndisik?" names the home, but asks for sooner: never taken as a pick.
+        if turn.slots.get("with_other"):
+            return _pick_other(turn, dict(turn.slots))
+        own = next((v for v in visits if v.kecamatan == turn.slots.get("home_kecamatan")), visits[0] if visits else None)
+        if own is not None:
+            return _sooner_offer(turn, own)
     i = turn.pick_index(options)
     if i is None:
         i = _named_visit(turn, visits)
@@ -444,6 +496,9 @@ def _ask_name(turn: Turn, slots: dict[str, Any]) -> Step:
 
 def ask_name(turn: Turn) -> Step:
     """The person's name, taken out of the sentence it came in; who it is for and their age too."""
+    back = _back_to_summary(turn, "layanan.nothing_changed", strict=True)
+    if back is not None:
+        return back
     offered = bool(turn.slots.get("name_offer")) and (turn.choice == 1 or turn.yes())
     slots = dict(turn.slots)
     lead: list[Say] = []
@@ -457,6 +512,21 @@ def ask_name(turn: Turn) -> Step:
         if turn.choice is not None:
             return unhandled(*lead, say("layanan.name_invalid"), state=S.ASK_NAME)
         answer = read_person(text)
+        if answer.name is None and answer.relation is None and not answer.self_ and answer.age is None:
+            switched = _service_switched(turn, S.ASK_NAME, anywhere=True)
+            if switched is not None:
+                return switched
+            home = desa_named(turn.entities)
+            if home is not None:
+                # "kula saking ngadirejo tutur" at the name question: the desa is kept (not asked later), the
+                # name asked again.
+                slots.update(desa=home[0], desa_kecamatan=home[1])
+                return _prepend_all([*lead, say("layanan.desa_noted", desa=home[0], kecamatan=home[1])],
+                                    _ask_name(turn, slots))
+            if slots.get("name_offer") and answers.yes_no(text) is False:
+                # "Nama sesuai KK? 1. Sumarti" → "ga": not that name; asked plainly, "ga" never stored.
+                return Step([*lead, say("layanan.ask_name_typed")], S.ASK_NAME,
+                            {k: v for k, v in slots.items() if k != "name_offer"})
         if answer.relation and answer.relation != slots.get("relasi"):
             slots["relasi"] = answer.relation
             slots.pop("name_offer", None)  # the offer was the resident's own name
@@ -468,6 +538,11 @@ def ask_name(turn: Turn) -> Step:
         if answer.holder and answer.relation:
             slots["holder_nama"] = answer.holder  # "kula Slamet, badhe ndaftaraken bapak kula": the holder's own
         name = answer.name
+        if name and (answer.other_name or answer.other_relation):
+            # "Parmin kaliyan garwa kula Tumini": Parmin now; Tumini's own registration follows (never dropped).
+            slots["also_nama"], slots["also_relasi"] = answer.other_name, answer.other_relation
+            lead.append(say("layanan.one_person_each", name=name, other=_other_person(answer.other_name,
+                                                                                  answer.other_relation)))
         if name is None:
             if answer.self_ and not slots.get("relasi"):
                 return _prepend_all(lead, _ask_name(turn, slots))
@@ -484,6 +559,47 @@ def ask_name(turn: Turn) -> Step:
         return _prepend_all([*lead, say("layanan.desa_from_message", desa=slots["desa"],
                                         kecamatan=slots["desa_kecamatan"])], _ask_note(turn, slots))
     return _prepend_all(lead, _ask_desa(turn, slots))
+
+
+def _other_person(name: str | None, relation: str | None) -> Say:
+    who = say(f"relasi.{relation}") if relation else None
+    if name:
+        return say("layanan.other_person_named", name=name, who=who) if who else say("layanan.other_person_named_bare",
+                                                                                     name=name)
+    return say("layanan.other_person_unnamed", who=who)
+
+
+# Said beside another service mid-way: "ganti, daftar bansos pkh wae", "salah, maksudku KK", "sanes KTP, KIA mawon".
+_CHANGE_WORDS = re.compile(
+    r"(?<![\w'])(?:ganti|gantos|gentos|ganteh|salah|sala|lepat|keliru|sanes|bukan|bkn|dudu|maksud\w*|karepku|"
+    r"malah|(?:gak|ga|ora|mboten|tak|nggak)\s+(?:jadi|sido|sios|dhaddhi))(?![\w'])", re.IGNORECASE)
+
+
+def _service_switched(turn: Turn, state: str, *, anywhere: bool = False) -> Step | None:
+    """Another service named mid-way (with a word of change, or `anywhere` at a question no service name
+    answers): the registration goes on with it, the answers so far kept, the same question asked again."""
+    if turn.choice is not None or not (anywhere or _CHANGE_WORDS.search(turn.text)):
+        return None
+    key = turn.nlu.match_layanan(without_negated_places(turn.text))
+    if key is None or key == turn.slots.get("layanan") or turn.facts.layanan(key) is None:
+        return None
+    lay = turn.facts.layanan(key)
+    slots = {k: v for k, v in turn.slots.items() if k not in ("layanan_keys", "layanan_within")}
+    slots["layanan"] = key
+    replies: list[Say] = [_service_intro(lay), say("layanan.service_changed_midway", layanan=lay.nama_pendek)]
+    visit = turn.facts.visit(slots["visit_id"]) if slots.get("visit_id") else None
+    if visit is not None and visit.opd and lay.opd.key not in {o.key for o in visit.opd}:
+        slots.pop("visit_id", None)
+        return _prepend_all(replies, _pick_other(turn, slots, lead=say("layanan.service_not_at_visit",
+                                                                       opd=lay.opd.singkatan)))
+    if state in (S.CHOOSE_VISIT, S.PICK_OTHER_VISIT, S.ASK_KECAMATAN) or visit is None:
+        return _prepend_all(replies, _after_layanan(turn, key, {k: v for k, v in slots.items() if k != "layanan"}))
+    replies.extend(_age_rules(slots))
+    if state == S.ASK_NAME or not slots.get("nama"):
+        return _prepend_all(replies, _ask_name(turn, slots))
+    if state == S.ASK_NOTE:
+        return Step([*replies, say("layanan.ask_note")], S.ASK_NOTE, slots)
+    return _prepend_all(replies, _ask_desa(turn, slots))
 
 
 def _known_desa(turn: Turn) -> tuple[str, str] | None:
@@ -525,6 +641,9 @@ def _desa_in(turn: Turn, kecamatan: str) -> Step:
 
 
 def ask_desa(turn: Turn) -> Step:
+    back = _back_to_summary(turn, "layanan.nothing_changed", strict=True)
+    if back is not None:
+        return back
     offer = turn.slots.get("desa_offer")
     if offer:
         answer = turn.pick(KNOWN_DESA)
@@ -547,6 +666,9 @@ def _ask_note(turn: Turn, slots: dict[str, Any]) -> Step:
 
 
 def ask_note(turn: Turn) -> Step:
+    back = _back_to_summary(turn, "layanan.nothing_changed", strict=True)
+    if back is not None:
+        return back
     slots = {k: v for k, v in turn.slots.items() if k != "editing"}
     lead = []
     if turn.choice == 1 or turn.skipped():
@@ -569,7 +691,7 @@ def _confirm(turn: Turn, slots: dict[str, Any]) -> Step:
                      visit_kecamatan=visit.kecamatan, tanggal=visit.tanggal_text,
                      lokasi=visit.lokasi, catatan=slots.get("catatan") or "-",
                      options=CONFIRM.labels())],
-                S.CONFIRM, slots)
+                S.CONFIRM, {**slots, "editing": None})  # merged over the conversation's: cleared, not dropped
 
 
 def registered(facts: Facts, slots: Mapping[str, Any]) -> Step:
@@ -582,9 +704,11 @@ def registered(facts: Facts, slots: Mapping[str, Any]) -> Step:
     contact_line = (say("layanan.contact" if contact.phone_text else "layanan.contact_no_phone", name=contact.name, opd=opd,
                         phone=contact.phone_text)
                     if contact else say("layanan.contact_helpdesk", opd=opd))
+    also = ([say("layanan.also_next", other=_other_person(slots.get("also_nama"), slots.get("also_relasi")))]
+            if slots.get("also_nama") or slots.get("also_relasi") else [])
     return Step(
         [say("layanan.created", opd=opd, syarat=requirement_lines(lay),
-             tanggal=visit.tanggal_text, jam=visit.jam_text, lokasi=visit.lokasi, contact=contact_line)],
+             tanggal=visit.tanggal_text, jam=visit.jam_text, lokasi=visit.lokasi, contact=contact_line), *also],
         None,
         effects=[CreateTicket(layanan=lay.key, visit_id=visit.id, nama=slots["nama"], desa=slots["desa"],
                               desa_kecamatan=slots["desa_kecamatan"], catatan=slots.get("catatan"),
@@ -664,11 +788,11 @@ def confirm(turn: Turn) -> Step:
     if answer == "cancel":
         return Step(switch_to="menu", replies=[say("menu.cancelled")])
     what = turn.pick(CHANGE) if turn.choice is None else None  # "ubah nama" names what to change at once
-    if what is None and turn.choice is None and other_visit_wish(turn.text):
-        what = "jadwal"  # "ubah tgl", "ganti hari", "sing luwih gasik": the date, in one step
+    if what is None and turn.choice is None and (other_visit_wish(turn.text) or _DATE_CHANGE.search(turn.text)):
+        what = "jadwal"  # "ubah tgl", "ganti hari", "sing luwih gasik", "tanggal e diganti": the date, in one step
     if answer == "change" or what is not None:
         return _change(turn, what) if what else Step([say("layanan.change_what", options=CHANGE.labels())],
-                                                     S.CHANGE_WHAT, dict(turn.slots))
+                                                     S.CHANGE_WHAT, {**turn.slots, "editing": True})
     return unhandled(say("common.choose_again", options=CONFIRM.labels()), state=S.CONFIRM)
 
 
@@ -689,7 +813,34 @@ def _yes_and_more(turn: Turn) -> str | None:
     return None
 
 
+# "tanggal e diganti", "jadwale diubah", "dinten sanes mawon": the visit changed at the summary.
+_DATE_CHANGE = re.compile(
+    r"(?<![\w'])(?:tanggal|tgl|tangal|jadwal|dinten|dina|dino|hari|ari|bulan|wulan)\w{0,5}\s+(?:e\s+|ne\s+)?"
+    r"(?:di)?(?:ganti|gantos|ganteh|ubah|rubah|owah|undur|pindah|geser|majukan|ajukan|mundur)\w*", re.IGNORECASE)
+
+
+def _back_to_summary(turn: Turn, lead: str, *, strict: bool = False) -> Step | None:
+    """While one answer is being changed at the summary, a no or a never-mind ("gak", "ora sido", "tetap
+    aja") keeps everything as it was and shows the summary again: a finished registration is never lost.
+    `strict` (a name or a note is asked, where "gak"/"gak ada" may be the answer): only "gak jadi", "batal",
+    "tetap"."""
+    if not turn.slots.get("editing") or turn.choice is not None or not turn.slots.get("nama"):
+        return None
+    loose = not strict and (answers.yes_no(turn.text) is False or answers.is_never_mind(turn.text))
+    if loose or _KEEP.search(turn.text) or answers.leaves_a_change(turn.text):
+        return _prepend(say(lead), _confirm(turn, {k: v for k, v in turn.slots.items() if k != "editing"}))
+    return None
+
+
+_KEEP = re.compile(r"^\W*(?:tetap|tetep|tetap\s+saja|tetep\s+ae|tetep\s+wae|sami\s+mawon|podo\s+wae|gak\s+sido|ora\s+sido|"
+                   r"mboten\s+sios|ga\s+jadi|gak\s+jadi|nggak\s+jadi|tak\s+dhaddhi|yang\s+tadi\s+aja|sing\s+mau\s+wae)\b",
+                   re.IGNORECASE)
+
+
 def change_what(turn: Turn) -> Step:
+    back = _back_to_summary(turn, "layanan.nothing_changed")
+    if back is not None:
+        return back
     what = turn.pick(CHANGE) or ("jadwal" if turn.choice is None and other_visit_wish(turn.text) else None)
     if what is None:
         return unhandled(say("common.choose_again", options=CHANGE.labels()), state=S.CHANGE_WHAT)
@@ -709,6 +860,20 @@ def _change(turn: Turn, what: str) -> Step:
         return Step([say("layanan.ask_note")], S.ASK_NOTE, slots)
     if what == "layanan":  # "ganti layanan": the list; the other answers are kept (_service_changed)
         return _ask_layanan(turn, slots)
+    # "tanggal e diganti sing minggu ngarep", "ganti sing tgl 20": the visits the words name; else the list.
+    current = turn.facts.visit(slots["visit_id"]) if slots.get("visit_id") else None
+    words = visits_in_words(turn, []) if turn.choice is None else None
+    if words == []:
+        return _pick_other(turn, slots, lead=say("layanan.no_visit_on_date"))
+    named = [v for v in (words or []) if current is None or v.id != current.id]
+    if len(named) == 1:
+        v = named[0]
+        return _prepend(say("layanan.visit_chosen", kecamatan=v.kecamatan, tanggal=v.tanggal_text, jam=v.jam_text,
+                            lokasi=v.lokasi),
+                        _after_visit(turn, {**slots, "visit_id": v.id, "kecamatan": v.kecamatan}))
+    if named:
+        return Step([say("layanan.pick_visit", options=[_visit_label(v) for v in named[:MOVE_LISTED]])],
+                    S.PICK_OTHER_VISIT, {**slots, "visit_ids": [v.id for v in named[:MOVE_LISTED]]})
     return _pick_other(turn, slots)
 
 

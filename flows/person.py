@@ -298,7 +298,8 @@ def introduced_name(text: str) -> str | None:
         else:
             if len(kept) != 1 or len(words) != 1:  # "…, saya Siti" ends the message: a name too
                 continue
-        if not kept or len(kept) > 3 or any(w.casefold() in _NOT_INTRO for w in kept):
+        # "Saya Bapak Hartono": how one is addressed, not the name on the KK (the profile name is offered instead).
+        if not kept or len(kept) > 3 or any(w.casefold() in _NOT_INTRO for w in kept) or kept[0].casefold() in TITLES:
             continue
         name = clean_name(kept)
         if name and not any(_RELATION_FORM.match(w) for w in name.split()):

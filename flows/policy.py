@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Mapping
 
-from flows import answers, berhenti, info, places, referral, tiket, usulan
+from flows import answers, berhenti, info, langganan, places, referral, tiket, usulan
 from flows.dates import jam, tanggal
 from flows.jadwal import schedule_cards
 from flows.person import as_name, stated_person_name
@@ -277,9 +277,12 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     turn = _yes_with_remark(turn, ask) or _read_again(_without_acceptance(_without_thanks(turn, ask), ask))
     # "batalno", "gak iso teko tgl 14", "ganti tanggal" from a ticket holder: about that ticket first
     # (before a stop or erasure is read into it: cancelling never stops reminders).
-    own = tiket.own_ticket_first(registry, situation.flow, turn)
+    own = tiket.own_ticket_first(registry, situation.flow, turn, situation.state)
     if own is not None:
         return own
+    reminders = langganan.own_reminders_first(registry, situation.flow, turn)
+    if reminders is not None:
+        return reminders
     sensitive = _sensitive(registry, situation, turn, ask)
     if sensitive is not None:
         return sensitive
@@ -1028,6 +1031,8 @@ def _leaves_the_flow(registry: Registry, situation: Situation, turn: Turn, ask: 
     if (not (answers.leaves_the_flow(turn.text) or (leaves_something(registry.flows[flow]) and just_asking(turn.text)))
             or (ask.choices is not None and turn.pick(ask.choices) is not None)):
         return None  # "Batal" offered as an option at a summary is that option
+    if situation.slots.get("editing") and answers.leaves_a_change(turn.text):
+        return None  # "gak jadi" while one answer is changed at the summary: the flow keeps the rest
     leaving = say(f"flow.{flow}.left") if leaves_something(registry.flows[flow]) else None
     lead = say("menu.left_flow", leaving=leaving) if leaving is not None else say("menu.cancelled")
     return Outcome([lead, say("menu.left_nothing_else")], None, None, {}, misses=0)
@@ -1050,6 +1055,8 @@ def _change_of_mind(registry: Registry, situation: Situation, turn: Turn) -> Out
         return None
     norm = " ".join(answers.words(turn.text))
     said_so = any(f" {w} " in f" {norm} " for w in CHANGE_OF_MIND_WORDS)
+    if not said_so and places.desa_named(turn.entities) and places.says_home(turn.text):
+        return None  # "kula saking ngadirejo tutur" mid-flow: where one lives, a fact for the flow — no new request
     if turn.confidence < (SWITCH_AT_FREE_TEXT if said_so or turn.entities else CONFIDENT):
         return None
     if said_so:  # "gak sido": the resident said they leave it; nothing to ask
