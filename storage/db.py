@@ -78,6 +78,12 @@ def make_engine(url: str, **kwargs) -> Engine:
     # storage.db.retry_on_disconnect); recycling keeps idle connections from going stale.
     kwargs.setdefault("pool_pre_ping", False)
     kwargs.setdefault("pool_recycle", 1800)
+    # Connections kept open for reuse. A send-worker runs up to 16 broadcast threads and 8
+    # residents' threads, each holding a connection now and then: with SQLAlchemy's default of 5,
+    # the others were opened and closed per use (1.3 new PostgreSQL connections per reply sent,
+    # bench/sender_profile.py). Connections are only opened when threads use them at once, so a
+    # web process with 4 threads still holds about 4.
+    kwargs.setdefault("pool_size", 16)
     if url.startswith("postgresql"):
         # A database host that does not answer must fail a webhook well inside Twilio's 15 s,
         # so the message can still be spooled (handlers.inbound_spool) and answered.
