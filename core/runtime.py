@@ -18,6 +18,34 @@ from core.settings import Settings
 from storage.db import make_engine, make_sessionmaker, utcnow
 
 
+class Bell:
+    """Rung after a commit that wrote residents' outbox rows (a reply, a relay): each ring wakes
+    one waiting sender thread, and a ring while none waits is kept for the next (up to `keep`).
+    A threading.Event woke every residents' thread of the process for each reply, all of which
+    then claimed, for one row."""
+
+    def __init__(self, keep: int = 8):
+        self._cond = threading.Condition()
+        self._rings = 0
+        self._keep = keep
+
+    def set(self) -> None:
+        """Ring."""
+        with self._cond:
+            self._rings = min(self._keep, self._rings + 1)
+            self._cond.notify()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait at most `timeout` seconds for a ring and take it; True when rung."""
+        with self._cond:
+            if not self._rings:
+                self._cond.wait(timeout)
+            if self._rings:
+                self._rings -= 1
+                return True
+            return False
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -28,8 +56,9 @@ class Runtime:
     clock: Callable[[], datetime] = utcnow
 
     # Rung after a commit that wrote residents' outbox rows (a reply): a sender in this process
-    # wakes at once instead of at its next look (scheduler.sender).
-    outbox_bell: threading.Event = field(init=False, default_factory=threading.Event, repr=False, compare=False)
+    # wakes at once instead of at its next look (scheduler.sender). On PostgreSQL a sender also
+    # rings it when another process writes one (NOTIFY outbox_resident).
+    outbox_bell: Bell = field(init=False, default_factory=Bell, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.engine = make_engine(self.settings.database_url)

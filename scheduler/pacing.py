@@ -126,21 +126,33 @@ class SharedPace:
     def resident(cls, engine: Engine, rate: float, **kw) -> SharedPace:
         return cls(engine, rate, chunk=1, horizon=None, late=None, **kw)
 
-    def acquire(self) -> None:
-        """Block until this process may make one more request under the shared rate."""
-        with self._lock:
+    def acquire(self, within: float | None = None) -> bool:
+        """Block until this process may make one more request under the shared rate; True then.
+        With `within` (seconds), give up instead when no slot comes that soon (False): a sender
+        holding claimed rows must not wait for a slot past the time its lease lets it send (the
+        residents' lane may take every slot for a while, and it comes first)."""
+        deadline = None if within is None else self._monotonic() + max(0.0, within)
+        if not self._lock.acquire(timeout=-1 if within is None else max(0.0, within)):
+            return False
+        try:
             while True:
-                if not self._slots:
-                    self._reserve()
+                if not self._slots and not self._reserve(deadline):
+                    return False
                 slot = self._slots.popleft()
                 now = self._monotonic()
+                if deadline is not None and slot > deadline:
+                    self._slots.appendleft(slot)  # another request of this lane may still use it
+                    return False
                 if self.late is None or slot >= now - self.late:
                     break
                 self.skipped += 1
+        finally:
+            self._lock.release()
         if slot > now:
             self._sleep(slot - now)
+        return True
 
-    def _reserve(self) -> None:
+    def _reserve(self, deadline: float | None = None) -> bool:
         while True:
             reserved = self.try_reserve()
             if reserved is not None:
@@ -148,10 +160,13 @@ class SharedPace:
                 start = answered + (first - db_now)  # this process's monotonic instant of the first slot
                 self._slots.extend(start + i * self.interval for i in range(self.chunk))
                 self.reservations += 1
-                return
+                return True
             # Busy: the account's next free slot is further ahead than this lane may reserve
             # (or the number's, beyond JOINT_SLACK).
-            self._sleep(max(0.001, min(1.0, self.wait_hint())))
+            wait = max(0.001, min(1.0, self.wait_hint()))
+            if deadline is not None and self._monotonic() + wait > deadline:
+                return False
+            self._sleep(wait)
 
     def _params(self) -> dict:
         return {"key": self.key, "span": self.chunk * self.interval, "horizon": self.horizon, "now": time.time()}

@@ -5,12 +5,17 @@ send-worker`, the clock's drain, a `scheduler tick`) takes its slots from one pa
 database (scheduler.pacing.SharedPace), so adding a worker adds resilience, not rate. With
 several sender numbers, SEND_RATE_PER_SENDER gives a number its own pace as well.
 
-Two lanes (handlers.outbox.kinds.Lane), each claimed on its own: residents' messages (replies,
-relays, login codes, ticket news) by `RESIDENT_THREADS` threads that look every
-`RESIDENT_POLL` seconds and take a slot at once; broadcasts by the other threads in batches,
-reserving slots only a little ahead (pacing.BULK_HORIZON). A reply is therefore never queued
-behind a broadcast, whatever its size. How a row is sent exactly once is in handlers.outbox;
-which clock decides what (due vs. held) in handlers.outbox.claim.
+Two lanes (handlers.outbox.kinds.Lane): residents' messages (replies, relays, login codes,
+ticket news) and broadcasts. Residents' rows come first everywhere: `RESIDENT_THREADS` threads
+per process claim only them, woken by the process's bell — rung by a web thread of this process
+after its commit, or, on PostgreSQL, by a NOTIFY that every residents' row written by any process
+sends at its commit (`ResidentListener`) — with a look every RESIDENT_POLL seconds as a safety
+net; and every broadcast claim looks at the residents' lane first and takes its rows instead
+(handlers.outbox.claim). The account's rate is drawn by residents' rows first: broadcasts only
+reserve slots a little ahead (pacing.BULK_HORIZON), a reply takes the next free slot, and a
+broadcast row that finds no slot before its lease runs short is handed back. How a row is sent
+exactly once is in handlers.outbox; which clock decides what (due vs. held) in
+handlers.outbox.claim.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import math
 import os
 import socket
 import threading
+import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime
@@ -27,8 +33,8 @@ from typing import Callable
 
 from core.runtime import Runtime
 from handlers.transport import Sender, build_sender, sender_of
-from handlers.outbox import PREFETCH, Deliverer, Lane, Lease, cancel_stale, claim, count_sendable
-from handlers.outbox.claim import resident_waiting
+from handlers.outbox import (PREFETCH, RESIDENT_NOTIFY_CHANNEL, Claimed, Deliverer, Lane, Lease, cancel_stale, claim,
+                             count_sendable, resident_claimable, resident_waiting)
 from handlers.quiet_hours import quiet_hours_of
 from scheduler.pacing import SENDER_KEY, DatabaseClock, OffsetClock, SharedPace, sender_rates
 
@@ -36,7 +42,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LEASE_SECONDS = 60.0
 DEFAULT_HTTP_TIMEOUT = 10.0
-BATCH_SECONDS = 2.0
+# A broadcast claim holds about this much of the account's rate per thread: short, so that the
+# threads come back to claim (which looks at the residents' lane first) often.
+BATCH_SECONDS = 1.0
 # Residents' lane: threads per sending process, how often they look, how many rows a claim takes.
 # Each thread sends one message at a time (a pace slot, the request, the record), so the lane's
 # rate per process is about RESIDENT_THREADS ÷ that round. With replies over REST every resident's
@@ -50,6 +58,12 @@ RESIDENT_BATCH = 4
 # the database no more looks than two threads did, a busy one gets every thread at once.
 RESIDENT_LOOKERS = 2
 RESIDENT_HELPER_POLLS = 10
+# While the process listens for NOTIFY outbox_resident (PostgreSQL), a ring says when to claim and
+# the looks are only a safety net (a notification lost while the listener reconnected).
+RESIDENT_POLL_LISTENING = 1.0
+# A broadcast thread whose claim found a residents' row claimable but held by another claim
+# tries again this soon (it takes no broadcast row meanwhile).
+YIELD_SECONDS = 0.02
 
 
 def worker_name() -> str:
@@ -79,6 +93,63 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+class ResidentListener:
+    """PostgreSQL: LISTEN outbox_resident on a connection of its own and ring the process's bell
+    for each notification, so that a reply any process writes is claimed here at once (a residents'
+    row notifies at its commit: the trigger of migration 0021). `listening` is set while the
+    connection listens; the residents' threads look more often when it is not."""
+
+    def __init__(self, engine, bell):
+        self.engine, self.bell = engine, bell
+        self.listening = threading.Event()
+        self.notifications = 0
+        self._thread: threading.Thread | None = None
+
+    def start(self, *stops: threading.Event) -> "ResidentListener":
+        """Listen until any of `stops` is set."""
+        self._stops = stops
+        self._thread = threading.Thread(target=self._run, name="outbox-listener", daemon=True)
+        self._thread.start()
+        return self
+
+    def _stopped(self) -> bool:
+        return any(e.is_set() for e in self._stops)
+
+    def join(self, timeout: float = 5.0) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stopped():
+            fairy = None
+            try:
+                fairy = self.engine.raw_connection()
+                conn = fairy.driver_connection
+                fairy.detach()  # its own connection for as long as it listens, not the pool's
+                conn.rollback()
+                conn.autocommit = True
+                conn.execute(f"LISTEN {RESIDENT_NOTIFY_CHANNEL}")
+                self.listening.set()
+                self.bell.set()  # anything written before we listened
+                while not self._stopped():
+                    for _ in conn.notifies(timeout=0.5):
+                        self.notifications += 1
+                        self.bell.set()
+                        if self._stopped():
+                            break
+            except Exception:  # noqa: BLE001  (the database away for a moment: the threads look meanwhile)
+                self.listening.clear()
+                log.warning("outbox listener lost its connection; listening again in 2 s", exc_info=True)
+                time.sleep(2.0)
+            finally:
+                self.listening.clear()
+                if fairy is not None:
+                    try:
+                        fairy.close()
+                    except Exception:  # noqa: BLE001
+                        pass
+
+
 class OutboxDrain:
     """Sends the outbox: `run(now)` once until nothing is sendable (the clock, a tick), `serve()`
     until stopped (a send-worker)."""
@@ -102,6 +173,7 @@ class OutboxDrain:
             shared = build_sender(settings, http_timeout=http_timeout) if settings.dry_run else None
             sender_factory = (lambda: shared) if shared else (lambda: build_sender(settings, http_timeout=http_timeout))
         self.sender_factory = sender_factory
+        self.listener: ResidentListener | None = None
         # Each claim holds about BATCH_SECONDS of work at the account's full rate (at most a
         # quarter of the usable lease: other senders sharing the rate slow a thread down), so
         # that several senders share a broadcast instead of the first one holding most of it.
@@ -127,6 +199,14 @@ class OutboxDrain:
             stale = cancel_stale(session, now)
             waiting = count_sendable(session, now, quiet)
         counts: Counter = Counter({"stale": stale} if stale else {})
+        listening = self._listen(stop) if waiting else None
+        try:
+            self._run_passes(due, quiet, waiting, stop, counts, on_done)
+        finally:
+            self._unlisten(listening)
+        return counts
+
+    def _run_passes(self, due, quiet, waiting, stop, counts, on_done) -> None:
         while waiting and not stop.is_set():
             before = sum(counts.values())
             self._pass(due, stop, counts, on_done, bulk_done=threading.Event())
@@ -136,7 +216,20 @@ class OutboxDrain:
             # residents' row to the same person (order per recipient) is sendable now.
             with self.runtime.sessions() as session:
                 waiting = count_sendable(session, due(), quiet)
-        return counts
+
+    def _listen(self, stop: threading.Event) -> threading.Event | None:
+        """Start listening for residents' rows (PostgreSQL); returns the event that stops it."""
+        if self.runtime.engine.dialect.name != "postgresql":
+            return None
+        done = threading.Event()
+        self.listener = ResidentListener(self.runtime.engine, self.runtime.outbox_bell).start(stop, done)
+        return done
+
+    def _unlisten(self, done: threading.Event | None) -> None:
+        if done is not None:
+            done.set()
+            if self.listener is not None:
+                self.listener.join()
 
     # -- until stopped (a send-worker) ---------------------------------------------------------
     def serve(self, stop: threading.Event, *, idle: float = 1.0, resident_poll: float = RESIDENT_POLL,
@@ -146,6 +239,7 @@ class OutboxDrain:
         drained pass after pass, `idle` seconds apart when there is nothing."""
         total: Counter = Counter()
         lock = threading.Lock()
+        listening = self._listen(stop)
         residents = self._start_resident_lane(now_utc, stop, total, lock, None, stop, poll=resident_poll)
         try:
             while not stop.is_set():
@@ -158,6 +252,7 @@ class OutboxDrain:
             stop.set()
             for t in residents:
                 t.join()
+            self._unlisten(listening)
         return total
 
     # -- the threads ----------------------------------------------------------------------------
@@ -171,32 +266,32 @@ class OutboxDrain:
             for t in residents:
                 t.join()
 
-    def pace(self, lane: Lane) -> Callable[[str], None]:
-        """What a thread of `lane` waits on before each request: the account's rate, and the sender
+    def pace(self) -> Callable[[Claimed, float], bool]:
+        """What a thread waits on before each request, at most `within` seconds: the account's
+        rate (a residents' row draws first, a broadcast row only a little ahead), and the sender
         number's own too if it has one (SEND_RATE_PER_SENDER), as one slot that fits both."""
-        account = self.bulk_pace if lane == Lane.BULK else self.resident_pace
-        if not self.sender_rates:
-            return lambda _channel: account.acquire()
 
-        def acquire(channel: str) -> None:
-            sender = sender_of(self.runtime.settings, channel)
-            rate = self.sender_rates.get(sender or "")
+        def acquire(row: Claimed, within: float) -> bool:
+            lane = Lane(row.lane)
+            account = self.bulk_pace if lane == Lane.BULK else self.resident_pace
+            sender = sender_of(self.runtime.settings, row.channel) if self.sender_rates else None
+            rate = self.sender_rates.get(sender or "") if sender else None
             if not rate:
-                return account.acquire()
+                return account.acquire(within)
             with self._paces_lock:
                 both = self._sender_paces.get((lane, sender))
                 if both is None:
                     make = SharedPace.bulk if lane == Lane.BULK else SharedPace.resident
                     both = self._sender_paces[(lane, sender)] = make(self.runtime.engine, self.rate,
                                                                      also=(SENDER_KEY.format(sender), rate))
-            both.acquire()
+            return both.acquire(within)
 
         return acquire
 
-    def _deliverer(self, due, lease_clock, lane: Lane) -> Deliverer:
+    def _deliverer(self, due, lease_clock) -> Deliverer:
         return Deliverer(self.runtime.sessions, self.sender_factory(), lease=self.lease,
                          templates=dict(self.runtime.settings.templates), clock=due, lease_clock=lease_clock,
-                         pace=self.pace(lane))
+                         pace=self.pace())
 
     def _send(self, deliverer: Deliverer, rows, stop, counts, lock, on_done) -> None:
         for i, row in enumerate(rows):
@@ -216,15 +311,23 @@ class OutboxDrain:
         errors: list[BaseException] = []
 
         def work(index: int) -> None:
-            deliverer = self._deliverer(due, lease_clock, Lane.BULK)
+            deliverer = self._deliverer(due, lease_clock)
             limit = self.first_batch(index)
             try:
                 while not stop.is_set():
+                    # Residents' rows first (claim looks at their lane before any broadcast row).
                     with self.runtime.sessions.begin() as session:
-                        rows = claim(session, lease=self.lease, now=due(), limit=limit, quiet=quiet, lane=Lane.BULK)
+                        now = due()
+                        rows = claim(session, lease=self.lease, now=now, limit=limit, quiet=quiet, lane=Lane.BULK,
+                                     resident_limit=RESIDENT_BATCH)
+                        held_back = not rows and resident_claimable(session, now, quiet)
+                    if held_back:  # a reply another claim is taking right now: no broadcast row meanwhile
+                        stop.wait(YIELD_SECONDS)
+                        continue
                     if not rows:
                         return
-                    limit = self.batch
+                    if rows[0].lane == Lane.BULK:
+                        limit = self.batch
                     here: Counter = Counter()
                     self._send(deliverer, rows, stop, here, threading.Lock(), on_done)
                     with lock:
@@ -264,26 +367,29 @@ class OutboxDrain:
                 return resident_waiting(conn, due())
 
         def work(index: int) -> None:
-            wait = poll if index < RESIDENT_LOOKERS else poll * RESIDENT_HELPER_POLLS
             lease_clock = DatabaseClock(self.runtime.engine)
-            deliverer = self._deliverer(due, lease_clock, Lane.RESIDENT)
+            deliverer = self._deliverer(due, lease_clock)
+            rung = True  # look at once
             try:
                 while not stop.is_set():
-                    if look is not None and not waiting():
+                    if not rung and look is not None and not waiting():
                         rows = []
                     else:
                         with self.runtime.sessions.begin() as session:
                             rows = (claim(session, lease=self.lease, now=due(), limit=RESIDENT_BATCH, quiet=quiet,
                                           lane=Lane.RESIDENT)
-                                    if look is not None or resident_waiting(session, due()) else [])
+                                    if rung or look is not None or resident_waiting(session, due()) else [])
                     if rows:
                         if len(rows) == RESIDENT_BATCH:
-                            bell.set()  # more may wait: the other threads claim too
+                            bell.set()  # more may wait: another thread claims too
                         self._send(deliverer, rows, stop, counts, lock, on_done)
-                    elif until.is_set():
+                        rung = True  # look again at once: replies come in bursts
+                        continue
+                    if until.is_set():
                         return
-                    elif bell.wait(wait):
-                        bell.clear()  # before the next look: a ring during it is not lost
+                    listening = self.listener is not None and self.listener.listening.is_set()
+                    wait = RESIDENT_POLL_LISTENING if listening else poll
+                    rung = bell.wait(wait if index < RESIDENT_LOOKERS else wait * RESIDENT_HELPER_POLLS)
             except BaseException as exc:  # noqa: BLE001
                 log.exception("residents' sender thread failed")
                 errors.append(exc)

@@ -10,11 +10,13 @@ By concern:
 - `recover`: whether an interrupted attempt reached Twilio, asked before anything is re-sent.
 """
 
-from handlers.outbox.claim import Claimed, Lease, backoff, cancel_stale, claim, count_sendable, resident_waiting
+from handlers.outbox.claim import (RESIDENT_NOTIFY_CHANNEL, Claimed, Lease, backoff, cancel_stale, claim, count_sendable,
+                                   resident_claimable, resident_waiting)
 from handlers.outbox.deliver import LOST, PREFETCH, Deliverer
 from handlers.outbox.kinds import CHANNELS, DIRECT_REPLY_KINDS, KINDS, SENT_STATES, Kind, Lane
 from handlers.outbox.writer import enqueue, insert_broadcast_rows, json_literal
 
 __all__ = ["enqueue", "insert_broadcast_rows", "json_literal", "claim", "cancel_stale", "count_sendable", "resident_waiting",
+           "resident_claimable", "RESIDENT_NOTIFY_CHANNEL",
            "Deliverer", "LOST", "Lease", "Claimed", "backoff", "PREFETCH", "KINDS", "Kind", "CHANNELS",
            "DIRECT_REPLY_KINDS", "SENT_STATES", "Lane"]

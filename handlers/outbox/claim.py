@@ -14,6 +14,14 @@ always the database's clock (storage.db.database_now), the one every process and
 on. A tick hours behind the real time once took rows that live workers held and sent them twice.
 
 At most one row is in flight (claimed) per recipient: see `_nothing_else_in_flight`.
+
+Residents first: a claim for the broadcast lane looks at the residents' lane first, in the same
+transaction, and takes residents' rows instead of broadcast rows whenever one is claimable; its
+broadcast rows are chosen in a statement that finds no claimable residents' row (see
+`_no_resident_row_claimable`). So a reply, once committed, is taken by the very next claim of any
+sender (whichever lane that claim was for), before any broadcast row that was still unclaimed
+when the reply was written: a broadcast row is only ever claimed in a snapshot where every reply
+that was claimable is already claimed.
 """
 
 from __future__ import annotations
@@ -31,6 +39,10 @@ from storage.db import UTCDateTime, database_now, utcnow
 from storage.models import OutboxMessage, OutboxStatus
 
 BACKOFF_BASE = timedelta(seconds=30)
+# PostgreSQL: every residents' row written notifies this channel at its commit (a trigger,
+# migration 0021), and each sender process listens (scheduler.sender), so a reply written by a
+# web process wakes a sender at once instead of at its next look.
+RESIDENT_NOTIFY_CHANNEL = "outbox_resident"
 BACKOFF_CAP = timedelta(minutes=30)
 
 
@@ -51,6 +63,7 @@ class Claimed:
 
     id: int
     kind: str
+    lane: int  # handlers.outbox.kinds.Lane: a residents' row is paced as one (never skipped)
     channel: str
     to_phone: str
     body: str
@@ -126,6 +139,28 @@ def _nothing_earlier_in_the_residents_lane():
     return ~other.exists()
 
 
+def _no_resident_row_claimable(now: datetime, quiet_now: bool):
+    """No residents' row is claimable at `now`: pending, due, not expired, sendable in quiet hours
+    when it is quiet, with nothing earlier of its recipient in the residents' lane and nothing of
+    its recipient in flight — what a claim of the residents' lane would take (a row held back by
+    one of those is not waiting for a claim, and does not hold a broadcast back). Judged in the
+    statement that chooses broadcast rows, so in one snapshot with them."""
+    resident = aliased(OutboxMessage)
+    earlier, in_flight = aliased(OutboxMessage), aliased(OutboxMessage)
+    claimable = select(resident.id).where(
+        resident.lane == int(Lane.RESIDENT), resident.status == OutboxStatus.PENDING, resident.next_attempt_at <= now,
+        or_(resident.expires_at.is_(None), resident.expires_at > now),
+        ~select(earlier.id).where(earlier.lane == int(Lane.RESIDENT),
+                                  earlier.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]),
+                                  earlier.channel == resident.channel, earlier.to_phone == resident.to_phone,
+                                  earlier.id < resident.id).exists(),
+        ~select(in_flight.id).where(in_flight.status == OutboxStatus.CLAIMED, in_flight.channel == resident.channel,
+                                    in_flight.to_phone == resident.to_phone).exists())
+    if quiet_now:
+        claimable = claimable.where(resident.respects_quiet_hours.is_(False))
+    return ~claimable.exists()
+
+
 def _recipients_held(session: Session, rows: list[OutboxMessage], held_now: datetime,
                      lane: Lane | None) -> list[OutboxMessage]:
     """The rows whose recipient this claim could lock (another claim holds the rest) and that are
@@ -155,18 +190,34 @@ def _one_per_recipient(rows: list[OutboxMessage], taken: set[tuple[str, str]]) -
 
 
 def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: QuietHours,
-          lane: Lane | None = None) -> list[Claimed]:
+          lane: Lane | None = None, resident_limit: int | None = None) -> list[Claimed]:
     """Claim up to `limit` rows (of `lane`, or any) due at `now` for `lease.worker`, at most one per
     recipient and none to a recipient with a row already in flight. The lease is taken on the
-    database's clock. Call inside a transaction that commits at once."""
+    database's clock. Call inside a transaction that commits at once.
+
+    For the broadcast lane (Lane.BULK), the residents' lane is looked at first: claimable
+    residents' rows (up to `resident_limit`, default `limit`) are claimed instead, and broadcast
+    rows only when none is claimable (module docstring)."""
+    held_now = database_now(session.connection())
+    if lane == Lane.BULK:
+        residents = _claim(session, lease=lease, now=now, limit=resident_limit or limit, quiet=quiet,
+                           lane=Lane.RESIDENT, held_now=held_now)
+        if residents:
+            return residents
+    return _claim(session, lease=lease, now=now, limit=limit, quiet=quiet, lane=lane, held_now=held_now)
+
+
+def _claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: QuietHours,
+           lane: Lane | None, held_now: datetime) -> list[Claimed]:
     quiet_now = quiet.contains(now)
     postgres = session.get_bind().dialect.name == "postgresql"
-    held_now = database_now(session.connection())
 
     def sendable(stmt):
         if lane is not None:
             stmt = stmt.where(OutboxMessage.lane == int(lane))
         stmt = stmt.where(_nothing_earlier_in_the_residents_lane())
+        if lane == Lane.BULK:
+            stmt = stmt.where(_no_resident_row_claimable(now, quiet_now))
         if quiet_now:
             stmt = stmt.where(OutboxMessage.respects_quiet_hours.is_(False))
         return stmt.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
@@ -193,7 +244,7 @@ def claim(session: Session, *, lease: Lease, now: datetime, limit: int, quiet: Q
         return []
     until = held_now + timedelta(seconds=lease.seconds)
     claimed = [
-        Claimed(r.id, r.kind, r.channel, r.to_phone, r.body, r.resident_id, r.staff_id, r.template_vars,
+        Claimed(r.id, r.kind, r.lane, r.channel, r.to_phone, r.body, r.resident_id, r.staff_id, r.template_vars,
                 r.via_template, r.attempts + 1, until, r.expires_at,
                 attempt_began_at=r.updated_at if r.status == OutboxStatus.CLAIMED else None,
                 attempt_ended_by=r.claimed_until if r.status == OutboxStatus.CLAIMED else None,
@@ -234,6 +285,11 @@ def count_sendable(session: Session, now: datetime, quiet: QuietHours) -> int:
     if quiet.contains(now):
         stmt = stmt.where(OutboxMessage.respects_quiet_hours.is_(False))
     return session.scalar(stmt) or 0
+
+
+def resident_claimable(session: Session, now: datetime, quiet: QuietHours) -> bool:
+    """Whether a residents' row is claimable at `now` (what holds a broadcast claim back)."""
+    return not session.scalar(select(_no_resident_row_claimable(now, quiet.contains(now))))
 
 
 def resident_waiting(session: Session | Connection, now: datetime) -> bool:

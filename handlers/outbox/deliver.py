@@ -79,13 +79,13 @@ class Deliverer:
     it: expiry, when to retry); `lease_clock` is the database's clock, the real time every process
     agrees on, in which leases run, attempts are dated for the lookup at Twilio
     (handlers.outbox.claim) and WhatsApp's 24-hour window is judged;
-    `pace(channel)` blocks until the account's rate (and the sender number's, if it has its own)
-    allows one more request.
+    `pace(row, within)` blocks until the account's rate (and the sender number's, if it has its
+    own) allows one more request for that row, at most `within` seconds (False: no slot in time).
     """
 
     def __init__(self, sessions: sessionmaker, sender: Sender, *, lease: Lease, templates: dict[str, str],
                  clock: Callable[[], datetime], lease_clock: Callable[[], datetime],
-                 pace: Callable[[str], None] = lambda _channel: None):
+                 pace: Callable[[Claimed, float], bool] = lambda _row, _within: True):
         self.sessions, self.sender, self.lease = sessions, sender, lease
         self.templates, self.clock, self.lease_clock, self.pace = templates, clock, lease_clock, pace
         self._consent: dict[tuple[str, int], tuple[Recipient, float]] = {}
@@ -202,8 +202,15 @@ class Deliverer:
                                content_variables=dict(row.template_vars))
 
     def _may_still_send(self, row: Claimed) -> bool:
-        self.pace(row.channel)
-        return self.lease_clock() < row.claimed_until - self.lease.send_margin
+        """A slot of the account's rate while the lease still lets this request finish in time.
+        The wait for the slot is bounded by the lease: a broadcast row waiting while replies
+        take every slot is handed back (released) before its lease runs out, never left for
+        another sender to find as an orphan (which a tick reported as a lost claim, exit 3)."""
+        last_moment = row.claimed_until - self.lease.send_margin
+        within = (last_moment - self.lease_clock()).total_seconds()
+        if within <= 0 or not self.pace(row, within):
+            return False
+        return self.lease_clock() < last_moment
 
     def _find_earlier_send(self, row: Claimed) -> str | None:
         return find_earlier_send(self.sessions, self.sender, row, self.templates)

@@ -1,5 +1,5 @@
 """Migration 0016: each resident's one subscribed kecamatan becomes a subscription row (and back);
-migration 0020 drops the emptied column, and every row pointing at a resident survives it."""
+migration 0021 drops the emptied column, and every row pointing at a resident survives it."""
 
 from sqlalchemy import inspect, text
 
