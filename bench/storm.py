@@ -197,6 +197,7 @@ def merged(results) -> tuple[list[float], int, int]:
 def run_storm(args) -> None:
     print("machine: 2 cores shared with six other engineers' work (tests, benches) — figures are noisy "
           "and a floor of what a dedicated host gives")
+    print("load average at the start: " + " / ".join(f"{v:.1f}" for v in os.getloadavg()) + " (1 / 5 / 15 min)")
     url = wh.create_pg_database()
     print(f"database: {url.rsplit('/', 1)[-1]} (dropped afterwards)")
     procs: list[subprocess.Popen] = []
@@ -371,6 +372,8 @@ def run_storm(args) -> None:
               f"2 send-workers + a tick --now {args.hours_off} h off (bench --nice {args.nice}, fake Twilio at nice {args.fake_nice}); inbound {args.inbound:g} msg/s on 2 web instances")
         print(f"  drained in {drained_in:.1f} s; broadcast at {(len(broadcast_at) - 1) / span if span else 0:.1f}/s overall; "
               f"rows per sender {sorted(by_sender.values(), reverse=True)}; tick exit status {tick_status}")
+        outcome = [line for line in (tmp / "tick.log").read_text().splitlines() if line.startswith(("Outbox:", "GAGAL"))]
+        print(f"  tick said: {' '.join(outcome) or '(nothing)'}")
         print(f"  duplicates: {twice} residents got the reminder twice; {unheld} messages at Twilio held by no row "
               f"(a sender stopped between send and record leaves these for the lookup at Twilio); "
               f"missed {missed} ({leftover} still pending or claimed at the end)")
@@ -399,7 +402,8 @@ def run_storm(args) -> None:
             waits = [(sent_at - created).total_seconds() for created, sent_at in written if sent_at]
             print(f"  replies written during the storm: {len(written)}, sent {len(waits)}; row written → SID "
                   f"recorded p50 {pct(waits, 50) * 1000:.0f} ms, p95 {pct(waits, 95) * 1000:.0f} ms, "
-                  f"max {max(waits, default=float('nan')) * 1000:.0f} ms → {'OK' if pct(waits, 95) <= 1.0 else 'OVER 1 s'}")
+                  f"p99 {pct(waits, 99) * 1000:.0f} ms, max {max(waits, default=float('nan')) * 1000:.0f} ms "
+                  f"→ {'OK' if pct(waits, 95) <= 1.0 else 'OVER 1 s'}")
         else:
             print("  replies written during the storm: none (replies go as TwiML)")
         p99_0, p99_1 = pct(lat0, 99) * 1000, pct(lat1, 99) * 1000
@@ -415,6 +419,7 @@ def run_storm(args) -> None:
                   f"({len(ran)}), frozen p50 {pct(frozen, 50) * 1000:.1f} / p99 {pct(frozen, 99) * 1000:.1f} ms "
                   f"({len(frozen)}) → ×{pct(ran, 99) / pct(frozen, 99):.2f} "
                   f"{'OK' if pct(ran, 99) <= 2 * pct(frozen, 99) else 'OVER 2×'}")
+        print("  load average at the end: " + " / ".join(f"{v:.1f}" for v in os.getloadavg()) + " (1 / 5 / 15 min)")
         for name, phase, results, start in (("without", phase0, quiet, p0_start), ("during", phase1, during, p1_start),
                                             ("after", phase2, after, p2_start)):
             print(f"  {name:>7}: cores {phase.line()}")

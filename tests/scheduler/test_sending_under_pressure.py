@@ -92,11 +92,12 @@ def claim_log(trt, statements) -> None:
             conn.exec_driver_sql(statement)
 
 
-def written_while_no_claim_runs(trt, write) -> tuple[list[int], set[int]]:
+def written_while_no_claim_runs(trt, write) -> tuple[list[int], tuple[int, set[int]]]:
     """Run `write(session)` (it writes residents' rows, returns their ids) in a transaction during
     which no claim is under way — PostgreSQL: the outbox locked against writers, so the claims in
     progress finish first and the next ones begin after the commit; SQLite: BEGIN IMMEDIATE already
-    serialises them. Returns the ids and the broadcast rows still unclaimed at the commit.
+    serialises them. Returns the ids, and the last claim logged and the broadcast rows still
+    unclaimed at the commit (a row may have been claimed and handed back before).
 
     The rows are made due a minute ago: a claim judges what is due at the `now` it read as it
     began, and one that read it a moment before the reply was written sees the reply only at its
@@ -106,22 +107,28 @@ def written_while_no_claim_runs(trt, write) -> tuple[list[int], set[int]]:
             s.execute(text("LOCK TABLE outbox_message IN EXCLUSIVE MODE"))
         ids = write(s)
         s.flush()
-        s.execute(OutboxMessage.__table__.update().where(OutboxMessage.id.in_(ids))
-                  .values(next_attempt_at=OutboxMessage.next_attempt_at - timedelta(minutes=1)))
+        s.execute(OutboxMessage.__table__.update().where(OutboxMessage.id.in_(ids),
+                                                         OutboxMessage.status == OutboxStatus.PENDING)
+                  .values(next_attempt_at=datetime.now(UTC) - timedelta(minutes=1)))
         unclaimed = set(s.scalars(select(OutboxMessage.id).where(OutboxMessage.lane == int(Lane.BULK),
                                                                  OutboxMessage.status == OutboxStatus.PENDING)))
-    return ids, unclaimed
+        logged = s.scalar(text("SELECT coalesce(max(seq), 0) FROM claim_log"))
+    return ids, (logged, unclaimed)
 
 
-def claimed_after(trt, reply_id: int, unclaimed: set[int], *, but_by: int) -> list[tuple[int, str]]:
-    """Broadcast rows of `unclaimed` claimed before `reply_id` was, except by the process `but_by`
-    (the tick: its --now is hours behind, so a reply written now is not due yet in its eyes)."""
+def claimed_before(trt, reply_id: int, written: tuple[int, set[int]], *, but_by: int) -> list[tuple[int, str]]:
+    """Broadcast rows still unclaimed when the reply was written (`written`: the last claim logged
+    then, and those rows) that were claimed after that and before the reply, except by the process
+    `but_by` (the tick: its --now is hours behind, so a reply written now is not due in its eyes)."""
+    logged, unclaimed = written
     with trt.engine.connect() as conn:
         log = conn.execute(text("SELECT seq, row_id, claimed_by FROM claim_log ORDER BY seq")).all()
     reply_claims = [seq for seq, row, _by in log if row == reply_id]
     assert reply_claims, f"reply {reply_id} was never claimed"
+    if reply_claims[0] <= logged:
+        return []  # already claimed when the test looked (the webhook's reply, taken at once)
     return [(row, by) for seq, row, by in log
-            if row in unclaimed and seq < reply_claims[0] and f":{but_by}:" not in by]
+            if logged < seq < reply_claims[0] and row in unclaimed and f":{but_by}:" not in by]
 
 
 REPLIES = 4  # written one by one while the broadcast drains, each to a resident of its own
@@ -144,7 +151,7 @@ def test_two_workers_and_a_tick_hours_off_share_one_rate_and_send_each_once(trt,
     worker_args = ["send-worker", "--lease", "6", "--http-timeout", "1", "--idle", "0.2"]
     workers = [spawn(worker_args, database_url, fake_twilio, tmp_path / f"w{i}.log") for i in range(2)]
     tick = spawn(["tick", "--now", simulated.isoformat()], database_url, fake_twilio, tmp_path / "tick.log")
-    written: list[tuple[int, set[int]]] = []
+    written: list[tuple[int, tuple[int, set[int]]]] = []
     try:
         # A petugas answers a resident, then residents get replies, while the broadcast drains.
         for i, (kind, body) in enumerate([("relay", "Petugas: berkas Anda sudah kami terima.")]
@@ -153,14 +160,14 @@ def test_two_workers_and_a_tick_hours_off_share_one_rate_and_send_each_once(trt,
             wait_for(lambda: len(fake_twilio.messages) >= 60 + 40 * i, 60, "the broadcast to be under way")
             [row], unclaimed = written_while_no_claim_runs(trt, lambda s, i=i, kind=kind, body=body: [enqueue(
                 s, kind=kind, channel="whatsapp", to_phone=phone(9_000 + i), resident_id=residents[i], body=body).id])
-            assert len(unclaimed) > RECIPIENTS // 4  # written while much of the broadcast was still to claim
+            assert len(unclaimed[1]) > RECIPIENTS // 4  # written while much of the broadcast was still to claim
             written.append((row, unclaimed))
         wait_for(lambda: unfinished(trt) == 0, 120, "the broadcast and the replies to be sent")
         assert tick.wait(timeout=60) == 0, (tmp_path / "tick.log").read_text()
         # The replies overtook the broadcast: no broadcast row still unclaimed when a reply was
         # written was claimed before it by a send-worker.
         for row, unclaimed in written:
-            assert claimed_after(trt, row, unclaimed, but_by=tick.pid) == [], row
+            assert claimed_before(trt, row, unclaimed, but_by=tick.pid) == [], row
     finally:
         for w in workers:
             stop(w)
@@ -209,7 +216,7 @@ def test_replies_written_by_the_webhook_during_the_drain_overtake_the_broadcast(
     worker_args = ["send-worker", "--lease", "6", "--http-timeout", "1", "--idle", "0.2"]
     workers = [spawn(worker_args, url, fake_twilio, tmp_path / f"w{i}.log", env) for i in range(2)]
     tick = spawn(["tick", "--now", simulated.isoformat()], url, fake_twilio, tmp_path / "tick.log", env)
-    first_replies: list[tuple[int, set[int]]] = []
+    first_replies: list[tuple[int, tuple[int, set[int]]]] = []
     try:
         wait_for(lambda: len(fake_twilio.messages) >= 40, 60, "the broadcast to be under way")
         # Residents write while it drains (Indonesian, Javanese, Madurese; typos and all).
@@ -231,8 +238,8 @@ def test_replies_written_by_the_webhook_during_the_drain_overtake_the_broadcast(
         assert tick.wait(timeout=60) == 0, (tmp_path / "tick.log").read_text()
         assert first_replies
         for row, unclaimed in first_replies:
-            assert claimed_after(trt, row, unclaimed, but_by=tick.pid) == [], row
-        assert any(len(unclaimed) > RECIPIENTS // 4 for _row, unclaimed in first_replies)  # during the drain
+            assert claimed_before(trt, row, unclaimed, but_by=tick.pid) == [], row
+        assert any(len(unclaimed[1]) > RECIPIENTS // 4 for _row, unclaimed in first_replies)  # during the drain
     finally:
         for w in workers:
             stop(w)
