@@ -115,7 +115,7 @@ class ResidentListener:
     def _stopped(self) -> bool:
         return any(e.is_set() for e in self._stops)
 
-    def join(self, timeout: float = 5.0) -> None:
+    def join(self, timeout: float = 1.0) -> None:
         if self._thread is not None:
             self._thread.join(timeout)
 
@@ -250,6 +250,7 @@ class OutboxDrain:
                     stop.wait(idle)
         finally:
             stop.set()
+            self._wake(residents)
             for t in residents:
                 t.join()
             self._unlisten(listening)
@@ -263,8 +264,16 @@ class OutboxDrain:
             self._bulk_pass(due, stop, counts, lock, on_done)
         finally:
             bulk_done.set()
+            self._wake(residents)
             for t in residents:
                 t.join()
+
+    def _wake(self, threads: list[threading.Thread]) -> None:
+        """Ring once per residents' thread, so that each sees at once that it is to end (a helper
+        otherwise noticed only at its next look, seconds later: a stopped worker outlived its
+        platform's grace period)."""
+        for _ in threads:
+            self.runtime.outbox_bell.set()
 
     def pace(self) -> Callable[[Claimed, float], bool]:
         """What a thread waits on before each request, at most `within` seconds: the account's
