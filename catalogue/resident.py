@@ -190,6 +190,7 @@ MESSAGES: dict[str, str] = {
     "layanan.ktp_minor": "Catatan: KTP-el untuk usia 17 tahun ke atas atau yang sudah menikah; anak di bawah 17 tahun mengurus *KIA*.",
     "layanan.sooner_nearby": "Yang lebih cepat dari {tanggal} di dekat Kec. {kecamatan} (jarak antar kantor kecamatan):\n{options}",
     "layanan.far_visit": "Kenduren Mas di {kecamatan} baru {tanggal} ({minggu} minggu lagi). Yang lebih cepat di dekat Anda (jarak antar kantor kecamatan):\n{options}",
+    "layanan.far_visit_there": "Kenduren Mas di {kecamatan} baru {tanggal} ({minggu} minggu lagi). Yang lebih cepat di dekat {kecamatan} (jarak antar kantor kecamatan):\n{options}",
     "layanan.visit_option_km": "{tanggal} — Kec. {kecamatan} (±{km} km)",
     "layanan.visit_option_home": "{tanggal} — Kec. {kecamatan} (kecamatan Anda)",
     "layanan.nik_not_needed": "Kami tidak memerlukan NIK lewat WhatsApp; nomor itu tidak kami simpan utuh. Bawa saja dokumennya saat datang.",

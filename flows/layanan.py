@@ -229,9 +229,12 @@ def _after_layanan(turn: Turn, key: str, slots: dict[str, Any]) -> Step:
                                         S.PICK_OTHER_VISIT, {**slots, "visit_ids": [v.id for v in offered]}))
     kecamatan = slots.get("kecamatan") or turn.resident.kecamatan
     if kecamatan:
-        # Asked as "where do you live": the visit offered is the home kecamatan's.
+        # The visit offered is that kecamatan's; it is the home only when the resident said so (their record, or
+        # "aku wong …"): "mau ikut kenduren di Purwosari" names where to go, never where they live.
+        home = slots.get("home_kecamatan") or (
+            kecamatan if kecamatan == turn.resident.kecamatan or says_home(turn.text) else None)
         return _prepend(intro, _offer_visit(turn, {**slots, "kecamatan": kecamatan,
-                                                   "home_kecamatan": slots.get("home_kecamatan") or kecamatan}))
+                                                   **({"home_kecamatan": home} if home else {})}))
     return Step([intro, with_areas(say("layanan.ask_kecamatan"))], S.ASK_KECAMATAN, slots)
 
 
@@ -244,7 +247,10 @@ def _prepend_all(replies: list[Say], step: Step) -> Step:
 
 
 def _kecamatan_chosen(turn: Turn, kecamatan: str) -> Step:
-    slots = {**turn.slots, "kecamatan": kecamatan, "home_kecamatan": kecamatan}
+    # The answer to "tinggal di kecamatan mana?" is the home — except from a resident who said they live outside
+    # the regency (Kota Pasuruan): theirs is only the visit they will come to.
+    home = {} if turn.slots.get("outside_home") else {"home_kecamatan": kecamatan}
+    slots = {**turn.slots, "kecamatan": kecamatan, **home}
     named = desa_named(turn.entities)
     if named and named[1] == kecamatan and not slots.get("desa"):
         # "tutur, desa ngadirejo", "kula saking ngadirejo tutur": the desa too, never asked again.
@@ -275,7 +281,9 @@ def _offer_visit(turn: Turn, slots: dict[str, Any]) -> Step:
         weeks = max(2, round((v.tanggal - turn.now.date()).days / 7))
         slots = {**slots, "visit_ids": [v.id, *(n.visit.id for n in nearby)],
                  "visit_km": {str(n.visit.id): n.km for n in nearby}, "with_other": True}
-        return Step([say("layanan.far_visit", kecamatan=v.kecamatan, tanggal=v.tanggal_text, minggu=weeks,
+        # "near you" only of the resident's own kecamatan; else near the kecamatan they named
+        key = "layanan.far_visit" if slots.get("home_kecamatan") == v.kecamatan else "layanan.far_visit_there"
+        return Step([say(key, kecamatan=v.kecamatan, tanggal=v.tanggal_text, minggu=weeks,
                          options=_visit_labels(turn, slots))], S.PICK_OTHER_VISIT, slots)
     return Step([say("layanan.next_visit_here", kecamatan=v.kecamatan, tanggal=v.tanggal_text, jam=v.jam_text,
                      lokasi=v.lokasi, options=VISIT.labels())],
