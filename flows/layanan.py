@@ -810,12 +810,17 @@ _AND_MORE = re.compile(r"\s*(?:[+&,;]+|\b(?:dan|lan|karo|kaliyan|sareng|terus|tr
                        r"ugi|uga|ban|bân|plus)\b)\s*", re.IGNORECASE)
 
 
+_BUT = re.compile(r"^\W*(?:tapi|tp|tpi|tapeh|tape|nanging|namung|namun|cuma|cuman|kecuali)\b", re.IGNORECASE)
+
+
 def _yes_and_more(turn: Turn) -> str | None:
     """What follows a clear yes at the summary ("ingetin sekalian"), or None when the message is no such yes."""
     if turn.choice is not None:
         return None
     for m in _AND_MORE.finditer(turn.text or ""):
         head, rest = turn.text[:m.start()].strip(), turn.text[m.end():].strip()
+        if _BUT.match(rest) or _CHANGE_WORDS.search(rest):
+            return None  # "iya, tapi nanti ganti namanya dulu": a yes with a change is no plain yes
         if head and answers.words(rest) and replace(turn, text=head).pick(CONFIRM) == "register":
             return rest
     return None
