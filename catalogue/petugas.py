@@ -11,8 +11,6 @@ MESSAGES: dict[str, str] = {
     # — to the resident —
     "handoff.connecting": "Baik, saya sambungkan ke petugas *{opd}*. Biasanya dibalas dalam 2 jam kerja (Senin–Jumat 08.00–16.00 WIB). Silakan tulis pertanyaan Anda. Kode percakapan: *{kode}*",
     "handoff.connecting_after_confusion": "Maaf, sepertinya saya kurang paham 🙏 Saya sambungkan ke petugas *{opd}*. Biasanya dibalas dalam 2 jam kerja (Senin–Jumat 08.00–16.00 WIB). Kode: *{kode}*",
-    "handoff.presence_in_hours": "Ya, sekarang jam kerja (Senin–Jumat 08.00–16.00 WIB): pesan untuk petugas dibaca dan biasanya dibalas dalam 2 jam kerja. Ingin menulis ke petugas? Balas *PETUGAS*. Jadwal, pendaftaran dan status bisa langsung saya jawab.",
-    "handoff.presence_after_hours": "Sekarang di luar jam kerja; petugas membaca pesan mulai *{hari} pukul {jam} WIB* (Senin–Jumat 08.00–16.00 WIB). Jadwal, pendaftaran dan status bisa saya jawab sekarang. Ingin meninggalkan pesan untuk petugas? Balas *PETUGAS*.",
     "handoff.wait_queued": "Permintaan Anda untuk bicara dengan petugas tercatat dengan kode *{kode}*.",
     "handoff.wait_in_hours": "Pesan Anda sudah sampai ke petugas; biasanya dibalas dalam 2 jam kerja (Senin–Jumat 08.00–16.00 WIB). Percakapan dengan petugas tetap terbuka.",
     "handoff.wait_after_hours": "Sekarang di luar jam kerja. Pesan Anda tersimpan dan dibaca petugas mulai *{hari} pukul {jam} WIB*; biasanya dibalas dalam 2 jam kerja setelah itu. Percakapan dengan petugas tetap terbuka.",

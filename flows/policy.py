@@ -290,10 +290,6 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     if own is not None:
         return own
 
-    if situation.flow in (None, "menu") and asks_if_someone_reads(turn.text) and info.topic_of(turn.text) != "darurat":
-        # "jam segini masih ada petugas yang baca?": whether a person reads now is a question, answered
-        # with the working hours and an offer — never a chat opened unasked.
-        return replace(stay(situation, [presence_answer(turn.now)]), misses=0)
     if situation.flow in (None, "menu") and never_mind_aside(turn.text):
         # "gak usah dicatet", "ora usah diterusno": nothing to drop, and never a stop of reminders.
         return replace(stay(situation, [say("menu.never_mind")]), misses=0)
@@ -456,6 +452,10 @@ def _about_the_bot(situation: Situation, turn: Turn) -> Outcome | None:
     announcement ("nyuwun teks pengumuman kagem grup warga"). Outside flows only; never a call for a person."""
     if situation.flow not in (None, "menu") or not turn.text or turn.choice is not None or command_of(turn.text):
         return None
+    if asks_if_someone_reads(turn.text) and info.topic_of(turn.text) != "darurat":
+        # By its words, too, where no example is near ("menawi jam samenika taksih wonten petugas ingkang maos?",
+        # "bedeh oreng se maca ta?"); an urgent need is answered with who helps now instead.
+        return replace(_answer_key(situation, turn, info.REPLIES), misses=0)
     kades = turn.resident.role == "kades"
     if not (asks_something(turn.text) or kades) or _WANTS_PERSON.search(" ".join(answers.words(turn.text))):
         return None
@@ -544,14 +544,6 @@ def asks_if_someone_reads(text: str) -> bool:
     asked = answers.is_question(text) or norm.split()[-1:] in (["ta"], ["tah"], ["to"], ["a"], ["kah"])
     return (asked and bool(_SOMEONE_THERE.search(norm)) and not _ASKS_FOR_PERSON.search(norm)
             and (bool(_READS.search(norm)) or len(norm.split()) <= 4))
-
-
-def presence_answer(now) -> Say:
-    """When a person reads: now (working hours) or from the next opening — and how to write to one."""
-    opens = WorkingCalendar().add(now, timedelta(0))
-    if opens - now < timedelta(minutes=1):
-        return say("handoff.presence_in_hours")
-    return say("handoff.presence_after_hours", hari=tanggal(opens.date()), jam=jam(opens.time()))
 
 
 # "gak usah dicatet", "ora usah diterusno", "mboten usah dipun serat": a never-mind about something the bot
