@@ -351,6 +351,9 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         if switched is not None:
             return switched
 
+    in_context = _schedule_in_context(registry, situation, turn, ask)
+    if in_context is not None:
+        return in_context
     outcome = dispatch(registry, situation.flow, situation.state, turn)
     if not outcome.understood and situation.flow in registry.flows and command_of(turn.text) is None:
         # The step could not use it: a change of mind the engine was not sure enough of alone?
@@ -358,6 +361,11 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     unanswered = _unanswered_question(registry, rules, situation, turn, outcome)
     if unanswered is not None:
         return unanswered
+    if (not outcome.understood and situation.flow not in (None, "menu") and ask.choices is not None
+            and turn.choice is None and turn.nlu is not None and asks_something(turn.text)):
+        # A question at a choice ("dadi tanggal piro iku?" at "Setuju? 1. Ya 2. Tidak"): answered where the bot
+        # can, else said so — then the question again. Never the prompt alone, unchanged; and no miss.
+        return replace(outcome, replies=[*_aside_answer(turn, turn.text), *outcome.replies], misses=situation.misses)
     if outcome.understood:
         return replace(outcome, misses=0)
     misses = situation.misses + 1
@@ -762,6 +770,20 @@ def _takes(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> bo
     return not flow.steps[situation.state](turn).unhandled
 
 
+def _schedule_in_context(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
+    """"menika tanggal pinten?" at a choice about Pandaan (naming no other kecamatan): the date of the visit
+    in context, then the question again — not a switch to the schedule of every kecamatan."""
+    if (situation.flow in (None, "menu") or ask.choices is None or turn.choice is not None or turn.nlu is None
+            or not turn.slots.get("kecamatan") or turn.entities.get("kecamatan") or turn.pick(ask.choices) is not None
+            or not asks_something(turn.text) or not _ASKS_SCHEDULE.search(" ".join(answers.words(turn.text)))
+            or _takes(registry, situation, turn, ask)):  # "sing luwih gasik nang ndi?" at a visit card: the step's
+        return None
+    cards = schedule_cards(turn.facts.next_visit_to(turn.slots["kecamatan"]))
+    if not cards:
+        return None
+    return replace(stay(situation, [*cards, *_ask_again(registry, situation, turn)]), misses=situation.misses)
+
+
 def _is_a_question(text: str) -> bool:
     return answers.is_question(text) or info.topic_of(text) is not None
 
@@ -776,10 +798,17 @@ def _aside_answer(turn: Turn, question: str) -> list[Say]:
         if sourced is not None:
             return [sourced]
     kecamatan = heard.entities.get("kecamatan") or turn.slots.get("kecamatan")
-    if heard.intent == "jadwal" and heard.confidence >= CONFIDENT and kecamatan:
+    schedule = (heard.intent == "jadwal" and heard.confidence >= CONFIDENT) or _ASKS_SCHEDULE.search(
+        " ".join(answers.words(question)))
+    if schedule and kecamatan:
         cards = schedule_cards(turn.facts.next_visit_to(kecamatan))
         if cards:
             return cards
+    key, score = info.nearest_question(asked)
+    if key is not None and score >= info.SURE and key != info.SCHEDULE:
+        near = _answer_key(Situation(None, None, {}), asked, key)
+        if near is not None:
+            return list(near.replies)
     return [say("menu.question_noted_aside")]
 
 
@@ -872,6 +901,11 @@ def _read_again(turn: Turn) -> Turn:
                        confidence=max(turn.confidence, CONFIDENT))
     if turn.intent != "petugas" and _WANTS_PERSON.search(norm):
         return replace(turn, intent="petugas", confidence=max(turn.confidence, 0.95))
+    if (turn.intent == "petugas" and command_of(turn.text) is None and asks_something(turn.text)
+            and not _WANTS_PERSON.search(norm) and not _ASKS_FOR_PERSON.search(norm)):
+        # "petugase jenenge sopo?", "petugasnya dari dinas mana?": a question about a person, not a request for
+        # one — answered where the bot can, else said so with the petugas offered; never a chat opened unasked.
+        return replace(turn, intent=OUT_OF_SCOPE, confidence=0.0)
     named_place = turn.entities.get("desa") or turn.entities.get("kecamatan") or places.outside_regency(turn.text)
     if (turn.intent == "petugas" and named_place and places.says_home(norm) and not _WANTS_PERSON.search(norm)
             and not {"petugas", "operator", "admin", "cs"} & set(norm.split())):

@@ -45,6 +45,24 @@ def test_a_yes_with_a_question_at_the_consent_takes_the_yes_and_answers(phone, v
     assert count(rt, Subscription) == 1
 
 
+@pytest.mark.parametrize("question", ["lha iku tanggal piro?", "tanggal berapa itu?", "menika tanggal pinten?"])
+def test_a_question_alone_at_the_consent_is_answered_then_asked_again(phone, visits, rt, question):
+    play(phone, [("kapan kenduren mas nang pandaan?", "Kecamatan Pandaan"), ("2", "Setuju?")])
+    answer = phone.say(question)
+    assert "📅" in answer and "Kecamatan Pandaan" in answer, answer   # the date of the visit in context …
+    assert "1. Ya, ingatkan saya" in answer, answer                   # … and the question again
+    play(phone, [("1", "Siap")])
+    assert count(rt, Subscription) == 1
+
+
+@pytest.mark.parametrize("question", ["petugase jenenge sopo?", "nama petugasnya siapa?"])
+def test_a_question_the_bot_cannot_answer_at_the_consent_is_said_so(phone, visits, rt, question):
+    play(phone, [("kapan kenduren mas nang pandaan?", "Kecamatan Pandaan"), ("2", "Setuju?")])
+    answer = phone.say(question)
+    assert "1. Ya, ingatkan saya" in answer and answer.index("PETUGAS") < answer.index("1. Ya"), answer
+    play(phone, [("1", "Siap")])
+
+
 @pytest.mark.parametrize("both", [
     "yg gempol aja kak. eh tp klo keluar antrian gimana",      # chat spelling
     "sing gempol wae, tapi nek metu soko antrean piye?",       # ngoko
