@@ -43,6 +43,7 @@ MESSAGES: dict[str, str] = {
     # as if the ticket itself were dropped (it meant the unfinished step of moving it).
     "menu.left_flow": "Baik, {leaving}",
     # After a mid-flow "batal dulu, belum mau daftar": nothing besides that flow was touched.
+    "menu.nothing_under_way": "Baik 🙏 Tidak ada yang sedang saya proses untuk Anda, jadi tidak ada yang saya ubah: pengingat dan data Anda tetap. Ketik *MENU* kalau perlu lagi.",
     "menu.left_nothing_else": "Selain itu tidak ada yang saya ubah: pengingat dan data Anda tetap. Ketik *MENU* kalau perlu lagi 🙏",
     "menu.confirm_leave": "Yang tadi ({leaving}) belum selesai; yang sudah Anda ketik akan hilang. Beralih ke *{going}*?\n{options}",
     "menu.resumed": "Baik, kita lanjutkan {where}. Silakan jawab pertanyaan terakhir tadi, atau ketik *MENU*.",

@@ -116,8 +116,12 @@ def start(turn: Turn) -> Step:
         carried["umur"] = age
     if outside_regency(turn.text) and not carried.get("kecamatan"):
         # "domisili kota pasuruan, mau bikin ktp": said kindly at once (with the city's own Dispendukcapil for
-        # its documents) and the nearest visit, instead of asking the kecamatan they already said.
-        return outside_answer(replace(turn, slots={**carried, "layanan": key}), S.ASK_KECAMATAN)
+        # its documents) and the nearest visit, instead of asking the kecamatan they already said. Asked as a
+        # question ("iso ngurus KTP nang kenduren mas ora?") it is answered and starts nothing.
+        asked = answers.is_question(turn.text) and not registers_someone(turn.text) and (
+            turn.nlu is None or "daftar_layanan" not in turn.nlu.said_requests(turn.text))
+        answer = outside_answer(replace(turn, slots={**carried, "layanan": key}), S.ASK_KECAMATAN)
+        return Step(answer.replies, None) if asked and answer is not None else answer
     if turn.slots.get("then_remind") or asks_reminder(turn.text):
         # "… sekalian ingatkan saya": said to follow, and asked once the ticket is made (never dropped).
         carried["then_remind"] = True

@@ -303,6 +303,9 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         if waiting is not None:
             return replace(stay(situation, [say("handoff.wait_queued", kode=waiting.kode), wait_answer(turn.now)]),
                            misses=0)
+    outside = _outside_question(situation, turn)
+    if outside is not None:
+        return outside
     both = _proposal_with_questions(registry, situation, turn, ask)
     if both is not None:
         return both
@@ -965,6 +968,19 @@ def _without_acceptance(turn: Turn, ask: Ask) -> Turn:
 FORWARDING_HELP = {"kades": "berhenti.forwarding", "camat": "berhenti.forwarding_camat"}
 
 
+def _outside_question(situation: Situation, turn: Turn) -> Outcome | None:
+    """"saya warga kota pasuruan, apa bisa dilayani?": whether one who lives outside the regency may be served is
+    answered (kindly, with the nearest visit) and starts nothing — never a sourced "I do not know", never a
+    registration begun for them."""
+    if situation.flow not in (None, "menu") or not answers.is_question(turn.text) or _clear_request(turn):
+        return None
+    named = turn.entities.get("layanan")  # a Kota Pasuruan document: the city's own Dispendukcapil too
+    outside = places.outside_answer(replace(turn, slots={**turn.slots, **({"layanan": named} if named else {})}), None)
+    if outside is None:
+        return None
+    return Outcome(list(outside.replies), None, None, {}, misses=0)
+
+
 def _registration_asked(turn: Turn) -> bool:
     """The message asks to register a person or a named service ("saya ingin mendaftarkan suami saya untuk cek
     kesehatan", "info dibagikan di grup RT, mau daftar KK"): forwarding words in it are where the news came from."""
@@ -1052,6 +1068,11 @@ def _leaves_the_flow(registry: Registry, situation: Situation, turn: Turn, ask: 
     flow is dropped kindly, saying what stopped and that nothing else changed — never read as a stop of
     reminders, an erasure or a ticket to cancel (the recogniser takes "batal" for berhenti)."""
     flow = situation.flow
+    if (flow in (None, "menu") and answers.leaves_the_flow(turn.text) and not command_of(turn.text)
+            and not turn.facts.own_tickets() and not berhenti.clear_stop(turn.text)):
+        # "batal dulu" with nothing under way (after an answer, a card): nothing to stop, and never read as a wish
+        # to stop reminders or erase data; a ticket holder's is about the ticket (flows/tiket.py).
+        return Outcome([say("menu.nothing_under_way")], None, None, {}, misses=0)
     if flow in (None, "menu") or flow not in registry.flows or flow in _CANCELLING_FLOWS or command_of(turn.text):
         return None  # BATAL alone is the command (its own answer, the menu)
     if (not (answers.leaves_the_flow(turn.text) or (leaves_something(registry.flows[flow]) and just_asking(turn.text)))
