@@ -60,6 +60,10 @@ class Runtime:
     # rings it when another process writes one (NOTIFY outbox_resident).
     outbox_bell: Bell = field(init=False, default_factory=Bell, repr=False, compare=False)
 
+    # Rung after the webhook committed an inbound message: a processor in this process
+    # (handlers.processor, inside `python -m bot serve`) takes it at once.
+    inbound_bell: threading.Event = field(init=False, default_factory=threading.Event, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         self.engine = make_engine(self.settings.database_url)
         self.sessions = make_sessionmaker(self.engine)

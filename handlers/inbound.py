@@ -1,12 +1,16 @@
 """One inbound message → stored once → understood in context → effects and replies, in one transaction.
 
-Replies go back one of two ways. In the webhook's TwiML answer (SMS; the terminal chat, which only
-prints them): `handle_inbound` returns them. Through the outbox (`via_outbox=True`: WhatsApp, and
-every message replayed from the spool): one `reply` row per message in the residents' lane, written
-in the transaction that records the inbound message, so they exist exactly once per MessageSid, in
-order, and survive a crash; a question with choices carries its WhatsApp content
-(handlers.interactive.render_for), its numbered text kept as the row's body. The caller rings
-`runtime.outbox_bell` after the commit so a sender in the same process sends them at once.
+Two entry points share the same walk (`answer_stored`):
+- the webhook stores the message only (`store_inbound`, one INSERT keyed by MessageSid, one
+  transaction) and answers Twilio with an empty TwiML; the processor (handlers.processor) takes
+  each resident's waiting messages in order, off the request, and in ONE transaction saves what
+  the flows changed, the reply rows in the outbox (kind `reply`, residents' lane, one row per
+  message the resident will see) and the message's processed mark — exactly once per MessageSid;
+- the terminal chat (`bot chat`) stores and answers in one transaction (`handle_inbound`) and
+  prints the replies (numbered text); nothing goes to the outbox.
+A question with choices goes to WhatsApp as content (handlers.interactive.render_for), its
+numbered text kept as the row's body. After a commit that wrote reply rows the caller rings
+`runtime.outbox_bell`, so a sender in the same process sends them at once.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from handlers.facts import CLOSED_TICKET, DbFacts
 from handlers.outbox import enqueue
 from handlers.replies import carry_out, render_replies
 from handlers.residents import locked_conversation, resident_by_phone, save_outcome
-from storage.db import UTCDateTime, retry_on_disconnect
+from storage.db import UTCDateTime, retry_on_disconnect, utcnow
 from storage.dialect import dialect_name, insert_for
 from storage.models import Conversation, InboundMessage, Resident, Staff, Ticket
 
@@ -61,12 +65,9 @@ class Incoming:
     as_written: str | None = field(default=None, repr=False)
 
 
-def handle_inbound(runtime, registry: Registry, msg: Incoming, now: datetime | None = None, *,
-                   via_outbox: bool = False) -> list[str]:
-    """The replies (already rendered for the channel, numbered text). Never raises for bad input.
-
-    `via_outbox`: the replies are also written to the outbox, in the same transaction, to be sent
-    over REST (a repeat of the SID writes nothing again)."""
+def handle_inbound(runtime, registry: Registry, msg: Incoming, now: datetime | None = None) -> list[str]:
+    """Store and answer in one go (the terminal chat): the replies, rendered for the channel
+    (numbered text). Never raises for bad input."""
     now = now or runtime.clock()
 
     def unit_of_work() -> list[str]:
@@ -75,31 +76,45 @@ def handle_inbound(runtime, registry: Registry, msg: Incoming, now: datetime | N
             if stored is None:
                 return _stored_reply(session, msg.message_sid)
             stored_id, staff_id = stored
-            answer = _process(session, runtime, registry, msg, now, staff_id)
-            replies = render_replies(answer.says, msg.channel, answer.results)
-            session.execute(_RECORD_REPLY, {"row_id": stored_id, "replies": replies, "at": now,
-                                            "understood": answer.intent})
-            if via_outbox:
-                enqueue_replies(session, msg.channel, msg.from_phone, answer.says, answer.results,
-                                resident_id=answer.resident_id, staff_id=answer.staff_id)
-            return replies
+            return answer_stored(session, runtime, registry, msg, now, stored_id, staff_id, via_outbox=False)
 
     try:
         return retry_on_disconnect(unit_of_work)
     except Exception:
         log.exception("inbound %s from %s failed; storing it with an apology", msg.message_sid, msg.from_phone)
-        sorry = [say("menu.error")]
-        apology = render_replies(sorry, msg.channel)
         with runtime.sessions.begin() as session:
             stored_id = _store(session, msg, now)
             if stored_id is None:
-                return _stored_reply(session, msg.message_sid) or apology
-            session.execute(_RECORD_REPLY, {"row_id": stored_id, "replies": apology, "at": None, "understood": None})
-            if via_outbox:
-                enqueue_replies(session, msg.channel, msg.from_phone, sorry, {})
-        # Said only once it is true: when this store fails too, the route spools the message instead.
-        log.info("inbound %s stored with an apology", msg.message_sid)
-        return apology
+                return _stored_reply(session, msg.message_sid) or render_replies([say("menu.error")], msg.channel)
+            return record_apology(session, msg, stored_id, now, via_outbox=False)
+
+
+def answer_stored(session: Session, runtime, registry: Registry, msg: Incoming, now: datetime, stored_id: int,
+                  staff_id: int | None, *, via_outbox: bool) -> list[str]:
+    """Answer a stored message inside the caller's transaction: the flows decide, the effects are
+    carried out, the replies are recorded on the row with its processed mark (and, `via_outbox`,
+    written to the outbox). Returns the replies rendered for the channel."""
+    answer = _process(session, runtime, registry, msg, now, staff_id)
+    replies = render_replies(answer.says, msg.channel, answer.results)
+    session.execute(_RECORD_REPLY, {"row_id": stored_id, "replies": replies, "at": utcnow(),
+                                    "understood": answer.intent})
+    if via_outbox:
+        enqueue_replies(session, msg.channel, msg.from_phone, answer.says, answer.results,
+                        resident_id=answer.resident_id, staff_id=answer.staff_id)
+    return replies
+
+
+def record_apology(session: Session, msg: Incoming, stored_id: int, now: datetime, *, via_outbox: bool) -> list[str]:
+    """A message whose processing failed (a bug, not the database): marked processed with an
+    apology as its reply, so it is not taken again, and the apology written to the outbox."""
+    sorry = [say("menu.error")]
+    apology = render_replies(sorry, msg.channel)
+    session.execute(_RECORD_REPLY, {"row_id": stored_id, "replies": apology, "at": utcnow(), "understood": None})
+    if via_outbox:
+        enqueue_replies(session, msg.channel, msg.from_phone, sorry, {})
+    # Said only once it is true: when this store fails too, the message waits (or is spooled).
+    log.info("inbound %s stored with an apology", msg.message_sid)
+    return apology
 
 
 def enqueue_replies(session: Session, channel: str, to_phone: str, says: list[Say], results: dict[str, Any], *,
@@ -123,7 +138,7 @@ def enqueue_replies(session: Session, channel: str, to_phone: str, says: list[Sa
 
 
 _STORED_FIELDS = ("message_sid", "channel", "from_phone", "body", "num_media", "media_url", "media_type", "latitude",
-                  "longitude", "button_payload")
+                  "longitude", "button_payload", "profile_name")
 
 
 # The statements below run on every message: built once (per dialect), on the table rather than
@@ -146,6 +161,27 @@ def _insert_inbound(dialect: str):
 _RECORD_REPLY = (update(_INBOUND).where(_INBOUND.c.id == bindparam("row_id"))
                  .values(reply=bindparam("replies", type_=_INBOUND.c.reply.type),
                          processed_at=bindparam("at", type_=UTCDateTime()), intent=bindparam("understood")))
+
+
+@cache
+def _insert_waiting(dialect: str):
+    """The webhook's one statement: the message stored keyed by its SID, to wait for the processor."""
+    values = {name: bindparam(name, type_=_INBOUND.c[name].type) for name in _STORED_FIELDS}
+    return (insert_for(dialect, _INBOUND)
+            .values(**values, received_at=bindparam("now", type_=UTCDateTime()),
+                    spool_replied_at=bindparam("spooled", type_=UTCDateTime()))
+            .on_conflict_do_nothing(index_elements=[_INBOUND.c.message_sid]))
+
+
+def store_inbound(session: Session, msg: Incoming, now: datetime, *, spooled_at: datetime | None = None) -> bool:
+    """Store a message to be processed off the request (handlers.processor), keyed by MessageSid:
+    True when stored now, False when that SID was stored before (a repeat: nothing to do).
+    `spooled_at`: the message comes from the inbound spool (recorded on the row)."""
+    params = {name: getattr(msg, name) for name in _STORED_FIELDS}
+    params.update(body=msg.body[:STORE_MAX_CHARS] if msg.body else "", now=now, spooled=spooled_at)
+    return session.execute(_insert_waiting(dialect_name(session)), params).rowcount == 1
+
+
 def _store_row(session: Session, msg: Incoming, now: datetime) -> tuple[int, int | None] | None:
     """Insert keyed by MessageSid: (row id, the writer's staff id or None); None when this SID was
     stored before (a repeat delivery)."""

@@ -12,10 +12,11 @@ NIK reaches the disk. (A file of an older version, holding Twilio's raw form, is
 by the same function.)
 
 Replay takes the files in arrival order (their names start with the arrival time in
-nanoseconds), runs each through the normal inbound handler and puts its replies into the outbox
-(kind "reply"). Exactly once per MessageSid: the handler stores each SID and writes its reply
-rows in one transaction (handlers.inbound, `via_outbox`), so a replay interrupted at any point
-and run again adds them once (`inbound_message.spool_replied_at` records that it was replayed). Only one replayer runs per spool at a time (an flock), whichever process started it
+nanoseconds) and stores each as the webhook would have (keyed by MessageSid, with its arrival
+time; `inbound_message.spool_replied_at` records that it came from the spool), then processes
+every waiting message (handlers.processor): in each resident's order, replies through the
+outbox (kind "reply"), exactly once per MessageSid, so a replay interrupted at any point and run
+again adds nothing twice. Only one replayer runs per spool at a time (an flock), whichever process started it
 (a web worker, the clock, `scheduler tick`).
 
 Limits: the spool is local to one machine (one spool per instance; the clock or `scheduler
@@ -160,6 +161,14 @@ class InboundSpool:
                 replayed, rejected = replayed + counts[0], rejected + counts[1]
                 if stopped or not any(counts):
                     break
+            if replayed:
+                from handlers.processor import process_pending
+
+                try:  # in each resident's order, behind what was stored before
+                    process_pending(runtime)
+                except Exception as exc:  # stored: a processor answers them when the database is back
+                    log.warning("spool: %d replayed and stored, processing them failed (%s); they wait",
+                                replayed, type(exc).__name__)
         waiting = self.depth()
         if replayed or rejected:
             log.info("spool: %d replayed, %d rejected, %d waiting", replayed, rejected, waiting)

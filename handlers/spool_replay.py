@@ -1,26 +1,18 @@
-"""One message replayed from the inbound spool: handled as if it had just arrived, its replies
-sent through the outbox (the webhook that brought it was answered long ago)."""
+"""One message replayed from the inbound spool: stored as if it had just arrived (with the time it
+arrived), to be processed like every stored message (handlers.processor): the webhook that brought
+it was answered long ago, so its replies go out through the outbox."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
-
-from handlers.inbound import Incoming, handle_inbound
+from handlers.inbound import Incoming, store_inbound
 from storage.db import utcnow
-from storage.models import InboundMessage
 
 
 def replay_one(runtime, incoming: Incoming, received_at: datetime) -> bool:
-    """True once handled (raises when the database fails)."""
-    # The handler stores the SID once and writes its replies to the outbox in the same
-    # transaction; a repeat (a replay interrupted after that commit) does nothing again.
-    handle_inbound(runtime, runtime.registry, incoming, now=received_at, via_outbox=True)
+    """True once stored (raises when the database fails). A repeat (a replay interrupted after
+    the commit, or a SID stored before the outage) stores nothing again."""
     with runtime.sessions.begin() as session:
-        session.execute(update(InboundMessage)
-                        .where(InboundMessage.message_sid == incoming.message_sid,
-                               InboundMessage.spool_replied_at.is_(None))
-                        .values(spool_replied_at=utcnow()))
-    runtime.outbox_bell.set()
+        store_inbound(session, incoming, received_at, spooled_at=utcnow())
     return True

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Callable
 
 from handlers.inbound_spool import replay_spool
+from handlers.processor import process_pending
 from core.runtime import Runtime
 from scheduler.antrean_no_shows import skip_no_shows
 from scheduler.corrections import plan_corrections
@@ -40,6 +41,8 @@ JOBS: list[Job] = [
     # Messages the web process had to spool during a database outage, before the drain sends
     # their replies.
     Job("replay_spool", replay_spool, 5),
+    # Stored messages no processor answered (none runs, or one died and its lease ran out).
+    Job("process_inbound", process_pending, 5),
     Job("skip_antrean_no_shows", skip_no_shows, 60),
     Job("drain_outbox", drain_outbox, 5),
 ]

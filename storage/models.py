@@ -308,6 +308,9 @@ class InboundMessage(Base):
     """Every message Twilio delivered, stored before it is processed (dedupe on MessageSid)."""
 
     __tablename__ = "inbound_message"
+    # Each resident's oldest waiting message, the processor's look (handlers.processor).
+    __table_args__ = (Index("ix_inbound_message_pending", "from_phone", "id",
+                            postgresql_where=text("processed_at IS NULL"), sqlite_where=text("processed_at IS NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_sid: Mapped[str] = mapped_column(String(64), unique=True)
@@ -320,8 +323,15 @@ class InboundMessage(Base):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     button_payload: Mapped[str | None] = mapped_column(String(256))
+    profile_name: Mapped[str | None] = mapped_column(String(120))  # WhatsApp's ProfileName
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # NULL while it waits for the processor (the webhook only stores it); set in the transaction
+    # that saves what processing it changed and wrote (handlers.processor).
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The processor holding a waiting message, until when (the database's clock): after a crash
+    # the lease runs out and another processor takes the message again.
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The replies sent back for it, so a repeat delivery gets the same answer.
     reply: Mapped[list[str] | None] = mapped_column(JSON)
     intent: Mapped[str | None] = mapped_column(String(32))

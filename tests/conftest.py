@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
 
 from bot import create_app
 from core.runtime import Runtime
@@ -20,6 +21,10 @@ from storage.db import Base
 from storage.loader import load_reference_data
 from storage.migrate import upgrade
 from tests import dbs
+from tests.processing_client import ProcessingClient
+
+# Every app's test client processes the waiting inbound messages after each webhook (see there).
+Flask.test_client_class = ProcessingClient
 
 
 def _reuse_url_builders() -> None:

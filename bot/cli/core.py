@@ -66,6 +66,7 @@ def serve_command(host: str, port: int | None, no_scheduler: bool) -> None:
     from werkzeug.serving import make_server
 
     from bot import create_app
+    from scheduler.processor import ProcessLoop
 
     rt = runtime()
     with database_answers(rt):
@@ -80,9 +81,12 @@ def serve_command(host: str, port: int | None, no_scheduler: bool) -> None:
 
         # The clock's jobs, and a sender that runs all the time instead of the clock's drain every
         # 5 s: a resident's replies are sent as soon as the webhook commits them.
-        clock = build_background_scheduler(app_rt, without=("drain_outbox",))
+        clock = build_background_scheduler(app_rt, without=("drain_outbox", "process_inbound"))
         clock.start()
         sender = SendLoop(app_rt).start()
+    # The webhook only stores a message; these threads answer it as soon as it is committed
+    # (the webhook rings the bell), in each resident's order (handlers.processor).
+    processor = ProcessLoop(app_rt).start()
     port = app_rt.settings.port if port is None else port
     server = make_server(host, port, app, threaded=True, request_handler=request_handler())
     click.echo(dry_run_banner(app_rt.settings))
@@ -99,6 +103,7 @@ def serve_command(host: str, port: int | None, no_scheduler: bool) -> None:
             clock.shutdown(wait=False)
         if sender:
             sender.close()
+        processor.close()
         app_rt.dispose()
 
 

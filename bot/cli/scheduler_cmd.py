@@ -118,4 +118,37 @@ def send_worker_command(lease_seconds: float, http_timeout: float, threads: int,
     click.echo("Pengirim berhenti.", err=True)
 
 
+@scheduler.command("process-worker")
+@click.option("--threads", type=int, default=4, show_default=True,
+              help="Jumlah thread (warga berbeda diproses bersamaan; pesan satu warga tetap berurutan).")
+@click.option("--lease", "lease_seconds", type=float, default=30.0, show_default=True,
+              help="Detik pesan diklaim; pesan pemroses yang mati diambil lagi setelahnya.")
+@click.option("--poll", type=float, default=None,
+              help="Jeda melihat pesan baru (detik; bawaan 1 di PostgreSQL yang memakai LISTEN/NOTIFY, 0,1 di SQLite).")
+@click.option("--once", is_flag=True, help="Proses semua pesan yang menunggu lalu berhenti.")
+def process_worker_command(threads: int, lease_seconds: float, poll: float | None, once: bool) -> None:
+    """Pemroses pesan masuk: webhook hanya menyimpan pesan; proses ini menjawabnya (urut per warga)."""
+    from handlers.processor import Processor
+    from scheduler.processor import ProcessLoop
+
+    rt = runtime()
+    configure_logging(rt.settings.log_level)
+    if once:
+        done = Processor(rt, lease_seconds=lease_seconds).drain()
+        click.echo(f"Pesan masuk diproses: {done}.")
+        return
+    rt.recogniser  # built now, not on the first resident's message
+    pg = rt.engine.dialect.name == "postgresql"
+    loop = ProcessLoop(rt, threads=threads, lease_seconds=lease_seconds, poll=poll or (1.0 if pg else 0.1),
+                       listen=pg)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: loop.stop.set())
+    loop.start()
+    click.echo(f"Pemroses {loop.processor.owner}: {threads} thread"
+               + (", dibangunkan LISTEN/NOTIFY" if pg else f", melihat tiap {loop.poll:g} detik") + ".", err=True)
+    loop.wait()
+    loop.close()
+    click.echo("Pemroses berhenti.", err=True)
+
+
 COMMANDS = [scheduler]

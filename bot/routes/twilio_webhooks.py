@@ -1,15 +1,18 @@
 """POST /twilio/messages (inbound SMS/WhatsApp) and POST /twilio/status (callbacks).
 
-A WhatsApp resident's replies go over REST: written to the outbox in the transaction that stores
-the message (handlers.inbound, `via_outbox`), so a question with choices can be buttons or a list
-(TwiML's <Message> carries only text); the webhook answers with an empty <Response/>. SMS keeps its
-replies in the TwiML answer: numbered text either way, and two-way SMS is not offered in Indonesia,
-so the REST round trip and the account's send rate would buy nothing there.
+Acknowledge fast: the webhook checks the signature, bounds the form (handlers.webhook_form),
+stores the message keyed by MessageSid (one INSERT, one transaction: the store is the dedupe, a
+repeat stores nothing) and answers an empty <Response/> at once. The processor
+(handlers.processor) answers it off the request, in each resident's order, and its replies go
+over REST through the outbox, on WhatsApp and SMS alike (a question with choices can then be
+buttons or a list: TwiML's <Message> carries only text). `runtime.inbound_bell` wakes a processor
+in this process (`python -m bot serve`); on PostgreSQL the insert's NOTIFY wakes one in another
+(the Procfile's `processor`).
 
-Every field is bounded and cleaned at the edge (handlers.webhook_form) before a handler sees it.
 A message the database cannot store goes to the inbound spool (handlers.inbound_spool) and the
-resident is told it is kept; while the spool holds anything, new messages queue behind it, so
-each resident's messages are handled in the order they came.
+resident is told it is kept (in the TwiML: the only reply that does not wait for the database);
+while the spool holds anything, new messages queue behind it, so each resident's messages are
+handled in the order they came.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from catalogue import for_channel, render
 from core.logging_setup import mask_phone
 from bot.twilio_signature import is_authentic
 from handlers.webhook_form import parse_incoming, parse_status, xml_safe
-from handlers.inbound import handle_inbound
+from handlers.inbound import store_inbound
 from storage.db import utcnow
 
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
@@ -55,15 +58,13 @@ def messages():
     if spool.depth():
         spool.kick(runtime)
         return _spooled(runtime, incoming, "older messages are still waiting in the spool")
-    over_rest = incoming.channel == "whatsapp"
     try:
-        replies = handle_inbound(runtime, runtime.registry, incoming, via_outbox=over_rest)
+        with runtime.sessions.begin() as session:
+            store_inbound(session, incoming, runtime.clock())
     except Exception as exc:  # the database could not store it: keep it, or Twilio's copy is all there was
         return _spooled(runtime, incoming, f"could not be stored ({type(exc).__name__})")
-    if over_rest:
-        runtime.outbox_bell.set()  # committed: a sender in this process sends them now
-        return twiml([])
-    return twiml(replies)
+    runtime.inbound_bell.set()  # committed: a processor in this process takes it now
+    return twiml([])
 
 
 def _spooled(runtime, incoming, why: str) -> Response:

@@ -2,8 +2,8 @@
 webhook answers with an empty TwiML and writes one reply row per message, in the transaction that
 stores the inbound message; the sender hands them to the fake Twilio on loopback — a question with
 2-3 choices as buttons, 4-10 as a list (ContentSid + ContentVariables), numbered text where content
-cannot go (63016, any content refusal, a refusal reported later by a status callback). SMS keeps
-its TwiML numbered text; the terminal chat prints numbered text and writes nothing to the outbox.
+cannot go (63016, any content refusal, a refusal reported later by a status callback). SMS replies
+go over REST too, as numbered text; the terminal chat prints numbered text and writes nothing to the outbox.
 Order per resident holds with several senders, and each row is sent exactly once across a killed
 sender process."""
 
@@ -37,7 +37,7 @@ def fake():
 @pytest.fixture
 def rest_app(rt, settings, fake):
     app = create_app(asdict(signed_settings(settings).with_overrides(
-        twilio_api_base_url=fake.base_url, send_rate_per_second=200.0)))
+        twilio_api_base_url=fake.base_url, send_rate_per_second=200.0, twilio_sms_from="+14155550100")))
     yield app
     app.extensions["kenduren"].dispose()
 
@@ -110,14 +110,18 @@ def test_texts_before_a_question_go_first_then_the_question_one_message_each(sum
     assert sent[0].form["Body"] == rows[0].body
 
 
-def test_sms_keeps_its_numbered_text_in_the_twiml_answer(rest_app, app_rt, fake):
+def test_sms_replies_go_over_rest_as_numbered_text(rest_app, app_rt, fake):
     sms = Phone(rest_app.test_client(), "+6281234567891", None)
     form = sms.form("menu", From="+6281234567891", To="+14155550100")
     form.pop("WaId")
-    replies = replies_of(sms.post(form))
-    assert replies and "1. Jadwal Kenduren Mas" in "\n".join(replies)
-    assert rows_of(app_rt, "+6281234567891") == []
-    assert drain(app_rt) == {} and fake.messages == []
+    assert replies_of(sms.post(form)) == []  # acknowledged with an empty TwiML, like WhatsApp
+    rows = rows_of(app_rt, "+6281234567891")
+    assert rows and all(r.channel == "sms" and r.content_kind is None for r in rows)
+    assert "1. Jadwal Kenduren Mas" in "\n".join(r.body for r in rows)
+    drain(app_rt)
+    sent = fake.sent_to("+6281234567891")
+    assert [m.form["Body"] for m in sent] == [r.body for r in rows]
+    assert not any("ContentSid" in m.form for m in sent)
 
 
 def test_the_terminal_chat_prints_numbered_text_and_sends_nothing(cli, rt):
