@@ -3,8 +3,8 @@
     .venv/bin/python bench/reply_latency.py [--backend postgres|sqlite] [--setups serve,gunicorn]
         [--rate 10] [--duration 20] [--body menu]
 
-A WhatsApp resident's replies are written to the outbox by the webhook and sent over REST by a
-sender (issue #25). This measures, per message, the time from just before the signed webhook POST
+The webhook stores a message and acknowledges it; the processor answers it and writes the replies to
+the outbox, which a sender hands over REST to Twilio (issue #25). This measures, per message, the time from just before the signed webhook POST
 leaves this process to the moment the fake Twilio (its own process, `python -m tests.fake_twilio`)
 receives the reply's POST …/Messages.json — "handed to Twilio". Both instants are read on the
 machine's monotonic clock, so they compare across processes.
@@ -12,9 +12,11 @@ machine's monotonic clock, so they compare across processes.
 Setups, each on a fresh database (PostgreSQL `kenduren_bench_<random>`, dropped at the end; or a
 SQLite file):
 
-- serve      `python -m bot serve` (the embedded default: web app, clock and a sender in one
-             process; the sender is woken by the webhook's commit)
-- gunicorn   the Procfile's processes: `web` (gunicorn, 2 workers × 4 threads), `clock`
+- serve      `python -m bot serve` (the embedded default: web app, processor threads, clock and a
+             sender in one process; the webhook's commit wakes the processor, whose commit wakes the
+             sender)
+- gunicorn   the Procfile's processes: `web` (gunicorn, 2 workers × 4 threads), `processor`
+             (`python -m bot scheduler process-worker`, woken by PostgreSQL's NOTIFY), `clock`
              (`python -m scheduler`) and `sender` (`python -m bot scheduler send-worker`)
 
 Every message comes from a phone of its own (so each reply is matched to its message by number),
@@ -91,6 +93,7 @@ def start_setup(setup: str, env: dict[str, str], port: int, tmp: Path) -> list[s
     return [
         spawn("web", [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
                       "--timeout", "15", "--log-level", "warning", "bot:create_app()"]),
+        spawn("processor", [sys.executable, "-m", "bot", "scheduler", "process-worker"]),
         spawn("clock", [sys.executable, "-m", "scheduler"]),
         spawn("sender", [sys.executable, "-m", "bot", "scheduler", "send-worker"]),
     ]
@@ -165,7 +168,7 @@ def run_setup(setup: str, database_url: str, args, tmp: Path) -> dict:
         poster = Poster(port)
         # Warm-up: the list's Content template is created at its first send.
         poster.post("+6289800000000", args.body, f"SMwarm{setup}{'0' * 24}")
-        time.sleep(3)
+        time.sleep(5)  # and every process has built its recogniser
         lock = threading.Lock()
         count = int(args.rate * args.duration)
         start = time.monotonic() + 0.5
@@ -189,6 +192,7 @@ def run_setup(setup: str, database_url: str, args, tmp: Path) -> dict:
         for t in threads:
             t.join(30)
         time.sleep(args.settle)
+        load = os.getloadavg()[0]  # the machine's 1-minute load average at the end of the phase
     finally:
         stop_all(procs)
         received = fake.stop()
@@ -203,7 +207,7 @@ def run_setup(setup: str, database_url: str, args, tmp: Path) -> dict:
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(round(p / 100 * (len(latencies) - 1))))] if latencies else float("nan")
 
-    return {"setup": setup, "messages": len(sent), "non_200": sum(1 for s in statuses if s != 200),
+    return {"setup": setup, "load": load, "messages": len(sent), "non_200": sum(1 for s in statuses if s != 200),
             "handed_over": len(latencies), "as_content": content, "p50": pct(50), "p95": pct(95), "p99": pct(99),
             "max": latencies[-1] if latencies else float("nan")}
 
@@ -242,10 +246,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nReply latency, webhook arrival → handed to Twilio ({args.backend}, {args.rate:g} msg/s for "
           f"{args.duration:g} s, body {args.body!r}, each from a new phone)")
     print(f"{'setup':10} {'msgs':>5} {'non-200':>7} {'handed':>6} {'content':>7} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'p99 ms':>7} {'max ms':>7}")
+          f"{'p99 ms':>7} {'max ms':>7} {'load':>5}")
     for r in results:
         print(f"{r['setup']:10} {r['messages']:5d} {r['non_200']:7d} {r['handed_over']:6d} {r['as_content']:7d} "
-              f"{r['p50'] * 1000:7.0f} {r['p95'] * 1000:7.0f} {r['p99'] * 1000:7.0f} {r['max'] * 1000:7.0f}")
+              f"{r['p50'] * 1000:7.0f} {r['p95'] * 1000:7.0f} {r['p99'] * 1000:7.0f} {r['max'] * 1000:7.0f} "
+              f"{r['load']:5.1f}")
     ok = all(r["handed_over"] == r["messages"] and r["p95"] <= 1.0 for r in results)
     print("goal p95 ≤ 1 s, every reply handed over:", "met" if ok else "NOT met")
     return 0 if ok else 1

@@ -7,17 +7,20 @@
 For each of three servers, all started by gunicorn on 127.0.0.1 with the same --workers/--threads:
 
 - bare            a Flask route in this file that returns a fixed `<Response><Message>ok</Message></Response>`
-- sqlite-full     `bot:create_app()` on a fresh SQLite file (migrated, reference data loaded)
-- postgres-full   `bot:create_app()` on a fresh PostgreSQL database `kenduren_bench_<random>`,
-                  dropped at the end even on failure
+- sqlite-full     `bot:create_app()` on a fresh SQLite file (migrated, reference data loaded), with
+                  the Procfile's `processor` (`python -m bot scheduler process-worker`) beside it
+- postgres-full   the same on a fresh PostgreSQL database `kenduren_bench_<random>`, dropped at the
+                  end even on failure
 - postgres-floor  (only with --backends …,floor) a route in this file that does the least any
                   store-first webhook must: signature check, one INSERT keyed by MessageSid through
                   raw psycopg, commit, fixed TwiML. Its ratio bounds what the full path can reach here.
-- postgres-ack    (only with --backends …,ack) acknowledge fast: `bot:create_app()` whose
-                  /twilio/messages checks the signature, parses, checks the spool, stores keyed by
-                  MessageSid and answers an empty TwiML; a processor process (nice 10, one, in arrival
-                  order, so each resident's messages in their order) understands and decides the
-                  replies off the request. Printed: store → reply decided p50/p95/p99 and its CPU.
+
+The full path is the product's (issue #25, acknowledge fast): the webhook checks the signature,
+bounds the form, stores the message keyed by MessageSid and answers an empty TwiML; the processor
+process answers it off the request (in each resident's order) and writes the replies to the
+outbox. After each phase the bench waits for the processor to finish and prints the time from
+store to processed (received_at → processed_at: the replies committed to the outbox)
+p50/p95/p99 and the processor's CPU per message.
 
 it runs a warm-up (not counted), then
 
@@ -35,8 +38,8 @@ PUBLIC_BASE_URL + "/twilio/messages" and the form). Non-200 answers and socket e
 The figure: ratio = max msg/s (closed loop) of the full path ÷ that of the bare route, per
 backend; next to it the p99 of the full path at the fixed rate. Goal: ratio ≥ 0.35 on
 PostgreSQL with p99 ≤ 50 ms at 200 msg/s. With the floor measured it also prints webhook ÷
-store-first floor for the full path and for acknowledge fast (issue #25: goal ≥ 0.5 with p99 ≤ 50 ms
-at 200 msg/s; the decision and its figures are in bench/README.md).
+store-first floor for the full path (issue #25: goal ≥ 0.5 with p99 ≤ 50 ms at 200 msg/s, same run;
+the figures are in bench/README.md).
 
 The load generator runs in this process, on the same machine as the server: both share its
 cores, so the bare route's figures are a floor, and so the ratio is, if anything, flattering.
@@ -139,80 +142,6 @@ def floor_app():
         return {"status": "ok"}
 
     return app
-
-
-def ack_app():
-    """Acknowledge fast: the project's own app (`bot:create_app()`), whose /twilio/messages does only
-    the signature check, the bounded parse, the spool check and the store keyed by MessageSid (one
-    INSERT, one transaction), then answers an empty TwiML. Understanding, flows and replies happen
-    off the request, in `ack_processor` (per-resident order: one processor, in arrival order)."""
-    sys.path.insert(0, str(ROOT))
-    from flask import Response, current_app, request
-
-    from bot import create_app
-    from bot.routes.twilio_webhooks import _spooled
-    from bot.twilio_signature import is_authentic
-    from handlers.inbound import _store
-    from handlers.webhook_form import parse_incoming
-    from storage.db import utcnow
-
-    app = create_app()
-
-    def messages():
-        runtime = current_app.extensions["kenduren"]
-        if not is_authentic(runtime.settings, request):
-            return Response("forbidden", status=403, mimetype="text/plain")
-        incoming = parse_incoming(request.form)
-        if incoming is None:
-            return Response("not a Twilio message", status=400, mimetype="text/plain")
-        if runtime.spool.depth():
-            runtime.spool.kick(runtime)
-            return _spooled(runtime, incoming, "older messages are still waiting in the spool")
-        try:
-            with runtime.sessions.begin() as session:
-                _store(session, incoming, utcnow())
-        except Exception as exc:  # noqa: BLE001  (as the route: keep it in the spool)
-            return _spooled(runtime, incoming, f"could not be stored ({type(exc).__name__})")
-        return Response('<?xml version="1.0" encoding="UTF-8"?><Response />', mimetype="text/xml")
-
-    app.view_functions["twilio.messages"] = messages
-    return app
-
-
-ACK_PROCESSOR = """
-import sys, time
-sys.path.insert(0, sys.argv[2])
-from sqlalchemy import select
-from core.runtime import Runtime
-from core.settings import Settings
-from flows import build_registry
-from handlers import inbound
-from handlers.inbound import Incoming, _RECORD_REPLY, _process
-from storage.db import utcnow
-from storage.models import InboundMessage, Staff
-
-rt = Runtime(Settings.from_env(environ={}, database_url=sys.argv[1], log_level="WARNING"))
-registry = build_registry()
-FIELDS = ("message_sid", "channel", "from_phone", "body", "num_media", "media_url", "latitude", "media_type",
-          "longitude", "button_payload")
-print("ready", flush=True)
-while True:
-    with rt.sessions() as s:
-        ids = s.scalars(select(InboundMessage.id).where(InboundMessage.processed_at.is_(None),
-                                                        InboundMessage.reply.is_(None))
-                        .order_by(InboundMessage.id).limit(64)).all()
-    if not ids:
-        time.sleep(0.005)
-        continue
-    for row_id in ids:  # arrival order, one at a time: each resident's messages in their order
-        with rt.sessions.begin() as s:
-            row = s.get(InboundMessage, row_id)
-            msg = Incoming(**{f: getattr(row, f) for f in FIELDS})
-            staff_id = s.scalar(select(Staff.id).where(Staff.phone == msg.from_phone, Staff.active.is_(True)))
-            now = utcnow()
-            replies, intent = _process(s, rt, registry, msg, now, staff_id)
-            s.execute(_RECORD_REPLY, {"row_id": row_id, "replies": replies, "at": utcnow(), "understood": intent})
-"""
 
 
 # --------------------------------------------------------------------------------------------
@@ -726,31 +655,34 @@ def measure(label: str, server: Gunicorn, messages: Messages, args, database: st
 
 
 def _drain(processor, timeout: float, cpu0: float = 0.0) -> dict | None:
-    """Wait until the acknowledge-fast processor has handled every stored message (or `timeout`);
-    then the time from store to reply decided (received_at → processed_at) of the messages handled
+    """Wait until the processor has handled every stored message (or `timeout`); then the time from
+    store to processed (received_at → processed_at, the replies committed) of the messages handled
     since the last drain, the backlog left, and the processor's CPU per message."""
     import sqlalchemy as sa
 
     proc, url, _ = processor
-    engine = sa.create_engine(url)
+    sys.path.insert(0, str(ROOT))
+    from storage.db import make_engine
+    from storage.models import InboundMessage as M
+
+    engine = make_engine(url)
     try:
         t0 = time.monotonic()
         with engine.connect() as c:
             while True:
-                left = c.execute(sa.text("SELECT count(*) FROM inbound_message WHERE processed_at IS NULL")).scalar()
+                left = c.execute(sa.select(sa.func.count()).select_from(M).where(M.processed_at.is_(None))).scalar()
                 if not left or time.monotonic() - t0 > timeout or proc.poll() is not None:
                     break
                 time.sleep(0.2)
             drained = time.monotonic() - t0
-            rows = c.execute(sa.text(
-                "SELECT id, EXTRACT(EPOCH FROM processed_at - received_at) * 1000 FROM inbound_message "
-                "WHERE processed_at IS NOT NULL AND id > :since"), {"since": processor[2]}).all()
-            lags = sorted(float(r[1]) for r in rows)
+            rows = c.execute(sa.select(M.id, M.received_at, M.processed_at)
+                             .where(M.processed_at.is_not(None), M.id > processor[2])).all()
+            lags = sorted((r[2] - r[1]).total_seconds() * 1000 for r in rows)
             processor[2] = max([processor[2], *(r[0] for r in rows)])
     finally:
         engine.dispose()
     if proc.poll() is not None:
-        print(f"  ack processor exited: {proc.stdout.read()[-2000:]}", file=sys.stderr)
+        print(f"  processor exited: {Path(proc.log.name).read_text()[-2000:]}", file=sys.stderr)
     n = len(lags)
     pct = (lambda p: float(lags[min(n - 1, int(round(p / 100 * (n - 1))))]) if n else float("nan"))
     cpu = (_proc_cpu(proc.pid) - cpu0) * 1000 / n if n and cpu0 else None
@@ -776,6 +708,37 @@ def _progress(r: Result) -> None:
           f"  errors {r.error_count}  other load {r.other_cores or 0:.2f} cores", file=sys.stderr, flush=True)
 
 
+def start_processor(url: str, args, tmp: Path, name: str) -> subprocess.Popen:
+    """The Procfile's `processor` (`python -m bot scheduler process-worker`), in its own process
+    group; returns once it is listening (its recogniser built)."""
+    cmd = [sys.executable, "-m", "bot", "scheduler", "process-worker", "--threads", str(args.processor_threads)]
+    if args.processor_nice:
+        cmd = ["nice", "-n", str(args.processor_nice), *cmd]
+    log = open(tmp / f"processor-{name}.log", "w+")
+    proc = subprocess.Popen(cmd, env=app_env(url), cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    proc.log = log  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 240
+    while "Pemroses " not in (tmp / f"processor-{name}.log").read_text(errors="replace"):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"processor did not start: {(tmp / f'processor-{name}.log').read_text()[-2000:]}")
+        time.sleep(0.1)
+    return proc
+
+
+def stop_processor(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+        except ProcessLookupError:
+            pass
+    proc.log.close()  # type: ignore[attr-defined]
+
+
 def run_backend(kind: str, messages: Messages, args, tmp: Path) -> list[Result]:
     label = f"{kind}-full"
     if kind == "bare":
@@ -797,26 +760,6 @@ def run_backend(kind: str, messages: Messages, args, tmp: Path) -> list[Result]:
                 server.stop()
         finally:
             drop_pg_database(url)
-    if kind == "ack":
-        url = create_pg_database()
-        try:
-            initialise_database(url)
-            server = Gunicorn("webhook:ack_app()", app_env(url), args.workers, args.threads, tmp, "ack", chdir=BENCH_DIR)
-            # niced: the acknowledgement comes first, the processing takes what CPU is left
-            processor = subprocess.Popen(["nice", "-n", "10", sys.executable, "-c", ACK_PROCESSOR, url, str(ROOT)],
-                                         env=app_env(url),
-                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                         start_new_session=True)
-            try:
-                processor.stdout.readline()  # "ready": its recogniser is built
-                return measure("postgres-ack", server, messages, args, database=make_url_database(url),
-                               processor=[processor, url, 0])
-            finally:
-                server.stop()
-                os.killpg(processor.pid, signal.SIGTERM)
-                processor.wait(timeout=30)
-        finally:
-            drop_pg_database(url)
     pg_url = None
     try:
         if kind == "sqlite":
@@ -827,10 +770,13 @@ def run_backend(kind: str, messages: Messages, args, tmp: Path) -> list[Result]:
         initialise_database(url)
         print(f"  {label}: database initialised in {time.perf_counter() - t:.1f}s", file=sys.stderr)
         server = Gunicorn("bot:create_app()", app_env(url), args.workers, args.threads, tmp, kind)
+        processor = start_processor(url, args, tmp, kind)
         try:
-            return measure(label, server, messages, args, database=pg_url and make_url_database(pg_url))
+            return measure(label, server, messages, args, database=pg_url and make_url_database(pg_url),
+                           processor=[processor, url, 0])
         finally:
             server.stop()
+            stop_processor(processor)
     finally:
         if pg_url:
             drop_pg_database(pg_url)
@@ -845,6 +791,7 @@ def print_report(results: list[Result], args) -> None:
           f"(keep-alive), {os.cpu_count()} CPUs, client in-process on the same machine")
     print(f"open loop: {args.rate:g} msg/s target for {args.duration:g}s with {args.senders} sender threads; "
           f"max: closed loop, {args.concurrency} connections for {args.max_duration:g}s")
+    print("load average at the end (1/5/15 min): " + " / ".join(f"{x:.1f}" for x in os.getloadavg()))
     header = (f"{'backend':<14} {'mode':<5} {'target':>7} {'achieved msg/s':>15} {'p50 ms':>8} {'p99 ms':>8} "
               f"{'p99 sched':>10} {'errors':>7} {'srv cpu ms/msg':>15} {'pg cpu ms/msg':>14} {'other load':>11}")
     print(header)
@@ -877,8 +824,7 @@ def print_report(results: list[Result], args) -> None:
               f"{bare_max.achieved:.0f} msg/s): signature + one INSERT + commit on PostgreSQL, nothing else")
     if floor_max and floor_max.achieved:
         print("webhook ÷ store-first floor (closed loop, same run); goal ≥ 0.5, and p99 ≤ 50 ms at 200 msg/s:")
-        for label, what in (("postgres-full", "in the request (understand, flows, reply in the TwiML)"),
-                            ("postgres-ack", "acknowledge fast (store, empty TwiML; processed off the request)")):
+        for label, what in (("postgres-full", "the route: store, empty TwiML; the processor process answers"),):
             mx, op = by.get((label, "max")), by.get((label, "open"))
             if not mx:
                 continue
@@ -890,7 +836,7 @@ def print_report(results: list[Result], args) -> None:
             if r.processing:
                 p = r.processing
                 cpu = f", processor CPU {p['cpu']:.2f} ms/msg" if p["cpu"] is not None else ""
-                print(f"  {r.label} {r.mode}: {p['n']} processed off the request, store → reply decided p50 "
+                print(f"  {r.label} {r.mode}: {p['n']} processed off the request, store → processed p50 "
                       f"{p['p50']:.0f} ms, p95 {p['p95']:.0f} ms, p99 {p['p99']:.0f} ms; backlog drained "
                       f"{p['drained_s']:.1f} s after the phase, {p['left']} left{cpu}")
     for kind in ("sqlite", "postgres"):
@@ -1004,7 +950,9 @@ def profile(args, tmp: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--backends", default="bare,sqlite,postgres",
-                   help="comma-separated, from bare,floor,sqlite,postgres,ack (bare is always measured when another is)")
+                   help="comma-separated, from bare,floor,sqlite,postgres (bare is always measured when another is)")
+    p.add_argument("--processor-threads", type=int, default=4, help="the processor process's threads (default 4)")
+    p.add_argument("--processor-nice", type=int, default=0, help="the processor process's nice level (default 0)")
     p.add_argument("--rate", type=float, default=200.0, help="open-loop messages/s (default 200)")
     p.add_argument("--duration", type=float, default=20.0, help="open-loop seconds (default 20)")
     p.add_argument("--max-duration", type=float, default=10.0, help="closed-loop seconds, 0 to skip (default 10)")
@@ -1023,10 +971,10 @@ def main(argv: list[str] | None = None) -> int:
         args.duration, args.max_duration, args.warmup = 3.0, 2.0, 1.0
         args.wait_quiet = min(args.wait_quiet, 5.0)
     args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
-    unknown = set(args.backends) - {"bare", "floor", "sqlite", "postgres", "ack"}
+    unknown = set(args.backends) - {"bare", "floor", "sqlite", "postgres"}
     if unknown:
         p.error(f"unknown backend(s): {', '.join(sorted(unknown))}")
-    order = ["bare"] + [b for b in ("floor", "sqlite", "postgres", "ack") if b in args.backends]
+    order = ["bare"] + [b for b in ("floor", "sqlite", "postgres") if b in args.backends]
 
     tmp = Path(tempfile.mkdtemp(prefix="kenduren-bench-"))
     try:
