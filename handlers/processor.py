@@ -116,10 +116,13 @@ class Processor:
 
     def claim(self, limit: int = CLAIM_BATCH) -> list[int]:
         """Lease up to `limit` residents' next messages; their row ids, oldest first."""
-        with self.runtime.sessions.begin() as session:
-            # On SQLite the lease's clock is read in Python: the statement is built per claim.
-            ids = session.execute(_claim_statement(self.dialect, self.lease, limit), {"owner": self.owner}).scalars()
-            return sorted(ids)
+        def unit_of_work() -> list[int]:
+            with self.runtime.sessions.begin() as session:
+                # On SQLite the lease's clock is read in Python: the statement is built per claim.
+                statement = _claim_statement(self.dialect, self.lease, limit)
+                return sorted(session.execute(statement, {"owner": self.owner}).scalars())
+
+        return retry_on_disconnect(unit_of_work)
 
     def process(self, row_id: int) -> bool:
         """Answer one claimed message in one transaction; False when it is not ours any more

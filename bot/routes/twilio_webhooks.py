@@ -27,7 +27,7 @@ from core.logging_setup import mask_phone
 from bot.twilio_signature import is_authentic
 from handlers.webhook_form import parse_incoming, parse_status, xml_safe
 from handlers.inbound import store_inbound
-from storage.db import utcnow
+from storage.db import retry_on_disconnect, utcnow
 
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 log = logging.getLogger(__name__)
@@ -58,9 +58,12 @@ def messages():
     if spool.depth():
         spool.kick(runtime)
         return _spooled(runtime, incoming, "older messages are still waiting in the spool")
-    try:
+    def store() -> None:
         with runtime.sessions.begin() as session:
             store_inbound(session, incoming, runtime.clock())
+
+    try:
+        retry_on_disconnect(store)  # a connection the server dropped is replaced once
     except Exception as exc:  # the database could not store it: keep it, or Twilio's copy is all there was
         return _spooled(runtime, incoming, f"could not be stored ({type(exc).__name__})")
     runtime.inbound_bell.set()  # committed: a processor in this process takes it now
