@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import Proposal, ProposalSupport, Resident, Staff, StaffRole, SurveyResponse, Ticket, Opd
-from tests.whatsapp import Phone, add_visit, replies_of
+from tests.whatsapp import Phone, add_visit
 
 
 def play(phone: Phone, transcript):
@@ -287,10 +287,7 @@ def test_residents_own_kecamatan_comes_first(phone, schedule, rt):
 
 def test_sms_replies_are_plain_text(wa_client, schedule, rt):
     sms = Phone(wa_client, "+6281234567000", None)
-    form = sms.form("P")
-    form["From"] = "+6281234567000"
-    form.pop("WaId")
-    text = "\n".join(replies_of(sms.post(form)))
+    text = sms.say("P", From="+6281234567000")  # its replies go over REST, as numbered text
     assert "Kenduren Mas" in text and "*" not in text
 
 

@@ -166,17 +166,8 @@ def test_the_kecamatan_by_area_for_reminders_and_the_schedule(phone, rt):
 def test_the_area_list_is_not_a_number_for_sms(rt, wa_client):
     """SMS keeps the typed question: no list, no hidden numbers."""
     sms = Phone(wa_client, number="+6281355550000")
-    form = sms.form("ingatkan saya")
-    form["From"] = "+6281355550000"
-    reply = "\n".join(m for m in _replies(sms.post(form)))
+    reply = sms.say("ingatkan saya", From="+6281355550000")  # over REST, as typed text
     assert "Pengingat untuk kecamatan mana? Ketik nama kecamatannya." in reply and "Barat laut" not in reply
-
-
-def _replies(response):
-    from tests.whatsapp import replies_of
-
-    assert response.status_code == 200
-    return replies_of(response)
 
 
 def test_the_schedule_question_takes_an_area_then_its_kecamatan(phone, rt):
