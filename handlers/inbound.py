@@ -160,7 +160,8 @@ def _insert_inbound(dialect: str):
 
 _RECORD_REPLY = (update(_INBOUND).where(_INBOUND.c.id == bindparam("row_id"))
                  .values(reply=bindparam("replies", type_=_INBOUND.c.reply.type),
-                         processed_at=bindparam("at", type_=UTCDateTime()), intent=bindparam("understood")))
+                         processed_at=bindparam("at", type_=UTCDateTime()), intent=bindparam("understood"),
+                         as_written=None))  # the unmasked body is not kept past processing
 
 
 @cache
@@ -169,7 +170,7 @@ def _insert_waiting(dialect: str):
     values = {name: bindparam(name, type_=_INBOUND.c[name].type) for name in _STORED_FIELDS}
     return (insert_for(dialect, _INBOUND)
             .values(**values, received_at=bindparam("now", type_=UTCDateTime()),
-                    spool_replied_at=bindparam("spooled", type_=UTCDateTime()))
+                    spool_replied_at=bindparam("spooled", type_=UTCDateTime()), as_written=bindparam("as_written"))
             .on_conflict_do_nothing(index_elements=[_INBOUND.c.message_sid]))
 
 
@@ -178,7 +179,9 @@ def store_inbound(session: Session, msg: Incoming, now: datetime, *, spooled_at:
     True when stored now, False when that SID was stored before (a repeat: nothing to do).
     `spooled_at`: the message comes from the inbound spool (recorded on the row)."""
     params = {name: getattr(msg, name) for name in _STORED_FIELDS}
-    params.update(body=msg.body[:STORE_MAX_CHARS] if msg.body else "", now=now, spooled=spooled_at)
+    params.update(body=msg.body[:STORE_MAX_CHARS] if msg.body else "", now=now, spooled=spooled_at,
+                  # Only while it waits, and only when masking changed it (the processor erases it).
+                  as_written=msg.as_written if msg.as_written and msg.as_written != msg.body else None)
     return session.execute(_insert_waiting(dialect_name(session)), params).rowcount == 1
 
 

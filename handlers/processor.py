@@ -97,7 +97,7 @@ def _take_statement(dialect: str, lease: timedelta):
     return (update(_M).where(_M.c.id == bindparam("row_id"), _M.c.processed_at.is_(None),
                              _M.c.lease_owner == bindparam("owner"))
             .values(lease_until=_until_sql(dialect, lease))
-            .returning(*[_M.c[name] for name in _STORED_FIELDS], _M.c.received_at))
+            .returning(*[_M.c[name] for name in _STORED_FIELDS], _M.c.as_written, _M.c.received_at))
 
 
 @cache
@@ -158,7 +158,8 @@ class Processor:
         if row is None:
             return None, None
         values = row._mapping
-        return Incoming(**{name: values[name] for name in _STORED_FIELDS}), values["received_at"]
+        return (Incoming(**{name: values[name] for name in _STORED_FIELDS}, as_written=values["as_written"]),
+                values["received_at"])
 
     def run_once(self, limit: int = CLAIM_BATCH) -> int:
         """One claim and its messages processed; how many were answered."""

@@ -324,6 +324,10 @@ class InboundMessage(Base):
     longitude: Mapped[float | None]
     button_payload: Mapped[str | None] = mapped_column(String(256))
     profile_name: Mapped[str | None] = mapped_column(String(120))  # WhatsApp's ProfileName
+    # The body before its NIKs were masked (only the petugas holding the chat reads it): kept only
+    # while the message waits for the processor, and only when it differs from `body`; erased in
+    # the transaction that processes it.
+    as_written: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # NULL while it waits for the processor (the webhook only stores it); set in the transaction
     # that saves what processing it changed and wrote (handlers.processor).

@@ -109,6 +109,8 @@ def test_the_petugas_holding_the_chat_reads_a_nik_as_written_and_nothing_else_ke
         to_staff = list(s.scalars(select(OutboxMessage.body).where(OutboxMessage.to_phone == "+6281200000009")
                                   .order_by(OutboxMessage.id)))
         stored = list(s.scalars(select(InboundMessage.body)))
+        # Kept unmasked only while the message waited for the processor: erased when it was processed.
+        assert list(s.scalars(select(InboundMessage.as_written).where(InboundMessage.as_written.is_not(None)))) == []
         history = list(s.scalars(select(TicketEvent.note)))
     notice, relayed = to_staff[0], to_staff[-1]
     assert NIK not in notice and "3514********0001" in notice, notice

@@ -4,7 +4,9 @@ The webhook stores a message and answers at once; a processor takes it later. `p
 NULL` now means "waiting": every message stored before this revision was processed in its
 request (or got the apology), so they are all marked processed here. `profile_name` is kept
 because the processor reads the message from its row (WhatsApp's ProfileName names a new
-resident). `lease_owner` /
+resident). `as_written` is the body before its NIKs were masked, for the petugas holding the
+chat only: kept only while the message waits (and only when it differs from the masked body),
+erased in the transaction that processes it. `lease_owner` /
 `lease_until` say which processor holds a waiting message and until when (the database's clock):
 a processor that dies leaves a lease that runs out, and another takes the message again. The
 partial index serves the processor's look for each resident's oldest waiting message.
@@ -12,16 +14,16 @@ On PostgreSQL a statement trigger NOTIFYs `kenduren_inbound` after every insert,
 in another process wakes when the webhook's transaction commits (no extra round trip for the
 webhook).
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0022
+Revises: 0021
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0020'
-down_revision = '0019'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
@@ -32,6 +34,7 @@ def upgrade() -> None:
     op.execute("UPDATE inbound_message SET processed_at = received_at WHERE processed_at IS NULL")
     with op.batch_alter_table("inbound_message") as batch:
         batch.add_column(sa.Column("profile_name", sa.String(length=120), nullable=True))
+        batch.add_column(sa.Column("as_written", sa.Text(), nullable=True))
         batch.add_column(sa.Column("lease_owner", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True))
     op.create_index("ix_inbound_message_pending", "inbound_message", ["from_phone", "id"],
@@ -54,3 +57,4 @@ def downgrade() -> None:
         batch.drop_column("lease_until")
         batch.drop_column("lease_owner")
         batch.drop_column("profile_name")
+        batch.drop_column("as_written")
