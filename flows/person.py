@@ -131,7 +131,8 @@ _CORRECTED = re.compile(
 # Two people in one answer: "Parmin kaliyan garwa kula Tumini", "Siti lan bojoku Slamet", "Budi dan istri saya
 # Ani", "Parmin ban binena Tumini". The first is registered; the second is said to need their own.
 _AND = r"(?:dan|dn|lan|karo|kro|kaliyan|kalian|sareng|ambi|sama|sm|ban|bi'|serta|&|\+)"
-_TWO_PEOPLE = re.compile(rf"^(?P<first>.+?)\s*,?\s+{_AND}\s+(?P<second>.+)$", re.IGNORECASE | re.DOTALL)
+_TWO_PEOPLE = re.compile(rf"^(?P<first>.+?)(?:\s*,?\s+{_AND}\s+|(?P<comma>\s*,\s*))(?P<second>.+)$",
+                         re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,13 @@ def read_person(text: str) -> PersonAnswer:
     two = _TWO_PEOPLE.match(body)
     if two:
         first, second = _read_one(two.group("first")), _read_one(two.group("second"))
-        if first.name and (second.name or second.relation) and not first.not_a_name:
+        # After a bare comma only a relative named by relation and name is a second person ("Parmin, bojoku
+        # Tumini yo didaftarno"); "Siti Aminah, ibu saya" is one person.
+        # ("nama saya Budi, untuk ibu saya namanya Sulastri": the writer, then the one person the ticket is for.)
+        bare_first = as_name(two.group("first").strip()) is not None and not _NAME_MARK.search(two.group("first"))
+        second_said = ((second.name and second.relation and bare_first)
+                       if two.group("comma") else (second.name or second.relation))
+        if first.name and second_said and not first.not_a_name:
             return PersonAnswer(name=first.name, relation=first.relation, holder=first.holder, self_=first.self_,
                                 age=first.age, other_name=second.name, other_relation=second.relation)
     return _read_one(body)

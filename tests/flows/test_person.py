@@ -134,6 +134,8 @@ def test_a_corrected_name(text, name):
     ("Parmin ban binena Tumini", "Parmin", "Tumini", "istri"),                 # Madurese
     ("untuk anak saya Raka dan Dewi", "Raka", "Dewi", None),
     ("sumarti karo suamiku", "Sumarti", None, "suami"),
+    ("Parmin, bojoku Tumini yo didaftarno sisan", "Parmin", "Tumini", "pasangan"),   # a comma, the wife beside
+    ("Siti Aminah, ibu saya", "Siti Aminah", None, None),                           # one person
 ])
 def test_two_people_in_one_answer(text, name, other, other_relation):
     got = read_person(text)

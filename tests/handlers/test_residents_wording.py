@@ -96,6 +96,7 @@ def test_never_mind_while_changing_goes_back_to_the_summary(phone, visits, rt, t
     ("Parmin lan bojoku Tumini", "Parmin", "*Tumini* (suami/istri Anda)"),           # ngoko
     ("Parmin dan istri saya Tumini", "Parmin", "*Tumini* (istri Anda)"),             # Indonesian
     ("Parmin ban binena Tumini", "Parmin", "*Tumini* (istri Anda)"),                 # Madurese
+    ("Parmin, bojoku Tumini yo didaftarno sisan", "Parmin", "*Tumini* (suami/istri Anda)"),  # the wife beside
 ])
 def test_two_people_in_one_answer_the_second_is_never_dropped(phone, visits, rt, answer, first, second):
     play(phone, [("daftar ktp", "kecamatan mana"), ("tutur", "1. Daftar"), ("1", "Nama"),
