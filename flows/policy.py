@@ -668,6 +668,8 @@ def _clear_request(turn: Turn) -> bool:
         return False  # "usulan kula dipun tindaklanjuti kapan?" asks about the one sent, starts none
     if turn.intent in turn.nlu.said_requests(turn.text):
         return True
+    if turn.intent == "daftar_layanan" and registers_someone(turn.text):
+        return True  # "kula badhe ndaftaraken ibu kula KK, … saged dipun wakili?": the question and the registration
     if turn.intent == "jadwal":
         return turn.entities.get("kecamatan_asal") == KECAMATAN_NAMED
     return turn.intent == "cek_status" and bool(turn.entities.get("kode"))

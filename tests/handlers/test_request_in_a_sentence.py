@@ -53,3 +53,15 @@ def test_registering_someone_with_a_kecamatan_named_is_no_reminder_question(phon
 
 def test_the_forwarding_question_itself_still_gets_the_help(phone, schedule):
     play(phone, [("gimana cara meneruskan info pendaftaran ke grup warga", FORWARDING, "Teruskan")])
+
+
+@pytest.mark.parametrize("text", [
+    "Kula badhe ndaftaraken ibu kula KK, menapa saged dipun wakili?",   # krama
+    "aku arep ndaftarno mbokku KK, oleh diwakili ora?",                 # ngoko
+    "saya mau daftarkan ibu saya bikin KK, boleh diwakilkan?",          # Indonesian
+])
+def test_registering_someone_with_a_question_gets_both_the_answer_first(phone, schedule, text):
+    answer = phone.say(text)
+    assert "📚 Sumber" in answer and "Baik, *Kartu Keluarga (KK)*" in answer
+    assert answer.index("📚 Sumber") < answer.index("Baik, *Kartu Keluarga (KK)*")
+    assert "kecamatan mana" in answer
