@@ -515,6 +515,11 @@ def _normalised(turn: Turn, text: str) -> str:
     return " ".join(answers.words(text))
 
 
+def normalised(turn: Turn) -> str:
+    """The message's words as the recogniser reads them (registers mapped to Indonesian)."""
+    return _normalised(turn, turn.text)
+
+
 def nearest_question(turn: Turn) -> tuple[str | None, float]:
     """The key of the question the message is nearest to, and how near (0–1)."""
     return _index(turn).nearest(_normalised(turn, turn.text))

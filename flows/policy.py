@@ -435,10 +435,19 @@ def _unanswered_question(registry: Registry, rules: Rules, situation: Situation,
     informing = (situation.flow in registry.flows and not leaves_something(registry.flows[situation.flow])
                  and not outcome.understood)  # "kecamatan mana?" of the schedule, answered with a question
     if ((situation.flow not in (None, "menu") and not informing) or turn.choice is not None or not turn.text
-            or not asks_something(turn.text) or command_of(turn.text) is not None
-            or not _falls_through(outcome, turn)):
+            or not asks_something(turn.text) or command_of(turn.text) is not None):
+        return None
+    # "klo sy ga jadi dtg, tiket sy hangus ato gmn?" from a number without tickets was read as STATUS ("Belum ada
+    # tiket"): that answer stands unless a sourced question is surely what was asked.
+    no_items = bool(outcome.replies) and getattr(outcome.replies[0], "key", None) == "status.none"
+    if not (_falls_through(outcome, turn) or no_items):
         return None
     key, score = info.nearest_question(turn)
+    if no_items:
+        sure = key is not None and not key.startswith("@") and score >= info.SURE
+        if key == "denda.tidak_datang":  # "tiketku piye?" stays a status question: not coming must be said
+            sure = sure and "datang" in info.normalised(turn).split()
+        return _answer_key(situation, turn, key) if sure else None
     if key == info.SCHEDULE and score >= info.SURE:
         return None
     if turn.intent == "bantuan" and key == "program.umum" and score >= info.NEAR:

@@ -111,3 +111,13 @@ def test_a_near_question_is_offered_and_answered_on_yes(phone, schedule, rt):
 ])
 def test_schedule_and_programme_questions_still_get_their_answers(phone, schedule, question, expected):
     play(phone, [(question, expected, "!belum bisa saya jawab")])
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("klo sy ga jadi dtg, tiket sy hangus ato gmn?", "Tidak ada denda"),      # was "Belum ada tiket"
+    ("menawi kula mboten rawuh tiket kula pripun?", "Tidak ada denda"),
+    ("tiketku piye?", "Belum ada tiket"),                                     # a status question stays one
+    ("tiket saya gimana?", "Belum ada tiket"),
+])
+def test_without_a_ticket_not_coming_is_answered_and_status_stays_status(phone, schedule, question, expected):
+    play(phone, [(question, expected)])
