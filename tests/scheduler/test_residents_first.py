@@ -67,13 +67,12 @@ def test_a_reply_that_cannot_go_yet_holds_no_broadcast_back(trt):
     assert len(taken) == 10 and reply not in {c.id for c in taken}
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite serialises claims (BEGIN IMMEDIATE): no claim runs beside another
 def test_no_broadcast_row_is_claimed_while_another_claim_is_taking_a_reply(trt):
     """PostgreSQL, two claims at once: while one holds a reply (claimed, not yet committed), a
     broadcast claim beside it skips the reply and takes no broadcast row either; once the first
     commits, the broadcast claim goes on. So a broadcast row is only claimed in a snapshot where
     every claimable reply is already claimed."""
-    if trt.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite serialises claims (BEGIN IMMEDIATE): no claim runs beside another")
     broadcast_now(trt, 12)
     reply = reply_to_a_new_resident(trt, 1)
     other = Lease("sender:2", seconds=60, http_timeout=10)
