@@ -57,6 +57,17 @@ def asks_reminder(text: str) -> bool:
     return bool(_REMIND.search(text or "")) and not berhenti.clear_stop(text or "")
 
 
+_NOT = re.compile(r"(?<![\w'])(?:gak|ga|gk|nggak|enggak|ndak|ora|ra|ojo|ojok|aja|jangan|jgn|mboten|boten|tak|ta'|enje')(?![\w'])",
+                  re.IGNORECASE)
+
+
+def refuses_reminders(text: str) -> bool:
+    """The words say no to reminders ("tapi gak usah diingatkan", "ojo dikabari", "nanging mboten usah dipun
+    engetaken"): said beside a yes to something else, a refusal of the extra, never a stop of what runs."""
+    text = text or ""
+    return bool(_REMIND.search(text)) and (bool(berhenti.clear_stop(text)) or bool(_NOT.search(text)))
+
+
 ALL_WORDS = frozenset("semua semuanya kabeh kabehe sedanten sadaya sadoyo sadayana sakabehe kabbhi kabbhiya all".split())
 
 

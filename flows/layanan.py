@@ -10,7 +10,7 @@ from flows import answers, dates, info
 from flows.effects import CreateTicket
 from flows.engine import GROUPS_MAX, Ask, Bullets, Flow, Group, Grouped, Say, Step, Turn, choices, say, unhandled
 from flows.facts import Facts, LayananView
-from flows.langganan import asks_reminder
+from flows.langganan import asks_reminder, refuses_reminders
 from flows.person import (
     age_in, holder_name_in, introduced_name, read_person, relation_in, rename_in, stated_name, stated_person_name,
 )
@@ -823,8 +823,9 @@ def _yes_and_more(turn: Turn) -> str | None:
         return None
     for m in _AND_MORE.finditer(turn.text or ""):
         head, rest = turn.text[:m.start()].strip(), turn.text[m.end():].strip()
-        if _BUT.match(rest) or _CHANGE_WORDS.search(rest):
+        if _CHANGE_WORDS.search(rest) or (_BUT.match(rest) and not refuses_reminders(rest)):
             return None  # "iya, tapi nanti ganti namanya dulu": a yes with a change is no plain yes
+        # "ya daftarkan, tapi gak usah diingatkan": a yes that only refuses the reminders registers (only)
         if head and answers.words(rest) and replace(turn, text=head).pick(CONFIRM) == "register":
             return rest
     return None

@@ -31,7 +31,8 @@ def test_a_yes_with_reminders_registers_then_asks_the_reminders_consent(phone, v
         assert s.scalars(select(Ticket.visit_id)).one() == visits["tutur"]
 
 
-@pytest.mark.parametrize("yes", ["ya daftarkan, tapi gak usah diingatkan", "iyo daftarno, ojo dikabari"])
+@pytest.mark.parametrize("yes", ["ya daftarkan, tapi gak usah diingatkan", "iyo daftarno, ojo dikabari",
+                                 "iya daftarin, tp ga usah diingetin ya"])
 def test_a_yes_refusing_reminders_registers_only(phone, visits, rt, yes):
     to_summary(phone)
     play(phone, [(yes, "Terdaftar", "!Setuju?")])
