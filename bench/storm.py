@@ -201,6 +201,7 @@ def run_storm(args) -> None:
     url = wh.create_pg_database()
     print(f"database: {url.rsplit('/', 1)[-1]} (dropped afterwards)")
     procs: list[subprocess.Popen] = []
+    helpers: list[subprocess.Popen] = []  # the processor: not a sender
     servers: list = []
     tmp = Path(tempfile.mkdtemp(prefix="storm-"))
     fake_proc = None
@@ -228,6 +229,11 @@ def run_storm(args) -> None:
         servers = [wh.Gunicorn("bot:create_app()", env, 1, 4, tmp, f"web{i}") for i in range(2)]
         for srv in servers:
             srv.wait_healthy(timeout=240)
+        # Acknowledge fast (#25): the web instances store, the Procfile's processor answers. It is part of the
+        # web side, so it runs in every phase (without it no inbound message would get a reply).
+        processor = subprocess.Popen([sys.executable, "-m", "bot", "scheduler", "process-worker"], cwd=ROOT, env=env,
+                                     stdout=open(tmp / "processor.log", "w"), stderr=subprocess.STDOUT)
+        helpers.append(processor)
         messages = wh.Messages()
         inbound(servers, messages, 10, 2, "warm-up")  # each worker builds its recogniser
 
@@ -337,6 +343,9 @@ def run_storm(args) -> None:
             p.send_signal(signal.SIGTERM)
         for p in procs:
             p.wait(timeout=30)
+        for p in helpers:
+            p.send_signal(signal.SIGTERM)
+            p.wait(timeout=30)
         fake_proc.send_signal(signal.SIGTERM)
         fake_proc.wait(timeout=60)
         sent = [json.loads(line) for line in dump.read_text().splitlines()]
@@ -425,7 +434,7 @@ def run_storm(args) -> None:
             print(f"  {name:>7}: cores {phase.line()}")
             print(f"           slowest: {slowest(results, start)}")
     finally:
-        for p in procs:
+        for p in [*procs, *helpers]:
             if p.poll() is None:
                 p.kill()
         for srv in servers:
