@@ -204,6 +204,7 @@ def _on_ticket(ctx: Ctx, m: re.Match[str]) -> list[Say]:
         return [refusal]
     rest = m.group("rest").strip()
     word, _, tail = rest.partition(" ")
+    word = word.rstrip(",.;:!")  # "km4821 selesai, orangnya sudah datang": the command with a remark after it
     if word.casefold() == "selesai":
         return _finish(ctx, ticket, tail.strip())
     if word.casefold() == "status":

@@ -97,3 +97,17 @@ def test_kades_link_counts_the_desa_and_offers_reminders(phone, rt):
     with rt.sessions() as s:
         r = s.scalars(select(Resident)).one()
         assert r.referral_desa.nama == "Wonosunyo" and r.kecamatan.nama == "Gempol"
+
+
+@pytest.mark.parametrize("close", ["{code} selesai, orangnya sudah datang langsung hari ini",
+                                   "#{code} selesai. Sampun kula urus",
+                                   "{code} Selesai; warga sudah dilayani"])
+def test_selesai_with_punctuation_after_it_is_the_command_never_a_message(wa_client, phone, ticket, rt, close):
+    """"km4821 selesai, orangnya …": the word is the command even with a comma or a full stop glued to it; the
+    rest is the note. It was relayed to the resident as a chat message."""
+    phone.say("aku njaluk ngomong karo wong, dudu mesin")
+    rina = Phone(wa_client, RINA, "Rina")
+    rina.say(f"#{ticket} Bu, berkasnya dibawa nggih")
+    answer = rina.say(close.format(code=ticket.lower().replace("-", "")))
+    assert "Terkirim" not in answer
+    assert not any("orangnya" in m or "Sampun kula" in m or "sudah dilayani" in m for m in outbox(rt, phone.number))
