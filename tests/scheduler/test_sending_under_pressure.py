@@ -134,17 +134,24 @@ def claimed_before(trt, reply_id: int, written: tuple[int, set[int]], *, but_by:
 REPLIES = 4  # written one by one while the broadcast drains, each to a resident of its own
 
 
-def test_two_workers_and_a_tick_hours_off_share_one_rate_and_send_each_once(trt, fake_twilio, database_url,
-                                                                             tmp_path):
+def broadcast_due_at_the_late_tick(trt) -> tuple[datetime, datetime]:
+    """A broadcast to RECIPIENTS residents of Gempol, planned by the late tick's clock (due at the simulated
+    now, HOURS_OFF before the real time, so the tick sends too); quiet hours off. Returns (real, simulated)."""
     real = datetime.now(UTC)
     simulated = real - timedelta(hours=HOURS_OFF)
     trt.settings = trt.settings.with_overrides(quiet_hours="00:00-00:00")
     with trt.sessions.begin() as s:
         visit_id = add_visit(s, "Gempol", real.astimezone(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=10))
         add_residents(s, "Gempol", RECIPIENTS, last_inbound_at=real - timedelta(hours=1))
-        # Planned by the late tick's clock: due at the simulated now, so the tick sends too.
         assert plan_broadcast(s, trt, visit_id, "h1", simulated, real + timedelta(days=2), simulated).recipients \
             == RECIPIENTS
+    return real, simulated
+
+
+def test_two_workers_and_a_tick_hours_off_share_one_rate_and_send_each_once(trt, fake_twilio, database_url,
+                                                                             tmp_path):
+    real, simulated = broadcast_due_at_the_late_tick(trt)
+    with trt.sessions.begin() as s:
         residents = add_residents(s, "Bangil", REPLIES + 1, start=9_000, last_inbound_at=real - timedelta(minutes=5))
 
     claim_log(trt, _CLAIM_LOG)
@@ -201,14 +208,7 @@ def test_replies_written_by_the_webhook_during_the_drain_overtake_the_broadcast(
     reply is claimed before every broadcast row still unclaimed once the webhook had answered (the
     senders learn of it by NOTIFY on PostgreSQL, by their looks on SQLite), and all go out in
     order per resident and exactly once."""
-    real = datetime.now(UTC)
-    simulated = real - timedelta(hours=HOURS_OFF)
-    trt.settings = trt.settings.with_overrides(quiet_hours="00:00-00:00")
-    with trt.sessions.begin() as s:
-        visit_id = add_visit(s, "Gempol", real.astimezone(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=10))
-        add_residents(s, "Gempol", RECIPIENTS, last_inbound_at=real - timedelta(hours=1))
-        assert plan_broadcast(s, trt, visit_id, "h1", simulated, real + timedelta(days=2), simulated).recipients \
-            == RECIPIENTS
+    real, simulated = broadcast_due_at_the_late_tick(trt)
     app = create_app(asdict(signed_settings(trt.settings)))
     url = trt.settings.database_url
     env = {"SEND_RATE_PER_SECOND": str(REPLY_RATE)}
