@@ -124,10 +124,17 @@ def stops_one_of_mine(turn: Turn) -> bool:
     reminders for, named with a stop or a never-mind — that one stops (the reminder flow reads which)."""
     from flows.places import kecamatan_named
 
-    w = _words(turn.text)
-    if not w & (STOP_VERBS | DONT_WORDS | answers.NEVER_MIND_WORDS):
+    if not says_stop_words(turn.text):
         return False
     return any(k in turn.facts.subscriptions() for k in kecamatan_named(turn))
+
+
+_STOP_OR_DONT = STOP_VERBS | DONT_WORDS | answers.NEVER_MIND_WORDS
+
+
+def says_stop_words(text: str) -> bool:
+    """A stop verb, a don't or a never-mind among the words (what stops_one_of_mine needs first)."""
+    return bool(_words(text) & _STOP_OR_DONT)
 
 
 # "pengingat pandaan stop wae", "reminder beji ora usah": a stop said of the reminders, whatever else it names.

@@ -476,6 +476,13 @@ class QuestionIndex:
         # feature, so a question that only shares "kenduren mas" with the examples stays far from them all.
         self.unseen = math.log(1 + n) + 1.0
         self.docs = [(key, self._vector(feats)) for key, feats in docs]
+        # Each feature's examples and weights: a message is scored only against the examples sharing a
+        # feature with it (a few hundred of the thousands of weights a full scan multiplies by zero).
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for number, (_, vec) in enumerate(self.docs):
+            for f, v in vec.items():
+                self.postings.setdefault(f, []).append((number, v))
+        self._last: tuple[str, tuple[str | None, float]] | None = None
 
     def _vector(self, feats: dict[str, float]) -> dict[str, float]:
         vec = {f: (1.0 + math.log(c)) * self.idf.get(f, self.unseen) for f, c in feats.items()}
@@ -483,10 +490,23 @@ class QuestionIndex:
         return {f: v / norm for f, v in vec.items()}
 
     def nearest(self, text: str) -> tuple[str | None, float]:
-        query = self._vector(_features(text))
+        last = self._last  # one message asks it up to three times (policy), each with the same text
+        if last is not None and last[0] == text:
+            return last[1]
+        found = self._nearest(text)
+        self._last = (text, found)
+        return found
+
+    def _nearest(self, text: str) -> tuple[str | None, float]:
+        # The cosine of every example, summed in the query's feature order as a full scan would (the
+        # same floats, so the same key wins), over only the examples that share a feature.
+        scores: dict[int, float] = {}
+        for f, w in self._vector(_features(text)).items():
+            for number, v in self.postings.get(f, ()):
+                scores[number] = scores.get(number, 0) + w * v
         best: dict[str, float] = {}
-        for key, vec in self.docs:
-            score = sum(w * vec.get(f, 0.0) for f, w in query.items())
+        for number in sorted(scores):
+            key, score = self.docs[number][0], scores[number]
             if score > best.get(key, 0.0):
                 best[key] = score
         if not best:

@@ -96,10 +96,13 @@ def own_reminders_first(registry, flow: str | None, turn: Turn):
     current = registry.flows.get(flow or "")
     if flow == FLOW.name or (current is not None and leaves_something(current)):
         return None
+    lists = asks_list(turn.text) and not berhenti.clear_stop(turn.text)
+    if not lists and not berhenti.says_stop_words(turn.text):
+        return None  # the words first: the subscriptions are read only when they could matter (every message)
     mine = list(turn.facts.subscriptions())
     if not mine:
         return None
-    if asks_list(turn.text) and not berhenti.clear_stop(turn.text):
+    if lists:
         return start_flow(registry, FLOW.name, replace(turn, intent="langganan"), {})
     if berhenti.stops_one_of_mine(turn) and _to_stop(turn, mine):
         return start_flow(registry, FLOW.name, replace(turn, intent="langganan"), {"stopping": True})

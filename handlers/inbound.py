@@ -226,6 +226,7 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming, now: 
     """One walk: the policy and the flows decide, the effects are carried out; the replies are
     rendered once, by the caller. `staff_id`: the active staff member writing from this number
     (read when the message was stored)."""
+    staff = None
     if staff_id is not None:
         from handlers.petugas_commands import handle_staff_message
 
@@ -265,8 +266,11 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming, now: 
     outcome = screened.final
     if outcome is None:
         situation = screened.situation
+        # The writer's staff role, as _role_of would read it: known from staff_id (one query fewer).
+        role = str(staff.role) if staff is not None and staff.active and staff.phone == msg.from_phone else None
         turn = read_turn(session, runtime, registry, resident, situation, text, now, channel=msg.channel,
-                         profile_name=msg.profile_name, location=location, media_url=msg.media_url, group=group)
+                         profile_name=msg.profile_name, location=location, media_url=msg.media_url, group=group,
+                         role=role)
         intent = turn.intent
         outcome = policy.decide(registry, rules, situation, turn)
     results, added = carry_out(fx.Context(session, resident, conversation, now, runtime, msg.as_written), outcome.effects)
@@ -282,15 +286,16 @@ def _process(session: Session, runtime, registry: Registry, msg: Incoming, now: 
 def read_turn(session: Session, runtime, registry, resident: Resident, situation: policy.Situation, text: str,
               now: datetime, *, channel: str, profile_name: str | None = None,
               location: tuple[float, float] | None = None, media_url: str | None = None,
-              group: int | None = None) -> Turn:
+              group: int | None = None, role: str | None | object = ...) -> Turn:
     """A message as the policy reads it: understood, with the resident and the facts. Shared by the
-    WhatsApp webhook and the Rasa actions, so both read a message the same way."""
+    WhatsApp webhook and the Rasa actions, so both read a message the same way. `role`: the writer's
+    active staff role when the caller knows it (None: not staff), else it is read."""
     understanding = runtime.recogniser.understand(text) if text else None
     intent, confidence = dispatch.intent_of(
         registry, text, (understanding.intent, understanding.confidence) if understanding else None, location)
     return Turn(text=text, intent=intent, entities=dict(understanding.entities) if understanding else {},
                 confidence=confidence, slots=dict(situation.slots),
-                resident=_view(session, resident, channel, profile_name),
+                resident=_view(session, resident, channel, profile_name, role),
                 facts=DbFacts(session, resident, now, runtime.settings.bot_timezone,
                               show_petugas_phone=runtime.settings.show_petugas_phone), nlu=runtime.recogniser,
                 now=now, location=location, media_url=media_url, render=render_say, group=group)
@@ -314,13 +319,13 @@ def situation_of(session: Session, conversation: Conversation, resident: Residen
         flood_count=resident.flood_count)
 
 
-def _view(session: Session, resident: Resident, channel: str, profile_name: str | None) -> ResidentView:
+def _view(session: Session, resident: Resident, channel: str, profile_name: str | None, role=...) -> ResidentView:
     return ResidentView(
         name=resident.name, profile_name=profile_name, channel=channel,
         kecamatan=resident.kecamatan.nama if resident.kecamatan else None,
         desa=resident.desa.nama if resident.desa else None,
         opted_out=resident.opted_out_at is not None,
-        role=_role_of(session, resident.phone),
+        role=_role_of(session, resident.phone) if role is ... else role,
     )
 
 

@@ -37,7 +37,7 @@ import uuid
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, func, literal, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from handlers.inbound import Incoming, _STORED_FIELDS, answer_stored, record_apology
@@ -60,14 +60,22 @@ def owner_name() -> str:
 
 
 def _now_sql(dialect: str):
-    """The database's clock inside a statement (a SQLite file has its machine's, read here)."""
-    return func.clock_timestamp() if dialect == "postgresql" else literal(utcnow(), UTCDateTime())
+    """The database's clock inside a statement (a SQLite file has its machine's, read by _params)."""
+    return func.clock_timestamp() if dialect == "postgresql" else bindparam("now", type_=UTCDateTime())
 
 
 def _until_sql(dialect: str, lease: timedelta):
     if dialect == "postgresql":
         return func.clock_timestamp() + lease
-    return literal(utcnow() + lease, UTCDateTime())
+    return bindparam("until", type_=UTCDateTime())  # the SQLite file's clock, read per execution (_params)
+
+
+def _params(dialect: str, lease: timedelta, **params) -> dict:
+    """A claim's or take's parameters: on SQLite the clock is read here, so the statements are built once."""
+    if dialect != "postgresql":
+        now = utcnow()
+        params.update(now=now, until=now + lease)
+    return params
 
 
 def _free(now):
@@ -84,6 +92,7 @@ def _heads(dialect: str, now, limit: int):
     return heads.with_for_update(skip_locked=True, of=_M) if dialect == "postgresql" else heads
 
 
+@cache
 def _claim_statement(dialect: str, lease: timedelta, limit: int):
     now = _now_sql(dialect)
     return (update(_M).where(_M.c.id.in_(_heads(dialect, now, limit).scalar_subquery()), _M.c.processed_at.is_(None),
@@ -92,17 +101,18 @@ def _claim_statement(dialect: str, lease: timedelta, limit: int):
             .returning(_M.c.id))
 
 
+@cache
 def _take_statement(dialect: str, lease: timedelta):
-    """The first statement of a message's processing: still waiting, still ours (the lease renewed)."""
+    """The first statement of a message's processing: still waiting, still ours (the lease renewed),
+    returning the message and, in the same round trip, the active staff member writing from its number."""
+    staff = Staff.__table__
+    staff_id = (select(staff.c.id).where(staff.c.phone == _M.c.from_phone, staff.c.active.is_(True))
+                .limit(1).scalar_subquery())
     return (update(_M).where(_M.c.id == bindparam("row_id"), _M.c.processed_at.is_(None),
                              _M.c.lease_owner == bindparam("owner"))
             .values(lease_until=_until_sql(dialect, lease))
-            .returning(*[_M.c[name] for name in _STORED_FIELDS], _M.c.as_written, _M.c.received_at))
-
-
-@cache
-def _staff_of():
-    return (select(Staff.id).where(Staff.phone == bindparam("phone"), Staff.active.is_(True)).limit(1))
+            .returning(*[_M.c[name] for name in _STORED_FIELDS], _M.c.as_written, _M.c.received_at,
+                       staff_id.label("staff_id")))
 
 
 class Processor:
@@ -118,9 +128,9 @@ class Processor:
         """Lease up to `limit` residents' next messages; their row ids, oldest first."""
         def unit_of_work() -> list[int]:
             with self.runtime.sessions.begin() as session:
-                # On SQLite the lease's clock is read in Python: the statement is built per claim.
                 statement = _claim_statement(self.dialect, self.lease, limit)
-                return sorted(session.execute(statement, {"owner": self.owner}).scalars())
+                params = _params(self.dialect, self.lease, owner=self.owner)
+                return sorted(session.execute(statement, params).scalars())
 
         return retry_on_disconnect(unit_of_work)
 
@@ -131,10 +141,9 @@ class Processor:
 
         def unit_of_work() -> bool:
             with runtime.sessions.begin() as session:
-                msg, received_at = self._take(session, row_id)
+                msg, received_at, staff_id = self._take(session, row_id)
                 if msg is None:
                     return False
-                staff_id = session.scalar(_staff_of(), {"phone": msg.from_phone})
                 # As of its arrival: idle timeouts, floods and "today" read the time it was sent.
                 answer_stored(session, runtime, runtime.registry, msg, received_at, row_id, staff_id, via_outbox=True)
                 return True
@@ -144,7 +153,7 @@ class Processor:
         except Exception:
             log.exception("inbound message %s failed in the processor; answering with an apology", row_id)
             with runtime.sessions.begin() as session:  # raises when the database is away: it waits
-                msg, received_at = self._take(session, row_id)
+                msg, received_at, _ = self._take(session, row_id)
                 if msg is None:
                     return False
                 record_apology(session, msg, row_id, received_at, via_outbox=True)
@@ -153,13 +162,15 @@ class Processor:
             runtime.outbox_bell.set()  # committed: a sender in this process sends the replies now
         return done
 
-    def _take(self, session: Session, row_id: int) -> tuple[Incoming | None, object]:
-        row = session.execute(_take_statement(self.dialect, self.lease), {"row_id": row_id, "owner": self.owner}).first()
+    def _take(self, session: Session, row_id: int) -> tuple[Incoming | None, object, int | None]:
+        """The message, its arrival and the writer's staff id (None: not active staff)."""
+        params = _params(self.dialect, self.lease, row_id=row_id, owner=self.owner)
+        row = session.execute(_take_statement(self.dialect, self.lease), params).first()
         if row is None:
-            return None, None
+            return None, None, None
         values = row._mapping
         return (Incoming(**{name: values[name] for name in _STORED_FIELDS}, as_written=values["as_written"]),
-                values["received_at"])
+                values["received_at"], values["staff_id"])
 
     def run_once(self, limit: int = CLAIM_BATCH) -> int:
         """One claim and its messages processed; how many were answered."""
