@@ -91,10 +91,7 @@ def parse_incoming(form) -> Incoming | None:
         message_sid=message_sid,
         channel="whatsapp" if sender.lower().startswith("whatsapp:") else "sms",
         from_phone=phone,
-        # A NIK is masked before it is stored, logged, put into a proposal another resident may read or
-        # shown to anyone but the petugas holding the chat (who may ask for it: `as_written`, never stored).
-        body=mask_niks(clean_text(form.get("Body"), BODY_MAX)),
-        as_written=clean_text(form.get("Body"), BODY_MAX) or None,
+        **typed_body(form.get("Body")),
         profile_name=optional_text(form.get("ProfileName"), PROFILE_NAME_MAX),
         num_media=bounded_int(form.get("NumMedia"), 0, NUM_MEDIA_MAX),
         media_url=http_url(form.get("MediaUrl0")),
@@ -104,6 +101,14 @@ def parse_incoming(form) -> Incoming | None:
         # A tap: a quick-reply button's id (ButtonPayload) or a list item's (ListId).
         button_payload=_masked(optional_text(form.get("ButtonPayload") or form.get("ListId"), BUTTON_PAYLOAD_MAX)),
     )
+
+
+def typed_body(raw) -> dict[str, str | None]:
+    """A message's text as every path receives it (the webhook and `bot chat` alike): a NIK is masked
+    before it is stored, logged, put into a proposal another resident may read or shown to anyone but
+    the petugas holding the chat (who may ask for it: `as_written`, never stored)."""
+    text = clean_text(raw, BODY_MAX)
+    return {"body": mask_niks(text), "as_written": text or None}
 
 
 def _masked(text: str | None) -> str | None:

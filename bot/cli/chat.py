@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from bot.cli.context import fail, prepare_recogniser, runtime
 from flows.phones import to_e164
 from handlers.inbound import Incoming, handle_inbound
+from handlers.webhook_form import typed_body
 from storage.models import InboundMessage, OutboxMessage
 
 HELP = ("Ketik pesan seperti di WhatsApp. /lokasi LAT LNG mengirim titik lokasi, /foto URL mengirim foto, /suara "
@@ -67,7 +68,9 @@ def _incoming(phone: str, name: str | None, line: str) -> Incoming:
     if attachment:
         url = parts[1] if len(parts) == 2 else f"https://api.twilio.com/media/{sid}"
         return Incoming(sid, "whatsapp", phone, "", name, num_media=1, media_url=url, media_type=attachment)
-    return Incoming(sid, "whatsapp", phone, line, name)
+    # Read as the webhook reads a message (one path for both): NIKs masked, the words as written kept
+    # only for the petugas holding the chat.
+    return Incoming(sid, "whatsapp", phone, profile_name=name, **typed_body(line))
 
 
 @click.command("chat")

@@ -62,3 +62,22 @@ def test_the_numbers_own_replies_in_the_outbox_are_not_shown_again(cli, rt):
     looked = chat(cli, WARGA, "/cek")
     assert incoming(looked) == ["(pesan masuk) Tiket KM-1 diperbarui"]
     assert "jawaban yang sudah tampil" not in looked and "bukan untuk nomor ini" not in looked
+
+
+def test_a_nik_typed_in_the_chat_reaches_the_petugas_as_written_and_is_stored_masked(cli, rt):
+    """`bot chat` reads a message as the webhook does (handlers.webhook_form.typed_body): the petugas holding
+    the chat reads the NIK they asked for; the stored message keeps it masked."""
+    from sqlalchemy import select
+
+    from storage.models import InboundMessage
+
+    assert cli("people", "add-petugas", "--phone", PETUGAS, "--name", "Bu Wulan", "--opd",
+               "dispendukcapil").exit_code == 0
+    asked = chat(cli, WARGA, "aku njaluk ngomong karo petugas capil")
+    code = next(word.strip("*.") for word in asked.split() if word.strip("*.").startswith("KM-"))
+    chat(cli, PETUGAS, f"#{code} Bu, NIK ibu berapa?")
+    chat(cli, WARGA, "nik e ibuku 3514010101010003 pak")
+    assert "3514010101010003" in outbox(rt, PETUGAS)[-1]
+    with rt.sessions() as s:
+        bodies = s.scalars(select(InboundMessage.body).where(InboundMessage.from_phone == WARGA)).all()
+    assert not any("3514010101010003" in b for b in bodies) and any("3514********0003" in b for b in bodies)
