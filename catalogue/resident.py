@@ -357,6 +357,9 @@ MESSAGES: dict[str, str] = {
     "opt.stop_reminders.short": "Berhenti pengingat",  # a WhatsApp button (≤ 20)
     "opt.erase_data": "Hapus data pribadi saya",
     "opt.erase_data.short": "Hapus data saya",
+    "berhenti.keep_going": "Siap, terima kasih dukungannya 🙏 Tidak ada yang dihentikan: Kenduren Mas tetap berjalan, dan pengingat serta data Anda tetap seperti semula.",
+    "berhenti.not_ours": "Oh, begitu 🙏 Tidak ada yang saya batalkan atau hentikan: tiket, pengingat dan data Anda tetap seperti semula. Ketik *MENU* kalau ada yang bisa saya bantu.",
+    "berhenti.surveys_off": "Baik, survei kepuasan tidak akan kami kirim lagi ke nomor ini 🙏 Pengingat jadwal dan kabar tiket Anda tetap dikirim seperti biasa (kalau ingin berhenti menerima pengingat juga, balas *BERHENTI*).",
     "berhenti.which": "Maaf, saya ingin memastikan dulu 🙏 Yang Anda maksud:\n{options}",
     "berhenti.forwarding": ("Cara meneruskan pengingat ke grup WhatsApp: tekan lama pesan pengingatnya, ketuk tanda panah "
                             "*Teruskan* (➦), pilih grup warga, lalu kirim. Pengingat untuk kepala desa sudah ditulis untuk "

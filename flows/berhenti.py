@@ -105,6 +105,59 @@ def clear_stop(text: str) -> bool:
     return bool(w & MESSAGE_WORDS - {"daftar", "info"} and w & (DONT_WORDS | STOP_VERBS | ERASE_VERBS))
 
 
+# — stop and cancel words said of something else (negation and the verb's object decide) —
+
+# "ojo distop kenduren mase", "jangan stop pengingatnya", "kenduren mas ojo mandek": a no right before the stop
+# verb is a wish that it goes on — never a stop.
+_KEEP_GOING = re.compile(r"\b(?:jangan|jgn|ojo|ojok|aja|ampun|sampun|jha|jhâ|gak usah|ga usah|ndak usah|ora usah|"
+                         r"tidak usah|mboten usah|ra usah)\s+(?:di|dipun\s+|sampek\s+|sampai\s+|sampe\s+)?"
+                         r"(?:stop\w*|berhenti\w*|hentikan|henti\w*|mandek\w*|mandeg\w*|mandheg\w*|kendel\w*|"
+                         r"leren\w*|bubar\w*|tutup|ditutup|pateni|dipateni|matikan|dimatikan)\b", re.IGNORECASE)
+
+
+def keep_going(text: str) -> bool:
+    """"ojo distop kenduren mase", "jangan dihentikan programnya, bagus": the resident wants it to go on."""
+    return _KEEP_GOING.search(" ".join(answers.words(text))) is not None
+
+
+# An event of the resident's own life said to be cancelled ("hajatane batal", "acara nikahan anakku batal",
+# "arisane gak sido"): news, never a cancel of a ticket or a stop of reminders.
+_OWN_EVENT = re.compile(r"^(?:hajat|acara|nikah|manten|kawinan|resepsi|pesta|kondangan|arisan|pengajian|tahlil|"
+                        r"selamet|slamet|syukuran|rapat|kumpulan|piknik|liburan|layatan|takziah|janjian|undangan|"
+                        r"lembur|panen|mudik|operasi|kontrol|perjalanan|keberangkatan|pernikahan|khitan\w*|sunat\w*|"
+                        r"sunatan|walimah\w*|halal\s?bihalal|reuni|lomba|turnamen|jadwal\s?dokter)\w*$")
+_CANCELLED = re.compile(r"\b(?:batal\w*|dibatal\w*|cancel\w*|gagal|(?:gak|ga|ora|ndak|nggak|tidak|mboten|boten|ta')\s+"
+                        r"(?:sido|jadi|jd|sios|dados))\b")
+# What of the bot's a cancel may be said of: then it is the bot's (a ticket, a registration, the reminders).
+_OURS = frozenset({"tiket", "tiketku", "tikete", "tiketnya", "daftar", "pendaftaran", "ndaftar", "pengingat", "langganan",
+                   "pesan", "pesen", "usulan", "usulanku", "antrian", "antrean", "janji"})
+_CLAUSES = re.compile(r"[.;!?\n]+|,\s*")
+
+
+def own_event_cancelled(text: str) -> str | None:
+    """The clause of the message saying one's own event was cancelled, or None."""
+    for clause in _CLAUSES.split(text or ""):
+        w = answers.words(clause)
+        if (any(_OWN_EVENT.match(x) for x in w) and _CANCELLED.search(" ".join(w)) and not set(w) & _OURS
+                and not set(w) & MESSAGE_WORDS - {"info", "kabar", "daftar"}):
+            return clause
+    return None
+
+
+# Surveys: "gak usah kirim survei", "survei e ora usah", "ampun kintun survei malih" stop the surveys only.
+_SURVEY_WORD = re.compile(r"^(?:survei|survey|survai|surve|kuesioner|kuisioner|angket|penilaian|rating|polling)\w*$")
+_REMINDER_WORDS = frozenset({"pengingat", "pengingate", "pengingatnya", "pengingatipun", "pangèngat", "pangengat",
+                             "reminder", "langganan", "jadwal", "diingatkan", "diingetno", "diingetin", "dielingno"})
+
+
+def surveys_only(text: str) -> bool:
+    """A wish to get no more surveys, and only that (the reminders named too: not only surveys)."""
+    w = _words(text)
+    if not any(_SURVEY_WORD.match(x) for x in w) or w & _REMINDER_WORDS:
+        return False
+    return bool(w & (DONT_WORDS | STOP_VERBS | answers.NEVER_MIND_WORDS | {"males", "emoh", "wegah", "nggak", "mboh"}))
+
+
 # — the flow: a stop, said clearly, is done; anything else is asked —
 
 class S:

@@ -88,6 +88,11 @@ class OptOut(Effect):
 
 
 @dataclass(frozen=True)
+class NoSurveys(Effect):
+    """No more satisfaction surveys to this number; its reminders go on."""
+
+
+@dataclass(frozen=True)
 class EraseData(Effect):
     pass
 

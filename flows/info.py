@@ -131,6 +131,17 @@ _AGE_QUESTION = (r"(?:berapa|brp|piro|pira|pinten|berempa|minimal|minimum|maksim
 _AGE_ASKED = (_AGE + r"(?!\s+(?:\w+\s+){0,2}" + _AGE_NUMBER + r"\b)|" + _AGE + r".*\b" + _AGE_QUESTION + r"\b|\b"
               + _AGE_QUESTION + r"\b.*" + _AGE)
 
+# A body in danger now, in any register: what the person has ("ibu sesak napas", "anakku kejang", "bapak mendadak ora
+# iso ngomong", "mbah semaput"), or "sakit" said with how bad ("sakit parah", "gerah sanget", "sakit mendadak").
+# "ibu sakit, jadi saya yang ngurus kk" is no emergency: an illness is background until it is urgent.
+_ACUTE = (r"\b(?:sesak\w*|sesek|ngos ngosan|megap\w*|kejang\w*|kejet\w*|stroke|struk|setruk|pingsan|semaput|klenger|"
+          r"(?:ndak|gak|ga|tidak|ora|mboten|boten|tak|ta')\s+(?:sadar|sadarkan diri|eling|iso ngomong|bisa bicara|bisa ngomong|"
+          r"iso obah|bisa gerak|napas|nafas|ambegan)|muntah darah|muntah getih|berdarah\w*|getihen|pendarahan|perdarahan|"
+          r"ketuban\w*|kontraksi|mules mau melahirkan|(?:mau|arep|ajeng|badhe|kari) (?:melahirkan|lahiran|nglairake|nglairno|babaran)|"
+          r"keracunan|keracunen|digigit ular|dicokot ula|dipatok ula|nyeri dada|dada\w* (?:sakit|nyeri|lara|sesak)|"
+          r"demam tinggi|panas tinggi|panase duwur|step|lumpuh mendadak|mendadak lumpuh|koma|kritis|sekarat|"
+          r"(?:sakit|lara|gerah|sakite)\s+(?:parah|keras|nemen|banget|sanget|mendadak|dadakan|ndadak|gawat|kritis))\b")
+
 # Each topic: how residents ask it, and which answer (kunci) fits, first match wins:
 # (words that refine it or None, the services it is for or None, kunci).
 TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, frozenset[str] | None, str], ...]], ...] = (
@@ -143,13 +154,14 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
                             r"habis|entek|musnah|lenyap|terendam|kerendem|kerem|ikut|melu)\b)"), (
         (None, None, "hilang_bencana.dokumen"),
     )),
-    ("darurat", _re(r"\bbirahi\b|\bbrahi\b|minta kawin|\b(?:sapi|ternak|kambing|wedhus|embek|sapine|sapiku)\w*\b.*\b(?:sakit|ngiler|lumpuh|mati|demam|lara|gerah)\b|\b(?:sakit|ngiler|lumpuh|lara)\b.*\b(?:sapi|ternak|kambing|wedhus)\w*\b|\b(?:\w*banjir\w*|\w*longsor\w*|kebakaran|angin kencang|puting beliung)\b.*\b(?:lapor\w*|mana|nandi|ngendi|endi|pundi|gimana|bagaimana|piye|pripun|yok opo|yak apa|tolong|tulung|hubungi|telepon|telpon)\b|\b(?:lapor\w*|hubungi|telepon|telpon)\b.*\b(?:\w*banjir\w*|\w*longsor\w*|kebakaran|angin kencang|puting beliung)\b|\bdarurat\b|\bkecelakaan\b|\bgawat darurat\b|sakit parah|\bpingsan\b|\bambulan\w*"), (
+    ("darurat", _re(_ACUTE + r"|\bbirahi\b|\bbrahi\b|minta kawin|\b(?:sapi|ternak|kambing|wedhus|embek|sapine|sapiku)\w*\b.*\b(?:sakit|ngiler|lumpuh|mati|demam|lara|gerah)\b|\b(?:sakit|ngiler|lumpuh|lara)\b.*\b(?:sapi|ternak|kambing|wedhus)\w*\b|\b(?:\w*banjir\w*|\w*longsor\w*|kebakaran|angin kencang|puting beliung)\b.*\b(?:lapor\w*|mana|nandi|ngendi|endi|pundi|gimana|bagaimana|piye|pripun|yok opo|yak apa|tolong|tulung|hubungi|telepon|telpon)\b|\b(?:lapor\w*|hubungi|telepon|telpon)\b.*\b(?:\w*banjir\w*|\w*longsor\w*|kebakaran|angin kencang|puting beliung)\b|\bdarurat\b|\bkecelakaan\b|\bgawat darurat\b|sakit parah|\bpingsan\b|\bambulan\w*"), (
         (_re(r"birahi|brahi|kawin"), None, "darurat.sapi_birahi"),
         (_re(r"sapi|ternak|kambing|wedhus|embek"), None, "darurat.ternak_sakit"),
         (_re(r"banjir|longsor|kebakaran|angin|puting"), None, "darurat.bencana"),
         # A body in danger is the ambulance's, whatever else is named; "darurat" said of a lost or needed
         # document (a KTP for an operation next week) is where to get that document fast, not 119.
-        (_re(r"pingsan|ambulan|kecelakaan|sakit parah|sesak|kejang|berdarah|ndak sadar|gak sadar|tidak sadar"), None, "darurat.kesehatan"),
+        (_re(r"pingsan|ambulan|kecelakaan|sakit parah|sesak|kejang|berdarah|ndak sadar|gak sadar|tidak sadar|" + _ACUTE),
+         None, "darurat.kesehatan"),
         (_re(r"\b(?:ktp\w*|kk|kartu keluarga|akta\w*|akte\w*|kia|surat pindah|dokumen\w*|berkas\w*)\b"), None, "terlewat.dukcapil"),
         (None, None, "darurat.kesehatan"),
     )),
@@ -174,7 +186,9 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (_re(r"umur|usia"), None, "umur.donor_darah"),
         (None, None, "syarat_donor.siapa"),
     )),
-    ("diwakilkan", _re(r"\b(?:di|me|ng|è)?wakil\w*|\bèwakèlè|\b[eè]wak[eè]l\w*|\bmakele|\btitip\w*|\bnitip\w*|\bdi(?:gantikan|gantiin)\b|\bganti(?:kan|in)\b|\bdi(?:ganti|gantos)\s+(?:karo|sama|kalih|kaliyan|ambi|oleh|dening|bi)\b|\bwong liy[ao]\b|\borang lain\b|\btiyang sanes\b|\boreng laen\b|\b(?:datang|hadir|teko|rawuh|dateng) (?:sendiri|dewe|piyambak|dhibi)\b|^(?!.*\b" + _WHEN_WHERE + r"\b).*\b(?:harus|kudu|wajib|kedah|kodu) (?:ikut|melu|tumut|hadir|teko|datang|rawuh|dateng)\b|\b" + _CAN + r"\b.*\b" + _PERSON + r"\b.*\b" + _COME + r"\b|\b" + _PERSON + r"\b.*\b" + _CAN + r"\b.*\b" + _COME + r"\b|\b" + _CAN + r"\b.*\b" + _DONE_BY + r"\b.*\b" + _PERSON + r"\b|\b" + _PERSON + r"\b.*\b(?:saja|aja|ae|mawon|beih|bae|thok)\b.*\b(?:yang|sing|ingkang|se)\b.*\b" + _COME + r"\b"), (
+    ("diwakilkan", _re(r"\b(?:di|me|ng|è)?wakil\w*|\bèwakèlè|\b[eè]wak[eè]l\w*|\bmakele|\btitip\w*|\bnitip\w*|\bdi(?:gantikan|gantiin)\b|\bganti(?:kan|in)\b|\bdi(?:ganti|gantos)\s+(?:karo|sama|kalih|kaliyan|ambi|oleh|dening|bi)\b|\bwong liy[ao]\b|\borang lain\b|\btiyang sanes\b|\boreng laen\b|\b(?:datang|hadir|teko|rawuh|dateng) (?:sendiri|dewe|piyambak|dhibi)\b|^(?!.*\b" + _WHEN_WHERE + r"\b).*\b(?:harus|kudu|wajib|kedah|kodu) (?:ikut|melu|tumut|hadir|teko|datang|rawuh|dateng)\b|\b" + _CAN + r"\b.*\b" + _PERSON + r"\b.*\b" + _COME + r"\b|\b" + _PERSON + r"\b.*\b" + _CAN + r"\b.*\b" + _COME + r"\b|\b" + _CAN + r"\b.*\b" + _DONE_BY + r"\b.*\b" + _PERSON + r"\b|\b" + _PERSON + r"\b.*\b(?:saja|aja|ae|mawon|beih|bae|thok)\b.*\b(?:yang|sing|ingkang|se)\b.*\b" + _COME + r"\b"
+                       # "ibu sakit, jadi saya yang ngurus kk, boleh?": the writer does it for the person named.
+                       r"|\b" + _PERSON + r"\b.*\b" + _MINE + r"\s+(?:yang|sing|seng|ingkang|se)\s+(?:urus\w*|" + _COME + r")\b"), (
         (_re(r"sakit|sepuh|tua|lumpuh|stroke|gerah|lara|mboten saged|ora iso metu"), frozenset({"ktp", "ktp_ganti"}), "diwakilkan.ktp.sakit"),
         (_re(r"ambil|njupuk|mundut|jupuk|pundhut"), frozenset({"ktp", "ktp_ganti"}), "diwakilkan.ktp.ambil"),
         (None, frozenset({"ktp", "ktp_ganti"}), "diwakilkan.ktp.rekam"),

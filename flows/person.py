@@ -55,6 +55,13 @@ _RELATION = re.compile(
     rf"(?:(?<![\w'])(?:{_FOR})\s+(?P<a>{_REL_ALTS})(?![\w'])|(?<![\w'])(?P<b>{_REL_ALTS})\s+{_POSSESSIVE}(?![\w'])|"
     rf"(?<![\w'])(?P<c>(?:{_REL_ALTS}))(?:ku|ne|e|ipun|nipun)?(?![\w']))",
     re.IGNORECASE)
+
+
+def relation_in(text: str) -> bool:
+    """Whether the words name a relative of the writer ("anak saya", "bojoku", "kanggo mbahku")."""
+    return _RELATION.search(text or "") is not None and _NEGATED_RELATION.search(text or "") is None
+
+
 # "aku anake", "saya anaknya", "kula putranipun", "engkok ana'na": the writer says who THEY are (a clause
 # opening with I + a relation word): the relation of the person the ticket is for comes from elsewhere.
 _WRITER_ROLE = re.compile(

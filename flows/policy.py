@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Mapping
 
-from flows import answers, berhenti, info, langganan, places, referral, tiket, usulan
+from flows import answers, berhenti, info, langganan, person, places, referral, tiket, usulan
 from flows.dates import jam, tanggal
 from flows.jadwal import schedule_cards
 from flows.person import as_name, stated_person_name
@@ -27,7 +27,7 @@ from flows.dispatch import (
     CONFIDENT, MENU_ASKS, Outcome, Registry, answers_the_question, context_of, dispatch, leaves_something, main_menu,
     start, switch_flow,
 )
-from flows.effects import LeaveHandoff, NoteHome, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
+from flows.effects import LeaveHandoff, NoSurveys, NoteHome, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
 from flows.engine import Ask, Say, Turn, choices, say
 from flows.facts import TicketView
 from flows.nlu.results import OUT_OF_SCOPE
@@ -244,6 +244,13 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
                        effects=[ReferralArrival(desa_kode=kode)])
     if situation.in_handoff and command_of(turn.text) != "stop":  # BERHENTI always reaches the bot
         return _in_handoff(registry, rules, situation, turn)
+    if berhenti.surveys_only(turn.text) and command_of(turn.text) is None:
+        # "gak usah kirim survei", "survei e ora usah", "ampun kintun survei malih": the surveys stop, only them (a
+        # survey under way is dropped); never a stop of reminders.
+        survey_left = situation.flow == "survei"
+        return Outcome([say("berhenti.surveys_off")], None if survey_left else situation.flow,
+                       None if survey_left else situation.state, {} if survey_left else dict(situation.slots),
+                       effects=[NoSurveys()], misses=0)
     if situation.flow == "survei":
         aside = _survey_aside(registry, rules, situation, turn)
         if aside is not None:
@@ -270,11 +277,16 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         if meant is not None:
             return meant
 
+    said_of_else = _stop_said_of_something_else(situation, turn, ask)
+    if isinstance(said_of_else, Outcome):
+        return said_of_else
+    turn = said_of_else or turn
     left = _leaves_the_flow(registry, situation, turn, ask)
     if left is not None:
         return left
     as_said = turn
-    turn = _yes_with_remark(turn, ask) or _read_again(_without_acceptance(_without_thanks(turn, ask), ask))
+    turn = _yes_with_remark(turn, ask) or _read_again(
+        _without_background(_without_acceptance(_without_thanks(turn, ask), ask), situation, ask))
     # "batalno", "gak iso teko tgl 14", "ganti tanggal" from a ticket holder: about that ticket first
     # (before a stop or erasure is read into it: cancelling never stops reminders).
     own = tiket.own_ticket_first(registry, situation.flow, turn, situation.state)
@@ -962,6 +974,63 @@ def _own_requirements(situation: Situation, turn: Turn) -> Outcome | None:
     return replace(stay(situation, replies), misses=0)
 
 
+# Where a message's circumstance ends and its question begins: a clause ends at a stop, a comma or a new line.
+_CLAUSE_END = re.compile(r"(?<=[.;!?\n])\s*|,\s*")
+# What the question clause alone must surely be, to be read without the circumstance before it.
+_SELF_CONTAINED = frozenset({"cek_status", "jadwal", "daftar_layanan", "langganan", "usulan", "antrean"})
+
+
+def question_after_background(text: str) -> tuple[str, str] | None:
+    """(the circumstance, the question) of "bojoku wis meninggal, aku wis kedaftar durung?", "anak saya kerja di
+    surabaya, bisa daftar ktp di sini?", "kaula la daftar? lakena kaula ampon seda": one clause asks, the others
+    only tell. None when the message is one clause, or more than one clause asks."""
+    parts = [p.strip() for p in _CLAUSE_END.split(text or "") if p.strip(" .;!\n")]
+    asking = [p for p in parts if asks_something(p)]
+    if len(parts) < 2 or len(asking) != 1:
+        return None
+    return ", ".join(p.rstrip(" .;!\n") for p in parts if p is not asking[0]), asking[0]
+
+
+def _without_background(turn: Turn, situation: Situation, ask: Ask) -> Turn:
+    """A question read on its own when the circumstance told beside it would decide the answer instead: "bojoku
+    wis meninggal, aku wis kedaftar durung?" asks the resident's registrations (not a KK after a death), "anak
+    saya kerja di surabaya, bisa daftar ktp di sini?" a registration here (the child's workplace is no home).
+    Only where the question alone is surely a request of its own; an urgent need in the circumstance ("ibu
+    sesak napas, …"), a home outside the regency said of oneself and a place the question needs ("kula tiyang
+    gempol, …") are never dropped."""
+    if (situation.flow not in (None, "menu") or turn.nlu is None or (ask.choices is not None and turn.pick(ask.choices))
+            or command_of(turn.text) is not None):
+        return turn
+    split = question_after_background(turn.text)
+    if split is None:
+        return turn
+    background, question = split
+    whole_topic = info.topic_of(turn.text)
+    if whole_topic == "darurat" or info.topic_of(background) == "darurat":
+        return turn
+    outside = places.outside_regency(background)
+    if outside and not person.relation_in(background):
+        return turn  # "saya warga kota pasuruan, apa bisa dilayani?": where the writer lives
+    again = turn.nlu.understand(question)
+    topic = info.topic_of(question)
+    if whole_topic is not None and whole_topic != topic and info.topic_of(background) != whole_topic:
+        return turn  # "bojoku wis ora ono, kk ne piye?": the question needs the circumstance to be asked at all
+    if topic is not None and topic == whole_topic:
+        return turn  # the same question whole
+    told = turn.nlu.understand(background)
+    if told.intent in _SELF_CONTAINED and told.confidence >= CONFIDENT and told.intent != again.intent:
+        return turn  # "aku arep ndaftar akta lair, oleh diwakilno bojoku?": a request beside the question, not a circumstance
+    if topic is None and (again.intent not in _SELF_CONTAINED or again.confidence < CONFIDENT):
+        return turn
+    if any(turn.entities.get(k) and not again.entities.get(k) for k in ("kecamatan", "desa")):
+        return turn  # the place told beside the question is the question's
+    if (not outside and topic == whole_topic and again.intent == turn.intent and turn.confidence >= CONFIDENT):
+        return turn  # read whole the same: nothing to correct
+    entities = {**({"layanan": turn.entities["layanan"]} if turn.entities.get("layanan") and topic is None else {}),
+                **again.entities}  # "KTP saya hilang, bisa daftar di kenduren mas?": the service told before
+    return replace(turn, text=question, intent=again.intent, entities=entities, confidence=again.confidence)
+
+
 def _without_acceptance(turn: Turn, ask: Ask) -> Turn:
     """The request after "yowes gpp," read on its own, when it is surely one."""
     lead = _ACCEPT_LEAD.match(turn.text)
@@ -1072,6 +1141,25 @@ def just_asking(text: str) -> bool:
     """Not "takon petugas ae" (ask a person instead): that one is a wish for a petugas."""
     words = answers.words(text)
     return bool(_JUST_ASKING.search(" ".join(words))) and not {"petugas", "admin", "operator", "wong", "orang"} & set(words)
+
+
+def _stop_said_of_something_else(situation: Situation, turn: Turn, ask: Ask) -> Outcome | Turn | None:
+    """Stop and cancel words whose object or negation makes them no stop: "ojo distop kenduren mase" wants it to go on; "hajatane batal" is news of one's own
+    event (what else the message asks is read on its own). An Outcome, the turn without that clause, or None."""
+    if command_of(turn.text) is not None or (ask.choices is not None and turn.pick(ask.choices)):
+        return None
+    if ask.free_text:
+        return None
+    if berhenti.keep_going(turn.text):
+        return replace(stay(situation, [say("berhenti.keep_going")]), misses=0)
+    event = berhenti.own_event_cancelled(turn.text)
+    if event is None:
+        return None
+    rest = " ".join(p for p in (turn.text.replace(event, " ", 1)).split()).strip(" ,.;!")
+    if rest and turn.nlu is not None and asks_something(rest):
+        again = turn.nlu.understand(rest)
+        return replace(turn, text=rest, intent=again.intent, entities=dict(again.entities), confidence=again.confidence)
+    return replace(stay(situation, [say("berhenti.not_ours")]), misses=0)
 
 
 def _leaves_the_flow(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:

@@ -201,6 +201,11 @@ def opt_out(ctx: Context, d: kinds.OptOut) -> dict[str, Any]:
     return {}
 
 
+def no_surveys(ctx: Context, d: kinds.NoSurveys) -> dict[str, Any]:
+    ctx.resident.surveys_off_at = ctx.now
+    return {}
+
+
 def erase_data(ctx: Context, d: kinds.EraseData) -> dict[str, Any]:
     """UU 27/2022: remove name, number, notes and NIK; keep anonymised tickets and proposals."""
     s, r = ctx.session, ctx.resident
@@ -306,6 +311,7 @@ EFFECTS: dict[type[Effect], Handler] = {
     kinds.SupportProposal: support_proposal,
     kinds.Subscribe: subscribe,
     kinds.OptOut: opt_out,
+    kinds.NoSurveys: no_surveys,
     kinds.Unsubscribe: unsubscribe,
     kinds.EraseData: erase_data,
     kinds.SaveSurvey: save_survey,

@@ -428,7 +428,10 @@ def _opd_of(staff: Staff, ticket: Ticket) -> str:
 
 
 def start_survey(s: Session, resident, ticket: Ticket, now: datetime) -> None:
-    """Ask the 1–5 rating: the engine enters the survey flow (its first question and state)."""
+    """Ask the 1–5 rating: the engine enters the survey flow (its first question and state) — unless the
+    resident asked for no more surveys."""
+    if resident.surveys_off_at is not None:
+        return
     for question in enter_flow(s, resident, "survei", {"ticket_kode": ticket.kode}, now):
         notify.to_resident(s, resident, "survey", question, ticket_id=ticket.id, template_vars={"1": ticket.kode})
 

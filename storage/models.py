@@ -203,6 +203,7 @@ class Resident(Base):
     # Reminder subscriptions are rows of `subscription` (one per kecamatan); consent last given at subscribed_at.
     subscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    surveys_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # asked for no more surveys (reminders go on)
     # The desa whose kepala desa's forwarded link brought this resident (reach per desa).
     referral_desa_id: Mapped[int | None] = mapped_column(ForeignKey("desa.id"))
     # When that link brought them: reach is counted per visit (the run-up from the visit before).
