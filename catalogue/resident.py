@@ -360,6 +360,12 @@ MESSAGES: dict[str, str] = {
     "berhenti.keep_going": "Siap, terima kasih dukungannya 🙏 Tidak ada yang dihentikan: Kenduren Mas tetap berjalan, dan pengingat serta data Anda tetap seperti semula.",
     "berhenti.not_ours": "Oh, begitu 🙏 Tidak ada yang saya batalkan atau hentikan: tiket, pengingat dan data Anda tetap seperti semula. Ketik *MENU* kalau ada yang bisa saya bantu.",
     "berhenti.surveys_off": "Baik, survei kepuasan tidak akan kami kirim lagi ke nomor ini 🙏 Pengingat jadwal dan kabar tiket Anda tetap dikirim seperti biasa (kalau ingin berhenti menerima pengingat juga, balas *BERHENTI*).",
+    "berhenti.link": ("Tautan Desa {desa} (warga yang membukanya tercatat datang lewat desa Anda):\n{link}\n"
+                      "Tautan yang sama sudah ada di bawah setiap pengingat untuk kepala desa, jadi cukup teruskan pengingatnya ke grup warga."),
+    "berhenti.link_in_reminders": ("Tautan Desa {desa} ada di bagian bawah setiap pengingat untuk kepala desa (berawalan https://wa.me/…): "
+                                   "warga yang membukanya tercatat datang lewat desa Anda. Cukup teruskan pengingatnya ke grup warga."),
+    "berhenti.link_resident": ("Tautan desa hanya ada di pengingat untuk kepala desa yang terdaftar 🙏 Untuk mengajak warga, bagikan saja "
+                               "nomor WhatsApp ini: siapa pun bisa menulis *MENU* untuk jadwal, pendaftaran dan usulan."),
     "berhenti.which": "Maaf, saya ingin memastikan dulu 🙏 Yang Anda maksud:\n{options}",
     "berhenti.forwarding": ("Cara meneruskan pengingat ke grup WhatsApp: tekan lama pesan pengingatnya, ketuk tanda panah "
                             "*Teruskan* (➦), pilih grup warga, lalu kirim. Pengingat untuk kepala desa sudah ditulis untuk "

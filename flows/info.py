@@ -142,6 +142,12 @@ _ACUTE = (r"\b(?:sesak\w*|sesek|ngos ngosan|megap\w*|kejang\w*|kejet\w*|stroke|s
           r"demam tinggi|panas tinggi|panase duwur|step|lumpuh mendadak|mendadak lumpuh|koma|kritis|sekarat|"
           r"(?:sakit|lara|gerah|sakite)\s+(?:parah|keras|nemen|banget|sanget|mendadak|dadakan|ndadak|gawat|kritis))\b")
 
+# Where (or when) a finished document is collected: "diambil dmn?", "njupuke nang ndi?", "mendhetipun wonten pundi?",
+# "èkala' è dimma?" — any form of the verb, with where or when.
+_COLLECT = (r"(?:di|ng|me|nge)?ambil\w*|n?jupuk\w*|dijupuk\w*|mundh?ut\w*|dipundh?ut\w*|dipendh?et\w*|mendh?et\w*|"
+            r"(?:è|e)?ngala'?\w*|(?:è|e)kala'?\w*|diparingaken|diterima|ditampa")
+_COLLECT_WHERE = r"(?:mana|ngendi|endi|ndi|nandi|pundi|dimana|di mana|dmn|dmana|dimna|kapan|kpn|dimma|dhimma|kamma)"
+
 # Each topic: how residents ask it, and which answer (kunci) fits, first match wins:
 # (words that refine it or None, the services it is for or None, kunci).
 TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, frozenset[str] | None, str], ...]], ...] = (
@@ -249,7 +255,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
         (None, frozenset({"kartu_kuning"}), "fotokopi.kartu_kuning"),
         (None, DUKCAPIL | {None}, "fotokopi.umum"),
     )),
-    ("waktu_jadi", _re(_DOC_READY + r"|\b(?:kapan|berapa lama|brp lama|piro suwe|pinten dinten|sampai kapan|sampe kapan|berapa hari|piro dino)\b.*\b(?:jadi\w*|dadi\w*|dados\w*|rampung|terbit|jadine|dadine)\b|\b(?:jadi\w*|dadi\w*|dados\w*|jadine|dadine|rampung|terbit)\b.*\b(?:kapan|berapa lama|piro suwe|pinten|lama|suwe)\b|\b(?:diambil|ambil|njupuk|dijupuk|mundut|dipundhut|dipendhet|mendhet|ngala')\b.*\b(?:mana|ngendi|endi|ndi|nandi|pundi|dimana|kapan)\b|\b(?:mana|ngendi|endi|ndi|nandi|pundi|dimana|kapan|kpn)\b.*\b(?:diambil|ngambil|njupuk|dijupuk|mundut|dipendhet|mendhet|dipundhut)\b|\blangsung jadi\b|\bjadi hari itu\b|\bhari itu juga\b|\bberlaku berapa\b"), (
+    ("waktu_jadi", _re(_DOC_READY + r"|\b(?:kapan|berapa lama|brp lama|piro suwe|pinten dinten|sampai kapan|sampe kapan|berapa hari|piro dino)\b.*\b(?:jadi\w*|dadi\w*|dados\w*|rampung|terbit|jadine|dadine)\b|\b(?:jadi\w*|dadi\w*|dados\w*|jadine|dadine|rampung|terbit)\b.*\b(?:kapan|berapa lama|piro suwe|pinten|lama|suwe)\b|\b" + _COLLECT + r"\b.*\b" + _COLLECT_WHERE + r"\b|\b" + _COLLECT_WHERE + r"\b.*\b" + _COLLECT + r"\b|\blangsung jadi\b|\bjadi hari itu\b|\bhari itu juga\b|\bberlaku berapa\b"), (
         (None, frozenset({"ktp", "ktp_ganti"}), "waktu_jadi.ktp"),
         (None, frozenset({"kk", "kk_ganti"}), "waktu_jadi.kk"),
         (None, frozenset({"akta", "akta_kematian", "kia", "kia_ganti"}), "waktu_jadi.akta"),

@@ -980,6 +980,13 @@ _CLAUSE_END = re.compile(r"(?<=[.;!?\n])\s*|,\s*")
 _SELF_CONTAINED = frozenset({"cek_status", "jadwal", "daftar_layanan", "langganan", "usulan", "antrean"})
 
 
+# Intents that request nothing of their own: a greeting, a call for help, out of scope.
+_NO_REQUEST = frozenset({"sapaan", "bantuan", "diluar_topik", OUT_OF_SCOPE})
+# A clause that opens with "if" is the question's condition, never background.
+_CONDITION = re.compile(r"^\W*(?:lek|lak|nek|nak|yen|yèn|kalau|kalo|klo|kl|jika|jikalau|apabila|bila|misal\w*|umpama\w*|"
+                        r"seandainya|andaikan|menawi|manawi|bilih|mun|mon|lamon|sakengga|semisal|misale)\b", re.IGNORECASE)
+
+
 def question_after_background(text: str) -> tuple[str, str] | None:
     """(the circumstance, the question) of "bojoku wis meninggal, aku wis kedaftar durung?", "anak saya kerja di
     surabaya, bisa daftar ktp di sini?", "kaula la daftar? lakena kaula ampon seda": one clause asks, the others
@@ -1005,6 +1012,8 @@ def _without_background(turn: Turn, situation: Situation, ask: Ask) -> Turn:
     if split is None:
         return turn
     background, question = split
+    if _CONDITION.match(background):
+        return turn  # "lek aku gak teko, tiketku angus ta?": the condition is part of the question
     whole_topic = info.topic_of(turn.text)
     if whole_topic == "darurat" or info.topic_of(background) == "darurat":
         return turn
@@ -1018,8 +1027,11 @@ def _without_background(turn: Turn, situation: Situation, ask: Ask) -> Turn:
     if topic is not None and topic == whole_topic:
         return turn  # the same question whole
     told = turn.nlu.understand(background)
-    if told.intent in _SELF_CONTAINED and told.confidence >= CONFIDENT and told.intent != again.intent:
-        return turn  # "aku arep ndaftar akta lair, oleh diwakilno bojoku?": a request beside the question, not a circumstance
+    if (told.intent not in _NO_REQUEST and told.confidence >= CONFIDENT and told.intent != again.intent) \
+            or berhenti.clear_stop(background) or berhenti.stops_one_of_mine(replace(turn, text=background)):
+        # "aku arep ndaftar akta lair, oleh diwakilno bojoku?", "pengingat beji distop wae, sing pandaan isih yo":
+        # a request beside the question, not a circumstance.
+        return turn
     if topic is None and (again.intent not in _SELF_CONTAINED or again.confidence < CONFIDENT):
         return turn
     if any(turn.entities.get(k) and not again.entities.get(k) for k in ("kecamatan", "desa")):
@@ -1079,8 +1091,26 @@ def _sensitive(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -
     if not ask.free_text and berhenti.forwarding(turn.text) and not _registration_asked(turn):
         # Only a registered kepala desa gets announcements written to forward, with their desa's link.
         key = FORWARDING_HELP.get(turn.resident.role or "", "berhenti.forwarding_resident")
-        return replace(stay(situation, [say(key)]), misses=0)
+        return replace(stay(situation, [say(key)]), slots={**situation.slots, ANSWERED: "forwarding"}, misses=0)
+    if situation.flow in (None, "menu") and asks_for_the_link(turn.text) and (
+            situation.slots.get(ANSWERED) == "forwarding" or turn.resident.role == "kades"):
+        # "tautan apa?", "link e endi" after the forwarding help (or from a kepala desa): their desa's link.
+        own = turn.facts.own_desa_link()
+        reply = (say("berhenti.link_resident") if own is None else say("berhenti.link", desa=own[0], link=own[1])
+                 if own[1] else say("berhenti.link_in_reminders", desa=own[0]))
+        return replace(stay(situation, [reply]), misses=0)
     return None
+
+
+# What the bot last answered outside a flow, for a follow-up that only makes sense after it ("tautan apa?").
+ANSWERED = "answered"
+_LINK = re.compile(r"\b(?:link\w*|tautan\w*|taut|url|linkipun|lingk\w*|lengk\w*)\b", re.IGNORECASE)
+
+
+def asks_for_the_link(text: str) -> bool:
+    """"tautan apa?", "link e endi", "link ipun pundi?", "linknya mana pak": the desa's link asked for."""
+    norm = " ".join(answers.words(text))
+    return bool(_LINK.search(norm)) and (asks_something(text) or len(norm.split()) <= 3)
 
 
 # "yo wis daftarno ae, mengko tak takon petugase langsung", "iya daftarkan, nanti saya tanya di sana": a yes

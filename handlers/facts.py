@@ -19,6 +19,7 @@ from flows.facts import (
     SimilarProposal, SourcedAnswer, StatusItem, TicketView, VisitView, mismatches,
 )
 from flows.phones import readable
+from flows.referral import wa_me_link
 from flows.policy import ATTACHMENT_KEPT, media_kind
 from flows.places import km_between
 from handlers.antrean.facts import QueueFacts
@@ -49,8 +50,9 @@ NEARBY_HORIZON_DAYS = 200
 
 class DbFacts(QueueFacts):
     def __init__(self, session: Session, resident: Resident, now: datetime, timezone: str,
-                 show_petugas_phone: bool = True):
+                 show_petugas_phone: bool = True, bot_number: str = ""):
         self.s = session
+        self.bot_number = bot_number  # Settings.bot_whatsapp_number: the kepala desa's wa.me link is built on it
         self.show_petugas_phone = show_petugas_phone  # Settings.show_petugas_phone
         self.resident = resident
         self.now, self.timezone = now, timezone
@@ -222,6 +224,16 @@ class DbFacts(QueueFacts):
         return [SimilarProposal(kode=p.kode, kategori=p.kategori, desa=desa,
                                 created=p.created_at.astimezone(self.zone).date(), support_count=p.support_count)
                 for score, p in scored if score >= SIMILAR_SCORE]
+
+    def own_desa_link(self) -> tuple[str, str | None] | None:
+        """For a kepala desa writing: (their desa, its wa.me link — None without BOT_WHATSAPP_NUMBER); else None."""
+        if self.resident is None or not self.resident.phone:
+            return None
+        desa = self.s.scalar(select(Desa).join(Staff, Staff.desa_id == Desa.id).where(
+            Staff.phone == self.resident.phone, Staff.role == StaffRole.KADES, Staff.active.is_(True)).limit(1))
+        if desa is None:
+            return None
+        return desa.nama, wa_me_link(self.bot_number, desa.nama, desa.kode) if self.bot_number else None
 
     def desa_by_kode(self, kode: str) -> DesaRef | None:
         row = self.s.execute(select(Desa, Kecamatan.nama).join(Desa.kecamatan).where(Desa.kode == kode)).first()

@@ -135,4 +135,5 @@ def resident_unit(tracker: Tracker) -> Iterator[Unit]:
         conversation = locked_conversation(session, resident, CHANNEL, now)
         yield Unit(rt, session, fx.Context(session, resident, conversation, now, rt),
                    DbFacts(session, resident, now, rt.settings.bot_timezone,
-                           show_petugas_phone=rt.settings.show_petugas_phone), now)
+                           show_petugas_phone=rt.settings.show_petugas_phone,
+                           bot_number=rt.settings.bot_whatsapp_number), now)

@@ -117,6 +117,9 @@ class FakeFacts:
     def desa_by_kode(self, kode: str) -> DesaRef | None:
         return next((d for d in reference.desa() if d.kode == kode), None) if kode == "35.14.12.2001" else None
 
+    def own_desa_link(self) -> tuple[str, str | None] | None:
+        return None
+
     def antrean_today(self) -> AntreanDay:
         return AntreanDay()
 

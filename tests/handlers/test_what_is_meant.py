@@ -132,3 +132,41 @@ def test_at_the_survey_itself_the_opt_out_ends_it(wa_app, wa_client, phone, sche
     Phone(wa_client, RINA, "Rina").say(f"#{kode} selesai sudah dijawab")
     play(phone, [("gak usah survei2an mas", "survei kepuasan tidak akan", "!Mohon balas dengan angka")])
     assert subscribed(rt) == ["Gempol"]
+
+
+# — 3. follow-ups read in the context of the answer before ————————————————————————————————————
+
+@pytest.fixture
+def kades(rt):
+    from storage.models import Desa
+    with rt.sessions.begin() as s:
+        desa = s.scalars(select(Desa).where(Desa.nama == "Gempol")).first()
+        s.add(Staff(phone="+6285700000999", name="Pak Kades", role=StaffRole.KADES, desa_id=desa.id,
+                    kecamatan_id=desa.kecamatan_id))
+    return "+6285700000999"
+
+
+@pytest.mark.parametrize("ask, follow_up", [
+    ("carane nerusno pengingat nang grup?", "tautan apa?"),  # ngoko
+    ("pripun carane ngirim pengumuman menika dhateng grup?", "link ipun pundi?"),  # krama
+    ("bagaimana cara meneruskan pengingat ke grup warga?", "linknya mana pak"),
+])
+def test_a_kepala_desa_asking_for_the_link_after_the_forwarding_help_gets_it(wa_client, schedule, rt, kades, ask,
+                                                                            follow_up):
+    pak_kades = Phone(wa_client, kades, "Pak Kades")
+    play(pak_kades, [(ask, "Teruskan"), (follow_up, "Tautan Desa Gempol", "wa.me", "!belum bisa saya jawab")])
+
+
+def test_a_resident_asking_for_the_link_is_told_who_has_one(phone, schedule, rt):
+    play(phone, [("carane nerusno pengingat nang grup?", "belum terdaftar sebagai kepala desa"),
+                 ("link e endi?", "hanya ada di pengingat untuk kepala desa", "!belum bisa saya jawab")])
+
+
+@pytest.mark.parametrize("ask, follow_up, service", [
+    ("syarat ktp apa aja?", "njupuke nang ndi?", "*KTP-el*"),
+    ("gratis ta urus akta?", "terus diambil dmn?", "*Akta kelahiran*"),
+    ("kk ku wes dadi urung?", "mendhetipun wonten pundi?", "*Kartu Keluarga (KK)*"),  # krama
+])
+def test_where_it_is_collected_follows_the_service_at_hand(phone, schedule, rt, ask, follow_up, service):
+    phone.say(ask)
+    play(phone, [(follow_up, service, "diambil", "📚 Sumber:", "!kecamatannya belum saya kenali")])
