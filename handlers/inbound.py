@@ -32,7 +32,7 @@ from flows.engine import ResidentView, Say, Turn, say
 from handlers import effects as fx
 from handlers import interactive
 from handlers.facts import CLOSED_TICKET, DbFacts
-from handlers.outbox import enqueue
+from handlers.outbox import enqueue_all
 from handlers.replies import carry_out, render_replies
 from handlers.residents import locked_conversation, resident_by_phone, save_outcome
 from storage.db import UTCDateTime, retry_on_disconnect, utcnow
@@ -131,10 +131,8 @@ def enqueue_replies(session: Session, channel: str, to_phone: str, says: list[Sa
                      "content_variables": question.variables()})
     elif question is not None:  # its numbered text would not fit one message: text, as on SMS
         rows += [{"body": piece} for piece in split_body(question.text)]
-    for row in rows:
-        enqueue(session, kind="reply", channel=channel, to_phone=to_phone, resident_id=resident_id,
-                staff_id=staff_id, **row)
-    return len(rows)
+    return enqueue_all(session, [dict(kind="reply", channel=channel, to_phone=to_phone, resident_id=resident_id,
+                                      staff_id=staff_id, **row) for row in rows])
 
 
 _STORED_FIELDS = ("message_sid", "channel", "from_phone", "body", "num_media", "media_url", "media_type", "latitude",
