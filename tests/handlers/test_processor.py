@@ -77,6 +77,18 @@ def test_the_webhook_acknowledges_without_processing(ack_app, art):
     assert process_pending(art) == {}
 
 
+def test_healthz_shows_the_messages_waiting_for_the_processor(ack_app, art):
+    web = FlaskClient(ack_app)
+    assert web.get("/healthz").get_json()["waiting"] == 0
+    for number in ("+6281230000051", "+6281230000052"):
+        phone = plain_phone(ack_app, number)
+        assert phone.post(phone.form("kapan kenduren mas ke gempol?")).status_code == 200
+    health = web.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["waiting"] == 2
+    assert process_pending(art) == {"processed": 2}
+    assert web.get("/healthz").get_json()["waiting"] == 0
+
+
 def test_duplicates_of_a_message_sid_are_stored_and_answered_once(ack_app, art):
     phone = plain_phone(ack_app, "+6281230000002")
     form = phone.form("menu")
