@@ -712,10 +712,11 @@ def start_processor(url: str, args, tmp: Path, name: str) -> subprocess.Popen:
     """The Procfile's `processor` (`python -m bot scheduler process-worker`), in its own process
     group; returns once it is listening (its recogniser built)."""
     cmd = [sys.executable, "-m", "bot", "scheduler", "process-worker", "--threads", str(args.processor_threads)]
-    if args.processor_nice:
-        cmd = ["nice", "-n", str(args.processor_nice), *cmd]
+    env = app_env(url)
+    if args.processor_nice is not None:  # else PROCESSOR_NICE from the environment, as the Procfile's
+        env["PROCESSOR_NICE"] = str(args.processor_nice)
     log = open(tmp / f"processor-{name}.log", "w+")
-    proc = subprocess.Popen(cmd, env=app_env(url), cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(cmd, env=env, cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     proc.log = log  # type: ignore[attr-defined]
     deadline = time.monotonic() + 240
@@ -723,6 +724,8 @@ def start_processor(url: str, args, tmp: Path, name: str) -> subprocess.Popen:
         if proc.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"processor did not start: {(tmp / f'processor-{name}.log').read_text()[-2000:]}")
         time.sleep(0.1)
+    said = [line for line in (tmp / f"processor-{name}.log").read_text(errors="replace").splitlines() if "Pemroses " in line]
+    print(f"  [{name}] {said[0].strip()}", file=sys.stderr, flush=True)  # its threads and nice level
     return proc
 
 
@@ -992,7 +995,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--backends", default="bare,sqlite,postgres",
                    help="comma-separated, from bare,floor,sqlite,postgres (bare is always measured when another is)")
     p.add_argument("--processor-threads", type=int, default=4, help="the processor process's threads (default 4)")
-    p.add_argument("--processor-nice", type=int, default=0, help="the processor process's nice level (default 0)")
+    p.add_argument("--processor-nice", type=int, default=None,
+                   help="the processor process's nice level (PROCESSOR_NICE; default: the environment's, else 0)")
     p.add_argument("--rate", type=float, default=200.0, help="open-loop messages/s (default 200)")
     p.add_argument("--duration", type=float, default=20.0, help="open-loop seconds (default 20)")
     p.add_argument("--max-duration", type=float, default=10.0, help="closed-loop seconds, 0 to skip (default 10)")

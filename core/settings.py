@@ -41,6 +41,10 @@ class Settings:
     # carries every reply, and at 10 on a busy host replies waited tens of seconds (storm bench:
     # p95 37.7 s at nice 10, 1.25 s at 0) while the webhook's p99 stayed within 2× either way.
     sender_nice: int = 0
+    # The nice level of the processor process (`scheduler process-worker`), at least: above 0 the web's
+    # webhook gets a core first when both are busy (the webhook only stores; the processor answers
+    # from the backlog once the burst passes). 0 by default: the processor is on every reply's path.
+    processor_nice: int = 0
     # Number residents write to, for the wa.me links in kepala desa reminders (E.164 digits).
     bot_whatsapp_number: str = ""
     # Reminder kinds: name:days-before@HH:MM, comma-separated.

@@ -78,7 +78,7 @@ def thread_count(rate: float, dialect: str) -> int:
 
 
 def lower_cpu_priority(nice: int) -> int:
-    """A sending process runs at nice level `nice` at least (SENDER_NICE), below the web: on a host
+    """A sending process (SENDER_NICE) or the processor (PROCESSOR_NICE) runs at nice level `nice` at least, below the web: on a host
     they share, a resident's webhook gets the CPU before the next message of a broadcast, which
     only waits for its pace slot anyway. A level, not a step: calling again changes nothing.
     Returns the process's nice level."""

@@ -130,9 +130,11 @@ def process_worker_command(threads: int, lease_seconds: float, poll: float | Non
     """Pemroses pesan masuk: webhook hanya menyimpan pesan; proses ini menjawabnya (urut per warga)."""
     from handlers.processor import Processor
     from scheduler.processor import ProcessLoop
+    from scheduler.sender import lower_cpu_priority
 
     rt = runtime()
     configure_logging(rt.settings.log_level)
+    nice = lower_cpu_priority(rt.settings.processor_nice)  # PROCESSOR_NICE: the web first when both are busy
     if once:
         done = Processor(rt, lease_seconds=lease_seconds).drain()
         click.echo(f"Pesan masuk diproses: {done}.")
@@ -145,7 +147,8 @@ def process_worker_command(threads: int, lease_seconds: float, poll: float | Non
         signal.signal(sig, lambda *_: loop.stop.set())
     loop.start()
     click.echo(f"Pemroses {loop.processor.owner}: {threads} thread"
-               + (", dibangunkan LISTEN/NOTIFY" if pg else f", melihat tiap {loop.poll:g} detik") + ".", err=True)
+               + (", dibangunkan LISTEN/NOTIFY" if pg else f", melihat tiap {loop.poll:g} detik")
+               + f", prioritas CPU nice {nice}.", err=True)
     loop.wait()
     loop.close()
     click.echo("Pemroses berhenti.", err=True)
