@@ -161,6 +161,8 @@ def main() -> None:
     parser.add_argument("--interleave-seconds", type=float, default=40.0,
                         help="after 'during': inbound with the senders frozen every other --slice s (0: skip)")
     parser.add_argument("--slice", type=float, default=4.0)
+    parser.add_argument("--settle", type=float, default=60.0,
+                        help="at the end, how long the processor and then the senders may finish what waits (s)")
     parser.add_argument("--fake-nice", type=int, default=10,
                         help="the fake Twilio's nice level (it stands for a service off the bot's host)")
     args = parser.parse_args()

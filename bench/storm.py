@@ -194,6 +194,13 @@ def merged(results) -> tuple[list[float], int, int]:
     return lat, sum(r.ok for r in results), sum(r.error_count for r in results)
 
 
+def waiting_inbound(rt) -> int:
+    from handlers.processor import waiting
+
+    with rt.sessions() as s:
+        return waiting(s)
+
+
 def run_storm(args) -> None:
     print("machine: 2 cores shared with six other engineers' work (tests, benches) — figures are noisy "
           "and a floor of what a dedicated host gives")
@@ -339,12 +346,25 @@ def run_storm(args) -> None:
             p2_start = time.perf_counter()
             after = inbound(servers, messages, args.inbound, args.inbound_seconds, "after")
         lat2, ok2, err2 = merged(after)
-        for p in procs:
-            p.send_signal(signal.SIGTERM)
-        for p in procs:
-            p.wait(timeout=30)
+        # The processor is stopped first, once it has answered what the phases stored, and the senders
+        # only once they have sent its replies (bounded by --settle): stopped the other way round, the
+        # replies it wrote after the senders stopped counted as "missed".
+        settle = time.monotonic() + args.settle
+        while waiting_inbound(rt) and time.monotonic() < settle:
+            time.sleep(0.2)
         for p in helpers:
             p.send_signal(signal.SIGTERM)
+            p.wait(timeout=30)
+        unanswered = waiting_inbound(rt)
+        while time.monotonic() < settle:
+            with rt.sessions() as s:
+                if not s.scalar(select(func.count()).select_from(OutboxMessage).where(
+                        OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]))):
+                    break
+            time.sleep(0.5)
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
             p.wait(timeout=30)
         fake_proc.send_signal(signal.SIGTERM)
         fake_proc.wait(timeout=60)
@@ -352,9 +372,10 @@ def run_storm(args) -> None:
 
         with rt.sessions() as s:
             rows = s.execute(select(OutboxMessage.twilio_sid, OutboxMessage.kind, OutboxMessage.status,
-                                    OutboxMessage.claimed_by)).all()
+                                    OutboxMessage.claimed_by, OutboxMessage.broadcast_id)).all()
         held = {r.twilio_sid for r in rows if r.twilio_sid}
         missed = sum(1 for r in rows if not r.twilio_sid)
+        missed_broadcast = sum(1 for r in rows if not r.twilio_sid and r.broadcast_id is not None)
         # The broadcast's messages: to its recipients (+62813…), not the relays. The inbound phones
         # (+62812…) get the webhook's replies once those go out over REST, several each.
         def is_broadcast(m) -> bool:
@@ -385,7 +406,9 @@ def run_storm(args) -> None:
         print(f"  tick said: {' '.join(outcome) or '(nothing)'}")
         print(f"  duplicates: {twice} residents got the reminder twice; {unheld} messages at Twilio held by no row "
               f"(a sender stopped between send and record leaves these for the lookup at Twilio); "
-              f"missed {missed} ({leftover} still pending or claimed at the end)")
+              f"missed {missed}: {missed_broadcast} of the broadcast, {missed - missed_broadcast} replies and "
+              f"relays ({leftover} still pending or claimed when the senders were stopped, after the processor "
+              f"and --settle {args.settle:g} s); {unanswered} inbound messages never answered by the processor")
         for width in (3, 10):
             most = most_in_window(all_at, width)
             print(f"  most sent in any {width:>2} s window: {most} (limit {args.rate * width:g}) "
