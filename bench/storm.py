@@ -73,23 +73,26 @@ class Phase:
     workers and the tick), the fake Twilio, the bench database's PostgreSQL backends, this client,
     and everything else on the machine (the other engineers' work: the noise)."""
 
-    def __init__(self, servers, senders, fake, database: str):
+    def __init__(self, servers, senders, fake, database: str, processor=None):
         self.servers, self.senders, self.fake, self.database = servers, senders, fake, database
+        self.processor = processor  # the Procfile's processor: its own column, not "other"
 
     def _sample(self):
         t = os.times()
         return (time.perf_counter(), sum(s.cpu() for s in self.servers),
                 sum(wh._proc_cpu(p.pid) for p in self.senders()), wh._proc_cpu(self.fake.pid),
-                wh._pg_backends_cpu(self.database), t.user + t.system, wh._machine_busy())
+                wh._pg_backends_cpu(self.database), t.user + t.system, wh._machine_busy(),
+                wh._proc_cpu(self.processor.pid) if self.processor is not None else 0.0)
 
     def __enter__(self):
         self.start = self._sample()
         return self
 
     def __exit__(self, *exc):
-        wall, web, send, fake, db, me, machine = (b - a for a, b in zip(self.start, self._sample()))
-        self.cores = {"web": web / wall, "senders": send / wall, "fake": fake / wall, "db": db / wall,
-                      "client": me / wall, "other": max(0.0, machine - web - send - fake - db - me) / wall}
+        wall, web, send, fake, db, me, machine, proc = (b - a for a, b in zip(self.start, self._sample()))
+        self.cores = {"web": web / wall, "processor": proc / wall, "senders": send / wall, "fake": fake / wall,
+                      "db": db / wall, "client": me / wall,
+                      "other": max(0.0, machine - web - proc - send - fake - db - me) / wall}
         return False
 
     def line(self) -> str:
@@ -246,7 +249,7 @@ def run_storm(args) -> None:
 
         procs_and_tick: list[subprocess.Popen] = []
         database = url.rsplit("/", 1)[-1]
-        phase0 = Phase(servers, lambda: procs_and_tick, fake_proc, database)
+        phase0 = Phase(servers, lambda: procs_and_tick, fake_proc, database, processor)
         with phase0:
             p0_start = time.perf_counter()
             quiet = inbound(servers, messages, args.inbound, args.inbound_seconds, "without")
@@ -301,7 +304,7 @@ def run_storm(args) -> None:
             time.sleep(0.2)
         print(f"all three senders sending {time.monotonic() - t0:.1f} s after they were started")
         prober.start()
-        phase1 = Phase(servers, lambda: procs_and_tick, fake_proc, database)
+        phase1 = Phase(servers, lambda: procs_and_tick, fake_proc, database, processor)
         with phase1:
             p1_start, during_wall = time.perf_counter(), [datetime.now(UTC)]
             during = inbound(servers, messages, args.inbound, args.inbound_seconds, "during")
@@ -341,7 +344,7 @@ def run_storm(args) -> None:
             tick_status = "stopped: still draining at --timeout"
         # The same inbound load once more, the broadcast sent (the workers idle): a second
         # "without" in the same run, so that the machine's drift between phases shows.
-        phase2 = Phase(servers, lambda: procs_and_tick, fake_proc, database)
+        phase2 = Phase(servers, lambda: procs_and_tick, fake_proc, database, processor)
         with phase2:
             p2_start = time.perf_counter()
             after = inbound(servers, messages, args.inbound, args.inbound_seconds, "after")
