@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue import MESSAGES, for_channel, render, render_say
@@ -305,6 +305,15 @@ def content_sid_for(sessions: sessionmaker[Session], client, kind: str, size: in
             found = session.scalar(select(ContentTemplate.content_sid)
                                    .where(ContentTemplate.kind == kind, ContentTemplate.size == size))
         return found or _create_and_store(sessions, client, kind, size)
+
+
+def forget_content(sessions: sessionmaker[Session], kind: str, size: int, gone_sid: str) -> None:
+    """A template Twilio no longer has (20404: deleted in its console, or by another deployment): its
+    cached row goes, so the next content_sid_for creates it again. Only that SID's row: a process
+    that has already created the new one keeps it."""
+    with sessions.begin() as session:
+        session.execute(delete(ContentTemplate).where(ContentTemplate.kind == kind, ContentTemplate.size == size,
+                                                      ContentTemplate.content_sid == gone_sid))
 
 
 _CREATING: dict[tuple[str, int], threading.Lock] = {}

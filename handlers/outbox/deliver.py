@@ -58,6 +58,7 @@ PREFETCH = 20
 TRANSIENT_CODES = frozenset({20429, 63018, 30001, 21611})
 OPTED_OUT_CODE = 21610
 OUTSIDE_WINDOW_CODE = 63016
+CONTENT_GONE_CODE = 20404  # the ContentSid is not found at Twilio: the template was deleted there
 MAX_ATTEMPTS = 8
 # What deliver() returns when the row turned out to be no longer ours when its outcome was
 # written: its lease ran out and another sender took it. Should never happen; a tick exits
@@ -121,9 +122,10 @@ class Deliverer:
         # Why a question went as numbered text (content refused now, or by a callback before).
         fallback: tuple[str | None, str] | None = None
         refused_in_window = False  # free text refused (63016) although the window looked open
+        recreated = False  # a template gone at Twilio (20404) is created again once per send
         if row.content_variables is not None and row.content_kind is None and row.error_message:
             fallback = (row.error_code, row.error_message)
-        for _ in range(3):
+        for _ in range(4):
             message = self._compose(row, mode)
             if isinstance(message, str):
                 if mode == "content":
@@ -140,6 +142,12 @@ class Deliverer:
             try:
                 result = self.sender.send(message)
             except SendError as exc:
+                if mode == "content" and exc.code == CONTENT_GONE_CODE and not recreated:
+                    recreated = True
+                    self._forget_content(row.content_kind, row.content_size, message.content_sid)
+                    log.warning("outbox %s: content template %s is gone at Twilio (20404); creating it again",
+                                row.id, message.content_sid)
+                    continue
                 if mode == "content" and _content_refused(exc):
                     fallback = (str(exc.code), f"interactive content refused ({exc.code} {exc.message}): "
                                                "sent as numbered text")
@@ -181,6 +189,14 @@ class Deliverer:
                 raise LookupError("no Content API with this sender (dry-run)")
             found = self._contents[(kind, size)] = content_sid_for(self.sessions, client, kind, size)
         return found
+
+    def _forget_content(self, kind: str, size: int, gone_sid: str) -> None:
+        """The cached template of that shape, here and for every process, so the next send creates it again."""
+        from handlers.interactive import forget_content
+
+        if self._contents.get((kind, size)) == gone_sid:
+            self._contents.pop((kind, size), None)
+        forget_content(self.sessions, kind, size, gone_sid)
 
     def _compose(self, row: Claimed, mode: str) -> OutgoingMessage | str:
         if mode == "text":

@@ -156,6 +156,35 @@ def test_buttons_refused_outside_the_window_go_as_numbered_text_recorded(sumarti
     assert "tidak dihapus" in sumarti.say("2")
 
 
+def test_a_template_deleted_at_twilio_is_created_again_once(rest_app, sumarti, app_rt, fake):
+    sumarti.send("tolong hapus data pribadi saya")
+    assert drain(app_rt) == {"sent": 1}
+    [first] = fake.sent_to(sumarti.number)
+    gone = first.form["ContentSid"]
+    del fake.contents[gone]  # deleted in Twilio's console: a send with it now gets 20404
+
+    warsini = Phone(rest_app.test_client(), "+6281234567892", "Warsini")
+    warsini.send("hapus data pribadi saya")
+    assert drain(app_rt) == {"sent": 1}
+    [sent] = fake.sent_to(warsini.number)  # the refused attempt is not a message
+    again = sent.form["ContentSid"]
+    assert again != gone and again in fake.contents and fake.content_creates() == 2
+    assert [title for title, _ in sent.buttons] == ["Ya, hapus data saya", "Tidak jadi"]
+    [row] = rows_of(app_rt, warsini.number)
+    assert (row.status, row.content_sid, row.error_code) == (OutboxStatus.QUEUED, again, None)
+    with app_rt.sessions() as s:
+        assert s.scalars(select(ContentTemplate.content_sid)).all() == [again]
+
+    # Created again only once per send: gone once more, and refused again, the question goes as text.
+    fake.refuse(code=20404, status=404, content_only=True)
+    suyati = Phone(rest_app.test_client(), "+6281234567893", "Suyati")
+    suyati.send("tolong hapus data pribadi saya")
+    assert drain(app_rt) == {"sent": 1}
+    [text] = fake.sent_to(suyati.number)
+    [row] = rows_of(app_rt, suyati.number)
+    assert text.form["Body"] == row.body and row.error_code == "20404" and fake.content_creates() == 3
+
+
 def test_any_refusal_of_the_content_sends_numbered_text(sumarti, app_rt, fake):
     sumarti.send("menu")
     fake.refuse(code=21656, content_only=True)  # "ContentVariables is not valid"
