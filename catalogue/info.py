@@ -35,6 +35,7 @@ MESSAGES: dict[str, str] = {
     "info.no_number": "Nomor itu tidak saya punya 🙏 Nomor petugas lapangan, koperasi atau kantor biasanya ada di kantor desa/kelurahan atau kantor kecamatan (perangkat desa bisa membantu). Bila ingin ditanyakan ke petugas Kenduren Mas, balas *PETUGAS*.",
     "info.back_to_question": "Silakan lanjutkan menjawab pertanyaan saya sebelumnya, atau ketik *MENU*.",
     "info.topic.diwakilkan": "diwakilkan",
+    "info.topic.syarat": "syarat",
     "info.topic.fotokopi": "fotokopi",
     "info.topic.biaya": "biaya",
     "info.topic.waktu_jadi": "kapan jadi",

@@ -29,6 +29,10 @@ MESSAGES: dict[str, str] = {
     "menu.not_understood": "Maaf, saya belum paham maksud Bapak/Ibu 🙏",
     "menu.did_you_mean": "Maksudnya *{what}*?\n{options}",
     "menu.question_noted_aside": "Pertanyaan Anda tadi belum bisa saya jawab dari data saya 🙏 Ketik *PETUGAS* bila ingin ditanyakan ke petugas.",
+    "menu.complaint": ("Mohon maaf atas pengalaman yang tidak mengenakkan ini 🙏 Terima kasih sudah menyampaikannya. "
+                       "Kalau ingin keluhan ini diteruskan ke petugas untuk ditindaklanjuti, balas *PETUGAS*; bisa juga lewat "
+                       "layanan pengaduan SP4N-LAPOR! (www.lapor.go.id)."),
+    "menu.good_news": "Alhamdulillah, ikut senang mendengarnya 🙏 Terima kasih kabarnya. Ketik *MENU* kalau ada yang lain.",
     "menu.never_mind": "Baik 🙏 Tidak ada yang saya catat atau teruskan. Pengingat dan data Anda tetap seperti semula. Ketik *MENU* kalau perlu lagi.",
     "menu.question_aside": "Pertanyaan itu belum bisa saya jawab di tengah langkah ini 🙏 Setelah selesai, tanyakan lagi, atau ketik *PETUGAS*.",
     "menu.again_later": "Bisa, kapan saja 🙏 Nanti cukup ketik *DAFTAR* (atau *MENU*); yang perlu saya tanyakan lagi saat itu.",

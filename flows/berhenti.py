@@ -150,12 +150,36 @@ _REMINDER_WORDS = frozenset({"pengingat", "pengingate", "pengingatnya", "penging
                              "reminder", "langganan", "jadwal", "diingatkan", "diingetno", "diingetin", "dielingno"})
 
 
+# A clause that keeps something going: "pengingat tetap jalan", "pengingate tetep yo", "gempol jgn distop".
+_KEEPS = re.compile(r"\b(?:tetap|tetep|ttp|isih|masih|msh|tasih|lanjut\w*|terus|biar|ben|biarkan|jalan|aktif)\b")
+
+
 def surveys_only(text: str) -> bool:
-    """A wish to get no more surveys, and only that (the reminders named too: not only surveys)."""
-    w = _words(text)
+    """A wish to get no more surveys, and only that: the reminders named beside it only to keep them ("stop survei
+    aja, pengingat tetap jalan"); the reminders named to stop too: not only surveys."""
+    kept = [c for c in _CLAUSES.split(text or "") if c.strip()]
+    w = _words(" ".join(c for c in kept if not (_KEEPS.search(" ".join(answers.words(c))) or keep_going(c))))
     if not any(_SURVEY_WORD.match(x) for x in w) or w & _REMINDER_WORDS:
         return False
     return bool(w & (DONT_WORDS | STOP_VERBS | answers.NEVER_MIND_WORDS | {"males", "emoh", "wegah", "nggak", "mboh"}))
+
+
+# Asking ABOUT one's reminders: "gk usah, maksudnya mau cek pengingat sy yg aktif", "pengingat sy tinggal gempol aja
+# kan?", "pengingat masih aktif gak?" — never an opt-out (only a stop verb said of them is).
+_REMINDER = re.compile(r"\b(?:pengingat\w*|pangengat\w*|pangèngat\w*|reminder\w*|langganan\w*)\b")
+_ABOUT = re.compile(r"\b(?:cek|ngecek|dicek|lihat|liat|deleng|delok|ndelok|tinggal|kari|sisa|masih|msh|isih|tasih|aktif|"
+                    r"maksud\w*|apa\s+(?:aja|saja)|opo\s+(?:wae|ae)|yang\s+mana|sing\s+endi|berapa|piro|pinten)\b")
+_STOP_SAID = re.compile(r"\b(?:stop|berhenti\w*|hentikan|dihentikan|distop|mandek\w*|mandeg\w*|pateni|matikan|dimatikan|"
+                        r"unsubscribe|unreg|hapus|busak)\b")
+
+
+def asks_about_reminders(text: str) -> bool:
+    norm = " ".join(answers.words(text))
+    if not _REMINDER.search(norm) or not _ABOUT.search(norm):
+        return False
+    if _STOP_SAID.search(_KEEP_GOING.sub(" ", norm)):
+        return False  # "stop pengingat beji, tinggal gempol aja kan?": a stop
+    return answers.is_question(text) or bool(re.search(r"\b(?:cek|ngecek|lihat|liat|deleng|delok|maksud\w*)\b", norm))
 
 
 # — the flow: a stop, said clearly, is done; anything else is asked —

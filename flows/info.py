@@ -148,6 +148,10 @@ _COLLECT = (r"(?:di|ng|me|nge)?ambil\w*|n?jupuk\w*|dijupuk\w*|mundh?ut\w*|dipund
             r"(?:è|e)?ngala'?\w*|(?:è|e)kala'?\w*|diparingaken|diterima|ditampa")
 _COLLECT_WHERE = r"(?:mana|ngendi|endi|ndi|nandi|pundi|dimana|di mana|dmn|dmana|dimna|kapan|kpn|dimma|dhimma|kamma)"
 
+# What makes "… sudah jadi" a question ("kk ku wes dadi urung", "KTP saya sudah jadi belum"), not news.
+_ASKED_READY = re.compile(r"\b(?:belum|blm|durung|urung|dereng|gurung|gung|apa|apakah|opo|nopo|menapa|kapan|kpn|piye|pripun|"
+                          r"gimana|berapa|brp|piro|pinten|mana|ngendi|endi|ndi|pundi|dimana|dmn|dimma|bila|ta|tah|toh|a)\b")
+
 # Each topic: how residents ask it, and which answer (kunci) fits, first match wins:
 # (words that refine it or None, the services it is for or None, kunci).
 TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, frozenset[str] | None, str], ...]], ...] = (
@@ -178,7 +182,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, fr
                      r"seda|sedo|sedho|tilar donya|pejah|mate|almarhum\w*|alm|kematian)\b"), (
         (None, None, "kk.kematian"),
     )),
-    ("musrenbang", _re(_USULAN_WHO + r"|\bmusrenbang\b|musyawarah desa|\bmusdes\b|\bkapan\b.*\b(?:di)?(?:bangun|kerjakan|garap|aspal|perbaiki|benahi|dandani|realisasi\w*|cor)\b|\b(?:di)?(?:bangun|dikerjakan|digarap|diaspal|diperbaiki|direalisasi\w*|terealisasi|dicor)\b.*\bkapan\b|\b(?:di)?usul\w*\b.*\b(?:kapan|dibahas|langsung)\b|\b(?:kapan|dibahas)\b.*\busulan\w*|langsung (?:di)?(?:kerjakan|bangun|garap)|\bdana desa\b"), (
+    ("musrenbang", _re(_USULAN_WHO + r"|\bmusrenbang\b|musyawarah desa|\bmusdes\b|\b(?:kapan|kpn|kapa|bila|kira2 kapan|kiro2 kapan)\b.*\b(?:di)?(?:bangun\w*|kerjakan|garap\w*|aspal\w*|perbaik\w*|benah\w*|benak\w*|bener[kn]\w*|dandan\w*|realisasi\w*|cor|dicor\w*)\b|\b(?:di)?(?:bangun|dikerjakan|digarap|diaspal|diperbaiki|direalisasi\w*|terealisasi|dicor)\b.*\bkapan\b|\b(?:di)?usul\w*\b.*\b(?:kapan|dibahas|langsung)\b|\b(?:kapan|dibahas)\b.*\busulan\w*|langsung (?:di)?(?:kerjakan|bangun|garap)|\bdana desa\b"), (
         (_re(_USULAN_WHO), None, "usulan.diteruskan musrenbang.dibahas"),
         (_re(r"langsung|kenduren"), None, "musrenbang.kenduren_mas"),
         (_re(r"dibahas|musyawarah|musdes|musrenbang"), None, "musrenbang.dibahas"),
@@ -288,6 +292,8 @@ def topic_of(text: str) -> str | None:
         return None
     for name, asked, _ in TOPICS:
         if asked.search(norm):
+            if name == "waktu_jadi" and not _ASKED_READY.search(norm) and not answers.is_question(text):
+                continue  # "alhamdulillah kk sudah jadi", "ktp saya sudah jadi": news, not a question
             return name
     if norm == "gratis" and text.strip().endswith("?"):
         return "biaya"

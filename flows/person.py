@@ -57,11 +57,6 @@ _RELATION = re.compile(
     re.IGNORECASE)
 
 
-def relation_in(text: str) -> bool:
-    """Whether the words name a relative of the writer ("anak saya", "bojoku", "kanggo mbahku")."""
-    return _RELATION.search(text or "") is not None and _NEGATED_RELATION.search(text or "") is None
-
-
 # "aku anake", "saya anaknya", "kula putranipun", "engkok ana'na": the writer says who THEY are (a clause
 # opening with I + a relation word): the relation of the person the ticket is for comes from elsewhere.
 _WRITER_ROLE = re.compile(

@@ -301,6 +301,14 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     own = _about_the_bot(situation, turn)
     if own is not None:
         return own
+    if situation.flow in (None, "menu") and is_complaint(turn) and not _clear_request(turn):
+        # "pelayanane suwi banget, aku ngenteni 3 jam ra dilayani", "petugasnya judes": a complaint is heard as one —
+        # never a queue check-in, a schedule card, a registration or a chat opened unasked; a petugas is offered.
+        return replace(stay(situation, [say("menu.complaint")]), misses=0)
+    if situation.flow in (None, "menu") and _GOOD_NEWS.search(" ".join(answers.words(turn.text))) \
+            and not asks_something(turn.text):
+        # "alhamdulillah kk sudah jadi", "matur nuwun, ktp kula sampun dados": news, never a status check or a "when".
+        return replace(stay(situation, [say("menu.good_news")]), misses=0)
 
     if situation.flow in (None, "menu") and never_mind_aside(turn.text):
         # "gak usah dicatet", "ora usah diterusno": nothing to drop, and never a stop of reminders.
@@ -475,7 +483,41 @@ def _unanswered_question(registry: Registry, rules: Rules, situation: Situation,
                            QUESTION_STATE, {"question_key": key, ASKED: turn.text}, misses=0)
     if outcome.flow == "jadwal" and _ASKS_SCHEDULE.search(" ".join(answers.words(turn.text))):
         return None  # "jam piro bukak e?": the schedule it asks
+    if _ASKS_TO_BRING.search(turn.text) and not turn.entities.get("layanan"):
+        # "lha iku kudu nggowo opo" after a schedule card: what to bring depends on the service — asked, as "kapan
+        # jadi" is; never "belum bisa saya jawab".
+        return Outcome([say("info.which_service", topic=say("info.topic.syarat"))], situation.flow, situation.state,
+                       dict(situation.slots), misses=0)
     return cannot_answer(rules, turn.text)
+
+
+# What to bring or what is required, asked without a service.
+_ASKS_TO_BRING = re.compile(r"\b(?:syarat\w*|persyaratan\w*|bawa\w*|gowo\w*|nggowo\w*|digowo\w*|beto|betah|beta|mbeta|"
+                            r"ngibe|ngiba|ngeba|dibutuhkan|berkas\w*)\b", re.IGNORECASE)
+
+
+# A complaint, in any register: how it felt ("kecewa", "mangkel", "nggondok", "capek"), how the service was
+# ("suwi banget", "judes", "ribet", "lelet", "gak dilayani", "dipingpong") — said, not asked.
+_COMPLAINT = re.compile(
+    r"\b(?:kecewa\w*|mengecewakan|ngecewakno|kesel|kesal|jengkel|mangkel|nggondok|dongkol|marah|nesu|sebel|sebal|"
+    r"capek|kesel\s+aku|judes|jutek|galak|kasar|sombong|(?:gak|ga|tidak|ora|ndak|nggak|kurang|mboten)\s+(?:ramah|sopan|"
+    r"dilayani|diladeni|dipun\s+layani|profesional|jelas\s+blas)|ribet\w*|ruwet\w*|mbulet\w*|berbelit\w*|lelet|lemot|"
+    r"lambat\s+(?:banget|sekali|pol)|(?:suwi|lama|lami|suwe)\s+(?:banget|bgt|sekali|pol|nemen|temen|sanget)|dipingpong|"
+    r"dilempar\w*\s+(?:ke\s+)?sana\s+sini|diping\s*pong|pungli|dipalak|dimintai\s+(?:uang|duit)|"
+    r"parah\s+(?:banget|pol|pelayanan\w*)|pelayanan\w*\s+(?:buruk|jelek|elek|parah|amburadul|kacau))\b", re.IGNORECASE)
+
+
+_GOOD_NEWS = re.compile(r"\b(?:sudah|udah|wis|wes|uwis|sampun|dah|la|ampon)\s+(?:jadi|jd|dadi|dados|rampung|selesai|beres|terbit|"
+                        r"dicetak|diambil|dijupuk|mari|lancar|dapat|oleh|angsal|olle)\b")
+
+
+def is_complaint(turn: Turn) -> bool:
+    """A complaint or venting, not a question the bot could answer: the complaint words, and no question asked
+    beyond a sigh ("kok ribet banget to", "kapan pemerintah peduli" are the complaint's own)."""
+    norm = " ".join(answers.words(turn.text))
+    if not _COMPLAINT.search(norm):
+        return False
+    return not answers.is_question(turn.text) or bool(re.search(r"\bkok\b|\bpeduli\b", norm))
 
 
 def _about_the_bot(situation: Situation, turn: Turn) -> Outcome | None:
@@ -1180,6 +1222,11 @@ def _stop_said_of_something_else(situation: Situation, turn: Turn, ask: Ask) -> 
         return None
     if ask.free_text:
         return None
+    mine = list(turn.facts.subscriptions()) if situation.flow in (None, "menu") else []
+    if mine and berhenti.asks_about_reminders(turn.text):
+        # Only the reminders held are listed here (none held: the reminder flow says so and offers them).
+        reply = say("langganan.list", kecamatan=langganan.kecamatan_list(mine), contoh=mine[0])
+        return replace(stay(situation, [reply]), misses=0)
     if berhenti.keep_going(turn.text):
         return replace(stay(situation, [say("berhenti.keep_going")]), misses=0)
     event = berhenti.own_event_cancelled(turn.text)

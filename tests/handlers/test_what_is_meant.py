@@ -170,3 +170,59 @@ def test_a_resident_asking_for_the_link_is_told_who_has_one(phone, schedule, rt)
 def test_where_it_is_collected_follows_the_service_at_hand(phone, schedule, rt, ask, follow_up, service):
     phone.say(ask)
     play(phone, [(follow_up, service, "diambil", "📚 Sumber:", "!kecamatannya belum saya kenali")])
+
+
+# — 4. asking about one's reminders is never a stop; a stop scoped to the surveys keeps them ——————————
+
+def subscribe_two(phone):
+    play(phone, [("ingetno gempol karo pandaan", "Setuju?"), ("1", "Siap")])
+
+
+@pytest.mark.parametrize("message", ["gk usah, maksudnya mau cek pengingat sy yg aktif",
+                                     "pengingat sy tinggal gempol aja kan?", "pengingat masih aktif gak?",
+                                     "pangengat kaula gi' aktif?"])  # Madurese
+def test_asking_about_ones_reminders_lists_them_and_stops_nothing(phone, schedule, rt, message):
+    subscribe_two(phone)
+    play(phone, [(message, "Pengingat Anda yang aktif", "!dihentikan", "!tidak akan menerima pengingat")])
+    assert subscribed(rt) == ["Gempol", "Pandaan"]
+
+
+@pytest.mark.parametrize("message", ["stop survei aja, pengingat tetap jalan", "survei gak usah, pengingate tetep yo"])
+def test_a_stop_of_the_surveys_with_the_reminders_kept_stops_only_the_surveys(phone, schedule, rt, message):
+    subscribe_two(phone)
+    play(phone, [(message, "survei kepuasan tidak akan", "!tidak akan menerima pengingat")])
+    assert subscribed(rt) == ["Gempol", "Pandaan"]
+
+
+# — 5. complaints and news are answered as what they are ———————————————————————————————————————
+
+@pytest.mark.parametrize("message", ["pelayanane suwi banget, aku ngenteni 3 jam ra dilayani, kecewa aku",
+                                     "petugasnya judes, gak ramah blas", "kok ribet banget to ngurus ktp ae",
+                                     "aku wingi wis teko tapi dokumen kurang, dadi balik maneh, capek"])
+def test_a_complaint_is_heard_and_a_petugas_offered_never_opened(phone, schedule, rt, message):
+    play(phone, [(message, "Mohon maaf atas pengalaman", "PETUGAS", "!HADIR", "!belum bisa saya jawab",
+                  "!Kecamatan Gempol", "!tinggal di kecamatan mana")])
+    assert tickets(rt) == []
+
+
+@pytest.mark.parametrize("message", ["alhamdulillah kk sudah jadi", "terima kasih banyak pak, sudah dibantu, ktp saya sudah jadi"])
+def test_good_news_is_no_question(phone, schedule, rt, message):
+    play(phone, [(message, "!Belum ada tiket", "!📚 Sumber", "!belum bisa saya jawab")])
+
+
+# — 6. questions the data answers, in other words ——————————————————————————————————————————————
+
+@pytest.mark.parametrize("follow_up", ["lha iku kudu nggowo opo", "terus kudu gowo opo wae?", "kula kedah mbeta berkas menapa?"])
+def test_what_to_bring_after_a_schedule_card_asks_which_service(phone, schedule, rt, follow_up):
+    play(phone, [("jadwal gempol kapan?", "Kecamatan Gempol"),
+                 (follow_up, "Layanan apa yang Anda maksud", "!belum bisa saya jawab")])
+
+
+@pytest.mark.parametrize("question", ["kiro2 kapan dibenakno dalane?", "jalan desa kapan diaspal?",
+                                      "kapan jalan kami dibenahi pak?"])
+def test_when_a_road_is_built_gets_the_musrenbang_timeline(phone, schedule, rt, question):
+    play(phone, [(question, "Musrenbang", "📚 Sumber:", "!belum bisa saya jawab")])
+
+
+def test_madurese_when_ready_and_where_collected(phone, schedule, rt):
+    play(phone, [("kapan ktp ne dadi? engkok ngala' e dimma?", "*KTP-el*", "diambil", "📚 Sumber:")])
