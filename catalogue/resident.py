@@ -297,6 +297,7 @@ MESSAGES: dict[str, str] = {
     "opt.yes_cancel_ticket": "Ya, batalkan",
     "tiket.card": "*{kode}* — {layanan} untuk {nama}: 📅 {tanggal}, {jam} 📍 {lokasi} (Kec. {kecamatan})",
     "tiket.card_no_visit": "*{kode}* — {layanan} untuk {nama} (jadwal belum ditentukan)",
+    "tiket.none_short": "Tiket: belum ada tiket yang masih berlaku dari nomor ini.",
     "tiket.none": "Belum ada tiket yang masih berlaku dari nomor ini. Balas *MENU* untuk mendaftar layanan.",
     "tiket.mine": "Tiket Anda yang masih berlaku:\n{options}\nBalas nomornya untuk memindah jadwal atau membatalkan, atau ketik *MENU*.",
     "tiket.which_cancel": "Tiket mana yang dibatalkan?\n{options}",

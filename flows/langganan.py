@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from flows import answers, berhenti, dates
+from flows import answers, berhenti, dates, tiket
 from flows.effects import OptOut, Subscribe, Unsubscribe
 from flows.engine import Ask, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.visit_card import visit_card
@@ -41,15 +41,35 @@ _ASKS_SCHEDULE = re.compile(r"\bjad[wu]al\w*", re.IGNORECASE)
 # "pengingatku opo wae?", "pengingat saya apa saja", "kula nampi pengingat napa mawon?", "reminderku": which ones.
 _LIST = re.compile(
     r"^\W*(?:cek\s+|lihat\s+|deleng\s+)?(?:pengingatku|langgananku|reminderku|pengingat\s+(?:saya|aku|kula|kaule))\W*$|"
-    r"\b(?:pengingat\w*|langganan\w*|reminder\w*)\b.*\b(?:apa\s+saja|apa\s+aja|apa\s+wae|opo\s+wae|opo\s+ae|"
-    r"napa\s+mawon|menapa\s+mawon|apah\s+beih|mana\s+saja|endi\s+wae|pundi\s+mawon|berapa|piro|pinten|yang\s+aktif|"
+    r"\b(?:pengingat\w*|pang[eè]ngat\w*|langganan\w*|reminder\w*)\b.*\b(?:apa\s+saja|apa\s+aja|apa\s+wae|opo\s+wae|opo\s+ae|"
+    r"(?:napa|menapa|nopo|punapa|apa|opo)\s+(?:ke)?mawon|apah\s+beih|mana\s+saja|endi\s+wae|pundi\s+mawon|berapa|piro|pinten|yang\s+aktif|"
     r"sing\s+aktif|ingkang\s+aktif)\b|"
     r"\b(?:kecamatan\s+(?:apa|mana|opo|endi|pundi|napa)|daftar|cek|lihat|deleng)\b.*\b(?:pengingat\w*|reminder\w*)\b",
     re.IGNORECASE)
 
 
-def asks_list(text: str) -> bool:
-    return bool(_LIST.search(text or ""))
+# Said only by one who has reminders, the noun left out: "sing aktif opo ae?", "yg masih aktif apa aja", "ingkang
+# aktif menapa kemawon", and "tinggal gempol aja kan?" (after stopping one: a question, never a stop).
+_LIST_BARE = re.compile(
+    r"^\W*(?:sing|seng|yang|yg|ingkang|se)\s+(?:(?:masih|isih|sik|taseh|teksih|gik)\s+)?(?:aktif|jalan|mlaku|urip)\s+"
+    r"(?:apa|opo|napa|menapa|nopo|punapa|apah|endi|ndi|mana|pundi)\b|"
+    r"\b(?:tinggal|kari|kantun|gari|kare)\s+(?!(?:di|nang|neng|ning|ing|wonten|ten|e|ka)\b)(?:\w+\s+){1,3}?"
+    r"(?:aja|ae|wae|tok|thok|saja|mawon|kemawon|bhai|beih)\b\W*(?:kan|to|ta|ya|yo|nggih|ngge|kah|lak|tah)?\W*\?|"
+    r"\b(?:tinggal|kari|kantun|gari|kare)\s+(?!(?:di|nang|neng|ning|ing|wonten|ten|e|ka)\b)(?:\w+\s+){1,3}?"
+    r"(?:aja|ae|wae|tok|thok|saja|mawon|kemawon|bhai|beih)\s+(?:kan|to|ta|nggih|ngge|kah|lak|tah)\b",
+    re.IGNORECASE)
+# "sama tiket sy apa aja", "karo tiketku", "lan tiket kula": the tickets asked in the same message.
+_TICKETS_TOO = re.compile(r"\b(?:tiket\w*|karcis\w*|pendaftaran\w*|pendaftaranku)\b", re.IGNORECASE)
+
+
+def asks_list(text: str, *, subscriber: bool = False) -> bool:
+    """Which reminders are active; `subscriber`: said by one who has some, so the short forms count too."""
+    text = text or ""
+    return bool(_LIST.search(text)) or subscriber and bool(_LIST_BARE.search(text))
+
+
+def asks_tickets_too(text: str) -> bool:
+    return bool(_TICKETS_TOO.search(text or ""))
 
 
 def asks_reminder(text: str) -> bool:
@@ -97,11 +117,13 @@ def own_reminders_first(registry, flow: str | None, turn: Turn):
     if flow == FLOW.name or (current is not None and leaves_something(current)):
         return None
     lists = asks_list(turn.text) and not berhenti.clear_stop(turn.text)
-    if not lists and not berhenti.says_stop_words(turn.text):
+    bare = not lists and _LIST_BARE.search(turn.text or "") is not None and not berhenti.clear_stop(turn.text)
+    if not lists and not bare and not berhenti.says_stop_words(turn.text):
         return None  # the words first: the subscriptions are read only when they could matter (every message)
     mine = list(turn.facts.subscriptions())
     if not mine:
         return None
+    lists = lists or bare
     if lists:
         return start_flow(registry, FLOW.name, replace(turn, intent="langganan"), {})
     if berhenti.stops_one_of_mine(turn) and _to_stop(turn, mine):
@@ -115,13 +137,18 @@ def start(turn: Turn) -> Step:
     if turn.entities.get("layanan") and turn.facts.layanan(turn.entities["layanan"]) is not None:
         # "mau daftar kia anakku, sekalian ingatkan saya": the registration first, the reminders right after.
         return Step(switch_to="layanan", slots={"then_remind": True})
+    mine = list(turn.facts.subscriptions())
+    # "pengingatku opo wae?": the list, and how to add or stop one ("tinggal gempol aja kan?" asks, never stops).
+    if asks_list(turn.text, subscriber=bool(mine)) and not berhenti.clear_stop(turn.text):
+        # "… sama tiket sy apa aja": the tickets too, in the same answer.
+        tickets = tiket.tickets_said(turn) if asks_tickets_too(turn.text) else []
+        if mine:
+            return Step([say("langganan.list", kecamatan=kecamatan_list(mine), contoh=mine[0]), *tickets], None)
+        if tickets:
+            return Step([say("langganan.list_none"), *tickets], None)
+        return Step([say("langganan.list_none"), say("langganan.ask_kecamatan")], S.ASK_KECAMATAN)
     if berhenti.stops_one_of_mine(turn):  # "yg beji gak usah lagi" is a stop, never a new subscription
         return stopping(turn)
-    mine = list(turn.facts.subscriptions())
-    if asks_list(turn.text):  # "pengingatku opo wae?": the list, and how to add or stop one
-        if mine:
-            return Step([say("langganan.list", kecamatan=kecamatan_list(mine), contoh=mine[0])], None)
-        return Step([say("langganan.list_none"), say("langganan.ask_kecamatan")], S.ASK_KECAMATAN)
     named = (kecamatan_named(turn) or list(turn.slots.get("kecamatan_list") or [])
              or [k for k in [turn.slots.get("kecamatan")] if k])
     if named and (dates.asks_when(turn.text) or _ASKS_SCHEDULE.search(turn.text)):

@@ -289,6 +289,11 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         _without_background(_without_acceptance(_without_thanks(turn, ask), ask), situation, ask))
     # "batalno", "gak iso teko tgl 14", "ganti tanggal" from a ticket holder: about that ticket first
     # (before a stop or erasure is read into it: cancelling never stops reminders).
+    # "pengingat sy apa aja, sama tiket sy apa aja": the reminders' list answers both (the tickets beside it).
+    reminders = (langganan.own_reminders_first(registry, situation.flow, turn)
+                 if langganan.asks_list(turn.text) else None)
+    if reminders is not None:
+        return reminders
     own = tiket.own_ticket_first(registry, situation.flow, turn, situation.state)
     if own is not None:
         return own

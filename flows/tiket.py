@@ -187,6 +187,15 @@ def _chosen_by_text(turn: Turn, tickets: Sequence[OwnTicket]) -> OwnTicket | Non
     return None
 
 
+def tickets_said(turn: Turn) -> list[Say]:
+    """The resident's open tickets with their dates (asked beside another question: "pengingat sy apa aja, sama
+    tiket sy apa aja")."""
+    tickets = list(turn.facts.own_tickets())
+    if not tickets:
+        return [say("tiket.none_short")]
+    return [say("tiket.when_all", items=Bullets([_card(t) for t in tickets]))]
+
+
 def start(turn: Turn) -> Step:
     tickets = list(turn.facts.own_tickets())
     if not tickets:
