@@ -13,31 +13,22 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
-from bot import create_app
 from core.settings import PROJECT_DIR
 from handlers.processor import Processor, process_pending
 from scheduler.processor import ProcessLoop
 from storage.db import database_now
 from storage.models import Conversation, InboundMessage, OutboxMessage, Resident
-from tests.whatsapp import Phone, replies_of, signed_settings
+from tests.whatsapp import Phone, replies_of
 
 
 @pytest.fixture
-def ack_app(rt, settings):
-    application = create_app(asdict(signed_settings(settings)))
-    yield application
-    application.extensions["kenduren"].dispose()
-
-
-@pytest.fixture
-def art(ack_app):
-    return ack_app.extensions["kenduren"]
+def art(wa_app):
+    return wa_app.extensions["kenduren"]
 
 
 def plain_phone(app, number: str, name: str | None = "Sumarti") -> Phone:
@@ -56,8 +47,8 @@ def reply_bodies(rt, number: str) -> list[str]:
                               .order_by(OutboxMessage.id)))
 
 
-def test_the_webhook_acknowledges_without_processing(ack_app, art):
-    phone = plain_phone(ack_app, "+6281230000001")
+def test_the_webhook_acknowledges_without_processing(wa_app, art):
+    phone = plain_phone(wa_app, "+6281230000001")
     response = phone.post(phone.form("menu"))
     assert response.status_code == 200 and response.mimetype == "text/xml"
     assert replies_of(response) == []
@@ -77,11 +68,11 @@ def test_the_webhook_acknowledges_without_processing(ack_app, art):
     assert process_pending(art) == {}
 
 
-def test_healthz_shows_the_messages_waiting_for_the_processor(ack_app, art):
-    web = FlaskClient(ack_app)
+def test_healthz_shows_the_messages_waiting_for_the_processor(wa_app, art):
+    web = FlaskClient(wa_app)
     assert web.get("/healthz").get_json()["waiting"] == 0
     for number in ("+6281230000051", "+6281230000052"):
-        phone = plain_phone(ack_app, number)
+        phone = plain_phone(wa_app, number)
         assert phone.post(phone.form("kapan kenduren mas ke gempol?")).status_code == 200
     health = web.get("/healthz")
     assert health.status_code == 200 and health.get_json()["waiting"] == 2
@@ -89,8 +80,8 @@ def test_healthz_shows_the_messages_waiting_for_the_processor(ack_app, art):
     assert web.get("/healthz").get_json()["waiting"] == 0
 
 
-def test_duplicates_of_a_message_sid_are_stored_and_answered_once(ack_app, art):
-    phone = plain_phone(ack_app, "+6281230000002")
+def test_duplicates_of_a_message_sid_are_stored_and_answered_once(wa_app, art):
+    phone = plain_phone(wa_app, "+6281230000002")
     form = phone.form("menu")
     for _ in range(3):
         assert replies_of(phone.post(form)) == []
@@ -104,9 +95,9 @@ def test_duplicates_of_a_message_sid_are_stored_and_answered_once(ack_app, art):
     assert reply_bodies(art, phone.number) == first and count(art, InboundMessage) == 1
 
 
-def test_each_residents_messages_are_processed_in_order_by_two_processors(ack_app, art):
+def test_each_residents_messages_are_processed_in_order_by_two_processors(wa_app, art):
     lines = ("halo", "daftar", "ktp", "menu", "jadwal", "batal", "mau daftar kk", "2")
-    phones = [plain_phone(ack_app, f"+628123100{n:04d}", None) for n in range(6)]
+    phones = [plain_phone(wa_app, f"+628123100{n:04d}", None) for n in range(6)]
     for line in lines:  # interleaved: each resident's messages far apart in id order
         for p in phones:
             assert p.post(p.form(line)).status_code == 200
@@ -135,8 +126,8 @@ def test_each_residents_messages_are_processed_in_order_by_two_processors(ack_ap
         assert len({r.processed_at for r in mine}) == len(mine)
 
 
-def test_a_claim_whose_processor_vanished_is_taken_again_after_its_lease(ack_app, art):
-    phone = plain_phone(ack_app, "+6281230000003")
+def test_a_claim_whose_processor_vanished_is_taken_again_after_its_lease(wa_app, art):
+    phone = plain_phone(wa_app, "+6281230000003")
     phone.post(phone.form("menu"))
     gone = Processor(art, lease_seconds=0.5)
     [row_id] = gone.claim()  # and never processes it (the process died)
@@ -160,10 +151,10 @@ def test_a_claim_whose_processor_vanished_is_taken_again_after_its_lease(ack_app
         assert s.get(InboundMessage, row_id).lease_owner == other.owner
 
 
-def test_the_in_process_processor_answers_when_the_webhook_rings(ack_app, art):
+def test_the_in_process_processor_answers_when_the_webhook_rings(wa_app, art):
     loop = ProcessLoop(art, threads=2, poll=600).start()  # only the bell can wake it in time
     try:
-        phone = plain_phone(ack_app, "+6281230000004")
+        phone = plain_phone(wa_app, "+6281230000004")
         phone.post(phone.form("menu"))
         deadline = time.monotonic() + 60
         while not reply_bodies(art, phone.number):
@@ -176,12 +167,12 @@ def test_the_in_process_processor_answers_when_the_webhook_rings(ack_app, art):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
-def test_a_processor_process_killed_mid_message_loses_nothing_and_repeats_nothing(ack_app, art, backend,
+def test_a_processor_process_killed_mid_message_loses_nothing_and_repeats_nothing(wa_app, art, backend,
                                                                                    database_url, tmp_path):
     """Killed inside its processing transaction: blocked on the resident's conversation row, which
     the test holds. PostgreSQL only: SQLite runs one writer at a time from BEGIN (the lease test
     above takes a vanished claim again on both)."""
-    phone = plain_phone(ack_app, "+6281230000005")
+    phone = plain_phone(wa_app, "+6281230000005")
     phone.post(phone.form("halo"))
     process_pending(art)
     before = reply_bodies(art, phone.number)
