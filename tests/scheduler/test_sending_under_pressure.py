@@ -134,17 +134,17 @@ def claimed_before(trt, reply_id: int, written: tuple[int, set[int]], *, but_by:
 REPLIES = 4  # written one by one while the broadcast drains, each to a resident of its own
 
 
-def broadcast_due_at_the_late_tick(trt) -> tuple[datetime, datetime]:
-    """A broadcast to RECIPIENTS residents of Gempol, planned by the late tick's clock (due at the simulated
+def broadcast_due_at_the_late_tick(trt, recipients: int = RECIPIENTS) -> tuple[datetime, datetime]:
+    """A broadcast to `recipients` residents of Gempol, planned by the late tick's clock (due at the simulated
     now, HOURS_OFF before the real time, so the tick sends too); quiet hours off. Returns (real, simulated)."""
     real = datetime.now(UTC)
     simulated = real - timedelta(hours=HOURS_OFF)
     trt.settings = trt.settings.with_overrides(quiet_hours="00:00-00:00")
     with trt.sessions.begin() as s:
         visit_id = add_visit(s, "Gempol", real.astimezone(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=10))
-        add_residents(s, "Gempol", RECIPIENTS, last_inbound_at=real - timedelta(hours=1))
+        add_residents(s, "Gempol", recipients, last_inbound_at=real - timedelta(hours=1))
         assert plan_broadcast(s, trt, visit_id, "h1", simulated, real + timedelta(days=2), simulated).recipients \
-            == RECIPIENTS
+            == recipients
     return real, simulated
 
 
@@ -197,7 +197,11 @@ def test_two_workers_and_a_tick_hours_off_share_one_rate_and_send_each_once(trt,
         assert len(fake_twilio.sent_to(phone(9_000 + i))) == 1
 
 
-REPLY_RATE = 20  # the account's rate in the test below: the broadcast's rest takes ~15 s
+# The test below: its broadcast drains for REPLY_RECIPIENTS ÷ REPLY_RATE = 10 s (400 took 20 s, for no
+# more proof): the first reply is written once 40 are sent, when ≥ 115 of the 200 are still to claim
+# (three senders' claims in flight hold at most 3 × 15 rows at this rate and lease).
+REPLY_RATE = 20
+REPLY_RECIPIENTS = 200
 REPLY_PHONES = 12
 
 
@@ -208,7 +212,7 @@ def test_replies_written_by_the_webhook_during_the_drain_overtake_the_broadcast(
     reply is claimed before every broadcast row still unclaimed once the webhook had answered (the
     senders learn of it by NOTIFY on PostgreSQL, by their looks on SQLite), and all go out in
     order per resident and exactly once."""
-    real, simulated = broadcast_due_at_the_late_tick(trt)
+    real, simulated = broadcast_due_at_the_late_tick(trt, REPLY_RECIPIENTS)
     app = create_app(asdict(signed_settings(trt.settings)))
     url = trt.settings.database_url
     env = {"SEND_RATE_PER_SECOND": str(REPLY_RATE)}
@@ -239,7 +243,7 @@ def test_replies_written_by_the_webhook_during_the_drain_overtake_the_broadcast(
         assert first_replies
         for row, unclaimed in first_replies:
             assert claimed_before(trt, row, unclaimed, but_by=tick.pid) == [], row
-        assert any(len(unclaimed[1]) > RECIPIENTS // 4 for _row, unclaimed in first_replies)  # during the drain
+        assert any(len(unclaimed[1]) > REPLY_RECIPIENTS // 4 for _row, unclaimed in first_replies)  # during the drain
     finally:
         for w in workers:
             stop(w)
