@@ -115,7 +115,11 @@ _OFFICE = (_KANTOR + r"\b.*\b" + _DINAS + r"\b|\b" + _DINAS + r"\b.*" + _KANTOR 
            r"|\b(?:ktp\w*|kk\w*|akta\w*|akte\w*|kia|dokumen\w*|surat\w*)\b.*\b(?:butuh|butuhe|perlu|dibutuhkan|dibutuhno|"
            r"kudu|kedah|harus|dienggo|kangge|kanggo|buat|gae)\b.*\b" + _SOON + r"\b"
            r"|\b(?:gak|ga|tidak|ora|ndak|nggak|mboten|boten|gk|tdk|tak)\s+(?:bisa|iso|isa|saged|sempat|sempet|kuat|betah)\s+"
-           r"(?:nunggu|menunggu|nenggo|ngenteni|nengga|ngrantos|ngantos|ngenteni|ngentos)\b")
+           r"(?:nunggu|menunggu|nenggo|ngenteni|nengga|ngrantos|ngantos|ngenteni|ngentos)\b"
+           # "mendesak pak, butuh cepat, piye?" after an answer about a document: where to get it sooner.
+           r"|\b(?:mendesak|urgent|urgen|butuh\s+(?:cepat|cepet|segera|sesegera)|penting\s+(?:banget|sekali|pol|sanget)|"
+           r"buru[- ]?buru|kesusu|ndang\s+butuh)\b.*\b(?:piye|pripun|gimana|gmn|bagaimana|yok\s+opo|yak\s+apa|kudu\s+opo|harus\s+apa|"
+           r"kedah\s+menapa|napa|apa\s+yang|opo\s+sing)\b")
 _LOST_CARD = r"\b(?:hilang|ilang|ical|kelangan|kecopetan|dicopet|rusak|sobek|patah|ketlisut|lenyap)\b"
 
 # "kapan", "tanggal pinten", "wonten pundi": when or where — "kula kedah rawuh tanggal pinten lan wonten pundi?"

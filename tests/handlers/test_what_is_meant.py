@@ -226,3 +226,10 @@ def test_when_a_road_is_built_gets_the_musrenbang_timeline(phone, schedule, rt, 
 
 def test_madurese_when_ready_and_where_collected(phone, schedule, rt):
     play(phone, [("kapan ktp ne dadi? engkok ngala' e dimma?", "*KTP-el*", "diambil", "📚 Sumber:")])
+
+
+@pytest.mark.parametrize("urgent", ["mendesak pak, butuh cepat, piye?", "penting sanget, kula kedah menapa?",
+                                    "butuh cepet mas, yok opo?"])
+def test_urgent_after_a_document_answer_gets_the_dinas_office(phone, schedule, rt, urgent):
+    play(phone, [("bojoku wis ora ono, kk ne piye?", "akta kematian"),
+                 (urgent, "tidak harus menunggu Kenduren Mas", "Raci", "!belum bisa saya jawab")])
