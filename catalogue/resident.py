@@ -218,6 +218,7 @@ MESSAGES: dict[str, str] = {
     "layanan.desa_noted": "Baik, Desa {desa}, Kec. {kecamatan} saya catat.",
     "layanan.nothing_changed": "Baik, tidak ada yang diubah.",
     "layanan.visit_kept": "Baik, jadwalnya tetap.",
+    "layanan.visit_restored": "Baik, jadwalnya kembali ke Kenduren Mas di {kecamatan}, {tanggal}.",
     "layanan.service_changed_midway": "Baik, layanan saya ganti menjadi *{layanan}*; jawaban Anda sebelumnya tetap.",
     "layanan.service_changed": "Layanan saya ganti menjadi *{layanan}*; jawaban Anda yang lain tetap seperti tadi.",
     "layanan.service_not_at_visit": "{opd} tidak membuka layanan di jadwal yang tadi dipilih. Pilih jadwal lain:",

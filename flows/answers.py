@@ -79,6 +79,7 @@ FILLERS = frozenset("""
     aja saja ae wae mawon tok pak bu bapak ibu mas mbak mba kak dik cak ning lek deh dong lah kok sih min gan
     nak cong kaka ebu eppak buk ibuk mbok kang yu mbakyu dek adek le nduk ndhuk om bude pakde lur rek gus
     wis wes sampun udah sudah nih tuh itu iku kuwi niku ini iki niki punika mpun yawis dipun
+    yaudah yaudh yaudahh yauda ywdh yowis yowes yawes yodah
 """.split())
 
 # — yes / no —
@@ -209,6 +210,32 @@ def yes_no(text: str) -> bool | None:
     return None
 
 
+# A yes that only agrees ("iyo wis bener", "nggih sampun leres", "iya udah cukup"): at a free-text question
+# (a note) it says there is nothing to add, never a value to store.
+_AGREEING = YES_WORDS | frozenset("bener benar betul leres lerres cukup pas wis wes sampun mpun udah sudah".split())
+
+
+def is_affirmation(text: str) -> bool:
+    """Only yes and agreeing words ("iyo wis bener", "nggih leres", "ok sip"), nothing else said."""
+    tokens = [t for t in words(text) if t not in THANKS_WORDS]
+    content = [t for t in tokens if t not in FILLERS]
+    return bool(content) and len(tokens) <= 6 and all(t in _AGREEING for t in content)
+
+
+# The first clause of a message, before a comma or a "but": "nggih, nanging mboten usah dipun engetaken".
+_FIRST_CLAUSE = re.compile(r"^\s*([^,.;!?\n]+?)\s*(?:[,.;!?\n]+\s*|\s+(?=(?:tapi|tp|tpi|nanging|namung|namun|cuma|cuman|"
+                           r"tapeh|tape)\b))(\S.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def opens_with_yes(text: str) -> str | None:
+    """What follows a yes that opens the message ("nggih, nanging mboten usah dipun engetaken": "nanging ...";
+    "iyo, daftarno kanggo bojoku": "daftarno ..."); None when the message does not open with a clear yes."""
+    m = _FIRST_CLAUSE.match(text or "")
+    if not m or yes_no(m.group(1)) is not True:
+        return None
+    return m.group(2)
+
+
 NEVER_MIND_WORDS = frozenset("usah perlu sah rasah gausah usa osa".split())
 _NEVER_MIND_WORDS = NEVER_MIND_WORDS
 
@@ -270,7 +297,7 @@ def leaves_a_change(text: str) -> bool:
 # "there is none" in chat spelling: a no and a there-is word ("gk ad", "ga ada apa2", "mboten wonten
 # nopo-nopo", "ora ono maneh"), or the two run together ("gada", "gaada", "gkada", "ndakada", "gaonok").
 _NONE_NEG = frozenset("tidak tdk tak ta gak ga gk g nggak ngga enggak engga ndak nda ora orak mboten boten ra".split())
-_NONE_EXIST = frozenset("ada ad onok ono enek ana wonten enten onten bada bede badha endik ndik".split())  # Madurese: ta' bada, ta' endik
+_NONE_EXIST = frozenset("ada ad onok ono enek ana wonten enten onten bada bede bedeh badha endik ndik".split())  # Madurese: ta' bada, ta' endik
 _NONE_TAIL = frozenset("""
     apa apa2 apapa apaapa opo opo2 oponopo nopo nopo2 napa napa2 menapa sing seng lagi lg maneh meneh malih manih
     catatan tambahan foto saran pesan keterangan sih kok koq kq dah deh kak sama sekali blas babar pisan
@@ -291,8 +318,8 @@ def is_skip(text: str) -> bool:
         return True
     if _NONE_FUSED.match(tokens[0]):
         rest = tokens[1:]
-    elif len(tokens) >= 2 and tokens[0] in _NONE_NEG and tokens[1] in _NONE_EXIST:
-        rest = tokens[2:]
+    elif len(tokens) >= 2 and tokens[0] in _NONE_NEG and (tokens[1] in _NONE_EXIST or _NONE_FUSED.match(tokens[1])):
+        rest = tokens[2:]  # Madurese "ta' bedeh", "ta' tadha'" (a no before the word that already says none)
     else:
         return False
     return all(t.split("-")[0] in _NONE_TAIL or t in FILLERS for t in rest)  # "nopo-nopo"

@@ -161,8 +161,10 @@ def _global(registry: Registry, flow: str | None, turn: Turn) -> Outcome | None:
     cmd = command_of(turn.text)
     if cmd == "menu":
         return main_menu(registry)
-    if cmd == "cancel" and turn.slots.get("editing") and flow in registry.flows:
-        return None  # "gak jadi" while one answer is changed at a summary: the change is dropped (the flow's step)
+    if cmd == "cancel" and (turn.slots.get("editing") or turn.slots.get("undo_visit")) and flow in registry.flows:
+        # "gak jadi" while one answer is changed at a summary, or right after a date changed in one step: the
+        # change is dropped (the flow's step), not the registration
+        return None
     if cmd == "cancel":
         lead = say("menu.cancelled") if flow not in (None, "menu") else None
         return main_menu(registry, lead=lead)
@@ -219,13 +221,20 @@ def dispatch(registry: Registry, flow: str | None, state: str | None, turn: Turn
         # "nggak usah", "ora ono", "lewati" answer the question (or fail to); they are never an opt-out or a
         # new request, however sure the recogniser is ("gak usah" alone reads as berhenti).
         declined = answers.is_skip(turn.text)
+        step = None
         if (turn.intent in URGENT_INTENTS and turn.confidence >= URGENT and turn.choice is None and not answered
                 and not declined):
+            if asked is not None and answers.opens_with_yes(turn.text) is not None:
+                # "nggih, nanging mboten usah dipun engetaken" at a summary: a yes first — the flow's own step
+                # reads it (a yes that only declines reminders), and only what it cannot read is urgent.
+                step = registry.flows[flow].steps[state](turn)
+                if not step.unhandled:
+                    return _finish(registry, flow, step, turn, turn.slots)
             # "ojok kirim pesen maneh" mid-flow is not an answer to the question.
             urgent = _confident_intent(registry, turn, leaving=(flow, state))
             if urgent is not None:
                 return urgent
-        step = registry.flows[flow].steps[state](turn)
+        step = step or registry.flows[flow].steps[state](turn)
         if not step.unhandled:
             return _finish(registry, flow, step, turn, turn.slots)
         switched = (_confident_intent(registry, turn, leaving=(flow, state))

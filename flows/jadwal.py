@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
-from flows import info
+from flows import answers, info
 from flows.antrean import on_the_day
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.facts import ScheduleAnswer, VisitView
 from flows.langganan import asks_reminder
 from flows.places import kecamatan_named
 from flows.nlu.aspects import OPD
-from flows.places import NEAR_KM, kecamatan_in_area, visit_elsewhere, with_areas
+from flows.places import NEAR_KM, kecamatan_in_area, nearby_visits, visit_elsewhere, with_areas
 from flows.tiket import other_visit_wish
 from flows.visit_card import visit_card
 
@@ -107,6 +108,13 @@ def start(turn: Turn) -> Step:
     if len(named) > 1:
         return _show_several(turn, named)
     shown = _show_kecamatan(turn, kecamatan) if kecamatan else None
+    if shown is None and asks_nearest(turn.text) and turn.resident.kecamatan:
+        shown = _show_kecamatan(turn, turn.resident.kecamatan)  # "sing paling cedhak omahku": the resident's home
+    if shown is not None and shown.next_state == S.AFTER_VISIT and asks_nearest(turn.text):
+        # "aku wong pandaan, sing paling cedhak lan paling cepet kapan?": the own card, and the sooner visits nearby
+        nearby = _other_visits(replace(turn, slots={**turn.slots, **shown.slots}), "sooner")
+        card = [r for r in shown.replies if r.key != "jadwal.next_actions"]
+        return Step([*card, *nearby.replies], nearby.next_state, nearby.slots)
     if shown is not None and shown.next_state == S.AFTER_VISIT and asks_reminder(turn.text):
         # "jadwal gempol, kabari aku ya": the card, then the consent
         return Step([r for r in shown.replies if r.key != "jadwal.next_actions"], None, shown.slots,
@@ -132,6 +140,32 @@ def start(turn: Turn) -> Step:
         return _show_kecamatan(turn, visits[0].kecamatan)  # "sing teko dinas opo ae?": the next visit
     return Step([say("jadwal.upcoming", visits=Bullets([visit_card(v) for v in visits])),
                  with_areas(say("jadwal.ask_kecamatan"))], S.ASK_KECAMATAN)
+
+
+# "paling cedhak", "terdekat", "sing cerak", "ingkang celak", "se paling semma'", "near me": a wish for the nearest visit.
+_NEAREST = re.compile(r"\b(?:ter|paling\s+|plg\s+|pling\s+|sing\s+|seng\s+|ingkang\s+|yang\s+|yg\s+|se\s+)"
+                      r"(?:dekat|dkt|deket|cedhak|cedak|cidek|cerak|celak|parek|semma'?)\b|\bnear\b|\bnearest\b",
+                      re.IGNORECASE)
+
+
+def asks_nearest(text: str) -> bool:
+    """The question is for the nearest or soonest-nearby visit ("jadwal terdekat dari pandaan", "sing paling cedhak
+    lan cepet"): the own kecamatan's card alone does not answer it."""
+    return bool(_NEAREST.search(text or "")) or other_visit_wish(text) == "sooner"
+
+
+def reads_intent(text: str, intent: str, confidence: float) -> tuple[str, float]:
+    """"kula tiyang pandaan, wonten ingkang langkung celak lan enggal?": a question for the nearest or sooner visit
+    is a schedule question (it was read as none, and handed on as unanswerable)."""
+    unsure_person = intent == "petugas" and not _A_PERSON.search(text or "")  # "kula tiyang pandaan, …?" is no handoff
+    if (intent not in ("jadwal", "daftar_layanan", "usulan", "langganan", "petugas", "berhenti", "antrean") or unsure_person) \
+            and asks_nearest(text) and (answers.is_question(text) or "?" in text):
+        return "jadwal", max(confidence, 0.8)
+    return intent, confidence
+
+
+_A_PERSON = re.compile(r"\b(?:petugas|ptgs|admin|operator|cs|manusia|hubung\w*|sambung\w*|telpon|telepon|ngobrol|bicara)\b",
+                       re.IGNORECASE)
 
 
 def _with_lead(lead: Say, step: Step) -> Step:
@@ -163,7 +197,7 @@ def ask_kecamatan(turn: Turn) -> Step:
     return _show_kecamatan(turn, kecamatan)
 
 
-OTHER_SHOWN = 4  # the nearby visits offered for "yg lbh cpt dmn?" at a visit card
+OTHER_SHOWN = 5  # the nearby visits offered for "yg lbh cpt dmn?" at a visit card
 
 
 def _other_visits(turn: Turn, wish: str) -> Step:
@@ -177,7 +211,7 @@ def _other_visits(turn: Turn, wish: str) -> Step:
     # The neighbours' visits first (a neighbour's was missed behind a dozen far ones); any, when none is near.
     near = ([n for n in turn.facts.visits_near(here, limit=12, within_km=NEAR_KM) if n.visit.id != current.id]
             or [n for n in turn.facts.visits_near(here, limit=12) if n.visit.id != current.id])
-    sooner = [n for n in near if n.visit.tanggal < current.tanggal]
+    sooner = nearby_visits(turn.facts, here, before=current.tanggal, exclude={current.id}, limit=OTHER_SHOWN)
     lead = []
     if wish == "sooner" and sooner:
         shown, key = sooner[:OTHER_SHOWN], "jadwal.sooner_visits"
@@ -240,7 +274,7 @@ def no_visit(turn: Turn) -> Step:
 
 
 FLOW = Flow(
-    name="jadwal", keywords=("jadwal", "jadwal kenduren mas", "cek jadwal"),
+    name="jadwal", keywords=("jadwal", "jadwal kenduren mas", "cek jadwal"), reads_intent=reads_intent,
     entry_intents=("jadwal",),
     on_location=True,  # a shared location alone: "where is Kenduren Mas near here?"
     start=start,

@@ -12,13 +12,14 @@ from flows.engine import GROUPS_MAX, Ask, Bullets, Flow, Group, Grouped, Say, St
 from flows.facts import Facts, LayananView
 from flows.langganan import asks_reminder, refuses_reminders
 from flows.person import (
-    age_in, holder_name_in, introduced_name, read_person, relation_in, rename_in, stated_name, stated_person_name,
+    age_in, holder_name_in, introduced_name, read_person, relation_in, rename_in, says_name_wrong, stated_name,
+    stated_person_name,
 )
 from flows.phones import NIK_PATTERN, mask_nik
 from flows.tiket import other_visit_wish
 from flows.places import (
-    KECAMATAN_CONFIRMATION, NEAR_KM, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation,
-    kecamatan_named, outside_answer,
+    KECAMATAN_CONFIRMATION, desa_named, home_desa_answer, kecamatan_answer, kecamatan_confirmation,
+    kecamatan_named, nearby_visits, outside_answer,
     outside_regency, says_home, with_areas, without_negated_places,
 )
 
@@ -42,7 +43,7 @@ CONFIRM = choices(("register", say("opt.yes_register")), ("change", say("opt.cha
                   yes="register", no="change")  # "gak" to "Cek lagi ya" = not right: change, never drop
 # The own kecamatan's next visit this far away: the sooner visits nearby are offered too.
 FAR_DAYS = 28
-NEARBY_OFFERED = 3
+NEARBY_OFFERED = 5
 MOVE_LISTED = 5  # visits listed when a date named at the summary fits several
 # Who KIA is not for (it is the children's identity card, under 17).
 ADULT_RELATIONS = frozenset({"ibu", "bapak", "suami", "istri", "pasangan", "mbah", "mertua"})
@@ -302,10 +303,8 @@ def _sooner_nearby(turn: Turn, kecamatan: str, own) -> list:
 
 
 def _nearby_before(turn: Turn, kecamatan: str, own) -> list:
-    """The soonest visits to other kecamatan within NEAR_KM, before `own` (the wilayah coordinates)."""
-    near = [n for n in turn.facts.visits_near(kecamatan, limit=NEARBY_OFFERED + 8, within_km=NEAR_KM)
-            if n.visit.kecamatan != kecamatan and n.visit.tanggal < own.tanggal and n.visit.id != own.id]
-    return near[:NEARBY_OFFERED]
+    """Visits to other kecamatan within NEAR_KM before `own`: the soonest and the nearest (flows.places)."""
+    return nearby_visits(turn.facts, kecamatan, before=own.tanggal, exclude={own.id}, limit=NEARBY_OFFERED)
 
 
 def _planned(turn: Turn, kecamatan: str | None, limit: int) -> list:
@@ -683,8 +682,8 @@ def ask_note(turn: Turn) -> Step:
         return back
     slots = {k: v for k, v in turn.slots.items() if k != "editing"}
     lead = []
-    if turn.choice == 1 or turn.skipped():
-        slots["catatan"] = None
+    if turn.choice == 1 or turn.skipped() or answers.is_affirmation(turn.text):
+        slots["catatan"] = None  # "iyo wis bener", "nggih leres": agreeing, nothing to add (never stored)
     else:
         note, nik = strip_nik(turn.text.strip())
         slots["catatan"] = note[:500] or None
@@ -703,7 +702,7 @@ def _confirm(turn: Turn, slots: dict[str, Any]) -> Step:
                      visit_kecamatan=visit.kecamatan, tanggal=visit.tanggal_text,
                      lokasi=visit.lokasi, catatan=slots.get("catatan") or "-",
                      options=CONFIRM.labels())],
-                S.CONFIRM, {**slots, "editing": None})  # merged over the conversation's: cleared, not dropped
+                S.CONFIRM, {**slots, "editing": None, "undo_visit": None})  # merged over the conversation's: cleared
 
 
 def registered(facts: Facts, slots: Mapping[str, Any]) -> Step:
@@ -779,6 +778,23 @@ def confirm(turn: Turn) -> Step:
     renamed = rename_in(turn.text)  # "ubah nama Raka", "ubah nama, jenenge Raka tok": in one step
     if renamed is not None and renamed.name:
         return _confirm(turn, {**turn.slots, "nama": renamed.name[:120]})
+    undone = _date_change_undone(turn)
+    if undone is not None:
+        return undone
+    if turn.choice is None and says_name_wrong(turn.text):
+        # "namanya salah, buat KK …" without the right name: the name is asked (a service word said beside it
+        # is the reason, never a change of service).
+        return _change(turn, "nama")
+    yes_then = answers.opens_with_yes(turn.text) if turn.choice is None else None
+    if yes_then is not None:
+        said = read_person(yes_then)
+        if said.relation and said.name is None and not says_name_wrong(yes_then) and not _CHANGE_WORDS.search(yes_then):
+            # "Nggih, daftaraken kagem garwa kula", "iyo, daftarno kanggo bojoku": a yes, and whom it is for (the
+            # name stands): registered with the relation, never renamed to the verb.
+            return _register(replace(turn, slots={**turn.slots, "relasi": said.relation}))
+        if refuses_reminders(yes_then) and not _CHANGE_WORDS.search(yes_then):
+            # "nggih, nanging mboten usah dipun engetaken": a yes that only declines reminders registers (only).
+            return _register(replace(turn, slots={**turn.slots, "then_remind": None}))
     corrected = _corrected_person(turn)
     if corrected is not None:
         return corrected
@@ -792,20 +808,46 @@ def confirm(turn: Turn) -> Step:
     if answer == "register" and asks_reminder(turn.text):
         turn = replace(turn, slots={**turn.slots, "then_remind": True})
     if answer == "register":
-        done = registered(turn.facts, turn.slots)
-        if turn.slots.get("then_remind"):  # asked too: the reminders of the visit's kecamatan
-            visit = turn.facts.visit(turn.slots["visit_id"])
-            return Step(done.replies, None, {"kecamatan": visit.kecamatan}, done.effects, switch_to="langganan")
-        return done
+        return _register(turn)
     if answer == "cancel":
         return Step(switch_to="menu", replies=[say("menu.cancelled")])
     what = turn.pick(CHANGE) if turn.choice is None else None  # "ubah nama" names what to change at once
-    if what is None and turn.choice is None and (other_visit_wish(turn.text) or _DATE_CHANGE.search(turn.text)):
-        what = "jadwal"  # "ubah tgl", "ganti hari", "sing luwih gasik", "tanggal e diganti": the date, in one step
+    if what is None and turn.choice is None and (other_visit_wish(turn.text) or _DATE_CHANGE.search(turn.text)
+                                                 or _names_a_date(turn)):
+        # "ubah tgl", "ganti hari", "sing luwih gasik", "tanggal e diganti", "tgl 23 aja": the date, in one step
+        what = "jadwal"
     if answer == "change" or what is not None:
         return _change(turn, what) if what else Step([say("layanan.change_what", options=CHANGE.labels())],
                                                      S.CHANGE_WHAT, {**turn.slots, "editing": True})
     return unhandled(say("common.choose_again", options=CONFIRM.labels()), state=S.CONFIRM)
+
+
+def _date_change_undone(turn: Turn) -> Step | None:
+    """Right after a date changed in one step from words ("tgl 23 aja"), a no ("gk", "gak jadi", "tetep"): the
+    words were misread or the resident changed their mind — the earlier visit is put back, the rest kept."""
+    earlier = turn.facts.visit(turn.slots["undo_visit"]) if turn.slots.get("undo_visit") else None
+    if earlier is None or earlier.status != "planned" or turn.choice is not None:
+        return None
+    if not (answers.yes_no(turn.text) is False or _KEEP.search(turn.text) or answers.leaves_a_change(turn.text)):
+        return None
+    return _prepend(say("layanan.visit_restored", kecamatan=earlier.kecamatan, tanggal=earlier.tanggal_text),
+                    _confirm(turn, {**turn.slots, "visit_id": earlier.id, "kecamatan": earlier.kecamatan}))
+
+
+def _register(turn: Turn) -> Step:
+    done = registered(turn.facts, turn.slots)
+    if turn.slots.get("then_remind"):  # asked too: the reminders of the visit's kecamatan
+        visit = turn.facts.visit(turn.slots["visit_id"])
+        return Step(done.replies, None, {"kecamatan": visit.kecamatan}, done.effects, switch_to="langganan")
+    return done
+
+
+def _names_a_date(turn: Turn) -> bool:
+    """A date said at the summary ("tgl 23 aja", "sing tanggal 30 wae", "ingkang 6 Januari"): the visit is changed
+    (it was read as a new schedule question, and the registration was lost)."""
+    if turn.entities.get("kecamatan") or answers.is_question(turn.text):
+        return False
+    return dates.dated(turn.text, _planned(turn, None, 30), turn.now.date()) is not None
 
 
 # Between a yes and what else is asked: "ya daftarin + ingetin sekalian", "iyo daftarno, sekalian kabari aku",
@@ -886,9 +928,13 @@ def _change(turn: Turn, what: str) -> Step:
     named = [v for v in (words or []) if current is None or v.id != current.id]
     if len(named) == 1:
         v = named[0]
-        return _prepend(say("layanan.visit_chosen", kecamatan=v.kecamatan, tanggal=v.tanggal_text, jam=v.jam_text,
+        step = _prepend(say("layanan.visit_chosen", kecamatan=v.kecamatan, tanggal=v.tanggal_text, jam=v.jam_text,
                             lokasi=v.lokasi),
                         _after_visit(turn, {**slots, "visit_id": v.id, "kecamatan": v.kecamatan}))
+        if current is not None and step.next_state == S.CONFIRM:
+            # changed in one step from words: a no right after ("gk", "gak jadi") puts the earlier date back
+            step = replace(step, slots={**step.slots, "undo_visit": current.id})
+        return step
     if named:
         return Step([say("layanan.pick_visit", options=[_visit_label(v) for v in named[:MOVE_LISTED]])],
                     S.PICK_OTHER_VISIT, {**slots, "visit_ids": [v.id for v in named[:MOVE_LISTED]]})

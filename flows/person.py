@@ -36,7 +36,7 @@ for _rel, _words in {
 # Relations read from a word only next to a possessive or a "for" (a bare "ibu"/"bu" is how one
 # addresses the bot's reader, "mas"/"mbak" too, so they never count alone).
 _POSSESSIVE = r"(?:saya|sy|aku|ku|kula|kulo|dalem|kaule|kaula|kule|engkok|sengko|gue|gw|ane)"
-_FOR = r"(?:untuk|utk|untk|buat|bwt|kanggo|kangge|gawe|gae|damel|kaangguy|kaanggui|ngangguy|atas\s+nama|an)"
+_FOR = r"(?:untuk|utk|untk|buat|bwt|kanggo|kangge|kagem|gawe|gae|damel|kaangguy|kaanggui|ngangguy|atas\s+nama|an)"
 _SELF = re.compile(r"\b(?:diri\s+sendiri|saya\s+sendiri|sy\s+sendiri|aku\s+(?:dewe|dhewe|dewek|dhewek|sendiri)|"
                    r"kula\s+(?:piyambak|piambak|kiyambak)|kulo\s+(?:piyambak|piambak)|dewe|dhewe|piyambak|"
                    r"kaule\s+dh?ibi'?|dh?ibi'|engkok\s+dh?ibi'?|untuk\s+saya|buat\s+saya|kanggo\s+aku|gawe\s+aku|"
@@ -106,7 +106,11 @@ NOT_NAME_WORDS = frozenset(
     tiket jadwal desa kecamatan ok oke siap sendiri dewe dhewe piyambak dibi' kabeh semua halo hai assalamualaikum selamat pagi siang sore malam
     ndak nda tau tahu ngerti ngertos ngerteni lupa lali kesupen
     ga gk g gak ngga nggak engga kagak tdk tak ta' enjek enja' ogah skip lewati lewat stop batal cancel
-    salah keliru lepat sala kleru kliru""".split())
+    salah keliru lepat sala kleru kliru
+    sek sik sekedap sebentar bentar tunggu lur rek kan udh udah dah tadi td wau barusan anyar rekam cetak
+    perekaman hilang ilang rusak lawas kagem""".split())
+# A form of the verb "register" ("daftaraken", "ndaftarno", "didaftarkan") is never part of a name.
+_REGISTER_VERB = re.compile(r"^(?:men|n|ng|di|dipun)?(?:daftar|daptar|dftr)\w*$", re.IGNORECASE)
 _AGE = re.compile(r"(?:umur|umure|umuripun|usia|usianya|yuswa|yuswane|omor|omorra)\s*:?\s*(\d{1,3})|"
                   r"(\d{1,3})\s*(?:th|thn|tahun|taun|tahunan|warsa|taon)\b", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[^\W\d_][\w'.-]*$")
@@ -151,14 +155,43 @@ class PersonAnswer:
     other_relation: str | None = None
 
 
+# The name said to be wrong, in either order: "namanya salah", "jenenge kleru", "salah nama", "typo namanya",
+# "salah tulis nama", "asmanipun lepat".
+_WRONG = r"(?:salah|sala|keliru|kliru|kleru|klentu|lepat|typo|tipo|beda|benten|kurang)"
+_NAME_WRONG = re.compile(
+    rf"(?<![\w']){_NAME_WORDS}(?![\w'])(?:\s+[\w']+){{0,3}}?\s+{_WRONG}(?![\w'])|"
+    rf"(?<![\w']){_WRONG}(?:\s+(?:tulis|nulis|ketik|ngetik|ditulis))?\s+{_NAME_WORDS}(?![\w'])", re.IGNORECASE)
+# Words around the right name that are no part of it: "harus pakai nama X", "di KK tertulis X", "X sing bener".
+_AROUND_NAME = re.compile(
+    rf"(?<![\w'])(?:{_RIGHT_ONE}|tertulis|ketulis|ditulis|pakai|pake|pakek|nganggo|ngangge|mawi|dengan|kanthi|sesuai|"
+    rf"jadi|dadi|dados|menjadi|ketik|ngetik|tulis|nulis|tulisan|{_NAME_WORDS}|di|nang|neng|ning|ing|wonten|teng|kk|ktp|akta|kia)(?![\w'])", re.IGNORECASE)
+
+
+def says_name_wrong(text: str) -> bool:
+    """The message says the name is wrong ("namanya salah, …", "salah nama", "jenenge kleru")."""
+    return bool(_NAME_WRONG.search(text or ""))
+
+
 def corrected_name_in(text: str) -> str | None:
     """The right name where the message says the name is wrong and gives the right one ("asmanipun lepat,
-    ingkang leres Sutini"); None otherwise."""
-    m = _CORRECTED.search(text or "")
-    if not m:
+    ingkang leres Sutini", "namanya salah, buat KK harus pakai nama Dewi", "namane typo, Dewi sing bener");
+    None otherwise. A service named around it ("buat KK") is the reason, not a change of service."""
+    text = text or ""
+    m = _CORRECTED.search(text)
+    if m:
+        clause = re.split(r"[,;!?\n]|(?<=\w\w)[.](?=\s|$)", m.group("rest"), maxsplit=1)[0]
+        name = clean_name(clause.split()) or clean_name(_AROUND_NAME.sub(" ", clause).split())
+        if name:
+            return name
+    wrong = _NAME_WRONG.search(text)
+    if not wrong:
         return None
-    clause = re.split(r"[,;!?\n]|(?<=\w\w)[.](?=\s|$)", m.group("rest"), maxsplit=1)[0]
-    return clean_name(clause.split())
+    for clause in re.split(r"[,;!?\n]|(?<=\w\w)[.](?=\s|$)", text[wrong.end():]):
+        words = _AROUND_NAME.sub(" ", clause).split()
+        name = clean_name(words) if words else None
+        if name:
+            return name
+    return None
 
 
 def relation_in(text: str) -> str | None:
@@ -216,7 +249,7 @@ def as_name(text: str) -> str | None:
         return None
     if any(not _NAME_WORD.match(w) for w in words):
         return None
-    if any(w.casefold().strip(".") in NOT_NAME_WORDS for w in words):
+    if any(w.casefold().strip(".") in NOT_NAME_WORDS or _REGISTER_VERB.match(w) for w in words):
         return None
     name = " ".join(words)
     if len(name) < 2 or len(name) > 120:

@@ -215,6 +215,31 @@ def kecamatan_named(turn: Turn) -> list[str]:
 NEAR_KM = 30
 
 
+SOONEST_KEPT = 2  # of the nearby visits offered, this many are the soonest; the rest the nearest
+
+
+def nearby_visits(facts, kecamatan: str, *, before=None, exclude: frozenset[int] | set[int] = frozenset(),
+                  limit: int = 4, where: Callable[[Any], bool] | None = None) -> list:
+    """Visits to other kecamatan within NEAR_KM of `kecamatan` (before the date `before`, when given), one per
+    kecamatan: the soonest few AND the nearest (a neighbour a few km away is never pushed out by sooner visits
+    farther off: a Pandaan resident is offered Purwosari, Sukorejo and Prigen beside Purwodadi), by date.
+    The one rule of "nearby" for every place that offers it (registration, moving a ticket, the schedule)."""
+    seen: set[str] = set()
+    near = []
+    for n in facts.visits_near(kecamatan, limit=60, within_km=NEAR_KM):
+        v = n.visit
+        if v.kecamatan == kecamatan or v.kecamatan in seen or v.id in exclude or (before is not None and v.tanggal >= before):
+            continue
+        if where is not None and not where(v):
+            continue
+        seen.add(v.kecamatan)
+        near.append(n)
+    soonest = near[:SOONEST_KEPT]
+    nearest = [n for n in sorted(near, key=lambda n: (n.km, n.visit.tanggal)) if n not in soonest]
+    chosen = [*soonest, *nearest][:limit]
+    return sorted(chosen, key=lambda n: (n.visit.tanggal, n.km))
+
+
 def km_between(lat1: float, lng1: float, lat2: float, lng2: float) -> int:
     """Great-circle distance in whole kilometres (between two kecamatan offices)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from flows import answers, berhenti, info, langganan, person, places, referral, tiket, usulan
 from flows.dates import jam, tanggal
-from flows.jadwal import schedule_cards
+from flows.jadwal import asks_nearest, schedule_cards
 from flows.person import as_name, stated_person_name
 from flows.working_hours import WorkingCalendar
 from flows.commands import command_of
@@ -486,7 +486,8 @@ def _unanswered_question(registry: Registry, rules: Rules, situation: Situation,
         if question:
             return Outcome([say("info.did_you_mean", question=question, options=QUESTION_MEANT.labels())], "menu",
                            QUESTION_STATE, {"question_key": key, ASKED: turn.text}, misses=0)
-    if outcome.flow == "jadwal" and _ASKS_SCHEDULE.search(" ".join(answers.words(turn.text))):
+    if outcome.flow == "jadwal" and (_ASKS_SCHEDULE.search(" ".join(answers.words(turn.text)))
+                                     or asks_nearest(turn.text)):
         return None  # "jam piro bukak e?": the schedule it asks
     if _ASKS_TO_BRING.search(turn.text) and not turn.entities.get("layanan"):
         # "lha iku kudu nggowo opo" after a schedule card: what to bring depends on the service — asked, as "kapan

@@ -14,7 +14,7 @@ from flows import answers, dates
 from flows.effects import CancelTicket, MoveTicket
 from flows.engine import Ask, Bullets, Flow, Say, Step, Turn, choices, say, unhandled
 from flows.facts import OwnTicket, VisitView
-from flows.places import NEAR_KM
+from flows.places import nearby_visits
 
 
 class S:
@@ -75,9 +75,22 @@ _CANT_COME = re.compile(
 _NOT_COMING = re.compile(
     r"\b(?:gak|ga|gk|ngga|nggak|enggak|ndak|tidak|tdk|ora|mboten|boten|tak|ta')\s+(?:jadi|jd|sido|sios|dadi|dhaddhi)\s+"
     r"(?:teko|teka|datang|dtg|dateng|rawuh|dhateng|mrene|melok|ikut|daftar|entar)\b", re.IGNORECASE)
-_LIST = re.compile(r"^\W*(?:cek\s+|lihat\s+|liat\s+|deleng\s+)?(?:tiketku|tiket\s+(?:saya|aku|kula|kulo|ku|kaule)|"
-                   r"pendaftaranku|pendaftaran\s+(?:saya|aku|kula|kulo|ku)|daftaranku|daftaran\s+(?:saya|aku|kula)|"
-                   r"tiket\s+sing\s+tak\s+daftar|kode\s+tiketku|kode\s+tiket\s+(?:saya|aku))\W*$", re.IGNORECASE)
+# "tiketku", "pendaftaranku apa aja", "tiketku saiki opo ae", "tiket kula menapa mawon", "tiket kaule apa bhai",
+# "aku daftar opo ae?", "saya punya tiket apa saja": the list of the resident's own tickets.
+_MINE = (r"(?:tiketku|tiket\s+(?:saya|sy|aku|kula|kulo|ku|kaule|engkok|dalem)|pendaftaranku|pendaftaran\s+(?:saya|sy|aku|kula|"
+         r"kulo|ku|kaule|engkok)|daftaranku|daftaran\s+(?:saya|aku|kula|kulo|kaule)|registrasiku|tiket\s+sing\s+tak\s+daftar|"
+         r"kode\s+tiketku|kode\s+tiket\s+(?:saya|aku|kula))")
+_WHAT_ALL = (r"(?:(?:apa|opo|napa|nopo|menapa)\s+(?:aja|saja|ae|wae|bae|bhai|beih|mawon|sih)|ada\s+apa|onok\s+opo|ono\s+opo|"
+             r"enek\s+opo|wonten\s+(?:menapa|napa|nopo)|bada\s+apa|mana\s+(?:aja|saja)|endi\s+(?:ae|wae)|pundi\s+mawon|"
+             r"(?:ada\s+|onok\s+|ono\s+|wonten\s+)?(?:piro|pira|pinten|berapa|brp|baramma))")
+_NOW = r"(?:saiki|skrg|sekarang|sakniki|saniki|samangken|sateya|saat\s+ini)"
+_TAIL = r"(?:\s+(?:ya|yo|yaa|nggih|ngih|njih|kak|min|pak|bu|mas|mbak|sih|deh|lur|cak|nak|dong|ta|tah|to|toh|a|yah))*"
+_LIST = re.compile(
+    rf"^\W*(?:(?:tolong|coba|mohon)\s+)?(?:cek\s+|lihat\s+|liat\s+|deleng\s+|delok\s+)?{_MINE}(?:\s+{_NOW})?"
+    rf"(?:\s+{_WHAT_ALL})?{_TAIL}\W*$|"
+    rf"^\W*(?:aku|saya|sy|kula|kulo|engkok|kaule)\s+(?:{_NOW}\s+)?(?:wis\s+|sudah\s+|udah\s+|sampun\s+)?"
+    rf"(?:daftar|ndaftar|duwe\s+tiket|punya\s+tiket|gadhah\s+tiket|ada\s+tiket|andi'\s+tiket)\s+{_WHAT_ALL}{_TAIL}\W*$",
+    re.IGNORECASE)
 # "kapan aku kudu teko?", "tanggal berapa saya datang?", "jadwalku kapan": the resident's own date.
 _WHEN = re.compile(
     rf"\b{dates.WHEN}\b.*"
@@ -97,6 +110,11 @@ _VISIT_OFF_QUESTION = re.compile(
     r"(?:.*\?|(?:\W*(?:ta|tah|kah|ya|yo|gak|nggak|ngga|ga|ora|apa|opo|nopo|tidak|mboten|napa|enggak|a|belum|durung)){1,2}\W*$)|"
     r"\b(?:apa|apakah|opo|nopo|menapa|napa)\b.*\b(?:jadwal\w*|kenduren|acara\w*|kegiatan\w*)\b.*\b(?:di)?batal\w*",
     re.IGNORECASE)
+
+
+# Postponing: "undur", "diundur", "mundur", "ditunda", "dipun undur", "engko wae" — a later visit than the ticket's.
+_LATER = re.compile(r"\b(?:di|dipun\s+)?(?:undur|mundur|tunda|undurkan|undurno|undhur|mundhur)\w*\b|\b(?:lebih|luwih|langkung)\s+"
+                    r"(?:akhir|belakang|suwe|mburi|telat)\b", re.IGNORECASE)
 
 
 # A move verb ("pindahno nang Beji", "dipindah ke yang di Beji", "digeser teng Bangil"): with a kecamatan named, a
@@ -141,7 +159,8 @@ def about_own_ticket(turn: Turn) -> str | None:
     wish = "move" if moves_to_kecamatan(turn) else wish_of(turn.text)
     if wish is None:
         return None
-    return wish if turn.facts.own_tickets() else None
+    # the list is answered also with none held ("Belum ada tiket …"), never read as another question
+    return wish if wish == "list" or turn.facts.own_tickets() else None
 
 
 def own_ticket_first(registry, flow: str | None, turn: Turn, state: str | None = None):
@@ -291,9 +310,12 @@ def _other_visits(turn: Turn, t: OwnTicket, limit: int | None = MOVE_OPTIONS) ->
     current = t.visit.id if t.visit else None
     fit = [v for v in turn.facts.next_visits(None, limit=30)
            if v.status == "planned" and v.id != current and any(o.key == t.opd.key for o in v.opd)]
-    km = _km_from_home(turn)
-    near = [v for v in fit if km.get(v.id, NEAR_KM + 1) <= NEAR_KM]
-    return [*near, *(v for v in fit if v not in near)][:limit]
+    home = turn.resident.kecamatan
+    near = [n.visit for n in nearby_visits(turn.facts, home, limit=MOVE_OPTIONS, exclude={current} if current else set(),
+                                           where=lambda v: any(o.key == t.opd.key for o in v.opd))] if home else []
+    own = [v for v in fit if v.kecamatan == home][:1]  # the home kecamatan's own next visit, when it is not the ticket's
+    near_ids = {v.id for v in [*own, *near]}
+    return [*sorted([*own, *near], key=lambda v: v.tanggal), *(v for v in fit if v.id not in near_ids)][:limit]
 
 
 def _km_from_home(turn: Turn) -> dict[int, int]:
@@ -328,6 +350,15 @@ def _offer_visits(turn: Turn, t: OwnTicket) -> Step:
         if t.visit is not None and t.visit.kecamatan == there:
             return Step([say("tiket.already_there", kode=t.kode, kecamatan=there, tanggal=t.visit.tanggal_text)], None)
     visits = _other_visits(turn, t)
+    if there is None and turn.choice is None:
+        fit = _other_visits(turn, t, limit=None)
+        named = dates.dated(turn.text, fit, turn.now.date())
+        if named and len(named) == 1 and re.search(r"\d", turn.text):  # "pindah tanggal 23": that visit, at once
+            return _moved(t, named[0])
+        if _LATER.search(turn.text or "") and t.visit is not None:
+            # "undur minggu ngarep", "ditunda wae": postponed — only visits after the ticket's own
+            fit = [v for v in fit if v.tanggal > t.visit.tanggal]
+        visits = (named or fit)[:MOVE_OPTIONS] or visits
     lead = [say("tiket.not_there", kecamatan=there, opd=t.opd.singkatan)] if there else []
     if not visits:
         return Step([*lead, say("tiket.no_other_visit", kode=t.kode, opd=t.opd.singkatan)], None)

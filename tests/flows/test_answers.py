@@ -39,7 +39,9 @@ def test_yes_and_no_in_three_languages(text, meaning):
 
 
 @pytest.mark.parametrize("text", ["lewati", "Lewati", "skip", "gak ada", "ndak onok", "tidak ada", "kosong", "-",
-                                  "—", "gak onok pak", "mboten wonten", "tidak ada, makasih", "ga usah", "tidak"])
+                                  "—", "gak onok pak", "mboten wonten", "tidak ada, makasih", "ga usah", "tidak",
+                                  "ta' tadha'", "ta' bedeh", "ta' bede", "yaudh lewati", "yowis lewati wae",
+                                  "yaudah gak ada"])
 def test_skip_words(text):
     assert answers.is_skip(text)
 
@@ -264,3 +266,28 @@ def test_an_exclamation_before_the_number_is_no_part_of_it(text, n):
 ])
 def test_leaving_the_flow_under_way(text, leaves):
     assert answers.leaves_the_flow(text) is leaves
+
+
+@pytest.mark.parametrize("text", ["iyo wis bener", "nggih sampun leres", "iya udah cukup", "ok", "enggi lerres", "sip bener"])
+def test_agreeing_only(text):
+    assert answers.is_affirmation(text)
+
+
+@pytest.mark.parametrize("text", ["ya KTP hilang", "iya, data salah", "Siti", "bener tapi KK rusak", "gak"])
+def test_not_only_agreeing(text):
+    assert not answers.is_affirmation(text)
+
+
+@pytest.mark.parametrize("text,rest", [
+    ("nggih, nanging mboten usah dipun engetaken", "nanging mboten usah dipun engetaken"),
+    ("iyo, daftarno kanggo bojoku", "daftarno kanggo bojoku"),
+    ("ya tapi ganti nama", "tapi ganti nama"),
+    ("enggi, ta' usa eengaghi", "ta' usa eengaghi"),
+])
+def test_a_message_opening_with_a_yes(text, rest):
+    assert answers.opens_with_yes(text) == rest
+
+
+@pytest.mark.parametrize("text", ["ganti tanggal, tgl 23", "gak, nanti saja", "Siti Aminah, Blarang", "ya"])
+def test_no_opening_yes(text):
+    assert answers.opens_with_yes(text) is None

@@ -3,7 +3,7 @@
 
 import pytest
 
-from flows.person import read_person, relation_in, rename_in
+from flows.person import corrected_name_in, read_person, relation_in, rename_in, says_name_wrong
 from flows.places import without_negated_places
 
 # (answer at the name question, name, relation, age)
@@ -43,7 +43,10 @@ def test_name_relation_and_age_out_of_the_sentence(text, name, relation, age):
 
 # Typed at the name question and no name: asked again with an example, never stored.
 NOT_NAMES = ["1234", "3514", "saya mau daftar ktp untuk besok", "gimana caranya", "kapan jadwalnya",
-             "iya betul itu", "ok siap", "ndak tau mas", "kula kesupen", "lali aku"]
+             "iya betul itu", "ok siap", "ndak tau mas", "kula kesupen", "lali aku",
+             # filler, "as I said" and a service's words are no name either
+             "sek lur", "sik yo", "kan udh tadi", "wis tak kandani mau", "rekam baru", "cetak ulang", "daftaraken",
+             "ndaftarno kagem"]
 
 
 @pytest.mark.parametrize("text", NOT_NAMES)
@@ -120,6 +123,14 @@ def test_the_writer_and_the_relative_apart(text, name, relation, holder):
     ("namanya typo kak, yg bener Dewi Lestari", "Dewi Lestari"),
     ("nyamana sala, se leres Sutini", "Sutini"),                               # Madurese
     ("jenenge diganti Sutini wae", "Sutini"),
+    # a service named as the reason is no change of service; the right name before its "right" word
+    ("namanya salah, buat KK harus pakai nama Dewi Lestariningsih", "Dewi Lestariningsih"),
+    ("nama salah, di KK tertulis Dewi Lestariningsih", "Dewi Lestariningsih"),
+    ("jenenge kleru, nang KK kudune Dewi Lestariningsih", "Dewi Lestariningsih"),
+    ("asmanipun lepat kagem KK, ingkang leres Dewi Lestariningsih", "Dewi Lestariningsih"),
+    ("namane typo, Dewi Lestariningsih sing bener", "Dewi Lestariningsih"),
+    ("salah nama kak, Dewi Lestariningsih", "Dewi Lestariningsih"),
+    ("nama anak saya salah ketik, Raka Pratama", "Raka Pratama"),
 ])
 def test_a_corrected_name(text, name):
     assert read_person(text).name == name
@@ -170,3 +181,14 @@ def test_a_skip_or_a_no_is_never_a_name(text):
 def test_the_writers_role_is_not_the_relation(text, relation):
     assert relation_in(text) == relation
     assert read_person(text).holder is None
+
+
+@pytest.mark.parametrize("text", ["namanya salah", "nama anak saya salah ketik", "jenenge kleru kanggo KK",
+                                  "asmanipun lepat", "salah nama e"])
+def test_the_name_said_wrong_without_the_right_one(text):
+    assert says_name_wrong(text) and corrected_name_in(text) is None
+
+
+@pytest.mark.parametrize("text", ["salah, maksudku KK", "sanes KTP, KIA", "Siti Nama", "ganti layanan"])
+def test_not_the_name_said_wrong(text):
+    assert not says_name_wrong(text)

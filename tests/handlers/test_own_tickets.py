@@ -275,3 +275,42 @@ def test_the_move_list_puts_visits_near_home_first(phone, staff, visits, rt):
     assert "1. " in answer and "Kec. Puspo (±8 km)" in answer.split("1. ", 1)[1].split("\n")[0]
     play(phone, [("1", "dipindah", "Kantor Kecamatan Puspo")])
     assert tickets(rt)[0].visit_id == puspo
+
+
+@pytest.mark.parametrize("words", ["tiketku saiki opo ae",            # ngoko
+                                   "pendaftaranku apa aja",           # Indonesian, informal
+                                   "tiket kula menapa mawon nggih",   # krama
+                                   "tiket kaule apa bhai",            # Madurese
+                                   "aku daftar opo ae?"])
+def test_list_my_tickets_in_every_register(phone, staff, visits, rt, words):
+    register_ktp(phone)
+    register_ktp(phone, name="untuk anak saya, namanya Raka", desa="blarang")
+    first, second = tickets(rt)
+    play(phone, [(words, "Tiket Anda", first.kode, second.kode, "!yang dibawa", "!Maksud Anda")])
+
+
+def test_list_my_tickets_without_any_says_none(phone, visits, rt):
+    play(phone, [("pendaftaranku apa aja", "Belum ada tiket", "!Maksud Anda")])
+
+
+@pytest.mark.parametrize("words", ["undur minggu ngarep", "diundur wae", "dipun undur nggih"])
+def test_postponing_offers_only_later_visits(phone, staff, visits, rt, words):
+    register_ktp(phone)
+    play(phone, [(words, "ke jadwal mana", "Kec. Gempol", "Kec. Bangil", "!Kec. Tutur")])
+
+
+@pytest.mark.parametrize("words", ["pindah tanggal {d}", "ganti tgl {d} bisa?", "mboten saged rawuh, gantos tanggal {d}"])
+def test_a_date_named_moves_the_ticket_there(phone, staff, visits, rt, words):
+    register_ktp(phone)
+    day = (jakarta_today() + timedelta(days=19)).day
+    play(phone, [(words.format(d=day), "dipindah", "Kantor Kecamatan Bangil", "Kodenya tetap")])
+    assert tickets(rt)[0].visit_id == visits["bangil"]
+
+
+@pytest.mark.parametrize("words", ["ora sido teko", "mboten saged rawuh tanggal {d}", "ta' bisa dateng"])
+def test_cannot_come_in_every_register_is_about_the_ticket_and_keeps_reminders(phone, staff, visits, rt, words):
+    play(phone, [("ingatkan jadwal tutur", "Setuju?"), ("1", "Siap")])
+    register_ktp(phone)
+    day = (jakarta_today() + timedelta(days=5)).day
+    play(phone, [(words.format(d=day), tickets(rt)[0].kode, "!tidak akan menerima pengingat")])
+    assert resident(rt).opted_out_at is None and resident(rt).subscriptions
