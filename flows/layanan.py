@@ -12,8 +12,8 @@ from flows.engine import GROUPS_MAX, Ask, Bullets, Flow, Group, Grouped, Say, St
 from flows.facts import Facts, LayananView
 from flows.langganan import asks_reminder, refuses_reminders
 from flows.person import (
-    age_in, holder_name_in, introduced_name, read_person, relation_in, rename_in, says_name_wrong, stated_name,
-    stated_person_name,
+    age_in, holder_name_in, introduced_name, read_person, relation_in, rename_in, says_name_wrong, says_self,
+    stated_name, stated_person_name, two_requests,
 )
 from flows.phones import NIK_PATTERN, mask_nik
 from flows.tiket import other_visit_wish
@@ -89,6 +89,19 @@ def start(turn: Turn) -> Step:
     # The service named now, or the one in context (a change of mind carried it over).
     key = turn.entities.get("layanan") or turn.nlu.match_layanan(turn.text) or turn.slots.get("layanan")
     carried = {k: turn.slots[k] for k in ("visit_id", "kecamatan", "visit_ids") if turn.slots.get(k)}
+    pair = _two_in_one(turn)
+    if pair is not None:
+        # "daftarin KTP buat aku sama KIA anakku", "aku karo bojoku arep gawe ktp": the first now, the second said to
+        # follow (and again after the ticket) — never dropped.
+        first_key, first_relation, second_key, second_relation = pair
+        key = first_key or key
+        if key is not None and turn.facts.layanan(key) is not None:
+            carried.update(also_relasi=second_relation, also_layanan=second_key if second_key != key else None)
+            if first_relation:
+                carried["relasi"] = first_relation
+            lead = say("layanan.second_follows", layanan=turn.facts.layanan(key).nama_pendek, who=_who(carried),
+                       other=_also_other(turn.facts, carried), command=_also_command(turn.facts, carried))
+            return _prepend(lead, _after_layanan(turn, key, carried))
     if key is None or turn.facts.layanan(key) is None:
         return _ask_layanan(turn, carried)
     if turn.entities.get("kecamatan"):
@@ -128,6 +141,37 @@ def start(turn: Turn) -> Step:
         carried["then_remind"] = True
         return _prepend(say("layanan.reminder_follows"), _after_layanan(turn, key, carried))
     return _after_layanan(turn, key, carried)
+
+
+def _two_in_one(turn: Turn) -> tuple[str | None, str | None, str | None, str] | None:
+    """(first service, first relation, second service, second relation) when one message registers two people or
+    two services ("… buat aku sama KIA anakku"); None when it holds one."""
+    if info.topic_of(turn.text) == "diwakilkan":
+        return None
+    pair = two_requests(turn.text)
+    if pair is None:
+        return None
+    first, second = pair
+    first_relation = relation_in(first)
+    if first_relation is None and not says_self(first):
+        return None
+    return (turn.nlu.match_layanan(first), first_relation, turn.nlu.match_layanan(second), relation_in(second))
+
+
+def _also_other(facts: Facts, slots: Mapping[str, Any]) -> Say:
+    who = say(f"relasi.{slots['also_relasi']}") if slots.get("also_relasi") else say("relasi.anda")
+    lay = facts.layanan(slots["also_layanan"]) if slots.get("also_layanan") else None
+    if lay is not None:
+        return say("layanan.other_service", layanan=lay.nama_pendek, who=who)
+    return _other_person(slots.get("also_nama"), slots.get("also_relasi"))
+
+
+def _also_command(facts: Facts, slots: Mapping[str, Any]) -> str:
+    lay = facts.layanan(slots["also_layanan"]) if slots.get("also_layanan") else None
+    if lay is None:
+        return "daftar"
+    short = re.search(r"\(([^)]+)\)", lay.nama_pendek)  # "Kartu Identitas Anak (KIA)": "daftar KIA"
+    return f"daftar {short.group(1) if short else lay.nama_pendek}"
 
 
 def _service_option(s: LayananView) -> Say:
@@ -715,7 +759,9 @@ def registered(facts: Facts, slots: Mapping[str, Any]) -> Step:
     contact_line = (say("layanan.contact" if contact.phone_text else "layanan.contact_no_phone", name=contact.name, opd=opd,
                         phone=contact.phone_text)
                     if contact else say("layanan.contact_helpdesk", opd=opd))
-    also = ([say("layanan.also_next", other=_other_person(slots.get("also_nama"), slots.get("also_relasi")))]
+    also = ([say("layanan.also_next_service", other=_also_other(facts, slots), command=_also_command(facts, slots))]
+            if slots.get("also_layanan") else
+            [say("layanan.also_next", other=_other_person(slots.get("also_nama"), slots.get("also_relasi")))]
             if slots.get("also_nama") or slots.get("also_relasi") else [])
     return Step(
         [say("layanan.created", opd=opd, syarat=requirement_lines(lay),

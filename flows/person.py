@@ -422,3 +422,26 @@ def rename_in(text: str) -> PersonAnswer | None:
         name = clean_name(rest.replace(",", " ").split())
         return PersonAnswer(name=name, relation=answer.relation)
     return answer
+
+
+# "daftarin KTP buat aku sama KIA anakku", "aku karo bojoku arep gawe ktp", "kula kaliyan garwa kula": two people (or two
+# requests) joined in one message. Split at the first joining word; each side is read on its own.
+_JOIN = re.compile(r"\s+(?:sama|sm|karo|kro|kaliyan|kalian|sareng|lan|dan|dn|ban|ambi|serta|plus)\s+|\s*[&+]\s*", re.IGNORECASE)
+_ME = re.compile(rf"(?<![\w']){_POSSESSIVE}(?![\w'])", re.IGNORECASE)
+
+
+def two_requests(text: str) -> tuple[str, str] | None:
+    """The two sides of a message that joins two people or two requests ("… buat aku sama KIA anakku"), when the
+    second side names a relation of its own; None otherwise ("KTP dan KK saya" is one person)."""
+    parts = _JOIN.split(text or "", maxsplit=1)
+    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+        return None
+    first, second = parts
+    if relation_in(second) is None:
+        return None
+    return first, second
+
+
+def says_self(text: str) -> bool:
+    """The words name the writer and no relative ("daftarin KTP buat aku", "aku", "kula piyambak")."""
+    return relation_in(text) is None and bool(_ME.search(text or "") or _SELF.search(text or ""))
