@@ -87,6 +87,7 @@ MESSAGES: dict[str, str] = {
     # `flow.<name>.left`: after "Baik, " when a resident leaves that flow unfinished for another request.
     "flow.jadwal.left": "pertanyaan jadwal tadi saya tutup.",
     "flow.layanan.left": "pendaftaran yang belum selesai tadi tidak saya lanjutkan (belum didaftarkan). Tiket yang sudah ada tetap berlaku.",
+    "flow.layanan.left_no_ticket": "pendaftaran yang belum selesai tadi tidak saya lanjutkan (belum didaftarkan).",
     "flow.usulan.left": "usulan yang belum selesai tadi tidak saya lanjutkan (belum terkirim).",
     "flow.petugas.left": "permintaan bicara dengan petugas tadi tidak saya lanjutkan.",
     "flow.status.left": "cek status tadi tidak saya lanjutkan.",

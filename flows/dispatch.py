@@ -141,7 +141,19 @@ def switch_flow(registry: Registry, leaving: str, state: str | None, turn: Turn,
     inner = start(registry, target, turn, context_of(turn.slots))
     if not leaves_something(flow):
         return inner
-    return replace(inner, replies=[say("menu.left_flow", leaving=say(f"flow.{leaving}.left")), *inner.replies])
+    return replace(inner, replies=[say("menu.left_flow", leaving=left_flow_say(leaving, turn)), *inner.replies])
+
+
+# Flows whose "left" note says a ticket already held stays: said so only to a resident who holds one.
+_LEFT_WITH_TICKET_NOTE = frozenset({"layanan"})
+
+
+def left_flow_say(flow: str, turn: Turn) -> Say:
+    """What leaving `flow` mid-way left undone ("… tidak saya lanjutkan"); "Tiket yang sudah ada tetap berlaku" only
+    when the resident holds a ticket (told to one without any, it puzzled them)."""
+    if flow in _LEFT_WITH_TICKET_NOTE and not turn.facts.own_tickets():
+        return say(f"flow.{flow}.left_no_ticket")
+    return say(f"flow.{flow}.left")
 
 
 def enter(registry: Registry, flow_name: str, slots: Mapping[str, Any]) -> Outcome:

@@ -94,7 +94,8 @@ STOP_AFTER_NAME = frozenset(
     tapi tp nanging namung terus trus lalu kemudian sama ambi juga jg uga ugi dereng durung derung urung
     mlebet mlebu masuk lepat sala kleru kliru klentu""".split())
 # Titles before a name are how one is addressed, not the name on the KK.
-TITLES = frozenset("bapak pak ibu bu mas mbak sdr sdri saudara saudari an a.n".split())
+TITLES = frozenset("""bapak pak ibu bu mas mbak sdr sdri saudara saudari an a.n almarhum almarhumah alm alm. almh almh.
+    mendiang swargi suwargi marhum marhumah""".split())
 # Words that never are (part of) a name: a sentence typed at the name question is asked again.
 NOT_NAME_WORDS = frozenset(
     """saya aku kula kulo sy dalem kaule engkok untuk buat kanggo gawe damel mau ingin arep badhe pengen pingin
@@ -108,7 +109,7 @@ NOT_NAME_WORDS = frozenset(
     ga gk g gak ngga nggak engga kagak tdk tak ta' enjek enja' ogah skip lewati lewat stop batal cancel
     salah keliru lepat sala kleru kliru
     sek sik sekedap sebentar bentar tunggu lur rek kan udh udah dah tadi td wau barusan anyar rekam cetak
-    perekaman hilang ilang rusak lawas kagem""".split())
+    perekaman hilang ilang rusak lawas kagem almarhum almarhumah alm almh mendiang swargi suwargi""".split())
 # A form of the verb "register" ("daftaraken", "ndaftarno", "didaftarkan") is never part of a name.
 _REGISTER_VERB = re.compile(r"^(?:men|n|ng|di|dipun)?(?:daftar|daptar|dftr)\w*$", re.IGNORECASE)
 _AGE = re.compile(r"(?:umur|umure|umuripun|usia|usianya|yuswa|yuswane|omor|omorra)\s*:?\s*(\d{1,3})|"
@@ -155,6 +156,28 @@ class PersonAnswer:
     other_relation: str | None = None
 
 
+# Abbreviations inside names ("Moch. Ilham", "Hj. Siti", "Muh. Yusuf", "Drs. Suparman"): their dot ends no sentence.
+_NAME_ABBREVIATIONS = frozenset("""moch moh muh mochd mohd mch mhd md mukh ach achm ahm ahmd abd hj h drs dra dr ir ny nn
+    tn kh sdr sdri st ust alm almh rr r m""".split())
+_SENTENCE_END = re.compile(r"(?<=\w)[.!?](?=\s|$)")
+
+
+def _clauses(text: str, separators: str = r"[,;!?\n]") -> list[str]:
+    """The text cut at the separators and at a sentence's end — never at the dot of a name's abbreviation or an
+    initial ("Moch. Ilham Firmansyah", "M. Yusuf")."""
+    out: list[str] = []
+    for piece in re.split(separators, text or ""):
+        start = 0
+        for m in _SENTENCE_END.finditer(piece):
+            word = re.findall(r"[\w']+", piece[:m.start() + 1])
+            if word and word[-1].casefold() in _NAME_ABBREVIATIONS or (word and len(word[-1]) == 1):
+                continue
+            out.append(piece[start:m.start()])
+            start = m.end()
+        out.append(piece[start:])
+    return out
+
+
 # The name said to be wrong, in either order: "namanya salah", "jenenge kleru", "salah nama", "typo namanya",
 # "salah tulis nama", "asmanipun lepat".
 _WRONG = r"(?:salah|sala|keliru|kliru|kleru|klentu|lepat|typo|tipo|beda|benten|kurang)"
@@ -179,14 +202,14 @@ def corrected_name_in(text: str) -> str | None:
     text = text or ""
     m = _CORRECTED.search(text)
     if m:
-        clause = re.split(r"[,;!?\n]|(?<=\w\w)[.](?=\s|$)", m.group("rest"), maxsplit=1)[0]
+        clause = _clauses(m.group("rest"))[0]
         name = clean_name(clause.split()) or clean_name(_AROUND_NAME.sub(" ", clause).split())
         if name:
             return name
     wrong = _NAME_WRONG.search(text)
     if not wrong:
         return None
-    for clause in re.split(r"[,;!?\n]|(?<=\w\w)[.](?=\s|$)", text[wrong.end():]):
+    for clause in _clauses(text[wrong.end():]):
         words = _AROUND_NAME.sub(" ", clause).split()
         name = clean_name(words) if words else None
         if name:
@@ -237,8 +260,17 @@ def clean_name(words: list[str]) -> str | None:
             continue
         if bare in STOP_AFTER_NAME or bare.isdigit():
             break
-        kept.append(word.strip(".,;:!?\""))
+        kept.append(_name_word(word))
     return as_name(" ".join(kept))
+
+
+def _name_word(word: str) -> str:
+    """A word of a name as typed, its punctuation off — but the dot of an abbreviation or initial kept ("Moch.")."""
+    w = word.strip(",;:!?\"")
+    bare = w.rstrip(".")
+    if w.endswith(".") and (bare.casefold() in _NAME_ABBREVIATIONS or len(bare) == 1):
+        return bare + "."
+    return bare.strip(".")
 
 
 def as_name(text: str) -> str | None:
@@ -350,8 +382,7 @@ def stated_person_name(text: str, *, relative: bool = False) -> str | None:
     for m in _NAME_MARK.finditer(text or ""):
         if relative and _own_mark(m):
             continue
-        rest = text[m.end():]
-        rest = re.split(r"[,;.!?\n]", rest, maxsplit=1)[0]
+        rest = _clauses(text[m.end():], r"[,;!?\n]")[0]
         name = clean_name(rest.split())
         if name:
             return name
@@ -396,7 +427,7 @@ def _read_one(body: str) -> PersonAnswer:
         rest = _AGE.sub(" ", rest)
         # "Siti Ramadhani. Dereng mlebet KK": a sentence after the name is not part of it (an initial's
         # dot, "M. Yusuf", is).
-        parts = [p.strip() for p in re.split(r"[,;:\n]|(?<=\w\w)[.!?](?=\s|$)", rest) if p.strip()]
+        parts = [p.strip() for p in _clauses(rest, r"[,;:\n]") if p.strip()]
         for part in parts or [""]:
             name = clean_name(part.split())
             if name:

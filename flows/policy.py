@@ -24,7 +24,8 @@ from flows.person import as_name, stated_person_name
 from flows.working_hours import WorkingCalendar
 from flows.commands import command_of
 from flows.dispatch import (
-    CONFIDENT, MENU_ASKS, Outcome, Registry, answers_the_question, context_of, dispatch, leaves_something, main_menu,
+    CONFIDENT, MENU_ASKS, Outcome, Registry, answers_the_question, context_of, dispatch, leaves_something, left_flow_say,
+    main_menu,
     start, switch_flow,
 )
 from flows.effects import LeaveHandoff, NoSurveys, NoteHome, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
@@ -1262,7 +1263,7 @@ def _leaves_the_flow(registry: Registry, situation: Situation, turn: Turn, ask: 
         return None  # "Batal" offered as an option at a summary is that option
     if situation.slots.get("editing") and answers.leaves_a_change(turn.text):
         return None  # "gak jadi" while one answer is changed at the summary: the flow keeps the rest
-    leaving = say(f"flow.{flow}.left") if leaves_something(registry.flows[flow]) else None
+    leaving = left_flow_say(flow, turn) if leaves_something(registry.flows[flow]) else None
     lead = say("menu.left_flow", leaving=leaving) if leaving is not None else say("menu.cancelled")
     return Outcome([lead, say("menu.left_nothing_else")], None, None, {}, misses=0)
 
@@ -1291,5 +1292,5 @@ def _change_of_mind(registry: Registry, situation: Situation, turn: Turn) -> Out
     if said_so:  # "gak sido": the resident said they leave it; nothing to ask
         rest = _CHANGE_OF_MIND_LEAD.sub("", turn.text).strip()
         inner = start(registry, target, replace(turn, text=rest or turn.text), context_of(turn.slots))
-        return replace(inner, replies=[say("menu.left_flow", leaving=say(f"flow.{situation.flow}.left")), *inner.replies])
+        return replace(inner, replies=[say("menu.left_flow", leaving=left_flow_say(situation.flow, turn)), *inner.replies])
     return switch_flow(registry, situation.flow, situation.state, turn, target)

@@ -31,6 +31,14 @@ ANSWERS = [
     ("nama anak sy Budi Santoso dari desa Gerbo", "Budi Santoso", "anak", None),
     ("Putri Ayu", "Putri Ayu", None, None),
     ("Muhammad Ali", "Muhammad Ali", None, None),
+    # a title or a status word is not the name; an abbreviation's dot ends no sentence
+    ("almarhum suami sy, Slamet Riyadi", "Slamet Riyadi", "suami", None),
+    ("almarhumah ibu saya, Tumini", "Tumini", "ibu", None),
+    ("alm. Slamet", "Slamet", None, None),
+    ("Moch. Ilham Firmansyah", "Moch. Ilham Firmansyah", None, None),
+    ("Hj. Siti Maimunah", "Hj. Siti Maimunah", None, None),
+    ("namanya Muh. Yusuf", "Muh. Yusuf", None, None),
+    ("Siti Ramadhani. Dereng mlebet KK", "Siti Ramadhani", None, None),
 ]
 
 
@@ -159,7 +167,7 @@ def test_two_people_in_one_answer(text, name, other, other_relation):
     ("Siti Ramadhani dereng mlebet KK", "Siti Ramadhani"),
     ("Slamet. blm masuk kk", "Slamet"),
     ("Paijo, durung duwe ktp", "Paijo"),
-    ("M. Yusuf", "M Yusuf"),
+    ("M. Yusuf", "M. Yusuf"),  # an initial keeps its dot, as on the KK
 ])
 def test_words_glued_to_a_name(text, name):
     assert read_person(text).name == name

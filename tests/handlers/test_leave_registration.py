@@ -63,3 +63,9 @@ def test_a_ticket_already_held_is_never_cancelled_by_leaving_a_new_registration(
     with rt.sessions() as s:
         ticket = s.scalars(select(Ticket)).one()
         assert ticket.status != TicketStatus.DIBATALKAN
+
+
+@pytest.mark.parametrize("never_mind", ["gak sido ndaftar sik", "batal dulu, belum mau daftar", "mboten sios ndaftar rumiyin"])
+def test_without_a_ticket_leaving_says_nothing_of_tickets(phone, schedule, rt, never_mind):
+    play(phone, [("daftar kk", "Kartu Keluarga", "kecamatan mana"), ("gempol", "1."), ("1", "Nama"),
+                 (never_mind, LEFT, NOTHING_ELSE, "!Tiket yang sudah ada")])

@@ -95,3 +95,15 @@ def test_skip_and_agreeing_words_at_the_note_are_never_stored(phone, schedule, r
                  ("ngerong", "catatan"), (skip, "Catatan: -"), ("1", "Terdaftar")])
     with rt.sessions() as s:
         assert s.scalars(select(Ticket.catatan)).one() is None
+
+
+@pytest.mark.parametrize("answer,name,relation", [
+    ("almarhum suami sy, Slamet Riyadi", "Slamet Riyadi", "suami"),   # a status word before the name
+    ("almarhumah ibu kula, Tumini", "Tumini", "ibu"),                 # krama
+    ("Moch. Ilham Firmansyah", "Moch. Ilham Firmansyah", None),        # an abbreviation's dot ends no sentence
+    ("Hj. Siti Maimunah", "Hj. Siti Maimunah", None),
+])
+def test_titles_and_abbreviations_at_the_name_question(phone, schedule, rt, answer, name, relation):
+    play(phone, [("daftar kk", "kecamatan mana"), ("gempol", "1."), ("1", "Nama"), (answer, "Desa"),
+                 ("ngerong", "catatan"), ("-", f"Nama: {name}"), ("1", "Terdaftar")])
+    assert ticket_of(rt) == ("kk", name, "Ngerong", relation)
