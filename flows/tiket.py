@@ -40,7 +40,8 @@ _MOVE = re.compile(
     r"\s+(?:ke\s+)?(?:tanggal|tgl|tangal|jadwal|jadwale|jadwalnya|dinten|hari|dino|minggu|wektu|waktu|ari)(?:nya|ne|e|ipun)?\b|"
     r"\b(?:minggu|minggon|pekan)\s+(?:ngarep|depan|ngajeng|ngarepe|mbesok|berikutnya|selanjutnya|adha')\b|"
     r"\b(?:jadwal|tanggal|tgl|hari|dino|dinten)\s+(?:lain|liyane|liyo|sanes|laen|laennah)\b|"
-    r"\b(?:tanggal|tgl|jadwal)\s+(?:sing\s+)?(?:liya|liane|liyane)\b", re.IGNORECASE)
+    r"\b(?:tanggal|tgl|jadwal)\s+(?:sing\s+)?(?:liya|liane|liyane)\b|"
+    r"\b(?:di|dipun\s+)?(?:undur|tunda)(?:kan|ken|no|ne|aken|en)?\b", re.IGNORECASE)  # "diundur wae", "dipun undur"
 # A sooner visit, or one in another kecamatan: "yg lbh cpt dmn?", "menawi wonten ingkang langkung enggal ten
 # kecamatan sanes", "sing luwih gasik nang ndi?", "ada di kecamatan lain?". With _MOVE: a wish for another visit
 # (read at a visit card and at the registration's date question too: flows/jadwal.py, flows/layanan.py).
@@ -352,12 +353,12 @@ def _offer_visits(turn: Turn, t: OwnTicket) -> Step:
     visits = _other_visits(turn, t)
     if there is None and turn.choice is None:
         fit = _other_visits(turn, t, limit=None)
-        named = dates.dated(turn.text, fit, turn.now.date())
-        if named and len(named) == 1 and re.search(r"\d", turn.text):  # "pindah tanggal 23": that visit, at once
-            return _moved(t, named[0])
         if _LATER.search(turn.text or "") and t.visit is not None:
             # "undur minggu ngarep", "ditunda wae": postponed — only visits after the ticket's own
             fit = [v for v in fit if v.tanggal > t.visit.tanggal]
+        named = dates.dated(turn.text, fit, turn.now.date())
+        if named and len(named) == 1 and re.search(r"\d", turn.text):  # "pindah tanggal 23": that visit, at once
+            return _moved(t, named[0])
         visits = (named or fit)[:MOVE_OPTIONS] or visits
     lead = [say("tiket.not_there", kecamatan=there, opd=t.opd.singkatan)] if there else []
     if not visits:

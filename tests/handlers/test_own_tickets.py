@@ -293,10 +293,15 @@ def test_list_my_tickets_without_any_says_none(phone, visits, rt):
     play(phone, [("pendaftaranku apa aja", "Belum ada tiket", "!Maksud Anda")])
 
 
-@pytest.mark.parametrize("words", ["undur minggu ngarep", "diundur wae", "dipun undur nggih"])
+@pytest.mark.parametrize("words", ["diundur wae", "dipun undur nggih", "ditunda dulu ya"])
 def test_postponing_offers_only_later_visits(phone, staff, visits, rt, words):
     register_ktp(phone)
     play(phone, [(words, "ke jadwal mana", "Kec. Gempol", "Kec. Bangil", "!Kec. Tutur")])
+
+
+def test_postponing_to_next_week_offers_that_weeks_later_visits(phone, staff, visits, rt):
+    register_ktp(phone)
+    play(phone, [("undur minggu ngarep", "ke jadwal mana", "!Kec. Tutur")])
 
 
 @pytest.mark.parametrize("words", ["pindah tanggal {d}", "ganti tgl {d} bisa?", "mboten saged rawuh, gantos tanggal {d}"])
