@@ -242,6 +242,25 @@ MESSAGES: dict[str, str] = {
                                "keliling Pemerintah Kabupaten Pasuruan. Jadwal terdekat dari sana: *{tanggal}* di Kec. "
                                "{kecamatan} ({lokasi}) — siapa pun boleh datang bertanya. Untuk mendaftar atau diingatkan, "
                                "ketik *{kecamatan}*; kalau Anda tinggal di Kabupaten Pasuruan, ketik kecamatan atau desanya."),
+    "places.outside_nearest_km": ("Mohon maaf, {place} tidak termasuk wilayah Kenduren Mas: Kenduren Mas adalah layanan "
+                                  "keliling Pemerintah Kabupaten Pasuruan. Yang paling dekat dari {asal}: *{tanggal}* di "
+                                  "Kec. {kecamatan} ({lokasi}, ± {km} km dari {asal}) — siapa pun boleh datang bertanya. "
+                                  "Untuk melihat jadwalnya, ketik *{kecamatan}*."),
+    "places.outside_note": ("{place} tidak termasuk wilayah Kenduren Mas (layanan keliling Kabupaten Pasuruan), tetapi "
+                            "siapa pun boleh datang bertanya."),
+    "places.outside_sooner": "Yang lebih cepat: *{tanggal}* di Kec. {kecamatan} (± {km} km).",
+    "places.own_dukcapil": ("Untuk warga {wilayah}, {layanan} diurus di *Dispendukcapil {wilayah}* sesuai alamat KK "
+                            "Anda. Kalau bisa datang, Anda tetap boleh bertanya di Kenduren Mas terdekat."),
+    "places.own_dinsos": ("Untuk warga {wilayah}, {layanan} didaftarkan lewat desa/kelurahan tempat Anda tinggal dan "
+                          "*Dinas Sosial {wilayah}* sesuai alamat KK Anda."),
+    "places.outside_at_desa": ("Mohon maaf, {place} tidak termasuk wilayah Kenduren Mas (layanan keliling Pemerintah "
+                               "Kabupaten Pasuruan). Tiketnya dicatat dengan desa/kelurahan di Kabupaten Pasuruan tempat "
+                               "orang yang didaftarkan tinggal. Kalau ia tinggal di Kabupaten Pasuruan, tulis desanya; "
+                               "kalau tidak, Anda tetap boleh datang dan bertanya langsung ke petugas (ketik *BATAL* "
+                               "untuk tidak melanjutkan)."),
+    "places.outside_done": ("Baik 🙏 Karena tinggal di {place}, pendaftaran ini tidak saya lanjutkan: Kenduren Mas "
+                            "melayani warga Kabupaten Pasuruan. Anda tetap boleh datang dan bertanya langsung ke petugas; "
+                            "ketik nama kecamatannya (misalnya *Gempol*) untuk melihat jadwal."),
     "places.kota_dukcapil": ("Untuk warga Kota Pasuruan, dokumen kependudukan diurus di *Dispendukcapil Kota Pasuruan*: "
                              "{alamat}, telp. {telepon} (alamat menurut standar pelayanannya tahun {tahun}; mohon cek dulu "
                              "di {situs}). Kalau bisa datang, Anda tetap boleh bertanya di Kenduren Mas terdekat."),

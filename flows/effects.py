@@ -21,6 +21,7 @@ class CreateTicket(Effect):
     staff_id: int | None = None
     relasi: str | None = None  # whom it is for (flows.person.RELATION_WORDS' values); None: the resident
     holder_nama: str | None = None  # for a relative: the resident's own name, said beside theirs ("kula Slamet, …")
+    holder_outside: bool = False  # the resident said they live outside the regency: a relative's desa is never theirs
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol, Sequence
 
-from records import DesaRef, OpdRef, Requirement, RequirementKind  # re-exported: flows name them from here
+from records import DesaRef, OpdRef, OutsidePlace, Requirement, RequirementKind  # re-exported: flows name them from here
 
 VisitState = Literal["planned", "cancelled", "moved"]  # storage.models.VisitStatus
 TicketState = Literal["baru", "diteruskan", "menunggu_dokumen", "selesai", "ditolak", "dibatalkan"]  # TicketStatus
@@ -264,6 +264,10 @@ class Facts(Protocol):
     # The next planned visits anywhere, earliest first, each with its distance from `kecamatan`.
     # The soonest planned visits within `within_km` of the kecamatan's office (any distance when None), soonest first.
     def visits_near(self, kecamatan: str, limit: int = 10, within_km: float | None = None) -> Sequence[NearbyVisit]: ...
+    # The same from a point (an outsider's own kecamatan, outside the regency): km from there to each visit's office.
+    def visits_from(self, lat: float, lng: float, limit: int = 10,
+                    within_km: float | None = None) -> Sequence[NearbyVisit]: ...
+    def outside_places(self) -> Sequence[OutsidePlace]: ...  # luar_kabupaten.csv: kecamatan outside the regency
     def layanan(self, key: str) -> LayananView | None: ...
     def layanan_list(self) -> Sequence[LayananView]: ...
     def opd_list(self) -> Sequence[OpdRef]: ...  # every dinas, in reference order (opd.csv)

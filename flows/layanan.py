@@ -128,7 +128,12 @@ def start(turn: Turn) -> Step:
     age = age_in(turn.text)
     if age is not None:
         carried["umur"] = age
-    if outside_regency(turn.text) and not carried.get("kecamatan"):
+    outside = outside_regency(turn.text)
+    if outside and carried.get("kecamatan") and registers_someone(turn.text):
+        # "sy warga kota pasuruan, mau daftarin ibu sy ktp, ibu tinggal di gempol": the mother's kecamatan is the
+        # visit's; the resident's own home stays outside (never "kecamatan Anda", never their home).
+        carried["outside_home"] = outside[0]
+    if outside and not carried.get("kecamatan"):
         # "domisili kota pasuruan, mau bikin ktp": said kindly at once (with the city's own Dispendukcapil for
         # its documents) and the nearest visit, instead of asking the kecamatan they already said. Asked as a
         # question ("iso ngurus KTP nang kenduren mas ora?") it is answered and starts nothing.
@@ -771,7 +776,8 @@ def registered(facts: Facts, slots: Mapping[str, Any]) -> Step:
                               desa_kecamatan=slots["desa_kecamatan"], catatan=slots.get("catatan"),
                               nik_masked=slots.get("nik_masked"), staff_id=contact.staff_id if contact else None,
                               relasi=slots.get("relasi"),
-                              holder_nama=slots.get("holder_nama") if slots.get("relasi") else None)],
+                              holder_nama=slots.get("holder_nama") if slots.get("relasi") else None,
+                              holder_outside=bool(slots.get("outside_home")))],
     )
 
 

@@ -365,7 +365,7 @@ def home_desa_answer(
             return then(turn, _fixed(turn.slots, found.nama, found.kecamatan))
     if turn.skipped():
         return unhandled(say("places.desa_needed"), state=retry_state)
-    outside = outside_answer(turn, retry_state)
+    outside = outside_at_desa(turn, retry_state)
     if outside is not None:
         return outside
     text = without_negated_places(turn.text)
@@ -458,26 +458,116 @@ def nearest_visit_to(turn: Turn, near: tuple[str, ...]):
     return min(visits, key=lambda v: v.tanggal) if visits else None
 
 
-def outside_answer(turn: Turn, retry_state: str) -> Step | None:
-    """Said kindly when a place outside the regency is named where a kecamatan/desa is asked."""
+def outside_place(turn: Turn, label: str):
+    """Where outside the regency the words say the person lives, as a kecamatan of storage/reference/
+    luar_kabupaten.csv ("sy org porong" → Porong, Kab. Sidoarjo; "lumbang probolinggo" → Lumbang, Kab. Probolinggo);
+    Kota Pasuruan named alone: its middle (the city is small); else None (only the regency said)."""
+    text = turn.text or ""
+    mine = [p for p in turn.facts.outside_places() if p.wilayah == label]
+    for p in mine:
+        if re.search(r"(?<![\w'])" + re.escape(p.nama).replace(r"\ ", r"\s*") + r"(?![\w'])", text, re.IGNORECASE):
+            return p
+    if label == "Kota Pasuruan" and mine:
+        from records import OutsidePlace
+
+        return OutsidePlace("", "Kota Pasuruan", label, sum(p.lat for p in mine) / len(mine),
+                            sum(p.lng for p in mine) / len(mine))
+    return None
+
+
+# An outsider's nearest visit is looked for this far from their own kecamatan (km between offices).
+OUTSIDE_KM = 60
+
+
+def nearest_visit_from(turn: Turn, place):
+    """The planned visit whose kecamatan office is nearest the outside place (the soonest of the nearest)."""
+    near = turn.facts.visits_from(place.lat, place.lng, limit=200, within_km=OUTSIDE_KM)
+    return min(near, key=lambda n: (n.km, n.visit.tanggal)) if near else None
+
+
+# Services bound to where one is registered as living (KK/KTP address): a Dispendukcapil document, bansos.
+# An outsider is pointed to their own regency's office for them (Kota Pasuruan's Dispendukcapil with its address).
+DOMICILE_BOUND_OPD = {"dispendukcapil": "places.own_dukcapil", "dinsos": "places.own_dinsos"}
+
+
+def _own_office(turn: Turn, label: str) -> list[Say]:
+    key = turn.slots.get("layanan")
+    lay = turn.facts.layanan(key) if key else None
+    if lay is None or lay.opd.key not in DOMICILE_BOUND_OPD:
+        return []
+    if label == "Kota Pasuruan" and lay.opd.key == "dispendukcapil":
+        return [say("places.kota_dukcapil", **KOTA_PASURUAN_DUKCAPIL)]
+    return [say(DOMICILE_BOUND_OPD[lay.opd.key], wilayah=label, layanan=lay.nama_pendek)]
+
+
+def outside_found(turn: Turn):
+    """(label, near) of a place outside the regency the words name, None when none (or a desa of ours:
+    "pusung malang" is desa Pusungmalang, Puspo, not Kabupaten Malang)."""
     found = outside_regency(turn.text)
     if found is None:
         return None
-    if any(m.score >= 100 for m in turn.nlu.match_desa(turn.text)) and found[0] != "Kota Pasuruan":
-        return None  # "pusung malang" is desa Pusungmalang (Puspo), not Kabupaten Malang
+    if found[0] != "Kota Pasuruan" and turn.nlu is not None:
+        said = {re.sub(r"\W+", "", m.group(0).lower()) for label, pattern, _ in _OUTSIDE_RE if label == found[0]
+                for m in pattern.finditer(turn.text or "")}
+        ours = [re.sub(r"\W+", "", m.name.lower()) for m in turn.nlu.match_desa(turn.text) if m.score >= 100]
+        # Every outside word is (in) one of our desa's names ("pusung malang", "wong tanggulangin": desa
+        # Tanggulangin, Kejayan): ours. The regency said beside it ("tanggulangin sidoarjo", "lumbang
+        # probolinggo"): outside.
+        if said and all(any(w in d for d in ours) for w in said):
+            return None
+    return found
+
+
+def outside_replies(turn: Turn, found) -> list[Say]:
+    """Said kindly: Kenduren Mas is the regency's; the visit nearest THEIR place (by distance from their own
+    kecamatan when known, luar_kabupaten.csv), and their own office for a domicile-bound service."""
     label, near = found
+    place = outside_place(turn, label)
+    own = _own_office(turn, label)
+    nearest = nearest_visit_from(turn, place) if place is not None else None
+    if nearest is not None:
+        v = nearest.visit
+        sooner = [n for n in turn.facts.visits_from(place.lat, place.lng, limit=1, within_km=NEAR_KM)
+                  if n.visit.tanggal < v.tanggal]
+        also = [say("places.outside_sooner", kecamatan=n.visit.kecamatan, tanggal=n.visit.tanggal_text, km=n.km)
+                for n in sooner]
+        return [say("places.outside_nearest_km", place=label, asal=place.nama, kecamatan=v.kecamatan,
+                    tanggal=v.tanggal_text, lokasi=v.lokasi, km=nearest.km), *also, *own]
     visit = nearest_visit_to(turn, near)
-    # A Kota Pasuruan resident after a Dukcapil document: their own city's Dispendukcapil first.
-    key = turn.slots.get("layanan")
-    lay = turn.facts.layanan(key) if key else None
-    own = ([say("places.kota_dukcapil", **KOTA_PASURUAN_DUKCAPIL)]
-           if label == "Kota Pasuruan" and lay is not None and lay.opd.key == "dispendukcapil" else [])
-    # Kept: a kecamatan typed next is the visit they can come to, never called their own ("kecamatan Anda").
-    slots = {**turn.slots, "outside_home": label}
     if visit is None:
-        return Step([say("places.outside", place=label), *own], retry_state, slots)
-    return Step([say("places.outside_nearest", place=label, kecamatan=visit.kecamatan, tanggal=visit.tanggal_text,
-                     lokasi=visit.lokasi), *own], retry_state, slots)
+        return [say("places.outside", place=label), *own]
+    return [say("places.outside_nearest", place=label, kecamatan=visit.kecamatan, tanggal=visit.tanggal_text,
+                lokasi=visit.lokasi), *own]
+
+
+def outside_answer(turn: Turn, retry_state: str) -> Step | None:
+    """Said kindly when a place outside the regency is named where a kecamatan/desa is asked."""
+    found = outside_found(turn)
+    if found is None:
+        return None
+    if retry_state is not None and turn.slots.get("outside_home") == found[0]:
+        return outside_again(found[0])
+    # Kept: a kecamatan typed next is the visit they can come to, never called their own ("kecamatan Anda").
+    return Step(outside_replies(turn, found), retry_state, {**turn.slots, "outside_home": found[0]})
+
+
+def outside_again(label: str) -> Step:
+    """Outside said again where a kecamatan/desa of the regency is asked: never asked a third time (no loop);
+    the flow ends kindly (what still stands is unchanged)."""
+    return Step([say("places.outside_done", place=label)], None)
+
+
+def outside_at_desa(turn: Turn, retry_state: str) -> Step | None:
+    """At the desa question of a registration: a ticket is kept with the desa of the regency where the person it
+    is for lives (the dinas follow it up there); one who lives outside is told so, with their own office for a
+    domicile-bound service, and may still come and ask. Said again: the registration ends kindly (no loop)."""
+    found = outside_found(turn)
+    if found is None:
+        return None
+    if turn.slots.get("outside_home") == found[0] and turn.slots.get("outside_asked_desa"):
+        return outside_again(found[0])
+    return Step([say("places.outside_at_desa", place=found[0]), *_own_office(turn, found[0])], retry_state,
+                {**turn.slots, "outside_home": found[0], "outside_asked_desa": True})
 
 
 # Kota Pasuruan's own Dispendukcapil, for a resident of the city after a KTP-el/KK/akta. Source: the letterhead of

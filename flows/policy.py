@@ -224,6 +224,13 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
         outside = places.outside_answer(turn, None)
         if outside is not None:
             outcome = Outcome(list(outside.replies), None, None, {}, list(outcome.effects))
+    elif situation.flow in (None, "menu") and outcome.replies:
+        # "gempol tgl brp? sy org bugul kidul": the answer, and kindly that Kenduren Mas is the regency's (anyone
+        # may come) — said wherever an outside home is said, never treated as a resident's own kecamatan.
+        found = places.outside_found(turn)
+        if found is not None and not any(r.key.startswith("places.outside") or r.key == "places.kota_dukcapil"
+                                         for r in outcome.replies):
+            outcome = replace(outcome, replies=[say("places.outside_note", place=found[0]), *outcome.replies])
     # Mid-flow a place answers the question asked (the flow keeps it); a kepala desa's link says its own desa.
     if situation.flow not in (None, "menu") or any(isinstance(e, ReferralArrival) for e in outcome.effects):
         return outcome
@@ -288,13 +295,13 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     as_said = turn
     turn = _yes_with_remark(turn, ask) or _read_again(
         _without_background(_without_acceptance(_without_thanks(turn, ask), ask), situation, ask))
-    # "batalno", "gak iso teko tgl 14", "ganti tanggal" from a ticket holder: about that ticket first
-    # (before a stop or erasure is read into it: cancelling never stops reminders).
     # "pengingat sy apa aja, sama tiket sy apa aja": the reminders' list answers both (the tickets beside it).
     reminders = (langganan.own_reminders_first(registry, situation.flow, turn)
                  if langganan.asks_list(turn.text) else None)
     if reminders is not None:
         return reminders
+    # "batalno", "gak iso teko tgl 14", "ganti tanggal" from a ticket holder: about that ticket first
+    # (before a stop or erasure is read into it: cancelling never stops reminders).
     own = tiket.own_ticket_first(registry, situation.flow, turn, situation.state)
     if own is not None:
         return own

@@ -69,7 +69,7 @@ def create_ticket(ctx: Context, d: kinds.CreateTicket) -> dict[str, Any]:
     else:
         if d.holder_nama:  # "kula Slamet, badhe ndaftaraken bapak kula": Slamet holds it, the father is on it
             r.name, r.name_confirmed = d.holder_nama, True
-        if r.desa_id is None:
+        if r.desa_id is None and not d.holder_outside:  # one who lives outside the regency: never their home
             r.desa_id, r.kecamatan_id = desa.id, desa.kecamatan_id
     return {"kode": kode}
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from flows.dates import tanggal
 from flows.facts import (
-    Attachment, DesaRef, LayananView, NearbyVisit, OpdRef, OwnTicket, PetugasContact, ProposalView, Requirement, ScheduleAnswer,
+    Attachment, DesaRef, LayananView, NearbyVisit, OpdRef, OutsidePlace, OwnTicket, PetugasContact, ProposalView, Requirement, ScheduleAnswer,
     SimilarProposal, SourcedAnswer, StatusItem, TicketView, VisitView, mismatches,
 )
 from flows.phones import readable
@@ -82,9 +82,14 @@ class DbFacts(QueueFacts):
         home = self.s.scalar(select(Kecamatan).where(Kecamatan.nama == kecamatan))
         if home is None:
             return []
+        return self.visits_from(home.lat, home.lng, limit, within_km)
+
+    def visits_from(self, lat: float, lng: float, limit: int = 10,
+                    within_km: float | None = None) -> Sequence[NearbyVisit]:
+        """visits_near from a point (an outsider's own kecamatan, storage/reference/luar_kabupaten.csv)."""
         ahead = upcoming_planned(self.s, self.today, None, None if within_km is not None else limit,
                                  until=self.today + timedelta(days=NEARBY_HORIZON_DAYS) if within_km is not None else None)
-        near = [NearbyVisit(visit_view(v, self.today), km_between(home.lat, home.lng, v.kecamatan.lat, v.kecamatan.lng))
+        near = [NearbyVisit(visit_view(v, self.today), km_between(lat, lng, v.kecamatan.lat, v.kecamatan.lng))
                 for v in ahead]
         return [n for n in near if within_km is None or n.km <= within_km][:limit]
 
@@ -150,6 +155,11 @@ class DbFacts(QueueFacts):
 
     def sourced_answers(self) -> Sequence[SourcedAnswer]:
         return sourced_answer_views()
+
+    def outside_places(self) -> Sequence[OutsidePlace]:
+        from storage import reference
+
+        return reference.luar_kabupaten()
 
     def question_examples(self) -> Sequence[tuple[str, str]]:
         from storage import reference

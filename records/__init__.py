@@ -41,3 +41,15 @@ class DesaRef:
     jenis: str  # "desa" or "kelurahan"
     lat: float
     lng: float
+
+
+@dataclass(frozen=True)
+class OutsidePlace:
+    """A kecamatan of a neighbouring regency or of Kota Pasuruan, outside Kabupaten Pasuruan
+    (storage/reference/luar_kabupaten.csv): where an outsider lives, to find the visit nearest to them."""
+
+    kode: str
+    nama: str
+    wilayah: str  # "Kota Pasuruan", "Kabupaten Sidoarjo" … (as flows.places.OUTSIDE names it)
+    lat: float
+    lng: float

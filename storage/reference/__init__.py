@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from records import DesaRef, OpdRef, Requirement
+from records import DesaRef, OpdRef, OutsidePlace, Requirement
 
 DATA_DIR = Path(__file__).resolve().parent
 
@@ -61,6 +61,13 @@ def desa() -> tuple[DesaRef, ...]:
         DesaRef(r["kode"], r["desa"], r["kecamatan"], r["jenis"], float(r["lat"]), float(r["lng"]))
         for r in _rows("pasuruan_wilayah.csv")
     )
+
+
+@cache
+def luar_kabupaten() -> tuple[OutsidePlace, ...]:
+    """Kecamatan outside the regency that residents name (luar_kabupaten.csv; sources in README.md)."""
+    return tuple(OutsidePlace(r["kode"], r["nama"], r["wilayah"], float(r["lat"]), float(r["lng"]))
+                 for r in _rows("luar_kabupaten.csv"))
 
 
 @cache

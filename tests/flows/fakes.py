@@ -12,7 +12,7 @@ from catalogue import render_say
 from flows import dates
 from flows.engine import ResidentView, Turn
 from flows.facts import (
-    AntreanDay, Attachment, DesaRef, LayananView, NearbyVisit, OpdRef, OwnTicket, PetugasContact, ScheduleAnswer,
+    AntreanDay, Attachment, DesaRef, LayananView, NearbyVisit, OpdRef, OutsidePlace, OwnTicket, PetugasContact, ScheduleAnswer,
     SimilarProposal, SourcedAnswer, StatusItem, VisitState, VisitView,
 )
 from storage import reference
@@ -59,14 +59,22 @@ class FakeFacts:
         return next((v for v in self.visits if v.id == visit_id), None)
 
     def visits_near(self, kecamatan: str, limit: int = 10, within_km: float | None = None) -> Sequence[NearbyVisit]:
-        from flows.places import km_between
-
         where = {k.nama: (k.lat, k.lng) for k in reference.kecamatan()}
         if kecamatan not in where:
             return []
-        near = [NearbyVisit(v, km_between(*where[kecamatan], *where[v.kecamatan]))
+        return self.visits_from(*where[kecamatan], limit, within_km)
+
+    def visits_from(self, lat: float, lng: float, limit: int = 10,
+                    within_km: float | None = None) -> Sequence[NearbyVisit]:
+        from flows.places import km_between
+
+        where = {k.nama: (k.lat, k.lng) for k in reference.kecamatan()}
+        near = [NearbyVisit(v, km_between(lat, lng, *where[v.kecamatan]))
                 for v in sorted(self.visits, key=lambda v: v.tanggal) if v.status == "planned"]
         return [n for n in near if within_km is None or n.km <= within_km][:limit]
+
+    def outside_places(self) -> Sequence[OutsidePlace]:
+        return reference.luar_kabupaten()
 
     def layanan(self, key: str) -> LayananView | None:
         return next((s for s in self.layanan_list() if s.key == key), None)
