@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 SUFFIX = ".json"
 # After a replay found the database still away, web requests do not try again for this long.
 RETRY_AFTER_SECONDS = 1.0
+# A directory's mtime changes with every name added, renamed or removed in it, but from a coarse
+# clock (a few ms): an empty listing is remembered only once the mtime is older than this.
+MTIME_SETTLED_NS = 1_000_000_000
 
 
 def spool_dir(settings) -> Path:
@@ -75,6 +78,7 @@ class InboundSpool:
         self._counter = itertools.count()
         self._kick_lock = threading.Lock()
         self._next_try = 0.0
+        self._empty_at_mtime: int | None = None  # the directory's mtime when it was last listed empty
 
     # -- writing --------------------------------------------------------------------------------
     def put(self, incoming: Incoming, received_at: datetime, signature: str = "") -> Path:
@@ -113,6 +117,21 @@ class InboundSpool:
 
     def depth(self) -> int:
         return len(self.paths())
+
+    def holds_any(self) -> bool:
+        """Whether a message waits: the webhook asks on every request, so the directory is listed
+        only when its mtime changed since it was last found empty (one stat instead of a listing);
+        any process spooling into it changes the mtime."""
+        try:
+            mtime = os.stat(self.directory).st_mtime_ns
+        except FileNotFoundError:
+            return False
+        if mtime == self._empty_at_mtime:
+            return False
+        settled = time.time_ns() - mtime > MTIME_SETTLED_NS
+        waiting = bool(self.paths())
+        self._empty_at_mtime = mtime if settled and not waiting else None
+        return waiting
 
     def read(self, path: Path) -> Spooled:
         record = json.loads(path.read_text(encoding="utf-8"))

@@ -35,7 +35,12 @@ log = logging.getLogger(__name__)
 __all__ = ["bp", "parse_incoming", "twiml"]
 
 
+_EMPTY_TWIML = str(MessagingResponse())  # every stored message's answer: built once
+
+
 def twiml(replies: list[str]) -> Response:
+    if not replies:
+        return Response(_EMPTY_TWIML, mimetype="text/xml")
     response = MessagingResponse()
     for text in replies:
         # Replies may echo what a resident wrote (a name, a description): XML must carry it.
@@ -52,10 +57,11 @@ def messages():
     incoming = parse_incoming(request.form)
     if incoming is None:
         return Response("not a Twilio message: MessageSid and From are required", status=400, mimetype="text/plain")
-    log.info("inbound %s from %s (%s)", incoming.message_sid, mask_phone(incoming.from_phone), incoming.channel)
-    log.debug("inbound body: %r", incoming.body)
+    if log.isEnabledFor(logging.INFO):  # masking a number runs libphonenumber's matcher: only when it is logged
+        log.info("inbound %s from %s (%s)", incoming.message_sid, mask_phone(incoming.from_phone), incoming.channel)
+        log.debug("inbound body: %r", incoming.body)
     spool = runtime.spool
-    if spool.depth():
+    if spool.holds_any():
         spool.kick(runtime)
         return _spooled(runtime, incoming, "older messages are still waiting in the spool")
     def store() -> None:
