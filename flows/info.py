@@ -156,6 +156,11 @@ _COLLECT_WHERE = r"(?:mana|ngendi|endi|ndi|nandi|pundi|dimana|di mana|dmn|dmana|
 _ASKED_READY = re.compile(r"\b(?:belum|blm|durung|urung|dereng|gurung|gung|apa|apakah|opo|nopo|menapa|kapan|kpn|piye|pripun|"
                           r"gimana|berapa|brp|piro|pinten|mana|ngendi|endi|ndi|pundi|dimana|dmn|dimma|bila|ta|tah|toh|a)\b")
 
+# Topics answered only when asked (a statement about a price or a finished document is no question); a report of
+# being asked for money ("dimintai duit", "pungli") is answered as it is: the services are free.
+_ASKED_ONLY = frozenset({"waktu_jadi", "biaya"})
+_PAID_UNASKED = re.compile(r"\b(?:pungli|dipalak|dimintai|dijaluki|disuruh bayar|dikon mbayar|kon mbayar|minta uang|njaluk duit)\b")
+
 # Each topic: how residents ask it, and which answer (kunci) fits, first match wins:
 # (words that refine it or None, the services it is for or None, kunci).
 TOPICS: tuple[tuple[str, re.Pattern[str], tuple[tuple[re.Pattern[str] | None, frozenset[str] | None, str], ...]], ...] = (
@@ -296,8 +301,9 @@ def topic_of(text: str) -> str | None:
         return None
     for name, asked, _ in TOPICS:
         if asked.search(norm):
-            if name == "waktu_jadi" and not _ASKED_READY.search(norm) and not answers.is_question(text):
-                continue  # "alhamdulillah kk sudah jadi", "ktp saya sudah jadi": news, not a question
+            if name in _ASKED_ONLY and not _ASKED_READY.search(norm) and not answers.is_question(text) \
+                    and not _PAID_UNASKED.search(norm):
+                continue  # "alhamdulillah kk sudah jadi", "regane murah": news or a remark, not a question
             return name
     if norm == "gratis" and text.strip().endswith("?"):
         return "biaya"

@@ -233,3 +233,14 @@ def test_madurese_when_ready_and_where_collected(phone, schedule, rt):
 def test_urgent_after_a_document_answer_gets_the_dinas_office(phone, schedule, rt, urgent):
     play(phone, [("bojoku wis ora ono, kk ne piye?", "akta kematian"),
                  (urgent, "tidak harus menunggu Kenduren Mas", "Raci", "!belum bisa saya jawab")])
+
+
+@pytest.mark.parametrize("remark", ["regane murah, pelayanane apik", "wingi mbayar parkir limang ewu"])
+def test_a_remark_about_a_price_is_no_cost_question(phone, schedule, rt, remark):
+    play(phone, [(remark, "!GRATIS menurut undang-undang", "!📚 Sumber")])
+
+
+@pytest.mark.parametrize("report", ["aku dimintai duit 50 ewu pas ngurus kk", "wonten pungli teng kantor desa"])
+def test_being_asked_for_money_is_heard_as_a_complaint(phone, schedule, rt, report):
+    play(phone, [(report, "Mohon maaf atas pengalaman", "PETUGAS", "SP4N-LAPOR")])
+    assert tickets(rt) == []
