@@ -232,3 +232,16 @@ def test_report_lines_per_dinas(wa_app, wa_client, clock, visit, staff, rt, cli)
     assert ("Dispendukcapil        4 nomor (0 daftar langsung); dilayani 3, tidak datang 1, belum selesai 0; "
             "tunggu median 40 menit, p90 40 menit") in out
     assert "Warga 0" not in out and "+62" not in out
+
+
+@pytest.mark.parametrize("said", [
+    "kemarin saya sudah datang jauh2 ke kenduren mas tapi gak dilayani, petugasnya pulang duluan! kecewa",
+    "wingi aku wis teko nang kantor kecamatan tapi antrine suwe pol, ora dilayani",
+    "kula sampun rawuh wulan kepungkur nanging mboten dipun layani, kuciwa sanget",
+])
+def test_a_story_or_complaint_about_a_past_visit_is_no_check_in(phone, clock, visit, rt, said):
+    """On a visit day, a resident telling of a past visit (angry or not) gets no queue card and no number:
+    only a queue question or HADIR by someone at the visit starts the check-in (#23 cat. 7)."""
+    answer = phone.say(said)
+    assert "HADIR" not in answer and "antrean" not in answer.casefold(), answer
+    assert entry(rt, phone.number) is None
