@@ -76,5 +76,26 @@ MESSAGES: dict[str, str] = {
                                 "dan lengkap dengan tautan desa Anda. Atas permintaan belum bisa saya kirim sekarang 🙏 "
                                 "Yang bisa langsung diteruskan sekarang: ketik *JADWAL* lalu teruskan kartu jadwalnya. "
                                 "Perlu teksnya lebih cepat? Ketik *PETUGAS*."),
+    # A kepala desa's / camat's follow-up about the messages written for them to forward (#23 cat. 6).
+    "staf.announcement_kades": ("Pengumuman Kenduren Mas di *Kecamatan {kecamatan}* ({tanggal}) untuk grup warga kami "
+                                "kirim otomatis ke nomor ini: {kirim}. Teksnya sudah siap diteruskan; sebelum itu "
+                                "belum bisa saya kirim. Yang bisa diteruskan sekarang: ketik *JADWAL* lalu teruskan "
+                                "kartu jadwalnya."),
+    "staf.announcement_kades_sent": ("Pengumuman Kenduren Mas di *Kecamatan {kecamatan}* ({tanggal}) sudah kami "
+                                     "kirim ke nomor ini: cari pesan yang diawali \"Bapak/Ibu Kepala\" lalu teruskan "
+                                     "ke grup warga."),
+    "staf.announcement_kades_unplanned": ("Belum ada jadwal Kenduren Mas ke *Kecamatan {kecamatan}*. Begitu "
+                                          "jadwalnya ada, pengumuman untuk grup warga kami kirim otomatis ke nomor "
+                                          "ini beberapa hari sebelumnya."),
+    "staf.announcement_camat": ("Pesan untuk diteruskan ke para kepala desa di *Kecamatan {kecamatan}* "
+                                "(Kenduren Mas {tanggal}) kami kirim otomatis ke nomor ini: {kirim}. Sebelum itu "
+                                "belum bisa saya kirim; kepala desa juga menerima pengumuman sendiri untuk grup warga."),
+    "staf.announcement_camat_sent": ("Pesan untuk para kepala desa tentang Kenduren Mas di *Kecamatan {kecamatan}* "
+                                     "({tanggal}) sudah kami kirim ke nomor ini; silakan teruskan ke grup kepala desa."),
+    "staf.announcement_camat_unplanned": ("Belum ada jadwal Kenduren Mas ke *Kecamatan {kecamatan}*. Begitu "
+                                          "jadwalnya ada, pesan untuk para kepala desa kami kirim otomatis ke nomor "
+                                          "ini beberapa hari sebelumnya."),
+    "staf.announcement_link": "Tautan Desa {desa} untuk warga: {link}",
+    "staf.announcement_with_link": "{text}\n\n{link}",
     "flow.info": "pertanyaan seputar layanan",
 }

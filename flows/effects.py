@@ -114,6 +114,7 @@ class Handoff(Effect):
     kode: str | None = None
     last_message: str | None = None
     reason: str | None = None
+    new_topic: bool = False  # the message says what the chat is about, not about a ticket held: a chat of its own
 
 
 @dataclass(frozen=True)

@@ -182,6 +182,19 @@ class ResidentView:
     role: str | None = None  # this number's staff role ("kades", "camat", "admin", "petugas"), None for a resident
 
 
+@dataclass(frozen=True)
+class StaffAnnouncements:
+    """For a kepala desa or camat writing: the next visit to their kecamatan and when the messages written for
+    them to forward go to this number (WIB, still ahead); `desa` and `link` for a kepala desa only."""
+
+    role: str  # "kades" | "camat"
+    kecamatan: str
+    visit: VisitView | None
+    sends: tuple[datetime, ...] = ()
+    desa: str | None = None
+    link: str | None = None
+
+
 # — the day of a visit (flows/antrean.py) —
 
 @dataclass(frozen=True)
@@ -288,6 +301,7 @@ class Facts(Protocol):
     def nearest_kecamatan(self, lat: float, lng: float) -> str | None: ...
     def desa_by_kode(self, kode: str) -> DesaRef | None: ...
     def own_desa_link(self) -> tuple[str, str | None] | None: ...
+    def own_announcements(self) -> StaffAnnouncements | None: ...  # a kepala desa's / camat's, else None
     def antrean_today(self) -> AntreanDay: ...
 
 

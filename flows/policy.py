@@ -545,6 +545,12 @@ def _about_the_bot(situation: Situation, turn: Turn) -> Outcome | None:
         # "bedeh oreng se maca ta?"); an urgent need is answered with who helps now instead.
         return replace(_answer_key(situation, turn, info.REPLIES), misses=0)
     kades = turn.resident.role == "kades"
+    if turn.resident.role in STAFF_WHO_FORWARD and asks_about_announcements(turn.text):
+        # A kepala desa's / camat's follow-up ("kapan dikirim?", "kapan kami terima pesannya", "mbenjang kapan
+        # kintunanipun?", "bisa minta teksnya sekarang"): their announcements, never the queue or a miss.
+        answer = staff_announcement(turn)
+        if answer is not None:
+            return Outcome([answer], None, None, {ANSWERED: "forwarding"}, misses=0)
     if not (asks_something(turn.text) or kades) or _WANTS_PERSON.search(" ".join(answers.words(turn.text))):
         return None
     key, score = info.nearest_question(turn)
@@ -553,6 +559,53 @@ def _about_the_bot(situation: Situation, turn: Turn) -> Outcome | None:
     if key == info.REPLIES and not asks_something(turn.text):
         return None
     return replace(_answer_key(situation, turn, key), misses=0)
+
+
+# The staff who receive messages written to forward: a kepala desa (to the residents' groups, with the desa's
+# link) and a camat (to the kepala desa).
+STAFF_WHO_FORWARD = ("kades", "camat")
+_WHEN = re.compile(r"\b(?:kapan|kpn|kapankah|bila|bilaan|tanggal\s+(?:berapa|piro|pinten)|jam\s+(?:berapa|piro|pinten)|"
+                   r"kok\s+(?:belum|durung|dereng)|belum|durung|dereng|mbenjang|besok)\b")
+_SENT = re.compile(r"\b(?:\w*kirim\w*|\w*kintun\w*|terima|nerima|diterima|nampi|tampi|dikirimi|teka|tekan|"
+                   r"pengumuman\w*|woro\w*|pesan\w*|pesen\w*|teks\w*|text\w*|brosur|pengingat\w*|pangeling\w*)\b")
+_TEXT = re.compile(r"\b(?:teks\w*|text\w*|pengumuman\w*|woro\w*|brosur|materi\w*)\b")
+_NOW = re.compile(r"\b(?:minta|mintak|njaluk|nyuwun|tulung|tolong|kirim\w*|kintun\w*|sekarang|skrg|saiki|sakniki|"
+                  r"saiki|duluan|luwih\s+ndisik|lebih\s+awal|dulu)\b")
+
+
+def asks_about_announcements(text: str) -> bool:
+    """When the messages to forward come, or their text now: "kapan dikirim?", "kapan kami terima pesannya",
+    "mbenjang kapan kintunanipun pak?", "bisa minta teksnya sekarang", "teks e isok dikirim saiki?"."""
+    norm = " ".join(answers.words(text))
+    return bool((_WHEN.search(norm) and _SENT.search(norm)) or (_TEXT.search(norm) and _NOW.search(norm)))
+
+
+# (still ahead, all sent, no visit planned) per role.
+_ANNOUNCEMENT_KEYS = {
+    "kades": ("staf.announcement_kades", "staf.announcement_kades_sent", "staf.announcement_kades_unplanned"),
+    "camat": ("staf.announcement_camat", "staf.announcement_camat_sent", "staf.announcement_camat_unplanned"),
+}
+
+
+def staff_announcement(turn: Turn) -> Say | None:
+    """A kepala desa's or camat's announcements: the next visit to their kecamatan, when the messages to forward
+    reach this number, and a kepala desa's desa link."""
+    own = turn.facts.own_announcements()
+    if own is None:
+        return None
+    sends = "; ".join(f"{tanggal(at.date())} pukul {jam(at.time())} WIB" for at in own.sends)
+    ahead, sent, unplanned = _ANNOUNCEMENT_KEYS[own.role]
+    if own.visit is None:
+        text = say(unplanned, kecamatan=own.kecamatan)
+    elif not own.sends:
+        text = say(sent, kecamatan=own.kecamatan, tanggal=own.visit.tanggal_text)
+    else:
+        text = say(ahead, kecamatan=own.kecamatan, tanggal=own.visit.tanggal_text, kirim=sends)
+    if own.role == "kades" and own.desa:
+        link = say("staf.announcement_link", desa=own.desa, link=own.link) if own.link else say(
+            "berhenti.link_in_reminders", desa=own.desa)
+        return say("staf.announcement_with_link", text=text, link=link)
+    return text
 
 
 def cannot_answer(rules: Rules, text: str) -> Outcome:
@@ -570,6 +623,9 @@ def _answer_key(situation: Situation, turn: Turn, key: str) -> Outcome | None:
             return Outcome([say("info.replies_in_hours")], None, None, {})
         return Outcome([say("info.replies_after_hours", hari=tanggal(opens.date()), jam=jam(opens.time()))], None, None, {})
     if key == info.ANNOUNCEMENT:
+        answer = staff_announcement(turn) if turn.resident.role in STAFF_WHO_FORWARD else None
+        if answer is not None:
+            return Outcome([answer], None, None, {ANSWERED: "forwarding"})
         if turn.resident.role == "kades":
             return Outcome([say("info.announcement_kades")], None, None, {})
         return Outcome([say(FORWARDING_HELP.get(turn.resident.role or "", "berhenti.forwarding_resident"))], None, None, {})

@@ -34,6 +34,11 @@ from storage.models import Broadcast, Desa, OutboxMessage, OutboxStatus, Residen
 log = logging.getLogger(__name__)
 
 
+# The camat's brief to forward to the kepala desa goes these days before a visit, at STAFF_AT (scheduler/regency.py
+# plans it; a kepala desa or camat asking when it comes is told from the same numbers).
+CAMAT_BRIEF_DAYS = (7, 3)
+STAFF_AT = time(7, 0)
+
 RESIDENT_KIND = "reminder"
 KADES_KIND = "kades_reminder"
 CHANNELS = ("whatsapp", "sms")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from flows.dates import tanggal
 from flows.facts import (
     Attachment, DesaRef, LayananView, NearbyVisit, OpdRef, OutsidePlace, OwnTicket, PetugasContact, ProposalView, Requirement, ScheduleAnswer,
-    SimilarProposal, SourcedAnswer, StatusItem, TicketView, VisitView, mismatches,
+    SimilarProposal, SourcedAnswer, StaffAnnouncements, StatusItem, TicketView, VisitView, mismatches,
 )
 from flows.phones import readable
 from flows.referral import wa_me_link
@@ -27,11 +27,12 @@ from handlers.views import change_view, desa_ref, opd_ref, visit_view
 from storage.subscriptions import kecamatan_of
 from storage.models import (  # noqa: F401  (CLOSED_TICKET: handlers import it from here too)
     CLOSED_TICKET, Desa, InboundMessage, Kecamatan, Layanan, Opd, Proposal, ProposalStatus, Resident, Staff,
-    StaffRole, Ticket, TicketStatus, Visit,
+    StaffRole, Ticket, TicketAction, TicketStatus, Visit,
 )
 from storage.schedule import next_visit, upcoming_planned
 
 SIMILAR_SCORE = 60
+CHAT_ACTIONS = (TicketAction.BALAS, TicketAction.PERCAKAPAN_DITUTUP)
 
 
 def next_petugas(session: Session, opd_id: int) -> Staff | None:
@@ -50,8 +51,9 @@ NEARBY_HORIZON_DAYS = 200
 
 class DbFacts(QueueFacts):
     def __init__(self, session: Session, resident: Resident, now: datetime, timezone: str,
-                 show_petugas_phone: bool = True, bot_number: str = ""):
+                 show_petugas_phone: bool = True, bot_number: str = "", reminder_plan: str = ""):
         self.s = session
+        self.reminder_plan = reminder_plan  # Settings.reminder_plan: when a kepala desa's announcements go
         self.bot_number = bot_number  # Settings.bot_whatsapp_number: the kepala desa's wa.me link is built on it
         self.show_petugas_phone = show_petugas_phone  # Settings.show_petugas_phone
         self.resident = resident
@@ -175,7 +177,8 @@ class DbFacts(QueueFacts):
                               phone_text=readable(staff.phone) if self.show_petugas_phone else "")
 
     def _ticket_view(self, t: Ticket) -> TicketView:
-        notes = [e.note for e in t.events if e.note and e.actor == "petugas"]
+        # A petugas' notes on the ticket's status, not their chat replies (those reached the resident as messages).
+        notes = [e.note for e in t.events if e.note and e.actor == "petugas" and e.action not in CHAT_ACTIONS]
         staff = t.assigned_staff
         return TicketView(
             kode=t.kode, layanan=t.layanan.nama_pendek if t.layanan else t.opd.singkatan, status=t.status,
@@ -244,6 +247,35 @@ class DbFacts(QueueFacts):
         if desa is None:
             return None
         return desa.nama, wa_me_link(self.bot_number, desa.nama, desa.kode) if self.bot_number else None
+
+    def own_announcements(self) -> StaffAnnouncements | None:
+        """A kepala desa's (their desa's kecamatan, link, the reminder plan) or a camat's (their kecamatan, the
+        brief's days): the next visit and when its messages to forward reach this number; else None."""
+        from handlers.broadcasts import CAMAT_BRIEF_DAYS, STAFF_AT, parse_plan  # (broadcasts imports this module)
+        if self.resident is None or not self.resident.phone:
+            return None
+        staff = self.s.scalar(select(Staff).where(Staff.phone == self.resident.phone, Staff.active.is_(True),
+                                                  Staff.role.in_((StaffRole.KADES, StaffRole.CAMAT))).limit(1))
+        if staff is None:
+            return None
+        desa = self.s.get(Desa, staff.desa_id) if staff.role == StaffRole.KADES and staff.desa_id else None
+        kecamatan_id = desa.kecamatan_id if desa is not None else staff.kecamatan_id
+        kecamatan = self.s.get(Kecamatan, kecamatan_id) if kecamatan_id else None
+        if kecamatan is None:
+            return None
+        visits = upcoming_planned(self.s, self.today, kecamatan.id, 1)
+        visit = visit_view(visits[0], self.today) if visits else None
+        if staff.role == StaffRole.KADES:
+            plan = [(k.days_before, k.at) for k in parse_plan(self.reminder_plan)]
+        else:
+            plan = [(days, STAFF_AT) for days in CAMAT_BRIEF_DAYS]
+        sends = tuple(at for at in (datetime.combine(visits[0].tanggal - timedelta(days=d), t, self.zone)
+                                    for d, t in plan) if at > self.now) if visits else ()
+        link = None
+        if desa is not None and self.bot_number:
+            link = wa_me_link(self.bot_number, desa.nama, desa.kode)
+        return StaffAnnouncements("kades" if staff.role == StaffRole.KADES else "camat", kecamatan.nama, visit,
+                                  sends, desa.nama if desa is not None else None, link)
 
     def desa_by_kode(self, kode: str) -> DesaRef | None:
         row = self.s.execute(select(Desa, Kecamatan.nama).join(Desa.kecamatan).where(Desa.kode == kode)).first()

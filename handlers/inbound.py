@@ -296,7 +296,8 @@ def read_turn(session: Session, runtime, registry, resident: Resident, situation
                 resident=_view(session, resident, channel, profile_name, role),
                 facts=DbFacts(session, resident, now, runtime.settings.bot_timezone,
                               show_petugas_phone=runtime.settings.show_petugas_phone,
-                              bot_number=runtime.settings.bot_whatsapp_number), nlu=runtime.recogniser,
+                              bot_number=runtime.settings.bot_whatsapp_number,
+                              reminder_plan=runtime.settings.reminder_plan), nlu=runtime.recogniser,
                 now=now, location=location, media_url=media_url, render=render_say, group=group)
 
 

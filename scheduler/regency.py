@@ -28,7 +28,7 @@ from catalogue import TWILIO_BODY_LIMIT, render
 from flows.dates import rentang_jam, tanggal
 from handlers.outbox import enqueue
 from handlers.quiet_hours import quiet_hours_of
-from handlers.broadcasts import create_broadcast
+from handlers.broadcasts import CAMAT_BRIEF_DAYS, STAFF_AT, create_broadcast
 from storage.models import Broadcast, Staff, StaffRole, Visit, VisitStatus
 from storage.regency import desa_figures, last_held_visit, lowest_reach, preparation
 from storage.schedule import upcoming_planned
@@ -39,9 +39,9 @@ STAFF_PREFIX = "staf_"
 CAMAT_H7, CAMAT_H3 = "staf_camat_h7", "staf_camat_h3"
 CAMAT_HASIL = "staf_camat_hasil"
 PERSIAPAN = "staf_persiapan"
-AT = time(7, 0)
+AT = STAFF_AT
 # (kind, days before the visit) for the camat's brief, earliest first.
-CAMAT_PLAN = ((CAMAT_H7, 7), (CAMAT_H3, 3))
+CAMAT_PLAN = ((CAMAT_H7, CAMAT_BRIEF_DAYS[0]), (CAMAT_H3, CAMAT_BRIEF_DAYS[1]))
 PERSIAPAN_DAYS = 2
 HASIL_LATE_DAYS = 3  # the attendance message is still worth sending this many days after the visit
 REACH_LINES = 30

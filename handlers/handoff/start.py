@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from flows.dates import jam, tanggal
 from flows.engine import Say, say
+from flows.phones import mask_niks
 from flows.working_hours import WorkingCalendar
 from handlers.codes import TICKET_PREFIX, insert_with_code
 from handlers.facts import CLOSED_TICKET
@@ -57,10 +58,15 @@ def start_handoff(ctx, d: Mapping[str, Any]) -> dict[str, Any]:
     s, r, now = ctx.session, ctx.resident, ctx.now
     in_context = _opd_in_context(s, d)
     ticket = _context_ticket(s, r, d.get("kode"), in_context)
+    if ticket is not None and d.get("new_topic") and not d.get("kode") and ticket.visit_id is not None:
+        # A registration is not the chat about something else ("…, nama di KK salah"): that chat gets its own
+        # ticket, so `tiket` and the console show it, and its replies never read as the registration's notes.
+        in_context, ticket = in_context or ticket.opd, None
     if ticket is None:
         opd = in_context or _opd_for(s, d)
+        topic = mask_niks(d.get("last_message") or "")[:200]
         ticket = Ticket(resident_id=r.id, opd_id=opd.id, desa_id=r.desa_id, nama=r.name, created_at=now,
-                        updated_at=now, catatan="Minta bicara dengan petugas")
+                        updated_at=now, catatan="Minta bicara dengan petugas" + (f": {topic}" if d.get("new_topic") and topic else ""))
         insert_with_code(s, TICKET_PREFIX, ticket)
     staff, _ = holder_for(s, ticket, now)
     s.add(TicketEvent(ticket_id=ticket.id, at=now, actor="warga", action=TicketAction.MINTA_PETUGAS,

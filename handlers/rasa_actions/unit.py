@@ -136,4 +136,5 @@ def resident_unit(tracker: Tracker) -> Iterator[Unit]:
         yield Unit(rt, session, fx.Context(session, resident, conversation, now, rt),
                    DbFacts(session, resident, now, rt.settings.bot_timezone,
                            show_petugas_phone=rt.settings.show_petugas_phone,
-                           bot_number=rt.settings.bot_whatsapp_number), now)
+                           bot_number=rt.settings.bot_whatsapp_number,
+                           reminder_plan=rt.settings.reminder_plan), now)

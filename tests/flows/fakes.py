@@ -13,7 +13,7 @@ from flows import dates
 from flows.engine import ResidentView, Turn
 from flows.facts import (
     AntreanDay, Attachment, DesaRef, LayananView, NearbyVisit, OpdRef, OutsidePlace, OwnTicket, PetugasContact, ScheduleAnswer,
-    SimilarProposal, SourcedAnswer, StatusItem, VisitState, VisitView,
+    SimilarProposal, SourcedAnswer, StaffAnnouncements, StatusItem, VisitState, VisitView,
 )
 from storage import reference
 
@@ -126,6 +126,9 @@ class FakeFacts:
         return next((d for d in reference.desa() if d.kode == kode), None) if kode == "35.14.12.2001" else None
 
     def own_desa_link(self) -> tuple[str, str | None] | None:
+        return None
+
+    def own_announcements(self) -> StaffAnnouncements | None:
         return None
 
     def antrean_today(self) -> AntreanDay:
