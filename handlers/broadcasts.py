@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from typing import Sequence
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from catalogue import MESSAGES, render
 from core.runtime import Runtime
 from flows.referral import wa_me_link
+from flows.reminder_plan import parse_plan
 from handlers.facts import CLOSED_TICKET
 from handlers.outbox import enqueue, insert_broadcast_rows
 from handlers.quiet_hours import quiet_hours_of
@@ -34,39 +34,9 @@ from storage.models import Broadcast, Desa, OutboxMessage, OutboxStatus, Residen
 log = logging.getLogger(__name__)
 
 
-# The camat's brief to forward to the kepala desa goes these days before a visit, at STAFF_AT (scheduler/regency.py
-# plans it; a kepala desa or camat asking when it comes is told from the same numbers).
-CAMAT_BRIEF_DAYS = (7, 3)
-STAFF_AT = time(7, 0)
-
 RESIDENT_KIND = "reminder"
 KADES_KIND = "kades_reminder"
 CHANNELS = ("whatsapp", "sms")
-
-
-@dataclass(frozen=True)
-class ReminderKind:
-    name: str
-    days_before: int
-    at: time
-
-    def due_at(self, visit_date: date, tz: ZoneInfo) -> datetime:
-        return datetime.combine(visit_date - timedelta(days=self.days_before), self.at, tz).astimezone(UTC)
-
-
-def parse_plan(spec: str) -> list[ReminderKind]:
-    """"h3:3@07:00,h1:1@16:00" → kinds, earliest first."""
-    kinds = []
-    for part in (p.strip() for p in spec.split(",")):
-        if not part:
-            continue
-        try:
-            name, rest = part.split(":", 1)
-            days, at = rest.split("@", 1)
-            kinds.append(ReminderKind(name.strip(), int(days), datetime.strptime(at.strip(), "%H:%M").time()))
-        except ValueError:
-            raise ValueError(f"reminder_plan: cannot read {part!r} (expected kind:days@HH:MM)") from None
-    return sorted(kinds, key=lambda k: (-k.days_before, k.at))
 
 
 @dataclass(frozen=True)

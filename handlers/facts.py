@@ -20,6 +20,7 @@ from flows.facts import (
 )
 from flows.phones import readable
 from flows.referral import wa_me_link
+from flows.reminder_plan import CAMAT_BRIEF_DAYS, STAFF_AT, parse_plan
 from flows.policy import ATTACHMENT_KEPT, media_kind
 from flows.places import km_between
 from handlers.antrean.facts import QueueFacts
@@ -251,7 +252,6 @@ class DbFacts(QueueFacts):
     def own_announcements(self) -> StaffAnnouncements | None:
         """A kepala desa's (their desa's kecamatan, link, the reminder plan) or a camat's (their kecamatan, the
         brief's days): the next visit and when its messages to forward reach this number; else None."""
-        from handlers.broadcasts import CAMAT_BRIEF_DAYS, STAFF_AT, parse_plan  # (broadcasts imports this module)
         if self.resident is None or not self.resident.phone:
             return None
         staff = self.s.scalar(select(Staff).where(Staff.phone == self.resident.phone, Staff.active.is_(True),

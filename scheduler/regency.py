@@ -28,7 +28,8 @@ from catalogue import TWILIO_BODY_LIMIT, render
 from flows.dates import rentang_jam, tanggal
 from handlers.outbox import enqueue
 from handlers.quiet_hours import quiet_hours_of
-from handlers.broadcasts import CAMAT_BRIEF_DAYS, STAFF_AT, create_broadcast
+from flows.reminder_plan import CAMAT_BRIEF_DAYS, STAFF_AT
+from handlers.broadcasts import create_broadcast
 from storage.models import Broadcast, Staff, StaffRole, Visit, VisitStatus
 from storage.regency import desa_figures, last_held_visit, lowest_reach, preparation
 from storage.schedule import upcoming_planned

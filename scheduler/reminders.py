@@ -17,7 +17,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.runtime import Runtime
-from handlers.broadcasts import Planned, parse_plan, plan_broadcast
+from flows.reminder_plan import parse_plan
+from handlers.broadcasts import Planned, plan_broadcast
 from storage.schedule import upcoming_planned
 
 
