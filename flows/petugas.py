@@ -25,7 +25,8 @@ _ASKING = re.compile(
     r"petugas\w*|operator|admin\w*|orang|orangnya|wong|tiyang|oreng|manusia|pegawai|staf|staff|cs|"
     r"bicara|berbicara|ngomong|ngobrol|omong|ngendika|matur|hubungi|hubungkan|sambung\w*|disambungkan|telpon|"
     r"telepon|chat|ngechat|dinas|capil|dukcapil|dispendukcapil|dinsos|dinkes|disnaker|kominfo|diskominfo|"
-    r"saya|sy|aku|kula|kulo|engkok|sengko|soal|tentang|perihal|masalah|bab)$")
+    r"saya|sy|aku|kula|kulo|engkok|sengko|soal|tentang|perihal|masalah|bab|"
+    r"dudu|bukan|sanes|ben|mesin|robot|bot|asli|beneran|nyata|manungsa|langsungan)$")
 _ABOUT_THE_TICKET = re.compile(r"\b(?:tiket\w*|ticket|km\s*-?\s*\d+|daftar\w*|pendaftaran\w*|registrasi|antri\w*|"
                                r"antre\w*|status\w*|jadwal\w*)\b")
 
