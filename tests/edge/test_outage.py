@@ -149,3 +149,23 @@ def test_scheduler_tick_replays_the_spool(outage_app, own_database, tmp_path):
     assert counts(runtime)[:2] == (1, 1)
     assert counts(runtime)[2] >= 1
     assert "Outbox: sent" in result.output or "Outbox:" in result.output
+
+
+def test_a_message_spooled_by_another_process_is_seen_after_the_spool_was_found_empty(tmp_path):
+    """The webhook lists the spool only when its directory changed since it was found empty: a file
+    another worker spools (or a replay removes) changes the directory's mtime."""
+    import os
+    from datetime import UTC, datetime
+
+    from handlers.inbound import Incoming
+    from handlers.inbound_spool import InboundSpool
+
+    web, other = InboundSpool(tmp_path / "spool"), InboundSpool(tmp_path / "spool")
+    assert not web.holds_any()  # no directory yet
+    (tmp_path / "spool").mkdir()
+    os.utime(tmp_path / "spool", ns=(0, 1_000_000_000))  # settled long ago: the empty listing is remembered
+    assert not web.holds_any() and not web.holds_any()
+    path = other.put(Incoming("SM" + "e" * 32, "whatsapp", "+6281234567890", body="halo"), datetime.now(UTC))
+    assert web.holds_any()
+    other.remove(path)
+    assert not web.holds_any()

@@ -43,6 +43,23 @@ def test_signature_uses_public_url_not_the_proxy_one(wa_client, rt):
     assert resp.status_code == 200
 
 
+def test_a_signature_over_the_url_with_its_port_is_accepted(wa_client, rt):
+    """Twilio may sign https://host:443/…; checked only after the URL without the port did not match."""
+    from twilio.request_validator import RequestValidator
+
+    from tests.whatsapp import AUTH_TOKEN
+
+    p = Phone(wa_client)
+    form = p.form("halo")
+    with_port = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_BASE + ":443/twilio/messages", form)
+    resp = wa_client.post("/twilio/messages", data=form, base_url=PUBLIC_BASE, headers={"X-Twilio-Signature": with_port})
+    assert resp.status_code == 200 and stored(rt) == 1
+    wrong_port = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_BASE + ":8443/twilio/messages", form)
+    resp = wa_client.post("/twilio/messages", data=p.form("halo"), base_url=PUBLIC_BASE,
+                          headers={"X-Twilio-Signature": wrong_port})
+    assert resp.status_code == 403 and stored(rt) == 1
+
+
 def test_query_string_is_part_of_the_signed_url(wa_client, rt):
     p = Phone(wa_client)
     form = p.form("halo")
