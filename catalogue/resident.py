@@ -243,7 +243,7 @@ MESSAGES: dict[str, str] = {
                                "{kecamatan} ({lokasi}) — siapa pun boleh datang bertanya. Untuk mendaftar atau diingatkan, "
                                "ketik *{kecamatan}*; kalau Anda tinggal di Kabupaten Pasuruan, ketik kecamatan atau desanya."),
     "places.outside_nearest_km": ("Mohon maaf, {place} tidak termasuk wilayah Kenduren Mas: Kenduren Mas adalah layanan "
-                                  "keliling Pemerintah Kabupaten Pasuruan. Yang paling dekat dari {asal}: *{tanggal}* di "
+                                  "keliling Pemerintah Kabupaten Pasuruan. Jadwal terdekat dari {asal}: *{tanggal}* di "
                                   "Kec. {kecamatan} ({lokasi}, ± {km} km dari {asal}) — siapa pun boleh datang bertanya. "
                                   "Untuk melihat jadwalnya, ketik *{kecamatan}*."),
     "places.outside_note": ("{place} tidak termasuk wilayah Kenduren Mas (layanan keliling Kabupaten Pasuruan), tetapi "

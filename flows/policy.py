@@ -227,7 +227,7 @@ def decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) -
     elif situation.flow in (None, "menu") and outcome.replies:
         # "gempol tgl brp? sy org bugul kidul": the answer, and kindly that Kenduren Mas is the regency's (anyone
         # may come) — said wherever an outside home is said, never treated as a resident's own kecamatan.
-        found = places.outside_found(turn)
+        found = places.outside_found(turn) if places.says_home(turn.text) else None  # not "anak saya kerja di surabaya"
         if found is not None and not any(r.key.startswith("places.outside") or r.key == "places.kota_dukcapil"
                                          for r in outcome.replies):
             outcome = replace(outcome, replies=[say("places.outside_note", place=found[0]), *outcome.replies])

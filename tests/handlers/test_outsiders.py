@@ -29,7 +29,7 @@ def visits(rt):
     ("kulo tiyang lumbang probolinggo, saged tumut kenduren mas?", "Kabupaten Probolinggo", "Kec. Nguling"),
 ])
 def test_the_first_message_gets_the_visit_nearest_their_own_place(phone, visits, first, place, nearest):
-    play(phone, [(first, f"{place} {OUTSIDE}", f"Yang paling dekat", nearest, " km dari ", "!kecamatan Anda",
+    play(phone, [(first, f"{place} {OUTSIDE}", "Jadwal terdekat", nearest, " km dari ", "!kecamatan Anda",
                   "!belum bisa saya jawab")])
 
 
