@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
 
+@lru_cache(maxsize=4096)  # every webhook parses its sender, and residents write again and again
 def to_e164(raw: str | None, region: str = "ID") -> str | None:
     """`whatsapp:+6281…`, `0812-3456-7890`, `62812…` → `+62812…`; None when not a valid number."""
     if not raw:
