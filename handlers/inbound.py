@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from functools import cache
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from catalogue import TWILIO_BODY_LIMIT, render_say, split_body
@@ -172,9 +172,11 @@ def _insert_waiting(dialect: str):
             .on_conflict_do_nothing(index_elements=[_INBOUND.c.message_sid]))
 
 
-def store_inbound(session: Session, msg: Incoming, now: datetime, *, spooled_at: datetime | None = None) -> bool:
+def store_inbound(session: Session | Connection, msg: Incoming, now: datetime, *,
+                  spooled_at: datetime | None = None) -> bool:
     """Store a message to be processed off the request (handlers.processor), keyed by MessageSid:
-    True when stored now, False when that SID was stored before (a repeat: nothing to do).
+    True when stored now, False when that SID was stored before (a repeat: nothing to do). On a
+    Session or, on the webhook's path, a Core connection (no ORM session to set up for one INSERT).
     `spooled_at`: the message comes from the inbound spool (recorded on the row)."""
     params = {name: getattr(msg, name) for name in _STORED_FIELDS}
     params.update(body=msg.body[:STORE_MAX_CHARS] if msg.body else "", now=now, spooled=spooled_at,

@@ -65,8 +65,8 @@ def messages():
         spool.kick(runtime)
         return _spooled(runtime, incoming, "older messages are still waiting in the spool")
     def store() -> None:
-        with runtime.sessions.begin() as session:
-            store_inbound(session, incoming, runtime.clock())
+        with runtime.engine.begin() as conn:  # one INSERT: a Core connection, no ORM session
+            store_inbound(conn, incoming, runtime.clock())
 
     try:
         retry_on_disconnect(store)  # a connection the server dropped is replaced once
