@@ -84,7 +84,7 @@ _MINE = (r"(?:tiketku|tiket\s+(?:saya|sy|aku|kula|kulo|ku|kaule|engkok|dalem)|pe
 _WHAT_ALL = (r"(?:(?:apa|opo|napa|nopo|menapa)\s+(?:aja|saja|ae|wae|bae|bhai|beih|mawon|sih)|ada\s+apa|onok\s+opo|ono\s+opo|"
              r"enek\s+opo|wonten\s+(?:menapa|napa|nopo)|bada\s+apa|mana\s+(?:aja|saja)|endi\s+(?:ae|wae)|pundi\s+mawon|"
              r"(?:ada\s+|onok\s+|ono\s+|wonten\s+)?(?:piro|pira|pinten|berapa|brp|baramma))")
-_NOW = r"(?:saiki|skrg|sekarang|sakniki|saniki|samangken|sateya|saat\s+ini)"
+_NOW = r"(?:saiki|skrg|sekarang|sakniki|saniki|sakmenika|samenika|sapunika|samangke|samangken|sateya|saat\s+ini)"
 _TAIL = r"(?:\s+(?:ya|yo|yaa|nggih|ngih|njih|kak|min|pak|bu|mas|mbak|sih|deh|lur|cak|nak|dong|ta|tah|to|toh|a|yah))*"
 _LIST = re.compile(
     rf"^\W*(?:(?:tolong|coba|mohon)\s+)?(?:cek\s+|lihat\s+|liat\s+|deleng\s+|delok\s+)?{_MINE}(?:\s+{_NOW})?"
@@ -129,7 +129,9 @@ def moves_to_kecamatan(turn: Turn) -> str | None:
     """The kecamatan a move verb sends the ticket to ("pindahno nang Beji"), or None."""
     text = turn.text or ""
     found = turn.entities.get("kecamatan")
-    if not found or not _MOVE_VERB.search(_MOVE_DENIED.sub(" ", text)):
+    said = _MOVE_DENIED.sub(" ", text)
+    # "pindahno nang Beji", and "ganti tanggal dados ingkang Beji" / "ganti jadwal sing gempol" (a date change naming it)
+    if not found or not (_MOVE_VERB.search(said) or _MOVE.search(said)):
         return None
     return found
 

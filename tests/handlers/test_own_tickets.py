@@ -319,3 +319,12 @@ def test_cannot_come_in_every_register_is_about_the_ticket_and_keeps_reminders(p
     day = (jakarta_today() + timedelta(days=5)).day
     play(phone, [(words.format(d=day), tickets(rt)[0].kode, "!tidak akan menerima pengingat")])
     assert resident(rt).opted_out_at is None and resident(rt).subscriptions
+
+
+def test_krama_list_and_a_move_naming_the_kecamatan(phone, staff, visits, rt):
+    register_ktp(phone)
+    register_ktp(phone, name="untuk anak saya, namanya Raka", desa="blarang")
+    first, second = tickets(rt)
+    play(phone, [("tiket kula sakmenika menapa mawon", first.kode, second.kode, "!Maksud Anda")])
+    play(phone, [("2", "Mau apa?"), ("ganti tanggal dados ingkang Bangil", "dipindah", "Kantor Kecamatan Bangil")])
+    assert tickets(rt)[1].visit_id == visits["bangil"]
