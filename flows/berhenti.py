@@ -164,22 +164,15 @@ def surveys_only(text: str) -> bool:
     return bool(w & (DONT_WORDS | STOP_VERBS | answers.NEVER_MIND_WORDS | {"males", "emoh", "wegah", "nggak", "mboh"}))
 
 
-# Asking ABOUT one's reminders: "gk usah, maksudnya mau cek pengingat sy yg aktif", "pengingat sy tinggal gempol aja
-# kan?", "pengingat masih aktif gak?" — never an opt-out (only a stop verb said of them is).
-_REMINDER = re.compile(r"\b(?:pengingat\w*|pangengat\w*|pangèngat\w*|reminder\w*|langganan\w*)\b")
-_ABOUT = re.compile(r"\b(?:cek|ngecek|dicek|lihat|liat|deleng|delok|ndelok|tinggal|kari|sisa|masih|msh|isih|tasih|aktif|"
-                    r"maksud\w*|apa\s+(?:aja|saja)|opo\s+(?:wae|ae)|yang\s+mana|sing\s+endi|berapa|piro|pinten)\b")
+# A stop verb said, and not negated ("stop pengingat beji, tinggal gempol aja kan?" stops; "ojo distop" does not).
 _STOP_SAID = re.compile(r"\b(?:stop|berhenti\w*|hentikan|dihentikan|distop|mandek\w*|mandeg\w*|pateni|matikan|dimatikan|"
                         r"unsubscribe|unreg|hapus|busak)\b")
 
 
-def asks_about_reminders(text: str) -> bool:
-    norm = " ".join(answers.words(text))
-    if not _REMINDER.search(norm) or not _ABOUT.search(norm):
-        return False
-    if _STOP_SAID.search(_KEEP_GOING.sub(" ", norm)):
-        return False  # "stop pengingat beji, tinggal gempol aja kan?": a stop
-    return answers.is_question(text) or bool(re.search(r"\b(?:cek|ngecek|lihat|liat|deleng|delok|maksud\w*)\b", norm))
+def stop_said(text: str) -> bool:
+    """A stop verb in the words, none kept going by a no before it (what a question about one's reminders must
+    not have: flows/langganan.asks_list)."""
+    return _STOP_SAID.search(_KEEP_GOING.sub(" ", " ".join(answers.words(text)))) is not None
 
 
 # — the flow: a stop, said clearly, is done; anything else is asked —

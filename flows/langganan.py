@@ -38,10 +38,12 @@ _REMIND = re.compile(
 _ASKS_SCHEDULE = re.compile(r"\bjad[wu]al\w*", re.IGNORECASE)
 
 
+# The reminders' noun, in the registers: "pengingat", "pengingate", "pangèngat", "reminder", "langganan".
+_NOUN = r"(?:pengingat\w*|pang[eè]ngat\w*|langganan\w*|reminder\w*)"
 # "pengingatku opo wae?", "pengingat saya apa saja", "kula nampi pengingat napa mawon?", "reminderku": which ones.
 _LIST = re.compile(
     r"^\W*(?:cek\s+|lihat\s+|deleng\s+)?(?:pengingatku|langgananku|reminderku|pengingat\s+(?:saya|aku|kula|kaule))\W*$|"
-    r"\b(?:pengingat\w*|pang[eè]ngat\w*|langganan\w*|reminder\w*)\b.*\b(?:apa\s+saja|apa\s+aja|apa\s+wae|opo\s+wae|opo\s+ae|"
+    r"\b" + _NOUN + r"\b.*\b(?:apa\s+saja|apa\s+aja|apa\s+wae|opo\s+wae|opo\s+ae|"
     r"(?:napa|menapa|nopo|punapa|apa|opo)\s+(?:ke)?mawon|apah\s+beih|mana\s+saja|endi\s+wae|pundi\s+mawon|berapa|piro|pinten|yang\s+aktif|"
     r"sing\s+aktif|ingkang\s+aktif)\b|"
     r"\b(?:kecamatan\s+(?:apa|mana|opo|endi|pundi|napa)|daftar|cek|lihat|deleng)\b.*\b(?:pengingat\w*|reminder\w*)\b",
@@ -58,14 +60,36 @@ _LIST_BARE = re.compile(
     r"\b(?:tinggal|kari|kantun|gari|kare)\s+(?!(?:di|nang|neng|ning|ing|wonten|ten|e|ka)\b)(?:\w+\s+){1,3}?"
     r"(?:aja|ae|wae|tok|thok|saja|mawon|kemawon|bhai|beih)\s+(?:kan|to|ta|nggih|ngge|kah|lak|tah)\b",
     re.IGNORECASE)
-# "sama tiket sy apa aja", "karo tiketku", "lan tiket kula": the tickets asked in the same message.
-_TICKETS_TOO = re.compile(r"\b(?:tiket\w*|karcis\w*|pendaftaran\w*|pendaftaranku)\b", re.IGNORECASE)
+# Said by one who has reminders, the noun with a word about them, asked or to check: "gk usah, maksudnya mau cek
+# pengingat sy yg aktif", "pengingat sy tinggal gempol aja kan?", "pengingat masih aktif gak?", "pangengat kaula gi'
+# aktif?" — never an opt-out (only a stop verb said of them is).
+_NOUN_ALONE = re.compile(r"\b" + _NOUN + r"\b")
+_ABOUT = re.compile(r"\b(?:cek|ngecek|dicek|lihat|liat|deleng|delok|ndelok|tinggal|kari|sisa|masih|msh|isih|tasih|aktif|"
+                    r"maksud\w*|apa\s+(?:aja|saja)|opo\s+(?:wae|ae)|yang\s+mana|sing\s+endi|berapa|piro|pinten)\b")
+_TO_CHECK = re.compile(r"\b(?:cek|ngecek|lihat|liat|deleng|delok|maksud\w*)\b")
+
+
+def _asks_about(text: str) -> bool:
+    norm = " ".join(answers.words(text))
+    if not _NOUN_ALONE.search(norm) or not _ABOUT.search(norm) or berhenti.stop_said(text):
+        return False
+    return answers.is_question(text) or _TO_CHECK.search(norm) is not None
 
 
 def asks_list(text: str, *, subscriber: bool = False) -> bool:
-    """Which reminders are active; `subscriber`: said by one who has some, so the short forms count too."""
+    """The one rule of "which reminders do I have" (the policy, before a stop, a keep-going or a ticket is read into
+    it, and this flow): the list asked, never a stop said clearly; `subscriber`: said by one who has some, so the short
+    forms and a question about them count too."""
     text = text or ""
+    if subscriber and _asks_about(text):
+        return True
+    if berhenti.clear_stop(text):
+        return False
     return bool(_LIST.search(text)) or subscriber and bool(_LIST_BARE.search(text))
+
+
+# "sama tiket sy apa aja", "karo tiketku", "lan tiket kula": the tickets asked in the same message.
+_TICKETS_TOO = re.compile(r"\b(?:tiket\w*|karcis\w*|pendaftaran\w*|pendaftaranku)\b", re.IGNORECASE)
 
 
 def asks_tickets_too(text: str) -> bool:
@@ -101,7 +125,7 @@ def reads_intent(text: str, intent: str, confidence: float) -> tuple[str, float]
     """"kula nampi pengingat napa mawon?", "pengingat sy apa aja skrg?" is a question about one's reminders,
     however unsure the recogniser — and never a stop ("aja" there is "any", not "don't"), unless a stop is
     said clearly beside it."""
-    if asks_list(text) and not berhenti.clear_stop(text):
+    if asks_list(text):
         return "langganan", max(confidence, 0.9)
     return intent, confidence
 
@@ -116,14 +140,12 @@ def own_reminders_first(registry, flow: str | None, turn: Turn):
     current = registry.flows.get(flow or "")
     if flow == FLOW.name or (current is not None and leaves_something(current)):
         return None
-    lists = asks_list(turn.text) and not berhenti.clear_stop(turn.text)
-    bare = not lists and _LIST_BARE.search(turn.text or "") is not None and not berhenti.clear_stop(turn.text)
-    if not lists and not bare and not berhenti.says_stop_words(turn.text):
-        return None  # the words first: the subscriptions are read only when they could matter (every message)
+    lists = asks_list(turn.text, subscriber=True)  # the words first: the subscriptions are read only when they could matter
+    if not lists and not berhenti.says_stop_words(turn.text):
+        return None
     mine = list(turn.facts.subscriptions())
     if not mine:
         return None
-    lists = lists or bare
     if lists:
         return start_flow(registry, FLOW.name, replace(turn, intent="langganan"), {})
     if berhenti.stops_one_of_mine(turn) and _to_stop(turn, mine):
@@ -139,7 +161,7 @@ def start(turn: Turn) -> Step:
         return Step(switch_to="layanan", slots={"then_remind": True})
     mine = list(turn.facts.subscriptions())
     # "pengingatku opo wae?": the list, and how to add or stop one ("tinggal gempol aja kan?" asks, never stops).
-    if asks_list(turn.text, subscriber=bool(mine)) and not berhenti.clear_stop(turn.text):
+    if asks_list(turn.text, subscriber=bool(mine)):
         # "… sama tiket sy apa aja": the tickets too, in the same answer.
         tickets = tiket.tickets_said(turn) if asks_tickets_too(turn.text) else []
         if mine:

@@ -285,7 +285,7 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         if meant is not None:
             return meant
 
-    said_of_else = _stop_said_of_something_else(situation, turn, ask)
+    said_of_else = _stop_said_of_something_else(registry, situation, turn, ask)
     if isinstance(said_of_else, Outcome):
         return said_of_else
     turn = said_of_else or turn
@@ -1285,18 +1285,20 @@ def just_asking(text: str) -> bool:
     return bool(_JUST_ASKING.search(" ".join(words))) and not {"petugas", "admin", "operator", "wong", "orang"} & set(words)
 
 
-def _stop_said_of_something_else(situation: Situation, turn: Turn, ask: Ask) -> Outcome | Turn | None:
+def _stop_said_of_something_else(registry: Registry, situation: Situation, turn: Turn,
+                                 ask: Ask) -> Outcome | Turn | None:
     """Stop and cancel words whose object or negation makes them no stop: "ojo distop kenduren mase" wants it to go on; "hajatane batal" is news of one's own
     event (what else the message asks is read on its own). An Outcome, the turn without that clause, or None."""
     if command_of(turn.text) is not None or (ask.choices is not None and turn.pick(ask.choices)):
         return None
     if ask.free_text:
         return None
-    mine = list(turn.facts.subscriptions()) if situation.flow in (None, "menu") else []
-    if mine and berhenti.asks_about_reminders(turn.text):
-        # Only the reminders held are listed here (none held: the reminder flow says so and offers them).
-        reply = say("langganan.list", kecamatan=langganan.kecamatan_list(mine), contoh=mine[0])
-        return replace(stay(situation, [reply]), misses=0)
+    if situation.flow in (None, "menu") and langganan.asks_list(turn.text, subscriber=True):
+        # "pengingat sy tinggal gempol aja kan?": only the reminders held are listed, by the reminder flow (none held:
+        # read on, as any message).
+        listed = langganan.own_reminders_first(registry, situation.flow, turn)
+        if listed is not None:
+            return replace(listed, misses=0)
     if berhenti.keep_going(turn.text):
         return replace(stay(situation, [say("berhenti.keep_going")]), misses=0)
     event = berhenti.own_event_cancelled(turn.text)
