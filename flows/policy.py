@@ -326,6 +326,9 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
     if situation.flow in (None, "menu") and never_mind_aside(turn.text):
         # "gak usah dicatet", "ora usah diterusno": nothing to drop, and never a stop of reminders.
         return replace(stay(situation, [say("menu.never_mind")]), misses=0)
+    registering = _registration_with_schedule_question(registry, situation, turn)
+    if registering is not None:
+        return registering
     said_both = _answer_with_question(registry, situation, turn, ask)
     if said_both is not None:
         return said_both
@@ -806,6 +809,24 @@ def _clear_request(turn: Turn) -> bool:
     if turn.intent == "jadwal":
         return turn.entities.get("kecamatan_asal") == KECAMATAN_NAMED
     return turn.intent == "cek_status" and bool(turn.entities.get("kode"))
+
+
+def _registration_with_schedule_question(registry: Registry, situation: Situation, turn: Turn) -> Outcome | None:
+    """A registration said in its own words with a service, and a when/where question naming a kecamatan, in one
+    message ("daftarno ae sy ktp rusak. kpn nang tutur?", "badhe ndaftar KK, mbenjang wonten Tutur kapan?"):
+    neither is dropped. The registration starts with the service and that kecamatan as the visit, and its first
+    reply is the kecamatan's next visit (date, hours, place): the question's answer, inline."""
+    if situation.flow not in (None, "menu", "jadwal") or turn.nlu is None or turn.choice is not None:
+        return None
+    if not (turn.entities.get("layanan") and turn.entities.get("kecamatan")
+            and turn.entities.get("kecamatan_asal") == KECAMATAN_NAMED):
+        return None
+    if "daftar_layanan" not in turn.nlu.said_requests(turn.text) and not registers_someone(turn.text):
+        return None
+    if not (_ASKS_SCHEDULE.search(" ".join(answers.words(turn.text))) and asks_something(turn.text)):
+        return None
+    asked = replace(turn, intent="daftar_layanan", confidence=1.0)
+    return replace(start(registry, "layanan", asked, context_of(situation.slots)), misses=0)
 
 
 def _sourced(registry: Registry, situation: Situation, turn: Turn, ask: Ask) -> Outcome | None:
