@@ -164,6 +164,33 @@ def surveys_only(text: str) -> bool:
     return bool(w & (DONT_WORDS | STOP_VERBS | answers.NEVER_MIND_WORDS | {"males", "emoh", "wegah", "nggak", "mboh"}))
 
 
+# "abis ini sy msh dikirimi wa?", "isih dikirimi pesen ta?", "kula taseh dipun kintuni pesen?": will messages still come.
+_STILL = frozenset({"masih", "msh", "isih", "sik", "tasih", "taseh", "teksih", "tetep", "tetap", "ttp", "gik", "ghi", "still"})
+_SENT = frozenset({"dikirimi", "dikirim", "dikirimin", "dikirimkan", "kiriman", "dapat", "dapet", "oleh", "entuk",
+                   "nampi", "terima", "menerima", "kintuni", "kintun", "ngirim", "kirim", "nerima", "olle", "get", "receive"})
+
+
+def asks_still_sent(text: str) -> bool:
+    """A question whether messages still come (asked after a stop: what stops and what still comes)."""
+    w = _words(text)
+    return bool(w & _STILL and w & _SENT) and answers.is_question(text) and not w & (STOP_VERBS | ERASE_VERBS)
+
+
+# Surveys wanted again: "kirimi survei lagi", "survei e dikirim maneh wae", "survei dipun kintun malih", "mau isi
+# survei lagi" — a survey word with an again or a send, and no no.
+_AGAIN_OR_SEND = frozenset({"lagi", "lg", "maneh", "meneh", "malih", "pole", "kirim", "kirimi", "kirimin", "dikirim",
+                            "dikirimi", "kintun", "kintuni", "dipun", "aktifkan", "diaktifkan", "nyalakan", "urip",
+                            "uripno", "aktif"})
+
+
+def surveys_back(text: str) -> bool:
+    """A wish to get the surveys again (after "gak usah kirim survei"); never one with a no or a stop in it."""
+    w = _words(text)
+    if not any(_SURVEY_WORD.match(x) for x in w) or not w & _AGAIN_OR_SEND:
+        return False
+    return not w & (DONT_WORDS | STOP_VERBS | answers.NEVER_MIND_WORDS | {"males", "emoh", "wegah", "nggak", "mboh"})
+
+
 # A stop verb said, and not negated ("stop pengingat beji, tinggal gempol aja kan?" stops; "ojo distop" does not).
 _STOP_SAID = re.compile(r"\b(?:stop|berhenti\w*|hentikan|dihentikan|distop|mandek\w*|mandeg\w*|pateni|matikan|dimatikan|"
                         r"unsubscribe|unreg|hapus|busak)\b")

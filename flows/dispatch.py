@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
 from flows.engine import Ask, Effect, Flow, Say, Step, Turn, choices, say
+from flows.effects import SurveysOn
 from flows.nlu.results import OUT_OF_SCOPE
 
 from flows import answers, berhenti
@@ -183,7 +184,11 @@ def _global(registry: Registry, flow: str | None, turn: Turn) -> Outcome | None:
     if cmd == "stop":  # one kecamatan or "semua": all at once; several: asked which (flows/langganan.py)
         return start(registry, "langganan", turn, {"stopping": True})
     if cmd == "start":
-        return _start(registry, "langganan", replace(turn, intent="langganan"))
+        started = _start(registry, "langganan", replace(turn, intent="langganan"))
+        if turn.resident.surveys_off:  # after "gak usah kirim survei": MULAI turns them on again, and says so
+            return replace(started, replies=[say("berhenti.surveys_on"), *started.replies],
+                           effects=[SurveysOn(), *started.effects])
+        return started
     if cmd == "human":  # to the dinas of the service in context ("… KK?" answered, then PETUGAS)
         return start(registry, "petugas", turn, context_of(turn.slots))
     if cmd == "erase":

@@ -94,6 +94,11 @@ class NoSurveys(Effect):
 
 
 @dataclass(frozen=True)
+class SurveysOn(Effect):
+    """Surveys to this number again (MULAI, "kirimi survei lagi" after a surveys-only opt-out)."""
+
+
+@dataclass(frozen=True)
 class EraseData(Effect):
     pass
 

@@ -180,6 +180,7 @@ class ResidentView:
     opted_out: bool
     channel: str
     role: str | None = None  # this number's staff role ("kades", "camat", "admin", "petugas"), None for a resident
+    surveys_off: bool = False  # asked for no more surveys (resident.surveys_off_at): MULAI turns them on again
 
 
 @dataclass(frozen=True)

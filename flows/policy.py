@@ -28,7 +28,7 @@ from flows.dispatch import (
     main_menu,
     start, switch_flow,
 )
-from flows.effects import LeaveHandoff, NoSurveys, NoteHome, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
+from flows.effects import LeaveHandoff, NoSurveys, SurveysOn, NoteHome, NoteInHandoff, ReferralArrival, RelayToPetugas, SaveSurvey
 from flows.engine import Ask, Say, Turn, choices, say
 from flows.facts import TicketView
 from flows.nlu.results import OUT_OF_SCOPE
@@ -259,6 +259,13 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         return Outcome([say("berhenti.surveys_off")], None if survey_left else situation.flow,
                        None if survey_left else situation.state, {} if survey_left else dict(situation.slots),
                        effects=[NoSurveys()], misses=0)
+    if turn.resident.surveys_off and berhenti.surveys_back(turn.text) and command_of(turn.text) is None:
+        # "kirimi survei lagi", "survei e dikirim maneh wae" after a surveys-only opt-out: on again, said so.
+        return Outcome([say("berhenti.surveys_on")], situation.flow, situation.state, dict(situation.slots),
+                       effects=[SurveysOn()], misses=0)
+    if turn.resident.opted_out and situation.flow in (None, "menu") and berhenti.asks_still_sent(turn.text):
+        # "abis ini sy msh dikirimi wa?" after a stop: what stopped and what still comes (outbox kinds' direct replies).
+        return replace(stay(situation, [say("berhenti.still_sent_after_stop")]), misses=0)
     if situation.flow == "survei":
         aside = _survey_aside(registry, rules, situation, turn)
         if aside is not None:

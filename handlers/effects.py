@@ -206,6 +206,11 @@ def no_surveys(ctx: Context, d: kinds.NoSurveys) -> dict[str, Any]:
     return {}
 
 
+def surveys_on(ctx: Context, d: kinds.SurveysOn) -> dict[str, Any]:
+    ctx.resident.surveys_off_at = None
+    return {}
+
+
 def erase_data(ctx: Context, d: kinds.EraseData) -> dict[str, Any]:
     """UU 27/2022: remove name, number, notes and NIK; keep anonymised tickets and proposals."""
     s, r = ctx.session, ctx.resident
@@ -312,6 +317,7 @@ EFFECTS: dict[type[Effect], Handler] = {
     kinds.Subscribe: subscribe,
     kinds.OptOut: opt_out,
     kinds.NoSurveys: no_surveys,
+    kinds.SurveysOn: surveys_on,
     kinds.Unsubscribe: unsubscribe,
     kinds.EraseData: erase_data,
     kinds.SaveSurvey: save_survey,

@@ -326,7 +326,7 @@ def _view(session: Session, resident: Resident, channel: str, profile_name: str 
         name=resident.name, profile_name=profile_name, channel=channel,
         kecamatan=resident.kecamatan.nama if resident.kecamatan else None,
         desa=resident.desa.nama if resident.desa else None,
-        opted_out=resident.opted_out_at is not None,
+        opted_out=resident.opted_out_at is not None, surveys_off=resident.surveys_off_at is not None,
         role=_role_of(session, resident.phone) if role is ... else role,
     )
 
