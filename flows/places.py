@@ -374,15 +374,21 @@ def home_desa_answer(
     found = places.find(tokenise(text)) if places is not None else None
     named_kec = found.kecamatan.name if found and found.kecamatan and found.kecamatan.certain else None
     candidates: list[tuple[str, str]] = []
+    if found and found.desa and named_kec and named_kec not in found.desa_kecamatan:
+        # "kalianyar tutur": the kecamatan said decides — never the desa of another kecamatan stored unasked; the
+        # desa is asked there (with that kecamatan's list).
+        return ask_in(turn, named_kec)
     if found and found.desa:
         where = list(found.desa_kecamatan)
         if named_kec in where:
             where = [named_kec]
         candidates = [(found.desa, k) for k in where]
     elif named_kec:
-        # A kecamatan's name alone: a desa of that name where the person may live, else the kecamatan.
+        # A kecamatan's name alone: a desa of that name where the person may live, else the kecamatan. Beside the
+        # kecamatan ("wates, lekok"), a desa of that kecamatan said in full is the one.
         exact = [(m.name, m.kecamatan) for m in turn.nlu.match_desa(text) if m.score >= 100]
-        chosen = [c for k in prefer for c in exact if c[1] == k][:1]
+        chosen = [c for k in [named_kec, *prefer] for c in exact if c[1] == k and c[0] != k][:1] or \
+            [c for k in prefer for c in exact if c[1] == k][:1]
         if chosen:
             candidates = chosen
         else:
