@@ -196,8 +196,19 @@ def _global(registry: Registry, flow: str | None, turn: Turn) -> Outcome | None:
     return None
 
 
+def _option_said(registry: Registry, flow: str | None, state: str | None, turn: Turn) -> bool:
+    """BATAL's words naming an option of the question asked ("batalkan" at "1. Pindah ke jadwal lain 2. Batalkan
+    tiket 3. Tidak, tetap datang"): that option, never the global command. By the option's own words only (a yes/no
+    reading of "batal" is no option)."""
+    current = registry.flows.get(flow or "")
+    if current is None or turn.choice is not None or command_of(turn.text) != "cancel":
+        return False
+    ask = current.ask(state)
+    return ask.choices is not None and turn.pick_index(ask.choices.labels()) is not None
+
+
 def dispatch(registry: Registry, flow: str | None, state: str | None, turn: Turn) -> Outcome:
-    handled = _global(registry, flow, turn)
+    handled = None if _option_said(registry, flow, state, turn) else _global(registry, flow, turn)
     if handled is not None:
         return handled
 

@@ -274,6 +274,9 @@ def what(turn: Turn) -> Step:
     t = _ticket(turn, turn.slots.get("kode"))
     if t is None:
         return Step([say("tiket.none")], None)
+    between = _between_places(turn, _other_visits(turn, t, limit=None))
+    if between:  # "yg pandaan ato beji ada gk?": those listed to pick from, never a keep or a move at once
+        return _pick_among(turn, t, between)
     answer = turn.pick(WHAT)
     if answer is None:
         answer = "move" if moves_to_kecamatan(turn) else {"move": "move", "cancel": "cancel"}.get(wish_of(turn.text) or "")
@@ -369,12 +372,31 @@ def _offer_visits(turn: Turn, t: OwnTicket) -> Step:
                 S.PICK_VISIT, {"kode": t.kode, "visit_ids": [v.id for v in visits]})
 
 
+def _between_places(turn: Turn, visits: Sequence[VisitView]) -> list[VisitView]:
+    """The visits of two or more kecamatan the message names ("yg pandaan ato beji ada gk?", "beji apa bangil"),
+    each kecamatan's soonest; [] when it names fewer than two."""
+    said = " ".join(answers.words(turn.text))
+    first: dict[str, VisitView] = {}
+    for v in sorted(visits, key=lambda v: v.tanggal):
+        if v.kecamatan not in first and re.search(rf"\b{re.escape(v.kecamatan.lower())}\b", said):
+            first[v.kecamatan] = v
+    return sorted(first.values(), key=lambda v: v.tanggal) if len(first) >= 2 else []
+
+
+def _pick_among(turn: Turn, t: OwnTicket, visits: Sequence[VisitView]) -> Step:
+    return Step([say("tiket.pick_visit", kode=t.kode, opd=t.opd.singkatan, options=_labels(turn, visits))],
+                S.PICK_VISIT, {"kode": t.kode, "visit_ids": [v.id for v in visits]})
+
+
 def pick_visit(turn: Turn) -> Step:
     t = _ticket(turn, turn.slots.get("kode"))
     if t is None:
         return Step([say("tiket.none")], None)
     visits = [v for v in (turn.facts.visit(i) for i in turn.slots.get("visit_ids") or []) if v]
     labels = _labels(turn, visits)
+    between = _between_places(turn, [*visits, *_other_visits(turn, t, limit=None)])
+    if between:  # a question between two places: listed and asked, never the first one named taken at once
+        return _pick_among(turn, t, between)
     i = turn.pick_index(labels)
     if i is None:
         # A kecamatan named beyond the few offered ("gempol wae"): its next visit where that dinas comes.
