@@ -389,6 +389,7 @@ MESSAGES: dict[str, str] = {
     "berhenti.keep_going": "Siap, terima kasih dukungannya 🙏 Tidak ada yang dihentikan: Kenduren Mas tetap berjalan, dan pengingat serta data Anda tetap seperti semula.",
     "berhenti.not_ours": "Oh, begitu 🙏 Tidak ada yang saya batalkan atau hentikan: tiket, pengingat dan data Anda tetap seperti semula. Ketik *MENU* kalau ada yang bisa saya bantu.",
     "berhenti.still_sent_after_stop": "Setelah Anda berhenti, pengingat jadwal, siaran dan survei kepuasan tidak kami kirim lagi ke nomor ini. Yang tetap dikirim hanya yang menyangkut Anda sendiri: balasan atas pesan Anda, kabar tiket Anda dan obrolan dengan petugas. Kapan pun ingin pengingat lagi, balas *MULAI*.",
+    "layanan.not_offered": "Mohon maaf, *{nama}* bukan layanan Kenduren Mas, jadi tidak bisa didaftarkan di sini. Kalau ingin bertanya ke petugas kami, balas *PETUGAS*; atau ketik *MENU* untuk layanan yang ada.",
     "berhenti.surveys_on": "Baik, survei kepuasan akan kami kirim lagi ke nomor ini setelah urusan Anda selesai 🙏",
     "berhenti.surveys_off": "Baik, survei kepuasan tidak akan kami kirim lagi ke nomor ini 🙏 Pengingat jadwal dan kabar tiket Anda tetap dikirim seperti biasa (kalau ingin berhenti menerima pengingat juga, balas *BERHENTI*).",
     "berhenti.link": ("Tautan Desa {desa} (warga yang membukanya tercatat datang lewat desa Anda):\n{link}\n"

@@ -24,6 +24,22 @@ from flows.places import (
 )
 
 
+# Services the caravan does not offer, asked for by name ("mau daftar bpjs kesehatan pbi", "arep gawe sim", "badhe
+# ngurus paspor", "ngurus sertifikat tanah"): said not to be Kenduren Mas', never mapped to a nearby one (PBI is no
+# bansos registration). No office is named: none is in the sourced data.
+_NOT_OFFERED = {"bpjs": "BPJS Kesehatan", "pbi": "BPJS Kesehatan PBI", "sim": "SIM", "paspor": "Paspor",
+                "sertifikat": "Sertifikat tanah", "sertipikat": "Sertifikat tanah"}
+_ASKED_NOT_OFFERED = re.compile(
+    r"\b(?:daftar\w*|ndaftar\w*|bikin|gawe|nggawe|damel|ndamel|urus|ngurus|ngurusi|mengurus|buat|perpanjang\w*|"
+    r"nyuwun|minta|njaluk)\s+(?:\w+\s+)?(bpjs|pbi|sim|paspor|(?:sertifikat|sertipikat)(?=\s+(?:tanah|lemah|tanahe|lemahe)))\b")
+
+
+def not_offered(text: str) -> str | None:
+    """The name of a service asked for that Kenduren Mas does not offer, or None."""
+    m = _ASKED_NOT_OFFERED.search(" ".join(answers.words(text)))
+    return _NOT_OFFERED[m.group(1)] if m else None
+
+
 class S:
     CHOOSE_LAYANAN = "choose_layanan"
     ASK_KECAMATAN = "ask_kecamatan"

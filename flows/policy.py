@@ -32,7 +32,7 @@ from flows.effects import LeaveHandoff, NoSurveys, SurveysOn, NoteHome, NoteInHa
 from flows.engine import Ask, Say, Turn, choices, say
 from flows.facts import TicketView
 from flows.nlu.results import OUT_OF_SCOPE
-from flows.layanan import registers_someone, requirement_lines
+from flows.layanan import not_offered, registers_someone, requirement_lines
 from flows.nlu.recogniser import KECAMATAN_NAMED
 
 OFFER_HELP = choices(("petugas", say("opt.yes_petugas")), ("menu", say("opt.menu")), yes="petugas", no="menu")
@@ -287,6 +287,11 @@ def _decide(registry: Registry, rules: Rules, situation: Situation, turn: Turn) 
         if offered == "menu":
             return main_menu(registry)
 
+    not_ours = not_offered(turn.text) if situation.flow in (None, "menu") else None
+    if not_ours is not None and (turn.entities.get("layanan") or not answers.is_question(turn.text)):
+        # A question naming nothing of ours ("bisa bikin sim gak?") gets "belum bisa saya jawab" with a petugas offered.
+        # "mau daftar bpjs kesehatan pbi", "arep gawe sim": not a Kenduren Mas service (never PKH/Bansos), a petugas offered.
+        return replace(stay(situation, [say("layanan.not_offered", nama=not_ours)]), misses=0)
     if situation.flow == "menu" and situation.state == QUESTION_STATE:
         meant = _question_meant(registry, rules, situation, turn)
         if meant is not None:
