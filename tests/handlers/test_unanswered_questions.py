@@ -64,7 +64,7 @@ def test_documents_lost_in_a_disaster_are_replaced_free(phone, schedule, rt, que
 ])
 def test_a_kepala_desa_asking_for_the_announcement_is_told_when_it_comes(phone, schedule, rt, question):
     add_kades(rt, phone.number)
-    play(phone, [(question, "kami kirim otomatis", "tautan desa Anda", "!" + SCHEDULE_CARD,
+    play(phone, [(question, "kami kirim otomatis", "Tautan Desa ", "!" + SCHEDULE_CARD,
                   "!Nama kecamatannya belum saya kenali")])
 
 
