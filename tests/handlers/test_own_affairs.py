@@ -199,12 +199,20 @@ def test_the_kepala_desa_link_gives_the_desa(phone, far_home):
                  ("1", "Desa Gerbo, Kec. Purwodadi?", "1. Ya"), ("1", "catatan")])
 
 
-@pytest.mark.parametrize("first", ["mau daftar ktp, kenduren mas ke bangil kapan ya",
-                                   "kula badhe ndamel ktp, kenduren mas dhateng bangil kapan nggih"])
+@pytest.mark.parametrize("first", ["kula badhe ndamel ktp, kenduren mas dhateng bangil kapan nggih"])
 def test_two_requests_in_one_message_the_schedule_answered_then_the_service(phone, rt, first):
     add_visit(rt, "Bangil", 6)
     play(phone, [(first, "Kecamatan Bangil", "1. Daftar layanan untuk jadwal ini"),
                  ("1", "*KTP-el*", "Nama sesuai KK?", "!Layanan apa yang ingin diurus")])
+
+
+def test_a_registration_with_its_when_question_starts_with_the_date_inline(phone, rt):
+    # Since 5669e34 a register verb, a service, a kecamatan and "kapan" in one message start the registration
+    # at once, its first reply naming the visit's date, hours and place (the when answered inline).
+    add_visit(rt, "Bangil", 6)
+    play(phone, [("mau daftar ktp, kenduren mas ke bangil kapan ya", "*KTP-el*", "Kenduren Mas berikutnya di Bangil",
+                  "1. Daftar untuk tanggal ini", "!Layanan apa yang ingin diurus"),
+                 ("1", "Nama sesuai KK?")])
 
 
 def test_a_pin_answers_the_kecamatan_and_the_desa(phone, far_home):
