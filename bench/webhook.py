@@ -897,9 +897,22 @@ def _count_sql(engine):
     return counts
 
 
+def _print_profile(label: str, counts, n: int, prof, *, top: tuple[int, int, int]) -> None:
+    """SQL per message (the most frequent statements first), then the profile by cumulative and by own time."""
+    import pstats
+
+    sql_top, cumulative, own = top
+    print(f"{label}SQL per message: {counts['statements'] / n:.2f} statements, {counts['commits'] / n:.2f} commits, "
+          f"{counts['rollbacks'] / n:.2f} rollbacks, {counts['connects'] / n:.2f} checkouts")
+    for sql, times in counts["by_sql"].most_common(sql_top):
+        print(f"  {times / n:6.2f}/msg  {sql}")
+    stats = pstats.Stats(prof)
+    stats.sort_stats("cumulative").print_stats(cumulative)
+    stats.sort_stats("tottime").print_stats(own)
+
+
 def profile(args, tmp: Path) -> None:
     import cProfile
-    import pstats
 
     sys.path.insert(0, str(ROOT))
     kind = args.backends[0] if args.backends[0] != "bare" else "sqlite"
@@ -935,14 +948,7 @@ def profile(args, tmp: Path) -> None:
         wall = time.perf_counter() - t
         print(f"{kind}: {args.profile} messages in-process in {wall:.2f}s = {wall / args.profile * 1000:.2f} ms/msg "
               f"(under cProfile, which inflates)")
-        n = args.profile
-        print(f"SQL per message: {counts['statements'] / n:.2f} statements, {counts['commits'] / n:.2f} commits, "
-              f"{counts['rollbacks'] / n:.2f} rollbacks, {counts['connects'] / n:.2f} checkouts")
-        for sql, times in counts["by_sql"].most_common(25):
-            print(f"  {times / n:6.2f}/msg  {sql}")
-        stats = pstats.Stats(prof)
-        stats.sort_stats("cumulative").print_stats(45)
-        stats.sort_stats("tottime").print_stats(30)
+        _print_profile("", counts, args.profile, prof, top=(25, 45, 30))
         if args.profile_processor:
             profile_processor(app, messages, post, args.profile)
     finally:
@@ -955,7 +961,6 @@ def profile_processor(app, messages, post, n: int) -> None:
     (process time: this process only, so other load on the machine does not count), then SQL per
     message and cProfile on another N."""
     import cProfile
-    import pstats
 
     from handlers.processor import Processor
 
@@ -978,14 +983,7 @@ def profile_processor(app, messages, post, n: int) -> None:
     done = processor.drain()
     prof.disable()
     print(f"processor under cProfile (CPU time): {done} messages")
-    print(f"processor SQL per message: {counts['statements'] / done:.2f} statements, "
-          f"{counts['commits'] / done:.2f} commits, {counts['rollbacks'] / done:.2f} rollbacks, "
-          f"{counts['connects'] / done:.2f} checkouts")
-    for sql, times in counts["by_sql"].most_common(40):
-        print(f"  {times / done:6.2f}/msg  {sql}")
-    stats = pstats.Stats(prof)
-    stats.sort_stats("cumulative").print_stats(70)
-    stats.sort_stats("tottime").print_stats(40)
+    _print_profile("processor ", counts, done, prof, top=(40, 70, 40))
 
 
 # --------------------------------------------------------------------------------------------
